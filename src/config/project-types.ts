@@ -1,0 +1,44 @@
+import type { Config, TaskConfig } from './types.js'
+
+export type SplitName = 'train' | 'dev' | 'test'
+
+/** One dataset row, with its stable id and the split it belongs to. */
+export interface Example {
+  /** The row's own id field, or its 1-based position in the file as a string. */
+  id: string
+  /** All fields of the row; template slots are filled from these. */
+  fields: Record<string, unknown>
+  /** The value of the task's `expected` field. */
+  expected: unknown
+  split: SplitName
+  /** 1-based line (JSONL/CSV/YAML) or array index + 1 (JSON) where the row starts. */
+  line: number
+}
+
+export interface PromptFile {
+  /** Path relative to the repository root, with forward slashes. */
+  path: string
+  text: string
+}
+
+export interface LoadedTask {
+  config: TaskConfig
+  name: string
+  userPrompt: PromptFile
+  /** Effective system prompt: the task's own, else the shared one, else undefined (none sent). */
+  systemPrompt: PromptFile | undefined
+  examples: Example[]
+  /** sha256 of the dataset file's bytes. */
+  dataHash: string
+}
+
+export interface LoadedProject {
+  /** Absolute path of the repository root (the directory of the config file). */
+  root: string
+  /** Config path relative to the root. */
+  configPath: string
+  configHash: string
+  config: Config
+  sharedSystemPrompt: PromptFile | undefined
+  tasks: LoadedTask[]
+}

@@ -1,0 +1,153 @@
+/**
+ * The validated, normalised configuration (camelCase), as the rest of the program sees it.
+ * The YAML file uses snake_case keys; src/config/schema.ts validates it and maps it to these types.
+ */
+
+export interface ModelConfig {
+  model: string
+  temperature: number
+  maxTokens: number | undefined
+}
+
+export interface Price {
+  /** USD per 1M input tokens. */
+  input: number
+  /** USD per 1M output tokens. */
+  output: number
+}
+
+export interface ProviderConfig {
+  /** `openai` = any OpenAI-compatible endpoint; `simulated` = the built-in offline stand-in. */
+  type: 'openai' | 'simulated'
+  /** Base URL; undefined → OPENAI_BASE_URL or the SDK default. */
+  baseUrl: string | undefined
+  /** Name of the environment variable that holds the API key (default OPENAI_API_KEY). */
+  apiKeyEnv: string
+  concurrency: number
+  requestsPerMinute: number | undefined
+  tokensPerMinute: number | undefined
+  timeoutMs: number
+  maxRetries: number
+  /** Price overrides by model name. */
+  prices: Record<string, Price>
+  /** Extra headers (e.g. OpenRouter's HTTP-Referer); values may name env vars as ${VAR}. */
+  headers: Record<string, string>
+  /** Azure OpenAI: api-version query parameter; when set the client speaks Azure's deployment URLs. */
+  apiVersion: string | undefined
+}
+
+/** How the answer is read out of a model reply before the metric compares it. */
+export type ExtractConfig =
+  | { type: 'raw' }
+  | { type: 'tag'; tag: string }
+  | { type: 'regex'; pattern: string; group: number }
+  | { type: 'json'; path: string | undefined }
+  | { type: 'last-line' }
+
+export type MetricConfig =
+  | { type: 'exact' }
+  | { type: 'contains'; caseSensitive: boolean }
+  | { type: 'choice'; choices: string[]; score: 'accuracy' | 'macro_f1' }
+  | { type: 'regex'; pattern: string; flags: string }
+  | { type: 'numeric'; tolerance: number; relative: boolean }
+  | { type: 'json'; fields: string[] | undefined }
+  | { type: 'judge'; rubric: string; scale: number; passAt: number | undefined }
+
+export interface SplitConfig {
+  /** Fractions; they sum to 1. */
+  train: number
+  dev: number
+  test: number
+  seed: number
+  /** A column whose value is train/dev/test (overrides the seeded split). */
+  field: string | undefined
+}
+
+export interface TaskConfig {
+  name: string
+  /** Path of the user prompt template, relative to the repository root. */
+  prompt: string
+  /** Path of the dataset, relative to the repository root. */
+  data: string
+  /** Field of a row that holds the expected output. */
+  expected: string
+  /** Field that holds the row's stable id; default `id` when present, else its position. */
+  idField: string
+  extract: ExtractConfig
+  metric: MetricConfig
+  split: SplitConfig
+  /** A per-task system prompt file (overrides the shared one). */
+  systemPrompt: string | undefined
+  /** Cap on the rows used (the first N after a seeded shuffle), for cheap runs. */
+  limit: number | undefined
+}
+
+export interface BudgetConfig {
+  usd: number | undefined
+  tokens: number | undefined
+  calls: number | undefined
+  minutes: number | undefined
+}
+
+export interface GateConfig {
+  minScore: number | undefined
+  maxDrop: number | undefined
+  /** Confidence level for intervals and the significance of a drop, e.g. 0.95. */
+  confidence: number
+}
+
+export type BanditName = 'ucb' | 'ucb-e' | 'successive-rejects' | 'successive-halving' | 'uniform'
+
+export interface ApoConfig {
+  rounds: number
+  beam: number
+  minibatch: number
+  errorGroups: number
+  errorsPerGroup: number
+  paraphrases: number
+  successorsPerParent: number
+  bandit: BanditName
+  /** Dev evaluations (prompt × example) the selector may spend per round. */
+  selectionBudget: number
+  explorationC: number
+  /** Which prompt APO edits: the task's user prompt or the system prompt. */
+  target: 'user' | 'system'
+}
+
+export interface MetaspoConfig {
+  iterations: number
+  userCandidates: number
+  userTopK: number
+  systemCandidates: number
+  /** Wrong examples per task shown when proposing a system prompt. */
+  examplesPerTask: number
+  /** Tasks held out of meta-training and used to test transfer. */
+  holdout: string[]
+  /** Stop scoring a system candidate once it cannot beat the incumbent. */
+  racing: boolean
+}
+
+export interface OptimizeConfig {
+  method: 'apo' | 'metaspo'
+  apo: ApoConfig
+  metaspo: MetaspoConfig
+}
+
+export interface CacheConfig {
+  enabled: boolean
+  /** Directory relative to the repository root. */
+  dir: string
+}
+
+export interface Config {
+  provider: ProviderConfig
+  models: { target: ModelConfig; optimizer: ModelConfig; judge: ModelConfig }
+  /** Shared system prompt file, relative to the repository root. */
+  systemPrompt: string | undefined
+  tasks: TaskConfig[]
+  budget: BudgetConfig
+  gate: GateConfig
+  optimize: OptimizeConfig
+  cache: CacheConfig
+  seed: number
+}

@@ -1,0 +1,56 @@
+/**
+ * The one interface every caller of a language model uses. Implementations: the OpenAI-compatible
+ * client (src/llm/openai-model.ts), the simulated provider (src/simulate), and decorators that add
+ * caching, rate limiting and budget accounting around either.
+ */
+
+export type ModelRole = 'target' | 'optimizer' | 'judge'
+
+export interface ChatMessage {
+  role: 'system' | 'user' | 'assistant'
+  content: string
+}
+
+export interface ChatRequest {
+  messages: ChatMessage[]
+  /** Overrides the model's configured temperature. */
+  temperature?: number
+  /** Overrides the model's configured max output tokens. */
+  maxTokens?: number
+  /**
+   * Which sample this is when the same request is made several times on purpose (paraphrases,
+   * repeated critiques at temperature > 0). Part of the cache key, so sample 1 is not served
+   * sample 0's answer. Default 0.
+   */
+  sampleIndex?: number
+}
+
+export interface TokenUsage {
+  inputTokens: number
+  outputTokens: number
+}
+
+export interface ChatResponse {
+  text: string
+  usage: TokenUsage
+  /** True when the answer came from the response cache (no call was made, nothing was paid). */
+  cached: boolean
+}
+
+export interface CallOptions {
+  signal?: AbortSignal
+}
+
+export interface ChatModel {
+  /** Model name as sent to the provider (e.g. gpt-4o-mini), or the simulation's name. */
+  readonly model: string
+  readonly role: ModelRole
+  complete(request: ChatRequest, options?: CallOptions): Promise<ChatResponse>
+}
+
+/** The three roles a run may use; judge only when a task has a judge metric. */
+export interface ModelSet {
+  target: ChatModel
+  optimizer: ChatModel
+  judge: ChatModel
+}

@@ -1,0 +1,28 @@
+import type { ModelRole } from './chat-model.js'
+
+/** Usage of one role (or of the whole run). Cached calls are counted apart and cost nothing. */
+export interface UsageTotals {
+  calls: number
+  cachedCalls: number
+  inputTokens: number
+  outputTokens: number
+  /** Dollars spent; null when a model's price is unknown (then only tokens are reported). */
+  usd: number | null
+  /** Retries made after 429/5xx/timeouts. */
+  retries: number
+  /** Responses with status 429 seen. */
+  rateLimited: number
+}
+
+export interface LedgerSnapshot {
+  total: UsageTotals
+  byRole: Record<ModelRole, UsageTotals>
+  elapsedMs: number
+}
+
+export type StopReason = 'completed' | 'budget' | 'provider-error' | 'cancelled' | 'no-gain'
+
+export interface StopInfo {
+  reason: StopReason
+  message: string
+}

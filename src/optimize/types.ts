@@ -1,0 +1,77 @@
+import type { ScoreEstimate } from '../eval/types.js'
+import type { TaskComparison } from '../report/types.js'
+
+/** How a candidate prompt came to be. */
+export type CandidateOrigin = 'initial' | 'edit' | 'paraphrase' | 'rewrite'
+
+/** One candidate prompt with its lineage and what selection learned of it. */
+export interface CandidateRecord {
+  id: string
+  round: number
+  parentId: string | null
+  origin: CandidateOrigin
+  /** For edits/rewrites: the critique (textual gradient / analysis) it answers. */
+  critique: string | null
+  prompt: string
+  /** Dev estimate from selection (running mean), null when never evaluated. */
+  devScore: number | null
+  /** Dev evaluations (prompt × example) spent on it. */
+  devEvaluations: number
+  /** In the beam kept after this round. */
+  kept: boolean
+}
+
+export interface RoundRecord {
+  round: number
+  candidates: number
+  rejected: { missingSlots: number; unknownSlots: number; missingTags: number; duplicates: number }
+  /** Best dev estimate in the beam after the round. */
+  bestDev: number
+  beam: string[]
+  targetCalls: number
+  optimizerCalls: number
+  selectionEvaluations: number
+}
+
+export interface PromptOutcome {
+  /** Which file the prompt lives in and which prompt it is. */
+  file: string
+  kind: 'user' | 'system'
+  task: string | null
+  before: string
+  after: string
+}
+
+export interface OptimizationReport {
+  method: 'apo' | 'metaspo'
+  simulated: boolean
+  seed: number
+  /** The prompts the run proposes (best found), per file. */
+  prompts: PromptOutcome[]
+  /** Baseline vs best on the held-out test split, paired, per task. */
+  testComparison: TaskComparison[]
+  rounds: RoundRecord[]
+  candidates: CandidateRecord[]
+  /** Method-specific detail (MetaSPO: unseen tasks, adaptation; APO: bandit accounting). */
+  details: Record<string, unknown>
+  bestDev: ScoreEstimate | null
+}
+
+/** The two prompts a target-model call is made of. */
+export interface PromptPair {
+  /** System prompt text; undefined → no system message is sent. */
+  system: string | undefined
+  /** User prompt template with {{field}} slots. */
+  user: string
+}
+
+/**
+ * Scores a prompt pair on examples with the target model (through the cache, limiter and budget).
+ * Injected into the optimizers so they never see a client. Results come back in the examples' order.
+ * Throws BudgetExceededError / CancelledError when the run must stop.
+ */
+export type ScoreFn = (
+  pair: PromptPair,
+  examples: readonly import('../config/project-types.js').Example[],
+  options?: { signal?: AbortSignal }
+) => Promise<import('../eval/types.js').ExampleResult[]>
