@@ -11,7 +11,7 @@ export interface Example {
   /** The value of the task's `expected` field. */
   expected: unknown
   split: SplitName
-  /** 1-based line (JSONL/CSV/YAML) or array index + 1 (JSON) where the row starts. */
+  /** 1-based line in the dataset file where the row starts (every format, JSON arrays too). */
   line: number
 }
 

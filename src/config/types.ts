@@ -129,6 +129,8 @@ export interface MetaspoConfig {
 
 export interface OptimizeConfig {
   method: 'apo' | 'metaspo'
+  /** Seed of the optimizer's sampling; `optimize.seed`, else the top-level `seed`. */
+  seed: number
   apo: ApoConfig
   metaspo: MetaspoConfig
 }

@@ -28,7 +28,9 @@ export interface Metric {
    * Aggregate per-example results into the task score. Most metrics use the mean of `score`;
    * macro-F1 uses the answers and expected labels.
    */
-  aggregate(results: ReadonlyArray<{ score: number; answer: string | null; expected: unknown }>): number
+  aggregate(
+    results: ReadonlyArray<{ score: number; answer: string | null; expected: unknown }>
+  ): number
 }
 
 /** One example's outcome in an eval. */
@@ -68,5 +70,14 @@ export interface TaskEvalResult {
   promptHash: string
   systemPromptHash: string | null
   dataHash: string
+  /** Calls and tokens this task's eval used (all roles), when measured by the run. */
+  usage?: TaskUsage
   examples: ExampleResult[]
+}
+
+export interface TaskUsage {
+  calls: number
+  cachedCalls: number
+  inputTokens: number
+  outputTokens: number
 }

@@ -1,0 +1,101 @@
+import * as core from '@actions/core'
+import { InputError } from '../errors.js'
+
+/** Input names, in one place (they match action.yml; a test keeps them in step). */
+export const INPUTS = {
+  config: 'config',
+  mode: 'mode',
+  apiKey: 'api-key',
+  baseUrl: 'base-url',
+  githubToken: 'github-token',
+  comment: 'comment',
+  failOn: 'fail-on',
+  failWithoutKey: 'fail-without-key',
+  tasks: 'tasks',
+  split: 'split',
+  baseRef: 'base-ref',
+  budgetUsd: 'budget-usd',
+  maxCalls: 'max-calls',
+  maxTokens: 'max-tokens',
+  maxMinutes: 'max-minutes',
+  cache: 'cache',
+  reportDir: 'report-dir'
+} as const
+
+export interface ActionSettings {
+  configPath: string
+  mode: 'eval' | 'optimize'
+  apiKey: string
+  baseUrl: string | undefined
+  githubToken: string
+  comment: boolean
+  failOn: 'gate' | 'never'
+  failWithoutKey: boolean
+  tasks: string[]
+  split: 'dev' | 'test' | 'all'
+  baseRef: string | undefined
+  budget: { usd?: number; calls?: number; tokens?: number; minutes?: number }
+  cache: boolean
+  reportDir: string
+}
+
+function choice<T extends string>(name: string, allowed: readonly T[], fallback: T): T {
+  const value = core.getInput(name).trim() || fallback
+  if (!(allowed as readonly string[]).includes(value)) {
+    throw new InputError(`input \`${name}\` must be one of ${allowed.join(', ')}, got "${value}"`)
+  }
+  return value as T
+}
+
+function bool(name: string, fallback: boolean): boolean {
+  const value = core.getInput(name).trim().toLowerCase()
+  if (value === '') return fallback
+  if (['true', 'yes', 'on', '1'].includes(value)) return true
+  if (['false', 'no', 'off', '0'].includes(value)) return false
+  throw new InputError(`input \`${name}\` must be true or false, got "${value}"`)
+}
+
+function positive(name: string): number | undefined {
+  const value = core.getInput(name).trim()
+  if (value === '') return undefined
+  const n = Number(value)
+  if (!Number.isFinite(n) || n <= 0) {
+    throw new InputError(`input \`${name}\` must be a positive number, got "${value}"`)
+  }
+  return n
+}
+
+/** Reads every input once into typed settings; bad values name the input and what was expected. */
+export function readSettings(): ActionSettings {
+  const apiKey = core.getInput(INPUTS.apiKey).trim()
+  if (apiKey) core.setSecret(apiKey)
+  const settings: ActionSettings = {
+    configPath: core.getInput(INPUTS.config).trim() || 'prompt-descent.yml',
+    mode: choice(INPUTS.mode, ['eval', 'optimize'] as const, 'eval'),
+    apiKey,
+    baseUrl: core.getInput(INPUTS.baseUrl).trim() || undefined,
+    githubToken: core.getInput(INPUTS.githubToken).trim(),
+    comment: bool(INPUTS.comment, true),
+    failOn: choice(INPUTS.failOn, ['gate', 'never'] as const, 'gate'),
+    failWithoutKey: bool(INPUTS.failWithoutKey, false),
+    tasks: core
+      .getInput(INPUTS.tasks)
+      .split(/[\s,]+/)
+      .filter(Boolean),
+    split: choice(INPUTS.split, ['dev', 'test', 'all'] as const, 'all'),
+    baseRef: core.getInput(INPUTS.baseRef).trim() || undefined,
+    budget: {
+      usd: positive(INPUTS.budgetUsd),
+      calls: positive(INPUTS.maxCalls),
+      tokens: positive(INPUTS.maxTokens),
+      minutes: positive(INPUTS.maxMinutes)
+    },
+    cache: bool(INPUTS.cache, true),
+    reportDir: core.getInput(INPUTS.reportDir).trim() || 'prompt-descent-report'
+  }
+  if (settings.githubToken) core.setSecret(settings.githubToken)
+  for (const [key, value] of Object.entries(settings)) {
+    if (key !== 'apiKey' && key !== 'githubToken') core.debug(`${key}: ${JSON.stringify(value)}`)
+  }
+  return settings
+}

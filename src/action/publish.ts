@@ -1,0 +1,119 @@
+import * as core from '@actions/core'
+import { mkdir, writeFile } from 'node:fs/promises'
+import { join, relative } from 'node:path'
+import type { LoadedProject } from '../config/project-types.js'
+import { errorMessage } from '../errors.js'
+import type { GitHubApi } from '../github/api.js'
+import { upsertStickyComment } from '../github/sticky-comment.js'
+import { renderJson } from '../report/json.js'
+import { renderMarkdown } from '../report/markdown.js'
+import type { RunReport } from '../report/types.js'
+
+export interface Published {
+  jsonPath: string
+  markdownPath: string
+  commentId: number | undefined
+  commentUrl: string | undefined
+}
+
+/** The sticky comment's marker: one comment per config file per pull request. */
+export function commentMarker(configPath: string): string {
+  return `prompt-descent:${configPath.replace(/-{2,}/g, '-')}`
+}
+
+/**
+ * Publishes one report: JSON and Markdown files, the job summary, the sticky PR comment, outputs
+ * and annotations on the prompt files of failing tasks. Renders once; every view shares the text.
+ */
+export async function publishReport(args: {
+  report: RunReport
+  project: LoadedProject
+  workspace: string
+  reportDir: string
+  runUrl: string | undefined
+  comment: { api: GitHubApi; issueNumber: number } | undefined
+}): Promise<Published> {
+  const { report, project } = args
+  const dir = join(args.workspace, args.reportDir)
+  await mkdir(dir, { recursive: true })
+  const jsonPath = join(dir, 'report.json')
+  const markdownPath = join(dir, 'report.md')
+  const pointer = args.runUrl
+    ? `the [job summary](${args.runUrl}) and the JSON report (\`${args.reportDir}/report.json\`; upload it with actions/upload-artifact)`
+    : `the job summary and the JSON report (\`${args.reportDir}/report.json\`)`
+  const markdown = renderMarkdown(report, {
+    marker: commentMarker(project.configPath),
+    artifactHint: pointer
+  })
+  await writeFile(jsonPath, renderJson(report), 'utf8')
+  await writeFile(markdownPath, markdown, 'utf8')
+  try {
+    await core.summary.addRaw(markdown, true).write()
+  } catch (error) {
+    core.warning(`could not write the job summary: ${errorMessage(error)}`)
+  }
+
+  let commentId: number | undefined
+  let commentUrl: string | undefined
+  if (args.comment) {
+    try {
+      const result = await upsertStickyComment(args.comment.api, {
+        issueNumber: args.comment.issueNumber,
+        marker: commentMarker(project.configPath),
+        body: markdown,
+        truncationNote: `The full report is in ${pointer}.`
+      })
+      if (result.action === 'skipped') core.warning(result.warning)
+      else {
+        commentId = result.id
+        commentUrl = result.url
+        core.info(`pull-request comment ${result.action}: ${result.url}`)
+      }
+    } catch (error) {
+      core.warning(`could not comment on the pull request: ${errorMessage(error)}`)
+    }
+  }
+
+  annotate(report, project, args.workspace)
+  setOutputs(report, { jsonPath, markdownPath, commentId, commentUrl })
+  return { jsonPath, markdownPath, commentId, commentUrl }
+}
+
+/** A failing gate check becomes an error annotation on the task's prompt file. */
+function annotate(report: RunReport, project: LoadedProject, workspace: string): void {
+  for (const check of report.gate?.checks ?? []) {
+    if (check.passed) continue
+    const task = project.tasks.find((t) => t.name === check.task)
+    const file = task ? relative(workspace, join(project.root, task.userPrompt.path)) : undefined
+    core.error(`${check.task}: ${check.message}`, {
+      title: `prompt-descent gate (${check.kind})`,
+      ...(file ? { file } : {})
+    })
+  }
+}
+
+function setOutputs(report: RunReport, published: Omit<Published, never>): void {
+  const scores = Object.fromEntries(report.tasks.map((t) => [t.task, round(t.score)]))
+  const mean =
+    report.tasks.length === 0
+      ? 0
+      : report.tasks.reduce((s, t) => s + t.score, 0) / report.tasks.length
+  const deltas = Object.fromEntries(
+    (report.comparison?.tasks ?? []).map((c) => [c.task, round(c.delta.value)])
+  )
+  const verdicts = Object.fromEntries(
+    (report.comparison?.tasks ?? []).map((c) => [c.task, c.verdict])
+  )
+  core.setOutput('passed', String(report.gate?.passed ?? true))
+  core.setOutput('score', String(round(mean)))
+  core.setOutput('scores', JSON.stringify(scores))
+  core.setOutput('deltas', JSON.stringify(deltas))
+  core.setOutput('verdicts', JSON.stringify(verdicts))
+  core.setOutput('stop-reason', report.stop.reason)
+  core.setOutput('report-json', published.jsonPath)
+  core.setOutput('report-markdown', published.markdownPath)
+  core.setOutput('comment-id', published.commentId === undefined ? '' : String(published.commentId))
+  core.setOutput('comment-url', published.commentUrl ?? '')
+}
+
+const round = (x: number): number => Math.round(x * 10_000) / 10_000

@@ -1,0 +1,208 @@
+import { parseArgs } from 'node:util'
+import { InputError } from '../errors.js'
+
+export type CommandName = 'eval' | 'optimize' | 'compare' | 'demo' | 'history' | 'help' | 'version'
+
+export interface BudgetFlags {
+  usd: number | undefined
+  tokens: number | undefined
+  calls: number | undefined
+  minutes: number | undefined
+}
+
+export interface CliArgs {
+  command: CommandName
+  positionals: string[]
+  config: string
+  tasks: string[]
+  split: 'dev' | 'test' | 'all' | undefined
+  json: string | undefined
+  markdown: string | undefined
+  junit: string | undefined
+  junitPerExample: boolean
+  estimate: boolean
+  cache: boolean
+  budget: BudgetFlags
+  method: 'apo' | 'metaspo' | undefined
+  edit: 'user' | 'system' | undefined
+  write: boolean
+  writeUserPrompts: boolean
+  out: string | undefined
+  holdout: string[]
+  seed: number | undefined
+  base: string | undefined
+  head: string | undefined
+  file: string | undefined
+  svg: string | undefined
+  quiet: boolean
+  optimize: boolean
+}
+
+export const HELP = `prompt-descent — score prompts on your eval datasets and improve them within a budget
+
+Usage:
+  prompt-descent eval      [--config FILE] [--task NAME]... [--split dev|test|all]
+                           [--json FILE] [--markdown FILE] [--junit FILE [--junit-per-example]]
+                           [--estimate] [--no-cache] [budget flags]
+  prompt-descent optimize  [--config FILE] [--method apo|metaspo] [--task NAME]... [--prompt user|system]
+                           [--holdout TASK]... [--seed N] [--write [--write-user-prompts]] [--out DIR]
+                           [--json FILE] [--markdown FILE] [--estimate] [--no-cache] [budget flags]
+  prompt-descent compare   --base REF [--head REF] [--config FILE] [--task NAME]... [--split ...]
+                           [--json FILE] [--markdown FILE] [--junit FILE]
+  prompt-descent demo      [DIR] [--no-optimize]
+  prompt-descent history   [--file FILE] [--task NAME] [--svg OUT]
+
+Budget flags: --max-usd N  --max-tokens N  --max-calls N  --max-minutes N
+
+Exit codes: 0 ok · 1 a gate failed · 2 bad input or config · 3 the run could not finish
+(provider failure, budget stop, cancel — the report says what was scored).`
+
+const COMMANDS: readonly CommandName[] = [
+  'eval',
+  'optimize',
+  'compare',
+  'demo',
+  'history',
+  'help',
+  'version'
+]
+
+function positiveNumber(flag: string, value: string | undefined): number | undefined {
+  if (value === undefined) return undefined
+  const n = Number(value)
+  if (!Number.isFinite(n) || n <= 0) {
+    throw new InputError(`${flag} expects a positive number, got "${value}"`)
+  }
+  return n
+}
+
+function oneOf<T extends string>(
+  flag: string,
+  value: string | undefined,
+  allowed: readonly T[]
+): T | undefined {
+  if (value === undefined) return undefined
+  if (!(allowed as readonly string[]).includes(value)) {
+    throw new InputError(`${flag} expects one of ${allowed.join(', ')}, got "${value}"`)
+  }
+  return value as T
+}
+
+/** Parses argv (without node and script). Throws InputError (exit 2) naming the bad flag. */
+export function parseCliArgs(argv: readonly string[]): CliArgs {
+  const [first, ...rest] = argv
+  if (first === undefined || first === '--help' || first === '-h') return emptyArgs('help')
+  if (first === '--version' || first === '-v') return emptyArgs('version')
+  if (!(COMMANDS as readonly string[]).includes(first)) {
+    throw new InputError(
+      `unknown command "${first}"; expected one of ${COMMANDS.join(', ')} (see --help)`
+    )
+  }
+  let parsed
+  try {
+    parsed = parseArgs({
+      args: rest,
+      allowPositionals: true,
+      strict: true,
+      options: {
+        config: { type: 'string', short: 'c' },
+        task: { type: 'string', multiple: true },
+        split: { type: 'string' },
+        json: { type: 'string' },
+        markdown: { type: 'string' },
+        junit: { type: 'string' },
+        'junit-per-example': { type: 'boolean' },
+        estimate: { type: 'boolean' },
+        'no-cache': { type: 'boolean' },
+        'max-usd': { type: 'string' },
+        'max-tokens': { type: 'string' },
+        'max-calls': { type: 'string' },
+        'max-minutes': { type: 'string' },
+        method: { type: 'string' },
+        prompt: { type: 'string' },
+        write: { type: 'boolean' },
+        'write-user-prompts': { type: 'boolean' },
+        out: { type: 'string' },
+        holdout: { type: 'string', multiple: true },
+        seed: { type: 'string' },
+        base: { type: 'string' },
+        head: { type: 'string' },
+        file: { type: 'string' },
+        svg: { type: 'string' },
+        quiet: { type: 'boolean', short: 'q' },
+        'no-optimize': { type: 'boolean' },
+        help: { type: 'boolean', short: 'h' }
+      }
+    })
+  } catch (error) {
+    throw new InputError(`${(error as Error).message} (see prompt-descent --help)`)
+  }
+  const v = parsed.values
+  if (v.help) return emptyArgs('help')
+  const seed = v.seed === undefined ? undefined : Number(v.seed)
+  if (seed !== undefined && !Number.isInteger(seed)) {
+    throw new InputError(`--seed expects an integer, got "${v.seed}"`)
+  }
+  return {
+    command: first as CommandName,
+    positionals: parsed.positionals,
+    config: v.config ?? 'prompt-descent.yml',
+    tasks: v.task ?? [],
+    split: oneOf('--split', v.split, ['dev', 'test', 'all'] as const),
+    json: v.json,
+    markdown: v.markdown,
+    junit: v.junit,
+    junitPerExample: v['junit-per-example'] ?? false,
+    estimate: v.estimate ?? false,
+    cache: !(v['no-cache'] ?? false),
+    budget: {
+      usd: positiveNumber('--max-usd', v['max-usd']),
+      tokens: positiveNumber('--max-tokens', v['max-tokens']),
+      calls: positiveNumber('--max-calls', v['max-calls']),
+      minutes: positiveNumber('--max-minutes', v['max-minutes'])
+    },
+    method: oneOf('--method', v.method, ['apo', 'metaspo'] as const),
+    edit: oneOf('--prompt', v.prompt, ['user', 'system'] as const),
+    write: v.write ?? false,
+    writeUserPrompts: v['write-user-prompts'] ?? false,
+    out: v.out,
+    holdout: v.holdout ?? [],
+    seed,
+    base: v.base,
+    head: v.head,
+    file: v.file,
+    svg: v.svg,
+    quiet: v.quiet ?? false,
+    optimize: !(v['no-optimize'] ?? false)
+  }
+}
+
+function emptyArgs(command: CommandName): CliArgs {
+  return {
+    command,
+    positionals: [],
+    config: 'prompt-descent.yml',
+    tasks: [],
+    split: undefined,
+    json: undefined,
+    markdown: undefined,
+    junit: undefined,
+    junitPerExample: false,
+    estimate: false,
+    cache: true,
+    budget: { usd: undefined, tokens: undefined, calls: undefined, minutes: undefined },
+    method: undefined,
+    edit: undefined,
+    write: false,
+    writeUserPrompts: false,
+    out: undefined,
+    holdout: [],
+    seed: undefined,
+    base: undefined,
+    head: undefined,
+    file: undefined,
+    svg: undefined,
+    quiet: false,
+    optimize: true
+  }
+}

@@ -1,0 +1,75 @@
+import { ExitCode } from '../errors.js'
+import { applyGate } from '../eval/gate.js'
+import { renderTerminal } from '../report/terminal.js'
+import type { RunReport } from '../report/types.js'
+import { buildReport } from '../run/build-report.js'
+import { evaluateTasks } from '../run/eval-run.js'
+import { estimateEval } from '../run/estimate-run.js'
+import { openSession } from '../run/open-session.js'
+import type { CommandContext } from './context.js'
+import { writeReportFiles } from './write-reports.js'
+
+/** `prompt-descent eval`: score every task, print the table, write the reports, apply min_score. */
+export async function runEvalCommand(context: CommandContext): Promise<number> {
+  const { args, io, logger } = context
+  const session = await openSession({
+    configPath: args.config,
+    env: io.env,
+    logger,
+    signal: context.signal,
+    cache: args.cache,
+    budget: args.budget
+  })
+  try {
+    const split = args.split ?? 'all'
+    if (args.estimate) {
+      io.stdout(`${estimateEval(session, { tasks: args.tasks, split }).text}\n`)
+      return ExitCode.ok
+    }
+    const startedAt = new Date()
+    const seed = session.project.config.seed
+    const outcome = await evaluateTasks(session, { tasks: args.tasks, split, seed })
+    const gate = applyGate(outcome.tasks, undefined, session.project.config.gate)
+    const report = buildReport(session, {
+      kind: 'eval',
+      startedAt,
+      seed,
+      split,
+      tasks: outcome.tasks,
+      stop: outcome.stop,
+      gate
+    })
+    return await finish(report, context)
+  } finally {
+    session.close()
+  }
+}
+
+/** Prints the table, writes the report files and turns the report into an exit code. */
+export async function finish(report: RunReport, context: CommandContext): Promise<number> {
+  const { args, io, logger } = context
+  io.stdout(
+    `${renderTerminal(report, { color: process.stdout.isTTY === true && !io.env['NO_COLOR'] })}\n`
+  )
+  const written = await writeReportFiles(report, {
+    json: args.json,
+    markdown: args.markdown,
+    junit: args.junit,
+    junitPerExample: args.junitPerExample
+  })
+  for (const path of written) logger.info(`wrote ${path}`)
+  return exitCodeOf(report)
+}
+
+/** 3 when the run did not finish, else 1 when a gate failed, else 0. */
+export function exitCodeOf(report: RunReport): number {
+  if (
+    report.stop.reason === 'budget' ||
+    report.stop.reason === 'cancelled' ||
+    report.stop.reason === 'provider-error'
+  ) {
+    return ExitCode.incomplete
+  }
+  if (report.gate && !report.gate.passed) return ExitCode.gateFailed
+  return ExitCode.ok
+}

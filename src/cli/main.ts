@@ -1,0 +1,82 @@
+import { InputError, PromptDescentError, errorMessage } from '../errors.js'
+import { VERSION } from '../version.js'
+import { HELP, parseCliArgs } from './args.js'
+import type { CliArgs } from './args.js'
+import { runDemoCommand } from './demo-command.js'
+import { runEvalCommand } from './eval-command.js'
+import { runCompareCommand } from './compare-command.js'
+import { createCliLogger } from './logger.js'
+
+export interface CliIo {
+  stdout: (text: string) => void
+  env: NodeJS.ProcessEnv
+  cwd: string
+}
+
+const defaultIo = (): CliIo => ({
+  stdout: (text) => process.stdout.write(text),
+  env: process.env,
+  cwd: process.cwd()
+})
+
+/**
+ * The CLI: parses argv, runs a command and returns the exit code (0 ok, 1 gate failed, 2 bad input,
+ * 3 the run could not finish). Known errors print one clear line, never a stack trace.
+ */
+export async function main(argv: readonly string[], io: CliIo = defaultIo()): Promise<number> {
+  let args: CliArgs
+  try {
+    args = parseCliArgs(argv)
+  } catch (error) {
+    return fail(error, io)
+  }
+  if (args.command === 'help') {
+    io.stdout(`${HELP}\n`)
+    return 0
+  }
+  if (args.command === 'version') {
+    io.stdout(`${VERSION}\n`)
+    return 0
+  }
+  const logger = createCliLogger({
+    quiet: args.quiet,
+    debug: Boolean(io.env['PROMPT_DESCENT_DEBUG'])
+  })
+  const controller = new AbortController()
+  const onSignal = (): void => {
+    logger.warn('interrupted: stopping after the calls in flight; partial results are kept')
+    controller.abort()
+  }
+  process.once('SIGINT', onSignal)
+  process.once('SIGTERM', onSignal)
+  try {
+    const context = { args, io, logger, signal: controller.signal }
+    switch (args.command) {
+      case 'eval':
+        return await runEvalCommand(context)
+      case 'compare':
+        return await runCompareCommand(context)
+      case 'demo':
+        return await runDemoCommand(context)
+      default:
+        throw new InputError(`the ${args.command} command is not available in this version`)
+    }
+  } catch (error) {
+    return fail(error, io)
+  } finally {
+    process.off('SIGINT', onSignal)
+    process.off('SIGTERM', onSignal)
+  }
+}
+
+function fail(error: unknown, io: CliIo): number {
+  if (error instanceof PromptDescentError) {
+    process.stderr.write(`error: ${error.message}\n`)
+    return error.exitCode
+  }
+  process.stderr.write(`error: ${errorMessage(error)}\n`)
+  if (io.env['PROMPT_DESCENT_DEBUG'] && error instanceof Error && error.stack) {
+    process.stderr.write(`${error.stack}\n`)
+  }
+  return 3
+}

@@ -1,0 +1,112 @@
+/**
+ * Dataset rows → Examples: ids, expected values, splits, and the checks that need both the data
+ * and the prompt (every slot filled by every row, every label among the choices).
+ */
+import { InputError } from '../errors.js'
+import { parseDataset } from './datasets.js'
+import type { RawRow } from './datasets.js'
+import { throwIssues } from './issues.js'
+import type { Issue } from './issues.js'
+import { normalizeLabel } from './normalize-task.js'
+import type { Example, PromptFile } from './project-types.js'
+import { assignIds, assignSplits, limitRows } from './split.js'
+import { lookupField, missingSlotError, templateSlots } from './template.js'
+import type { TaskConfig } from './types.js'
+
+/** Rows → Examples, with every check that needs both the data and the prompt. */
+export function buildExamples(
+  task: TaskConfig,
+  userPrompt: PromptFile,
+  dataFile: string,
+  data: string
+): Example[] {
+  const rows = parseDataset(data, dataFile)
+  const ids = assignIds(rows, task.idField, dataFile)
+  const expected = readExpected(task, rows, dataFile)
+  checkSlots(userPrompt, rows, ids, dataFile)
+  const identified = rows.map((row, i) => ({
+    ...row,
+    id: ids[i] as string,
+    expected: expected[i]
+  }))
+  const kept = limitRows(identified, task.limit, task.split.seed)
+  const splits = assignSplits(kept, task.split, dataFile)
+  return kept.map((row, i) => ({
+    id: row.id,
+    fields: row.fields,
+    expected: row.expected,
+    split: splits[i] as Example['split'],
+    line: row.line
+  }))
+}
+
+/**
+ * The expected value of each row. A judge metric may work without one; every other metric needs
+ * it. For a choice metric the label must be one of `choices` (ignoring case and surrounding
+ * spaces) and is replaced by the choice's own spelling, so metrics see one form per label.
+ */
+function readExpected(task: TaskConfig, rows: readonly RawRow[], file: string): unknown[] {
+  const issues: Issue[] = []
+  const metric = task.metric
+  const choices =
+    metric.type === 'choice'
+      ? new Map(metric.choices.map((choice) => [normalizeLabel(choice), choice]))
+      : undefined
+  const values = rows.map((row) => {
+    const value = row.fields[task.expected]
+    if (value === undefined || value === null) {
+      if (metric.type !== 'judge')
+        issues.push({
+          file,
+          line: row.line,
+          message: `the expected field "${task.expected}" is missing (task ${task.name}); the row's fields are: ${fieldList(row)}`
+        })
+      return undefined
+    }
+    if (!choices) return value
+    const label = typeof value === 'string' ? value : String(value)
+    const choice = typeof value === 'object' ? undefined : choices.get(normalizeLabel(label))
+    if (choice === undefined)
+      issues.push({
+        file,
+        line: row.line,
+        message: `label ${JSON.stringify(value)} is not among the choices of task ${task.name} (${[...choices.values()].join(', ')})`
+      })
+    return choice ?? value
+  })
+  throwIssues(issues)
+  return values
+}
+
+function checkSlots(
+  prompt: PromptFile,
+  rows: readonly RawRow[],
+  ids: readonly string[],
+  dataFile: string
+): void {
+  const slots = templateSlots(prompt.text)
+  if (slots.length === 0) {
+    const first = rows[0]
+    throw new InputError(
+      `the prompt has no {{field}} slot, so every example would send the same text; add one such as {{${first ? (Object.keys(first.fields)[0] ?? 'input') : 'input'}}} (the rows' fields: ${first ? fieldList(first) : 'none'})`,
+      { file: prompt.path }
+    )
+  }
+  for (const slot of slots) {
+    const missing = rows.flatMap((row, i) => (lookupField(row.fields, slot).ok ? [] : [i]))
+    const index = missing[0]
+    if (index === undefined) continue
+    const row = rows[index] as RawRow
+    throw missingSlotError(
+      slot,
+      row.fields,
+      { file: prompt.path, rowId: ids[index] as string, line: row.line, dataFile },
+      missing.length - 1
+    )
+  }
+}
+
+function fieldList(row: RawRow): string {
+  const names = Object.keys(row.fields)
+  return names.length > 0 ? names.join(', ') : 'none'
+}

@@ -1,0 +1,161 @@
+/**
+ * Loads a whole project: the config, every prompt file and every dataset, checked against each
+ * other (slots against row fields, labels against choices) before any model is called.
+ * All file access goes through one FileReader, so the same code can load the working tree or,
+ * through `git show <sha>:<path>`, the files of another commit.
+ */
+import path from 'node:path'
+import { InputError } from '../errors.js'
+import { sha256 } from '../util/hash.js'
+import { throwIssues } from './issues.js'
+import type { Issue } from './issues.js'
+import { loadConfigText } from './parse-config.js'
+import type { ParsedConfig } from './parse-config.js'
+import { createFsReader, readFailureReason, tryRepoPath } from './paths.js'
+import type { FileReader } from './paths.js'
+import { buildExamples } from './examples.js'
+import type { LoadedProject, LoadedTask, PromptFile } from './project-types.js'
+import { formatKeyPath } from './yaml-source.js'
+import type { KeyPath } from './yaml-source.js'
+
+export { loadConfigText, parseConfig } from './parse-config.js'
+export type { ParsedConfig } from './parse-config.js'
+
+export interface LoadProjectOptions {
+  /** Repository root; default the directory of the config file. */
+  root?: string
+  /**
+   * Reads a file by its root-relative path (forward slashes). Default: the working tree under the
+   * root, refusing symbolic links that lead outside it. A reader for another commit should throw an
+   * error with `code: 'ENOENT'` for a missing file, so the message says "no such file".
+   */
+  readFile?: FileReader
+}
+
+/** Reads, validates and cross-checks the config and every file it names. */
+export async function loadProject(
+  configPath: string,
+  options: LoadProjectOptions = {}
+): Promise<LoadedProject> {
+  const absoluteConfig = path.resolve(configPath)
+  const root = path.resolve(options.root ?? path.dirname(absoluteConfig))
+  const configRel = path.relative(root, absoluteConfig).split(path.sep).join('/')
+  if (configRel === '' || configRel.startsWith('..') || path.isAbsolute(configRel))
+    throw new InputError(`the config file must be inside the repository root ${root}`, {
+      file: configPath
+    })
+  const reader = options.readFile ?? createFsReader(root)
+
+  let text: string
+  try {
+    text = await reader(configRel)
+  } catch (error) {
+    throw new InputError(`cannot read the config file: ${readFailureReason(error)}`, {
+      file: configRel,
+      cause: error
+    })
+  }
+  const parsed = loadConfigText(text, configRel)
+  const files = new ProjectFiles(root, configRel, parsed, reader)
+  const { config } = parsed
+
+  // Check every path before reading any, so all such mistakes are reported together.
+  files.check(config.systemPrompt, ['system_prompt'])
+  files.check(config.cache.dir, ['cache', 'dir'])
+  config.tasks.forEach((task, i) => {
+    files.check(task.prompt, ['tasks', i, 'prompt'])
+    files.check(task.data, ['tasks', i, 'data'])
+    files.check(task.systemPrompt, ['tasks', i, 'system_prompt'])
+  })
+  files.throwIfProblems()
+
+  const shared = files.prompt(config.systemPrompt, ['system_prompt'])
+  const loaded = config.tasks.map(async (task, i) => ({
+    task,
+    userPrompt: await files.prompt(task.prompt, ['tasks', i, 'prompt']),
+    ownSystem: await files.prompt(task.systemPrompt, ['tasks', i, 'system_prompt']),
+    data: await files.read(task.data, ['tasks', i, 'data'])
+  }))
+  const sharedSystemPrompt = await shared
+  const results = await Promise.all(loaded)
+  files.throwIfProblems()
+
+  const tasks = results.map(({ task, userPrompt, ownSystem, data }): LoadedTask => {
+    if (userPrompt === undefined || data === undefined) throw new Error('unreachable: unread file')
+    const dataFile = files.relative(task.data)
+    return {
+      config: task,
+      name: task.name,
+      userPrompt,
+      systemPrompt: ownSystem ?? sharedSystemPrompt,
+      examples: buildExamples(task, userPrompt, dataFile, data),
+      dataHash: sha256(data)
+    }
+  })
+  return {
+    root,
+    configPath: configRel,
+    configHash: parsed.configHash,
+    config,
+    sharedSystemPrompt,
+    tasks
+  }
+}
+
+/** Path checks and reads for one project, collecting problems against the config's keys. */
+class ProjectFiles {
+  private readonly issues: Issue[] = []
+  private readonly cache = new Map<string, Promise<string>>()
+  constructor(
+    private readonly root: string,
+    private readonly configFile: string,
+    private readonly parsed: ParsedConfig,
+    private readonly reader: FileReader
+  ) {}
+
+  check(value: string | undefined, key: KeyPath): void {
+    if (value === undefined) return
+    const resolved = tryRepoPath(this.root, value)
+    if ('problem' in resolved) this.problem(key, resolved.problem)
+  }
+
+  relative(value: string): string {
+    const resolved = tryRepoPath(this.root, value)
+    return 'problem' in resolved ? value : resolved.relative
+  }
+
+  async read(value: string | undefined, key: KeyPath): Promise<string | undefined> {
+    if (value === undefined) return undefined
+    const rel = this.relative(value)
+    let pending = this.cache.get(rel)
+    if (!pending) {
+      pending = this.reader(rel)
+      this.cache.set(rel, pending)
+    }
+    try {
+      return await pending
+    } catch (error) {
+      this.problem(key, `cannot read ${rel}: ${readFailureReason(error)}`)
+      return undefined
+    }
+  }
+
+  async prompt(value: string | undefined, key: KeyPath): Promise<PromptFile | undefined> {
+    const text = await this.read(value, key)
+    if (value === undefined || text === undefined) return undefined
+    return { path: this.relative(value), text: stripBom(text) }
+  }
+
+  problem(key: KeyPath, message: string): void {
+    const line = this.parsed.lineOf(key)
+    this.issues.push({ file: this.configFile, line, path: formatKeyPath(key), message })
+  }
+
+  throwIfProblems(): void {
+    throwIssues(this.issues)
+  }
+}
+
+function stripBom(text: string): string {
+  return text.startsWith('\uFEFF') ? text.slice(1) : text
+}

@@ -1,0 +1,140 @@
+/**
+ * Maps the validated snake_case file to the camelCase Config, filling the defaults that depend on
+ * other keys, and runs the checks that span several keys (unique task names, split fractions…).
+ */
+import type { PathIssue } from './schema-issues.js'
+import type { RawConfig, RawTask } from './schema.js'
+import { normalizeTask } from './normalize-task.js'
+import type { Config, ModelConfig } from './types.js'
+
+/** Model names used with `provider.type: simulated` when the file names none. */
+export const SIMULATED_MODELS = {
+  target: 'sim-target',
+  optimizer: 'sim-optimizer',
+  judge: 'sim-judge'
+} as const
+
+export function normalizeConfig(raw: RawConfig): { config: Config; issues: PathIssue[] } {
+  const issues: PathIssue[] = []
+  const simulated = raw.provider.type === 'simulated'
+  const m = raw.models
+
+  let targetModel = m.target.model
+  if (targetModel === undefined) {
+    if (simulated) targetModel = SIMULATED_MODELS.target
+    else
+      issues.push({
+        path: ['models', 'target', 'model'],
+        message: 'required: expected the name of the model your application uses (e.g. gpt-4o-mini)'
+      })
+  }
+  const optimizerModel =
+    m.optimizer.model ?? (simulated && !m.target.model ? SIMULATED_MODELS.optimizer : targetModel)
+  const judgeModel =
+    m.judge.model ?? (simulated && !m.optimizer.model ? SIMULATED_MODELS.judge : optimizerModel)
+  const model = (
+    name: string | undefined,
+    raw: RawConfig['models']['target'],
+    temperature: number
+  ): ModelConfig => ({
+    model: name ?? '',
+    temperature: raw.temperature ?? temperature,
+    maxTokens: raw.max_tokens
+  })
+
+  const tasks = raw.tasks.map((task, index) => normalizeTask(task, index, raw.seed, issues))
+  checkUniqueNames(raw.tasks, issues)
+
+  const names = new Set(raw.tasks.map((task) => task.name))
+  const holdout = raw.optimize.metaspo.holdout
+  holdout.forEach((name, i) => {
+    const path = ['optimize', 'metaspo', 'holdout', i]
+    if (!names.has(name))
+      issues.push({ path, message: `no task is named "${name}" (tasks: ${[...names].join(', ')})` })
+    else if (holdout.indexOf(name) !== i)
+      issues.push({ path, message: `"${name}" is listed twice` })
+  })
+  const heldOut = new Set(holdout.filter((name) => names.has(name)))
+  if (raw.optimize.method === 'metaspo' && heldOut.size > 0 && heldOut.size >= names.size)
+    issues.push({
+      path: ['optimize', 'metaspo', 'holdout'],
+      message: 'expected at least one task left for meta-training, but every task is held out'
+    })
+
+  const p = raw.provider
+  const config: Config = {
+    provider: {
+      type: p.type,
+      baseUrl: p.base_url,
+      apiKeyEnv: p.api_key_env,
+      concurrency: p.concurrency,
+      requestsPerMinute: p.requests_per_minute,
+      tokensPerMinute: p.tokens_per_minute,
+      timeoutMs: p.timeout_ms,
+      maxRetries: p.max_retries,
+      prices: p.prices,
+      headers: p.headers,
+      apiVersion: p.api_version
+    },
+    models: {
+      target: model(targetModel, m.target, 0),
+      optimizer: model(optimizerModel, m.optimizer, 1),
+      judge: model(judgeModel, m.judge, 0)
+    },
+    systemPrompt: raw.system_prompt,
+    tasks,
+    budget: {
+      usd: raw.budget.usd,
+      tokens: raw.budget.tokens,
+      calls: raw.budget.calls,
+      minutes: raw.budget.minutes
+    },
+    gate: {
+      minScore: raw.gate.min_score,
+      maxDrop: raw.gate.max_drop,
+      confidence: raw.gate.confidence
+    },
+    optimize: {
+      method: raw.optimize.method,
+      seed: raw.optimize.seed ?? raw.seed,
+      apo: {
+        rounds: raw.optimize.apo.rounds,
+        beam: raw.optimize.apo.beam,
+        minibatch: raw.optimize.apo.minibatch,
+        errorGroups: raw.optimize.apo.error_groups,
+        errorsPerGroup: raw.optimize.apo.errors_per_group,
+        paraphrases: raw.optimize.apo.paraphrases,
+        successorsPerParent: raw.optimize.apo.successors_per_parent,
+        bandit: raw.optimize.apo.bandit,
+        selectionBudget: raw.optimize.apo.selection_budget,
+        explorationC: raw.optimize.apo.exploration_c,
+        target: raw.optimize.apo.target
+      },
+      metaspo: {
+        iterations: raw.optimize.metaspo.iterations,
+        userCandidates: raw.optimize.metaspo.user_candidates,
+        userTopK: raw.optimize.metaspo.user_top_k,
+        systemCandidates: raw.optimize.metaspo.system_candidates,
+        examplesPerTask: raw.optimize.metaspo.examples_per_task,
+        holdout: [...holdout],
+        racing: raw.optimize.metaspo.racing
+      }
+    },
+    cache: { enabled: raw.cache.enabled, dir: raw.cache.dir },
+    seed: raw.seed
+  }
+  return { config, issues }
+}
+
+function checkUniqueNames(tasks: readonly RawTask[], issues: PathIssue[]): void {
+  const seen = new Map<string, number>()
+  tasks.forEach((task, i) => {
+    const first = seen.get(task.name)
+    if (first !== undefined)
+      issues.push({
+        path: ['tasks', i, 'name'],
+        message: `duplicate task name "${task.name}" (also tasks[${first}].name); names must be unique`
+      })
+    else seen.set(task.name, i)
+  })
+}

@@ -1,0 +1,216 @@
+/**
+ * The zod schema of `prompt-descent.yml` as written (snake_case). Objects are strict: an unknown key
+ * is an error, because a misspelt option that is silently ignored is worse than a failed run.
+ * Defaults that depend on other keys (model names, split seed) are filled in by normalize.ts.
+ */
+import * as z from 'zod'
+
+export const DATA_EXTENSIONS = ['.jsonl', '.json', '.csv', '.yaml', '.yml'] as const
+
+const text = z.string().min(1)
+const int = (min: number, max = Number.MAX_SAFE_INTEGER) => z.number().int().min(min).max(max)
+const fraction = z.number().min(0).max(1)
+/** A label; `choices: [0, 1]` means the labels "0" and "1". */
+const label = z.preprocess(
+  (value) => (typeof value === 'number' || typeof value === 'boolean' ? String(value) : value),
+  text
+)
+
+/** `metric: exact` is shorthand for `metric: { type: exact }`. */
+const typeShorthand = (value: unknown): unknown =>
+  typeof value === 'string' ? { type: value } : value
+
+const regexSource = text.refine((source) => compiles(source, ''), {
+  message: 'expected a valid regular expression (JavaScript syntax)'
+})
+
+function compiles(source: string, flags: string): boolean {
+  try {
+    new RegExp(source, flags)
+    return true
+  } catch {
+    return false
+  }
+}
+
+const providerSchema = z.strictObject({
+  type: z.enum(['openai', 'simulated']).default('openai'),
+  base_url: z.url({ protocol: /^https?$/, error: 'expected an http(s) URL' }).optional(),
+  api_key_env: z
+    .string()
+    .regex(/^[A-Za-z_][A-Za-z0-9_]*$/, {
+      message: 'expected the NAME of an environment variable (letters, digits, _), not a key'
+    })
+    .default('OPENAI_API_KEY'),
+  concurrency: int(1, 1024).default(8),
+  requests_per_minute: z.number().positive().optional(),
+  tokens_per_minute: z.number().positive().optional(),
+  timeout_ms: int(1).default(60_000),
+  max_retries: int(0, 100).default(4),
+  prices: z
+    .record(z.string(), z.strictObject({ input: z.number().min(0), output: z.number().min(0) }))
+    .default({}),
+  headers: z.record(z.string(), z.string()).default({}),
+  api_version: text.optional()
+})
+
+/** `target: gpt-4o-mini` is shorthand for `target: { model: gpt-4o-mini }`. */
+const modelSchema = z.preprocess(
+  (value) => (typeof value === 'string' ? { model: value } : value),
+  z.strictObject({
+    model: text.optional(),
+    temperature: z.number().min(0).max(2).optional(),
+    max_tokens: int(1).optional()
+  })
+)
+
+const modelsSchema = z.strictObject({
+  target: modelSchema.prefault({}),
+  optimizer: modelSchema.prefault({}),
+  judge: modelSchema.prefault({})
+})
+
+const extractSchema = z.preprocess(
+  typeShorthand,
+  z.discriminatedUnion('type', [
+    z.strictObject({ type: z.literal('raw') }),
+    z.strictObject({
+      type: z.literal('tag'),
+      tag: z
+        .string()
+        .regex(/^[A-Za-z][\w.-]*$/, { message: 'expected an XML tag name such as answer' })
+        .default('answer')
+    }),
+    z.strictObject({ type: z.literal('regex'), pattern: regexSource, group: int(0).optional() }),
+    z.strictObject({ type: z.literal('json'), path: text.optional() }),
+    z.strictObject({ type: z.literal('last-line') })
+  ])
+)
+
+const metricSchema = z.preprocess(
+  typeShorthand,
+  z.discriminatedUnion('type', [
+    z.strictObject({ type: z.literal('exact') }),
+    z.strictObject({ type: z.literal('contains'), case_sensitive: z.boolean().default(false) }),
+    z.strictObject({
+      type: z.literal('choice'),
+      choices: z.array(label).min(2, { message: 'expected a list of at least 2 labels' }),
+      score: z.enum(['accuracy', 'macro_f1']).default('accuracy')
+    }),
+    z.strictObject({
+      type: z.literal('regex'),
+      pattern: regexSource,
+      flags: z
+        .string()
+        .regex(/^[dgimsuvy]*$/, { message: 'expected regular expression flags among dgimsuvy' })
+        .default('')
+    }),
+    z.strictObject({
+      type: z.literal('numeric'),
+      tolerance: z.number().min(0).default(0),
+      relative: z.boolean().default(false)
+    }),
+    z.strictObject({ type: z.literal('json'), fields: z.array(text).min(1).optional() }),
+    z.strictObject({
+      type: z.literal('judge'),
+      rubric: text,
+      scale: int(2, 100).default(5),
+      pass_at: z.number().min(1).optional()
+    })
+  ])
+)
+
+const splitSchema = z.strictObject({
+  train: fraction.optional(),
+  dev: fraction.optional(),
+  test: fraction.optional(),
+  seed: int(0, 0xffffffff).optional(),
+  field: text.optional()
+})
+
+const dataPath = text.refine(
+  (path) => DATA_EXTENSIONS.some((ext) => path.toLowerCase().endsWith(ext)),
+  { message: `expected a dataset file ending in ${DATA_EXTENSIONS.join(', ')}` }
+)
+
+const taskSchema = z.strictObject({
+  name: z.string().regex(/^[A-Za-z0-9][A-Za-z0-9_.-]*$/, {
+    message: 'expected a task name of letters, digits, ".", "_" or "-" (e.g. triage)'
+  }),
+  prompt: text,
+  data: dataPath,
+  expected: text.default('expected'),
+  id_field: text.default('id'),
+  extract: extractSchema.optional(),
+  metric: metricSchema.default({ type: 'exact' }),
+  split: splitSchema.prefault({}),
+  system_prompt: text.optional(),
+  limit: int(1).optional()
+})
+
+const budgetSchema = z.strictObject({
+  usd: z.number().positive().optional(),
+  tokens: int(1).optional(),
+  calls: int(1).optional(),
+  minutes: z.number().positive().optional()
+})
+
+const gateSchema = z.strictObject({
+  min_score: fraction.optional(),
+  max_drop: fraction.optional(),
+  confidence: z.number().gt(0).lt(1).default(0.95)
+})
+
+const apoSchema = z.strictObject({
+  rounds: int(1, 1000).default(6),
+  beam: int(1, 100).default(4),
+  minibatch: int(1).default(64),
+  error_groups: int(1, 100).default(4),
+  errors_per_group: int(1, 100).default(4),
+  paraphrases: int(0, 100).default(2),
+  successors_per_parent: int(1, 100).default(8),
+  bandit: z
+    .enum(['ucb', 'ucb-e', 'successive-rejects', 'successive-halving', 'uniform'])
+    .default('ucb'),
+  selection_budget: int(1).default(1024),
+  exploration_c: z.number().min(0).default(2),
+  target: z.enum(['user', 'system']).default('user')
+})
+
+const metaspoSchema = z.strictObject({
+  iterations: int(1, 1000).default(3),
+  user_candidates: int(1, 100).default(3),
+  user_top_k: int(1, 100).default(3),
+  system_candidates: int(1, 100).default(9),
+  examples_per_task: int(1, 100).default(2),
+  holdout: z.array(text).default([]),
+  racing: z.boolean().default(true)
+})
+
+const optimizeSchema = z.strictObject({
+  method: z.enum(['apo', 'metaspo']).default('apo'),
+  seed: int(0, 0xffffffff).optional(),
+  apo: apoSchema.prefault({}),
+  metaspo: metaspoSchema.prefault({})
+})
+
+const cacheSchema = z.strictObject({
+  enabled: z.boolean().default(true),
+  dir: text.default('.prompt-descent/cache')
+})
+
+/** The whole file. */
+export const rawConfigSchema = z.strictObject({
+  provider: providerSchema.prefault({}),
+  models: modelsSchema.prefault({}),
+  system_prompt: text.optional(),
+  tasks: z.array(taskSchema).min(1, { message: 'expected a list of at least one task' }),
+  budget: budgetSchema.prefault({}),
+  gate: gateSchema.prefault({}),
+  optimize: optimizeSchema.prefault({}),
+  cache: cacheSchema.prefault({}),
+  seed: int(0, 0xffffffff).default(0)
+})
+
+export type RawConfig = z.output<typeof rawConfigSchema>
+export type RawTask = RawConfig['tasks'][number]

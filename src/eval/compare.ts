@@ -1,0 +1,144 @@
+import type { FlippedExample, TaskComparison, Verdict } from '../report/types.js'
+import { hashString32 } from '../util/random.js'
+import { lineDiff } from './line-diff.js'
+import {
+  bootstrapMeanInterval,
+  isBinary,
+  mcnemarExact,
+  pairedBootstrapDeltaInterval,
+  pairedPermutationTest
+} from './stats.js'
+import type { ExampleResult, TaskEvalResult } from './types.js'
+
+export interface CompareOptions {
+  /** Confidence level, e.g. 0.95: a change is significant when p < 1 − level. */
+  level: number
+  seed: number
+  /** User prompt texts, for the diff. */
+  basePrompt?: string
+  headPrompt?: string
+  /** System prompt texts, diffed ahead of the user prompt when given. */
+  baseSystemPrompt?: string
+  headSystemPrompt?: string
+  /** How many changed examples to list (default 10). */
+  maxFlipped?: number
+}
+
+function scored(result: ExampleResult): boolean {
+  return result.error === undefined && result.output !== null
+}
+
+/** Worst regressions first, then the largest gains; ties keep the examples' order. */
+function flipOrder(a: FlippedExample, b: FlippedExample): number {
+  const da = a.headScore - a.baseScore
+  const db = b.headScore - b.baseScore
+  if (da < 0 && db < 0) return da - db
+  if (da > 0 && db > 0) return db - da
+  return da < 0 ? -1 : db < 0 ? 1 : 0
+}
+
+/**
+ * The system prompt's diff (when either text is given) above the user prompt's. A lone user-prompt
+ * diff has no header, to stay small; once the system prompt changed, each part is labelled.
+ */
+function promptDiff(options: CompareOptions): string {
+  const { baseSystemPrompt: bs, headSystemPrompt: hs, basePrompt: bu, headPrompt: hu } = options
+  const system =
+    bs !== undefined || hs !== undefined
+      ? lineDiff(bs ?? '', hs ?? '', {
+          fromLabel: 'base system prompt',
+          toLabel: 'head system prompt'
+        })
+      : ''
+  const userLabels =
+    system === '' ? {} : { fromLabel: 'base user prompt', toLabel: 'head user prompt' }
+  const user = bu !== undefined && hu !== undefined ? lineDiff(bu, hu, userLabels) : ''
+  return [system, user].filter((part) => part !== '').join('\n')
+}
+
+/**
+ * Paired comparison of one task between two evals (base → head) on the example ids scored in
+ * both (failed calls on either side are left out).
+ *
+ * base, head and delta are means of the per-example scores on those paired examples, with
+ * bootstrap intervals; for macro-F1 this is per-example accuracy, not the task's F1 score, because
+ * F1 is not a mean and has no paired per-example form. The p-value comes from McNemar's exact test
+ * when every paired score is 0 or 1, else from a paired sign-flip permutation test.
+ *
+ * Verdict: `unchanged` when every paired score is equal (or nothing is paired); otherwise the
+ * p-value alone decides significance (p < 1 − level) and the sign of the delta its direction:
+ * `improved` / `regressed`, else `within-noise`. The delta's bootstrap interval is reported for
+ * its size; at the margin it can touch 0 while p is just below the threshold, and the test wins.
+ */
+export function compareTaskResults(
+  base: TaskEvalResult,
+  head: TaskEvalResult,
+  options: CompareOptions
+): TaskComparison {
+  const { level, seed } = options
+  const baseById = new Map<string, ExampleResult>()
+  for (const r of base.examples) if (scored(r)) baseById.set(r.id, r)
+  const pairs: Array<[ExampleResult, ExampleResult]> = []
+  for (const h of head.examples) {
+    const b = baseById.get(h.id)
+    if (b !== undefined && scored(h)) pairs.push([b, h])
+  }
+  const baseScores = pairs.map(([b]) => b.score)
+  const headScores = pairs.map(([, h]) => h.score)
+  const seedFor = (label: string): number => hashString32(`${seed}:${head.task}:${label}`)
+  const interval = { level }
+
+  let pValue = 1
+  let test: TaskComparison['test'] = 'none'
+  const same = pairs.every(([b, h]) => b.score === h.score)
+  if (!same) {
+    if (isBinary(baseScores) && isBinary(headScores)) {
+      test = 'mcnemar-exact'
+      let onlyBase = 0
+      let onlyHead = 0
+      for (const [b, h] of pairs) {
+        if (b.score > h.score) onlyBase++
+        else if (h.score > b.score) onlyHead++
+      }
+      pValue = mcnemarExact(onlyBase, onlyHead)
+    } else {
+      test = 'paired-permutation'
+      pValue = pairedPermutationTest(baseScores, headScores, { seed: seedFor('permutation') })
+    }
+  }
+
+  const delta = pairedBootstrapDeltaInterval(baseScores, headScores, {
+    ...interval,
+    seed: seedFor('delta')
+  })
+  let verdict: Verdict
+  if (same) verdict = 'unchanged'
+  else if (pValue < 1 - level && delta.value > 0) verdict = 'improved'
+  else if (pValue < 1 - level && delta.value < 0) verdict = 'regressed'
+  else verdict = 'within-noise'
+
+  const flips: FlippedExample[] = pairs
+    .filter(([b, h]) => b.score !== h.score)
+    .map(([b, h]) => ({
+      id: h.id,
+      expected: h.expected,
+      baseScore: b.score,
+      headScore: h.score,
+      baseOutput: b.output,
+      headOutput: h.output
+    }))
+  flips.sort(flipOrder)
+
+  return {
+    task: head.task,
+    base: bootstrapMeanInterval(baseScores, { ...interval, seed: seedFor('base') }),
+    head: bootstrapMeanInterval(headScores, { ...interval, seed: seedFor('head') }),
+    n: pairs.length,
+    delta,
+    pValue,
+    test,
+    verdict,
+    flipped: flips.slice(0, Math.max(0, options.maxFlipped ?? 10)),
+    promptDiff: promptDiff(options)
+  }
+}

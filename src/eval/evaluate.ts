@@ -1,0 +1,182 @@
+import type { Example } from '../config/project-types.js'
+import { renderTemplate } from '../config/template.js'
+import {
+  BudgetExceededError,
+  CancelledError,
+  InputError,
+  ProviderError,
+  errorMessage
+} from '../errors.js'
+import type { ChatMessage, ChatModel } from '../llm/chat-model.js'
+import type { PromptPair } from '../optimize/types.js'
+import { sha256 } from '../util/hash.js'
+import { bootstrapMeanInterval } from './stats.js'
+import type { ExampleResult, Metric, TaskEvalResult } from './types.js'
+
+export interface ScoreExamplesInput {
+  pair: PromptPair
+  examples: readonly Example[]
+  /** The user prompt's file, named in template errors. */
+  promptFile: string
+  /** The dataset's file, named when an expected value is unusable. */
+  dataFile: string
+  target: ChatModel
+  judge: ChatModel | undefined
+  metric: Metric
+  /** How many examples are in flight at once (the limiter below may allow fewer). */
+  concurrency: number
+  signal?: AbortSignal
+  onExampleDone?: (done: number, total: number) => void
+}
+
+/** Result of scoring a set of examples; `stopped` is set when a budget stop or cancel cut it short. */
+export interface ScoredExamples {
+  results: ExampleResult[]
+  /** Examples not scored because the run stopped (budget, cancel). */
+  notScored: number
+  stopped: BudgetExceededError | CancelledError | undefined
+}
+
+/** Status codes that mean every further call would fail the same way: stop instead of marking rows. */
+const FATAL_STATUS = new Set([401, 403, 404])
+
+/** The chat messages for one example: the system prompt (if any) and the filled-in user template. */
+export function buildMessages(
+  pair: PromptPair,
+  example: Example,
+  promptFile: string
+): ChatMessage[] {
+  const user = renderTemplate(pair.user, example.fields, {
+    file: promptFile,
+    rowId: example.id,
+    line: example.line
+  })
+  const messages: ChatMessage[] = []
+  if (pair.system !== undefined && pair.system.trim() !== '') {
+    messages.push({ role: 'system', content: pair.system })
+  }
+  messages.push({ role: 'user', content: user })
+  return messages
+}
+
+/**
+ * Scores every example with the target model, a bounded number at a time. A failed call marks its
+ * example as failed and the run goes on; a budget stop or a cancel ends the run with what was scored.
+ * Results keep the examples' order; unscored examples are left out.
+ */
+export async function scoreExamples(input: ScoreExamplesInput): Promise<ScoredExamples> {
+  const { examples, metric } = input
+  const slots: Array<ExampleResult | undefined> = new Array<ExampleResult | undefined>(
+    examples.length
+  )
+  let next = 0
+  let done = 0
+  let stopped: BudgetExceededError | CancelledError | undefined
+  let fatal: unknown
+
+  const scoreOne = async (example: Example): Promise<ExampleResult> => {
+    const messages = buildMessages(input.pair, example, input.promptFile)
+    const base = { id: example.id, split: example.split, expected: example.expected }
+    let output: string
+    try {
+      const reply = await input.target.complete({ messages }, { signal: input.signal })
+      output = reply.text
+    } catch (error) {
+      if (error instanceof ProviderError && !(error.status && FATAL_STATUS.has(error.status))) {
+        return {
+          ...base,
+          output: null,
+          answer: null,
+          score: 0,
+          unreadable: false,
+          error: error.message
+        }
+      }
+      throw error
+    }
+    const lastUser = messages[messages.length - 1]?.content ?? ''
+    let scored
+    try {
+      scored = await metric.score(output, example.expected, {
+        judge: input.judge,
+        input: lastUser,
+        signal: input.signal
+      })
+    } catch (error) {
+      if (error instanceof InputError && error.file === undefined) {
+        throw new InputError(error.message, {
+          file: input.dataFile,
+          location: `line ${example.line} (id ${example.id})`
+        })
+      }
+      throw error
+    }
+    const result: ExampleResult = {
+      ...base,
+      output,
+      answer: scored.answer,
+      score: scored.score,
+      unreadable: scored.unreadable
+    }
+    if (scored.rationale !== undefined) result.rationale = scored.rationale
+    return result
+  }
+
+  const worker = async (): Promise<void> => {
+    while (stopped === undefined && fatal === undefined) {
+      const index = next++
+      const example = examples[index]
+      if (example === undefined) return
+      try {
+        slots[index] = await scoreOne(example)
+        done++
+        input.onExampleDone?.(done, examples.length)
+      } catch (error) {
+        if (error instanceof BudgetExceededError || error instanceof CancelledError)
+          stopped ??= error
+        else fatal ??= error
+      }
+    }
+  }
+
+  const workers = Math.max(1, Math.min(input.concurrency, examples.length))
+  await Promise.all(Array.from({ length: workers }, worker))
+  if (fatal !== undefined) {
+    throw fatal instanceof Error ? fatal : new ProviderError(errorMessage(fatal))
+  }
+  const results = slots.filter((r): r is ExampleResult => r !== undefined)
+  return { results, notScored: examples.length - results.length, stopped }
+}
+
+/** Hash of a prompt text as reports show it (short enough to read, long enough to be unique). */
+export function promptHash(text: string | undefined): string | null {
+  return text === undefined ? null : sha256(text).slice(0, 12)
+}
+
+/** Aggregates scored examples into a task result: the metric's score and a bootstrap interval. */
+export function summarizeTask(args: {
+  task: string
+  metric: Metric
+  pair: PromptPair
+  dataHash: string
+  results: ExampleResult[]
+  level: number
+  seed: number
+}): TaskEvalResult {
+  const scored = args.results.filter((r) => r.error === undefined)
+  const perExample = scored.map((r) => r.score)
+  const score = scored.length === 0 ? 0 : args.metric.aggregate(scored)
+  return {
+    task: args.task,
+    score,
+    interval: bootstrapMeanInterval(perExample, { level: args.level, seed: args.seed }),
+    n: scored.length,
+    unreadable: scored.filter((r) => r.unreadable).length,
+    failed: args.results.length - scored.length,
+    metric: args.metric.name,
+    promptHash: promptHash(args.pair.user) ?? '',
+    systemPromptHash: promptHash(args.pair.system),
+    dataHash: args.dataHash,
+    examples: args.results
+  }
+}

@@ -1,0 +1,39 @@
+import type { ExtractConfig, MetricConfig } from '../../config/types.js'
+import type { Metric } from '../types.js'
+import { createChoiceMetric } from './choice.js'
+import { createContainsMetric } from './contains.js'
+import { createExactMetric } from './exact.js'
+import { createJsonMetric } from './json.js'
+import { createJudgeMetric } from './judge.js'
+import { createNumericMetric } from './numeric.js'
+import { createRegexMetric } from './regex.js'
+
+export { createLabelReader } from './labels.js'
+export type { LabelReader } from './labels.js'
+export { macroF1 } from './macro-f1.js'
+export { readJudgeScore } from './judge.js'
+export { buildJudgeMessages } from './judge-prompt.js'
+
+/**
+ * The metric a task's config asks for, reading answers with the task's extraction. Throws
+ * InputError on a config the metric cannot work with (a bad pattern, an empty label set, a judge
+ * scale below 2). The judge metric grades the whole reply and ignores the extraction.
+ */
+export function createMetric(metric: MetricConfig, extract: ExtractConfig): Metric {
+  switch (metric.type) {
+    case 'exact':
+      return createExactMetric(extract)
+    case 'contains':
+      return createContainsMetric(metric.caseSensitive, extract)
+    case 'regex':
+      return createRegexMetric(metric.pattern, metric.flags, extract)
+    case 'numeric':
+      return createNumericMetric(metric.tolerance, metric.relative, extract)
+    case 'json':
+      return createJsonMetric(metric.fields, extract)
+    case 'choice':
+      return createChoiceMetric(metric.choices, metric.score, extract)
+    case 'judge':
+      return createJudgeMetric(metric.rubric, metric.scale, metric.passAt)
+  }
+}

@@ -1,0 +1,72 @@
+import { InputError } from '../../errors.js'
+import { lastTagContent } from '../extract.js'
+import { formatNumber } from '../normalize.js'
+import type { Metric } from '../types.js'
+import { buildJudgeMessages } from './judge-prompt.js'
+import { meanOfScores, unreadableScore } from './shared.js'
+
+const MAX_RATIONALE = 600
+
+function shorten(text: string): string {
+  const flat = text.trim().replace(/\s+/g, ' ')
+  return flat.length > MAX_RATIONALE ? `${flat.slice(0, MAX_RATIONALE - 3)}...` : flat
+}
+
+/** The grade in a judge's reply: the number at the start of the last `<score>` tag ("4", "4/5"). */
+export function readJudgeScore(judgeReply: string): number | null {
+  const content = lastTagContent(judgeReply, 'score')
+  if (content === null) return null
+  const match = /^[^\d-]*?(-?\d+(?:\.\d+)?)/.exec(content)
+  if (match === null) return null
+  const value = Number(match[1])
+  return Number.isFinite(value) ? value : null
+}
+
+/**
+ * LLM-as-judge: the judge model grades the whole reply against a rubric (with the task's input and
+ * the reference answer) on 1..scale, at temperature 0. Score = (N − 1)/(scale − 1), or with
+ * `passAt`, 1 when N ≥ passAt else 0. A judge reply without a `<score>` tag, or with a grade
+ * outside 1..scale, makes the example unreadable; its text becomes the rationale.
+ */
+export function createJudgeMetric(
+  rubric: string,
+  scale: number,
+  passAt: number | undefined
+): Metric {
+  if (!Number.isInteger(scale) || scale < 2) {
+    throw new InputError(
+      `the judge metric's scale must be a whole number of at least 2, got ${scale}`
+    )
+  }
+  if (passAt !== undefined && (passAt < 1 || passAt > scale)) {
+    throw new InputError(`the judge metric's pass_at must be between 1 and ${scale}, got ${passAt}`)
+  }
+  return {
+    name: 'judge',
+    async score(reply, expected, context) {
+      if (context.judge === undefined) {
+        throw new InputError(
+          'the judge metric needs a judge model, but none was given (configure models.judge)'
+        )
+      }
+      const messages = buildJudgeMessages({ rubric, input: context.input, expected, reply, scale })
+      const response = await context.judge.complete(
+        { messages, temperature: 0, sampleIndex: 0 },
+        { signal: context.signal }
+      )
+      const grade = readJudgeScore(response.text)
+      const reason = lastTagContent(response.text, 'reason')
+      if (grade === null || grade < 1 || grade > scale) {
+        return unreadableScore(shorten(reason ?? response.text))
+      }
+      const score = passAt === undefined ? (grade - 1) / (scale - 1) : grade >= passAt ? 1 : 0
+      return {
+        score,
+        answer: formatNumber(grade),
+        unreadable: false,
+        rationale: shorten(reason ?? '')
+      }
+    },
+    aggregate: meanOfScores
+  }
+}

@@ -1,0 +1,197 @@
+/**
+ * Markdown for an optimization: the gain on the held-out test split, each proposed prompt with its
+ * diff and the lineage that led to it, the rounds, and the candidates tried.
+ */
+import type { Block } from './markdown-blocks.js'
+import type {
+  CandidateRecord,
+  OptimizationReport,
+  PromptOutcome,
+  RoundRecord
+} from '../optimize/types.js'
+import { comparisonTable, diffDetails, flippedDetails } from './markdown-compare.js'
+import { markdownTable } from './markdown-sections.js'
+import { formatCount, formatInterval, formatScore, plural } from './format.js'
+import { codeBlock, details, escapeInline, inlineCode, tableCell } from './sanitize.js'
+import { lineDiff } from '../eval/line-diff.js'
+
+const LABELS = { base: 'before', head: 'after', intervals: true }
+const MAX_ROUND_ROWS = 50
+const MAX_CANDIDATE_ROWS = 100
+const PROMPT_CHARS = 20_000
+const CRITIQUE_CHARS = 600
+const METHOD_DETAIL_CHARS = 8_000
+
+/**
+ * The candidate that became the proposed prompt, found by its text (latest round first), and its
+ * ancestors back to the initial prompt. Empty when the prompt is not among the candidates.
+ */
+function lineageOf(outcome: PromptOutcome, candidates: CandidateRecord[]): CandidateRecord[] {
+  const byId = new Map(candidates.map((c) => [c.id, c]))
+  const winner = [...candidates]
+    .filter((c) => c.prompt === outcome.after)
+    .sort((a, b) => b.round - a.round)[0]
+  const chain: CandidateRecord[] = []
+  const seen = new Set<string>()
+  for (let c = winner; c && !seen.has(c.id); c = c.parentId ? byId.get(c.parentId) : undefined) {
+    seen.add(c.id)
+    chain.unshift(c)
+  }
+  return chain
+}
+
+function devCell(c: CandidateRecord): string {
+  return c.devScore === null ? '—' : `${formatScore(c.devScore)} (${formatCount(c.devEvaluations)})`
+}
+
+function lineageTable(chain: CandidateRecord[]): string {
+  const rows = chain.map((c, i) => [
+    String(i + 1),
+    inlineCode(c.id, 40, true),
+    c.origin,
+    String(c.round),
+    devCell(c),
+    c.critique === null ? '—' : tableCell(c.critique, CRITIQUE_CHARS)
+  ])
+  return markdownTable(['step', 'candidate', 'origin', 'round', 'dev (evals)', 'critique'], rows, [
+    'right',
+    'left',
+    'left',
+    'right',
+    'right',
+    'left'
+  ])
+}
+
+function promptBlocks(outcome: PromptOutcome, report: OptimizationReport): Block[] {
+  const what =
+    outcome.task === null ? `${outcome.kind} prompt` : `${outcome.kind} prompt of ${outcome.task}`
+  const heading = `#### ${inlineCode(outcome.file, 120)} — ${escapeInline(what, 120)}`
+  if (outcome.before === outcome.after) {
+    return [{ text: `${heading}\n\nNo change proposed: the original prompt stayed the best.` }]
+  }
+  const blocks: Block[] = [{ text: heading }]
+  blocks.push({
+    text: details('Proposed prompt', codeBlock(outcome.after, 'text', PROMPT_CHARS)),
+    drop: 'diffs'
+  })
+  blocks.push({
+    text: diffDetails(
+      'Diff',
+      lineDiff(outcome.before, outcome.after, {
+        fromLabel: `a/${outcome.file}`,
+        toLabel: `b/${outcome.file}`
+      })
+    ),
+    drop: 'diffs'
+  })
+  const chain = lineageOf(outcome, report.candidates)
+  if (chain.length > 1) {
+    blocks.push({
+      text: details('How it was found (lineage)', lineageTable(chain)),
+      drop: 'detail'
+    })
+  }
+  return blocks
+}
+
+function rejectedCell(r: RoundRecord['rejected']): string {
+  const parts: string[] = []
+  if (r.missingSlots > 0) parts.push(plural(r.missingSlots, 'missing slot'))
+  if (r.unknownSlots > 0) parts.push(plural(r.unknownSlots, 'unknown slot'))
+  if (r.missingTags > 0) parts.push(plural(r.missingTags, 'missing tag'))
+  if (r.duplicates > 0) parts.push(plural(r.duplicates, 'duplicate'))
+  const total = r.missingSlots + r.unknownSlots + r.missingTags + r.duplicates
+  return parts.length === 0 ? '0' : `${total} (${parts.join(', ')})`
+}
+
+function roundsTable(rounds: RoundRecord[]): string {
+  const shown = rounds.slice(0, MAX_ROUND_ROWS)
+  const rows = shown.map((r) => [
+    String(r.round),
+    formatCount(r.candidates),
+    rejectedCell(r.rejected),
+    formatScore(r.bestDev),
+    formatCount(r.targetCalls),
+    formatCount(r.optimizerCalls),
+    formatCount(r.selectionEvaluations)
+  ])
+  const table = markdownTable(
+    [
+      'round',
+      'candidates',
+      'rejected',
+      'best dev',
+      'target calls',
+      'optimizer calls',
+      'selection evals'
+    ],
+    rows,
+    ['right', 'right', 'left', 'right', 'right', 'right', 'right']
+  )
+  const more = rounds.length - shown.length
+  return more > 0 ? `${table}\n\n…and ${more} more rounds in the JSON report.` : table
+}
+
+function candidatesSummary(candidates: CandidateRecord[], rounds: number): string {
+  const count = (origin: CandidateRecord['origin']): number =>
+    candidates.filter((c) => c.origin === origin).length
+  const evaluations = candidates.reduce((sum, c) => sum + c.devEvaluations, 0)
+  const kinds = [
+    `${count('initial')} initial`,
+    plural(count('edit'), 'edit'),
+    plural(count('paraphrase'), 'paraphrase'),
+    plural(count('rewrite'), 'rewrite')
+  ]
+  return (
+    `**${plural(candidates.length, 'candidate')}** tried in ${plural(rounds, 'round')}: ` +
+    `${kinds.join(', ')}; ${plural(evaluations, 'dev evaluation')} in selection.`
+  )
+}
+
+function candidatesTable(candidates: CandidateRecord[]): string {
+  const shown = candidates.slice(0, MAX_CANDIDATE_ROWS)
+  const rows = shown.map((c) => [
+    inlineCode(c.id, 40, true),
+    String(c.round),
+    c.origin,
+    c.parentId === null ? '—' : inlineCode(c.parentId, 40, true),
+    devCell(c),
+    c.kept ? 'kept' : ''
+  ])
+  const table = markdownTable(
+    ['candidate', 'round', 'origin', 'parent', 'dev (evals)', 'beam'],
+    rows,
+    ['left', 'right', 'left', 'left', 'right', 'left']
+  )
+  const more = candidates.length - shown.length
+  return more > 0 ? `${table}\n\n…and ${formatCount(more)} more in the JSON report.` : table
+}
+
+/** All blocks of the optimization part of a report. */
+export function optimizeBlocks(opt: OptimizationReport): Block[] {
+  const blocks: Block[] = []
+  let result = `#### Result on the held-out test split\n\n${comparisonTable(opt.testComparison, LABELS)}`
+  if (opt.bestDev) result += `\n\nBest dev score during selection: ${formatInterval(opt.bestDev)}.`
+  blocks.push({ text: result })
+  for (const t of opt.testComparison) {
+    if (t.flipped.length > 0) blocks.push({ text: flippedDetails(t, LABELS), drop: 'examples' })
+  }
+  for (const outcome of opt.prompts) blocks.push(...promptBlocks(outcome, opt))
+  if (opt.rounds.length > 0) blocks.push({ text: `#### Rounds\n\n${roundsTable(opt.rounds)}` })
+  if (opt.candidates.length > 0) {
+    blocks.push({ text: candidatesSummary(opt.candidates, opt.rounds.length) })
+    blocks.push({
+      text: details('Candidates', candidatesTable(opt.candidates)),
+      drop: 'detail'
+    })
+  }
+  if (Object.keys(opt.details).length > 0) {
+    const json = JSON.stringify(opt.details, null, 2) ?? '{}'
+    blocks.push({
+      text: details(`Method details (${opt.method})`, codeBlock(json, 'json', METHOD_DETAIL_CHARS)),
+      drop: 'detail'
+    })
+  }
+  return blocks
+}

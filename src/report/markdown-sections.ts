@@ -1,0 +1,191 @@
+/**
+ * The Markdown sections every kind of report shares: title, notices, gate verdict, stop reason, the
+ * eval table, the cost block and the footer. Each returns finished Markdown built only from
+ * sanitised pieces; none of them holds a code fence or a <details>, so they can be cut at a line.
+ */
+import type { RunReport } from './types.js'
+import type { TaskEvalResult } from '../eval/types.js'
+import type { StopReason, UsageTotals } from '../llm/ledger-types.js'
+import {
+  formatCount,
+  formatDuration,
+  formatInterval,
+  formatLevel,
+  formatScore,
+  formatTokens,
+  formatUsd,
+  shortHash
+} from './format.js'
+import { escapeInline, inlineCode, tableCell } from './sanitize.js'
+
+/** Column alignment of a Markdown table. */
+export type Align = 'left' | 'right' | 'center'
+
+/** A GitHub table from already-escaped cells. */
+export function markdownTable(headers: string[], rows: string[][], align: Align[] = []): string {
+  const rule = headers.map((_h, i) => {
+    const a = align[i] ?? 'left'
+    return a === 'right' ? '---:' : a === 'center' ? ':---:' : '---'
+  })
+  const line = (cells: string[]): string => `| ${cells.join(' | ')} |`
+  return [line(headers), line(rule), ...rows.map(line)].join('\n')
+}
+
+const KIND_TITLES: Record<RunReport['kind'], string> = {
+  eval: 'eval',
+  compare: 'prompt check',
+  optimize: 'optimization'
+}
+
+/** The heading and the one-line context under it. */
+export function titleSection(report: RunReport, title: string | undefined): string {
+  const heading = `### ${escapeInline(title ?? `prompt-descent ${KIND_TITLES[report.kind]}`, 200)}`
+  const split = `on the **${report.split}** split`
+  const target = `target model ${inlineCode(report.models.target, 80)}`
+  let context: string
+  if (report.kind === 'compare' && report.comparison) {
+    const { baseRef, headRef } = report.comparison
+    context = `Comparing ${inlineCode(baseRef, 80)} → ${inlineCode(headRef, 80)} ${split}, ${target}.`
+  } else if (report.kind === 'optimize' && report.optimization) {
+    const method = report.optimization.method === 'apo' ? 'APO (ProTeGi)' : 'MetaSPO'
+    context = `Optimized with ${method}: ${target}, optimizer ${inlineCode(report.models.optimizer, 80)}.`
+  } else {
+    const n = report.tasks.length
+    context = `Scored ${n} task${n === 1 ? '' : 's'} ${split}, ${target}.`
+  }
+  return `${heading}\n\n${context}`
+}
+
+/** Shown whenever the numbers come from the offline simulation, so nobody mistakes them for real. */
+export function simulatedNotice(report: RunReport): string | null {
+  if (report.provider.type !== 'simulated' && report.optimization?.simulated !== true) return null
+  return [
+    '> [!NOTE]',
+    "> **Simulated provider.** These numbers come from prompt-descent's built-in offline simulation,",
+    '> not from a real model: they show how the tool works and say nothing about your prompts.'
+  ].join('\n')
+}
+
+/** The gate verdict, with the failed checks listed. Null when no gate was evaluated. */
+export function gateSection(report: RunReport): string | null {
+  const gate = report.gate
+  if (!gate) return null
+  const total = gate.checks.length
+  const failed = gate.checks.filter((c) => !c.passed)
+  if (gate.passed) {
+    const what =
+      total === 0 ? 'no checks configured' : `all ${total} check${total === 1 ? '' : 's'} passed`
+    return `**✅ Gate passed** — ${what}.`
+  }
+  const lines = [`**❌ Gate failed** — ${failed.length} of ${total} checks failed:`, '']
+  for (const check of failed) {
+    lines.push(
+      `- ❌ **${escapeInline(check.task, 100)}** (${check.kind}): ${escapeInline(check.message, 300)}`
+    )
+  }
+  return lines.join('\n')
+}
+
+const STOP_LABELS: Record<StopReason, string> = {
+  completed: 'completed',
+  budget: 'budget reached',
+  'provider-error': 'provider error',
+  cancelled: 'cancelled',
+  'no-gain': 'no further gain'
+}
+
+/** Why the run ended, when it did not simply complete. */
+export function stopSection(report: RunReport): string | null {
+  const { reason, message } = report.stop
+  if (reason === 'completed') return null
+  const kind = reason === 'no-gain' ? 'NOTE' : 'WARNING'
+  const tail = reason === 'no-gain' ? '' : ' The results below are the best found before the stop.'
+  const text = escapeInline(message, 500)
+  const sentence = /[.!?…]$/.test(text) ? text : `${text}.`
+  return `> [!${kind}]\n> **Stopped early (${STOP_LABELS[reason]}):** ${sentence}${tail}`
+}
+
+/**
+ * The interval is of the mean per-example score; for metrics that aggregate otherwise (macro-F1)
+ * the task score is a different number, and then both are shown.
+ */
+function scoreCell(t: TaskEvalResult): string {
+  if (Math.abs(t.score - t.interval.value) < 1e-9) return formatInterval(t.interval)
+  return `${formatScore(t.score)} (mean ${formatInterval(t.interval)})`
+}
+
+/** Per task of an eval: examples, score with interval, unreadable replies, failed calls. */
+export function evalTable(tasks: TaskEvalResult[]): string {
+  if (tasks.length === 0) return '_No tasks were scored._'
+  const level = tasks[0]?.interval.level ?? 0.95
+  const rows = tasks.map((t) => [
+    tableCell(t.task, 80),
+    formatCount(t.n),
+    scoreCell(t),
+    formatCount(t.unreadable),
+    formatCount(t.failed)
+  ])
+  const table = markdownTable(
+    ['task', 'n', `score (${formatLevel(level)} CI)`, 'unreadable', 'failed'],
+    rows,
+    ['left', 'right', 'right', 'right', 'right']
+  )
+  const mixed = tasks.filter((t) => Math.abs(t.score - t.interval.value) >= 1e-9)
+  if (mixed.length === 0) return table
+  const metrics = [...new Set(mixed.map((t) => t.metric))].map((m) => escapeInline(m, 40))
+  return (
+    `${table}
+
+<sub>${metrics.join(', ')}: the score is the metric over all examples; ` +
+    'the mean per-example score and its interval follow in brackets.</sub>'
+  )
+}
+
+function usageRow(label: string, u: UsageTotals): string[] {
+  return [
+    label,
+    formatCount(u.calls),
+    formatCount(u.cachedCalls),
+    formatTokens(u.inputTokens),
+    formatTokens(u.outputTokens),
+    formatUsd(u.usd)
+  ]
+}
+
+/** Calls, cached calls, tokens and dollars by role, then elapsed time and retries. */
+export function costSection(report: RunReport): string {
+  const { total, byRole, elapsedMs } = report.ledger
+  const rows: string[][] = []
+  for (const role of ['target', 'optimizer', 'judge'] as const) {
+    const u = byRole[role]
+    if (u.calls > 0 || u.cachedCalls > 0) rows.push(usageRow(role, u))
+  }
+  rows.push(usageRow('**total**', total).map((cell, i) => (i === 0 ? cell : `**${cell}**`)))
+  const table = markdownTable(
+    ['role', 'calls', 'cached', 'tokens in', 'tokens out', 'cost'],
+    rows,
+    ['left', 'right', 'right', 'right', 'right', 'right']
+  )
+  const facts = [`elapsed ${formatDuration(elapsedMs)}`]
+  if (total.retries > 0) facts.push(`${formatCount(total.retries)} retries`)
+  if (total.rateLimited > 0) facts.push(`${formatCount(total.rateLimited)} rate-limited responses`)
+  if (total.usd === null) facts.push('cost unknown: a model has no price configured')
+  return `#### Cost\n\n${table}\n\n${facts.join(' · ')}`
+}
+
+/** Tool version, seed and config hash: what is needed to reproduce the run. */
+export function footerSection(report: RunReport): string {
+  const parts = [
+    `${escapeInline(report.tool.name)} ${escapeInline(report.tool.version, 40)}`,
+    `seed ${report.seed}`,
+    `config ${inlineCode(report.config.path, 120)} ${inlineCode(shortHash(report.config.hash))}`,
+    `provider ${report.provider.type}`,
+    `target ${inlineCode(report.models.target, 80)}`,
+    `optimizer ${inlineCode(report.models.optimizer, 80)}`
+  ]
+  const judge = report.ledger.byRole.judge
+  if (judge.calls + judge.cachedCalls > 0)
+    parts.push(`judge ${inlineCode(report.models.judge, 80)}`)
+  parts.push(`finished ${escapeInline(report.finishedAt, 40)}`)
+  return `<sub>${parts.join(' · ')}</sub>`
+}

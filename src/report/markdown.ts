@@ -1,0 +1,95 @@
+/**
+ * RunReport → GitHub Markdown: one renderer for the job summary, the sticky PR comment and the PR
+ * body. Pure: every number was computed before; every piece of untrusted text goes through
+ * ./sanitize.ts; the result always fits the requested length.
+ */
+import type { RunReport } from './types.js'
+import type { Block } from './markdown-blocks.js'
+import { fitBlocks } from './markdown-blocks.js'
+import { comparisonTable, diffDetails, flippedDetails } from './markdown-compare.js'
+import { optimizeBlocks } from './markdown-optimize.js'
+import { truncate } from './sanitize.js'
+import {
+  costSection,
+  evalTable,
+  footerSection,
+  gateSection,
+  simulatedNotice,
+  stopSection,
+  titleSection
+} from './markdown-sections.js'
+
+/** Default length limit: safely under GitHub's 65,536-character limit for comments and PR bodies. */
+export const COMMENT_MAX_LENGTH = 65_000
+
+const DEFAULT_HINT = 'the job summary and the JSON report artifact of this run'
+
+export interface MarkdownOptions {
+  /**
+   * Upper bound on the result's length (UTF-16 units). Default {@link COMMENT_MAX_LENGTH}; a job
+   * summary (1 MiB per step) may pass more.
+   */
+  maxLength?: number
+  /**
+   * Identifies a sticky comment. Put first as a hidden HTML comment: either a full `<!-- … -->`
+   * comment used as is, or a key wrapped as `<!-- key -->` (as the sticky-comment code does).
+   */
+  marker?: string
+  /** Where the full report is, as trusted Markdown (e.g. a link to the run's artifacts). */
+  artifactHint?: string
+  /** Heading text (escaped); default "prompt-descent <kind>". */
+  title?: string
+}
+
+/**
+ * The hidden HTML comment a marker becomes, as src/github/sticky-comment.ts makes it: a full
+ * `<!-- … -->` is kept, a key is wrapped. Here a key holding `--` is defused rather than refused,
+ * since a renderer has no one to refuse to.
+ */
+function hiddenMarker(marker: string): string {
+  if (/^<!--[\s\S]*-->$/.test(marker)) return marker
+  return `<!-- ${marker.replace(/-(?=-)/g, '- ').replace(/[<>]/g, '')} -->`
+}
+
+function compareBlocks(report: RunReport): Block[] {
+  const comparison = report.comparison
+  if (!comparison) return [{ text: evalTable(report.tasks) }]
+  const labels = { base: 'base', head: 'head' }
+  const blocks: Block[] = [{ text: comparisonTable(comparison.tasks, labels) }]
+  for (const t of comparison.tasks) {
+    if (t.promptDiff !== '') {
+      blocks.push({
+        text: diffDetails(`Prompt diff — ${truncate(t.task, 80)}`, t.promptDiff),
+        drop: 'diffs'
+      })
+    }
+  }
+  for (const t of comparison.tasks) {
+    if (t.flipped.length > 0) blocks.push({ text: flippedDetails(t, labels), drop: 'examples' })
+  }
+  return blocks
+}
+
+function bodyBlocks(report: RunReport): Block[] {
+  if (report.kind === 'compare') return compareBlocks(report)
+  if (report.kind === 'optimize' && report.optimization) return optimizeBlocks(report.optimization)
+  return [{ text: evalTable(report.tasks) }]
+}
+
+/** Renders the report as GitHub Markdown of at most `options.maxLength` characters. */
+export function renderMarkdown(report: RunReport, options: MarkdownOptions = {}): string {
+  const maxLength = Math.max(0, Math.floor(options.maxLength ?? COMMENT_MAX_LENGTH))
+  const prefix = options.marker === undefined ? '' : `${hiddenMarker(options.marker)}\n`
+  const blocks: Block[] = []
+  const add = (text: string | null): void => {
+    if (text !== null) blocks.push({ text })
+  }
+  add(titleSection(report, options.title))
+  add(simulatedNotice(report))
+  add(gateSection(report))
+  add(stopSection(report))
+  blocks.push(...bodyBlocks(report))
+  add(costSection(report))
+  add(footerSection(report))
+  return fitBlocks(prefix, blocks, maxLength, options.artifactHint ?? DEFAULT_HINT)
+}

@@ -1,0 +1,284 @@
+/**
+ * RunReport → text for a terminal: an aligned table, the cost line, the gate line and the stop
+ * reason. ANSI colour only when asked for (the caller knows whether stdout is a TTY and NO_COLOR).
+ * Untrusted text is stripped of escape sequences so a dataset cannot drive the terminal.
+ */
+import type { RunReport, TaskComparison, Verdict } from './types.js'
+import type { StopReason } from '../llm/ledger-types.js'
+import {
+  formatCount,
+  formatDuration,
+  formatPValue,
+  formatScore,
+  formatSignedPoints,
+  formatTokens,
+  formatUsd,
+  formatLevel
+} from './format.js'
+import { stripControl, truncate } from './sanitize.js'
+
+export interface TerminalOptions {
+  color: boolean
+  /** Columns available; lines are fitted to it when given. */
+  width?: number
+}
+
+type Style = 'bold' | 'dim' | 'red' | 'green' | 'yellow' | 'cyan'
+const CODES: Record<Style, number> = { bold: 1, dim: 2, red: 31, green: 32, yellow: 33, cyan: 36 }
+
+interface Painter {
+  (style: Style, text: string): string
+}
+
+function painter(color: boolean): Painter {
+  return (style, text) => (color && text !== '' ? `\u001B[${CODES[style]}m${text}\u001B[0m` : text)
+}
+
+/** Untrusted text for one terminal line. */
+function clean(text: string, max = 200): string {
+  return truncate(stripControl(text).replace(/\s+/g, ' ').trim(), max)
+}
+
+const visibleLength = (text: string): number => Array.from(text).length
+
+interface Column {
+  header: string
+  align: 'left' | 'right'
+  style?: (value: string, row: number) => Style | null
+}
+
+function renderTable(
+  columns: Column[],
+  rows: string[][],
+  paint: Painter,
+  width?: number
+): string[] {
+  const widths = columns.map((c, i) =>
+    Math.max(visibleLength(c.header), ...rows.map((r) => visibleLength(r[i] ?? '')))
+  )
+  const gap = 2
+  const total = widths.reduce((a, b) => a + b, 0) + gap * (columns.length - 1)
+  if (width !== undefined && total > width && widths[0] !== undefined) {
+    widths[0] = Math.max(8, widths[0] - (total - width))
+  }
+  const line = (cells: string[], row: number | null): string =>
+    cells
+      .map((cell, i) => {
+        const col = columns[i]
+        const w = widths[i] ?? 0
+        const text = truncate(cell, w)
+        // The last column is not padded, so no line ends in spaces (coloured or not).
+        const last = i === cells.length - 1 && col?.align !== 'right'
+        const pad = last ? '' : ' '.repeat(Math.max(0, w - visibleLength(text)))
+        const padded = col?.align === 'right' ? pad + text : text + pad
+        if (row === null) return paint('bold', padded)
+        const style = col?.style?.(cell, row) ?? null
+        return style ? paint(style, padded) : padded
+      })
+      .join(' '.repeat(gap))
+      .trimEnd()
+  return [
+    line(
+      columns.map((c) => c.header),
+      null
+    ),
+    ...rows.map((r, i) => line(r, i))
+  ]
+}
+
+const VERDICT_STYLE: Record<Verdict, Style> = {
+  improved: 'green',
+  regressed: 'red',
+  'within-noise': 'yellow',
+  unchanged: 'dim'
+}
+
+function comparisonLines(
+  tasks: TaskComparison[],
+  labels: [string, string],
+  paint: Painter,
+  width?: number
+): string[] {
+  const level = formatLevel(tasks[0]?.delta.level ?? 0.95)
+  const rows = tasks.map((t) => [
+    clean(t.task, 60),
+    formatCount(t.n),
+    formatScore(t.base.value),
+    formatScore(t.head.value),
+    formatSignedPoints(t.delta.value),
+    `[${formatSignedPoints(t.delta.low)}, ${formatSignedPoints(t.delta.high)}]`,
+    t.test === 'none' ? '—' : formatPValue(t.pValue),
+    t.verdict
+  ])
+  const columns: Column[] = [
+    { header: 'task', align: 'left' },
+    { header: 'n', align: 'right' },
+    { header: labels[0], align: 'right' },
+    { header: labels[1], align: 'right' },
+    { header: 'Δ pts', align: 'right' },
+    { header: `${level} CI`, align: 'left' },
+    { header: 'p', align: 'right' },
+    { header: 'verdict', align: 'left', style: (v) => VERDICT_STYLE[v as Verdict] ?? null }
+  ]
+  return renderTable(columns, rows, paint, width)
+}
+
+function evalLines(report: RunReport, paint: Painter, width?: number): string[] {
+  const level = formatLevel(report.tasks[0]?.interval.level ?? 0.95)
+  const rows = report.tasks.map((t) => [
+    clean(t.task, 60),
+    formatCount(t.n),
+    formatScore(t.score),
+    `[${formatScore(t.interval.low)}, ${formatScore(t.interval.high)}]`,
+    formatCount(t.unreadable),
+    formatCount(t.failed),
+    t.usage
+      ? `${formatCount(t.usage.calls)}${t.usage.cachedCalls > 0 ? ` (+${formatCount(t.usage.cachedCalls)} cached)` : ''}`
+      : '–',
+    t.usage ? formatTokens(t.usage.inputTokens + t.usage.outputTokens) : '–'
+  ])
+  const warn = (v: string): Style | null => (v !== '0' ? 'yellow' : null)
+  const columns: Column[] = [
+    { header: 'task', align: 'left' },
+    { header: 'examples', align: 'right' },
+    { header: 'score', align: 'right', style: () => 'bold' },
+    { header: `${level} CI`, align: 'left' },
+    { header: 'unreadable', align: 'right', style: warn },
+    { header: 'failed', align: 'right', style: (v) => (v !== '0' ? 'red' : null) },
+    { header: 'calls', align: 'right' },
+    { header: 'tokens', align: 'right' }
+  ]
+  // On a narrow terminal the per-task usage goes first: the cost line below has the totals.
+  const needed = (cols: Column[]): number =>
+    cols.reduce(
+      (sum, c, i) =>
+        sum + Math.max(visibleLength(c.header), ...rows.map((r) => visibleLength(r[i] ?? ''))) + 2,
+      8 - visibleLength(columns[0]?.header ?? '')
+    )
+  if (width !== undefined && needed(columns) > width) {
+    return renderTable(
+      columns.slice(0, -2),
+      rows.map((r) => r.slice(0, -2)),
+      paint,
+      width
+    )
+  }
+  return renderTable(columns, rows, paint, width)
+}
+
+function costLine(report: RunReport): string {
+  const { total, byRole, elapsedMs } = report.ledger
+  const roles = (['target', 'optimizer', 'judge'] as const)
+    .filter((r) => byRole[r].calls + byRole[r].cachedCalls > 0)
+    .map((r) => `${r} ${formatCount(byRole[r].calls)}`)
+  const parts = [
+    `${formatCount(total.calls)} calls (${formatCount(total.cachedCalls)} cached)`,
+    `${formatTokens(total.inputTokens)} tokens in, ${formatTokens(total.outputTokens)} out`,
+    formatUsd(total.usd),
+    formatDuration(elapsedMs)
+  ]
+  if (roles.length > 0) parts.push(roles.join(', '))
+  return `cost: ${parts.join(' · ')}`
+}
+
+const STOP_LABELS: Record<StopReason, string> = {
+  completed: 'completed',
+  budget: 'budget reached',
+  'provider-error': 'provider error',
+  cancelled: 'cancelled',
+  'no-gain': 'no further gain'
+}
+
+function optimizeLines(report: RunReport, paint: Painter, width?: number): string[] {
+  const opt = report.optimization
+  if (!opt) return evalLines(report, paint, width)
+  const lines = [paint('bold', 'held-out test split:')]
+  lines.push(...comparisonLines(opt.testComparison, ['before', 'after'], paint, width))
+  const best = opt.bestDev ? ` · best dev ${formatScore(opt.bestDev.value)}` : ''
+  lines.push(
+    '',
+    `${opt.rounds.length} rounds · ${formatCount(opt.candidates.length)} candidates${best}`
+  )
+  for (const p of opt.prompts) {
+    const state = p.before === p.after ? paint('dim', 'unchanged') : paint('green', 'changed')
+    lines.push(
+      `  ${clean(p.file, 120)} (${p.kind}${p.task === null ? '' : `, ${clean(p.task, 60)}`}): ${state}`
+    )
+  }
+  return lines
+}
+
+// eslint-disable-next-line no-control-regex
+const SGR = /\u001B\[[0-9;]*m/g
+
+/** Wraps a line at spaces to `width` visible columns (colour codes take none), indenting the rest. */
+function wrap(line: string, width: number | undefined): string[] {
+  const visible = (text: string): number => visibleLength(text.replace(SGR, ''))
+  if (width === undefined || visible(line) <= width) return [line]
+  const indent = /^ */.exec(line)?.[0] ?? ''
+  const continuation = `${indent}   `
+  const out: string[] = []
+  let current = indent
+  for (const word of line.slice(indent.length).split(' ')) {
+    const fresh = current === indent || current === continuation
+    if (!fresh && visible(current) + 1 + visible(word) > width) {
+      out.push(current)
+      current = continuation
+    }
+    current += (current === indent || current === continuation ? '' : ' ') + word
+  }
+  out.push(current)
+  // A single word longer than the width (no colour in it) is still cut.
+  return out.map((l) => (l.includes('\u001B') ? l : truncate(l, width)))
+}
+
+/** Renders the report as terminal text (ends with a newline). */
+export function renderTerminal(report: RunReport, options: TerminalOptions): string {
+  const paint = painter(options.color)
+  const width = options.width
+  const method = report.optimization ? ` (${report.optimization.method})` : ''
+  const lines = [
+    `${paint('bold', `prompt-descent ${report.kind}${method}`)} · split ${report.split} · target ${clean(report.models.target, 80)}`
+  ]
+  if (report.provider.type === 'simulated' || report.optimization?.simulated) {
+    lines.push(
+      paint(
+        'yellow',
+        'simulated provider: scores come from the offline simulation, not a real model'
+      )
+    )
+  }
+  if (report.kind === 'compare' && report.comparison) {
+    const { baseRef, headRef } = report.comparison
+    lines.push(`${clean(baseRef, 60)} → ${clean(headRef, 60)}`)
+  }
+  lines.push('')
+  if (report.kind === 'compare' && report.comparison) {
+    lines.push(...comparisonLines(report.comparison.tasks, ['base', 'head'], paint, width))
+  } else if (report.kind === 'optimize') {
+    lines.push(...optimizeLines(report, paint, width))
+  } else {
+    lines.push(...evalLines(report, paint, width))
+  }
+  lines.push('', costLine(report))
+  if (report.gate) {
+    const failed = report.gate.checks.filter((c) => !c.passed)
+    if (report.gate.passed) {
+      lines.push(`gate: ${paint('green', '✓ passed')} (${report.gate.checks.length} checks)`)
+    } else {
+      lines.push(
+        `gate: ${paint('red', '✗ failed')} (${failed.length} of ${report.gate.checks.length} checks)`
+      )
+      for (const c of failed)
+        lines.push(`  ${paint('red', '✗')} ${clean(c.task, 60)}: ${clean(c.message, 300)}`)
+    }
+  }
+  if (report.stop.reason !== 'completed') {
+    const style: Style = report.stop.reason === 'no-gain' ? 'dim' : 'yellow'
+    lines.push(
+      paint(style, `stopped: ${STOP_LABELS[report.stop.reason]}`) +
+        ` — ${clean(report.stop.message, 300)}`
+    )
+  }
+  return lines.flatMap((l) => wrap(l, width)).join('\n') + '\n'
+}

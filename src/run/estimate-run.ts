@@ -1,0 +1,77 @@
+import { buildMessages } from '../eval/evaluate.js'
+import { estimateCost, estimateMessagesTokens, sumEstimates } from '../llm/estimate.js'
+import type { CostEstimate } from '../llm/estimate.js'
+import { formatTokens, formatUsd } from '../report/format.js'
+import { examplesOf, selectTasks } from './select-tasks.js'
+import type { RunServices } from './services.js'
+
+/** Output tokens assumed per call when the model config sets no max_tokens. */
+const ASSUMED_OUTPUT_TOKENS = 100
+
+export interface EvalEstimate {
+  perTask: Array<{ task: string } & CostEstimate>
+  total: CostEstimate
+  text: string
+}
+
+/**
+ * What `eval` would spend, without calling the model: one target call per example, input tokens
+ * from the rendered messages (≈ 4 characters a token), output tokens at max_tokens (an upper bound)
+ * or 100 when unset. Judge metrics add one judge call per example. Cached answers would make the
+ * real run cheaper; the estimate assumes none.
+ */
+export function estimateEval(
+  services: RunServices,
+  options: { tasks: readonly string[]; split: 'train' | 'dev' | 'test' | 'all' }
+): EvalEstimate {
+  const { config } = services.project
+  const targetModel = config.models.target
+  const perTask = selectTasks(services.project.tasks, options.tasks).map((task) => {
+    const examples = examplesOf(task, options.split)
+    const pair = { system: task.systemPrompt?.text, user: task.userPrompt.text }
+    let input = 0
+    for (const example of examples) {
+      input += estimateMessagesTokens(buildMessages(pair, example, task.userPrompt.path))
+    }
+    const outputPerCall = targetModel.maxTokens ?? ASSUMED_OUTPUT_TOKENS
+    const parts = [
+      estimateCost({
+        calls: examples.length,
+        inputTokens: input,
+        outputTokens: outputPerCall * examples.length,
+        model: targetModel.model,
+        prices: config.provider.prices
+      })
+    ]
+    if (task.config.metric.type === 'judge') {
+      const judge = config.models.judge
+      parts.push(
+        estimateCost({
+          calls: examples.length,
+          inputTokens: input + outputPerCall * examples.length + 200 * examples.length,
+          outputTokens: (judge.maxTokens ?? ASSUMED_OUTPUT_TOKENS) * examples.length,
+          model: judge.model,
+          prices: config.provider.prices
+        })
+      )
+    }
+    return { task: task.name, ...sumEstimates(parts) }
+  })
+  const total = sumEstimates(perTask)
+  const simulated = config.provider.type === 'simulated'
+  const lines = [
+    `estimate for eval (${options.split}) — no calls made${simulated ? ' (simulated provider: free)' : ''}:`,
+    ...perTask.map((t) => `  ${t.task}: ${describe(t, simulated)}`),
+    `  total: ${describe(total, simulated)}`
+  ]
+  return { perTask, total, text: lines.join('\n') }
+}
+
+export function describe(estimate: CostEstimate, simulated = false): string {
+  const usd = simulated
+    ? '$0.00'
+    : estimate.usd === null
+      ? 'price unknown'
+      : `≈ ${formatUsd(estimate.usd)}`
+  return `${estimate.calls} calls, ${formatTokens(estimate.inputTokens)} input + ${formatTokens(estimate.outputTokens)} output tokens, ${usd}`
+}

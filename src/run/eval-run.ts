@@ -1,0 +1,101 @@
+import { BudgetExceededError, CancelledError } from '../errors.js'
+import { scoreExamples, summarizeTask } from '../eval/evaluate.js'
+import { createMetric } from '../eval/metrics/index.js'
+import type { TaskEvalResult } from '../eval/types.js'
+import type { StopInfo } from '../llm/ledger-types.js'
+import type { LoadedTask } from '../config/project-types.js'
+import { examplesOf, selectTasks } from './select-tasks.js'
+import type { RunServices } from './services.js'
+
+export type EvalSplit = 'train' | 'dev' | 'test' | 'all'
+
+export interface EvalOptions {
+  tasks: readonly string[]
+  split: EvalSplit
+  seed: number
+  /** Prompts to use instead of the files' (the optimizer's candidates, the base commit's). */
+  promptsFor?: (task: LoadedTask) => { system: string | undefined; user: string }
+}
+
+export interface EvalOutcome {
+  tasks: TaskEvalResult[]
+  stop: StopInfo
+}
+
+/** The prompts a task runs with as loaded from its files. */
+export function filePrompts(task: LoadedTask): { system: string | undefined; user: string } {
+  return { system: task.systemPrompt?.text, user: task.userPrompt.text }
+}
+
+/**
+ * Scores every selected task on its split. A budget stop or a cancel ends the run early with every
+ * example scored so far kept (the task in progress is reported with what it has).
+ */
+export async function evaluateTasks(
+  services: RunServices,
+  options: EvalOptions
+): Promise<EvalOutcome> {
+  const { project, models, logger } = services
+  const selected = selectTasks(project.tasks, options.tasks)
+  const results: TaskEvalResult[] = []
+  let stop: StopInfo = { reason: 'completed', message: 'every example was scored' }
+  for (const task of selected) {
+    const examples = examplesOf(task, options.split)
+    const pair = options.promptsFor ? options.promptsFor(task) : filePrompts(task)
+    const metric = createMetric(task.config.metric, task.config.extract)
+    logger.info(`${task.name}: scoring ${examples.length} examples (${options.split})`)
+    const before = services.usage().total
+    const scored = await scoreExamples({
+      pair,
+      examples,
+      promptFile: task.userPrompt.path,
+      dataFile: task.config.data,
+      target: models.target,
+      judge: models.judge,
+      metric,
+      concurrency: services.concurrency,
+      signal: services.signal,
+      onExampleDone: (done, total) => logger.progress(`${task.name}: ${done}/${total}`)
+    })
+    const summary = summarizeTask({
+      task: task.name,
+      metric,
+      pair,
+      dataHash: task.dataHash,
+      results: scored.results,
+      level: project.config.gate.confidence,
+      seed: options.seed
+    })
+    const after = services.usage().total
+    summary.usage = {
+      calls: after.calls - before.calls,
+      cachedCalls: after.cachedCalls - before.cachedCalls,
+      inputTokens: after.inputTokens - before.inputTokens,
+      outputTokens: after.outputTokens - before.outputTokens
+    }
+    results.push(summary)
+    if (summary.failed > 0 && stop.reason === 'completed') {
+      stop = {
+        reason: 'provider-error',
+        message: `${summary.failed} example(s) of ${task.name} failed at the provider; see the report's examples`
+      }
+    }
+    if (scored.stopped) {
+      stop = stopInfoOf(scored.stopped, scored.notScored, task.name)
+      break
+    }
+  }
+  return { tasks: results, stop }
+}
+
+export function stopInfoOf(
+  error: BudgetExceededError | CancelledError,
+  notScored: number,
+  task: string
+): StopInfo {
+  const reason = error instanceof BudgetExceededError ? 'budget' : 'cancelled'
+  return {
+    reason,
+    message: `${error.message}; ${task} stopped with ${notScored} example(s) not scored, later tasks were not run`
+  }
+}

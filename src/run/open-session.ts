@@ -1,0 +1,102 @@
+import { loadProject } from '../config/load-project.js'
+import type { LoadedProject } from '../config/project-types.js'
+import type { BudgetConfig } from '../config/types.js'
+import type { ResponseCache } from '../llm/cache.js'
+import { createModelSet } from '../llm/model-stack.js'
+import type { ModelRuntime } from '../llm/model-stack.js'
+import { createSimulatedModels } from '../simulate/index.js'
+import type { Logger } from '../util/logger.js'
+import type { LedgerSnapshot } from '../llm/ledger-types.js'
+import type { RunServices } from './services.js'
+
+export interface SessionOptions {
+  configPath: string
+  env: Readonly<Record<string, string | undefined>>
+  logger: Logger
+  signal?: AbortSignal
+  /** false → no response cache for this run (the config's cache.enabled otherwise). */
+  cache?: boolean
+  /** Caps from flags or action inputs; each one set overrides the config's. */
+  budget?: Partial<BudgetConfig>
+  /** Test seams. */
+  fetch?: typeof fetch
+  responseCache?: ResponseCache
+  retryBaseDelayMs?: number
+  /** An already loaded project (e.g. the head of a comparison) instead of configPath. */
+  project?: LoadedProject
+}
+
+export interface Session extends RunServices {
+  runtime: ModelRuntime
+  /** Releases timers and listeners. */
+  close(): void
+}
+
+/** Caps given on the command line replace the config's; unset ones keep it. */
+export function mergeBudget(
+  config: BudgetConfig,
+  overrides: Partial<BudgetConfig> | undefined
+): BudgetConfig {
+  const out = { ...config }
+  for (const key of ['usd', 'tokens', 'calls', 'minutes'] as const) {
+    const value = overrides?.[key]
+    if (value !== undefined) out[key] = value
+  }
+  return out
+}
+
+/**
+ * Loads the project and builds its models with one ledger, budget, limiter and cache. The API key is
+ * checked here, before any work, so a missing key is a clear exit-2 error.
+ */
+export async function openSession(options: SessionOptions): Promise<Session> {
+  const project = options.project ?? (await loadProject(options.configPath))
+  const config = {
+    ...project.config,
+    budget: mergeBudget(project.config.budget, options.budget),
+    cache: {
+      ...project.config.cache,
+      enabled: project.config.cache.enabled && options.cache !== false
+    }
+  }
+  const simulatedSet =
+    config.provider.type === 'simulated' ? createSimulatedModels(config.seed) : undefined
+  const runtime = createModelSet(config, {
+    env: options.env,
+    root: project.root,
+    signal: options.signal,
+    simulated: simulatedSet ? (role) => simulatedSet[role] : undefined,
+    cache: options.responseCache ?? (config.cache.enabled ? undefined : false),
+    fetch: options.fetch,
+    retryBaseDelayMs: options.retryBaseDelayMs,
+    onWarning: (message) => options.logger.warn(message)
+  })
+  const loaded: LoadedProject = { ...project, config }
+  return {
+    project: loaded,
+    models: runtime.models,
+    usage: () => runtime.ledger.snapshot(),
+    signal: runtime.signal,
+    logger: options.logger,
+    concurrency: Math.max(1, config.provider.concurrency * 2),
+    nearBudgetEnd: () => budgetNearEnd(config.budget, runtime.ledger.snapshot()),
+    runtime,
+    close: () => runtime.dispose()
+  }
+}
+
+/**
+ * True when any cap is at least `fraction` spent: optimizers stop starting new rounds then, so the
+ * run ends with a finished round rather than a cut one.
+ */
+export function budgetNearEnd(caps: BudgetConfig, usage: LedgerSnapshot, fraction = 0.85): boolean {
+  const { total, elapsedMs } = usage
+  const near = (spent: number, cap: number | undefined): boolean =>
+    cap !== undefined && spent >= cap * fraction
+  return (
+    near(total.usd ?? 0, caps.usd) ||
+    near(total.inputTokens + total.outputTokens, caps.tokens) ||
+    near(total.calls, caps.calls) ||
+    near(elapsedMs / 60_000, caps.minutes)
+  )
+}

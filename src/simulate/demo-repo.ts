@@ -1,0 +1,127 @@
+/**
+ * `prompt-descent demo`: writes a synthetic repository — config, prompt files, datasets — that runs
+ * entirely on the simulated provider. One task (support-ticket triage) by default; with `multiTask`
+ * a domain family of seven review tasks, three of them held out for MetaSPO's transfer test.
+ */
+import { mkdir, readFile, writeFile } from 'node:fs/promises'
+import { dirname, join, resolve } from 'node:path'
+import { stringify } from 'yaml'
+import { InputError } from '../errors.js'
+import { DEFAULT_SYSTEM_PROMPT, makeDomainFamily } from './family.js'
+import { makeSyntheticTask } from './tasks.js'
+import type { SyntheticTask } from './tasks.js'
+
+export interface DemoRepositoryOptions {
+  seed: number
+  /** Write the seven-task review family (4 meta-train + 3 held out) instead of one triage task. */
+  multiTask?: boolean
+  /** Rows per task (default 120 for the single task, 80 per task for the family). */
+  rows?: number
+}
+
+export interface DemoRepository {
+  /** Absolute path of the repository root. */
+  root: string
+  /** Absolute path of the config file. */
+  configPath: string
+  /** Files written, relative to the root, in writing order. */
+  files: string[]
+  tasks: string[]
+  /** Tasks held out of meta-training (multi-task only). */
+  holdout: string[]
+}
+
+export const DEMO_CONFIG_FILE = 'prompt-descent.yml'
+
+/** First line of every config the demo writes; an existing config without it is never replaced. */
+export const DEMO_HEADER = '# Synthetic demo repository written by `prompt-descent demo`.'
+
+const HEADER = [
+  DEMO_HEADER,
+  '# Everything here runs offline: the simulated provider stands in for an LLM, so the scores',
+  '# measure the simulation, not a real model. Point `provider` at a real endpoint to use your own.',
+  ''
+].join('\n')
+
+function taskEntry(task: SyntheticTask): Record<string, unknown> {
+  return {
+    name: task.name,
+    prompt: `prompts/${task.name}.md`,
+    data: `evals/${task.name}.jsonl`,
+    expected: 'label',
+    extract: { type: 'tag', tag: 'answer' },
+    metric: { type: 'choice', choices: task.choices, score: 'accuracy' }
+  }
+}
+
+function jsonl(task: SyntheticTask): string {
+  // The hidden traits stay out of the file: the simulated target must read them from the text.
+  return (
+    task.rows.map((r) => JSON.stringify({ id: r.id, text: r.text, label: r.label })).join('\n') +
+    '\n'
+  )
+}
+
+async function refuseForeignConfig(configPath: string): Promise<void> {
+  let existing: string
+  try {
+    existing = await readFile(configPath, 'utf8')
+  } catch {
+    return
+  }
+  if (!existing.startsWith(DEMO_HEADER)) {
+    throw new InputError(
+      'a prompt-descent.yml that the demo did not write is already there; choose an empty directory',
+      { file: configPath }
+    )
+  }
+}
+
+/** Writes the demo repository into `dir` (created if needed) and says what it wrote. */
+export async function writeDemoRepository(
+  dir: string,
+  options: DemoRepositoryOptions
+): Promise<DemoRepository> {
+  const root = resolve(dir)
+  const configPath = join(root, DEMO_CONFIG_FILE)
+  await refuseForeignConfig(configPath)
+  let tasks: SyntheticTask[]
+  let holdout: string[] = []
+  if (options.multiTask) {
+    const family = makeDomainFamily({ seed: options.seed, size: options.rows ?? 80 })
+    tasks = [...family.train, ...family.holdout]
+    holdout = family.holdout.map((t) => t.name)
+  } else {
+    tasks = [
+      makeSyntheticTask({
+        name: 'triage',
+        kind: 'triage',
+        size: options.rows ?? 120,
+        seed: options.seed,
+        plainRate: 0.45,
+        traits: ['sarcasm', 'negation', 'two-issues', 'hedging', 'rhetorical', 'caps', 'numeric']
+      })
+    ]
+  }
+  const config = {
+    provider: { type: 'simulated' },
+    system_prompt: 'prompts/system.md',
+    seed: options.seed,
+    tasks: tasks.map(taskEntry),
+    optimize: options.multiTask ? { method: 'metaspo', metaspo: { holdout } } : { method: 'apo' }
+  }
+  const files = new Map<string, string>([
+    [DEMO_CONFIG_FILE, HEADER + stringify(config, { lineWidth: 100 })],
+    ['prompts/system.md', `${DEFAULT_SYSTEM_PROMPT}\n`]
+  ])
+  for (const task of tasks) {
+    files.set(`prompts/${task.name}.md`, `${task.initialPrompt}\n`)
+    files.set(`evals/${task.name}.jsonl`, jsonl(task))
+  }
+  for (const [path, text] of files) {
+    const absolute = join(root, path)
+    await mkdir(dirname(absolute), { recursive: true })
+    await writeFile(absolute, text, 'utf8')
+  }
+  return { root, configPath, files: [...files.keys()], tasks: tasks.map((t) => t.name), holdout }
+}

@@ -1,0 +1,366 @@
+/**
+ * A fake OpenAI-compatible HTTP server for tests and benchmarks: POST /v1/chat/completions (and
+ * Azure's /openai/deployments/<name>/chat/completions) on 127.0.0.1, with latency, a server-side
+ * rate limit answered by 429 + retry-after, and seeded fault injection (429, 500, non-JSON 502,
+ * malformed 200, hung requests).
+ */
+import { createServer, type IncomingMessage, type ServerResponse } from 'node:http'
+import type { AddressInfo, Socket } from 'node:net'
+import { createRandom } from '../../src/util/random.js'
+
+export interface FakeChatBody {
+  model: string
+  messages: Array<{ role: string; content: string }>
+  temperature?: number
+  max_tokens?: number
+  max_completion_tokens?: number
+  [key: string]: unknown
+}
+
+export interface FakeRequestContext {
+  /** 0-based arrival index of the request. */
+  index: number
+  /** Azure deployment name from the path, when the Azure route was used. */
+  deployment: string | undefined
+  headers: IncomingMessage['headers']
+}
+
+export interface FakeFaults {
+  /** Fraction of requests answered 429 (with retry-after). */
+  rate429?: number
+  /** retry-after (seconds) sent with injected 429s; default 0. Sent as retry-after only. */
+  retryAfterSeconds?: number
+  rate500?: number
+  /** Fraction answered 502 with an HTML (non-JSON) body. */
+  rate502NonJson?: number
+  /** Fraction answered 200 with a body that is not a chat completion. */
+  rateMalformed200?: number
+  /** The first N requests never answer. */
+  hangFirstN?: number
+  /** Fraction of requests that never answer. */
+  hangRate?: number
+  /** Seed of the per-request fault draw (default 0). */
+  seed?: number
+}
+
+export interface FakeOpenAIOptions {
+  /** The reply text; throw a FakeHttpError to answer with that status instead. */
+  respond: (body: FakeChatBody, context: FakeRequestContext) => string | Promise<string>
+  /** Delay before every answer that is not a rate-limit 429. */
+  latencyMs?: number
+  faults?: FakeFaults
+  /** Requests accepted per sliding second; beyond it: 429 with retry-after-ms and retry-after. */
+  rateLimitPerSecond?: number
+  /** When set, requests must carry it (Bearer or api-key) or get a 401. */
+  apiKey?: string
+}
+
+export interface FakeRecord {
+  index: number
+  model: string
+  messages: FakeChatBody['messages']
+  /** The reply sent, for status 200 answers. */
+  reply: string | undefined
+  /** HTTP status sent; 0 for a hung request (never answered). */
+  status: number
+}
+
+export interface FakeStats {
+  requests: number
+  ok: number
+  status429: number
+  status5xx: number
+  hung: number
+  /** Most requests being handled at once. */
+  maxInFlight: number
+}
+
+export interface FakeOpenAI {
+  /** Base URL ending in /v1 (what an OpenAI client takes). */
+  url: string
+  /** http://127.0.0.1:<port> (Azure clients take `${origin}/openai`). */
+  origin: string
+  record: FakeRecord[]
+  stats: FakeStats
+  close(): Promise<void>
+}
+
+/** Throw from `respond` to answer with an error status and an OpenAI-style error body. */
+export class FakeHttpError extends Error {
+  constructor(
+    readonly status: number,
+    message: string,
+    readonly code?: string
+  ) {
+    super(message)
+  }
+}
+
+const CHAT_PATH = /^\/(?:v1\/chat\/completions|openai\/deployments\/([^/]+)\/chat\/completions)$/
+
+export async function startFakeOpenAI(options: FakeOpenAIOptions): Promise<FakeOpenAI> {
+  const faults = options.faults ?? {}
+  const record: FakeRecord[] = []
+  const stats: FakeStats = {
+    requests: 0,
+    ok: 0,
+    status429: 0,
+    status5xx: 0,
+    hung: 0,
+    maxInFlight: 0
+  }
+  const accepted: number[] = []
+  const hung = new Set<ServerResponse>()
+  const timers = new Set<NodeJS.Timeout>()
+  const sockets = new Set<Socket>()
+  let inFlight = 0
+  let acceptedHead = 0
+
+  const delay = (ms: number): Promise<void> =>
+    new Promise((resolve) => {
+      const timer = setTimeout(() => {
+        timers.delete(timer)
+        resolve()
+      }, ms)
+      timers.add(timer)
+    })
+
+  const send = (
+    res: ServerResponse,
+    status: number,
+    body: string,
+    headers: Record<string, string> = {}
+  ) => {
+    if (res.destroyed || res.writableEnded) return
+    if (status === 429) stats.status429++
+    if (status >= 500) stats.status5xx++
+    if (status === 200) stats.ok++
+    const type = headers['content-type'] ?? 'application/json'
+    res.writeHead(status, { 'content-type': type, ...headers })
+    res.end(body)
+  }
+  const sendError = (
+    res: ServerResponse,
+    status: number,
+    message: string,
+    extra: Record<string, string> = {},
+    code?: string
+  ) =>
+    send(
+      res,
+      status,
+      JSON.stringify({
+        error: { message, type: errorType(status), param: null, code: code ?? null }
+      }),
+      extra
+    )
+
+  const rateLimited = (now: number): number | undefined => {
+    const limit = options.rateLimitPerSecond
+    if (limit === undefined) return undefined
+    while (acceptedHead < accepted.length && (accepted[acceptedHead] as number) <= now - 1000)
+      acceptedHead++
+    if (acceptedHead > 4096) {
+      accepted.splice(0, acceptedHead)
+      acceptedHead = 0
+    }
+    if (accepted.length - acceptedHead < limit) {
+      accepted.push(now)
+      return undefined
+    }
+    return Math.max(1, (accepted[acceptedHead] as number) + 1000 - now)
+  }
+
+  const handle = async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
+    const url = new URL(req.url ?? '/', 'http://127.0.0.1')
+    const match = CHAT_PATH.exec(url.pathname)
+    const raw = await readBody(req)
+    if (req.method !== 'POST' || !match) {
+      sendError(res, 404, `no route for ${req.method ?? '?'} ${url.pathname}`)
+      return
+    }
+    const index = stats.requests++
+    const entry: FakeRecord = { index, model: '', messages: [], reply: undefined, status: 0 }
+    record.push(entry)
+    const finish = (status: number): void => {
+      entry.status = status
+    }
+    if (options.apiKey !== undefined) {
+      const bearer = req.headers.authorization?.replace(/^Bearer\s+/i, '')
+      if (bearer !== options.apiKey && req.headers['api-key'] !== options.apiKey) {
+        finish(401)
+        sendError(
+          res,
+          401,
+          'Incorrect API key provided: sk-te***st. You can find your API key at https://platform.openai.com/account/api-keys.',
+          {},
+          'invalid_api_key'
+        )
+        return
+      }
+    }
+    let body: FakeChatBody
+    try {
+      body = JSON.parse(raw) as FakeChatBody
+    } catch {
+      finish(400)
+      sendError(res, 400, 'We could not parse the JSON body of your request.')
+      return
+    }
+    entry.model = match[1] ?? body.model
+    entry.messages = Array.isArray(body.messages) ? body.messages : []
+    if (typeof entry.model !== 'string' || !Array.isArray(body.messages)) {
+      finish(400)
+      sendError(res, 400, "Missing required parameter: 'model' or 'messages'.")
+      return
+    }
+
+    const wait = rateLimited(Date.now())
+    if (wait !== undefined) {
+      finish(429)
+      sendError(res, 429, 'Rate limit reached for requests', {
+        'retry-after-ms': String(wait),
+        'retry-after': String(Math.ceil(wait / 1000))
+      })
+      return
+    }
+    const draw = createRandom(`${faults.seed ?? 0}:${index}`).next()
+    if (index < (faults.hangFirstN ?? 0) || draw < (faults.hangRate ?? 0)) {
+      stats.hung++
+      finish(0)
+      hung.add(res)
+      res.on('close', () => hung.delete(res))
+      return
+    }
+    if (options.latencyMs) await delay(options.latencyMs)
+    let edge = faults.hangRate ?? 0
+    const hit = (rate: number | undefined): boolean => {
+      const low = edge
+      edge += rate ?? 0
+      return draw >= low && draw < edge
+    }
+    if (hit(faults.rate429)) {
+      finish(429)
+      sendError(res, 429, 'Rate limit reached (injected)', {
+        'retry-after': String(faults.retryAfterSeconds ?? 0)
+      })
+      return
+    }
+    if (hit(faults.rate500)) {
+      finish(500)
+      sendError(res, 500, 'The server had an error while processing your request (injected)')
+      return
+    }
+    if (hit(faults.rate502NonJson)) {
+      finish(502)
+      send(res, 502, '<html><body><h1>502 Bad Gateway</h1></body></html>', {
+        'content-type': 'text/html'
+      })
+      return
+    }
+    if (hit(faults.rateMalformed200)) {
+      finish(200)
+      send(res, 200, '{"id": "chatcmpl-broken", "object": "chat.compl', {})
+      return
+    }
+    let reply: string
+    try {
+      reply = await options.respond(body, { index, deployment: match[1], headers: req.headers })
+    } catch (error) {
+      if (error instanceof FakeHttpError) {
+        finish(error.status)
+        sendError(res, error.status, error.message, {}, error.code)
+        return
+      }
+      throw error
+    }
+    finish(200)
+    entry.reply = reply
+    send(res, 200, JSON.stringify(completion(index, entry.model, body.messages, reply)))
+  }
+
+  const server = createServer((req, res) => {
+    inFlight++
+    stats.maxInFlight = Math.max(stats.maxInFlight, inFlight)
+    res.on('close', () => inFlight--)
+    handle(req, res).catch((error: unknown) => {
+      sendError(
+        res,
+        500,
+        `fake server failure: ${error instanceof Error ? error.message : String(error)}`
+      )
+    })
+  })
+  server.keepAliveTimeout = 5_000
+  server.on('connection', (socket: Socket) => {
+    sockets.add(socket)
+    socket.on('close', () => sockets.delete(socket))
+  })
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))
+  const { port } = server.address() as AddressInfo
+  const origin = `http://127.0.0.1:${port}`
+
+  return {
+    url: `${origin}/v1`,
+    origin,
+    record,
+    stats,
+    close: () =>
+      new Promise<void>((resolve, reject) => {
+        for (const timer of timers) clearTimeout(timer)
+        timers.clear()
+        for (const res of hung) res.destroy()
+        hung.clear()
+        server.close((error) => (error ? reject(error) : resolve()))
+        for (const socket of sockets) socket.destroy()
+      })
+  }
+}
+
+function completion(
+  index: number,
+  model: string,
+  messages: FakeChatBody['messages'],
+  reply: string
+) {
+  const promptTokens = messages.reduce(
+    (sum, m) => sum + Math.ceil(String(m.content ?? '').length / 4),
+    0
+  )
+  const completionTokens = Math.ceil(reply.length / 4)
+  return {
+    id: `chatcmpl-fake-${index}`,
+    object: 'chat.completion',
+    created: 1_700_000_000,
+    model,
+    choices: [
+      {
+        index: 0,
+        message: { role: 'assistant', content: reply, refusal: null },
+        logprobs: null,
+        finish_reason: 'stop'
+      }
+    ],
+    usage: {
+      prompt_tokens: promptTokens,
+      completion_tokens: completionTokens,
+      total_tokens: promptTokens + completionTokens
+    }
+  }
+}
+
+function errorType(status: number): string {
+  if (status === 401) return 'invalid_request_error'
+  if (status === 429) return 'requests'
+  if (status >= 500) return 'server_error'
+  return 'invalid_request_error'
+}
+
+function readBody(req: IncomingMessage): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = []
+    req.on('data', (chunk: Buffer) => chunks.push(chunk))
+    req.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')))
+    req.on('error', reject)
+  })
+}
