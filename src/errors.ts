@@ -25,7 +25,10 @@ export class PromptDescentError extends Error {
 export class InputError extends PromptDescentError {
   readonly file: string | undefined
   readonly location: string | undefined
-  constructor(message: string, details: { file?: string; location?: string; cause?: unknown } = {}) {
+  constructor(
+    message: string,
+    details: { file?: string; location?: string; cause?: unknown } = {}
+  ) {
     const where = [details.file, details.location].filter(Boolean).join(': ')
     super(where ? `${where}: ${message}` : message, ExitCode.badInput, { cause: details.cause })
     this.file = details.file
@@ -37,7 +40,10 @@ export class InputError extends PromptDescentError {
 export class ProviderError extends PromptDescentError {
   readonly status: number | undefined
   readonly retryable: boolean
-  constructor(message: string, details: { status?: number; retryable?: boolean; cause?: unknown } = {}) {
+  constructor(
+    message: string,
+    details: { status?: number; retryable?: boolean; cause?: unknown } = {}
+  ) {
     super(message, ExitCode.incomplete, { cause: details.cause })
     this.status = details.status
     this.retryable = details.retryable ?? false

@@ -55,12 +55,13 @@ function bool(name: string, fallback: boolean): boolean {
   throw new InputError(`input \`${name}\` must be true or false, got "${value}"`)
 }
 
-function positive(name: string): number | undefined {
+function positive(name: string, whole = false): number | undefined {
   const value = core.getInput(name).trim()
   if (value === '') return undefined
   const n = Number(value)
-  if (!Number.isFinite(n) || n <= 0) {
-    throw new InputError(`input \`${name}\` must be a positive number, got "${value}"`)
+  if (!Number.isFinite(n) || n <= 0 || (whole && !Number.isInteger(n))) {
+    const what = whole ? 'a positive whole number' : 'a positive number'
+    throw new InputError(`input \`${name}\` must be ${what}, got "${value}"`)
   }
   return n
 }
@@ -86,8 +87,8 @@ export function readSettings(): ActionSettings {
     baseRef: core.getInput(INPUTS.baseRef).trim() || undefined,
     budget: {
       usd: positive(INPUTS.budgetUsd),
-      calls: positive(INPUTS.maxCalls),
-      tokens: positive(INPUTS.maxTokens),
+      calls: positive(INPUTS.maxCalls, true),
+      tokens: positive(INPUTS.maxTokens, true),
       minutes: positive(INPUTS.maxMinutes)
     },
     cache: bool(INPUTS.cache, true),

@@ -7,10 +7,11 @@ import { applyGate } from '../eval/gate.js'
 import { createGitHubApi } from '../github/api.js'
 import type { RunReport } from '../report/types.js'
 import { buildReport } from '../run/build-report.js'
-import { runCompare } from '../run/compare-run.js'
+import { gateAfterStop, runCompare } from '../run/compare-run.js'
 import { evaluateTasks } from '../run/eval-run.js'
 import { createGitReader } from '../run/git-reader.js'
 import { openSession } from '../run/open-session.js'
+import { selectTasks } from '../run/select-tasks.js'
 import type { Session } from '../run/open-session.js'
 import { cacheKeys, restoreResponseCache, saveResponseCache } from './actions-cache.js'
 import { readRunContext } from './context.js'
@@ -29,7 +30,7 @@ export async function run(): Promise<void> {
     const settings = readSettings()
     const context = readRunContext()
     const project = await loadProject(resolve(context.workspace, settings.configPath))
-    if (!prepareCredentials(settings, project)) return
+    if (!(await prepareCredentials(settings, project))) return
     await runWithCache(settings, project, async () => {
       const report = await produceReport(settings, context, project)
       await publish(settings, context, project, report)
@@ -50,15 +51,26 @@ export async function run(): Promise<void> {
  * Puts the API key where the config expects it (masked). With no key (a fork's pull request gets no
  * secrets) it writes a summary that says so and skips, unless told to fail.
  */
-function prepareCredentials(settings: ActionSettings, project: LoadedProject): boolean {
+async function prepareCredentials(
+  settings: ActionSettings,
+  project: LoadedProject
+): Promise<boolean> {
   const { provider } = project.config
   if (settings.baseUrl) project.config.provider.baseUrl = settings.baseUrl
-  if (provider.type === 'simulated') return true
+  if (provider.type === 'simulated') {
+    core.setOutput('skipped', 'false')
+    return true
+  }
   const key = settings.apiKey || process.env[provider.apiKeyEnv] || ''
   if (key === '') {
     const message = `no API key: set the \`api-key\` input (or the ${provider.apiKeyEnv} environment variable) from a secret. Pull requests from forks get no secrets, so this run skipped scoring.`
     core.setOutput('skipped', 'true')
-    void core.summary.addHeading('prompt-descent: skipped', 3).addRaw(message, true).write()
+    // Awaited and guarded: a runner without job summaries must not turn a skip into a crash.
+    try {
+      await core.summary.addHeading('prompt-descent: skipped', 3).addRaw(message, true).write()
+    } catch (error) {
+      core.warning(`could not write the job summary: ${errorMessage(error)}`)
+    }
     if (settings.failWithoutKey) core.setFailed(message)
     else core.warning(message)
     return false
@@ -134,7 +146,12 @@ async function produceReport(
         split: settings.split,
         tasks: outcome.tasks,
         stop: outcome.stop,
-        gate: applyGate(outcome.tasks, undefined, project.config.gate)
+        gate: gateAfterStop(
+          applyGate(outcome.tasks, undefined, project.config.gate),
+          project.config.gate,
+          outcome.stop,
+          selectTasks(project.tasks, settings.tasks).map((t) => ({ task: t.name, hasBase: false }))
+        )
       })
     })
   } finally {

@@ -26,7 +26,7 @@ export async function runCompareCommand(context: CommandContext): Promise<number
   }
   const session = await openSession({
     project,
-    configPath: args.config,
+    configPath: resolve(io.cwd, args.config),
     env: io.env,
     logger,
     signal: context.signal,

@@ -1,30 +1,93 @@
 import { join, relative } from 'node:path'
+import { renderTerminal } from '../report/terminal.js'
+import type { RunReport } from '../report/types.js'
+import { openSession } from '../run/open-session.js'
+import { runApoOptimization } from '../run/optimize-apo.js'
+import { runMetaspoOptimization } from '../run/optimize-metaspo.js'
 import { writeDemoRepository } from '../simulate/demo-repo.js'
 import { SIMULATION_NOTICE } from '../simulate/index.js'
 import type { CommandContext } from './context.js'
 import { runEvalCommand } from './eval-command.js'
+import { writePromptsToFolder } from './write-prompts.js'
 
 /**
- * `prompt-descent demo [DIR]`: writes a synthetic repository (prompt files, dataset, config for the
- * simulated provider) and runs `eval` on it, so a new user sees the tool work with no key and no
- * network.
+ * `prompt-descent demo [DIR]`: writes synthetic repositories for the simulated provider and runs the
+ * whole loop on them offline: `eval`, then APO on the triage task's prompt, then MetaSPO on a
+ * seven-task repository's shared system prompt (four tasks meta-trained, three unseen).
  */
 export async function runDemoCommand(context: CommandContext): Promise<number> {
   const { args, io, logger } = context
-  const dir = args.positionals[0] ?? 'prompt-descent-demo'
+  const dir = join(io.cwd, args.positionals[0] ?? 'prompt-descent-demo')
   const seed = args.seed ?? 7
-  const repo = await writeDemoRepository(join(io.cwd, dir), { seed })
-  logger.info(
-    `wrote a synthetic repository to ${relative(io.cwd, repo.root) || '.'}: ${repo.files.join(', ')}`
-  )
+  const show = (path: string): string => relative(io.cwd, path) || '.'
+
+  const single = await writeDemoRepository(join(dir, 'triage'), { seed })
+  logger.info(`wrote a synthetic repository to ${show(single.root)}: ${single.files.join(', ')}`)
   logger.info(SIMULATION_NOTICE)
-  logger.info('')
-  logger.info('step 1: score the prompts (prompt-descent eval)')
+  logger.info('\n== step 1: score the prompts (prompt-descent eval)')
   const evalArgs = {
     ...args,
     command: 'eval' as const,
-    config: repo.configPath,
+    config: single.configPath,
     split: args.split ?? 'all'
   }
-  return runEvalCommand({ ...context, args: evalArgs })
+  const evalCode = await runEvalCommand({ ...context, args: evalArgs })
+  if (!args.optimize || evalCode > 1) return evalCode
+
+  logger.info(
+    '\n== step 2: improve the triage prompt with APO (prompt-descent optimize --method apo)'
+  )
+  const apo = await withSession(context, single.configPath, async (session) => {
+    const outcome = await runApoOptimization(session, { task: undefined, edit: 'user', seed })
+    const saved = await writePromptsToFolder(
+      session.project.root,
+      join(session.project.root, '.prompt-descent/optimized'),
+      outcome.report.optimization?.prompts ?? []
+    )
+    for (const path of saved) logger.info(`the improved prompt is in ${show(path)}`)
+    return outcome.report
+  })
+  print(apo, context)
+
+  const multi = await writeDemoRepository(join(dir, 'reviews'), { seed, multiTask: true })
+  logger.info(
+    `\n== step 3: one system prompt for seven review tasks with MetaSPO (prompt-descent optimize --method metaspo)\nwrote ${show(multi.root)}: tasks ${multi.tasks.join(', ')}; held out: ${multi.holdout.join(', ')}`
+  )
+  const meta = await withSession(context, multi.configPath, async (session) => {
+    const outcome = await runMetaspoOptimization(session, { holdout: undefined, seed, tasks: [] })
+    return outcome.report
+  })
+  print(meta, context)
+  logger.info(
+    `\nnext: point a config at your own prompts and data (see examples/ and the README), then run \`prompt-descent eval\``
+  )
+  return [apo, meta].some((r) => r.stop.reason === 'budget' || r.stop.reason === 'provider-error')
+    ? 3
+    : 0
+}
+
+async function withSession(
+  context: CommandContext,
+  configPath: string,
+  body: (session: Awaited<ReturnType<typeof openSession>>) => Promise<RunReport>
+): Promise<RunReport> {
+  const session = await openSession({
+    configPath,
+    env: context.io.env,
+    logger: context.logger,
+    signal: context.signal,
+    cache: context.args.cache,
+    budget: context.args.budget
+  })
+  try {
+    return await body(session)
+  } finally {
+    session.close()
+  }
+}
+
+function print(report: RunReport, context: CommandContext): void {
+  context.io.stdout(
+    `${renderTerminal(report, { color: process.stdout.isTTY === true && !context.io.env['NO_COLOR'] })}\n`
+  )
 }

@@ -1,3 +1,5 @@
+import { resolve } from 'node:path'
+import { loadProject } from '../config/load-project.js'
 import { ExitCode } from '../errors.js'
 import { applyGate } from '../eval/gate.js'
 import { renderTerminal } from '../report/terminal.js'
@@ -12,8 +14,16 @@ import { writeReportFiles } from './write-reports.js'
 /** `prompt-descent eval`: score every task, print the table, write the reports, apply min_score. */
 export async function runEvalCommand(context: CommandContext): Promise<number> {
   const { args, io, logger } = context
+  if (args.estimate) {
+    // No session: an estimate needs no key and makes no call.
+    const project = await loadProject(resolve(io.cwd, args.config))
+    io.stdout(
+      `${estimateEval({ project }, { tasks: args.tasks, split: args.split ?? 'all' }).text}\n`
+    )
+    return ExitCode.ok
+  }
   const session = await openSession({
-    configPath: args.config,
+    configPath: resolve(io.cwd, args.config),
     env: io.env,
     logger,
     signal: context.signal,
@@ -22,10 +32,6 @@ export async function runEvalCommand(context: CommandContext): Promise<number> {
   })
   try {
     const split = args.split ?? 'all'
-    if (args.estimate) {
-      io.stdout(`${estimateEval(session, { tasks: args.tasks, split }).text}\n`)
-      return ExitCode.ok
-    }
     const startedAt = new Date()
     const seed = session.project.config.seed
     const outcome = await evaluateTasks(session, { tasks: args.tasks, split, seed })
@@ -55,7 +61,8 @@ export async function finish(report: RunReport, context: CommandContext): Promis
     json: args.json,
     markdown: args.markdown,
     junit: args.junit,
-    junitPerExample: args.junitPerExample
+    junitPerExample: args.junitPerExample,
+    cwd: io.cwd
   })
   for (const path of written) logger.info(`wrote ${path}`)
   return exitCodeOf(report)

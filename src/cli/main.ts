@@ -5,6 +5,7 @@ import type { CliArgs } from './args.js'
 import { runDemoCommand } from './demo-command.js'
 import { runEvalCommand } from './eval-command.js'
 import { runCompareCommand } from './compare-command.js'
+import { runOptimizeCommand } from './optimize-command.js'
 import { createCliLogger } from './logger.js'
 
 export interface CliIo {
@@ -56,6 +57,8 @@ export async function main(argv: readonly string[], io: CliIo = defaultIo()): Pr
         return await runEvalCommand(context)
       case 'compare':
         return await runCompareCommand(context)
+      case 'optimize':
+        return await runOptimizeCommand(context)
       case 'demo':
         return await runDemoCommand(context)
       default:

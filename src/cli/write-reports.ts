@@ -10,14 +10,16 @@ export interface ReportFiles {
   markdown: string | undefined
   junit: string | undefined
   junitPerExample: boolean
+  /** Relative paths are resolved against it (the CLI's io.cwd). */
+  cwd: string
 }
 
-/** Writes the requested report files (relative to the working directory); returns their paths. */
+/** Writes the requested report files (relative to files.cwd); returns their paths. */
 export async function writeReportFiles(report: RunReport, files: ReportFiles): Promise<string[]> {
   const written: string[] = []
   const put = async (path: string | undefined, text: () => string): Promise<void> => {
     if (path === undefined) return
-    const full = resolve(path)
+    const full = resolve(files.cwd, path)
     await mkdir(dirname(full), { recursive: true })
     await writeFile(full, text(), 'utf8')
     written.push(path)

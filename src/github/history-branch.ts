@@ -11,7 +11,7 @@ import {
   NotFastForwardError,
   RefExistsError
 } from './errors.js'
-import { parseHistoryFile, renderHistoryFile } from './history-file.js'
+import { parseHistoryFile, renderHistoryFile } from '../report/history-file.js'
 import { checkRepoFiles, writeTree } from './repo-files.js'
 import type { RepoFile } from './repo-files.js'
 

@@ -42,6 +42,36 @@ export interface PromptOutcome {
   after: string
 }
 
+/** A held-out task under the default and the optimized system prompt (MetaSPO transfer). */
+export interface UnseenTaskSummary {
+  task: string
+  /** User prompts averaged over: the task's own and its variants. */
+  userPrompts: number
+  examples: number
+  /** Mean over user prompts of the mean over examples, with a bootstrap interval over examples. */
+  default: ScoreEstimate
+  optimized: ScoreEstimate
+  /** optimized − default, paired by (user prompt, example). */
+  delta: ScoreEstimate
+  /** User prompts whose mean rose under the optimized system prompt. */
+  improvedPrompts: number
+}
+
+export interface TransferReport {
+  tasks: UnseenTaskSummary[]
+  /** Unweighted means over the tasks. */
+  average: { default: number; optimized: number; delta: number }
+}
+
+/** Outer-loop evaluations of system candidates: racing against full scoring. */
+export interface RacingReport {
+  rule: 'full' | 'exact' | 'confident'
+  outerCallsFull: number
+  outerCallsSpent: number
+  /** 1 − spent / full. */
+  saved: number
+}
+
 export interface OptimizationReport {
   method: 'apo' | 'metaspo'
   simulated: boolean
@@ -55,6 +85,10 @@ export interface OptimizationReport {
   /** Method-specific detail (MetaSPO: unseen tasks, adaptation; APO: bandit accounting). */
   details: Record<string, unknown>
   bestDev: ScoreEstimate | null
+  /** MetaSPO: the held-out tasks. */
+  transfer?: TransferReport
+  /** MetaSPO: what racing saved in the outer loop. */
+  racing?: RacingReport
 }
 
 /** The two prompts a target-model call is made of. */

@@ -6,12 +6,21 @@ import type { Block } from './markdown-blocks.js'
 import type {
   CandidateRecord,
   OptimizationReport,
+  RacingReport,
+  TransferReport,
   PromptOutcome,
   RoundRecord
 } from '../optimize/types.js'
 import { comparisonTable, diffDetails, flippedDetails } from './markdown-compare.js'
 import { markdownTable } from './markdown-sections.js'
-import { formatCount, formatInterval, formatScore, plural } from './format.js'
+import {
+  formatCount,
+  formatDelta,
+  formatInterval,
+  formatScore,
+  formatSignedPoints,
+  plural
+} from './format.js'
 import { codeBlock, details, escapeInline, inlineCode, tableCell } from './sanitize.js'
 import { lineDiff } from '../eval/line-diff.js'
 
@@ -168,6 +177,55 @@ function candidatesTable(candidates: CandidateRecord[]): string {
   return more > 0 ? `${table}\n\n…and ${formatCount(more)} more in the JSON report.` : table
 }
 
+/**
+ * MetaSPO's transfer table: each held-out task under the default and the optimized system prompt,
+ * averaged over several user prompts, with the paired delta.
+ */
+function transferTable(transfer: TransferReport): string {
+  const rows = transfer.tasks.map((t) => [
+    escapeInline(t.task, 60),
+    String(t.userPrompts),
+    formatCount(t.examples),
+    formatInterval(t.default),
+    formatInterval(t.optimized),
+    formatDelta(t.delta),
+    `${t.improvedPrompts} of ${t.userPrompts}`
+  ])
+  rows.push([
+    '**average**',
+    '',
+    '',
+    formatScore(transfer.average.default),
+    formatScore(transfer.average.optimized),
+    `${formatSignedPoints(transfer.average.delta)} pts`,
+    ''
+  ])
+  return markdownTable(
+    [
+      'unseen task',
+      'user prompts',
+      'examples',
+      'default system',
+      'optimized system',
+      'Δ (CI)',
+      'prompts improved'
+    ],
+    rows,
+    ['left', 'right', 'right', 'right', 'right', 'right', 'right']
+  )
+}
+
+function racingLine(racing: RacingReport): string {
+  if (racing.rule === 'full') {
+    return `Outer loop: every system candidate fully scored (${formatCount(racing.outerCallsSpent)} evaluations).`
+  }
+  return (
+    `Outer loop: racing (${racing.rule}) stopped hopeless system candidates early — ` +
+    `${formatCount(racing.outerCallsSpent)} of ${formatCount(racing.outerCallsFull)} evaluations ` +
+    `(${formatScore(racing.saved)} saved${racing.rule === 'exact' ? ', same choice as full scoring' : ''}).`
+  )
+}
+
 /** All blocks of the optimization part of a report. */
 export function optimizeBlocks(opt: OptimizationReport): Block[] {
   const blocks: Block[] = []
@@ -177,6 +235,12 @@ export function optimizeBlocks(opt: OptimizationReport): Block[] {
   for (const t of opt.testComparison) {
     if (t.flipped.length > 0) blocks.push({ text: flippedDetails(t, LABELS), drop: 'examples' })
   }
+  if (opt.transfer && opt.transfer.tasks.length > 0) {
+    blocks.push({
+      text: `#### Tasks it never saw (test split)\n\n${transferTable(opt.transfer)}\n\nEach unseen task is scored under the default and the optimized system prompt with its own user prompt and variants of it, on the same examples; Δ is paired.`
+    })
+  }
+  if (opt.racing) blocks.push({ text: racingLine(opt.racing) })
   for (const outcome of opt.prompts) blocks.push(...promptBlocks(outcome, opt))
   if (opt.rounds.length > 0) blocks.push({ text: `#### Rounds\n\n${roundsTable(opt.rounds)}` })
   if (opt.candidates.length > 0) {

@@ -199,6 +199,47 @@ function optimizeLines(report: RunReport, paint: Painter, width?: number): strin
     '',
     `${opt.rounds.length} rounds · ${formatCount(opt.candidates.length)} candidates${best}`
   )
+  if (opt.transfer && opt.transfer.tasks.length > 0) {
+    lines.push('', paint('bold', 'unseen tasks (default → optimized system prompt, test split):'))
+    const rows = opt.transfer.tasks.map((t) => [
+      clean(t.task, 60),
+      formatCount(t.examples),
+      String(t.userPrompts),
+      formatScore(t.default.value),
+      formatScore(t.optimized.value),
+      formatSignedPoints(t.delta.value),
+      `[${formatSignedPoints(t.delta.low)}, ${formatSignedPoints(t.delta.high)}]`
+    ])
+    rows.push([
+      'average',
+      '',
+      '',
+      formatScore(opt.transfer.average.default),
+      formatScore(opt.transfer.average.optimized),
+      formatSignedPoints(opt.transfer.average.delta),
+      ''
+    ])
+    const columns: Column[] = [
+      { header: 'task', align: 'left' },
+      { header: 'n', align: 'right' },
+      { header: 'prompts', align: 'right' },
+      { header: 'default', align: 'right' },
+      { header: 'optimized', align: 'right' },
+      {
+        header: 'Δ pts',
+        align: 'right',
+        style: (v) => (v.startsWith('−') ? 'red' : v.startsWith('+') ? 'green' : null)
+      },
+      { header: '95% CI', align: 'left' }
+    ]
+    lines.push(...renderTable(columns, rows, paint, width))
+  }
+  if (opt.racing && opt.racing.rule !== 'full') {
+    lines.push(
+      '',
+      `racing: ${formatCount(opt.racing.outerCallsSpent)} of ${formatCount(opt.racing.outerCallsFull)} outer-loop evaluations (${formatScore(opt.racing.saved)} saved)`
+    )
+  }
   for (const p of opt.prompts) {
     const state = p.before === p.after ? paint('dim', 'unchanged') : paint('green', 'changed')
     lines.push(

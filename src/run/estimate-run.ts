@@ -21,7 +21,7 @@ export interface EvalEstimate {
  * real run cheaper; the estimate assumes none.
  */
 export function estimateEval(
-  services: RunServices,
+  services: Pick<RunServices, 'project'>,
   options: { tasks: readonly string[]; split: 'train' | 'dev' | 'test' | 'all' }
 ): EvalEstimate {
   const { config } = services.project

@@ -23,7 +23,16 @@ export async function createGitReader(
   let sha: string
   try {
     sha = (await git(root, ['rev-parse', '--verify', '--quiet', `${ref}^{commit}`])).trim()
-  } catch {
+  } catch (error) {
+    // With --quiet a missing commit fails silently; anything git says is another problem (no
+    // repository at all, a "dubious ownership" refusal…), which fetch-depth would not fix.
+    const failure = error as { stderr?: string; code?: unknown }
+    const said = failure.code === 'ENOENT' ? 'git is not installed' : (failure.stderr ?? '').trim()
+    if (said !== '') {
+      throw new InputError(
+        `could not read the base commit ${ref} with git in ${root}: ${said.split('\n')[0] ?? said} (prompt-descent needs a git checkout, e.g. from actions/checkout, to read the base prompts)`
+      )
+    }
     throw new InputError(
       `the base commit ${ref} is not in this checkout; fetch the history with actions/checkout's \`fetch-depth: 0\` (or fetch the base branch) so prompt-descent can read the base prompts`
     )

@@ -5,7 +5,6 @@
  */
 import { mkdir, readFile, writeFile } from 'node:fs/promises'
 import { dirname, join, resolve } from 'node:path'
-import { stringify } from 'yaml'
 import { InputError } from '../errors.js'
 import { DEFAULT_SYSTEM_PROMPT, makeDomainFamily } from './family.js'
 import { makeSyntheticTask } from './tasks.js'
@@ -43,15 +42,48 @@ const HEADER = [
   ''
 ].join('\n')
 
-function taskEntry(task: SyntheticTask): Record<string, unknown> {
-  return {
-    name: task.name,
-    prompt: `prompts/${task.name}.md`,
-    data: `evals/${task.name}.jsonl`,
-    expected: 'label',
-    extract: { type: 'tag', tag: 'answer' },
-    metric: { type: 'choice', choices: task.choices, score: 'accuracy' }
+/** A scalar as YAML: plain when it is a simple word or path, else a JSON string (valid YAML). */
+function scalar(value: string | number): string {
+  if (typeof value === 'number') return String(value)
+  const plain =
+    /^[A-Za-z][\w./-]*$/.test(value) && !/^(?:true|false|null|yes|no|on|off)$/i.test(value)
+  return plain ? value : JSON.stringify(value)
+}
+
+function list(values: readonly string[]): string {
+  return `[${values.map(scalar).join(', ')}]`
+}
+
+/** The config, written by hand so it reads like one a person would write. */
+function configText(
+  seed: number,
+  tasks: readonly SyntheticTask[],
+  holdout: readonly string[]
+): string {
+  const lines = [
+    HEADER.trimEnd(),
+    'provider: { type: simulated }',
+    'system_prompt: prompts/system.md',
+    `seed: ${scalar(seed)}`,
+    'tasks:'
+  ]
+  for (const task of tasks) {
+    lines.push(
+      `  - name: ${scalar(task.name)}`,
+      `    prompt: ${scalar(`prompts/${task.name}.md`)}`,
+      `    data: ${scalar(`evals/${task.name}.jsonl`)}`,
+      '    expected: label',
+      '    extract: { type: tag, tag: answer }',
+      `    metric: { type: choice, choices: ${list(task.choices)}, score: accuracy }`
+    )
   }
+  lines.push('optimize:')
+  if (holdout.length > 0) {
+    lines.push('  method: metaspo', `  metaspo: { holdout: ${list(holdout)} }`)
+  } else {
+    lines.push('  method: apo')
+  }
+  return `${lines.join('\n')}\n`
 }
 
 function jsonl(task: SyntheticTask): string {
@@ -103,15 +135,8 @@ export async function writeDemoRepository(
       })
     ]
   }
-  const config = {
-    provider: { type: 'simulated' },
-    system_prompt: 'prompts/system.md',
-    seed: options.seed,
-    tasks: tasks.map(taskEntry),
-    optimize: options.multiTask ? { method: 'metaspo', metaspo: { holdout } } : { method: 'apo' }
-  }
   const files = new Map<string, string>([
-    [DEMO_CONFIG_FILE, HEADER + stringify(config, { lineWidth: 100 })],
+    [DEMO_CONFIG_FILE, configText(options.seed, tasks, holdout)],
     ['prompts/system.md', `${DEFAULT_SYSTEM_PROMPT}\n`]
   ])
   for (const task of tasks) {

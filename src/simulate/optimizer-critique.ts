@@ -129,8 +129,18 @@ export function critiqueItems(
   for (let i = 0; i < count; i++) {
     const u = rng.next()
     const finding = u < rates.useful ? takeFinding(pool, rng) : undefined
-    if (finding) items.push(render(finding, rng))
-    else if (u < rates.useful + rates.useless || request.examples.length === 0) {
+    if (finding) {
+      // a critic often sees more than one problem in a group of failures and says so
+      const also =
+        finding.kind === 'trait' && rng.next() < 0.5
+          ? takeFinding(
+              pool.filter((f) => f.kind === 'trait'),
+              rng
+            )
+          : undefined
+      if (also) pool.splice(pool.indexOf(also), 1)
+      items.push(also ? `${render(finding, rng)} ${render(also, rng)}` : render(finding, rng))
+    } else if (u < rates.useful + rates.useless || request.examples.length === 0) {
       items.push(USELESS[rng.int(USELESS.length)] as string)
     } else items.push(harmful(request, rng))
   }

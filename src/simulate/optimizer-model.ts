@@ -25,8 +25,8 @@
  * 3. Counts: "Give N critiques" (digits or one…six); default 1. Paraphrases: "Give N paraphrases",
  *    default 1 (one per call is the usual; use sampleIndex for more).
  * 4. Replies:
- *    - critique: N `<critique>…</critique>` items. Each names a trait visible in the failing inputs
- *      (in words that any rewrite can act on), or asks to remove an over-broad rule the prompt
+ *    - critique: N `<critique>…</critique>` items. Each names one or two traits visible in the
+ *      failing inputs (in words that any rewrite can act on), or asks to remove an over-broad rule the prompt
  *      carries that breaks a visible trait, or asks for `<answer>` tags when replies had none; at
  *      seeded rates it is useless ("The prompt could be clearer.") or harmful (proposes an
  *      over-broad rule). Defaults 60 / 25 / 15 %. Quoted excerpts of inputs are in double quotes.

@@ -41,7 +41,7 @@ function critiques(examples: typeof failing, count: number, seed: number, opts =
 }
 
 describe('critiques', () => {
-  it('name a trait visible in the failing examples, in natural words', () => {
+  it('name one or two traits visible in the failing examples, in natural words', () => {
     for (let seed = 0; seed < 20; seed++) {
       const group = failing.slice(seed * 4, seed * 4 + 4)
       const visible = new Set(
@@ -49,8 +49,9 @@ describe('critiques', () => {
       )
       const [critique] = critiques(group, 1, seed, useful)
       const named = traitsAddressedBy(withoutQuotes(critique ?? ''))
-      expect(named.length, critique).toBe(1)
-      expect(visible.has(named[0]!), critique).toBe(true)
+      expect(named.length, critique).toBeGreaterThanOrEqual(1)
+      expect(named.length, critique).toBeLessThanOrEqual(2)
+      for (const trait of named) expect(visible.has(trait), critique).toBe(true)
     }
   })
 

@@ -1,0 +1,98 @@
+import { relative, resolve } from 'node:path'
+import { loadProject } from '../config/load-project.js'
+import { ExitCode, InputError } from '../errors.js'
+import type { RunReport } from '../report/types.js'
+import { estimateOptimize } from '../run/estimate-optimize.js'
+import { openSession } from '../run/open-session.js'
+import { runApoOptimization } from '../run/optimize-apo.js'
+import { runMetaspoOptimization } from '../run/optimize-metaspo.js'
+import type { CommandContext } from './context.js'
+import { finish } from './eval-command.js'
+import { writePromptsInPlace, writePromptsToFolder } from './write-prompts.js'
+
+/**
+ * `prompt-descent optimize`: APO on one task's prompt or MetaSPO on the shared system prompt, within
+ * the budget; writes the best prompts to a folder, or over the prompt files with --write when the
+ * gain on the held-out test split is more than noise.
+ */
+export async function runOptimizeCommand(context: CommandContext): Promise<number> {
+  const { args, io, logger } = context
+  if (args.estimate) {
+    // No session: an estimate needs no key and makes no call.
+    const project = await loadProject(resolve(io.cwd, args.config))
+    const method = args.method ?? project.config.optimize.method
+    io.stdout(
+      `${estimateOptimize({ project }, { method, task: args.tasks[0], holdout: args.holdout }).text}\n`
+    )
+    return ExitCode.ok
+  }
+  const session = await openSession({
+    configPath: resolve(io.cwd, args.config),
+    env: io.env,
+    logger,
+    signal: context.signal,
+    cache: args.cache,
+    budget: args.budget
+  })
+  try {
+    const { config } = session.project
+    const method = args.method ?? config.optimize.method
+    const seed = args.seed ?? config.optimize.seed
+    const edit = args.edit ?? config.optimize.apo.target
+    if (method === 'metaspo' && args.edit === 'user') {
+      throw new InputError(
+        '--prompt user applies to APO; MetaSPO optimizes the shared system prompt'
+      )
+    }
+    if (method === 'apo' && args.tasks.length > 1) {
+      throw new InputError('optimize --method apo improves one task at a time; give one --task')
+    }
+    const report: RunReport =
+      method === 'apo'
+        ? (await runApoOptimization(session, { task: args.tasks[0], edit, seed })).report
+        : (
+            await runMetaspoOptimization(session, {
+              holdout: args.holdout.length > 0 ? args.holdout : undefined,
+              seed,
+              tasks: args.tasks
+            })
+          ).report
+    await savePrompts(report, context, session.project.root)
+    return await finish(report, context)
+  } finally {
+    session.close()
+  }
+}
+
+async function savePrompts(
+  report: RunReport,
+  context: CommandContext,
+  root: string
+): Promise<void> {
+  const { args, io, logger } = context
+  const optimization = report.optimization
+  if (!optimization) return
+  const prompts = optimization.prompts.filter(
+    (p) => args.writeUserPrompts || p.kind === 'system' || optimization.method === 'apo'
+  )
+  const changed = prompts.filter((p) => p.after !== p.before)
+  if (changed.length === 0) {
+    logger.info('the search found no prompt better than the starting one; nothing to write')
+    return
+  }
+  const out = resolve(io.cwd, args.out ?? resolve(root, '.prompt-descent/optimized'))
+  const saved = await writePromptsToFolder(root, out, changed)
+  for (const path of saved) logger.info(`wrote the optimized prompt to ${relative(io.cwd, path)}`)
+  if (!args.write) return
+  const verdicts = optimization.testComparison.map((c) => c.verdict)
+  const improved =
+    verdicts.length > 0 && verdicts.includes('improved') && !verdicts.includes('regressed')
+  if (!improved) {
+    logger.warn(
+      `--write: the prompt files were left as they are — the best prompt did not beat the starting one on the test split by more than noise (${verdicts.join(', ') || 'no test comparison'})`
+    )
+    return
+  }
+  const written = await writePromptsInPlace(root, changed)
+  for (const file of written) logger.info(`updated ${file}`)
+}

@@ -1,0 +1,44 @@
+/**
+ * The optimization part of the run report for an APO run. The test-split comparison is the caller's
+ * (it scores baseline and best on test once, with the eval layer's paired compare) and is passed in.
+ */
+import type { LoadedTask } from '../config/project-types.js'
+import type { TaskComparison } from '../report/types.js'
+import type { ApoResult } from './apo-types.js'
+import type { OptimizationReport, PromptPair } from './types.js'
+
+export function apoOptimizationReport(input: {
+  result: ApoResult
+  task: LoadedTask
+  start: PromptPair
+  edit: 'user' | 'system'
+  seed: number
+  simulated: boolean
+  testComparison: TaskComparison[]
+  /** The file the edited prompt is written to; default the task's prompt file of that kind. */
+  file?: string
+}): OptimizationReport {
+  const { result, task, start, edit } = input
+  const file =
+    input.file ??
+    (edit === 'user' ? task.userPrompt.path : (task.systemPrompt?.path ?? task.config.systemPrompt))
+  return {
+    method: 'apo',
+    simulated: input.simulated,
+    seed: input.seed,
+    prompts: [
+      {
+        file: file ?? '',
+        kind: edit,
+        task: task.name,
+        before: edit === 'user' ? start.user : (start.system ?? ''),
+        after: edit === 'user' ? result.best.user : (result.best.system ?? '')
+      }
+    ],
+    testComparison: input.testComparison,
+    rounds: result.rounds,
+    candidates: result.candidates,
+    details: { ...result.details, bestId: result.bestId, stop: result.stop },
+    bestDev: result.bestDev
+  }
+}

@@ -1,0 +1,123 @@
+import type { LoadedTask } from '../config/project-types.js'
+import { buildMessages } from '../eval/evaluate.js'
+import {
+  estimateCost,
+  estimateMessagesTokens,
+  estimateTokens,
+  sumEstimates
+} from '../llm/estimate.js'
+import type { CostEstimate } from '../llm/estimate.js'
+import { estimateApoRun } from '../optimize/estimate.js'
+import { estimateMetaspoCalls, estimateUnseenCalls } from '../optimize/metaspo-estimate.js'
+import { describe } from './estimate-run.js'
+import { apoTask } from './optimize-apo.js'
+import { metaspoTasks } from './optimize-metaspo.js'
+import type { RunServices } from './services.js'
+
+/** Output tokens assumed per target call when max_tokens is unset. */
+const TARGET_OUTPUT = 100
+/** Output tokens assumed per optimizer call (a critique, a rewritten prompt) when unset. */
+const OPTIMIZER_OUTPUT = 400
+
+export interface OptimizeEstimate {
+  target: CostEstimate
+  optimizer: CostEstimate
+  total: CostEstimate
+  text: string
+}
+
+/** Mean input tokens of one target call of a task (its rendered rows). */
+function meanTargetTokens(task: LoadedTask): number {
+  const pair = { system: task.systemPrompt?.text, user: task.userPrompt.text }
+  const rows = task.examples.slice(0, 200)
+  if (rows.length === 0) return 0
+  const sum = rows.reduce(
+    (s, e) => s + estimateMessagesTokens(buildMessages(pair, e, task.userPrompt.path)),
+    0
+  )
+  return sum / rows.length
+}
+
+/**
+ * What `optimize` would spend, without calling a model: the method's call counts (upper bounds from
+ * its formula; cache hits, early stops and racing make real runs cheaper) times tokens per call
+ * estimated from the rendered examples (≈ 4 characters a token).
+ */
+export function estimateOptimize(
+  services: Pick<RunServices, 'project'>,
+  options: { method: 'apo' | 'metaspo'; task: string | undefined; holdout: readonly string[] }
+): OptimizeEstimate {
+  const { config } = services.project
+  const targetModel = config.models.target
+  const optimizerModel = config.models.optimizer
+  const count = (split: string, t: LoadedTask): number =>
+    t.examples.filter((e) => e.split === split).length
+  let targetCalls: number
+  let optimizerCalls: number
+  let targetTokens: number
+  let optimizerTokens: number
+  const lines: string[] = []
+  if (options.method === 'apo') {
+    const task = apoTask(services, options.task)
+    const run = estimateApoRun(config.optimize.apo, {
+      train: count('train', task),
+      dev: count('dev', task)
+    })
+    const test = 2 * count('test', task)
+    targetCalls = run.targetCalls + test
+    optimizerCalls = run.optimizerCalls
+    const perCall = meanTargetTokens(task)
+    targetTokens = perCall
+    // An optimizer call carries the prompt and a group of failing examples with their replies.
+    optimizerTokens =
+      estimateTokens(task.userPrompt.text) * 2 +
+      config.optimize.apo.errorsPerGroup * (perCall + TARGET_OUTPUT) +
+      300
+    lines.push(
+      `APO on ${task.name}: ${run.perRound.length} rounds; per full round ${run.perRound.at(-1)?.targetCalls ?? 0} target + ${run.perRound.at(-1)?.optimizerCalls ?? 0} optimizer calls; test comparison ${test} target calls`
+    )
+  } else {
+    const { train, holdout } = metaspoTasks(services, options.holdout)
+    const sizes = Object.fromEntries(train.map((t) => [t.name, count('train', t)]))
+    const run = estimateMetaspoCalls(
+      config.optimize.metaspo,
+      train.map((t) => t.name),
+      sizes
+    )
+    const testSizes = Object.fromEntries(holdout.map((t) => [t.name, count('test', t)]))
+    const unseen = estimateUnseenCalls(3, testSizes)
+    const sourceTest = train.reduce((s, t) => s + 2 * count('test', t), 0)
+    targetCalls = run.targetCalls + unseen + sourceTest
+    optimizerCalls = run.optimizerCalls + holdout.length * 2
+    const all = [...train, ...holdout]
+    targetTokens = all.reduce((s, t) => s + meanTargetTokens(t), 0) / Math.max(1, all.length)
+    optimizerTokens = 3 * (targetTokens + TARGET_OUTPUT) * Math.max(1, train.length) + 300
+    lines.push(
+      `MetaSPO on ${train.length} tasks (${holdout.length} held out): per iteration ${run.perIteration[0]?.targetCalls ?? 0} target calls without racing + ${run.perIteration[0]?.optimizerCalls ?? 0} optimizer calls; unseen-task comparison ${unseen}, source-task test ${sourceTest} target calls`
+    )
+  }
+  const target = estimateCost({
+    calls: targetCalls,
+    inputTokens: Math.round(targetCalls * targetTokens),
+    outputTokens: targetCalls * (targetModel.maxTokens ?? TARGET_OUTPUT),
+    model: targetModel.model,
+    prices: config.provider.prices
+  })
+  const optimizer = estimateCost({
+    calls: optimizerCalls,
+    inputTokens: Math.round(optimizerCalls * optimizerTokens),
+    outputTokens: optimizerCalls * (optimizerModel.maxTokens ?? OPTIMIZER_OUTPUT),
+    model: optimizerModel.model,
+    prices: config.provider.prices
+  })
+  const total = sumEstimates([target, optimizer])
+  const simulated = config.provider.type === 'simulated'
+  const text = [
+    `estimate for optimize --method ${options.method} — an upper bound, no calls made${simulated ? ' (simulated provider: free)' : ''}:`,
+    `  ${lines.join('\n  ')}`,
+    `  target (${targetModel.model}): ${describe(target, simulated)}`,
+    `  optimizer (${optimizerModel.model}): ${describe(optimizer, simulated)}`,
+    `  total: ${describe(total, simulated)}`
+  ].join('\n')
+  return { target, optimizer, total, text }
+}

@@ -1,0 +1,151 @@
+import type { LoadedTask } from '../config/project-types.js'
+import { InputError } from '../errors.js'
+import { compareTaskResults } from '../eval/compare.js'
+import type { StopInfo } from '../llm/ledger-types.js'
+import { runApo } from '../optimize/apo.js'
+import { apoOptimizationReport } from '../optimize/apo-report.js'
+import type { ApoResult } from '../optimize/apo-types.js'
+import type { PromptPair, RoundRecord } from '../optimize/types.js'
+import type { RunReport, TaskComparison } from '../report/types.js'
+import { buildReport } from './build-report.js'
+import { evaluateTasks, filePrompts } from './eval-run.js'
+import type { EvalOutcome } from './eval-run.js'
+import { createScoreFn } from './score-fn.js'
+import { selectTasks } from './select-tasks.js'
+import type { RunServices } from './services.js'
+
+export interface ApoRunOptions {
+  /** The task to optimize; may be omitted when the config has one task. */
+  task: string | undefined
+  edit: 'user' | 'system'
+  seed: number
+  /** Start from these prompts instead of the files' (test-time adaptation under another system prompt). */
+  start?: PromptPair
+  onRound?: (round: RoundRecord) => void
+}
+
+export interface ApoRunOutcome {
+  report: RunReport
+  result: ApoResult
+  task: LoadedTask
+  /** Baseline vs best on the test split (undefined when the test split could not be scored). */
+  comparison: TaskComparison | undefined
+}
+
+/** The one task APO works on: the named one, or the only one. */
+export function apoTask(
+  services: Pick<RunServices, 'project'>,
+  name: string | undefined
+): LoadedTask {
+  const tasks = services.project.tasks
+  if (name !== undefined) return selectTasks(tasks, [name])[0] as LoadedTask
+  if (tasks.length === 1) return tasks[0] as LoadedTask
+  throw new InputError(
+    `optimize --method apo improves one task's prompt; name it with --task (the config defines: ${tasks.map((t) => t.name).join(', ')})`
+  )
+}
+
+/**
+ * APO on one task: beam search on train/dev within the budget, then one paired comparison of the
+ * starting prompt and the best prompt on the held-out test split (never used to choose).
+ */
+export async function runApoOptimization(
+  services: RunServices,
+  options: ApoRunOptions
+): Promise<ApoRunOutcome> {
+  const startedAt = new Date()
+  const { project, logger } = services
+  const task = apoTask(services, options.task)
+  const config = project.config.optimize.apo
+  const edit = options.edit
+  const start = options.start ?? filePrompts(task)
+  if (edit === 'system' && start.system === undefined) {
+    throw new InputError(
+      `optimize --prompt system edits the system prompt, but task ${task.name} has none; set system_prompt (or tasks[].system_prompt) in the config`
+    )
+  }
+  const simulated = project.config.provider.type === 'simulated'
+  logger.info(
+    `APO on ${task.name} (${edit} prompt): ${config.rounds} rounds, beam ${config.beam}, bandit ${config.bandit}, seed ${options.seed}`
+  )
+  const result = await runApo({
+    task,
+    start,
+    edit,
+    config,
+    optimizer: services.models.optimizer,
+    score: createScoreFn(services, task),
+    seed: options.seed,
+    signal: services.signal,
+    isNearBudgetEnd: () => services.nearBudgetEnd(),
+    onRound: (round) => {
+      logger.info(
+        `round ${round.round}: ${round.candidates} candidates, best dev ${(round.bestDev * 100).toFixed(1)}%, target calls ${round.targetCalls}, optimizer calls ${round.optimizerCalls}`
+      )
+      options.onRound?.(round)
+    }
+  })
+  logger.info(`APO stopped: ${result.stop.reason} — ${result.stop.message}`)
+
+  // The final word belongs to the test split, scored once for the start and once for the best.
+  let stop: StopInfo = { reason: result.stop.reason, message: result.stop.message }
+  let comparison: TaskComparison | undefined
+  let head: EvalOutcome | undefined
+  const interrupted = result.stop.reason === 'cancelled' || result.stop.reason === 'provider-error'
+  if (!interrupted) {
+    logger.info(`scoring the starting and the best prompt on the test split`)
+    const base = await evaluateTasks(services, {
+      tasks: [task.name],
+      split: 'test',
+      seed: options.seed,
+      promptsFor: () => start
+    })
+    head =
+      base.stop.reason === 'budget' || base.stop.reason === 'cancelled'
+        ? undefined
+        : await evaluateTasks(services, {
+            tasks: [task.name],
+            split: 'test',
+            seed: options.seed,
+            promptsFor: () => result.best
+          })
+    const baseResult = base.tasks[0]
+    const headResult = head?.tasks[0]
+    if (baseResult && headResult) {
+      comparison = compareTaskResults(baseResult, headResult, {
+        level: project.config.gate.confidence,
+        seed: options.seed,
+        basePrompt: start.user,
+        headPrompt: result.best.user,
+        baseSystemPrompt: start.system,
+        headSystemPrompt: result.best.system
+      })
+    }
+    const testStop = head?.stop.reason !== 'completed' ? (head?.stop ?? base.stop) : undefined
+    if (testStop && testStop.reason !== 'completed') {
+      stop = {
+        reason: testStop.reason,
+        message: `${testStop.message} (while scoring the test split after the search; the best prompt is kept)`
+      }
+    }
+  }
+  const optimization = apoOptimizationReport({
+    result,
+    task,
+    start,
+    edit,
+    seed: options.seed,
+    simulated,
+    testComparison: comparison ? [comparison] : []
+  })
+  const report = buildReport(services, {
+    kind: 'optimize',
+    startedAt,
+    seed: options.seed,
+    split: 'test',
+    tasks: head?.tasks ?? [],
+    stop,
+    optimization
+  })
+  return { report, result, task, comparison }
+}

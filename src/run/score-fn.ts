@@ -1,0 +1,29 @@
+import type { LoadedTask } from '../config/project-types.js'
+import { scoreExamples } from '../eval/evaluate.js'
+import { createMetric } from '../eval/metrics/index.js'
+import type { ScoreFn } from '../optimize/types.js'
+import type { RunServices } from './services.js'
+
+/**
+ * The optimizers' view of the target model: score a prompt pair on examples through the cached,
+ * rate-limited, budgeted target. A budget stop or cancel is rethrown so the optimizer stops cleanly
+ * and keeps its best prompt; a failed call scores the example wrong (it is marked failed).
+ */
+export function createScoreFn(services: RunServices, task: LoadedTask): ScoreFn {
+  const metric = createMetric(task.config.metric, task.config.extract)
+  return async (pair, examples, options) => {
+    const scored = await scoreExamples({
+      pair,
+      examples,
+      promptFile: task.userPrompt.path,
+      dataFile: task.config.data,
+      target: services.models.target,
+      judge: services.models.judge,
+      metric,
+      concurrency: services.concurrency,
+      signal: options?.signal ?? services.signal
+    })
+    if (scored.stopped) throw scored.stopped
+    return scored.results
+  }
+}

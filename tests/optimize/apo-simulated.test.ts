@@ -1,0 +1,180 @@
+/**
+ * APO end to end on the simulated provider: a synthetic task, the simulated target behind a small
+ * ScoreFn (tag-extracted exact label), and the simulated optimizer answering our meta-prompts.
+ */
+import { describe, expect, it } from 'vitest'
+import type { Example, LoadedTask } from '../../src/config/project-types.js'
+import type { ApoConfig } from '../../src/config/types.js'
+import { renderTemplate } from '../../src/config/template.js'
+import { BudgetExceededError } from '../../src/errors.js'
+import type { ExampleResult } from '../../src/eval/types.js'
+import type { ChatMessage } from '../../src/llm/chat-model.js'
+import { runApo } from '../../src/optimize/apo.js'
+import type { PromptPair, ScoreFn } from '../../src/optimize/types.js'
+import { createSimulatedOptimizer, createSimulatedTarget } from '../../src/simulate/index.js'
+import { makeSyntheticTask, type SyntheticTask } from '../../src/simulate/tasks.js'
+
+function loadedTask(synthetic: SyntheticTask): LoadedTask {
+  const n = synthetic.rows.length
+  const examples: Example[] = synthetic.rows.map((row, i) => ({
+    id: row.id,
+    fields: { id: row.id, text: row.text },
+    expected: row.label,
+    split: i < n * 0.4 ? 'train' : i < n * 0.7 ? 'dev' : 'test',
+    line: i + 1
+  }))
+  return {
+    name: synthetic.name,
+    config: {
+      name: synthetic.name,
+      prompt: `prompts/${synthetic.name}.md`,
+      data: `evals/${synthetic.name}.jsonl`,
+      expected: 'label',
+      idField: 'id',
+      extract: { type: 'tag', tag: 'answer' },
+      metric: { type: 'choice', choices: synthetic.choices, score: 'accuracy' },
+      split: { train: 0.4, dev: 0.3, test: 0.3, seed: 1, field: undefined },
+      systemPrompt: undefined,
+      limit: undefined
+    },
+    userPrompt: { path: `prompts/${synthetic.name}.md`, text: synthetic.initialPrompt },
+    systemPrompt: undefined,
+    examples,
+    dataHash: 'synthetic'
+  }
+}
+
+/** Scores with the simulated target; an answer is right when its <answer> tag holds the label. */
+function simulatedScore(task: LoadedTask, seed: number, callCap = Infinity) {
+  const target = createSimulatedTarget({ seed })
+  const log = { calls: 0, splits: new Set<string>() }
+  const score: ScoreFn = async (pair: PromptPair, examples, options) => {
+    if (log.calls + examples.length > callCap) {
+      throw new BudgetExceededError('calls', `call cap of ${callCap} reached`)
+    }
+    log.calls += examples.length
+    return Promise.all(
+      examples.map(async (ex): Promise<ExampleResult> => {
+        log.splits.add(ex.split)
+        const user = renderTemplate(pair.user, ex.fields, {
+          file: task.userPrompt.path,
+          rowId: ex.id
+        })
+        const messages: ChatMessage[] = [
+          ...(pair.system === undefined ? [] : [{ role: 'system' as const, content: pair.system }]),
+          { role: 'user', content: user }
+        ]
+        const reply = await target.complete({ messages }, { signal: options?.signal })
+        const answer = /<answer>\s*([\s\S]*?)\s*<\/answer>/i.exec(reply.text)?.[1] ?? null
+        const right = answer !== null && answer.toLowerCase() === String(ex.expected).toLowerCase()
+        return {
+          id: ex.id,
+          split: ex.split,
+          expected: ex.expected,
+          output: reply.text,
+          answer,
+          score: right ? 1 : 0,
+          unreadable: answer === null
+        }
+      })
+    )
+  }
+  return { score, log }
+}
+
+async function accuracy(score: ScoreFn, pair: PromptPair, examples: readonly Example[]) {
+  const results = await score(pair, examples)
+  return results.reduce((s, r) => s + r.score, 0) / results.length
+}
+
+/** The paper's defaults (and the config's), with a selection budget of 1024 dev evaluations. */
+const config: ApoConfig = {
+  rounds: 6,
+  beam: 4,
+  minibatch: 64,
+  errorGroups: 4,
+  errorsPerGroup: 4,
+  paraphrases: 2,
+  successorsPerParent: 8,
+  bandit: 'ucb',
+  selectionBudget: 1024,
+  explorationC: 2,
+  target: 'user'
+}
+
+function triage(): LoadedTask {
+  return loadedTask(
+    makeSyntheticTask({
+      name: 'triage',
+      kind: 'triage',
+      size: 300,
+      seed: 8,
+      traits: ['sarcasm', 'negation', 'two-issues', 'hedging', 'rhetorical', 'caps', 'numeric']
+    })
+  )
+}
+
+describe('APO on the simulated provider', () => {
+  it.each([1, 3, 5])('lifts a weak prompt by at least 25 points on dev (seed %i)', async (seed) => {
+    const task = triage()
+    const { score, log } = simulatedScore(task, seed)
+    const start: PromptPair = { system: undefined, user: task.userPrompt.text }
+    const result = await runApo({
+      task,
+      start,
+      edit: 'user',
+      config,
+      optimizer: createSimulatedOptimizer({ seed }),
+      score,
+      seed
+    })
+    expect([...log.splits].sort()).toEqual(['dev', 'train'])
+    const dev = task.examples.filter((e) => e.split === 'dev')
+    const test = task.examples.filter((e) => e.split === 'test')
+    const before = await accuracy(score, start, dev)
+    const after = await accuracy(score, result.best, dev)
+    expect(before).toBeLessThan(0.6)
+    expect(after - before).toBeGreaterThanOrEqual(0.25)
+    const testGain =
+      (await accuracy(score, result.best, test)) - (await accuracy(score, start, test))
+    expect(testGain).toBeGreaterThanOrEqual(0.2)
+    expect(result.best.user).toContain('{{text}}')
+    expect(result.candidates.length).toBeGreaterThan(5)
+  })
+
+  it('ends a budget-capped run cleanly with a better prompt than it started with', async () => {
+    const task = triage()
+    const { score } = simulatedScore(task, 3, 2500)
+    const start: PromptPair = { system: undefined, user: task.userPrompt.text }
+    const result = await runApo({
+      task,
+      start,
+      edit: 'user',
+      config,
+      optimizer: createSimulatedOptimizer({ seed: 3 }),
+      score,
+      seed: 3
+    })
+    expect(result.stop.reason).toBe('budget')
+    const { score: free } = simulatedScore(task, 3)
+    const dev = task.examples.filter((e) => e.split === 'dev')
+    expect(await accuracy(free, result.best, dev)).toBeGreaterThan(await accuracy(free, start, dev))
+  })
+
+  it('is reproducible on the simulation', async () => {
+    const task = triage()
+    const run = () =>
+      runApo({
+        task,
+        start: { system: undefined, user: task.userPrompt.text },
+        edit: 'user',
+        config: { ...config, rounds: 2 },
+        optimizer: createSimulatedOptimizer({ seed: 5 }),
+        score: simulatedScore(task, 5).score,
+        seed: 5
+      })
+    const [a, b] = [await run(), await run()]
+    expect(b.candidates).toEqual(a.candidates)
+    expect(b.rounds).toEqual(a.rounds)
+  })
+})

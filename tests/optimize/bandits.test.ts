@@ -1,0 +1,179 @@
+import { describe, expect, it } from 'vitest'
+import {
+  BANDIT_NAMES,
+  logBar,
+  selectBest,
+  successiveRejectsSchedule,
+  type SelectBestInput
+} from '../../src/optimize/bandits.js'
+import { createRandom } from '../../src/util/random.js'
+
+/** Bernoulli arms with their own seeded streams; records every pull for checking the accounting. */
+function bernoulliArms(probabilities: number[], seed: number, streamLength = 1000) {
+  const streams = probabilities.map((p, arm) => {
+    const rnd = createRandom(seed).fork(`arm-${arm}`)
+    return Array.from({ length: streamLength }, () => (rnd.next() < p ? 1 : 0))
+  })
+  const cursor = probabilities.map(() => 0)
+  const seen: number[][] = probabilities.map(() => [])
+  const calls: Array<{ arm: number; count: number }> = []
+  const pull = async (arm: number, count: number): Promise<number[]> => {
+    calls.push({ arm, count })
+    const stream = streams[arm] as number[]
+    const start = cursor[arm] as number
+    const out = stream.slice(start, start + count)
+    cursor[arm] = start + out.length
+    ;(seen[arm] as number[]).push(...out)
+    return out
+  }
+  return { pull, seen, calls }
+}
+
+const gap = [0.3, 0.4, 0.5, 0.45, 0.85, 0.35, 0.5, 0.4]
+const BEST = 4
+
+function input(
+  algorithm: SelectBestInput['algorithm'],
+  pull: SelectBestInput['pull'],
+  over: Partial<SelectBestInput> = {}
+): SelectBestInput {
+  return {
+    arms: gap.length,
+    pull,
+    budget: 400,
+    keep: 3,
+    algorithm,
+    c: 2,
+    random: createRandom(7),
+    batch: 4,
+    ...over
+  }
+}
+
+describe('selectBest', () => {
+  for (const algorithm of BANDIT_NAMES) {
+    describe(algorithm, () => {
+      it('finds the best arm on a clear gap in nearly every seeded trial', async () => {
+        let found = 0
+        const trials = 40
+        for (let seed = 0; seed < trials; seed++) {
+          const arms = bernoulliArms(gap, seed)
+          const result = await selectBest(
+            input(algorithm, arms.pull, { random: createRandom(seed) })
+          )
+          if (result.ranking[0] === BEST) found++
+        }
+        expect(found).toBeGreaterThanOrEqual(trials - 2)
+      })
+
+      it('never exceeds the budget, pulls every arm, and keeps exact running means', async () => {
+        for (const budget of [8, 9, 37, 100, 401]) {
+          const arms = bernoulliArms(gap, budget)
+          const result = await selectBest(input(algorithm, arms.pull, { budget }))
+          expect(result.spent).toBeLessThanOrEqual(budget)
+          const total = result.pulls.reduce((a, b) => a + b, 0)
+          expect(total).toBe(result.spent)
+          for (let arm = 0; arm < gap.length; arm++) {
+            const seen = arms.seen[arm] as number[]
+            expect(result.pulls[arm]).toBe(seen.length)
+            expect(seen.length).toBeGreaterThanOrEqual(1)
+            const mean = seen.reduce((a, b) => a + b, 0) / seen.length
+            expect(result.means[arm]).toBeCloseTo(mean, 12)
+          }
+          expect([...result.ranking].sort((a, b) => a - b)).toEqual([0, 1, 2, 3, 4, 5, 6, 7])
+          expect(result.best).toEqual(result.ranking.slice(0, 3))
+        }
+      })
+
+      it('ranks never-pulled arms last with a mean of −Infinity when the budget is tiny', async () => {
+        const arms = bernoulliArms(gap, 1)
+        const result = await selectBest(input(algorithm, arms.pull, { budget: 5 }))
+        expect(result.spent).toBe(5)
+        expect(result.pulls.slice(5)).toEqual([0, 0, 0])
+        expect(result.means.slice(5)).toEqual([-Infinity, -Infinity, -Infinity])
+        expect(result.ranking.slice(5).sort()).toEqual([5, 6, 7])
+        expect(result.best.every((arm) => arm < 5)).toBe(true)
+      })
+
+      it('stops pulling an arm whose stream ran out and counts only what came back', async () => {
+        const arms = bernoulliArms(gap, 3, 6)
+        const result = await selectBest(input(algorithm, arms.pull, { budget: 400 }))
+        expect(Math.max(...result.pulls)).toBeLessThanOrEqual(6)
+        expect(result.spent).toBe(result.pulls.reduce((a, b) => a + b, 0))
+      })
+    })
+  }
+
+  it('UCB spends the budget exactly in batches and favours the best arm', async () => {
+    const arms = bernoulliArms(gap, 11)
+    const result = await selectBest(input('ucb', arms.pull, { budget: 400 }))
+    expect(result.spent).toBe(400)
+    expect(arms.calls.every((c) => c.count <= 4)).toBe(true)
+    expect(arms.calls.slice(0, gap.length).map((c) => c.arm)).toEqual([0, 1, 2, 3, 4, 5, 6, 7])
+    const mostPulled = result.pulls.indexOf(Math.max(...result.pulls))
+    expect(mostPulled).toBe(BEST)
+  })
+
+  it('uniform gives every arm floor(budget / K) evaluations', async () => {
+    const arms = bernoulliArms(gap, 5)
+    const result = await selectBest(input('uniform', arms.pull, { budget: 100 }))
+    expect(result.pulls).toEqual(new Array(8).fill(12))
+    expect(result.spent).toBe(96)
+  })
+
+  it('successive rejects follows the Audibert–Bubeck schedule and rejects one arm per phase', async () => {
+    const arms = bernoulliArms(gap, 9)
+    const result = await selectBest(input('successive-rejects', arms.pull, { budget: 400 }))
+    const schedule = successiveRejectsSchedule(8, 400)
+    // Survivors of the last phase got n_{K−1}; the arm rejected after phase k got n_k.
+    const sortedPulls = [...result.pulls].sort((a, b) => a - b)
+    expect(sortedPulls).toEqual([...schedule, schedule.at(-1) as number].sort((a, b) => a - b))
+    expect(result.spent).toBeLessThanOrEqual(400)
+  })
+
+  it('successive halving drops the bottom half each phase', async () => {
+    const arms = bernoulliArms(gap, 13)
+    const result = await selectBest(input('successive-halving', arms.pull, { budget: 240 }))
+    // 8 arms → 3 phases: 8 arms, then 4, then 2; pulls per arm are non-increasing down the ranking.
+    const counts = result.ranking.map((arm) => result.pulls[arm] as number)
+    expect(new Set(counts).size).toBe(3)
+    expect(counts[0]).toBe(counts[1])
+    expect(counts.slice(4).every((n) => n === counts[7])).toBe(true)
+    expect(result.spent).toBeLessThanOrEqual(240)
+  })
+
+  it('with a single arm pulls one batch for an estimate', async () => {
+    const arms = bernoulliArms([0.5], 2)
+    const result = await selectBest({ ...input('ucb', arms.pull), arms: 1, batch: 6 })
+    expect(result.pulls).toEqual([6])
+    expect(result.ranking).toEqual([0])
+  })
+
+  it('breaks exact ties in favour of the lower index (incumbents first)', async () => {
+    const pull = async (_arm: number, count: number): Promise<number[]> => new Array(count).fill(1)
+    for (const algorithm of BANDIT_NAMES) {
+      const result = await selectBest({ ...input(algorithm, pull), arms: 4, budget: 40 })
+      expect(result.ranking[0]).toBe(0)
+    }
+  })
+})
+
+describe('successiveRejectsSchedule', () => {
+  it('never spends more than the budget', () => {
+    for (let k = 2; k <= 20; k++) {
+      for (const n of [k, k + 1, 2 * k, 50, 97, 400, 2048]) {
+        if (n < k) continue
+        const s = successiveRejectsSchedule(k, n)
+        const total = s.reduce((a, b) => a + b, 0) + (s.at(-1) as number)
+        expect(total).toBeLessThanOrEqual(n)
+        expect(s.every((x, i) => i === 0 || x >= (s[i - 1] as number))).toBe(true)
+        expect(s[0]).toBeGreaterThanOrEqual(1)
+      }
+    }
+  })
+
+  it('uses log-bar over K arms', () => {
+    expect(logBar(2)).toBeCloseTo(1, 12)
+    expect(logBar(4)).toBeCloseTo(0.5 + 1 / 2 + 1 / 3 + 1 / 4, 12)
+  })
+})
