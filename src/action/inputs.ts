@@ -19,7 +19,17 @@ export const INPUTS = {
   maxTokens: 'max-tokens',
   maxMinutes: 'max-minutes',
   cache: 'cache',
-  reportDir: 'report-dir'
+  reportDir: 'report-dir',
+  method: 'method',
+  task: 'task',
+  prompt: 'prompt',
+  prLabels: 'pr-labels',
+  prReviewers: 'pr-reviewers',
+  prDraft: 'pr-draft',
+  history: 'history',
+  historyBranch: 'history-branch',
+  historyMaxRecords: 'history-max-records',
+  alertOnRegression: 'alert-on-regression'
 } as const
 
 export interface ActionSettings {
@@ -37,6 +47,22 @@ export interface ActionSettings {
   budget: { usd?: number; calls?: number; tokens?: number; minutes?: number }
   cache: boolean
   reportDir: string
+  /** Optimize mode: the method (the config's optimize.method when unset). */
+  method: 'apo' | 'metaspo' | undefined
+  /** Optimize mode, APO: the task (the only task when unset). */
+  task: string | undefined
+  /** Optimize mode, APO: which prompt to edit (the config's optimize.apo.target when unset). */
+  prompt: 'user' | 'system' | undefined
+  prLabels: string[]
+  /** Logins, or `org/team` for a team. */
+  prReviewers: string[]
+  prDraft: boolean
+  /** Eval mode on a push: append the scores to the history on a data branch. */
+  history: boolean
+  historyBranch: string
+  historyMaxRecords: number
+  /** A significant drop against the previous record: comment on the commit, also fail, or only report. */
+  alertOnRegression: 'comment' | 'fail' | 'off'
 }
 
 function choice<T extends string>(name: string, allowed: readonly T[], fallback: T): T {
@@ -45,6 +71,19 @@ function choice<T extends string>(name: string, allowed: readonly T[], fallback:
     throw new InputError(`input \`${name}\` must be one of ${allowed.join(', ')}, got "${value}"`)
   }
   return value as T
+}
+
+/** An optional choice: undefined when the input is empty. */
+function maybe<T extends string>(name: string, allowed: readonly T[]): T | undefined {
+  return core.getInput(name).trim() === '' ? undefined : choice(name, allowed, allowed[0] as T)
+}
+
+/** A list input: names separated by spaces, commas or newlines. */
+function list(name: string): string[] {
+  return core
+    .getInput(name)
+    .split(/[\s,]+/)
+    .filter(Boolean)
 }
 
 function bool(name: string, fallback: boolean): boolean {
@@ -79,10 +118,7 @@ export function readSettings(): ActionSettings {
     comment: bool(INPUTS.comment, true),
     failOn: choice(INPUTS.failOn, ['gate', 'never'] as const, 'gate'),
     failWithoutKey: bool(INPUTS.failWithoutKey, false),
-    tasks: core
-      .getInput(INPUTS.tasks)
-      .split(/[\s,]+/)
-      .filter(Boolean),
+    tasks: list(INPUTS.tasks),
     split: choice(INPUTS.split, ['dev', 'test', 'all'] as const, 'all'),
     baseRef: core.getInput(INPUTS.baseRef).trim() || undefined,
     budget: {
@@ -92,7 +128,21 @@ export function readSettings(): ActionSettings {
       minutes: positive(INPUTS.maxMinutes)
     },
     cache: bool(INPUTS.cache, true),
-    reportDir: core.getInput(INPUTS.reportDir).trim() || 'prompt-descent-report'
+    reportDir: core.getInput(INPUTS.reportDir).trim() || 'prompt-descent-report',
+    method: maybe(INPUTS.method, ['apo', 'metaspo'] as const),
+    task: core.getInput(INPUTS.task).trim() || undefined,
+    prompt: maybe(INPUTS.prompt, ['user', 'system'] as const),
+    prLabels: list(INPUTS.prLabels),
+    prReviewers: list(INPUTS.prReviewers).map((r) => r.replace(/^@/, '')),
+    prDraft: bool(INPUTS.prDraft, false),
+    history: bool(INPUTS.history, false),
+    historyBranch: core.getInput(INPUTS.historyBranch).trim() || 'prompt-descent-data',
+    historyMaxRecords: positive(INPUTS.historyMaxRecords, true) ?? 200,
+    alertOnRegression: choice(
+      INPUTS.alertOnRegression,
+      ['comment', 'fail', 'off'] as const,
+      'comment'
+    )
   }
   if (settings.githubToken) core.setSecret(settings.githubToken)
   for (const [key, value] of Object.entries(settings)) {

@@ -3,39 +3,34 @@ import { resolve } from 'node:path'
 import { loadProject } from '../config/load-project.js'
 import type { LoadedProject } from '../config/project-types.js'
 import { PromptDescentError, errorMessage } from '../errors.js'
-import { applyGate } from '../eval/gate.js'
 import { createGitHubApi } from '../github/api.js'
 import type { RunReport } from '../report/types.js'
-import { buildReport } from '../run/build-report.js'
-import { gateAfterStop, runCompare } from '../run/compare-run.js'
-import { evaluateTasks } from '../run/eval-run.js'
+import { runCompare } from '../run/compare-run.js'
+import { runEval } from '../run/eval-run.js'
 import { createGitReader } from '../run/git-reader.js'
 import { openSession } from '../run/open-session.js'
-import { selectTasks } from '../run/select-tasks.js'
 import type { Session } from '../run/open-session.js'
-import { cacheKeys, restoreResponseCache, saveResponseCache } from './actions-cache.js'
 import { readRunContext } from './context.js'
 import type { RunContext } from './context.js'
 import { readSettings } from './inputs.js'
 import type { ActionSettings } from './inputs.js'
 import { createActionLogger } from './logger.js'
+import { runOptimizeMode } from './optimize-mode.js'
+import { recordHistoryStep } from './history-step.js'
 import { publishReport } from './publish.js'
+import { prepareCredentials, runWithCache } from './run-setup.js'
 
 /**
  * The action: on a pull request, base vs head with a sticky comment; elsewhere, an eval of the
- * checked-out prompts. Never throws: failures become setFailed with a clear message.
+ * checked-out prompts; with `mode: optimize`, an optimization proposed as a pull request. Never
+ * throws: failures become setFailed with a clear message.
  */
 export async function run(): Promise<void> {
   try {
     const settings = readSettings()
     const context = readRunContext()
-    const project = await loadProject(resolve(context.workspace, settings.configPath))
-    if (!(await prepareCredentials(settings, project))) return
-    await runWithCache(settings, project, async () => {
-      const report = await produceReport(settings, context, project)
-      await publish(settings, context, project, report)
-      conclude(settings, report)
-    })
+    if (settings.mode === 'optimize') await runOptimizeMode(settings, context)
+    else await runEvalMode(settings, context)
   } catch (error) {
     core.setFailed(
       error instanceof PromptDescentError
@@ -47,57 +42,15 @@ export async function run(): Promise<void> {
   setTimeout(() => process.exit(), 50).unref()
 }
 
-/**
- * Puts the API key where the config expects it (masked). With no key (a fork's pull request gets no
- * secrets) it writes a summary that says so and skips, unless told to fail.
- */
-async function prepareCredentials(
-  settings: ActionSettings,
-  project: LoadedProject
-): Promise<boolean> {
-  const { provider } = project.config
-  if (settings.baseUrl) project.config.provider.baseUrl = settings.baseUrl
-  if (provider.type === 'simulated') {
-    core.setOutput('skipped', 'false')
-    return true
-  }
-  const key = settings.apiKey || process.env[provider.apiKeyEnv] || ''
-  if (key === '') {
-    const message = `no API key: set the \`api-key\` input (or the ${provider.apiKeyEnv} environment variable) from a secret. Pull requests from forks get no secrets, so this run skipped scoring.`
-    core.setOutput('skipped', 'true')
-    // Awaited and guarded: a runner without job summaries must not turn a skip into a crash.
-    try {
-      await core.summary.addHeading('prompt-descent: skipped', 3).addRaw(message, true).write()
-    } catch (error) {
-      core.warning(`could not write the job summary: ${errorMessage(error)}`)
-    }
-    if (settings.failWithoutKey) core.setFailed(message)
-    else core.warning(message)
-    return false
-  }
-  core.setSecret(key)
-  process.env[provider.apiKeyEnv] = key
-  core.setOutput('skipped', 'false')
-  return true
-}
-
-async function runWithCache(
-  settings: ActionSettings,
-  project: LoadedProject,
-  body: () => Promise<void>
-): Promise<void> {
-  const enabled = settings.cache && project.config.cache.enabled
-  const dir = resolve(project.root, project.config.cache.dir)
-  const keys = cacheKeys(project, process.env['RUNNER_OS'] ?? process.platform)
-  const restored = enabled
-    ? await restoreResponseCache(dir, keys)
-    : { available: false, exactHit: false }
-  try {
-    await body()
-  } finally {
-    // Saved on success, on a budget stop and on failure alike: answers already paid for are kept.
-    if (restored.available && !restored.exactHit) await saveResponseCache(dir, keys.key)
-  }
+async function runEvalMode(settings: ActionSettings, context: RunContext): Promise<void> {
+  const project = await loadProject(resolve(context.workspace, settings.configPath))
+  if (!(await prepareCredentials(settings, project))) return
+  await runWithCache(settings, project, async () => {
+    const report = await produceReport(settings, context, project)
+    await publish(settings, context, project, report)
+    await recordHistoryStep(settings, context, project, report)
+    conclude(settings, report)
+  })
 }
 
 async function produceReport(
@@ -132,28 +85,9 @@ async function produceReport(
         })
       )
     }
-    return await core.group('Score the prompts', async () => {
-      const startedAt = new Date()
-      const outcome = await evaluateTasks(session, {
-        tasks: settings.tasks,
-        split: settings.split,
-        seed
-      })
-      return buildReport(session, {
-        kind: 'eval',
-        startedAt,
-        seed,
-        split: settings.split,
-        tasks: outcome.tasks,
-        stop: outcome.stop,
-        gate: gateAfterStop(
-          applyGate(outcome.tasks, undefined, project.config.gate),
-          project.config.gate,
-          outcome.stop,
-          selectTasks(project.tasks, settings.tasks).map((t) => ({ task: t.name, hasBase: false }))
-        )
-      })
-    })
+    return await core.group('Score the prompts', () =>
+      runEval(session, { tasks: settings.tasks, split: settings.split, seed })
+    )
   } finally {
     session.close()
   }

@@ -21,6 +21,38 @@ export function commentMarker(configPath: string): string {
   return `prompt-descent:${configPath.replace(/-{2,}/g, '-')}`
 }
 
+/** Where the full report is, as trusted Markdown, for notes on truncated text. */
+export function reportPointer(runUrl: string | undefined, reportDir: string): string {
+  return runUrl
+    ? `the [job summary](${runUrl}) and the JSON report (\`${reportDir}/report.json\`; upload it with actions/upload-artifact)`
+    : `the job summary and the JSON report (\`${reportDir}/report.json\`)`
+}
+
+/** Writes report.json and report.md under the workspace's report folder. */
+export async function writeReportFiles(
+  report: RunReport,
+  markdown: string,
+  workspace: string,
+  reportDir: string
+): Promise<{ jsonPath: string; markdownPath: string }> {
+  const dir = join(workspace, reportDir)
+  await mkdir(dir, { recursive: true })
+  const jsonPath = join(dir, 'report.json')
+  const markdownPath = join(dir, 'report.md')
+  await writeFile(jsonPath, renderJson(report), 'utf8')
+  await writeFile(markdownPath, markdown, 'utf8')
+  return { jsonPath, markdownPath }
+}
+
+/** Appends to the job summary; a runner without one gets a warning, never a failed run. */
+export async function writeJobSummary(markdown: string): Promise<void> {
+  try {
+    await core.summary.addRaw(markdown, true).write()
+  } catch (error) {
+    core.warning(`could not write the job summary: ${errorMessage(error)}`)
+  }
+}
+
 /**
  * Publishes one report: JSON and Markdown files, the job summary, the sticky PR comment, outputs
  * and annotations on the prompt files of failing tasks. Renders once; every view shares the text.
@@ -34,24 +66,18 @@ export async function publishReport(args: {
   comment: { api: GitHubApi; issueNumber: number } | undefined
 }): Promise<Published> {
   const { report, project } = args
-  const dir = join(args.workspace, args.reportDir)
-  await mkdir(dir, { recursive: true })
-  const jsonPath = join(dir, 'report.json')
-  const markdownPath = join(dir, 'report.md')
-  const pointer = args.runUrl
-    ? `the [job summary](${args.runUrl}) and the JSON report (\`${args.reportDir}/report.json\`; upload it with actions/upload-artifact)`
-    : `the job summary and the JSON report (\`${args.reportDir}/report.json\`)`
+  const pointer = reportPointer(args.runUrl, args.reportDir)
   const markdown = renderMarkdown(report, {
     marker: commentMarker(project.configPath),
     artifactHint: pointer
   })
-  await writeFile(jsonPath, renderJson(report), 'utf8')
-  await writeFile(markdownPath, markdown, 'utf8')
-  try {
-    await core.summary.addRaw(markdown, true).write()
-  } catch (error) {
-    core.warning(`could not write the job summary: ${errorMessage(error)}`)
-  }
+  const { jsonPath, markdownPath } = await writeReportFiles(
+    report,
+    markdown,
+    args.workspace,
+    args.reportDir
+  )
+  await writeJobSummary(markdown)
 
   let commentId: number | undefined
   let commentUrl: string | undefined
@@ -75,7 +101,7 @@ export async function publishReport(args: {
   }
 
   annotate(report, project, args.workspace)
-  setOutputs(report, { jsonPath, markdownPath, commentId, commentUrl })
+  setReportOutputs(report, { jsonPath, markdownPath, commentId, commentUrl })
   return { jsonPath, markdownPath, commentId, commentUrl }
 }
 
@@ -92,18 +118,19 @@ function annotate(report: RunReport, project: LoadedProject, workspace: string):
   }
 }
 
-function setOutputs(report: RunReport, published: Omit<Published, never>): void {
+/**
+ * The report's outputs. Deltas and verdicts come from the base-vs-head comparison, or for an
+ * optimization from the starting-vs-best comparison on the test split.
+ */
+export function setReportOutputs(report: RunReport, published: Published): void {
+  const comparisons = report.comparison?.tasks ?? report.optimization?.testComparison ?? []
   const scores = Object.fromEntries(report.tasks.map((t) => [t.task, round(t.score)]))
   const mean =
     report.tasks.length === 0
       ? 0
       : report.tasks.reduce((s, t) => s + t.score, 0) / report.tasks.length
-  const deltas = Object.fromEntries(
-    (report.comparison?.tasks ?? []).map((c) => [c.task, round(c.delta.value)])
-  )
-  const verdicts = Object.fromEntries(
-    (report.comparison?.tasks ?? []).map((c) => [c.task, c.verdict])
-  )
+  const deltas = Object.fromEntries(comparisons.map((c) => [c.task, round(c.delta.value)]))
+  const verdicts = Object.fromEntries(comparisons.map((c) => [c.task, c.verdict]))
   core.setOutput('passed', String(report.gate?.passed ?? true))
   core.setOutput('score', String(round(mean)))
   core.setOutput('scores', JSON.stringify(scores))

@@ -36,6 +36,7 @@ export interface CliArgs {
   svg: string | undefined
   quiet: boolean
   optimize: boolean
+  adapt: boolean
 }
 
 export const HELP = `prompt-descent — score prompts on your eval datasets and improve them within a budget
@@ -45,7 +46,7 @@ Usage:
                            [--json FILE] [--markdown FILE] [--junit FILE [--junit-per-example]]
                            [--estimate] [--no-cache] [budget flags]
   prompt-descent optimize  [--config FILE] [--method apo|metaspo] [--task NAME]... [--prompt user|system]
-                           [--holdout TASK]... [--seed N] [--write [--write-user-prompts]] [--out DIR]
+                           [--holdout TASK]... [--adapt] [--seed N] [--write [--write-user-prompts]] [--out DIR]
                            [--json FILE] [--markdown FILE] [--estimate] [--no-cache] [budget flags]
   prompt-descent compare   --base REF [--head REF] [--config FILE] [--task NAME]... [--split ...]
                            [--json FILE] [--markdown FILE] [--junit FILE]
@@ -131,6 +132,7 @@ export function parseCliArgs(argv: readonly string[]): CliArgs {
         svg: { type: 'string' },
         quiet: { type: 'boolean', short: 'q' },
         'no-optimize': { type: 'boolean' },
+        adapt: { type: 'boolean' },
         help: { type: 'boolean', short: 'h' }
       }
     })
@@ -173,7 +175,8 @@ export function parseCliArgs(argv: readonly string[]): CliArgs {
     file: v.file,
     svg: v.svg,
     quiet: v.quiet ?? false,
-    optimize: !(v['no-optimize'] ?? false)
+    optimize: !(v['no-optimize'] ?? false),
+    adapt: v.adapt ?? false
   }
 }
 
@@ -203,6 +206,7 @@ function emptyArgs(command: CommandName): CliArgs {
     file: undefined,
     svg: undefined,
     quiet: false,
-    optimize: true
+    optimize: true,
+    adapt: false
   }
 }

@@ -3,17 +3,18 @@ import { loadProject } from '../config/load-project.js'
 import { InputError } from '../errors.js'
 import { runCompare } from '../run/compare-run.js'
 import { createGitReader } from '../run/git-reader.js'
-import { openSession } from '../run/open-session.js'
 import type { CommandContext } from './context.js'
 import { finish } from './eval-command.js'
+import { withCommandSession } from './session.js'
 
 /**
  * `prompt-descent compare --base REF`: base vs head in any CI. Head is the working tree (or
  * --head REF); the base's prompts, data and config are read from git.
  */
 export async function runCompareCommand(context: CommandContext): Promise<number> {
-  const { args, io, logger } = context
-  if (!args.base)
+  const { args, io } = context
+  const base = args.base
+  if (!base)
     throw new InputError('compare needs --base REF (a branch, tag or commit to compare against)')
   // --head REF reads the head from git too; otherwise the working tree is the head.
   let project
@@ -24,27 +25,20 @@ export async function runCompareCommand(context: CommandContext): Promise<number
     project = await loadProject(configPath, { readFile: head.reader })
     headRef = head.sha
   }
-  const session = await openSession({
-    project,
-    configPath: resolve(io.cwd, args.config),
-    env: io.env,
-    logger,
-    signal: context.signal,
-    cache: args.cache,
-    budget: args.budget
-  })
-  try {
-    const { reader, sha } = await createGitReader(session.project.root, args.base)
-    const report = await runCompare(session, {
-      tasks: args.tasks,
-      split: args.split ?? 'all',
-      seed: session.project.config.seed,
-      baseRef: sha,
-      headRef,
-      baseReader: reader
-    })
-    return await finish(report, context)
-  } finally {
-    session.close()
-  }
+  return withCommandSession(
+    context,
+    async (session) => {
+      const { reader, sha } = await createGitReader(session.project.root, base)
+      const report = await runCompare(session, {
+        tasks: args.tasks,
+        split: args.split ?? 'all',
+        seed: session.project.config.seed,
+        baseRef: sha,
+        headRef,
+        baseReader: reader
+      })
+      return finish(report, context)
+    },
+    { project }
+  )
 }

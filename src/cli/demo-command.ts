@@ -1,7 +1,7 @@
 import { join, relative } from 'node:path'
 import { renderTerminal } from '../report/terminal.js'
 import type { RunReport } from '../report/types.js'
-import { openSession } from '../run/open-session.js'
+import { withCommandSession } from './session.js'
 import { runApoOptimization } from '../run/optimize-apo.js'
 import { runMetaspoOptimization } from '../run/optimize-metaspo.js'
 import { writeDemoRepository } from '../simulate/demo-repo.js'
@@ -37,26 +37,34 @@ export async function runDemoCommand(context: CommandContext): Promise<number> {
   logger.info(
     '\n== step 2: improve the triage prompt with APO (prompt-descent optimize --method apo)'
   )
-  const apo = await withSession(context, single.configPath, async (session) => {
-    const outcome = await runApoOptimization(session, { task: undefined, edit: 'user', seed })
-    const saved = await writePromptsToFolder(
-      session.project.root,
-      join(session.project.root, '.prompt-descent/optimized'),
-      outcome.report.optimization?.prompts ?? []
-    )
-    for (const path of saved) logger.info(`the improved prompt is in ${show(path)}`)
-    return outcome.report
-  })
+  const apo = await withCommandSession(
+    context,
+    async (session) => {
+      const outcome = await runApoOptimization(session, { task: undefined, edit: 'user', seed })
+      const saved = await writePromptsToFolder(
+        session.project.root,
+        join(session.project.root, '.prompt-descent/optimized'),
+        outcome.report.optimization?.prompts ?? []
+      )
+      for (const path of saved) logger.info(`the improved prompt is in ${show(path)}`)
+      return outcome.report
+    },
+    { configPath: single.configPath }
+  )
   print(apo, context)
 
   const multi = await writeDemoRepository(join(dir, 'reviews'), { seed, multiTask: true })
   logger.info(
     `\n== step 3: one system prompt for seven review tasks with MetaSPO (prompt-descent optimize --method metaspo)\nwrote ${show(multi.root)}: tasks ${multi.tasks.join(', ')}; held out: ${multi.holdout.join(', ')}`
   )
-  const meta = await withSession(context, multi.configPath, async (session) => {
-    const outcome = await runMetaspoOptimization(session, { holdout: undefined, seed, tasks: [] })
-    return outcome.report
-  })
+  const meta = await withCommandSession(
+    context,
+    async (session) => {
+      const outcome = await runMetaspoOptimization(session, { holdout: undefined, seed, tasks: [] })
+      return outcome.report
+    },
+    { configPath: multi.configPath }
+  )
   print(meta, context)
   logger.info(
     `\nnext: point a config at your own prompts and data (see examples/ and the README), then run \`prompt-descent eval\``
@@ -64,26 +72,6 @@ export async function runDemoCommand(context: CommandContext): Promise<number> {
   return [apo, meta].some((r) => r.stop.reason === 'budget' || r.stop.reason === 'provider-error')
     ? 3
     : 0
-}
-
-async function withSession(
-  context: CommandContext,
-  configPath: string,
-  body: (session: Awaited<ReturnType<typeof openSession>>) => Promise<RunReport>
-): Promise<RunReport> {
-  const session = await openSession({
-    configPath,
-    env: context.io.env,
-    logger: context.logger,
-    signal: context.signal,
-    cache: context.args.cache,
-    budget: context.args.budget
-  })
-  try {
-    return await body(session)
-  } finally {
-    session.close()
-  }
 }
 
 function print(report: RunReport, context: CommandContext): void {

@@ -1,19 +1,17 @@
 import { resolve } from 'node:path'
 import { loadProject } from '../config/load-project.js'
 import { ExitCode } from '../errors.js'
-import { applyGate } from '../eval/gate.js'
 import { renderTerminal } from '../report/terminal.js'
 import type { RunReport } from '../report/types.js'
-import { buildReport } from '../run/build-report.js'
-import { evaluateTasks } from '../run/eval-run.js'
+import { runEval } from '../run/eval-run.js'
+import { withCommandSession } from './session.js'
 import { estimateEval } from '../run/estimate-run.js'
-import { openSession } from '../run/open-session.js'
 import type { CommandContext } from './context.js'
 import { writeReportFiles } from './write-reports.js'
 
 /** `prompt-descent eval`: score every task, print the table, write the reports, apply min_score. */
 export async function runEvalCommand(context: CommandContext): Promise<number> {
-  const { args, io, logger } = context
+  const { args, io } = context
   if (args.estimate) {
     // No session: an estimate needs no key and makes no call.
     const project = await loadProject(resolve(io.cwd, args.config))
@@ -22,33 +20,14 @@ export async function runEvalCommand(context: CommandContext): Promise<number> {
     )
     return ExitCode.ok
   }
-  const session = await openSession({
-    configPath: resolve(io.cwd, args.config),
-    env: io.env,
-    logger,
-    signal: context.signal,
-    cache: args.cache,
-    budget: args.budget
-  })
-  try {
-    const split = args.split ?? 'all'
-    const startedAt = new Date()
-    const seed = session.project.config.seed
-    const outcome = await evaluateTasks(session, { tasks: args.tasks, split, seed })
-    const gate = applyGate(outcome.tasks, undefined, session.project.config.gate)
-    const report = buildReport(session, {
-      kind: 'eval',
-      startedAt,
-      seed,
-      split,
-      tasks: outcome.tasks,
-      stop: outcome.stop,
-      gate
+  const report = await withCommandSession(context, (session) =>
+    runEval(session, {
+      tasks: args.tasks,
+      split: args.split ?? 'all',
+      seed: session.project.config.seed
     })
-    return await finish(report, context)
-  } finally {
-    session.close()
-  }
+  )
+  return finish(report, context)
 }
 
 /** Prints the table, writes the report files and turns the report into an exit code. */

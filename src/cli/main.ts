@@ -1,4 +1,4 @@
-import { InputError, PromptDescentError, errorMessage } from '../errors.js'
+import { PromptDescentError, errorMessage } from '../errors.js'
 import { VERSION } from '../version.js'
 import { HELP, parseCliArgs } from './args.js'
 import type { CliArgs } from './args.js'
@@ -6,6 +6,7 @@ import { runDemoCommand } from './demo-command.js'
 import { runEvalCommand } from './eval-command.js'
 import { runCompareCommand } from './compare-command.js'
 import { runOptimizeCommand } from './optimize-command.js'
+import { runHistoryCommand } from './history-command.js'
 import { createCliLogger } from './logger.js'
 
 export interface CliIo {
@@ -61,8 +62,8 @@ export async function main(argv: readonly string[], io: CliIo = defaultIo()): Pr
         return await runOptimizeCommand(context)
       case 'demo':
         return await runDemoCommand(context)
-      default:
-        throw new InputError(`the ${args.command} command is not available in this version`)
+      case 'history':
+        return await runHistoryCommand(context)
     }
   } catch (error) {
     return fail(error, io)

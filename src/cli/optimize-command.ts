@@ -3,11 +3,11 @@ import { loadProject } from '../config/load-project.js'
 import { ExitCode, InputError } from '../errors.js'
 import type { RunReport } from '../report/types.js'
 import { estimateOptimize } from '../run/estimate-optimize.js'
-import { openSession } from '../run/open-session.js'
 import { runApoOptimization } from '../run/optimize-apo.js'
 import { runMetaspoOptimization } from '../run/optimize-metaspo.js'
 import type { CommandContext } from './context.js'
 import { finish } from './eval-command.js'
+import { withCommandSession } from './session.js'
 import { writePromptsInPlace, writePromptsToFolder } from './write-prompts.js'
 
 /**
@@ -16,7 +16,7 @@ import { writePromptsInPlace, writePromptsToFolder } from './write-prompts.js'
  * gain on the held-out test split is more than noise.
  */
 export async function runOptimizeCommand(context: CommandContext): Promise<number> {
-  const { args, io, logger } = context
+  const { args, io } = context
   if (args.estimate) {
     // No session: an estimate needs no key and makes no call.
     const project = await loadProject(resolve(io.cwd, args.config))
@@ -26,15 +26,7 @@ export async function runOptimizeCommand(context: CommandContext): Promise<numbe
     )
     return ExitCode.ok
   }
-  const session = await openSession({
-    configPath: resolve(io.cwd, args.config),
-    env: io.env,
-    logger,
-    signal: context.signal,
-    cache: args.cache,
-    budget: args.budget
-  })
-  try {
+  return withCommandSession(context, async (session) => {
     const { config } = session.project
     const method = args.method ?? config.optimize.method
     const seed = args.seed ?? config.optimize.seed
@@ -54,14 +46,13 @@ export async function runOptimizeCommand(context: CommandContext): Promise<numbe
             await runMetaspoOptimization(session, {
               holdout: args.holdout.length > 0 ? args.holdout : undefined,
               seed,
-              tasks: args.tasks
+              tasks: args.tasks,
+              adapt: args.adapt
             })
           ).report
     await savePrompts(report, context, session.project.root)
-    return await finish(report, context)
-  } finally {
-    session.close()
-  }
+    return finish(report, context)
+  })
 }
 
 async function savePrompts(

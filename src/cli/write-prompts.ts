@@ -1,18 +1,7 @@
 import { mkdir, readFile, writeFile } from 'node:fs/promises'
 import { dirname, join, resolve } from 'node:path'
 import type { PromptOutcome } from '../optimize/types.js'
-
-/**
- * The prompt text as it goes into a file: the optimizer works on trimmed text, the file keeps its
- * own line ending style and its final newline.
- */
-export function asFileText(prompt: string, previous: string | undefined): string {
-  const crlf = previous?.includes('\r\n') ?? false
-  const endsWithNewline = previous === undefined ? true : /\r?\n$/.test(previous)
-  let text = prompt.replace(/\r\n/g, '\n').replace(/\s+$/, '')
-  if (endsWithNewline) text += '\n'
-  return crlf ? text.replace(/\n/g, '\r\n') : text
-}
+import { asFileText } from '../run/prompt-files.js'
 
 /** Replaces the prompt files in the repository (root-relative paths) with the optimized prompts. */
 export async function writePromptsInPlace(

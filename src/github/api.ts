@@ -20,6 +20,10 @@ export interface PullRequest {
   title: string
   body: string
   headBranch: string
+  /** `owner/name` of the head's repository; differs from this one for a fork, absent if unknown or deleted. */
+  headRepo?: string
+  /** The head branch's commit, when GitHub says. */
+  headSha?: string
   baseBranch: string
   state: 'open' | 'closed'
   draft: boolean

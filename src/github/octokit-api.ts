@@ -35,7 +35,7 @@ interface RawPull {
   body: string | null
   state: string
   draft?: boolean
-  head: { ref: string }
+  head: { ref: string; sha?: string; repo?: { full_name: string } | null }
   base: { ref: string }
 }
 
@@ -50,6 +50,8 @@ function toPull(raw: RawPull): PullRequest {
     title: raw.title,
     body: raw.body ?? '',
     headBranch: raw.head.ref,
+    ...(raw.head.repo?.full_name ? { headRepo: raw.head.repo.full_name } : {}),
+    ...(raw.head.sha ? { headSha: raw.head.sha } : {}),
     baseBranch: raw.base.ref,
     state: raw.state === 'closed' ? 'closed' : 'open',
     draft: raw.draft ?? false

@@ -16,6 +16,12 @@ export interface RetryOptions {
   maxDelayMs?: number
   /** A provider asking for a longer wait than this is not retried. Default 120 s. */
   maxRetryAfterMs?: number
+  /**
+   * 429s that say when to come back (retry-after) do not use up `maxRetries`: the request was not
+   * processed and the provider named the wait. They are bounded by the total time waited on them
+   * for one call instead. Default 5 minutes.
+   */
+  maxRateLimitWaitMs?: number
   /** Uniform [0, 1) source for jitter; pass a seeded one for reproducible waits. */
   random: () => number
   clock?: Clock
@@ -83,6 +89,9 @@ export async function withRetry<T>(
   const baseMs = options.baseDelayMs ?? 500
   const maxMs = options.maxDelayMs ?? 20_000
   const maxRetryAfterMs = options.maxRetryAfterMs ?? 120_000
+  const maxRateLimitWaitMs = options.maxRateLimitWaitMs ?? 300_000
+  let retries = 0
+  let rateLimitWaitMs = 0
   for (let index = 0; ; index++) {
     throwIfAborted(signal)
     try {
@@ -94,10 +103,16 @@ export async function withRetry<T>(
       const retryAfterMs = error instanceof ProviderCallError ? error.retryAfterMs : undefined
       const rateLimited = error instanceof ProviderCallError ? error.rateLimited : status === 429
       const tooLong = retryAfterMs !== undefined && retryAfterMs > maxRetryAfterMs
-      const willRetry = isRetryable(error) && index < options.maxRetries && !tooLong
+      const told = rateLimited && retryAfterMs !== undefined
+      const withinBounds = told
+        ? rateLimitWaitMs + (retryAfterMs ?? 0) <= maxRateLimitWaitMs
+        : retries < options.maxRetries
+      const willRetry = isRetryable(error) && withinBounds && !tooLong
       const delayMs = willRetry
-        ? retryDelay(index, retryAfterMs, options.random, baseMs, maxMs)
+        ? retryDelay(retries, retryAfterMs, options.random, baseMs, maxMs)
         : undefined
+      if (willRetry && told) rateLimitWaitMs += delayMs ?? 0
+      else if (willRetry) retries++
       options.onAttemptError?.({
         attempt: index,
         error,

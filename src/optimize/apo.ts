@@ -185,7 +185,7 @@ export async function runApo(input: ApoInput): Promise<ApoResult> {
     await pool.extendDev(startId, baseline, input.signal, counters)
     details.baselineDevExamples = baseline
     record(1, emptyRejectCounts(), counters, 0)
-    const patience = Math.max(1, Math.floor(opts.patience ?? 1))
+    const patience = Math.max(1, Math.floor(opts.patience ?? 2))
     let idle = 0
     for (round = 1; round <= config.rounds; round++) {
       if (input.isNearBudgetEnd?.() === true) {

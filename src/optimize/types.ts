@@ -55,6 +55,19 @@ export interface UnseenTaskSummary {
   delta: ScoreEstimate
   /** User prompts whose mean rose under the optimized system prompt. */
   improvedPrompts: number
+  /** Test-time adaptation (APO on the task's user prompt) under each system prompt, when run. */
+  adaptation?: AdaptationSummary
+}
+
+/**
+ * APO on an unseen task's user prompt under the default and under the optimized system prompt: how
+ * many rounds and target calls each took to first reach the default's final score.
+ */
+export interface AdaptationSummary {
+  /** The default system prompt's final score after adaptation (what the optimized one must reach). */
+  target: number | null
+  default: { rounds: number | null; targetCalls: number | null; final: number | null }
+  optimized: { rounds: number | null; targetCalls: number | null; final: number | null }
 }
 
 export interface TransferReport {

@@ -215,6 +215,41 @@ function transferTable(transfer: TransferReport): string {
   )
 }
 
+/** Rounds and APO target calls to first reach the default's final score ('never' when it did not). */
+function reachCell(p: { rounds: number | null; targetCalls: number | null }): string {
+  return p.rounds === null
+    ? 'not reached'
+    : `round ${p.rounds} · ${formatCount(p.targetCalls ?? 0)} calls`
+}
+
+function adaptationTable(transfer: TransferReport): string | undefined {
+  const rows = transfer.tasks.flatMap((t) =>
+    t.adaptation
+      ? [
+          [
+            escapeInline(t.task, 60),
+            formatScore(t.adaptation.target),
+            reachCell(t.adaptation.default),
+            reachCell(t.adaptation.optimized),
+            formatScore(t.adaptation.optimized.final)
+          ]
+        ]
+      : []
+  )
+  if (rows.length === 0) return undefined
+  return markdownTable(
+    [
+      'unseen task',
+      'target (default, adapted)',
+      'default system',
+      'optimized system',
+      'optimized, adapted'
+    ],
+    rows,
+    ['left', 'right', 'right', 'right', 'right']
+  )
+}
+
 function racingLine(racing: RacingReport): string {
   if (racing.rule === 'full') {
     return `Outer loop: every system candidate fully scored (${formatCount(racing.outerCallsSpent)} evaluations).`
@@ -240,6 +275,12 @@ export function optimizeBlocks(opt: OptimizationReport): Block[] {
       text: `#### Tasks it never saw (test split)\n\n${transferTable(opt.transfer)}\n\nEach unseen task is scored under the default and the optimized system prompt with its own user prompt and variants of it, on the same examples; Δ is paired.`
     })
   }
+  const adaptation = opt.transfer ? adaptationTable(opt.transfer) : undefined
+  if (adaptation) {
+    blocks.push({
+      text: `#### Test-time adaptation on the unseen tasks\n\n${adaptation}\n\nAPO on each unseen task's user prompt under each system prompt: the round (and APO target calls) at which the round's best prompt first reached the score the default system prompt ends with; round 0 is the starting prompt.`
+    })
+  }
   if (opt.racing) blocks.push({ text: racingLine(opt.racing) })
   for (const outcome of opt.prompts) blocks.push(...promptBlocks(outcome, opt))
   if (opt.rounds.length > 0) blocks.push({ text: `#### Rounds\n\n${roundsTable(opt.rounds)}` })
@@ -258,4 +299,56 @@ export function optimizeBlocks(opt: OptimizationReport): Block[] {
     })
   }
   return blocks
+}
+
+/** How to run an optimization again: the commit, the CLI command and the action's inputs. */
+export interface ReproduceInfo {
+  /** The commit the run started from, when known. */
+  commit: string | undefined
+  /** The CLI command line that repeats the run (already shell-quoted). */
+  command: string
+  /** `uses:` of the action step, e.g. `prompt-descent/prompt-descent@v1`. */
+  uses: string
+  /** The step's `with:` inputs (never a secret), in order. */
+  inputs: ReadonlyArray<readonly [string, string]>
+}
+
+/** A YAML scalar for a `with:` value: plain when safe, else double-quoted JSON (valid YAML). */
+function yamlScalar(value: string): string {
+  return /^[\w./][\w ./@-]*$/.test(value) &&
+    !/^(?:true|false|null|yes|no|on|off|~)$/i.test(value) &&
+    !/\s$/.test(value)
+    ? value
+    : JSON.stringify(value)
+}
+
+/**
+ * The "Reproduce" block of a proposed pull request: what to run, from which commit, with which
+ * seed and config, to get the same search again.
+ */
+export function reproduceSection(
+  report: { seed: number; config: { path: string; hash: string }; provider: { type: string } },
+  info: ReproduceInfo
+): string {
+  const from = info.commit ? ` from commit ${inlineCode(info.commit, 64)}` : ''
+  const yaml = [
+    `- uses: ${info.uses}`,
+    '  with:',
+    ...info.inputs.map(([k, v]) => `    ${k}: ${yamlScalar(v)}`)
+  ].join('\n')
+  return [
+    '#### Reproduce',
+    '',
+    `Seed ${report.seed}, config ${inlineCode(report.config.path, 120)} (sha256 ${inlineCode(report.config.hash.slice(0, 16))}),${from}:`,
+    '',
+    codeBlock(info.command, 'sh', 2_000),
+    '',
+    'or as a workflow step:',
+    '',
+    codeBlock(yaml, 'yaml', 4_000),
+    '',
+    report.provider.type === 'simulated'
+      ? 'The simulated provider is deterministic: the same seed and config give the same run.'
+      : 'The same seed, config and response cache give the same run, call for call; without the cache, a model sampled at a temperature above 0 may answer differently.'
+  ].join('\n')
 }

@@ -5,6 +5,7 @@
  */
 import { xmlAttr, xmlText } from './xml.js'
 import { formatInterval, formatScore } from './format.js'
+import { thresholdLabel, xLabels } from './svg-chart-labels.js'
 
 /** One commit's score with its interval, in [0, 1]. */
 export interface TrendPoint {
@@ -18,35 +19,87 @@ export interface TrendPoint {
 
 export interface TrendOptions {
   title: string
+  /** Short text right-aligned on the title line (e.g. the latest score). */
+  subtitle?: string
   /** A score in [0, 1] drawn as a dashed line (e.g. the gate's min_score). */
   threshold?: number
+  /**
+   * `full` (default): the y axis spans 0–100%. `fit`: it spans the scores, intervals and threshold
+   * on round ticks, so a few points of change stay visible; it falls back to 0–100% when they span
+   * most of it anyway.
+   */
+  yAxis?: 'full' | 'fit'
   width?: number
   height?: number
 }
 
-/** The plot area inside the chart, in SVG user units. */
+/** The plot area inside the chart, in SVG user units, and the scores at its bottom and top. */
 export interface TrendGeometry {
   left: number
   right: number
   top: number
   bottom: number
+  /** Score at the bottom edge (default 0). */
+  min?: number
+  /** Score at the top edge (default 1). */
+  max?: number
 }
 
-/** Where the plot area sits in a chart of the given size. */
-export function trendGeometry(width: number, height: number): TrendGeometry {
-  return { left: 48, right: width - 16, top: 32, bottom: height - 36 }
+/** Where the plot area sits in a chart of the given size; `range` is the y axis (default 0–1). */
+export function trendGeometry(
+  width: number,
+  height: number,
+  range?: { min: number; max: number }
+): TrendGeometry {
+  const g: TrendGeometry = { left: 48, right: width - 16, top: 32, bottom: height - 36 }
+  return range ? { ...g, min: range.min, max: range.max } : g
 }
 
-const Y_TICKS = [0, 0.25, 0.5, 0.75, 1]
-const MIN_LABEL_SPACING = 56
+const FULL_TICKS = [0, 0.25, 0.5, 0.75, 1]
+const FIT_STEPS = [0.01, 0.02, 0.05, 0.1, 0.2]
 
 const round = (n: number): number => Math.round(n * 10) / 10
-const clamp01 = (n: number): number => (Number.isFinite(n) ? Math.min(1, Math.max(0, n)) : 0)
+const tidy = (n: number): number => Math.round(n * 1e6) / 1e6
 
-/** The y coordinate of a score in [0, 1] (clamped). */
-export function scoreToY(value: number, geometry: TrendGeometry): number {
-  return round(geometry.bottom - clamp01(value) * (geometry.bottom - geometry.top))
+/**
+ * The y axis of a chart: 0–100% in quarters, or (`fit`) the smallest round range holding every
+ * value, interval end and the threshold, with at most 8 ticks.
+ */
+export function trendAxis(
+  points: readonly TrendPoint[],
+  options: Pick<TrendOptions, 'threshold' | 'yAxis'>
+): { min: number; max: number; ticks: number[] } {
+  const full = { min: 0, max: 1, ticks: FULL_TICKS }
+  if (options.yAxis !== 'fit') return full
+  const values = points.flatMap((p) => [p.value, p.low, p.high])
+  if (options.threshold !== undefined) values.push(options.threshold)
+  const finite = values.filter((v) => Number.isFinite(v)).map((v) => Math.min(1, Math.max(0, v)))
+  if (finite.length === 0) return full
+  const lo = Math.min(...finite)
+  const hi = Math.max(...finite)
+  const pad = Math.max(hi - lo, 0.04) * 0.1
+  for (const step of FIT_STEPS) {
+    const min = Math.max(0, tidy(Math.floor((lo - pad) / step) * step))
+    const max = Math.min(1, tidy(Math.ceil((hi + pad) / step) * step))
+    const count = Math.round((max - min) / step)
+    if (count > 7) continue
+    if (max - min >= 0.6) return full
+    const ticks = Array.from({ length: count + 1 }, (_v, i) => tidy(min + i * step))
+    return { min, max, ticks }
+  }
+  return full
 }
+
+/** The y coordinate of a score (clamped to the axis, by default 0–1). */
+export function scoreToY(value: number, geometry: TrendGeometry): number {
+  const min = geometry.min ?? 0
+  const max = geometry.max ?? 1
+  const v = Number.isFinite(value) ? Math.min(max, Math.max(min, value)) : min
+  const t = max > min ? (v - min) / (max - min) : 0.5
+  return round(geometry.bottom - t * (geometry.bottom - geometry.top))
+}
+
+const tickText = (tick: number): string => `${Number((tick * 100).toFixed(1))}%`
 
 /** The x coordinate of point `index` of `count` evenly spaced points. */
 export function indexToX(index: number, count: number, geometry: TrendGeometry): number {
@@ -62,15 +115,19 @@ const STYLE = [
   '.b{fill:#0969da;fill-opacity:.15}',
   '.p{fill:#0969da}',
   '.r{stroke:#cf222e;stroke-width:1.5;stroke-dasharray:6 4}',
+  '.d{font-size:10px}',
+  '.k{fill:#cf222e;paint-order:stroke;stroke:#fff;stroke-width:3px;stroke-linejoin:round}',
   '@media (prefers-color-scheme:dark){.t{fill:#9198a1}.h{fill:#f0f6fc}.g{stroke:#3d444d}' +
-    '.l{stroke:#4493f8}.b{fill:#4493f8}.p{fill:#4493f8}.r{stroke:#f85149}}'
+    '.l{stroke:#4493f8}.b{fill:#4493f8;fill-opacity:.25}.p{fill:#4493f8}.r{stroke:#f85149}' +
+    '.k{fill:#f85149;stroke:#0d1117}}'
 ].join('')
 
 /** A standalone SVG line chart of scores over commits, with the interval as a band. */
 export function renderTrendSvg(points: TrendPoint[], options: TrendOptions): string {
   const width = options.width ?? 640
   const height = options.height ?? 240
-  const g = trendGeometry(width, height)
+  const axis = trendAxis(points, options)
+  const g = trendGeometry(width, height, options.yAxis === 'fit' ? axis : undefined)
   const n = points.length
   const out: string[] = [
     `<svg xmlns="http://www.w3.org/2000/svg" width="${width}" height="${height}" viewBox="0 0 ${width} ${height}" role="img" aria-label="${xmlAttr(options.title)}">`,
@@ -78,19 +135,25 @@ export function renderTrendSvg(points: TrendPoint[], options: TrendOptions): str
     `<style>${STYLE}</style>`,
     `<text class="t h" x="${g.left}" y="20">${xmlText(options.title)}</text>`
   ]
-  for (const tick of Y_TICKS) {
+  if (options.subtitle) {
+    out.push(
+      `<text class="t" x="${g.right}" y="20" text-anchor="end">${xmlText(options.subtitle)}</text>`
+    )
+  }
+  for (const tick of axis.ticks) {
     const y = scoreToY(tick, g)
     out.push(`<line class="g" x1="${g.left}" y1="${y}" x2="${g.right}" y2="${y}"/>`)
     out.push(
-      `<text class="t" x="${g.left - 6}" y="${round(y + 4)}" text-anchor="end">${tick * 100}%</text>`
+      `<text class="t" x="${g.left - 6}" y="${round(y + 4)}" text-anchor="end">${tickText(tick)}</text>`
     )
   }
+  const xs = points.map((_p, i) => indexToX(i, n, g))
+  const ys = points.map((p) => scoreToY(p.value, g))
   if (n === 0) {
     const cx = round((g.left + g.right) / 2)
     const cy = round((g.top + g.bottom) / 2)
     out.push(`<text class="t" x="${cx}" y="${cy}" text-anchor="middle">no data yet</text>`)
   } else {
-    const xs = points.map((_p, i) => indexToX(i, n, g))
     const upper = points.map((p, i) => `${xs[i]},${scoreToY(p.high, g)}`)
     const lower = points.map((p, i) => `${xs[i]},${scoreToY(p.low, g)}`).reverse()
     if (n > 1) out.push(`<polygon class="b" points="${[...upper, ...lower].join(' ')}"/>`)
@@ -103,30 +166,24 @@ export function renderTrendSvg(points: TrendPoint[], options: TrendOptions): str
         )
       }
     }
-    const line = points.map((p, i) => `${xs[i]},${scoreToY(p.value, g)}`).join(' ')
-    out.push(`<polyline class="l" points="${line}"/>`)
+    out.push(
+      `<polyline class="l" points="${points.map((_p, i) => `${xs[i]},${ys[i]}`).join(' ')}"/>`
+    )
     points.forEach((p, i) => {
       const tip = `${p.label}${p.date ? ` (${p.date})` : ''}: ${formatInterval({ ...p, level: 0 })}`
       out.push(
-        `<circle class="p" cx="${xs[i]}" cy="${scoreToY(p.value, g)}" r="3"><title>${xmlText(tip)}</title></circle>`
+        `<circle class="p" cx="${xs[i]}" cy="${ys[i]}" r="3"><title>${xmlText(tip)}</title></circle>`
       )
     })
-    const every = Math.max(1, Math.ceil((n * MIN_LABEL_SPACING) / Math.max(1, g.right - g.left)))
-    points.forEach((p, i) => {
-      // The last label is always shown: it is the commit people look for.
-      if (i % every !== 0 && i !== n - 1) return
-      if (i !== n - 1 && n - 1 - i < every) return
-      const label = p.label.length > 10 ? `${p.label.slice(0, 9)}…` : p.label
-      out.push(
-        `<text class="t" x="${xs[i]}" y="${g.bottom + 16}" text-anchor="middle">${xmlText(label)}</text>`
-      )
-    })
+    out.push(...xLabels(points, xs, g))
   }
   if (options.threshold !== undefined && Number.isFinite(options.threshold)) {
     const y = scoreToY(options.threshold, g)
+    const text = `threshold ${formatScore(options.threshold)}`
+    const at = thresholdLabel(y, text, g, xs, ys)
     out.push(`<line class="r" x1="${g.left}" y1="${y}" x2="${g.right}" y2="${y}"/>`)
     out.push(
-      `<text class="t" x="${g.right}" y="${round(y - 4)}" text-anchor="end">threshold ${formatScore(options.threshold)}</text>`
+      `<text class="t k" x="${at.x}" y="${round(at.y)}" text-anchor="${at.anchor}">${xmlText(text)}</text>`
     )
   }
   out.push('</svg>')

@@ -234,6 +234,17 @@ function optimizeLines(report: RunReport, paint: Painter, width?: number): strin
     ]
     lines.push(...renderTable(columns, rows, paint, width))
   }
+  for (const t of opt.transfer?.tasks ?? []) {
+    const a = t.adaptation
+    if (!a) continue
+    const reach = (p: { rounds: number | null; targetCalls: number | null }): string =>
+      p.rounds === null
+        ? 'not reached'
+        : `round ${p.rounds} (${formatCount(p.targetCalls ?? 0)} calls)`
+    lines.push(
+      `adaptation on ${clean(t.task, 60)} to reach ${formatScore(a.target)}: default ${reach(a.default)}, optimized ${reach(a.optimized)}`
+    )
+  }
   if (opt.racing && opt.racing.rule !== 'full') {
     lines.push(
       '',

@@ -1,16 +1,15 @@
 import { loadProject } from '../config/load-project.js'
 import type { FileReader } from '../config/paths.js'
 import type { LoadedProject, LoadedTask } from '../config/project-types.js'
-import type { GateConfig } from '../config/types.js'
 import { InputError, errorMessage } from '../errors.js'
 import { compareTaskResults } from '../eval/compare.js'
 import { applyGate } from '../eval/gate.js'
 import type { TaskEvalResult } from '../eval/types.js'
-import type { StopInfo } from '../llm/ledger-types.js'
-import type { GateCheck, GateResult, RunReport, TaskComparison } from '../report/types.js'
+import type { RunReport, TaskComparison } from '../report/types.js'
 import { buildReport } from './build-report.js'
 import { evaluateTasks, filePrompts } from './eval-run.js'
 import type { EvalSplit } from './eval-run.js'
+import { gateAfterStop } from './gate-after-stop.js'
 import { selectTasks } from './select-tasks.js'
 import type { RunServices } from './services.js'
 
@@ -127,35 +126,4 @@ export async function runCompare(
     gate,
     comparison: { baseRef: options.baseRef, headRef: options.headRef, tasks: comparisons }
   })
-}
-
-/**
- * A run that stopped early (budget, provider error, cancel) leaves checks undone: a task never
- * scored has no min_score check, a task whose base was never scored has no max_drop check. Each
- * missing check fails, so the gate of a cut-short run never reads "passed" for want of checks.
- */
-export function gateAfterStop(
-  gate: GateResult,
-  config: GateConfig,
-  stop: StopInfo,
-  tasks: ReadonlyArray<{ task: string; hasBase: boolean }>
-): GateResult {
-  if (stop.reason === 'completed' || stop.reason === 'no-gain') return gate
-  const checks: GateCheck[] = [...gate.checks]
-  for (const { task, hasBase } of tasks) {
-    const expected: Array<GateCheck['kind']> = []
-    if (config.minScore !== undefined) expected.push('min_score')
-    if (config.maxDrop !== undefined && hasBase) expected.push('max_drop')
-    for (const kind of expected) {
-      if (checks.some((c) => c.task === task && c.kind === kind)) continue
-      const what = kind === 'max_drop' ? 'compared with the base' : 'scored'
-      checks.push({
-        task,
-        kind,
-        passed: false,
-        message: `not checked: the run stopped (${stop.reason}) before this task was ${what}`
-      })
-    }
-  }
-  return { passed: checks.every((c) => c.passed), checks }
 }

@@ -4,6 +4,10 @@ import { createMetric } from '../eval/metrics/index.js'
 import type { TaskEvalResult } from '../eval/types.js'
 import type { StopInfo } from '../llm/ledger-types.js'
 import type { LoadedTask } from '../config/project-types.js'
+import { applyGate } from '../eval/gate.js'
+import type { RunReport } from '../report/types.js'
+import { buildReport } from './build-report.js'
+import { gateAfterStop } from './gate-after-stop.js'
 import { examplesOf, selectTasks } from './select-tasks.js'
 import type { RunServices } from './services.js'
 
@@ -98,4 +102,35 @@ export function stopInfoOf(
     reason,
     message: `${error.message}; ${task} stopped with ${notScored} example(s) not scored, later tasks were not run`
   }
+}
+
+/**
+ * `eval` as one report: every selected task scored, min_score applied, and (after an early stop)
+ * a failing check for each task that could not be checked.
+ */
+export async function runEval(
+  services: RunServices,
+  options: { tasks: readonly string[]; split: EvalSplit; seed: number }
+): Promise<RunReport> {
+  const startedAt = new Date()
+  const { config } = services.project
+  const outcome = await evaluateTasks(services, options)
+  const gate = gateAfterStop(
+    applyGate(outcome.tasks, undefined, config.gate),
+    config.gate,
+    outcome.stop,
+    selectTasks(services.project.tasks, options.tasks).map((t) => ({
+      task: t.name,
+      hasBase: false
+    }))
+  )
+  return buildReport(services, {
+    kind: 'eval',
+    startedAt,
+    seed: options.seed,
+    split: options.split,
+    tasks: outcome.tasks,
+    stop: outcome.stop,
+    gate
+  })
 }

@@ -79,24 +79,34 @@ export async function openSession(options: SessionOptions): Promise<Session> {
     signal: runtime.signal,
     logger: options.logger,
     concurrency: Math.max(1, config.provider.concurrency * 2),
-    nearBudgetEnd: () => budgetNearEnd(config.budget, runtime.ledger.snapshot()),
+    nearBudgetEnd: (reserve = 0) =>
+      budgetNearEnd(config.budget, runtime.ledger.snapshot(), 0.85, reserve),
     runtime,
     close: () => runtime.dispose()
   }
 }
 
 /**
- * True when any cap is at least `fraction` spent: optimizers stop starting new rounds then, so the
- * run ends with a finished round rather than a cut one.
+ * True when any cap is at least `fraction` spent, or when what is left would not pay for
+ * `reserveCalls` more calls at the run's mean cost per call so far: optimizers stop starting new
+ * rounds then, so the run ends with a finished round and can still score its result on test.
  */
-export function budgetNearEnd(caps: BudgetConfig, usage: LedgerSnapshot, fraction = 0.85): boolean {
+export function budgetNearEnd(
+  caps: BudgetConfig,
+  usage: LedgerSnapshot,
+  fraction = 0.85,
+  reserveCalls = 0
+): boolean {
   const { total, elapsedMs } = usage
-  const near = (spent: number, cap: number | undefined): boolean =>
-    cap !== undefined && spent >= cap * fraction
+  const calls = Math.max(1, total.calls)
+  const tokens = total.inputTokens + total.outputTokens
+  const usd = total.usd ?? 0
+  const near = (spent: number, perCall: number, cap: number | undefined): boolean =>
+    cap !== undefined && (spent >= cap * fraction || spent + perCall * reserveCalls >= cap)
   return (
-    near(total.usd ?? 0, caps.usd) ||
-    near(total.inputTokens + total.outputTokens, caps.tokens) ||
-    near(total.calls, caps.calls) ||
-    near(elapsedMs / 60_000, caps.minutes)
+    near(usd, usd / calls, caps.usd) ||
+    near(tokens, tokens / calls, caps.tokens) ||
+    near(total.calls, 1, caps.calls) ||
+    near(elapsedMs / 60_000, elapsedMs / 60_000 / calls, caps.minutes)
   )
 }

@@ -11,7 +11,7 @@ import { buildReport } from './build-report.js'
 import { evaluateTasks, filePrompts } from './eval-run.js'
 import type { EvalOutcome } from './eval-run.js'
 import { createScoreFn } from './score-fn.js'
-import { selectTasks } from './select-tasks.js'
+import { examplesOf, selectTasks } from './select-tasks.js'
 import type { RunServices } from './services.js'
 
 export interface ApoRunOptions {
@@ -68,6 +68,7 @@ export async function runApoOptimization(
   logger.info(
     `APO on ${task.name} (${edit} prompt): ${config.rounds} rounds, beam ${config.beam}, bandit ${config.bandit}, seed ${options.seed}`
   )
+  let lastRoundCalls = 0
   const result = await runApo({
     task,
     start,
@@ -77,8 +78,12 @@ export async function runApoOptimization(
     score: createScoreFn(services, task),
     seed: options.seed,
     signal: services.signal,
-    isNearBudgetEnd: () => services.nearBudgetEnd(),
+    // Start a round only when the budget can pay for one more like the last and, after it, for
+    // scoring the start and the best prompt on test.
+    isNearBudgetEnd: () =>
+      services.nearBudgetEnd(lastRoundCalls + 2 * examplesOf(task, 'test').length),
     onRound: (round) => {
+      lastRoundCalls = round.targetCalls + round.optimizerCalls
       logger.info(
         `round ${round.round}: ${round.candidates} candidates, best dev ${(round.bestDev * 100).toFixed(1)}%, target calls ${round.targetCalls}, optimizer calls ${round.optimizerCalls}`
       )

@@ -4,15 +4,20 @@ import { compareTaskResults } from '../eval/compare.js'
 import type { StopInfo } from '../llm/ledger-types.js'
 import { runMetaspo } from '../optimize/metaspo.js'
 import type { MetaspoResult } from '../optimize/metaspo-types.js'
-import { makeUserVariants, unseenGeneralization } from '../optimize/metaspo-transfer.js'
+import {
+  compareTestTimeAdaptation,
+  makeUserVariants,
+  unseenGeneralization
+} from '../optimize/metaspo-transfer.js'
+import type { AdaptationPoint } from '../optimize/metaspo-transfer.js'
 import type { UnseenResult } from '../optimize/metaspo-transfer.js'
-import type { OptimizationReport, PromptOutcome } from '../optimize/types.js'
+import type { AdaptationSummary, OptimizationReport, PromptOutcome } from '../optimize/types.js'
 import type { RunReport, TaskComparison } from '../report/types.js'
 import { buildReport } from './build-report.js'
 import { evaluateTasks } from './eval-run.js'
 import type { EvalOutcome } from './eval-run.js'
 import { createScoreFn } from './score-fn.js'
-import { selectTasks } from './select-tasks.js'
+import { examplesOf, selectTasks } from './select-tasks.js'
 import type { RunServices } from './services.js'
 
 /** User prompts per unseen task: its own and this many variants (the paper averages over several). */
@@ -24,6 +29,11 @@ export interface MetaspoRunOptions {
   seed: number
   /** Restrict the run to these tasks (meta-train and held out); all when empty. */
   tasks: readonly string[]
+  /**
+   * Also run test-time adaptation on each held-out task under both system prompts (APO on its user
+   * prompt), to measure how much faster the optimized one gets there. Costs two APO runs per task.
+   */
+  adapt?: boolean
 }
 
 export interface MetaspoRunOutcome {
@@ -43,7 +53,8 @@ export function metaspoTasks(
     holdoutOverride && holdoutOverride.length > 0
       ? holdoutOverride
       : project.config.optimize.metaspo.holdout
-  const holdout = selectTasks(project.tasks, names)
+  // selectTasks reads an empty list as "all tasks"; no holdout means none held out.
+  const holdout = names.length > 0 ? selectTasks(project.tasks, names) : []
   const pool = selectTasks(project.tasks, only)
   const train = pool.filter((t) => !names.includes(t.name))
   if (train.length === 0) {
@@ -76,9 +87,14 @@ export async function runMetaspoOptimization(
   const startSystem = project.sharedSystemPrompt.text
   const simulated = project.config.provider.type === 'simulated'
   const scoreFor = (task: LoadedTask) => createScoreFn(services, task)
+  const testRows = (t: LoadedTask): number => examplesOf(t, 'test').length
+  const reserve =
+    train.reduce((s, t) => s + 2 * testRows(t), 0) +
+    holdout.reduce((s, t) => s + 2 * (1 + UNSEEN_VARIANTS) * testRows(t), 0)
   logger.info(
     `MetaSPO on ${train.map((t) => t.name).join(', ')}${holdout.length ? ` (held out: ${holdout.map((t) => t.name).join(', ')})` : ''}: ${config.iterations} iterations, ${config.systemCandidates} system candidates, racing ${config.racing ? 'on' : 'off'}`
   )
+  let lastIterationCalls = 0
   const result = await runMetaspo({
     tasks: train,
     start: { system: startSystem, users: new Map(train.map((t) => [t.name, t.userPrompt.text])) },
@@ -87,11 +103,14 @@ export async function runMetaspoOptimization(
     scoreFor,
     seed: options.seed,
     signal: services.signal,
-    isNearBudgetEnd: () => services.nearBudgetEnd(),
-    onIteration: (it) =>
+    // Keep enough budget for the test comparisons of the source tasks and the unseen ones.
+    isNearBudgetEnd: () => services.nearBudgetEnd(reserve + lastIterationCalls),
+    onIteration: (it) => {
+      lastIterationCalls = it.targetCalls + it.optimizerCalls
       logger.info(
         `iteration ${it.iteration}: meta score ${(it.metaScore * 100).toFixed(1)}%, system prompt ${it.outer?.changed ? 'changed' : 'kept'}, target calls ${it.targetCalls}, optimizer calls ${it.optimizerCalls}${it.outer ? `, outer loop spent ${it.outer.callsSpent} of ${it.outer.callsFull} evaluations` : ''}`
       )
+    }
   })
   logger.info(`MetaSPO stopped: ${result.stop.reason} — ${result.stop.message}`)
   let stop: StopInfo = { reason: result.stop.reason, message: result.stop.message }
@@ -164,6 +183,41 @@ export async function runMetaspoOptimization(
     })
     if (unseen.stop.reason !== 'completed') stop = { ...unseen.stop }
   }
+  const adaptations = new Map<string, AdaptationSummary>()
+  if (options.adapt && unseen && stop.reason !== 'budget' && stop.reason !== 'cancelled') {
+    for (const task of holdout) {
+      logger.info(
+        `test-time adaptation on ${task.name} under the default and the optimized system prompt`
+      )
+      const comparison = await compareTestTimeAdaptation({
+        task,
+        systems: { default: startSystem, optimized: result.system },
+        config: project.config.optimize.apo,
+        optimizer: models.optimizer,
+        score: scoreFor(task),
+        seed: options.seed,
+        signal: services.signal,
+        isNearBudgetEnd: () => services.nearBudgetEnd()
+      })
+      const point = (p: AdaptationPoint | null, final: number | null) => ({
+        rounds: p?.round ?? null,
+        targetCalls: p?.targetCalls ?? null,
+        final
+      })
+      adaptations.set(task.name, {
+        target: comparison.target,
+        default: point(comparison.toTarget.default, comparison.default.final),
+        optimized: point(comparison.toTarget.optimized, comparison.optimized.final)
+      })
+      const cut = [comparison.default.stop, comparison.optimized.stop].find(
+        (s) => s.reason !== 'completed'
+      )
+      if (cut) {
+        stop = { reason: cut.reason, message: `${cut.message} (during test-time adaptation)` }
+        break
+      }
+    }
+  }
 
   const prompts: PromptOutcome[] = [
     { file: systemFile, kind: 'system', task: null, before: startSystem, after: result.system },
@@ -211,7 +265,8 @@ export async function runMetaspoOptimization(
         default: { ...t.default.interval, value: t.default.mean },
         optimized: { ...t.optimized.interval, value: t.optimized.mean },
         delta: t.delta,
-        improvedPrompts: t.improvedVariants
+        improvedPrompts: t.improvedVariants,
+        ...(adaptations.has(t.task) ? { adaptation: adaptations.get(t.task) } : {})
       }))
     }
   }

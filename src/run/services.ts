@@ -14,8 +14,11 @@ export interface RunServices {
   logger: Logger
   /** Concurrency for scoring (examples in flight). */
   concurrency: number
-  /** Set by the budget when a cap is near (about one round of spend left). */
-  nearBudgetEnd(): boolean
+  /**
+   * True when a cap is near: 85% spent, or too little left for `reserveCalls` more target calls
+   * (the final test scoring an optimizer must still afford) at the run's cost per call so far.
+   */
+  nearBudgetEnd(reserveCalls?: number): boolean
 }
 
 export type { StopInfo }

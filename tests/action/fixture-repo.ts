@@ -4,6 +4,7 @@
  * two commits, base and head, that differ only in the prompt.
  */
 import { execFileSync } from 'node:child_process'
+import { readFileSync } from 'node:fs'
 import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { dirname, join } from 'node:path'
@@ -22,6 +23,7 @@ export const TASK_TRAITS: readonly TraitId[] = [
 
 export const PROMPT_FILE = 'prompts/triage.md'
 export const CONFIG_FILE = 'prompt-descent.yml'
+export const SYSTEM_FILE = 'prompts/system.md'
 
 /** The synthetic task all scenarios share (deterministic). */
 export function triageTask(rows = 80): SyntheticTask {
@@ -54,6 +56,10 @@ export interface FixtureRepo {
   dir: string
   baseSha: string
   headSha: string
+  /** Every tracked file at the checked-out commit (repository paths → text), e.g. to seed a fake remote. */
+  trackedFiles(): Record<string, string>
+  /** Checks out a branch of the fixture (`main` or `feature`). */
+  checkout(branch: string): void
   /** Another push to the pull request: commits `prompt` on the feature branch; returns its sha. */
   pushPrompt(prompt: string): Promise<string>
   /**
@@ -74,6 +80,10 @@ export interface FixtureOptions {
   seed?: number
   /** Folder of the project inside the repository (a monorepo); default the repository root. */
   subdir?: string
+  /** The config's `optimize` section, as written in YAML (e.g. `{ apo: { rounds: 2 } }`). */
+  optimize?: Record<string, unknown>
+  /** A shared system prompt, written to prompts/system.md and named in the config. */
+  systemPrompt?: string
 }
 
 function git(dir: string, args: string[]): string {
@@ -121,7 +131,9 @@ export async function createFixtureRepo(options: FixtureOptions): Promise<Fixtur
         metric: { type: 'choice', choices: task.choices }
       }
     ],
-    gate: options.gate ?? { max_drop: 0.02, confidence: 0.95 }
+    gate: options.gate ?? { max_drop: 0.02, confidence: 0.95 },
+    ...(options.systemPrompt === undefined ? {} : { system_prompt: SYSTEM_FILE }),
+    ...(options.optimize ? { optimize: options.optimize } : {})
   }
   const rows = task.rows.map((r) => JSON.stringify({ id: r.id, text: r.text, label: r.label }))
   try {
@@ -132,6 +144,7 @@ export async function createFixtureRepo(options: FixtureOptions): Promise<Fixtur
     await put(dir, at(CONFIG_FILE), stringify(config))
     await put(dir, at('evals/triage.jsonl'), rows.join('\n') + '\n')
     await put(dir, at(PROMPT_FILE), options.basePrompt)
+    if (options.systemPrompt !== undefined) await put(dir, at(SYSTEM_FILE), options.systemPrompt)
     // The response cache lives in the checkout but is never committed.
     await put(dir, '.gitignore', '.prompt-descent/\nprompt-descent-report/\n')
     git(dir, ['add', '-A'])
@@ -146,6 +159,16 @@ export async function createFixtureRepo(options: FixtureOptions): Promise<Fixtur
       dir,
       baseSha,
       headSha,
+      trackedFiles() {
+        const out: Record<string, string> = {}
+        for (const path of git(dir, ['ls-files']).split('\n').filter(Boolean)) {
+          out[path] = readFileSync(join(dir, path), 'utf8')
+        }
+        return out
+      },
+      checkout(branch) {
+        git(dir, ['checkout', '--quiet', branch])
+      },
       async pushPrompt(prompt) {
         await put(dir, at(PROMPT_FILE), prompt)
         git(dir, ['commit', '--quiet', '--allow-empty', '-am', 'head: another change'])

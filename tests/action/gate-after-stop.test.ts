@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest'
 import type { GateConfig } from '../../src/config/types.js'
 import type { GateResult } from '../../src/report/types.js'
-import { gateAfterStop } from '../../src/run/compare-run.js'
+import { gateAfterStop } from '../../src/run/gate-after-stop.js'
 
 const config: GateConfig = { minScore: 0.8, maxDrop: 0.05, confidence: 0.95 }
 const checked: GateResult = {

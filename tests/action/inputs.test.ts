@@ -40,7 +40,17 @@ describe('readSettings', () => {
       baseRef: undefined,
       budget: { usd: undefined, calls: undefined, tokens: undefined, minutes: undefined },
       cache: true,
-      reportDir: 'prompt-descent-report'
+      reportDir: 'prompt-descent-report',
+      method: undefined,
+      task: undefined,
+      prompt: undefined,
+      prLabels: [],
+      prReviewers: [],
+      prDraft: false,
+      history: false,
+      historyBranch: 'prompt-descent-data',
+      historyMaxRecords: 200,
+      alertOnRegression: 'comment'
     })
   })
 
@@ -62,6 +72,16 @@ describe('readSettings', () => {
     input('max-minutes', '0.5')
     input('cache', 'off')
     input('report-dir', 'out')
+    input('method', 'metaspo')
+    input('task', ' triage ')
+    input('prompt', 'system')
+    input('pr-labels', 'prompts, automated')
+    input('pr-reviewers', '@alice octo/prompt-owners')
+    input('pr-draft', 'true')
+    input('history', 'true')
+    input('history-branch', 'scores')
+    input('history-max-records', '50')
+    input('alert-on-regression', 'fail')
     expect(readSettings()).toEqual({
       configPath: 'ci/prompt-descent.yml',
       mode: 'optimize',
@@ -76,7 +96,17 @@ describe('readSettings', () => {
       baseRef: 'origin/main',
       budget: { usd: 1.5, calls: 200, tokens: 100000, minutes: 0.5 },
       cache: false,
-      reportDir: 'out'
+      reportDir: 'out',
+      method: 'metaspo',
+      task: 'triage',
+      prompt: 'system',
+      prLabels: ['prompts', 'automated'],
+      prReviewers: ['alice', 'octo/prompt-owners'],
+      prDraft: true,
+      history: true,
+      historyBranch: 'scores',
+      historyMaxRecords: 50,
+      alertOnRegression: 'fail'
     })
   })
 
@@ -90,8 +120,17 @@ describe('readSettings', () => {
     ['budget-usd', '-1', /input `budget-usd` must be a positive number, got "-1"/],
     ['budget-usd', '$5', /input `budget-usd` must be a positive number, got "\$5"/],
     ['max-minutes', '0', /input `max-minutes` must be a positive number/],
+    ['history-max-records', '2.5', /input `history-max-records` must be a positive whole number/],
+    [
+      'alert-on-regression',
+      'page',
+      /input `alert-on-regression` must be one of comment, fail, off/
+    ],
     ['max-calls', '2.5', /input `max-calls` must be a positive whole number, got "2.5"/],
-    ['max-tokens', 'lots', /input `max-tokens` must be a positive whole number/]
+    ['max-tokens', 'lots', /input `max-tokens` must be a positive whole number/],
+    ['method', 'dspy', /input `method` must be one of apo, metaspo, got "dspy"/],
+    ['prompt', 'both', /input `prompt` must be one of user, system, got "both"/],
+    ['pr-draft', 'draft', /input `pr-draft` must be true or false/]
   ])('rejects %s=%s with a message naming the input', (name, value, message) => {
     input(name, value)
     expect(() => readSettings()).toThrow(InputError)

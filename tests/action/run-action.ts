@@ -24,12 +24,63 @@ export interface PullRequestEvent {
   headRepo?: string
 }
 
+export interface OtherEvent {
+  name: string
+  payload: unknown
+  /** GITHUB_REF, e.g. refs/heads/main. */
+  ref: string
+  sha: string
+}
+
+/** The payload of a new comment on pull request (or issue) `issueNumber`. */
+export function issueCommentEvent(options: {
+  repository: string
+  issueNumber: number
+  body: string
+  author: string
+  commentId: number
+  onPullRequest?: boolean
+  defaultBranch?: string
+  sha: string
+}): OtherEvent {
+  const [owner = '', name = ''] = options.repository.split('/')
+  return {
+    name: 'issue_comment',
+    ref: `refs/heads/${options.defaultBranch ?? 'main'}`,
+    sha: options.sha,
+    payload: {
+      action: 'created',
+      issue: {
+        number: options.issueNumber,
+        ...(options.onPullRequest === false
+          ? {}
+          : {
+              pull_request: {
+                url: `https://api.github.com/repos/${options.repository}/pulls/${options.issueNumber}`
+              }
+            })
+      },
+      comment: {
+        id: options.commentId,
+        body: options.body,
+        user: { login: options.author, type: 'User' },
+        html_url: `https://github.com/${options.repository}/pull/${options.issueNumber}#issuecomment-${options.commentId}`
+      },
+      repository: { full_name: options.repository, name, owner: { login: owner } },
+      sender: { login: options.author }
+    }
+  }
+}
+
 export interface ActionRunOptions {
   workspace: string
   /** owner/name */
   repository: string
   apiUrl: string
-  pullRequest: PullRequestEvent
+  /** A pull_request event (the default kind of run)… */
+  pullRequest?: PullRequestEvent
+  /** …or any other event: its name, payload, GITHUB_REF and GITHUB_SHA. */
+  event?: OtherEvent
   /** Input name (as in action.yml) → value. */
   inputs: Record<string, string>
   /** Extra variables (e.g. OPENAI_API_KEY as a job-level env). */
@@ -101,6 +152,17 @@ function eventPayload(repository: string, pr: PullRequestEvent): unknown {
   }
 }
 
+function pullRequestEvent(options: ActionRunOptions): OtherEvent {
+  const pr = options.pullRequest
+  if (!pr) throw new Error('runAction: give either pullRequest or event')
+  return {
+    name: 'pull_request',
+    payload: eventPayload(options.repository, pr),
+    ref: `refs/pull/${pr.number}/merge`,
+    sha: pr.headSha
+  }
+}
+
 /** Runs dist/index.js once and collects what it left behind. */
 export async function runAction(options: ActionRunOptions): Promise<ActionRun> {
   const runner = await mkdtemp(join(tmpdir(), 'pd-runner-'))
@@ -110,11 +172,8 @@ export async function runAction(options: ActionRunOptions): Promise<ActionRun> {
     const summaryPath = join(runner, 'step_summary')
     const runnerTemp = join(runner, 'temp')
     await mkdir(runnerTemp)
-    await writeFile(
-      eventPath,
-      JSON.stringify(eventPayload(options.repository, options.pullRequest)),
-      'utf8'
-    )
+    const event: OtherEvent = options.event ?? pullRequestEvent(options)
+    await writeFile(eventPath, JSON.stringify(event.payload), 'utf8')
     // The runner creates both files empty before the step starts.
     await writeFile(outputPath, '', 'utf8')
     await writeFile(summaryPath, '', 'utf8')
@@ -123,14 +182,14 @@ export async function runAction(options: ActionRunOptions): Promise<ActionRun> {
       HOME: runner,
       CI: 'true',
       GITHUB_ACTIONS: 'true',
-      GITHUB_EVENT_NAME: 'pull_request',
+      GITHUB_EVENT_NAME: event.name,
       GITHUB_EVENT_PATH: eventPath,
       GITHUB_REPOSITORY: options.repository,
       GITHUB_REPOSITORY_OWNER: options.repository.split('/')[0] ?? '',
       GITHUB_API_URL: options.apiUrl,
       GITHUB_SERVER_URL: 'https://github.com',
-      GITHUB_SHA: options.pullRequest.headSha,
-      GITHUB_REF: `refs/pull/${options.pullRequest.number}/merge`,
+      GITHUB_SHA: event.sha,
+      GITHUB_REF: event.ref,
       GITHUB_RUN_ID: '4242',
       GITHUB_WORKSPACE: options.workspace,
       GITHUB_OUTPUT: outputPath,

@@ -144,7 +144,8 @@ describe('createOpenAIModel against a fake OpenAI-compatible server', () => {
     // every request gets 429 with retry-after: 2 — check the wait asked and the give-up
     const clock = instantClock()
     const failure = withRetry(() => model.complete(ask('x')), {
-      maxRetries: 2,
+      maxRetries: 0,
+      maxRateLimitWaitMs: 4_000,
       random: () => 0,
       clock
     })

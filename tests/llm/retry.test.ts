@@ -66,10 +66,38 @@ describe('withRetry', () => {
       [429, true, true],
       [503, false, true]
     ])
-    // the 429 waits what the server asked (+ jitter ≤ 10%), the 503 backs off: 0.5 · 100 · 2^1
+    // the 429 waits what the server asked (+ jitter ≤ 10%) and uses no retry; the 503 is the first
+    // counted retry and backs off: 0.5 · 100 · 2^0
     expect(clock.requested[0]).toBeGreaterThanOrEqual(1000)
     expect(clock.requested[0]).toBeLessThanOrEqual(1100)
-    expect(clock.requested[1]).toBe(100)
+    expect(clock.requested[1]).toBe(50)
+  })
+
+  it('does not spend maxRetries on 429s that say when to come back, within a time bound', async () => {
+    const clock = instantClock()
+    let calls = 0
+    const result = await withRetry(
+      async () => {
+        calls++
+        if (calls <= 5) throw retryable(429, 1000)
+        return 'ok'
+      },
+      { maxRetries: 0, random: () => 0, clock, maxRateLimitWaitMs: 10_000 }
+    )
+    expect(result).toBe('ok')
+    expect(calls).toBe(6)
+    // …but the time waited on them is bounded: past it the call gives up.
+    let more = 0
+    await expect(
+      withRetry(
+        async () => {
+          more++
+          throw retryable(429, 1000)
+        },
+        { maxRetries: 0, random: () => 0, clock: instantClock(), maxRateLimitWaitMs: 3_000 }
+      )
+    ).rejects.toThrow(/gave up after 4 attempts/)
+    expect(more).toBe(4)
   })
 
   it('does not retry a non-retryable error', async () => {

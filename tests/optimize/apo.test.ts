@@ -84,16 +84,16 @@ describe('runApo', () => {
     expect(result.bestId).toBe('r0-0')
   })
 
-  it('stops early when a round brings no gain on dev', async () => {
-    const { input } = setup({}, 'useless')
+  it('stops early when a round brings no gain on dev (patience 1)', async () => {
+    const { input } = setup({ options: { patience: 1 } }, 'useless')
     const result = await runApo(input)
     expect(result.stop.reason).toBe('no-gain')
     expect(result.rounds.map((r) => r.round)).toEqual([0, 1])
     expect(result.best).toEqual(START)
   })
 
-  it('with patience, stops only after that many rounds without gain', async () => {
-    const { input } = setup({ options: { patience: 2 } }, 'useless')
+  it('by default stops only after two rounds without gain', async () => {
+    const { input } = setup({}, 'useless')
     const result = await runApo(input)
     expect(result.stop.reason).toBe('no-gain')
     expect(result.stop.message).toMatch(/2 rounds/)

@@ -1,0 +1,64 @@
+/**
+ * How to repeat an optimize run: the CLI command and the action step, with the same method, task,
+ * prompt, budget overrides and seed (the seed and the rest live in the config, named by its hash).
+ */
+import type { LoadedProject } from '../config/project-types.js'
+import type { ReproduceInfo } from '../report/markdown-optimize.js'
+import { TOOL_NAME, VERSION } from '../version.js'
+import type { RunContext } from './context.js'
+import type { ActionSettings } from './inputs.js'
+import type { OptimizeRequest } from './optimize-request.js'
+
+const DEFAULT_USES = 'prompt-descent/prompt-descent@v1'
+
+/** A word for a POSIX shell: bare when safe, else single-quoted. */
+export function shellWord(word: string): string {
+  return /^[\w./=:@%+-]+$/.test(word) ? word : `'${word.replace(/'/g, `'\\''`)}'`
+}
+
+const BUDGET_FLAGS = [
+  ['usd', '--max-usd', 'budget-usd'],
+  ['calls', '--max-calls', 'max-calls'],
+  ['tokens', '--max-tokens', 'max-tokens'],
+  ['minutes', '--max-minutes', 'max-minutes']
+] as const
+
+export function reproduceInfo(args: {
+  settings: ActionSettings
+  context: RunContext
+  request: OptimizeRequest
+  project: LoadedProject
+  commit: string | undefined
+  env?: NodeJS.ProcessEnv
+}): ReproduceInfo {
+  const { settings, request } = args
+  const env = args.env ?? process.env
+  const words = [`npx`, `${TOOL_NAME}@${VERSION}`, 'optimize', '--config', settings.configPath]
+  const inputs: Array<[string, string]> = [['mode', 'optimize']]
+  if (settings.configPath !== 'prompt-descent.yml') inputs.push(['config', settings.configPath])
+  words.push('--method', request.method)
+  inputs.push(['method', request.method])
+  if (request.method === 'apo') {
+    words.push('--task', request.task ?? '', '--prompt', request.edit)
+    inputs.push(['task', request.task ?? ''], ['prompt', request.edit])
+  } else if (request.tasks.length > 0) {
+    for (const task of request.tasks) words.push('--task', task)
+    inputs.push(['tasks', request.tasks.join(' ')])
+  }
+  words.push('--seed', String(request.seed))
+  for (const [cap, flag, input] of BUDGET_FLAGS) {
+    const value = request.budget[cap]
+    if (value === undefined) continue
+    words.push(flag, String(value))
+    inputs.push([input, String(value)])
+  }
+  if (settings.baseUrl) inputs.push(['base-url', settings.baseUrl])
+  const repository = env['GITHUB_ACTION_REPOSITORY']
+  const ref = env['GITHUB_ACTION_REF']
+  return {
+    commit: args.commit,
+    command: words.map(shellWord).join(' '),
+    uses: repository && ref ? `${repository}@${ref}` : DEFAULT_USES,
+    inputs
+  }
+}

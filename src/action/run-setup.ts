@@ -1,0 +1,64 @@
+/**
+ * What every mode does around its work: the API key put where the config expects it (or a clean
+ * skip without one), and the response cache restored before and saved after.
+ */
+import * as core from '@actions/core'
+import { resolve } from 'node:path'
+import type { LoadedProject } from '../config/project-types.js'
+import { errorMessage } from '../errors.js'
+import { cacheKeys, restoreResponseCache, saveResponseCache } from './actions-cache.js'
+import type { ActionSettings } from './inputs.js'
+
+/**
+ * Puts the API key where the config expects it (masked). With no key (a fork's pull request gets no
+ * secrets) it writes a summary that says so and skips, unless told to fail.
+ */
+export async function prepareCredentials(
+  settings: ActionSettings,
+  project: LoadedProject
+): Promise<boolean> {
+  const { provider } = project.config
+  if (settings.baseUrl) project.config.provider.baseUrl = settings.baseUrl
+  if (provider.type === 'simulated') {
+    core.setOutput('skipped', 'false')
+    return true
+  }
+  const key = settings.apiKey || process.env[provider.apiKeyEnv] || ''
+  if (key === '') {
+    const message = `no API key: set the \`api-key\` input (or the ${provider.apiKeyEnv} environment variable) from a secret. Pull requests from forks get no secrets, so this run skipped scoring.`
+    core.setOutput('skipped', 'true')
+    // Awaited and guarded: a runner without job summaries must not turn a skip into a crash.
+    try {
+      await core.summary.addHeading('prompt-descent: skipped', 3).addRaw(message, true).write()
+    } catch (error) {
+      core.warning(`could not write the job summary: ${errorMessage(error)}`)
+    }
+    if (settings.failWithoutKey) core.setFailed(message)
+    else core.warning(message)
+    return false
+  }
+  core.setSecret(key)
+  process.env[provider.apiKeyEnv] = key
+  core.setOutput('skipped', 'false')
+  return true
+}
+
+/** Runs `body` between restoring and saving the response cache (when enabled and available). */
+export async function runWithCache<T>(
+  settings: ActionSettings,
+  project: LoadedProject,
+  body: () => Promise<T>
+): Promise<T> {
+  const enabled = settings.cache && project.config.cache.enabled
+  const dir = resolve(project.root, project.config.cache.dir)
+  const keys = cacheKeys(project, process.env['RUNNER_OS'] ?? process.platform)
+  const restored = enabled
+    ? await restoreResponseCache(dir, keys)
+    : { available: false, exactHit: false }
+  try {
+    return await body()
+  } finally {
+    // Saved on success, on a budget stop and on failure alike: answers already paid for are kept.
+    if (restored.available && !restored.exactHit) await saveResponseCache(dir, keys.key)
+  }
+}

@@ -1,0 +1,54 @@
+/**
+ * The example configs in examples/ load and validate as a user would run them, and `--estimate`
+ * works on them without a key (the README tells users to try both).
+ */
+import { fileURLToPath } from 'node:url'
+import { join } from 'node:path'
+import { describe, expect, it } from 'vitest'
+import { loadProject } from '../../src/config/load-project.js'
+import { main } from '../../src/cli/main.js'
+
+const EXAMPLES = fileURLToPath(new URL('../../examples', import.meta.url))
+
+async function run(argv: string[]): Promise<{ code: number; stdout: string }> {
+  let stdout = ''
+  const code = await main(argv, { stdout: (t) => (stdout += t), env: {}, cwd: EXAMPLES })
+  return { code, stdout }
+}
+
+describe('examples/', () => {
+  it('the triage example loads: one task, its rows split, labels among the choices', async () => {
+    const project = await loadProject(join(EXAMPLES, 'prompt-descent.yml'))
+    expect(project.tasks.map((t) => t.name)).toEqual(['triage'])
+    const triage = project.tasks[0]!
+    expect(triage.examples.length).toBeGreaterThanOrEqual(40)
+    expect(new Set(triage.examples.map((e) => e.split))).toEqual(new Set(['train', 'dev', 'test']))
+    expect(project.sharedSystemPrompt?.path).toBe('prompts/system.md')
+  })
+
+  it('the multi-task example shares one system prompt across three tasks, one held out', async () => {
+    const project = await loadProject(join(EXAMPLES, 'prompt-descent.multitask.yml'))
+    expect(project.tasks.map((t) => t.name)).toEqual(['triage', 'urgency', 'tone'])
+    expect(project.tasks.every((t) => t.systemPrompt?.path === 'prompts/system.md')).toBe(true)
+    expect(project.config.optimize.method).toBe('metaspo')
+    expect(project.config.optimize.metaspo.holdout).toEqual(['tone'])
+    // The CSV dataset keeps its quoted commas and its ids.
+    const tone = project.tasks[2]!
+    expect(tone.examples.length).toBe(30)
+    expect(tone.examples.some((e) => String(e.fields['message']).includes(','))).toBe(true)
+  })
+
+  it('estimates eval and optimize on the examples without a key and without a call', async () => {
+    const evalEstimate = await run(['eval', '--estimate'])
+    expect(evalEstimate.code).toBe(0)
+    expect(evalEstimate.stdout).toMatch(
+      /triage: 40 calls, [\d.]+k input \+ [\d.]+k output tokens, ≈ \$/
+    )
+    const apo = await run(['optimize', '--estimate'])
+    expect(apo.code).toBe(0)
+    expect(apo.stdout).toContain('APO on triage')
+    const meta = await run(['optimize', '--config', 'prompt-descent.multitask.yml', '--estimate'])
+    expect(meta.code).toBe(0)
+    expect(meta.stdout).toContain('MetaSPO on 2 tasks (1 held out)')
+  })
+})
