@@ -8741,13 +8741,42 @@ Usage:
                            [--json FILE] [--markdown FILE] [--estimate] [--no-cache] [budget flags]
   prompt-descent compare   --base REF [--head REF] [--config FILE] [--task NAME]... [--split ...]
                            [--json FILE] [--markdown FILE] [--junit FILE]
-  prompt-descent demo      [DIR] [--no-optimize]
-  prompt-descent history   [--file FILE] [--task NAME] [--svg OUT]
+  prompt-descent demo      [DIR] [--no-optimize] [--seed N]
+  prompt-descent history   [--file FILE] [--task NAME]... [--svg OUT]
 
 Budget flags: --max-usd N  --max-tokens N  --max-calls N  --max-minutes N
 
 Exit codes: 0 ok · 1 a gate failed · 2 bad input or config · 3 the run could not finish
 (provider failure, budget stop, cancel — the report says what was scored).`;
+const BUDGET_FLAGS = ['max-usd', 'max-tokens', 'max-calls', 'max-minutes'];
+const REPORT_FLAGS = ['json', 'markdown', 'junit', 'junit-per-example'];
+const COMMON_FLAGS = [
+    'config',
+    'task',
+    'estimate',
+    'no-cache',
+    'quiet',
+    ...BUDGET_FLAGS,
+    ...REPORT_FLAGS
+];
+/** The flags each command takes: a flag given to a command that would ignore it is an error. */
+const FLAGS_OF = {
+    eval: [...COMMON_FLAGS, 'split'],
+    compare: [...COMMON_FLAGS, 'split', 'base', 'head'],
+    optimize: [
+        ...COMMON_FLAGS,
+        'method',
+        'prompt',
+        'holdout',
+        'adapt',
+        'seed',
+        'write',
+        'write-user-prompts',
+        'out'
+    ],
+    demo: ['seed', 'no-optimize', 'no-cache', 'split', 'quiet', ...BUDGET_FLAGS, ...REPORT_FLAGS],
+    history: ['file', 'task', 'svg', 'quiet']
+};
 const COMMANDS = [
     'eval',
     'optimize',
@@ -8828,6 +8857,11 @@ function parseCliArgs(argv) {
     const v = parsed.values;
     if (v.help)
         return emptyArgs('help');
+    const allowed = FLAGS_OF[first];
+    const stray = Object.keys(v).filter((flag) => !allowed.includes(flag));
+    if (stray.length > 0) {
+        throw new errors_InputError(`${first} does not take ${stray.map((f) => `--${f}`).join(', ')} (see prompt-descent --help)`);
+    }
     const seed = v.seed === undefined ? undefined : Number(v.seed);
     if (seed !== undefined && !Number.isInteger(seed)) {
         throw new errors_InputError(`--seed expects an integer, got "${v.seed}"`);
@@ -8903,6 +8937,14 @@ var external_node_path_default = /*#__PURE__*/__nccwpck_require__.n(external_nod
 ;// CONCATENATED MODULE: ./src/report/format.ts
 const DASH = '—';
 const MINUS = '−';
+/** How each view names the reason a run ended. */
+const STOP_LABELS = {
+    completed: 'completed',
+    budget: 'budget reached',
+    'provider-error': 'provider error',
+    cancelled: 'cancelled',
+    'no-gain': 'no further gain'
+};
 function finite(x) {
     return typeof x === 'number' && Number.isFinite(x);
 }
@@ -9294,13 +9336,6 @@ function costLine(report) {
         parts.push(roles.join(', '));
     return `cost: ${parts.join(' · ')}`;
 }
-const STOP_LABELS = {
-    completed: 'completed',
-    budget: 'budget reached',
-    'provider-error': 'provider error',
-    cancelled: 'cancelled',
-    'no-gain': 'no further gain'
-};
 function optimizeLines(report, paint, width) {
     const opt = report.optimization;
     if (!opt)
@@ -22785,7 +22820,6 @@ function isCount(value) {
 }
 
 ;// CONCATENATED MODULE: ./src/llm/prices.ts
-const PRICES_CHECKED = '2026-06';
 const DEFAULT_PRICES = {
     'gpt-4o': { input: 2.5, output: 10 },
     'gpt-4o-mini': { input: 0.15, output: 0.6 },
@@ -36037,7 +36071,9 @@ async function withRetry(attempt, options, signal) {
     const maxMs = options.maxDelayMs ?? 20_000;
     const maxRetryAfterMs = options.maxRetryAfterMs ?? 120_000;
     const maxRateLimitWaitMs = options.maxRateLimitWaitMs ?? 300_000;
+    const maxRateLimitRetries = options.maxRateLimitRetries ?? 50;
     let retries = 0;
+    let rateLimitRetries = 0;
     let rateLimitWaitMs = 0;
     for (let index = 0;; index++) {
         throwIfAborted(signal);
@@ -36054,15 +36090,18 @@ async function withRetry(attempt, options, signal) {
             const rateLimited = error instanceof ProviderCallError ? error.rateLimited : status === 429;
             const tooLong = retryAfterMs !== undefined && retryAfterMs > maxRetryAfterMs;
             const told = rateLimited && retryAfterMs !== undefined;
+            const charged = Math.max(retryAfterMs ?? 0, baseMs);
             const withinBounds = told
-                ? rateLimitWaitMs + (retryAfterMs ?? 0) <= maxRateLimitWaitMs
+                ? rateLimitWaitMs + charged <= maxRateLimitWaitMs && rateLimitRetries < maxRateLimitRetries
                 : retries < options.maxRetries;
             const willRetry = isRetryable(error) && withinBounds && !tooLong;
             const delayMs = willRetry
                 ? retryDelay(retries, retryAfterMs, options.random, baseMs, maxMs)
                 : undefined;
-            if (willRetry && told)
-                rateLimitWaitMs += delayMs ?? 0;
+            if (willRetry && told) {
+                rateLimitWaitMs += Math.max(delayMs ?? 0, baseMs);
+                rateLimitRetries++;
+            }
             else if (willRetry)
                 retries++;
             options.onAttemptError?.({
@@ -36669,14 +36708,14 @@ function simulatedResponse(messages, text) {
     };
 }
 
-;// CONCATENATED MODULE: ./src/simulate/contract.ts
+;// CONCATENATED MODULE: ./src/optimize/meta-tags.ts
 /**
- * The meta-prompt contract as the simulated optimizer reads it: the tag names a meta-prompt wraps
- * its pieces in, and the answer tag that tells the request kind. The keys and values are the same
- * as `META_TAGS` in src/optimize/meta-tags.ts (a test keeps the two equal), so the two sides cannot
- * drift apart silently. The full contract is written out at the top of ./optimizer-model.ts.
+ * The tag names of the meta-prompt contract: our meta-prompts (./meta-prompts.ts) wrap every piece
+ * they send in these tags and ask for the answer in one of them. They are defined here, with the
+ * algorithm that relies on them; the simulated optimizer model (src/simulate/contract.ts) imports
+ * them to recognise a request by the answer tag it asks for and to read the pieces it is sent.
  */
-const CONTRACT_TAGS = {
+const META_TAGS = {
     /** The prompt under study (a user prompt template, or the system prompt APO edits). */
     prompt: 'prompt',
     /** MetaSPO: the system prompt under study. */
@@ -36699,6 +36738,18 @@ const CONTRACT_TAGS = {
     /** Answer tag of a system prompt rewrite (MetaSPO). */
     improvedSystemPrompt: 'improved_system_prompt'
 };
+/** The contract's tag names under the name the simulator reads them by. */
+const CONTRACT_TAGS = META_TAGS;
+
+;// CONCATENATED MODULE: ./src/simulate/contract.ts
+/**
+ * The meta-prompt contract as the simulated optimizer reads it: the tag names a meta-prompt wraps
+ * its pieces in (defined with the algorithm, in src/optimize/meta-tags.ts, and re-exported here),
+ * and the answer tag that tells the request kind. The full contract is written out at the top of
+ * ./optimizer-model.ts.
+ */
+
+
 /** The tag synthetic task prompts ask the target model to put its label in. */
 const ANSWER_TAG = 'answer';
 /**
@@ -39012,6 +39063,7 @@ function simulatedModelFor(nameOrRole, seed, options = {}) {
 
 
 
+
 /** Caps given on the command line replace the config's; unset ones keep it. */
 function mergeBudget(config, overrides) {
     const out = { ...config };
@@ -39047,6 +39099,22 @@ async function openSession(options) {
         retryBaseDelayMs: options.retryBaseDelayMs,
         onWarning: (message) => options.logger.warn(message)
     });
+    if (config.budget.usd !== undefined && config.provider.type !== 'simulated') {
+        // A dollar cap needs every price up front: finding a model unpriced mid-run would stop the run
+        // after money was spent.
+        const roles = ['target'];
+        if (options.optimizing)
+            roles.push('optimizer');
+        if (project.tasks.some((t) => t.config.metric.type === 'judge'))
+            roles.push('judge');
+        for (const role of roles) {
+            const model = config.models[role].model;
+            if (!runtime.ledger.hasPrice(model)) {
+                runtime.dispose();
+                throw new errors_InputError(`budget.usd caps dollars, but the price of the ${role} model "${model}" is unknown; add it under provider.prices (USD per 1M input and output tokens) or cap budget.tokens instead`, { location: 'provider.prices' });
+            }
+        }
+    }
     const loaded = { ...project, config };
     return {
         project: loaded,
@@ -39088,6 +39156,7 @@ async function withCommandSession(context, body, options = {}) {
     const { args, io, logger } = context;
     const session = await openSession({
         project: options.project,
+        optimizing: options.optimizing,
         configPath: options.configPath ?? (0,external_node_path_namespaceObject.resolve)(io.cwd, args.config),
         env: io.env,
         logger,
@@ -39285,6 +39354,32 @@ function bootstrapMeanInterval(values, options) {
     const high = quantileSorted(means, 1 - alpha);
     return { value, low: Math.min(low, value), high: Math.max(high, value), level };
 }
+/**
+ * Percentile-bootstrap interval of any statistic of a sample (e.g. macro-F1 over the examples):
+ * the items are resampled with replacement and the statistic recomputed on each resample. The
+ * interval is widened if needed to contain the statistic of the whole sample.
+ */
+function bootstrapStatistic(items, statistic, options) {
+    const { level, seed } = options;
+    const resamples = Math.max(1, Math.floor(options.resamples ?? 2000));
+    const n = items.length;
+    const value = n === 0 ? 0 : statistic(items);
+    if (n < 2)
+        return { value, low: value, high: value, level };
+    const random = createRandom(seed);
+    const stats = new Float64Array(resamples);
+    const sample = new Array(n);
+    for (let r = 0; r < resamples; r++) {
+        for (let i = 0; i < n; i++)
+            sample[i] = items[random.int(n)];
+        stats[r] = statistic(sample);
+    }
+    stats.sort();
+    const alpha = (1 - level) / 2;
+    const low = quantileSorted(stats, alpha);
+    const high = quantileSorted(stats, 1 - alpha);
+    return { value, low: Math.min(low, value), high: Math.max(high, value), level };
+}
 function differences(base, head) {
     if (base.length !== head.length) {
         throw new Error(`paired statistics need samples of equal length (base ${base.length}, head ${head.length})`);
@@ -39423,7 +39518,37 @@ function wilsonInterval(successes, n, level) {
     return { value: p, low: Math.max(0, centre - half), high: Math.min(1, centre + half), level };
 }
 
+;// CONCATENATED MODULE: ./src/eval/paired-test.ts
+/**
+ * The one choice of significance test for paired per-example scores, shared by the PR comparison
+ * (./compare.ts) and the per-commit trend (./trend-tests.ts), so the two can never disagree on it.
+ */
+
+/**
+ * Paired test of `base[i]` → `head[i]`: `none` (p = 1) when every pair is equal (or there are no
+ * pairs); McNemar's exact test on the discordant pairs when every score is 0 or 1; else a paired
+ * sign-flip permutation test seeded with `seed`.
+ */
+function pairedTest(base, head, seed) {
+    if (base.every((b, i) => b === head[i]))
+        return { test: 'none', pValue: 1 };
+    if (isBinary(base) && isBinary(head)) {
+        let onlyBase = 0;
+        let onlyHead = 0;
+        base.forEach((b, i) => {
+            const h = head[i];
+            if (b > h)
+                onlyBase++;
+            else if (h > b)
+                onlyHead++;
+        });
+        return { test: 'mcnemar-exact', pValue: mcnemarExact(onlyBase, onlyHead) };
+    }
+    return { test: 'paired-permutation', pValue: pairedPermutationTest(base, head, { seed }) };
+}
+
 ;// CONCATENATED MODULE: ./src/eval/compare.ts
+
 
 
 
@@ -39486,27 +39611,8 @@ function compareTaskResults(base, head, options) {
     const headScores = pairs.map(([, h]) => h.score);
     const seedFor = (label) => random_hashString32(`${seed}:${head.task}:${label}`);
     const interval = { level };
-    let pValue = 1;
-    let test = 'none';
-    const same = pairs.every(([b, h]) => b.score === h.score);
-    if (!same) {
-        if (isBinary(baseScores) && isBinary(headScores)) {
-            test = 'mcnemar-exact';
-            let onlyBase = 0;
-            let onlyHead = 0;
-            for (const [b, h] of pairs) {
-                if (b.score > h.score)
-                    onlyBase++;
-                else if (h.score > b.score)
-                    onlyHead++;
-            }
-            pValue = mcnemarExact(onlyBase, onlyHead);
-        }
-        else {
-            test = 'paired-permutation';
-            pValue = pairedPermutationTest(baseScores, headScores, { seed: seedFor('permutation') });
-        }
-    }
+    const { test, pValue } = pairedTest(baseScores, headScores, seedFor('permutation'));
+    const same = test === 'none';
     const delta = pairedBootstrapDeltaInterval(baseScores, headScores, {
         ...interval,
         seed: seedFor('delta')
@@ -39544,15 +39650,6 @@ function compareTaskResults(base, head, options) {
         promptDiff: promptDiff(options)
     };
 }
-
-;// CONCATENATED MODULE: ./src/optimize/meta-tags.ts
-/**
- * The tag names of the meta-prompt contract, shared by our meta-prompts (src/optimize/meta-prompts.ts)
- * and the simulated optimizer model, which recognises a request by the answer tag it asks for and reads
- * the pieces it is sent by these tags. The names are defined once, in src/simulate/contract.ts.
- */
-
-const META_TAGS = CONTRACT_TAGS;
 
 ;// CONCATENATED MODULE: ./src/optimize/candidate-guard.ts
 /**
@@ -40481,6 +40578,26 @@ async function selectBest(input) {
     };
 }
 
+;// CONCATENATED MODULE: ./src/optimize/stop.ts
+/**
+ * How an optimizer turns the error that ended its loop into a stop: running out of budget and being
+ * cancelled are graceful stops that keep the best result so far, not failures.
+ */
+
+/**
+ * The stop `error` means: `budget` for a BudgetExceededError, `cancelled` for a CancelledError or
+ * any error once `signal` was aborted (an aborted call may fail with something else), else
+ * undefined (the caller rethrows, or checks its own extra cases).
+ */
+function stopFromError(error, signal) {
+    if (error instanceof BudgetExceededError)
+        return { reason: 'budget', message: error.message };
+    if (error instanceof CancelledError || signal?.aborted === true) {
+        return { reason: 'cancelled', message: error instanceof Error ? error.message : 'cancelled' };
+    }
+    return undefined;
+}
+
 ;// CONCATENATED MODULE: ./src/optimize/apo.ts
 /**
  * APO / ProTeGi (Pryzant et al., EMNLP 2023): beam search over prompt texts. Each round every beam
@@ -40496,6 +40613,7 @@ async function selectBest(input) {
  * Every sampling decision draws from createRandom(seed).fork(label) with a label naming the round,
  * the parent and the decision: the same seed, config and cache give the same run, call for call.
  */
+
 
 
 
@@ -40658,18 +40776,14 @@ async function runApo(input) {
     }
     catch (error) {
         details.interruptedRound = round;
-        if (error instanceof BudgetExceededError) {
-            stop = { reason: 'budget', message: error.message };
-        }
-        else if (error instanceof CancelledError || input.signal?.aborted === true) {
-            stop = { reason: 'cancelled', message: error instanceof Error ? error.message : 'cancelled' };
-        }
+        const stopped = stopFromError(error, input.signal);
+        if (stopped !== undefined)
+            stop = stopped;
         else if (error instanceof ProviderError) {
             stop = { reason: 'provider-error', message: error.message };
         }
-        else {
+        else
             throw error;
-        }
     }
     pool.syncRecords();
     const bestScores = pool.scores(bestId);
@@ -40719,6 +40833,7 @@ const types_REPORT_SCHEMA_VERSION = 1;
 ;// CONCATENATED MODULE: ./src/run/build-report.ts
 
 
+
 /** Assembles the one report object that every rendering (terminal, Markdown, JSON, JUnit) reads. */
 function buildReport(services, parts) {
     const { config, configPath, configHash } = services.project;
@@ -40728,7 +40843,11 @@ function buildReport(services, parts) {
         tool: { name: TOOL_NAME, version: VERSION },
         startedAt: parts.startedAt.toISOString(),
         finishedAt: new Date().toISOString(),
-        provider: { type: config.provider.type, baseUrl: config.provider.baseUrl ?? null },
+        // Origin and path only: credentials or keys in a URL's user part or query never reach a report.
+        provider: {
+            type: config.provider.type,
+            baseUrl: config.provider.baseUrl ? safeUrl(config.provider.baseUrl) : null
+        },
         models: {
             target: services.models.target.model,
             optimizer: services.models.optimizer.model,
@@ -40750,7 +40869,164 @@ function buildReport(services, parts) {
     return report;
 }
 
+;// CONCATENATED MODULE: ./src/eval/normalize.ts
+/**
+ * Text and number normalisation shared by the metrics.
+ *
+ * Text: Unicode NFKC, punctuation removed, whitespace collapsed, trimmed, and (unless asked to keep
+ * case) lowercased. Articles are NOT removed: "a" and "the" can be the answer, and removing them
+ * would make "The Who" equal "who". Punctuation inside numbers survives so "3.5" stays "3.5" and
+ * not "35": a `.`, `,` or `:` between two digits, and a minus sign directly before a digit. Dashes
+ * and slashes between words become a space ("well-known" = "well known"); other punctuation is
+ * dropped ("don't" = "dont", "U.S.A." = "usa"), and that includes %, &, #, @ and *, which Unicode
+ * counts as punctuation ("50%" = "50"). Symbols ($, +, =, <, emoji) are kept.
+ *
+ * Numbers: an optional sign (+, -, or the Unicode minus), digits with optional thousands
+ * separators (`1,234`) or `_`, an optional decimal part and exponent. A currency sign before the
+ * number and a trailing `%` or sentence period are allowed and ignored: "50%" reads as 50, not
+ * 0.5, because a dataset's expected values are written the way the answers are (a percent answer
+ * against a percent label). Fractions ("3/4") and words ("five") are not numbers here.
+ */
+const PUNCTUATION = /\p{P}/u;
+const DIGIT = /\p{Nd}/u;
+const WORD_CHAR = /[\p{L}\p{N}]/u;
+/** Punctuation that separates words rather than joining them. */
+const SEPARATORS = new Set(['-', '‐', '‑', '‒', '–', '—', '―', '/', '\\', '_']);
+const MINUS_SIGNS = new Set(['-', '−', '‒', '–']);
+/**
+ * Folds text for comparison: NFKC, punctuation stripped (see the module comment), whitespace
+ * collapsed, trimmed, lowercased unless `caseSensitive`.
+ */
+function foldText(text, options = {}) {
+    const chars = Array.from(text.normalize('NFKC'));
+    let out = '';
+    for (let i = 0; i < chars.length; i++) {
+        const ch = chars[i];
+        if (!PUNCTUATION.test(ch)) {
+            out += ch;
+            continue;
+        }
+        const before = chars[i - 1] ?? '';
+        const after = chars[i + 1] ?? '';
+        const betweenDigits = DIGIT.test(before) && DIGIT.test(after);
+        if (betweenDigits && (ch === '.' || ch === ',' || ch === ':')) {
+            out += ch;
+        }
+        else if (MINUS_SIGNS.has(ch) && DIGIT.test(after) && !WORD_CHAR.test(before)) {
+            out += '-';
+        }
+        else if (SEPARATORS.has(ch)) {
+            out += ' ';
+        }
+    }
+    out = out.replace(/\s+/gu, ' ').trim();
+    return options.caseSensitive === true ? out : out.toLowerCase();
+}
+/** Lowercased, punctuation-free, whitespace-collapsed text: what "exact match" compares. */
+function normalizeText(text) {
+    return foldText(text);
+}
+/** Any expected value as text: strings as they are, numbers and booleans printed, the rest as JSON. */
+function valueToText(value) {
+    if (typeof value === 'string')
+        return value;
+    if (typeof value === 'number' || typeof value === 'boolean' || typeof value === 'bigint') {
+        return String(value);
+    }
+    if (value === null || value === undefined)
+        return '';
+    return JSON.stringify(value);
+}
+const NUMBER_BODY = '(?:\\d{1,3}(?:,\\d{3})+|\\d+(?:_\\d+)*)(?:\\.\\d+)?(?:[eE][+-]?\\d+)?|\\.\\d+(?:[eE][+-]?\\d+)?';
+const SIGN = '[+\\-\u2212]';
+const CURRENCY = '[$€£¥₹]';
+const WHOLE_NUMBER = new RegExp(`^(${SIGN})?\\s*${CURRENCY}?\\s*(${NUMBER_BODY})\\s*%?\\.?$`, 'u');
+const ANY_NUMBER = new RegExp(`(?<![\\p{L}\\p{N}.,])(${SIGN})?${CURRENCY}?(${NUMBER_BODY})(?![\\p{N}])`, 'gu');
+function toNumber(sign, body) {
+    const value = Number(body.replace(/[,_]/g, ''));
+    if (!Number.isFinite(value))
+        return null;
+    return sign === '-' || sign === '\u2212' ? -value : value;
+}
+/**
+ * Reads a string that is one number (see the module comment for the accepted forms), or null.
+ * Finite numbers pass through; other values give null.
+ */
+function parseNumber(value) {
+    if (typeof value === 'number')
+        return Number.isFinite(value) ? value : null;
+    if (typeof value !== 'string')
+        return null;
+    const text = value.normalize('NFKC').trim();
+    const match = WHOLE_NUMBER.exec(text);
+    if (match === null)
+        return null;
+    return toNumber(match[1], match[2]);
+}
+/**
+ * The last number written anywhere in a text ("so the total is 1,234.5 apples." → 1234.5), or
+ * null. Used when an answer is a sentence around a number: the conclusion usually comes last.
+ */
+function findLastNumber(text) {
+    let last = null;
+    for (const match of text.normalize('NFKC').matchAll(ANY_NUMBER)) {
+        const value = toNumber(match[1], match[2]);
+        if (value !== null)
+            last = value;
+    }
+    return last;
+}
+/** A number as a short string for reports: integers plain, others without float noise. */
+function formatNumber(value) {
+    if (Number.isInteger(value))
+        return String(value);
+    return String(Number(value.toPrecision(12)));
+}
+
+;// CONCATENATED MODULE: ./src/eval/metrics/shared.ts
+
+
+/** The score of a reply with no readable answer: wrong, and counted apart. */
+function unreadableScore(rationale) {
+    const score = { score: 0, answer: null, unreadable: true };
+    if (rationale !== undefined)
+        score.rationale = rationale;
+    return score;
+}
+/** A readable answer's score. */
+function readScore(answer, correct) {
+    const score = typeof correct === 'number' ? correct : correct ? 1 : 0;
+    return { score, answer, unreadable: false };
+}
+/** The mean per-example score: the aggregate of every metric except macro-F1 (0 when empty). */
+function meanOfScores(results) {
+    if (results.length === 0)
+        return 0;
+    let sum = 0;
+    for (const r of results)
+        sum += r.score;
+    return sum / results.length;
+}
+/**
+ * The accepted expected texts: a list (e.g. several acceptable answers) means any of them, any
+ * other value is one text. Throws InputError when there is none.
+ */
+function expectedTexts(expected, metric) {
+    const values = Array.isArray(expected) ? expected : [expected];
+    const texts = values.map(valueToText).filter((t) => t.trim() !== '');
+    if (texts.length === 0) {
+        throw new errors_InputError(`the ${metric} metric needs an expected value, but the row's expected value is empty`);
+    }
+    return texts;
+}
+/** A value shown in an error message, shortened. */
+function showValue(value) {
+    const text = value === undefined ? 'undefined' : (JSON.stringify(value) ?? String(value));
+    return text.length > 80 ? `${text.slice(0, 77)}...` : text;
+}
+
 ;// CONCATENATED MODULE: ./src/eval/evaluate.ts
+
 
 
 
@@ -40869,10 +41145,16 @@ function summarizeTask(args) {
     const scored = args.results.filter((r) => r.error === undefined);
     const perExample = scored.map((r) => r.score);
     const score = scored.length === 0 ? 0 : args.metric.aggregate(scored);
+    const options = { level: args.level, seed: args.seed };
+    // The interval is the task score's own: of the mean for per-example metrics, and of the
+    // aggregate itself (macro-F1) otherwise, so a score and its interval always go together.
+    const interval = args.metric.aggregate === meanOfScores
+        ? bootstrapMeanInterval(perExample, options)
+        : bootstrapStatistic(scored, (sample) => args.metric.aggregate(sample), options);
     return {
         task: args.task,
         score,
-        interval: bootstrapMeanInterval(perExample, { level: args.level, seed: args.seed }),
+        interval,
         n: scored.length,
         unreadable: scored.filter((r) => r.unreadable).length,
         failed: args.results.length - scored.length,
@@ -41167,120 +41449,6 @@ function extractJsonValue(reply, config) {
     return answer === null ? undefined : findJson(answer);
 }
 
-;// CONCATENATED MODULE: ./src/eval/normalize.ts
-/**
- * Text and number normalisation shared by the metrics.
- *
- * Text: Unicode NFKC, punctuation removed, whitespace collapsed, trimmed, and (unless asked to keep
- * case) lowercased. Articles are NOT removed: "a" and "the" can be the answer, and removing them
- * would make "The Who" equal "who". Punctuation inside numbers survives so "3.5" stays "3.5" and
- * not "35": a `.`, `,` or `:` between two digits, and a minus sign directly before a digit. Dashes
- * and slashes between words become a space ("well-known" = "well known"); other punctuation is
- * dropped ("don't" = "dont", "U.S.A." = "usa"), and that includes %, &, #, @ and *, which Unicode
- * counts as punctuation ("50%" = "50"). Symbols ($, +, =, <, emoji) are kept.
- *
- * Numbers: an optional sign (+, -, or the Unicode minus), digits with optional thousands
- * separators (`1,234`) or `_`, an optional decimal part and exponent. A currency sign before the
- * number and a trailing `%` or sentence period are allowed and ignored: "50%" reads as 50, not
- * 0.5, because a dataset's expected values are written the way the answers are (a percent answer
- * against a percent label). Fractions ("3/4") and words ("five") are not numbers here.
- */
-const PUNCTUATION = /\p{P}/u;
-const DIGIT = /\p{Nd}/u;
-const WORD_CHAR = /[\p{L}\p{N}]/u;
-/** Punctuation that separates words rather than joining them. */
-const SEPARATORS = new Set(['-', '‐', '‑', '‒', '–', '—', '―', '/', '\\', '_']);
-const MINUS_SIGNS = new Set(['-', '−', '‒', '–']);
-/**
- * Folds text for comparison: NFKC, punctuation stripped (see the module comment), whitespace
- * collapsed, trimmed, lowercased unless `caseSensitive`.
- */
-function foldText(text, options = {}) {
-    const chars = Array.from(text.normalize('NFKC'));
-    let out = '';
-    for (let i = 0; i < chars.length; i++) {
-        const ch = chars[i];
-        if (!PUNCTUATION.test(ch)) {
-            out += ch;
-            continue;
-        }
-        const before = chars[i - 1] ?? '';
-        const after = chars[i + 1] ?? '';
-        const betweenDigits = DIGIT.test(before) && DIGIT.test(after);
-        if (betweenDigits && (ch === '.' || ch === ',' || ch === ':')) {
-            out += ch;
-        }
-        else if (MINUS_SIGNS.has(ch) && DIGIT.test(after) && !WORD_CHAR.test(before)) {
-            out += '-';
-        }
-        else if (SEPARATORS.has(ch)) {
-            out += ' ';
-        }
-    }
-    out = out.replace(/\s+/gu, ' ').trim();
-    return options.caseSensitive === true ? out : out.toLowerCase();
-}
-/** Lowercased, punctuation-free, whitespace-collapsed text: what "exact match" compares. */
-function normalizeText(text) {
-    return foldText(text);
-}
-/** Any expected value as text: strings as they are, numbers and booleans printed, the rest as JSON. */
-function valueToText(value) {
-    if (typeof value === 'string')
-        return value;
-    if (typeof value === 'number' || typeof value === 'boolean' || typeof value === 'bigint') {
-        return String(value);
-    }
-    if (value === null || value === undefined)
-        return '';
-    return JSON.stringify(value);
-}
-const NUMBER_BODY = '(?:\\d{1,3}(?:,\\d{3})+|\\d+(?:_\\d+)*)(?:\\.\\d+)?(?:[eE][+-]?\\d+)?|\\.\\d+(?:[eE][+-]?\\d+)?';
-const SIGN = '[+\\-\u2212]';
-const CURRENCY = '[$€£¥₹]';
-const WHOLE_NUMBER = new RegExp(`^(${SIGN})?\\s*${CURRENCY}?\\s*(${NUMBER_BODY})\\s*%?\\.?$`, 'u');
-const ANY_NUMBER = new RegExp(`(?<![\\p{L}\\p{N}.,])(${SIGN})?${CURRENCY}?(${NUMBER_BODY})(?![\\p{N}])`, 'gu');
-function toNumber(sign, body) {
-    const value = Number(body.replace(/[,_]/g, ''));
-    if (!Number.isFinite(value))
-        return null;
-    return sign === '-' || sign === '\u2212' ? -value : value;
-}
-/**
- * Reads a string that is one number (see the module comment for the accepted forms), or null.
- * Finite numbers pass through; other values give null.
- */
-function parseNumber(value) {
-    if (typeof value === 'number')
-        return Number.isFinite(value) ? value : null;
-    if (typeof value !== 'string')
-        return null;
-    const text = value.normalize('NFKC').trim();
-    const match = WHOLE_NUMBER.exec(text);
-    if (match === null)
-        return null;
-    return toNumber(match[1], match[2]);
-}
-/**
- * The last number written anywhere in a text ("so the total is 1,234.5 apples." → 1234.5), or
- * null. Used when an answer is a sentence around a number: the conclusion usually comes last.
- */
-function findLastNumber(text) {
-    let last = null;
-    for (const match of text.normalize('NFKC').matchAll(ANY_NUMBER)) {
-        const value = toNumber(match[1], match[2]);
-        if (value !== null)
-            last = value;
-    }
-    return last;
-}
-/** A number as a short string for reports: integers plain, others without float noise. */
-function formatNumber(value) {
-    if (Number.isInteger(value))
-        return String(value);
-    return String(Number(value.toPrecision(12)));
-}
-
 ;// CONCATENATED MODULE: ./src/eval/metrics/labels.ts
 
 function labels_escapeRegExp(text) {
@@ -41366,48 +41534,6 @@ function macroF1(classes, pairs) {
         counted++;
     }
     return counted === 0 ? 0 : sum / counted;
-}
-
-;// CONCATENATED MODULE: ./src/eval/metrics/shared.ts
-
-
-/** The score of a reply with no readable answer: wrong, and counted apart. */
-function unreadableScore(rationale) {
-    const score = { score: 0, answer: null, unreadable: true };
-    if (rationale !== undefined)
-        score.rationale = rationale;
-    return score;
-}
-/** A readable answer's score. */
-function readScore(answer, correct) {
-    const score = typeof correct === 'number' ? correct : correct ? 1 : 0;
-    return { score, answer, unreadable: false };
-}
-/** The mean per-example score: the aggregate of every metric except macro-F1 (0 when empty). */
-function meanOfScores(results) {
-    if (results.length === 0)
-        return 0;
-    let sum = 0;
-    for (const r of results)
-        sum += r.score;
-    return sum / results.length;
-}
-/**
- * The accepted expected texts: a list (e.g. several acceptable answers) means any of them, any
- * other value is one text. Throws InputError when there is none.
- */
-function expectedTexts(expected, metric) {
-    const values = Array.isArray(expected) ? expected : [expected];
-    const texts = values.map(valueToText).filter((t) => t.trim() !== '');
-    if (texts.length === 0) {
-        throw new errors_InputError(`the ${metric} metric needs an expected value, but the row's expected value is empty`);
-    }
-    return texts;
-}
-/** A value shown in an error message, shortened. */
-function showValue(value) {
-    const text = value === undefined ? 'undefined' : (JSON.stringify(value) ?? String(value));
-    return text.length > 80 ? `${text.slice(0, 77)}...` : text;
 }
 
 ;// CONCATENATED MODULE: ./src/eval/metrics/choice.ts
@@ -42936,6 +43062,7 @@ const DEFAULT_META_SYSTEM_PROMPT = 'You are a helpful assistant.';
 
 
 
+
 function settingsOf(input) {
     const o = input.options ?? {};
     return {
@@ -43087,15 +43214,10 @@ async function runMetaspo(input) {
         }
     }
     catch (error) {
-        if (error instanceof BudgetExceededError) {
-            stop = { reason: 'budget', message: error.message };
-        }
-        else if (error instanceof CancelledError || input.signal?.aborted === true) {
-            stop = { reason: 'cancelled', message: error instanceof Error ? error.message : 'cancelled' };
-        }
-        else {
+        const stopped = stopFromError(error, input.signal);
+        if (stopped === undefined)
             throw error;
-        }
+        stop = stopped;
     }
     if (current !== undefined && initialMetaScore !== null)
         close(current);
@@ -43155,15 +43277,10 @@ async function testTimeAdaptation(input) {
         }
     }
     catch (error) {
-        if (error instanceof BudgetExceededError) {
-            stop = { reason: 'budget', message: error.message };
-        }
-        else if (error instanceof CancelledError || input.signal?.aborted === true) {
-            stop = { reason: 'cancelled', message: error instanceof Error ? error.message : 'cancelled' };
-        }
-        else {
+        const stopped = stopFromError(error, input.signal);
+        if (stopped === undefined)
             throw error;
-        }
+        stop = stopped;
     }
     const target = input.targetScore;
     return {
@@ -43316,18 +43433,10 @@ async function unseenGeneralization(input) {
         }
     }
     catch (error) {
-        if (error instanceof BudgetExceededError) {
-            out.stop = { reason: 'budget', message: error.message };
-        }
-        else if (error instanceof CancelledError || input.signal?.aborted === true) {
-            out.stop = {
-                reason: 'cancelled',
-                message: error instanceof Error ? error.message : 'cancelled'
-            };
-        }
-        else {
+        const stopped = stopFromError(error, input.signal);
+        if (stopped === undefined)
             throw error;
-        }
+        out.stop = stopped;
     }
     const d = mean(out.tasks.map((t) => t.default.mean));
     const o = mean(out.tasks.map((t) => t.optimized.mean));
@@ -43556,6 +43665,15 @@ async function runMetaspoOptimization(services, options) {
         optimization
     });
     return { report, result, unseen };
+}
+
+;// CONCATENATED MODULE: ./src/run/stop.ts
+/**
+ * The run could not finish: a budget stop, a cancel or a provider failure (exit 3, and never a
+ * passed gate). `no-gain` is a normal end of an optimization.
+ */
+function isIncomplete(stop) {
+    return stop.reason === 'budget' || stop.reason === 'cancelled' || stop.reason === 'provider-error';
 }
 
 ;// CONCATENATED MODULE: ./src/run/estimate-run.ts
@@ -44035,13 +44153,6 @@ function gateSection(report) {
     }
     return lines.join('\n');
 }
-const markdown_sections_STOP_LABELS = {
-    completed: 'completed',
-    budget: 'budget reached',
-    'provider-error': 'provider error',
-    cancelled: 'cancelled',
-    'no-gain': 'no further gain'
-};
 /** Why the run ended, when it did not simply complete. */
 function stopSection(report) {
     const { reason, message } = report.stop;
@@ -44051,16 +44162,7 @@ function stopSection(report) {
     const tail = reason === 'no-gain' ? '' : ' The results below are the best found before the stop.';
     const text = sanitize_escapeInline(message, 500);
     const sentence = /[.!?…]$/.test(text) ? text : `${text}.`;
-    return `> [!${kind}]\n> **Stopped early (${markdown_sections_STOP_LABELS[reason]}):** ${sentence}${tail}`;
-}
-/**
- * The interval is of the mean per-example score; for metrics that aggregate otherwise (macro-F1)
- * the task score is a different number, and then both are shown.
- */
-function scoreCell(t) {
-    if (Math.abs(t.score - t.interval.value) < 1e-9)
-        return format_formatInterval(t.interval);
-    return `${format_formatScore(t.score)} (mean ${format_formatInterval(t.interval)})`;
+    return `> [!${kind}]\n> **Stopped early (${STOP_LABELS[reason]}):** ${sentence}${tail}`;
 }
 /** Per task of an eval: examples, score with interval, unreadable replies, failed calls. */
 function evalTable(tasks) {
@@ -44070,19 +44172,11 @@ function evalTable(tasks) {
     const rows = tasks.map((t) => [
         tableCell(t.task, 80),
         formatCount(t.n),
-        scoreCell(t),
+        format_formatInterval(t.interval),
         formatCount(t.unreadable),
         formatCount(t.failed)
     ]);
-    const table = markdown_sections_markdownTable(['task', 'n', `score (${format_formatLevel(level)} CI)`, 'unreadable', 'failed'], rows, ['left', 'right', 'right', 'right', 'right']);
-    const mixed = tasks.filter((t) => Math.abs(t.score - t.interval.value) >= 1e-9);
-    if (mixed.length === 0)
-        return table;
-    const metrics = [...new Set(mixed.map((t) => t.metric))].map((m) => sanitize_escapeInline(m, 40));
-    return (`${table}
-
-<sub>${metrics.join(', ')}: the score is the metric over all examples; ` +
-        'the mean per-example score and its interval follow in brackets.</sub>');
+    return markdown_sections_markdownTable(['task', 'n', `score (${format_formatLevel(level)} CI)`, 'unreadable', 'failed'], rows, ['left', 'right', 'right', 'right', 'right']);
 }
 function usageRow(label, u) {
     return [
@@ -44591,6 +44685,7 @@ async function writeReportFiles(report, files) {
 
 
 
+
 /** `prompt-descent eval`: score every task, print the table, write the reports, apply min_score. */
 async function runEvalCommand(context) {
     const { args, io } = context;
@@ -44624,11 +44719,8 @@ async function eval_command_finish(report, context) {
 }
 /** 3 when the run did not finish, else 1 when a gate failed, else 0. */
 function exitCodeOf(report) {
-    if (report.stop.reason === 'budget' ||
-        report.stop.reason === 'cancelled' ||
-        report.stop.reason === 'provider-error') {
+    if (isIncomplete(report.stop))
         return ExitCode.incomplete;
-    }
     if (report.gate && !report.gate.passed)
         return ExitCode.gateFailed;
     return ExitCode.ok;
@@ -44701,7 +44793,7 @@ async function writePromptsToFolder(root, dir, prompts) {
  */
 async function runDemoCommand(context) {
     const { args, io, logger } = context;
-    const dir = (0,external_node_path_namespaceObject.join)(io.cwd, args.positionals[0] ?? 'prompt-descent-demo');
+    const dir = (0,external_node_path_namespaceObject.resolve)(io.cwd, args.positionals[0] ?? 'prompt-descent-demo');
     const seed = args.seed ?? 7;
     const show = (path) => (0,external_node_path_namespaceObject.relative)(io.cwd, path) || '.';
     const single = await writeDemoRepository((0,external_node_path_namespaceObject.join)(dir, 'triage'), { seed });
@@ -44724,19 +44816,17 @@ async function runDemoCommand(context) {
         for (const path of saved)
             logger.info(`the improved prompt is in ${show(path)}`);
         return outcome.report;
-    }, { configPath: single.configPath });
+    }, { configPath: single.configPath, optimizing: true });
     print(apo, context);
     const multi = await writeDemoRepository((0,external_node_path_namespaceObject.join)(dir, 'reviews'), { seed, multiTask: true });
     logger.info(`\n== step 3: one system prompt for seven review tasks with MetaSPO (prompt-descent optimize --method metaspo)\nwrote ${show(multi.root)}: tasks ${multi.tasks.join(', ')}; held out: ${multi.holdout.join(', ')}`);
     const meta = await withCommandSession(context, async (session) => {
         const outcome = await runMetaspoOptimization(session, { holdout: undefined, seed, tasks: [] });
         return outcome.report;
-    }, { configPath: multi.configPath });
+    }, { configPath: multi.configPath, optimizing: true });
     print(meta, context);
     logger.info(`\nnext: point a config at your own prompts and data (see examples/ and the README), then run \`prompt-descent eval\``);
-    return [apo, meta].some((r) => r.stop.reason === 'budget' || r.stop.reason === 'provider-error')
-        ? 3
-        : 0;
+    return Math.max(exitCodeOf(apo), exitCodeOf(meta)) ? 3 : 0;
 }
 function print(report, context) {
     context.io.stdout(`${renderTerminal(report, { color: process.stdout.isTTY === true && !context.io.env['NO_COLOR'] })}\n`);
@@ -44893,6 +44983,7 @@ async function createGitReader(root, ref) {
 
 
 
+
 /**
  * `prompt-descent compare --base REF`: base vs head in any CI. Head is the working tree (or
  * --head REF); the base's prompts, data and config are read from git.
@@ -44902,6 +44993,13 @@ async function runCompareCommand(context) {
     const base = args.base;
     if (!base)
         throw new errors_InputError('compare needs --base REF (a branch, tag or commit to compare against)');
+    if (args.estimate) {
+        // No session: an estimate needs no key and makes no call.
+        const head = await loadProject((0,external_node_path_namespaceObject.resolve)(io.cwd, args.config));
+        const estimate = estimateEval({ project: head }, { tasks: args.tasks, split: args.split ?? 'all' });
+        io.stdout(`${estimate.text}\n  base (${base}): at most as much again — nothing for the task prompts and data unchanged since the base, whose answers come from the cache\n`);
+        return ExitCode.ok;
+    }
     // --head REF reads the head from git too; otherwise the working tree is the head.
     let project;
     let headRef = 'working tree';
@@ -45096,7 +45194,90 @@ function estimateOptimize(services, options) {
     return { target, optimizer, total, text };
 }
 
+;// CONCATENATED MODULE: ./src/run/optimize-gain.ts
+/**
+ * Whether an optimization earned a pull request: the best prompt must beat the current one on the
+ * held-out test split by more than noise. Decided from the report alone, so the reason given in
+ * the summary is exactly what the numbers in it say.
+ */
+
+
+/** "triage: 40.0% → 85.0% (+45.0 pts [+25.0, +65.0], p < 0.001)". */
+function describeComparison(c) {
+    const pv = format_formatPValue(c.pValue);
+    const p = c.test === 'none' ? '' : pv.startsWith('<') ? `, p < ${pv.slice(1)}` : `, p = ${pv}`;
+    return `${c.task}: ${format_formatScore(c.base.value)} → ${format_formatScore(c.head.value)} (${formatDelta(c.delta)}${p})`;
+}
+/**
+ * The rule. APO: the task's comparison on test is `improved` (p below 1 − confidence and a positive
+ * delta). MetaSPO: at least one source task `improved` and none `regressed`; and when tasks were
+ * held out, the optimized system prompt must not hurt them — the average delta over the unseen
+ * tasks is above zero and no unseen task's delta interval lies wholly below zero. (Significance on
+ * the unseen tasks is not required: with a few small held-out tasks it would block nearly every
+ * real gain; the transfer table is in the pull request for the reviewer.)
+ */
+function decideGain(report) {
+    const decision = optimize_gain_decide(report);
+    const { reason, message } = report.stop;
+    if (decision.gain || !isIncomplete(report.stop))
+        return decision;
+    // A gain cut short by the budget is still a gain; a missing one may be the budget's doing.
+    const stopped = reason === 'budget' ? 'the budget ran out' : `the run stopped (${reason})`;
+    return { gain: false, reason: `${decision.reason}; ${stopped}: ${message}` };
+}
+function optimize_gain_decide(report) {
+    const opt = report.optimization;
+    if (!opt)
+        return { gain: false, reason: 'the run produced no optimization result' };
+    if (opt.prompts.every((p) => p.after === p.before)) {
+        return {
+            gain: false,
+            reason: 'the search found no prompt that beat the current one on the dev split'
+        };
+    }
+    const comparisons = opt.testComparison;
+    if (comparisons.length === 0) {
+        return {
+            gain: false,
+            reason: 'the best prompt could not be scored on the held-out test split'
+        };
+    }
+    const regressed = comparisons.filter((c) => c.verdict === 'regressed');
+    if (regressed.length > 0) {
+        return {
+            gain: false,
+            reason: `the best prompt is significantly worse on the held-out test split — ${regressed.map(describeComparison).join('; ')}`
+        };
+    }
+    const improved = comparisons.filter((c) => c.verdict === 'improved');
+    if (improved.length === 0) {
+        const level = comparisons[0]?.delta.level ?? 0.95;
+        return {
+            gain: false,
+            reason: `the best prompt does not beat the current one on the held-out test split by more than noise (${Math.round(level * 100)}% confidence) — ${comparisons.map(describeComparison).join('; ')}`
+        };
+    }
+    const transfer = opt.transfer;
+    if (transfer && transfer.tasks.length > 0) {
+        const hurt = transfer.tasks.filter((t) => t.delta.high < 0);
+        if (hurt.length > 0) {
+            return {
+                gain: false,
+                reason: `the optimized system prompt is significantly worse on tasks it never saw — ${hurt.map((t) => `${t.task}: ${formatDelta(t.delta)}`).join('; ')}`
+            };
+        }
+        if (!(transfer.average.delta > 0)) {
+            return {
+                gain: false,
+                reason: `the optimized system prompt does not help the tasks it never saw on average (${format_formatScore(transfer.average.default)} → ${format_formatScore(transfer.average.optimized)})`
+            };
+        }
+    }
+    return { gain: true, summary: improved.map(describeComparison).join('; ') };
+}
+
 ;// CONCATENATED MODULE: ./src/cli/optimize-command.ts
+
 
 
 
@@ -45141,7 +45322,7 @@ async function runOptimizeCommand(context) {
             })).report;
         await savePrompts(report, context, session.project.root);
         return eval_command_finish(report, context);
-    });
+    }, { optimizing: true });
 }
 async function savePrompts(report, context, root) {
     const { args, io, logger } = context;
@@ -45160,10 +45341,11 @@ async function savePrompts(report, context, root) {
         logger.info(`wrote the optimized prompt to ${(0,external_node_path_namespaceObject.relative)(io.cwd, path)}`);
     if (!args.write)
         return;
-    const verdicts = optimization.testComparison.map((c) => c.verdict);
-    const improved = verdicts.length > 0 && verdicts.includes('improved') && !verdicts.includes('regressed');
-    if (!improved) {
-        logger.warn(`--write: the prompt files were left as they are — the best prompt did not beat the starting one on the test split by more than noise (${verdicts.join(', ') || 'no test comparison'})`);
+    // The same rule as the action's pull request: a gain on test beyond noise, and for MetaSPO no
+    // unseen task made worse.
+    const decision = decideGain(report);
+    if (!decision.gain) {
+        logger.warn(`--write: the prompt files were left as they are — ${decision.reason}`);
         return;
     }
     const written = await writePromptsInPlace(root, changed);
@@ -45553,19 +45735,6 @@ function historyRecordOf(report, meta, options = {}) {
     if (meta.threshold !== undefined)
         record.threshold = meta.threshold;
     return record;
-}
-/** A task's per-example scores by id (empty when the record kept none). */
-function exampleScores(task) {
-    const map = new Map();
-    const ex = task.examples;
-    if (!ex)
-        return map;
-    ex.ids.forEach((id, i) => {
-        const s = ex.scores[i];
-        if (s !== undefined)
-            map.set(id, s);
-    });
-    return map;
 }
 /** Task names over the records, in order of first appearance. */
 function history_record_taskNames(records) {
@@ -45999,11 +46168,6 @@ function readHistoryText(text, where) {
 }
 
 ;// CONCATENATED MODULE: ./src/report/history-markdown.ts
-/**
- * History and regression alerts as GitHub Markdown: per-task tables of the latest commits with a
- * sparkline (job summary), and the alert a commit comment carries. Pure; untrusted text (task names,
- * example ids) goes through ./sanitize.ts.
- */
 
 
 

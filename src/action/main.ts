@@ -7,9 +7,11 @@ import { createGitHubApi } from '../github/api.js'
 import type { RunReport } from '../report/types.js'
 import { runCompare } from '../run/compare-run.js'
 import { runEval } from '../run/eval-run.js'
+import { isIncomplete } from '../run/stop.js'
 import { createGitReader } from '../run/git-reader.js'
 import { openSession } from '../run/open-session.js'
 import type { Session } from '../run/open-session.js'
+import { cancelSignal } from './cancel.js'
 import { readRunContext } from './context.js'
 import type { RunContext } from './context.js'
 import { readSettings } from './inputs.js'
@@ -64,6 +66,7 @@ async function produceReport(
     configPath: project.configPath,
     env: process.env,
     logger,
+    signal: cancelSignal(),
     cache: settings.cache,
     budget: settings.budget
   })
@@ -123,11 +126,7 @@ async function publish(
 }
 
 function conclude(settings: ActionSettings, report: RunReport): void {
-  if (
-    report.stop.reason === 'budget' ||
-    report.stop.reason === 'cancelled' ||
-    report.stop.reason === 'provider-error'
-  ) {
+  if (isIncomplete(report.stop)) {
     core.setFailed(`prompt-descent could not finish: ${report.stop.message}`)
     return
   }

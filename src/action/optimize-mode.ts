@@ -16,6 +16,7 @@ import type { RunReport } from '../report/types.js'
 import { openSession } from '../run/open-session.js'
 import { runApoOptimization } from '../run/optimize-apo.js'
 import { runMetaspoOptimization } from '../run/optimize-metaspo.js'
+import { cancelSignal } from './cancel.js'
 import { mention, reply } from './comment-trigger.js'
 import type { RunContext } from './context.js'
 import type { ActionSettings } from './inputs.js'
@@ -121,8 +122,10 @@ async function optimize(
     configPath: project.configPath,
     env: process.env,
     logger: createActionLogger(),
+    signal: cancelSignal(),
     cache: settings.cache,
-    budget: request.budget
+    budget: request.budget,
+    optimizing: true
   })
   try {
     if (request.method === 'apo') {

@@ -11,7 +11,7 @@ import type { RunReport } from '../report/types.js'
 import { mention, reply } from './comment-trigger.js'
 import type { RunContext } from './context.js'
 import type { ActionSettings } from './inputs.js'
-import { decideGain } from './optimize-decision.js'
+import { decideGain } from '../run/optimize-gain.js'
 import { reproduceInfo } from './optimize-reproduce.js'
 import type { OptimizeRequest } from './optimize-request.js'
 import {

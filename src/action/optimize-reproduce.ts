@@ -2,6 +2,7 @@
  * How to repeat an optimize run: the CLI command and the action step, with the same method, task,
  * prompt, budget overrides and seed (the seed and the rest live in the config, named by its hash).
  */
+import { safeUrl } from '../llm/provider-env.js'
 import type { LoadedProject } from '../config/project-types.js'
 import type { ReproduceInfo } from '../report/markdown-optimize.js'
 import { TOOL_NAME, VERSION } from '../version.js'
@@ -52,7 +53,10 @@ export function reproduceInfo(args: {
     words.push(flag, String(value))
     inputs.push([input, String(value)])
   }
-  if (settings.baseUrl) inputs.push(['base-url', settings.baseUrl])
+  // The endpoint may be private (a proxy with a key in its URL, an internal host): the pull request
+  // names its origin only; the workflow that ran has the real value.
+  if (settings.baseUrl)
+    inputs.push(['base-url', `${safeUrl(settings.baseUrl)} (as in the workflow)`])
   const repository = env['GITHUB_ACTION_REPOSITORY']
   const ref = env['GITHUB_ACTION_REF']
   return {

@@ -8,7 +8,7 @@ import { reproduceSection } from '../report/markdown-optimize.js'
 import type { ReproduceInfo } from '../report/markdown-optimize.js'
 import { escapeInline, inlineCode } from '../report/sanitize.js'
 import type { RunReport } from '../report/types.js'
-import type { GainDecision } from './optimize-decision.js'
+import type { GainDecision } from '../run/optimize-gain.js'
 import type { OptimizeRequest } from './optimize-request.js'
 
 /** What the pull-request body may use: under GitHub's 65,536 with room to spare. */

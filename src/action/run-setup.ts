@@ -6,7 +6,12 @@ import * as core from '@actions/core'
 import { resolve } from 'node:path'
 import type { LoadedProject } from '../config/project-types.js'
 import { errorMessage } from '../errors.js'
-import { cacheKeys, restoreResponseCache, saveResponseCache } from './actions-cache.js'
+import {
+  cacheKeys,
+  countCacheFiles,
+  restoreResponseCache,
+  saveResponseCache
+} from './actions-cache.js'
 import type { ActionSettings } from './inputs.js'
 
 /**
@@ -51,14 +56,19 @@ export async function runWithCache<T>(
 ): Promise<T> {
   const enabled = settings.cache && project.config.cache.enabled
   const dir = resolve(project.root, project.config.cache.dir)
-  const keys = cacheKeys(project, process.env['RUNNER_OS'] ?? process.platform)
-  const restored = enabled
-    ? await restoreResponseCache(dir, keys)
-    : { available: false, exactHit: false }
+  const keys = cacheKeys(project, process.env['RUNNER_OS'] ?? process.platform, {
+    id: process.env['GITHUB_RUN_ID'] ?? 'local',
+    attempt: process.env['GITHUB_RUN_ATTEMPT'] ?? '1'
+  })
+  const restored = enabled ? await restoreResponseCache(dir, keys) : { available: false }
+  const before = restored.available ? await countCacheFiles(dir) : 0
   try {
     return await body()
   } finally {
-    // Saved on success, on a budget stop and on failure alike: answers already paid for are kept.
-    if (restored.available && !restored.exactHit) await saveResponseCache(dir, keys.key)
+    // Saved on success, on a budget stop, on a cancel and on failure alike — answers already paid
+    // for are kept — but only when the run added any (an unchanged re-run saves nothing).
+    if (restored.available && (await countCacheFiles(dir)) > before) {
+      await saveResponseCache(dir, keys.key)
+    }
   }
 }

@@ -50,13 +50,44 @@ Usage:
                            [--json FILE] [--markdown FILE] [--estimate] [--no-cache] [budget flags]
   prompt-descent compare   --base REF [--head REF] [--config FILE] [--task NAME]... [--split ...]
                            [--json FILE] [--markdown FILE] [--junit FILE]
-  prompt-descent demo      [DIR] [--no-optimize]
-  prompt-descent history   [--file FILE] [--task NAME] [--svg OUT]
+  prompt-descent demo      [DIR] [--no-optimize] [--seed N]
+  prompt-descent history   [--file FILE] [--task NAME]... [--svg OUT]
 
 Budget flags: --max-usd N  --max-tokens N  --max-calls N  --max-minutes N
 
 Exit codes: 0 ok · 1 a gate failed · 2 bad input or config · 3 the run could not finish
 (provider failure, budget stop, cancel — the report says what was scored).`
+
+const BUDGET_FLAGS = ['max-usd', 'max-tokens', 'max-calls', 'max-minutes']
+const REPORT_FLAGS = ['json', 'markdown', 'junit', 'junit-per-example']
+const COMMON_FLAGS = [
+  'config',
+  'task',
+  'estimate',
+  'no-cache',
+  'quiet',
+  ...BUDGET_FLAGS,
+  ...REPORT_FLAGS
+]
+
+/** The flags each command takes: a flag given to a command that would ignore it is an error. */
+const FLAGS_OF = {
+  eval: [...COMMON_FLAGS, 'split'],
+  compare: [...COMMON_FLAGS, 'split', 'base', 'head'],
+  optimize: [
+    ...COMMON_FLAGS,
+    'method',
+    'prompt',
+    'holdout',
+    'adapt',
+    'seed',
+    'write',
+    'write-user-prompts',
+    'out'
+  ],
+  demo: ['seed', 'no-optimize', 'no-cache', 'split', 'quiet', ...BUDGET_FLAGS, ...REPORT_FLAGS],
+  history: ['file', 'task', 'svg', 'quiet']
+} as const satisfies Record<Exclude<CommandName, 'help' | 'version'>, readonly string[]>
 
 const COMMANDS: readonly CommandName[] = [
   'eval',
@@ -141,6 +172,13 @@ export function parseCliArgs(argv: readonly string[]): CliArgs {
   }
   const v = parsed.values
   if (v.help) return emptyArgs('help')
+  const allowed = FLAGS_OF[first as keyof typeof FLAGS_OF]
+  const stray = Object.keys(v).filter((flag) => !(allowed as readonly string[]).includes(flag))
+  if (stray.length > 0) {
+    throw new InputError(
+      `${first} does not take ${stray.map((f) => `--${f}`).join(', ')} (see prompt-descent --help)`
+    )
+  }
   const seed = v.seed === undefined ? undefined : Number(v.seed)
   if (seed !== undefined && !Number.isInteger(seed)) {
     throw new InputError(`--seed expects an integer, got "${v.seed}"`)

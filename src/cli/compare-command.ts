@@ -1,6 +1,7 @@
 import { dirname, resolve } from 'node:path'
 import { loadProject } from '../config/load-project.js'
-import { InputError } from '../errors.js'
+import { ExitCode, InputError } from '../errors.js'
+import { estimateEval } from '../run/estimate-run.js'
 import { runCompare } from '../run/compare-run.js'
 import { createGitReader } from '../run/git-reader.js'
 import type { CommandContext } from './context.js'
@@ -16,6 +17,18 @@ export async function runCompareCommand(context: CommandContext): Promise<number
   const base = args.base
   if (!base)
     throw new InputError('compare needs --base REF (a branch, tag or commit to compare against)')
+  if (args.estimate) {
+    // No session: an estimate needs no key and makes no call.
+    const head = await loadProject(resolve(io.cwd, args.config))
+    const estimate = estimateEval(
+      { project: head },
+      { tasks: args.tasks, split: args.split ?? 'all' }
+    )
+    io.stdout(
+      `${estimate.text}\n  base (${base}): at most as much again — nothing for the task prompts and data unchanged since the base, whose answers come from the cache\n`
+    )
+    return ExitCode.ok
+  }
   // --head REF reads the head from git too; otherwise the working tree is the head.
   let project
   let headRef = 'working tree'

@@ -1,4 +1,4 @@
-import { join, relative } from 'node:path'
+import { join, relative, resolve } from 'node:path'
 import { renderTerminal } from '../report/terminal.js'
 import type { RunReport } from '../report/types.js'
 import { withCommandSession } from './session.js'
@@ -7,7 +7,7 @@ import { runMetaspoOptimization } from '../run/optimize-metaspo.js'
 import { writeDemoRepository } from '../simulate/demo-repo.js'
 import { SIMULATION_NOTICE } from '../simulate/index.js'
 import type { CommandContext } from './context.js'
-import { runEvalCommand } from './eval-command.js'
+import { exitCodeOf, runEvalCommand } from './eval-command.js'
 import { writePromptsToFolder } from './write-prompts.js'
 
 /**
@@ -17,7 +17,7 @@ import { writePromptsToFolder } from './write-prompts.js'
  */
 export async function runDemoCommand(context: CommandContext): Promise<number> {
   const { args, io, logger } = context
-  const dir = join(io.cwd, args.positionals[0] ?? 'prompt-descent-demo')
+  const dir = resolve(io.cwd, args.positionals[0] ?? 'prompt-descent-demo')
   const seed = args.seed ?? 7
   const show = (path: string): string => relative(io.cwd, path) || '.'
 
@@ -49,7 +49,7 @@ export async function runDemoCommand(context: CommandContext): Promise<number> {
       for (const path of saved) logger.info(`the improved prompt is in ${show(path)}`)
       return outcome.report
     },
-    { configPath: single.configPath }
+    { configPath: single.configPath, optimizing: true }
   )
   print(apo, context)
 
@@ -63,15 +63,13 @@ export async function runDemoCommand(context: CommandContext): Promise<number> {
       const outcome = await runMetaspoOptimization(session, { holdout: undefined, seed, tasks: [] })
       return outcome.report
     },
-    { configPath: multi.configPath }
+    { configPath: multi.configPath, optimizing: true }
   )
   print(meta, context)
   logger.info(
     `\nnext: point a config at your own prompts and data (see examples/ and the README), then run \`prompt-descent eval\``
   )
-  return [apo, meta].some((r) => r.stop.reason === 'budget' || r.stop.reason === 'provider-error')
-    ? 3
-    : 0
+  return Math.max(exitCodeOf(apo), exitCodeOf(meta)) ? 3 : 0
 }
 
 function print(report: RunReport, context: CommandContext): void {

@@ -4,6 +4,7 @@ import { ExitCode } from '../errors.js'
 import { renderTerminal } from '../report/terminal.js'
 import type { RunReport } from '../report/types.js'
 import { runEval } from '../run/eval-run.js'
+import { isIncomplete } from '../run/stop.js'
 import { withCommandSession } from './session.js'
 import { estimateEval } from '../run/estimate-run.js'
 import type { CommandContext } from './context.js'
@@ -49,13 +50,7 @@ export async function finish(report: RunReport, context: CommandContext): Promis
 
 /** 3 when the run did not finish, else 1 when a gate failed, else 0. */
 export function exitCodeOf(report: RunReport): number {
-  if (
-    report.stop.reason === 'budget' ||
-    report.stop.reason === 'cancelled' ||
-    report.stop.reason === 'provider-error'
-  ) {
-    return ExitCode.incomplete
-  }
+  if (isIncomplete(report.stop)) return ExitCode.incomplete
   if (report.gate && !report.gate.passed) return ExitCode.gateFailed
   return ExitCode.ok
 }

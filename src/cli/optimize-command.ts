@@ -8,6 +8,7 @@ import { runMetaspoOptimization } from '../run/optimize-metaspo.js'
 import type { CommandContext } from './context.js'
 import { finish } from './eval-command.js'
 import { withCommandSession } from './session.js'
+import { decideGain } from '../run/optimize-gain.js'
 import { writePromptsInPlace, writePromptsToFolder } from './write-prompts.js'
 
 /**
@@ -26,33 +27,37 @@ export async function runOptimizeCommand(context: CommandContext): Promise<numbe
     )
     return ExitCode.ok
   }
-  return withCommandSession(context, async (session) => {
-    const { config } = session.project
-    const method = args.method ?? config.optimize.method
-    const seed = args.seed ?? config.optimize.seed
-    const edit = args.edit ?? config.optimize.apo.target
-    if (method === 'metaspo' && args.edit === 'user') {
-      throw new InputError(
-        '--prompt user applies to APO; MetaSPO optimizes the shared system prompt'
-      )
-    }
-    if (method === 'apo' && args.tasks.length > 1) {
-      throw new InputError('optimize --method apo improves one task at a time; give one --task')
-    }
-    const report: RunReport =
-      method === 'apo'
-        ? (await runApoOptimization(session, { task: args.tasks[0], edit, seed })).report
-        : (
-            await runMetaspoOptimization(session, {
-              holdout: args.holdout.length > 0 ? args.holdout : undefined,
-              seed,
-              tasks: args.tasks,
-              adapt: args.adapt
-            })
-          ).report
-    await savePrompts(report, context, session.project.root)
-    return finish(report, context)
-  })
+  return withCommandSession(
+    context,
+    async (session) => {
+      const { config } = session.project
+      const method = args.method ?? config.optimize.method
+      const seed = args.seed ?? config.optimize.seed
+      const edit = args.edit ?? config.optimize.apo.target
+      if (method === 'metaspo' && args.edit === 'user') {
+        throw new InputError(
+          '--prompt user applies to APO; MetaSPO optimizes the shared system prompt'
+        )
+      }
+      if (method === 'apo' && args.tasks.length > 1) {
+        throw new InputError('optimize --method apo improves one task at a time; give one --task')
+      }
+      const report: RunReport =
+        method === 'apo'
+          ? (await runApoOptimization(session, { task: args.tasks[0], edit, seed })).report
+          : (
+              await runMetaspoOptimization(session, {
+                holdout: args.holdout.length > 0 ? args.holdout : undefined,
+                seed,
+                tasks: args.tasks,
+                adapt: args.adapt
+              })
+            ).report
+      await savePrompts(report, context, session.project.root)
+      return finish(report, context)
+    },
+    { optimizing: true }
+  )
 }
 
 async function savePrompts(
@@ -75,13 +80,11 @@ async function savePrompts(
   const saved = await writePromptsToFolder(root, out, changed)
   for (const path of saved) logger.info(`wrote the optimized prompt to ${relative(io.cwd, path)}`)
   if (!args.write) return
-  const verdicts = optimization.testComparison.map((c) => c.verdict)
-  const improved =
-    verdicts.length > 0 && verdicts.includes('improved') && !verdicts.includes('regressed')
-  if (!improved) {
-    logger.warn(
-      `--write: the prompt files were left as they are — the best prompt did not beat the starting one on the test split by more than noise (${verdicts.join(', ') || 'no test comparison'})`
-    )
+  // The same rule as the action's pull request: a gain on test beyond noise, and for MetaSPO no
+  // unseen task made worse.
+  const decision = decideGain(report)
+  if (!decision.gain) {
+    logger.warn(`--write: the prompt files were left as they are — ${decision.reason}`)
     return
   }
   const written = await writePromptsInPlace(root, changed)

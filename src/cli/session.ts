@@ -11,11 +11,12 @@ import type { CommandContext } from './context.js'
 export async function withCommandSession<T>(
   context: CommandContext,
   body: (session: Session) => Promise<T>,
-  options: { configPath?: string; project?: LoadedProject } = {}
+  options: { configPath?: string; project?: LoadedProject; optimizing?: boolean } = {}
 ): Promise<T> {
   const { args, io, logger } = context
   const session = await openSession({
     project: options.project,
+    optimizing: options.optimizing,
     configPath: options.configPath ?? resolve(io.cwd, args.config),
     env: io.env,
     logger,

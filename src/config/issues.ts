@@ -41,7 +41,7 @@ export class InputIssuesError extends InputError {
 }
 
 /** `line 3, column 5, tasks[0].name` — the parts that are known. */
-export function issueLocation(issue: Pick<Issue, 'line' | 'column' | 'path'>): string | undefined {
+function issueLocation(issue: Pick<Issue, 'line' | 'column' | 'path'>): string | undefined {
   const parts: string[] = []
   if (issue.line !== undefined) parts.push(`line ${issue.line}`)
   if (issue.column !== undefined) parts.push(`column ${issue.column}`)

@@ -4,7 +4,7 @@ import type { RawTask } from './schema.js'
 import type { ExtractConfig, MetricConfig, SplitConfig, TaskConfig } from './types.js'
 
 /** Split used when a task gives no fractions. */
-export const DEFAULT_SPLIT = { train: 0.5, dev: 0.25, test: 0.25 } as const
+const DEFAULT_SPLIT = { train: 0.5, dev: 0.25, test: 0.25 } as const
 
 /** One task of the file → TaskConfig; cross-key problems go to `issues`. */
 export function normalizeTask(

@@ -106,7 +106,7 @@ function describeExpected(expected: string): string {
 }
 
 /** A short, safe description of a value found in the file. */
-export function describeValue(value: unknown, path: KeyPath = []): string {
+function describeValue(value: unknown, path: KeyPath = []): string {
   if (value === undefined) return 'nothing'
   if (value === null) return 'an empty value'
   if (Array.isArray(value)) return `a list of ${value.length}`

@@ -89,7 +89,7 @@ export function splitCounts(
 }
 
 /** The key rows are ranked by: a row's place depends on nothing but the seed and its own id. */
-export function rankKey(seed: number, id: string, purpose = 'split'): string {
+function rankKey(seed: number, id: string, purpose = 'split'): string {
   return sha256(`${purpose}\u0000${seed}\u0000${id}`)
 }
 

@@ -1,13 +1,8 @@
 import type { FlippedExample, TaskComparison, Verdict } from '../report/types.js'
 import { hashString32 } from '../util/random.js'
 import { lineDiff } from './line-diff.js'
-import {
-  bootstrapMeanInterval,
-  isBinary,
-  mcnemarExact,
-  pairedBootstrapDeltaInterval,
-  pairedPermutationTest
-} from './stats.js'
+import { pairedTest } from './paired-test.js'
+import { bootstrapMeanInterval, pairedBootstrapDeltaInterval } from './stats.js'
 import type { ExampleResult, TaskEvalResult } from './types.js'
 
 export interface CompareOptions {
@@ -88,24 +83,8 @@ export function compareTaskResults(
   const seedFor = (label: string): number => hashString32(`${seed}:${head.task}:${label}`)
   const interval = { level }
 
-  let pValue = 1
-  let test: TaskComparison['test'] = 'none'
-  const same = pairs.every(([b, h]) => b.score === h.score)
-  if (!same) {
-    if (isBinary(baseScores) && isBinary(headScores)) {
-      test = 'mcnemar-exact'
-      let onlyBase = 0
-      let onlyHead = 0
-      for (const [b, h] of pairs) {
-        if (b.score > h.score) onlyBase++
-        else if (h.score > b.score) onlyHead++
-      }
-      pValue = mcnemarExact(onlyBase, onlyHead)
-    } else {
-      test = 'paired-permutation'
-      pValue = pairedPermutationTest(baseScores, headScores, { seed: seedFor('permutation') })
-    }
-  }
+  const { test, pValue } = pairedTest(baseScores, headScores, seedFor('permutation'))
+  const same = test === 'none'
 
   const delta = pairedBootstrapDeltaInterval(baseScores, headScores, {
     ...interval,

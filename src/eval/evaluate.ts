@@ -10,7 +10,8 @@ import {
 import type { ChatMessage, ChatModel } from '../llm/chat-model.js'
 import type { PromptPair } from '../optimize/types.js'
 import { sha256 } from '../util/hash.js'
-import { bootstrapMeanInterval } from './stats.js'
+import { meanOfScores } from './metrics/shared.js'
+import { bootstrapMeanInterval, bootstrapStatistic } from './stats.js'
 import type { ExampleResult, Metric, TaskEvalResult } from './types.js'
 
 export interface ScoreExamplesInput {
@@ -166,10 +167,17 @@ export function summarizeTask(args: {
   const scored = args.results.filter((r) => r.error === undefined)
   const perExample = scored.map((r) => r.score)
   const score = scored.length === 0 ? 0 : args.metric.aggregate(scored)
+  const options = { level: args.level, seed: args.seed }
+  // The interval is the task score's own: of the mean for per-example metrics, and of the
+  // aggregate itself (macro-F1) otherwise, so a score and its interval always go together.
+  const interval =
+    args.metric.aggregate === meanOfScores
+      ? bootstrapMeanInterval(perExample, options)
+      : bootstrapStatistic(scored, (sample) => args.metric.aggregate(sample), options)
   return {
     task: args.task,
     score,
-    interval: bootstrapMeanInterval(perExample, { level: args.level, seed: args.seed }),
+    interval,
     n: scored.length,
     unreadable: scored.filter((r) => r.unreadable).length,
     failed: args.results.length - scored.length,

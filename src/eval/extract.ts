@@ -56,7 +56,7 @@ const regexCache = new Map<string, RegExp>()
  * Compiles an extraction pattern with flags `g` and `m` (so `^` and `$` match at line ends). A
  * leading `(?i)` asks for case-insensitive matching, since the config has no flags field here.
  */
-export function compileExtractPattern(pattern: string): RegExp {
+function compileExtractPattern(pattern: string): RegExp {
   let re = regexCache.get(pattern)
   if (re === undefined) {
     const insensitive = pattern.startsWith('(?i)')

@@ -70,6 +70,35 @@ export function bootstrapMeanInterval(
   return { value, low: Math.min(low, value), high: Math.max(high, value), level }
 }
 
+/**
+ * Percentile-bootstrap interval of any statistic of a sample (e.g. macro-F1 over the examples):
+ * the items are resampled with replacement and the statistic recomputed on each resample. The
+ * interval is widened if needed to contain the statistic of the whole sample.
+ */
+export function bootstrapStatistic<T>(
+  items: readonly T[],
+  statistic: (sample: readonly T[]) => number,
+  options: BootstrapOptions
+): ScoreEstimate {
+  const { level, seed } = options
+  const resamples = Math.max(1, Math.floor(options.resamples ?? 2000))
+  const n = items.length
+  const value = n === 0 ? 0 : statistic(items)
+  if (n < 2) return { value, low: value, high: value, level }
+  const random = createRandom(seed)
+  const stats = new Float64Array(resamples)
+  const sample = new Array<T>(n)
+  for (let r = 0; r < resamples; r++) {
+    for (let i = 0; i < n; i++) sample[i] = items[random.int(n)] as T
+    stats[r] = statistic(sample)
+  }
+  stats.sort()
+  const alpha = (1 - level) / 2
+  const low = quantileSorted(stats, alpha)
+  const high = quantileSorted(stats, 1 - alpha)
+  return { value, low: Math.min(low, value), high: Math.max(high, value), level }
+}
+
 function differences(base: readonly number[], head: readonly number[]): number[] {
   if (base.length !== head.length) {
     throw new Error(

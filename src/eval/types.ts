@@ -60,7 +60,7 @@ export interface TaskEvalResult {
   task: string
   /** The metric's aggregate over the scored examples. */
   score: number
-  /** Interval of the mean per-example score (bootstrap). */
+  /** Interval of the task score (bootstrap of the metric over the examples). */
   interval: ScoreEstimate
   n: number
   unreadable: number

@@ -9,7 +9,7 @@ import { systemClock, type Clock } from './clock.js'
 import type { LedgerSnapshot, UsageTotals } from './ledger-types.js'
 import { costUsd, priceFor } from './prices.js'
 
-export const MODEL_ROLES: readonly ModelRole[] = ['target', 'optimizer', 'judge']
+const MODEL_ROLES: readonly ModelRole[] = ['target', 'optimizer', 'judge']
 
 export interface LedgerOptions {
   /** Price overrides by model name (config provider.prices), on top of the built-in table. */

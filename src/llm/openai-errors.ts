@@ -107,7 +107,7 @@ function errorText(error: unknown): string {
 }
 
 /** Removes the key, and anything shaped like a secret key, from a provider's message. */
-export function redact(text: string, apiKey: string): string {
+function redact(text: string, apiKey: string): string {
   let out = text
   if (apiKey.length >= 4) out = out.split(apiKey).join('[redacted]')
   return out.replace(/\b(sk|rk|pk)-[A-Za-z0-9_*.-]{6,}/g, '[redacted]')

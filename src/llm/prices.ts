@@ -1,12 +1,10 @@
 /**
  * Prices of common models in USD per 1M tokens (standard tier, no batch or cached-input discount),
  * as listed on OpenAI's pricing page (platform.openai.com/docs/pricing) and Anthropic's model pages,
- * checked in 2026. Prices change: `provider.prices` in the config overrides any entry or adds one.
+ * checked in June 2026. Prices change: `provider.prices` in the config overrides any entry or adds one.
  */
 import type { Price } from '../config/types.js'
 import type { TokenUsage } from './chat-model.js'
-
-export const PRICES_CHECKED = '2026-06'
 
 export const DEFAULT_PRICES: Readonly<Record<string, Price>> = {
   'gpt-4o': { input: 2.5, output: 10 },

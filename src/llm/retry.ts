@@ -19,9 +19,12 @@ export interface RetryOptions {
   /**
    * 429s that say when to come back (retry-after) do not use up `maxRetries`: the request was not
    * processed and the provider named the wait. They are bounded by the total time waited on them
-   * for one call instead. Default 5 minutes.
+   * for one call instead (each counted as at least `baseDelayMs`, so a `retry-after: 0` cannot
+   * spin), and by `maxRateLimitRetries`. Default 5 minutes.
    */
   maxRateLimitWaitMs?: number
+  /** At most this many retries of 429s with a retry-after for one call. Default 50. */
+  maxRateLimitRetries?: number
   /** Uniform [0, 1) source for jitter; pass a seeded one for reproducible waits. */
   random: () => number
   clock?: Clock
@@ -90,7 +93,9 @@ export async function withRetry<T>(
   const maxMs = options.maxDelayMs ?? 20_000
   const maxRetryAfterMs = options.maxRetryAfterMs ?? 120_000
   const maxRateLimitWaitMs = options.maxRateLimitWaitMs ?? 300_000
+  const maxRateLimitRetries = options.maxRateLimitRetries ?? 50
   let retries = 0
+  let rateLimitRetries = 0
   let rateLimitWaitMs = 0
   for (let index = 0; ; index++) {
     throwIfAborted(signal)
@@ -104,15 +109,18 @@ export async function withRetry<T>(
       const rateLimited = error instanceof ProviderCallError ? error.rateLimited : status === 429
       const tooLong = retryAfterMs !== undefined && retryAfterMs > maxRetryAfterMs
       const told = rateLimited && retryAfterMs !== undefined
+      const charged = Math.max(retryAfterMs ?? 0, baseMs)
       const withinBounds = told
-        ? rateLimitWaitMs + (retryAfterMs ?? 0) <= maxRateLimitWaitMs
+        ? rateLimitWaitMs + charged <= maxRateLimitWaitMs && rateLimitRetries < maxRateLimitRetries
         : retries < options.maxRetries
       const willRetry = isRetryable(error) && withinBounds && !tooLong
       const delayMs = willRetry
         ? retryDelay(retries, retryAfterMs, options.random, baseMs, maxMs)
         : undefined
-      if (willRetry && told) rateLimitWaitMs += delayMs ?? 0
-      else if (willRetry) retries++
+      if (willRetry && told) {
+        rateLimitWaitMs += Math.max(delayMs ?? 0, baseMs)
+        rateLimitRetries++
+      } else if (willRetry) retries++
       options.onAttemptError?.({
         attempt: index,
         error,

@@ -13,7 +13,7 @@
  * the parent and the decision: the same seed, config and cache give the same run, call for call.
  */
 import { templateSlots } from '../config/template.js'
-import { BudgetExceededError, CancelledError, InputError, ProviderError } from '../errors.js'
+import { InputError, ProviderError } from '../errors.js'
 import { bootstrapMeanInterval } from '../eval/stats.js'
 import { combineSignals, throwIfAborted } from '../llm/abort.js'
 import { createRandom } from '../util/random.js'
@@ -23,6 +23,7 @@ import type { ApoDetails, ApoInput, ApoResult } from './apo-types.js'
 import { selectBest } from './bandits.js'
 import { emptyRejectCounts, outputMarkers, type RejectCounts } from './candidate-guard.js'
 import { allOrAbort } from './parallel.js'
+import { stopFromError } from './stop.js'
 import type { RoundRecord } from './types.js'
 
 export type {
@@ -205,15 +206,11 @@ export async function runApo(input: ApoInput): Promise<ApoResult> {
     }
   } catch (error) {
     details.interruptedRound = round
-    if (error instanceof BudgetExceededError) {
-      stop = { reason: 'budget', message: error.message }
-    } else if (error instanceof CancelledError || input.signal?.aborted === true) {
-      stop = { reason: 'cancelled', message: error instanceof Error ? error.message : 'cancelled' }
-    } else if (error instanceof ProviderError) {
+    const stopped = stopFromError(error, input.signal)
+    if (stopped !== undefined) stop = stopped
+    else if (error instanceof ProviderError) {
       stop = { reason: 'provider-error', message: error.message }
-    } else {
-      throw error
-    }
+    } else throw error
   }
 
   pool.syncRecords()

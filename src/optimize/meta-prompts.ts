@@ -36,7 +36,7 @@ export const MAX_EXAMPLE_FIELD_CHARS = 2000
  * The wording, as data. `@{name}` markers are filled by `fill`; the inserted values are never
  * re-scanned, so prompt text containing `@{…}`, `$&` or braces is inserted verbatim.
  */
-export const WORDING = {
+const WORDING = {
   subject: {
     user: 'a prompt template that instructs a language model to do a task; each placeholder in double curly braces is filled from a data row before the model sees it',
     system: 'the system prompt that a language model receives before every request of a task'
@@ -147,7 +147,7 @@ function clip(text: string): string {
 }
 
 /** The <example> blocks of a meta-prompt, in the order given. */
-export function formatExamples(examples: readonly FailingExample[]): string {
+function formatExamples(examples: readonly FailingExample[]): string {
   return examples
     .map((ex) =>
       [
@@ -162,7 +162,7 @@ export function formatExamples(examples: readonly FailingExample[]): string {
 }
 
 /** The sentence that tells the model which {{slots}} to keep. */
-export function slotsInstruction(slots: readonly string[]): string {
+function slotsInstruction(slots: readonly string[]): string {
   if (slots.length === 0) {
     return 'The prompt has no placeholders in double curly braces; do not add any.'
   }

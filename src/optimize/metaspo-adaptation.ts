@@ -7,10 +7,10 @@
  */
 import type { LoadedTask, SplitName } from '../config/project-types.js'
 import type { ApoConfig } from '../config/types.js'
-import { BudgetExceededError, CancelledError } from '../errors.js'
 import { mean } from '../eval/stats.js'
 import type { ChatModel } from '../llm/chat-model.js'
 import { runApo, type ApoOptions, type ApoResult } from './apo.js'
+import { stopFromError } from './stop.js'
 import type { ScoreFn } from './types.js'
 
 export interface AdaptationInput {
@@ -104,13 +104,9 @@ export async function testTimeAdaptation(input: AdaptationInput): Promise<Adapta
       trajectory.push({ round: round.round, bestId, score, targetCalls, optimizerCalls })
     }
   } catch (error) {
-    if (error instanceof BudgetExceededError) {
-      stop = { reason: 'budget', message: error.message }
-    } else if (error instanceof CancelledError || input.signal?.aborted === true) {
-      stop = { reason: 'cancelled', message: error instanceof Error ? error.message : 'cancelled' }
-    } else {
-      throw error
-    }
+    const stopped = stopFromError(error, input.signal)
+    if (stopped === undefined) throw error
+    stop = stopped
   }
   const target = input.targetScore
   return {

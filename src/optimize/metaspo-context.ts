@@ -84,7 +84,7 @@ export function layoutOf(ctx: MetaspoContext): RaceTask[] {
 }
 
 /** Known train scores of `system` over every task × kept user prompt. */
-export function cellScoresOf(ctx: MetaspoContext, system: string): Array<number | undefined>[][] {
+function cellScoresOf(ctx: MetaspoContext, system: string): Array<number | undefined>[][] {
   return ctx.tasks.map((task) =>
     beamOf(ctx, task.name).map((node) => ctx.book.scores(task.name, pairOf(system, node.prompt)))
   )

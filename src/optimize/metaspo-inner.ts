@@ -38,7 +38,7 @@ interface Proposal {
 }
 
 /** The user candidate's id: task, iteration and index. */
-export function userCandidateId(task: string, iteration: number, index: number): string {
+function userCandidateId(task: string, iteration: number, index: number): string {
   return `${task}:i${iteration}-u${index}`
 }
 

@@ -38,7 +38,7 @@ interface Proposal {
   outcome: GuardOutcome | null
 }
 
-export function systemCandidateId(iteration: number, index: number): string {
+function systemCandidateId(iteration: number, index: number): string {
   return `system:i${iteration}-s${index}`
 }
 

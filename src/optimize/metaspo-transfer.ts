@@ -8,7 +8,6 @@
  */
 import type { LoadedTask, SplitName } from '../config/project-types.js'
 import { templateSlots } from '../config/template.js'
-import { BudgetExceededError, CancelledError } from '../errors.js'
 import { bootstrapMeanInterval, mean, pairedBootstrapDeltaInterval } from '../eval/stats.js'
 import type { ScoreEstimate } from '../eval/types.js'
 import { combineSignals } from '../llm/abort.js'
@@ -23,6 +22,7 @@ import { paraphraseMessages } from './meta-prompts.js'
 import { META_TAGS } from './meta-tags.js'
 import type { TaskScoreFn } from './metaspo-types.js'
 import { allOrAbort } from './parallel.js'
+import { stopFromError } from './stop.js'
 import { parseLastTagged } from './tags.js'
 
 export {
@@ -210,16 +210,9 @@ export async function unseenGeneralization(input: UnseenInput): Promise<UnseenRe
       })
     }
   } catch (error) {
-    if (error instanceof BudgetExceededError) {
-      out.stop = { reason: 'budget', message: error.message }
-    } else if (error instanceof CancelledError || input.signal?.aborted === true) {
-      out.stop = {
-        reason: 'cancelled',
-        message: error instanceof Error ? error.message : 'cancelled'
-      }
-    } else {
-      throw error
-    }
+    const stopped = stopFromError(error, input.signal)
+    if (stopped === undefined) throw error
+    out.stop = stopped
   }
   const d = mean(out.tasks.map((t) => t.default.mean))
   const o = mean(out.tasks.map((t) => t.optimized.mean))

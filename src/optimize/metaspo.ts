@@ -13,7 +13,7 @@
  * forked by a label naming the iteration, task and candidate: the same seed gives the same run.
  */
 import { templateSlots } from '../config/template.js'
-import { BudgetExceededError, CancelledError, InputError } from '../errors.js'
+import { InputError } from '../errors.js'
 import { combineSignals, throwIfAborted } from '../llm/abort.js'
 import { createRandom } from '../util/random.js'
 import { CandidateRegistry, emptyRejectCounts } from './candidate-guard.js'
@@ -35,6 +35,7 @@ import {
   type MetaspoResult
 } from './metaspo-types.js'
 import { allOrAbort } from './parallel.js'
+import { stopFromError } from './stop.js'
 import type { RoundRecord } from './types.js'
 
 export * from './metaspo-types.js'
@@ -196,13 +197,9 @@ export async function runMetaspo(input: MetaspoInput): Promise<MetaspoResult> {
       current = undefined
     }
   } catch (error) {
-    if (error instanceof BudgetExceededError) {
-      stop = { reason: 'budget', message: error.message }
-    } else if (error instanceof CancelledError || input.signal?.aborted === true) {
-      stop = { reason: 'cancelled', message: error instanceof Error ? error.message : 'cancelled' }
-    } else {
-      throw error
-    }
+    const stopped = stopFromError(error, input.signal)
+    if (stopped === undefined) throw error
+    stop = stopped
   }
   if (current !== undefined && initialMetaScore !== null) close(current)
   return finish(ctx, { iterations, rounds, stop, initialMetaScore, initialTarget })

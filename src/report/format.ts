@@ -1,12 +1,22 @@
 /**
- * Number formatting shared by every view, so a score reads the same in the terminal, the PR comment
- * and the JUnit file. Scores are shown as percentages with one decimal, deltas as percentage points.
+ * Number formatting (and the few labels) shared by every view, so a score reads the same in the
+ * terminal, the PR comment and the JUnit file. Scores are shown as percentages with one decimal, deltas as percentage points.
  * Locale-independent on purpose: output must not change with the machine it runs on.
  */
 import type { ScoreEstimate } from '../eval/types.js'
+import type { StopReason } from '../llm/ledger-types.js'
 
 const DASH = '—'
 const MINUS = '−'
+
+/** How each view names the reason a run ended. */
+export const STOP_LABELS: Record<StopReason, string> = {
+  completed: 'completed',
+  budget: 'budget reached',
+  'provider-error': 'provider error',
+  cancelled: 'cancelled',
+  'no-gain': 'no further gain'
+}
 
 function finite(x: number | null | undefined): x is number {
   return typeof x === 'number' && Number.isFinite(x)

@@ -3,6 +3,7 @@
  * sparkline (job summary), and the alert a commit comment carries. Pure; untrusted text (task names,
  * example ids) goes through ./sanitize.ts.
  */
+import type { RegressionAlert, TaskTrend, TrendTest } from '../eval/trend.js'
 import {
   formatInterval,
   formatLevel,
@@ -14,7 +15,6 @@ import {
 import { recordedThreshold } from './history-chart.js'
 import { shortDate, shortSha, taskNames, taskSeries } from './history-record.js'
 import type { HistoryCost, HistoryRecord } from './history-record.js'
-import type { RegressionAlert, TaskTrend, TrendTest } from './regression.js'
 import { markdownTable } from './markdown-sections.js'
 import { escapeInline, inlineCode } from './sanitize.js'
 import { sparklineText } from './svg-chart.js'

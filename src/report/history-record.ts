@@ -174,18 +174,6 @@ export function historyRecordOf(
   return record
 }
 
-/** A task's per-example scores by id (empty when the record kept none). */
-export function exampleScores(task: HistoryTask): Map<string, number> {
-  const map = new Map<string, number>()
-  const ex = task.examples
-  if (!ex) return map
-  ex.ids.forEach((id, i) => {
-    const s = ex.scores[i]
-    if (s !== undefined) map.set(id, s)
-  })
-  return map
-}
-
 /** Task names over the records, in order of first appearance. */
 export function taskNames(records: readonly HistoryRecord[]): string[] {
   const seen = new Set<string>()

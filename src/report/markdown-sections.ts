@@ -5,16 +5,16 @@
  */
 import type { RunReport } from './types.js'
 import type { TaskEvalResult } from '../eval/types.js'
-import type { StopReason, UsageTotals } from '../llm/ledger-types.js'
+import type { UsageTotals } from '../llm/ledger-types.js'
 import {
   formatCount,
   formatDuration,
   formatInterval,
   formatLevel,
-  formatScore,
   formatTokens,
   formatUsd,
-  shortHash
+  shortHash,
+  STOP_LABELS
 } from './format.js'
 import { escapeInline, inlineCode, tableCell } from './sanitize.js'
 
@@ -86,14 +86,6 @@ export function gateSection(report: RunReport): string | null {
   return lines.join('\n')
 }
 
-const STOP_LABELS: Record<StopReason, string> = {
-  completed: 'completed',
-  budget: 'budget reached',
-  'provider-error': 'provider error',
-  cancelled: 'cancelled',
-  'no-gain': 'no further gain'
-}
-
 /** Why the run ended, when it did not simply complete. */
 export function stopSection(report: RunReport): string | null {
   const { reason, message } = report.stop
@@ -105,15 +97,6 @@ export function stopSection(report: RunReport): string | null {
   return `> [!${kind}]\n> **Stopped early (${STOP_LABELS[reason]}):** ${sentence}${tail}`
 }
 
-/**
- * The interval is of the mean per-example score; for metrics that aggregate otherwise (macro-F1)
- * the task score is a different number, and then both are shown.
- */
-function scoreCell(t: TaskEvalResult): string {
-  if (Math.abs(t.score - t.interval.value) < 1e-9) return formatInterval(t.interval)
-  return `${formatScore(t.score)} (mean ${formatInterval(t.interval)})`
-}
-
 /** Per task of an eval: examples, score with interval, unreadable replies, failed calls. */
 export function evalTable(tasks: TaskEvalResult[]): string {
   if (tasks.length === 0) return '_No tasks were scored._'
@@ -121,23 +104,14 @@ export function evalTable(tasks: TaskEvalResult[]): string {
   const rows = tasks.map((t) => [
     tableCell(t.task, 80),
     formatCount(t.n),
-    scoreCell(t),
+    formatInterval(t.interval),
     formatCount(t.unreadable),
     formatCount(t.failed)
   ])
-  const table = markdownTable(
+  return markdownTable(
     ['task', 'n', `score (${formatLevel(level)} CI)`, 'unreadable', 'failed'],
     rows,
     ['left', 'right', 'right', 'right', 'right']
-  )
-  const mixed = tasks.filter((t) => Math.abs(t.score - t.interval.value) >= 1e-9)
-  if (mixed.length === 0) return table
-  const metrics = [...new Set(mixed.map((t) => t.metric))].map((m) => escapeInline(m, 40))
-  return (
-    `${table}
-
-<sub>${metrics.join(', ')}: the score is the metric over all examples; ` +
-    'the mean per-example score and its interval follow in brackets.</sub>'
   )
 }
 

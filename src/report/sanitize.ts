@@ -35,7 +35,7 @@ export function truncate(text: string, max: number): string {
 }
 
 /** Escapes the characters HTML gives meaning to, so no tag, comment or entity injects. */
-export function escapeHtml(text: string): string {
+function escapeHtml(text: string): string {
   return text
     .replace(/&/g, '&amp;')
     .replace(/</g, '&lt;')
@@ -48,7 +48,7 @@ export function escapeHtml(text: string): string {
  * teams), #123 and GH-123 issue references, and links to github.com (which also cross-reference).
  * A zero-width joiner keeps the text readable while the autolinker no longer matches it.
  */
-export function neutralizeReferences(text: string): string {
+function neutralizeReferences(text: string): string {
   return text
     .replace(/@(?=[A-Za-z0-9_])/g, `@${ZWJ}`)
     .replace(/#(?=\d)/g, `#${ZWJ}`)

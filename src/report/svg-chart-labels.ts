@@ -9,7 +9,7 @@ import { xmlText } from './xml.js'
 const MIN_LABEL_SPACING = 56
 
 /** Rough width of `text` at the 11px label font, for placing labels clear of the data. */
-export const textWidth = (text: string): number => Array.from(text).length * 6.2
+const textWidth = (text: string): number => Array.from(text).length * 6.2
 
 /** The y of the score line at x (linear between points), or undefined outside it. */
 function lineYAt(x: number, xs: number[], ys: number[]): number | undefined {

@@ -4,7 +4,6 @@
  * Untrusted text is stripped of escape sequences so a dataset cannot drive the terminal.
  */
 import type { RunReport, TaskComparison, Verdict } from './types.js'
-import type { StopReason } from '../llm/ledger-types.js'
 import {
   formatCount,
   formatDuration,
@@ -13,7 +12,8 @@ import {
   formatSignedPoints,
   formatTokens,
   formatUsd,
-  formatLevel
+  formatLevel,
+  STOP_LABELS
 } from './format.js'
 import { stripControl, truncate } from './sanitize.js'
 
@@ -179,14 +179,6 @@ function costLine(report: RunReport): string {
   ]
   if (roles.length > 0) parts.push(roles.join(', '))
   return `cost: ${parts.join(' · ')}`
-}
-
-const STOP_LABELS: Record<StopReason, string> = {
-  completed: 'completed',
-  budget: 'budget reached',
-  'provider-error': 'provider error',
-  cancelled: 'cancelled',
-  'no-gain': 'no further gain'
 }
 
 function optimizeLines(report: RunReport, paint: Painter, width?: number): string[] {

@@ -10,7 +10,7 @@ const INVALID_XML =
   /[\u0000-\u0008\u000B\u000C\u000E-\u001F\uFFFE\uFFFF]|[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g
 
 /** Removes characters that may not appear in an XML 1.0 document at all. */
-export function xmlChars(text: string): string {
+function xmlChars(text: string): string {
   return text.replace(INVALID_XML, '')
 }
 

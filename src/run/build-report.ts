@@ -1,4 +1,5 @@
 import type { TaskEvalResult } from '../eval/types.js'
+import { safeUrl } from '../llm/provider-env.js'
 import type { StopInfo } from '../llm/ledger-types.js'
 import type { OptimizationReport } from '../optimize/types.js'
 import { REPORT_SCHEMA_VERSION } from '../report/types.js'
@@ -27,7 +28,11 @@ export function buildReport(services: RunServices, parts: ReportParts): RunRepor
     tool: { name: TOOL_NAME, version: VERSION },
     startedAt: parts.startedAt.toISOString(),
     finishedAt: new Date().toISOString(),
-    provider: { type: config.provider.type, baseUrl: config.provider.baseUrl ?? null },
+    // Origin and path only: credentials or keys in a URL's user part or query never reach a report.
+    provider: {
+      type: config.provider.type,
+      baseUrl: config.provider.baseUrl ? safeUrl(config.provider.baseUrl) : null
+    },
     models: {
       target: services.models.target.model,
       optimizer: services.models.optimizer.model,

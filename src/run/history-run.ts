@@ -20,8 +20,8 @@ import { renderAlertMarkdown } from '../report/history-markdown.js'
 import type { AlertMarkdownOptions } from '../report/history-markdown.js'
 import { historyRecordOf, shortSha } from '../report/history-record.js'
 import type { HistoryRecord } from '../report/history-record.js'
-import { compareRecords, regressionsOf } from '../report/regression.js'
-import type { RegressionAlert, TaskTrend } from '../report/regression.js'
+import { compareRecords, regressionsOf } from '../eval/trend.js'
+import type { RegressionAlert, TaskTrend } from '../eval/trend.js'
 import type { RunReport } from '../report/types.js'
 
 export const DEFAULT_HISTORY_MAX_RECORDS = 200

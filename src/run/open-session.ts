@@ -7,6 +7,8 @@ import type { ModelRuntime } from '../llm/model-stack.js'
 import { createSimulatedModels } from '../simulate/index.js'
 import type { Logger } from '../util/logger.js'
 import type { LedgerSnapshot } from '../llm/ledger-types.js'
+import type { ModelRole } from '../llm/chat-model.js'
+import { InputError } from '../errors.js'
 import type { RunServices } from './services.js'
 
 export interface SessionOptions {
@@ -24,6 +26,8 @@ export interface SessionOptions {
   retryBaseDelayMs?: number
   /** An already loaded project (e.g. the head of a comparison) instead of configPath. */
   project?: LoadedProject
+  /** The run will call the optimizer model (optimize, demo): its price is needed for a usd cap. */
+  optimizing?: boolean
 }
 
 export interface Session extends RunServices {
@@ -71,6 +75,23 @@ export async function openSession(options: SessionOptions): Promise<Session> {
     retryBaseDelayMs: options.retryBaseDelayMs,
     onWarning: (message) => options.logger.warn(message)
   })
+  if (config.budget.usd !== undefined && config.provider.type !== 'simulated') {
+    // A dollar cap needs every price up front: finding a model unpriced mid-run would stop the run
+    // after money was spent.
+    const roles: ModelRole[] = ['target']
+    if (options.optimizing) roles.push('optimizer')
+    if (project.tasks.some((t) => t.config.metric.type === 'judge')) roles.push('judge')
+    for (const role of roles) {
+      const model = config.models[role].model
+      if (!runtime.ledger.hasPrice(model)) {
+        runtime.dispose()
+        throw new InputError(
+          `budget.usd caps dollars, but the price of the ${role} model "${model}" is unknown; add it under provider.prices (USD per 1M input and output tokens) or cap budget.tokens instead`,
+          { location: 'provider.prices' }
+        )
+      }
+    }
+  }
   const loaded: LoadedProject = { ...project, config }
   return {
     project: loaded,

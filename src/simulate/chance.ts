@@ -20,7 +20,7 @@ export function randomFor(...parts: ReadonlyArray<string | number>): Random {
 }
 
 /** Token count the simulation reports: about four characters a token. */
-export function approxTokens(text: string): number {
+function approxTokens(text: string): number {
   return Math.max(1, Math.ceil(text.length / 4))
 }
 

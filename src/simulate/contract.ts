@@ -1,35 +1,15 @@
 /**
  * The meta-prompt contract as the simulated optimizer reads it: the tag names a meta-prompt wraps
- * its pieces in, and the answer tag that tells the request kind. The keys and values are the same
- * as `META_TAGS` in src/optimize/meta-tags.ts (a test keeps the two equal), so the two sides cannot
- * drift apart silently. The full contract is written out at the top of ./optimizer-model.ts.
+ * its pieces in (defined with the algorithm, in src/optimize/meta-tags.ts, and re-exported here),
+ * and the answer tag that tells the request kind. The full contract is written out at the top of
+ * ./optimizer-model.ts.
  */
+import { CONTRACT_TAGS } from '../optimize/meta-tags.js'
+import type { MetaTag } from '../optimize/meta-tags.js'
 
-export const CONTRACT_TAGS = {
-  /** The prompt under study (a user prompt template, or the system prompt APO edits). */
-  prompt: 'prompt',
-  /** MetaSPO: the system prompt under study. */
-  systemPrompt: 'system_prompt',
-  /** One failing example, holding input/expected/output. */
-  example: 'example',
-  /** What the target model received (the rendered user message), or the row's field values. */
-  input: 'input',
-  expected: 'expected',
-  /** The target model's whole reply. */
-  output: 'output',
-  /** Answer tag of a critique request; also wraps the critique sent to a rewrite. */
-  critique: 'critique',
-  /** Answer tag of an analysis request (MetaSPO); also wraps the analysis sent to a rewrite. */
-  analysis: 'analysis',
-  /** Answer tag of a prompt rewrite. */
-  improvedPrompt: 'improved_prompt',
-  /** Answer tag of a paraphrase. */
-  paraphrase: 'paraphrase',
-  /** Answer tag of a system prompt rewrite (MetaSPO). */
-  improvedSystemPrompt: 'improved_system_prompt'
-} as const
+export { CONTRACT_TAGS }
 
-export type ContractTag = (typeof CONTRACT_TAGS)[keyof typeof CONTRACT_TAGS]
+export type ContractTag = MetaTag
 
 /** The tag synthetic task prompts ask the target model to put its label in. */
 export const ANSWER_TAG = 'answer'

@@ -46,7 +46,7 @@ function bump(map: Map<string, number>, key: string): void {
 }
 
 /** Cue phrases and emoji of each label found in the text. */
-export function readCues(text: string, lex: KindLexicon): CueCounts {
+function readCues(text: string, lex: KindLexicon): CueCounts {
   const toks = tokens(text)
   const negatedAt = new Set<number>()
   for (let i = 0; i < toks.length; i++) {
@@ -99,7 +99,7 @@ export function decide(counts: Map<string, number>): string | null {
 }
 
 /** The text with every trait's additions removed, and what was removed per trait. */
-export function coreOf(text: string): { core: string; removed: Partial<Record<TraitId, string>> } {
+function coreOf(text: string): { core: string; removed: Partial<Record<TraitId, string>> } {
   const removed: Partial<Record<TraitId, string>> = {}
   let core = text
   const injected: string[] = []

@@ -44,16 +44,16 @@ export function pick<T>(rng: Random, items: readonly T[]): T {
   return items[rng.int(items.length)] as T
 }
 
-export function fillProduct(template: string, ctx: TemplateContext): string {
+function fillProduct(template: string, ctx: TemplateContext): string {
   return template.replace(/\{p\}/g, () => pick(ctx.rng, ctx.products))
 }
 
-export function lowerFirst(text: string): string {
+function lowerFirst(text: string): string {
   if (/^I\b/.test(text)) return text
   return text.charAt(0).toLowerCase() + text.slice(1)
 }
 
-export function withoutEnd(text: string): string {
+function withoutEnd(text: string): string {
   return text.replace(/[.!?]+$/, '')
 }
 

@@ -2,7 +2,7 @@
  * When an optimization earns a pull request, and what the reproduce block and branch names say.
  */
 import { describe, expect, it } from 'vitest'
-import { decideGain } from '../../src/action/optimize-decision.js'
+import { decideGain } from '../../src/run/optimize-gain.js'
 import { proposalBody, proposalTitle } from '../../src/action/optimize-text.js'
 import { reproduceInfo, shellWord } from '../../src/action/optimize-reproduce.js'
 import {

@@ -21,9 +21,15 @@ function tableRows(name: string): string[][] {
   const end = readme.indexOf(`<!-- ${name}:end -->`)
   expect(start, `README has <!-- ${name}:start -->`).toBeGreaterThanOrEqual(0)
   expect(end, `README has <!-- ${name}:end -->`).toBeGreaterThan(start)
-  return readme
-    .slice(start, end)
-    .split('\n')
+  const lines = readme.slice(start, end).split('\n')
+  const first = lines.findIndex((line) => line.startsWith('|'))
+  const last = lines.length - 1 - [...lines].reverse().findIndex((line) => line.startsWith('|'))
+  // One unbroken table: a blank line inside would end it on GitHub and show the rest as text.
+  expect(
+    lines.slice(first, last + 1).every((line) => line.startsWith('|')),
+    `${name} table is unbroken`
+  ).toBe(true)
+  return lines
     .filter((line) => line.startsWith('|'))
     .slice(2)
     .map((line) =>

@@ -146,6 +146,26 @@ describe('bad command lines', () => {
     expect(stderr).toMatch(/Unknown option '--frobnicate'.*see prompt-descent --help/)
   })
 
+  it('a flag the command would ignore is refused, not silently dropped', async () => {
+    const { stderr } = await evalFails(['--write', '--seed', '3'])
+    expect(stderr).toContain('eval does not take --write, --seed (see prompt-descent --help)')
+  })
+
+  it('compare --estimate makes no call and says what the base adds', async () => {
+    const result = await runCli(['compare', '--base', 'HEAD', '--estimate'], { cwd: repo.root })
+    expect(result.code).toBe(0)
+    expect(result.stdout).toMatch(/calls, [\d.]+k? ?input/)
+    expect(result.stdout).toContain('base (HEAD): at most as much again')
+  })
+
+  it('a dollar cap with an unpriced model is refused before any call', async () => {
+    await editConfig('seed:', 'budget:\n  usd: 1\nseed:')
+    const { stderr } = await evalFails()
+    expect(stderr).toContain(
+      'budget.usd caps dollars, but the price of the target model "sim-target" is unknown'
+    )
+  })
+
   it('a bad --split value lists the allowed ones', async () => {
     const { stderr } = await evalFails(['--split', 'val'])
     expect(stderr).toContain('--split expects one of dev, test, all, got "val"')

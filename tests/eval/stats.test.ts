@@ -166,3 +166,26 @@ describe('normal quantile and Wilson interval', () => {
     expect(wilsonInterval(0, 0, 0.95)).toEqual({ value: 0, low: 0, high: 1, level: 0.95 })
   })
 })
+
+describe('bootstrapStatistic', () => {
+  it('bootstraps any statistic, reproducibly, around the whole-sample value', async () => {
+    const { bootstrapStatistic } = await import('../../src/eval/stats.js')
+    const items = Array.from({ length: 60 }, (_, i) => ({ score: i % 3 === 0 ? 0 : 1 }))
+    const max = (s: readonly { score: number }[]): number => Math.max(...s.map((x) => x.score))
+    const meanOf = (s: readonly { score: number }[]): number =>
+      s.reduce((a, x) => a + x.score, 0) / s.length
+    const a = bootstrapStatistic(items, meanOf, { level: 0.95, seed: 3 })
+    const b = bootstrapStatistic(items, meanOf, { level: 0.95, seed: 3 })
+    expect(a).toEqual(b)
+    expect(a.value).toBeCloseTo(40 / 60, 12)
+    expect(a.low).toBeLessThan(a.value)
+    expect(a.high).toBeGreaterThan(a.value)
+    // A statistic constant under resampling gives a zero-width interval.
+    expect(bootstrapStatistic(items, max, { level: 0.95, seed: 3 })).toEqual({
+      value: 1,
+      low: 1,
+      high: 1,
+      level: 0.95
+    })
+  })
+})

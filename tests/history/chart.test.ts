@@ -11,7 +11,7 @@ import {
   scoreSparkline
 } from '../../src/report/history-markdown.js'
 import { renderHistoryText } from '../../src/report/history-text.js'
-import { compareRecords } from '../../src/report/regression.js'
+import { compareRecords } from '../../src/eval/trend.js'
 import {
   indexToX,
   scoreToY,

@@ -3,11 +3,8 @@ import { InputError } from '../../src/errors.js'
 import { readHistoryText } from '../../src/report/history-check.js'
 import { parseHistoryFile, renderHistoryFile } from '../../src/report/history-file.js'
 import * as fromGithub from '../../src/github/history-file.js'
-import {
-  MAX_EXAMPLES_PER_TASK,
-  exampleScores,
-  historyRecordOf
-} from '../../src/report/history-record.js'
+import { exampleScores } from '../../src/eval/trend-tests.js'
+import { MAX_EXAMPLES_PER_TASK, historyRecordOf } from '../../src/report/history-record.js'
 import { makeEvalReport } from '../report/fixtures.js'
 import { ones, reportWith } from './reports.js'
 

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest'
 import { historyRecordOf } from '../../src/report/history-record.js'
-import { compareRecords, detectRegressions } from '../../src/report/regression.js'
+import { compareRecords, detectRegressions } from '../../src/eval/trend.js'
 import { renderAlertMarkdown } from '../../src/report/history-markdown.js'
 import { brokenTableRows, splitCode } from '../report/markdown-check.js'
 import { SAMPLE_DROP_AT, sampleHistory } from './sample-history.js'

@@ -100,6 +100,38 @@ describe('withRetry', () => {
     expect(more).toBe(4)
   })
 
+  it('cannot spin on 429s with retry-after 0: each counts as a base delay, and their number is capped', async () => {
+    let zero = 0
+    await expect(
+      withRetry(
+        async () => {
+          zero++
+          throw retryable(429, 0)
+        },
+        { maxRetries: 4, random: () => 0, clock: instantClock(), baseDelayMs: 500 }
+      )
+    ).rejects.toThrow(/gave up/)
+    // 5 minutes / 500 ms would allow 600; the count cap (50) stops it first.
+    expect(zero).toBe(51)
+    let slow = 0
+    await expect(
+      withRetry(
+        async () => {
+          slow++
+          throw retryable(429, 0)
+        },
+        {
+          maxRetries: 0,
+          random: () => 0,
+          clock: instantClock(),
+          baseDelayMs: 1_000,
+          maxRateLimitWaitMs: 3_000
+        }
+      )
+    ).rejects.toThrow(/gave up/)
+    expect(slow).toBe(4)
+  })
+
   it('does not retry a non-retryable error', async () => {
     let calls = 0
     const error = new ProviderCallError('bad request', { status: 400, retryable: false })

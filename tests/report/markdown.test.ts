@@ -39,12 +39,16 @@ describe('renderMarkdown: eval', () => {
     )
   })
 
-  it('shows both numbers when the metric is not a mean (macro-F1)', () => {
+  it('shows a macro-F1 score with its own interval (the interval belongs to the score)', () => {
     const report = makeEvalReport()
-    report.tasks[0] = { ...report.tasks[0]!, score: 0.7804 }
+    report.tasks[0] = {
+      ...report.tasks[0]!,
+      score: 0.7804,
+      interval: { value: 0.7804, low: 0.69, high: 0.86, level: 0.95 }
+    }
     const out = renderMarkdown(report)
-    expect(out).toMatch(/\| triage \| 64 \| 78\.0% \(mean 81\.3% \[7\d\.\d, 88\.1\]\) \|/)
-    expect(out).toContain('<sub>choice/macro\\_f1: the score is the metric over all examples;')
+    expect(out).toMatch(/\| triage \| 64 \| 78\.0% \[69\.0, 86\.0\] \|/)
+    expect(out).not.toContain('(mean ')
   })
 
   it('announces the simulated provider', () => {

@@ -6,7 +6,7 @@ import type { Metric } from '../types.js'
 import { meanOfScores, readScore, showValue, unreadableScore } from './shared.js'
 
 /** Reads a number: the whole text as one number, else the last number written in it. */
-export function readNumber(value: unknown): number | null {
+function readNumber(value: unknown): number | null {
   const whole = parseNumber(value)
   if (whole !== null) return whole
   return typeof value === 'string' ? findLastNumber(value) : null

@@ -1,18 +1,13 @@
 /**
- * The tests behind ./regression.ts: paired (McNemar exact, sign-flip permutation) on the example ids
- * two records share, else unpaired z-tests on the per-example scores or on the intervals.
+ * The tests behind ./trend.ts: paired (McNemar exact, sign-flip permutation; see ./paired-test.ts)
+ * on the example ids two records share, else unpaired z-tests on the per-example scores or on the
+ * intervals.
  */
-import {
-  isBinary,
-  mcnemarExact,
-  mean,
-  normalQuantile,
-  pairedPermutationTest
-} from '../eval/stats.js'
+import type { HistoryRecord, HistoryTask } from '../report/history-record.js'
 import { hashString32 } from '../util/random.js'
-import { exampleScores } from './history-record.js'
-import type { HistoryRecord, HistoryTask } from './history-record.js'
-import type { TrendTest } from './regression.js'
+import { pairedTest } from './paired-test.js'
+import { isBinary, mean, normalQuantile } from './stats.js'
+import type { TrendTest } from './trend.js'
 
 const MAX_WORSENED = 10
 
@@ -57,19 +52,7 @@ function pairedOutcome(pairs: Array<[string, number, number]>, seed: number): Te
   const before = pairs.map(([, b]) => b)
   const after = pairs.map(([, , a]) => a)
   const delta = mean(after) - mean(before)
-  const changed = pairs.filter(([, b, a]) => a !== b)
-  let pValue = 1
-  let test: TrendTest = 'none'
-  if (changed.length > 0) {
-    if (isBinary(before) && isBinary(after)) {
-      test = 'mcnemar-exact'
-      const lost = changed.filter(([, b, a]) => a < b).length
-      pValue = mcnemarExact(lost, changed.length - lost)
-    } else {
-      test = 'paired-permutation'
-      pValue = pairedPermutationTest(before, after, { seed })
-    }
-  }
+  const { test, pValue } = pairedTest(before, after, seed)
   const worse = pairs
     .map(([id, b, a], i) => ({ id, d: a - b, i }))
     .filter((x) => x.d < 0)
@@ -115,6 +98,22 @@ function unpairedOutcome(prev: HistoryTask, cur: HistoryTask): TestOutcome {
   return { ...none, n: cur.n, delta, pValue: zTest(delta, se), test: 'interval-z' }
 }
 
+/** A task's per-example scores by id (empty when the record kept none). */
+export function exampleScores(task: HistoryTask): Map<string, number> {
+  const map = new Map<string, number>()
+  const ex = task.examples
+  if (!ex) return map
+  ex.ids.forEach((id, i) => {
+    const s = ex.scores[i]
+    if (s !== undefined) map.set(id, s)
+  })
+  return map
+}
+
+/**
+ * The test of one task between two records: paired on their shared example ids when there are
+ * enough of them, else unpaired.
+ */
 export function outcomeFor(
   prevRecord: HistoryRecord,
   curRecord: HistoryRecord,

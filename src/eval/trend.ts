@@ -13,9 +13,10 @@
  *
  * Significance is two-sided at `level` (p < 1 − level), as in the gate; a regression is a significant
  * change with a negative delta, and, when `maxDrop` is given, a drop of more than `maxDrop`.
+ * The history views in src/report render these trends; nothing here is rendered.
  */
-import { outcomeFor } from './regression-tests.js'
-import type { HistoryRecord, HistoryTask } from './history-record.js'
+import type { HistoryRecord, HistoryTask } from '../report/history-record.js'
+import { outcomeFor } from './trend-tests.js'
 
 export type TrendTest =
   'mcnemar-exact' | 'paired-permutation' | 'two-proportion-z' | 'welch-z' | 'interval-z' | 'none'

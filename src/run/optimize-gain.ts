@@ -5,6 +5,7 @@
  */
 import { formatDelta, formatPValue, formatScore } from '../report/format.js'
 import type { RunReport, TaskComparison } from '../report/types.js'
+import { isIncomplete } from './stop.js'
 
 export type GainDecision =
   | {
@@ -32,11 +33,7 @@ export function describeComparison(c: TaskComparison): string {
 export function decideGain(report: RunReport): GainDecision {
   const decision = decide(report)
   const { reason, message } = report.stop
-  if (
-    decision.gain ||
-    (reason !== 'budget' && reason !== 'cancelled' && reason !== 'provider-error')
-  )
-    return decision
+  if (decision.gain || !isIncomplete(report.stop)) return decision
   // A gain cut short by the budget is still a gain; a missing one may be the budget's doing.
   const stopped = reason === 'budget' ? 'the budget ran out' : `the run stopped (${reason})`
   return { gain: false, reason: `${decision.reason}; ${stopped}: ${message}` }

@@ -1,0 +1,31 @@
+/**
+ * The one choice of significance test for paired per-example scores, shared by the PR comparison
+ * (./compare.ts) and the per-commit trend (./trend-tests.ts), so the two can never disagree on it.
+ */
+import { isBinary, mcnemarExact, pairedPermutationTest } from './stats.js'
+
+/** Which paired test decided, and its two-sided p-value. */
+export interface PairedTestResult {
+  test: 'mcnemar-exact' | 'paired-permutation' | 'none'
+  pValue: number
+}
+
+/**
+ * Paired test of `base[i]` → `head[i]`: `none` (p = 1) when every pair is equal (or there are no
+ * pairs); McNemar's exact test on the discordant pairs when every score is 0 or 1; else a paired
+ * sign-flip permutation test seeded with `seed`.
+ */
+export function pairedTest(base: number[], head: number[], seed: number): PairedTestResult {
+  if (base.every((b, i) => b === head[i])) return { test: 'none', pValue: 1 }
+  if (isBinary(base) && isBinary(head)) {
+    let onlyBase = 0
+    let onlyHead = 0
+    base.forEach((b, i) => {
+      const h = head[i] as number
+      if (b > h) onlyBase++
+      else if (h > b) onlyHead++
+    })
+    return { test: 'mcnemar-exact', pValue: mcnemarExact(onlyBase, onlyHead) }
+  }
+  return { test: 'paired-permutation', pValue: pairedPermutationTest(base, head, { seed }) }
+}
