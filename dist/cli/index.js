@@ -44089,6 +44089,276 @@ function fitBlocks(prefix, blocks, maxLength, hint) {
     return result.length <= maxLength ? result : cutAtLine(result, maxLength);
 }
 
+;// CONCATENATED MODULE: ./src/report/svg-chart-labels.ts
+
+/** Labels closer than this (SVG units, centre to centre) would crowd the axis. */
+const MIN_LABEL_SPACING = 56;
+/** Rough width of `text` at the 11px label font, for placing labels clear of the data. */
+const textWidth = (text) => Array.from(text).length * 6.2;
+/** The y of the score line at x (linear between points), or undefined outside it. */
+function lineYAt(x, xs, ys) {
+    for (let i = 0; i < xs.length; i++) {
+        const x0 = xs[i];
+        const x1 = xs[i + 1];
+        if (x === x0)
+            return ys[i];
+        if (x1 !== undefined && x > x0 && x < x1) {
+            const y0 = ys[i];
+            return y0 + ((ys[i + 1] - y0) * (x - x0)) / (x1 - x0);
+        }
+    }
+    return undefined;
+}
+/**
+ * Where the threshold's label goes: at the right or left end, above or below the dashed line,
+ * whichever keeps farthest from the score line (right and above when all are clear).
+ */
+function thresholdLabel(lineY, text, g, xs, ys) {
+    const w = textWidth(text);
+    const candidates = [
+        { x: g.right, y: lineY - 4, anchor: 'end' },
+        { x: g.right, y: lineY + 13, anchor: 'end' },
+        { x: g.left + 4, y: lineY - 4, anchor: 'start' },
+        { x: g.left + 4, y: lineY + 13, anchor: 'start' }
+    ].filter((c) => c.y - 10 >= g.top - 4 && c.y + 2 <= g.bottom);
+    let best = candidates[0] ?? { x: g.right, y: lineY - 4, anchor: 'end' };
+    let bestClearance = -Infinity;
+    for (const c of candidates) {
+        const x0 = c.anchor === 'end' ? c.x - w : c.x;
+        const x1 = x0 + w;
+        const samples = [x0, x1, ...xs.filter((x) => x > x0 && x < x1)];
+        let clearance = Infinity;
+        for (const x of samples) {
+            const y = lineYAt(x, xs, ys);
+            if (y === undefined)
+                continue;
+            const top = c.y - 10;
+            const bottom = c.y + 2;
+            clearance = Math.min(clearance, y < top ? top - y : y > bottom ? y - bottom : 0);
+        }
+        // Prefer the first candidate unless another is clearly better.
+        if (clearance > bestClearance + 2) {
+            best = c;
+            bestClearance = clearance;
+        }
+    }
+    return best;
+}
+/**
+ * Commit labels under the axis, thinned to fit; the first and last are always shown (the last is
+ * the commit people look for) and carry their date on a second line. The end labels are anchored
+ * inwards so they are not cut at the chart's edges.
+ */
+function xLabels(points, xs, g) {
+    const n = points.length;
+    const every = Math.max(1, Math.ceil((n * MIN_LABEL_SPACING) / Math.max(1, g.right - g.left)));
+    const placed = points.map((p, i) => {
+        const anchor = n > 1 && i === 0 ? 'start' : n > 1 && i === n - 1 ? 'end' : 'middle';
+        const at = xs[i] ?? 0;
+        const x = anchor === 'start' ? at - 4 : anchor === 'end' ? at + 4 : at;
+        const text = p.label.length > 10 ? `${p.label.slice(0, 9)}…` : p.label;
+        const w = textWidth(text);
+        const x0 = anchor === 'start' ? x : anchor === 'end' ? x - w : x - w / 2;
+        return { i, p, anchor, x, text, x0, x1: x0 + w };
+    });
+    const last = placed[n - 1];
+    const shown = [];
+    for (const label of placed) {
+        const end = label.i === n - 1;
+        if (!end && label.i % every !== 0)
+            continue;
+        // Middle labels give way to their neighbours: the first and last are always shown.
+        const previous = shown[shown.length - 1];
+        if (!end && previous && label.x0 < previous.x1 + 8)
+            continue;
+        if (!end && last && label.i !== 0 && label.x1 + 8 > last.x0)
+            continue;
+        shown.push(label);
+    }
+    const out = [];
+    for (const { i, p, anchor, x, text } of shown) {
+        out.push(`<text class="t" x="${x}" y="${g.bottom + 16}" text-anchor="${anchor}">${xmlText(text)}</text>`);
+        if (p.date && (i === 0 || i === n - 1)) {
+            out.push(`<text class="t d" x="${x}" y="${g.bottom + 29}" text-anchor="${anchor}">${xmlText(p.date)}</text>`);
+        }
+    }
+    return out;
+}
+
+;// CONCATENATED MODULE: ./src/report/svg-chart.ts
+/**
+ * Score history as pictures: a standalone SVG trend chart (score line, interval band, threshold,
+ * 0–100% axis, commit labels) for the history branch and READMEs, and sparklines (SVG or Unicode
+ * blocks) for Markdown tables. Pure string building; colours follow the viewer's light/dark scheme.
+ */
+
+
+
+/** Where the plot area sits in a chart of the given size; `range` is the y axis (default 0–1). */
+function trendGeometry(width, height, range) {
+    const g = { left: 48, right: width - 16, top: 32, bottom: height - 36 };
+    return range ? { ...g, min: range.min, max: range.max } : g;
+}
+const FULL_TICKS = [0, 0.25, 0.5, 0.75, 1];
+const FIT_STEPS = [0.01, 0.02, 0.05, 0.1, 0.2];
+const svg_chart_round = (n) => Math.round(n * 10) / 10;
+const tidy = (n) => Math.round(n * 1e6) / 1e6;
+/**
+ * The y axis of a chart: 0–100% in quarters, or (`fit`) the smallest round range holding every
+ * value, interval end and the threshold, with at most 8 ticks.
+ */
+function trendAxis(points, options) {
+    const full = { min: 0, max: 1, ticks: FULL_TICKS };
+    if (options.yAxis !== 'fit')
+        return full;
+    const values = points.flatMap((p) => [p.value, p.low, p.high]);
+    if (options.threshold !== undefined)
+        values.push(options.threshold);
+    const finite = values.filter((v) => Number.isFinite(v)).map((v) => Math.min(1, Math.max(0, v)));
+    if (finite.length === 0)
+        return full;
+    const lo = Math.min(...finite);
+    const hi = Math.max(...finite);
+    const pad = Math.max(hi - lo, 0.04) * 0.1;
+    for (const step of FIT_STEPS) {
+        const min = Math.max(0, tidy(Math.floor((lo - pad) / step) * step));
+        const max = Math.min(1, tidy(Math.ceil((hi + pad) / step) * step));
+        const count = Math.round((max - min) / step);
+        if (count > 7)
+            continue;
+        if (max - min >= 0.6)
+            return full;
+        const ticks = Array.from({ length: count + 1 }, (_v, i) => tidy(min + i * step));
+        return { min, max, ticks };
+    }
+    return full;
+}
+/** The y coordinate of a score (clamped to the axis, by default 0–1). */
+function scoreToY(value, geometry) {
+    const min = geometry.min ?? 0;
+    const max = geometry.max ?? 1;
+    const v = Number.isFinite(value) ? Math.min(max, Math.max(min, value)) : min;
+    const t = max > min ? (v - min) / (max - min) : 0.5;
+    return svg_chart_round(geometry.bottom - t * (geometry.bottom - geometry.top));
+}
+const tickText = (tick) => `${Number((tick * 100).toFixed(1))}%`;
+/** The x coordinate of point `index` of `count` evenly spaced points. */
+function indexToX(index, count, geometry) {
+    if (count <= 1)
+        return svg_chart_round((geometry.left + geometry.right) / 2);
+    return svg_chart_round(geometry.left + (index * (geometry.right - geometry.left)) / (count - 1));
+}
+const STYLE = [
+    '.t{font:11px -apple-system,BlinkMacSystemFont,"Segoe UI",Helvetica,Arial,sans-serif;fill:#59636e}',
+    '.h{font-size:13px;font-weight:600;fill:#1f2328}',
+    '.g{stroke:#d1d9e0;stroke-width:1}',
+    '.l{stroke:#0969da;stroke-width:2;fill:none}',
+    '.b{fill:#0969da;fill-opacity:.15}',
+    '.p{fill:#0969da}',
+    '.r{stroke:#cf222e;stroke-width:1.5;stroke-dasharray:6 4}',
+    '.d{font-size:10px}',
+    '.k{fill:#cf222e;paint-order:stroke;stroke:#fff;stroke-width:3px;stroke-linejoin:round}',
+    '@media (prefers-color-scheme:dark){.t{fill:#9198a1}.h{fill:#f0f6fc}.g{stroke:#3d444d}' +
+        '.l{stroke:#4493f8}.b{fill:#4493f8;fill-opacity:.25}.p{fill:#4493f8}.r{stroke:#f85149}' +
+        '.k{fill:#f85149;stroke:#0d1117}}'
+].join('');
+/** A standalone SVG line chart of scores over commits, with the interval as a band. */
+function renderTrendSvg(points, options) {
+    const width = options.width ?? 640;
+    const height = options.height ?? 240;
+    const axis = trendAxis(points, options);
+    const g = trendGeometry(width, height, options.yAxis === 'fit' ? axis : undefined);
+    const n = points.length;
+    const out = [
+        `<svg xmlns="http://www.w3.org/2000/svg" width="${width}" height="${height}" viewBox="0 0 ${width} ${height}" role="img" aria-label="${xmlAttr(options.title)}">`,
+        `<title>${xmlText(options.title)}</title>`,
+        `<style>${STYLE}</style>`,
+        `<text class="t h" x="${g.left}" y="20">${xmlText(options.title)}</text>`
+    ];
+    if (options.subtitle) {
+        out.push(`<text class="t" x="${g.right}" y="20" text-anchor="end">${xmlText(options.subtitle)}</text>`);
+    }
+    for (const tick of axis.ticks) {
+        const y = scoreToY(tick, g);
+        out.push(`<line class="g" x1="${g.left}" y1="${y}" x2="${g.right}" y2="${y}"/>`);
+        out.push(`<text class="t" x="${g.left - 6}" y="${svg_chart_round(y + 4)}" text-anchor="end">${tickText(tick)}</text>`);
+    }
+    const xs = points.map((_p, i) => indexToX(i, n, g));
+    const ys = points.map((p) => scoreToY(p.value, g));
+    if (n === 0) {
+        const cx = svg_chart_round((g.left + g.right) / 2);
+        const cy = svg_chart_round((g.top + g.bottom) / 2);
+        out.push(`<text class="t" x="${cx}" y="${cy}" text-anchor="middle">no data yet</text>`);
+    }
+    else {
+        const upper = points.map((p, i) => `${xs[i]},${scoreToY(p.high, g)}`);
+        const lower = points.map((p, i) => `${xs[i]},${scoreToY(p.low, g)}`).reverse();
+        if (n > 1)
+            out.push(`<polygon class="b" points="${[...upper, ...lower].join(' ')}"/>`);
+        else {
+            const p = points[0];
+            if (p) {
+                const top = scoreToY(p.high, g);
+                out.push(`<rect class="b" x="${svg_chart_round((xs[0] ?? 0) - 4)}" y="${top}" width="8" height="${svg_chart_round(scoreToY(p.low, g) - top)}"/>`);
+            }
+        }
+        out.push(`<polyline class="l" points="${points.map((_p, i) => `${xs[i]},${ys[i]}`).join(' ')}"/>`);
+        points.forEach((p, i) => {
+            const tip = `${p.label}${p.date ? ` (${p.date})` : ''}: ${format_formatInterval({ ...p, level: 0 })}`;
+            out.push(`<circle class="p" cx="${xs[i]}" cy="${ys[i]}" r="3"><title>${xmlText(tip)}</title></circle>`);
+        });
+        out.push(...xLabels(points, xs, g));
+    }
+    if (options.threshold !== undefined && Number.isFinite(options.threshold)) {
+        const y = scoreToY(options.threshold, g);
+        const text = `threshold ${format_formatScore(options.threshold)}`;
+        const at = thresholdLabel(y, text, g, xs, ys);
+        out.push(`<line class="r" x1="${g.left}" y1="${y}" x2="${g.right}" y2="${y}"/>`);
+        out.push(`<text class="t k" x="${at.x}" y="${svg_chart_round(at.y)}" text-anchor="${at.anchor}">${xmlText(text)}</text>`);
+    }
+    out.push('</svg>');
+    return out.join('\n') + '\n';
+}
+function svg_chart_range(values, options) {
+    const finite = values.filter((v) => Number.isFinite(v));
+    const min = options.min ?? (finite.length > 0 ? Math.min(...finite) : 0);
+    const max = options.max ?? (finite.length > 0 ? Math.max(...finite) : 1);
+    return [min, max];
+}
+/** A small inline SVG line of the values, scaled to their range (or to min/max when given). */
+function renderSparkline(values, options = {}) {
+    const width = options.width ?? 80;
+    const height = options.height ?? 16;
+    const [min, max] = svg_chart_range(values, options);
+    const pad = 1.5;
+    const points = values
+        .map((v, i) => {
+        if (!Number.isFinite(v))
+            return null;
+        const x = values.length <= 1 ? width / 2 : pad + (i * (width - 2 * pad)) / (values.length - 1);
+        const t = max > min ? (Math.min(max, Math.max(min, v)) - min) / (max - min) : 0.5;
+        return `${svg_chart_round(x)},${svg_chart_round(height - pad - t * (height - 2 * pad))}`;
+    })
+        .filter((p) => p !== null);
+    const head = `<svg xmlns="http://www.w3.org/2000/svg" width="${width}" height="${height}" viewBox="0 0 ${width} ${height}">`;
+    if (points.length === 0)
+        return `${head}</svg>`;
+    return `${head}<polyline fill="none" stroke="#0969da" stroke-width="1.5" points="${points.join(' ')}"/></svg>`;
+}
+const BLOCKS = '▁▂▃▄▅▆▇█';
+/** The values as Unicode blocks (e.g. "▁▃▅▇"), for a Markdown table cell; gaps for missing values. */
+function sparklineText(values, options = {}) {
+    const [min, max] = svg_chart_range(values, options);
+    return values
+        .map((v) => {
+        if (!Number.isFinite(v))
+            return ' ';
+        const t = max > min ? (Math.min(max, Math.max(min, v)) - min) / (max - min) : 0.5;
+        return BLOCKS[Math.round(t * (BLOCKS.length - 1))] ?? ' ';
+    })
+        .join('');
+}
+
 ;// CONCATENATED MODULE: ./src/report/markdown-sections.ts
 
 
@@ -44226,6 +44496,11 @@ function footerSection(report) {
 }
 
 ;// CONCATENATED MODULE: ./src/report/markdown-compare.ts
+/**
+ * Markdown for paired comparisons (base vs head on a PR, baseline vs best after an optimization):
+ * the per-task table, the prompt diffs and the examples whose score changed.
+ */
+
 
 
 
@@ -44251,16 +44526,38 @@ function comparisonTable(tasks, labels) {
     if (tasks.length === 0)
         return '_No tasks were compared._';
     const level = tasks[0]?.delta.level ?? 0.95;
-    const rows = tasks.map((t) => [
-        tableCell(t.task, 80),
-        formatCount(t.n),
-        labels.intervals ? format_formatInterval(t.base) : format_formatScore(t.base.value),
-        labels.intervals ? format_formatInterval(t.head) : format_formatScore(t.head.value),
-        formatDelta(t.delta),
-        t.test === 'none' ? '—' : format_formatPValue(t.pValue),
-        VERDICTS[t.verdict]
-    ]);
-    const table = markdown_sections_markdownTable(['task', 'n', labels.base, labels.head, `Δ (${format_formatLevel(level)} CI)`, 'p', 'verdict'], rows, ['left', 'right', 'right', 'right', 'right', 'right', 'left']);
+    const trend = labels.trend;
+    const rows = tasks.map((t) => {
+        const row = [
+            tableCell(t.task, 80),
+            formatCount(t.n),
+            labels.intervals ? format_formatInterval(t.base) : format_formatScore(t.base.value),
+            labels.intervals ? format_formatInterval(t.head) : format_formatScore(t.head.value),
+            formatDelta(t.delta),
+            t.test === 'none' ? '—' : format_formatPValue(t.pValue),
+            VERDICTS[t.verdict]
+        ];
+        if (trend) {
+            const values = trend[t.task] ?? [];
+            row.push(values.length > 1 ? sparklineText(values, { min: 0, max: 1 }) : '—');
+        }
+        return row;
+    });
+    const headers = [
+        'task',
+        'n',
+        labels.base,
+        labels.head,
+        `Δ (${format_formatLevel(level)} CI)`,
+        'p',
+        'verdict'
+    ];
+    const align = ['left', 'right', 'right', 'right', 'right', 'right', 'left'];
+    if (trend) {
+        headers.push('history');
+        align.push('left');
+    }
+    const table = markdown_sections_markdownTable(headers, rows, align);
     const tests = [...new Set(tasks.map((t) => TEST_NAMES[t.test]).filter((n) => n !== null))];
     const legend = `<sub>Δ: ${labels.head} − ${labels.base} in percentage points on the examples scored in both, ` +
         `with a ${format_formatLevel(level)} paired-bootstrap interval` +
@@ -44611,7 +44908,7 @@ function compareBlocks(report) {
     const comparison = report.comparison;
     if (!comparison)
         return [{ text: evalTable(report.tasks) }];
-    const labels = { base: 'base', head: 'head' };
+    const labels = { base: 'base', head: 'head', trend: report.trend?.tasks };
     const blocks = [{ text: comparisonTable(comparison.tasks, labels) }];
     for (const t of comparison.tasks) {
         if (t.promptDiff !== '') {
@@ -45761,276 +46058,6 @@ function history_record_shortSha(sha) {
 /** The day of an ISO date ("2026-08-01"), or the text as is when it is not one. */
 function history_record_shortDate(date) {
     return /^\d{4}-\d{2}-\d{2}/.test(date) ? date.slice(0, 10) : date;
-}
-
-;// CONCATENATED MODULE: ./src/report/svg-chart-labels.ts
-
-/** Labels closer than this (SVG units, centre to centre) would crowd the axis. */
-const MIN_LABEL_SPACING = 56;
-/** Rough width of `text` at the 11px label font, for placing labels clear of the data. */
-const textWidth = (text) => Array.from(text).length * 6.2;
-/** The y of the score line at x (linear between points), or undefined outside it. */
-function lineYAt(x, xs, ys) {
-    for (let i = 0; i < xs.length; i++) {
-        const x0 = xs[i];
-        const x1 = xs[i + 1];
-        if (x === x0)
-            return ys[i];
-        if (x1 !== undefined && x > x0 && x < x1) {
-            const y0 = ys[i];
-            return y0 + ((ys[i + 1] - y0) * (x - x0)) / (x1 - x0);
-        }
-    }
-    return undefined;
-}
-/**
- * Where the threshold's label goes: at the right or left end, above or below the dashed line,
- * whichever keeps farthest from the score line (right and above when all are clear).
- */
-function thresholdLabel(lineY, text, g, xs, ys) {
-    const w = textWidth(text);
-    const candidates = [
-        { x: g.right, y: lineY - 4, anchor: 'end' },
-        { x: g.right, y: lineY + 13, anchor: 'end' },
-        { x: g.left + 4, y: lineY - 4, anchor: 'start' },
-        { x: g.left + 4, y: lineY + 13, anchor: 'start' }
-    ].filter((c) => c.y - 10 >= g.top - 4 && c.y + 2 <= g.bottom);
-    let best = candidates[0] ?? { x: g.right, y: lineY - 4, anchor: 'end' };
-    let bestClearance = -Infinity;
-    for (const c of candidates) {
-        const x0 = c.anchor === 'end' ? c.x - w : c.x;
-        const x1 = x0 + w;
-        const samples = [x0, x1, ...xs.filter((x) => x > x0 && x < x1)];
-        let clearance = Infinity;
-        for (const x of samples) {
-            const y = lineYAt(x, xs, ys);
-            if (y === undefined)
-                continue;
-            const top = c.y - 10;
-            const bottom = c.y + 2;
-            clearance = Math.min(clearance, y < top ? top - y : y > bottom ? y - bottom : 0);
-        }
-        // Prefer the first candidate unless another is clearly better.
-        if (clearance > bestClearance + 2) {
-            best = c;
-            bestClearance = clearance;
-        }
-    }
-    return best;
-}
-/**
- * Commit labels under the axis, thinned to fit; the first and last are always shown (the last is
- * the commit people look for) and carry their date on a second line. The end labels are anchored
- * inwards so they are not cut at the chart's edges.
- */
-function xLabels(points, xs, g) {
-    const n = points.length;
-    const every = Math.max(1, Math.ceil((n * MIN_LABEL_SPACING) / Math.max(1, g.right - g.left)));
-    const placed = points.map((p, i) => {
-        const anchor = n > 1 && i === 0 ? 'start' : n > 1 && i === n - 1 ? 'end' : 'middle';
-        const at = xs[i] ?? 0;
-        const x = anchor === 'start' ? at - 4 : anchor === 'end' ? at + 4 : at;
-        const text = p.label.length > 10 ? `${p.label.slice(0, 9)}…` : p.label;
-        const w = textWidth(text);
-        const x0 = anchor === 'start' ? x : anchor === 'end' ? x - w : x - w / 2;
-        return { i, p, anchor, x, text, x0, x1: x0 + w };
-    });
-    const last = placed[n - 1];
-    const shown = [];
-    for (const label of placed) {
-        const end = label.i === n - 1;
-        if (!end && label.i % every !== 0)
-            continue;
-        // Middle labels give way to their neighbours: the first and last are always shown.
-        const previous = shown[shown.length - 1];
-        if (!end && previous && label.x0 < previous.x1 + 8)
-            continue;
-        if (!end && last && label.i !== 0 && label.x1 + 8 > last.x0)
-            continue;
-        shown.push(label);
-    }
-    const out = [];
-    for (const { i, p, anchor, x, text } of shown) {
-        out.push(`<text class="t" x="${x}" y="${g.bottom + 16}" text-anchor="${anchor}">${xmlText(text)}</text>`);
-        if (p.date && (i === 0 || i === n - 1)) {
-            out.push(`<text class="t d" x="${x}" y="${g.bottom + 29}" text-anchor="${anchor}">${xmlText(p.date)}</text>`);
-        }
-    }
-    return out;
-}
-
-;// CONCATENATED MODULE: ./src/report/svg-chart.ts
-/**
- * Score history as pictures: a standalone SVG trend chart (score line, interval band, threshold,
- * 0–100% axis, commit labels) for the history branch and READMEs, and sparklines (SVG or Unicode
- * blocks) for Markdown tables. Pure string building; colours follow the viewer's light/dark scheme.
- */
-
-
-
-/** Where the plot area sits in a chart of the given size; `range` is the y axis (default 0–1). */
-function trendGeometry(width, height, range) {
-    const g = { left: 48, right: width - 16, top: 32, bottom: height - 36 };
-    return range ? { ...g, min: range.min, max: range.max } : g;
-}
-const FULL_TICKS = [0, 0.25, 0.5, 0.75, 1];
-const FIT_STEPS = [0.01, 0.02, 0.05, 0.1, 0.2];
-const svg_chart_round = (n) => Math.round(n * 10) / 10;
-const tidy = (n) => Math.round(n * 1e6) / 1e6;
-/**
- * The y axis of a chart: 0–100% in quarters, or (`fit`) the smallest round range holding every
- * value, interval end and the threshold, with at most 8 ticks.
- */
-function trendAxis(points, options) {
-    const full = { min: 0, max: 1, ticks: FULL_TICKS };
-    if (options.yAxis !== 'fit')
-        return full;
-    const values = points.flatMap((p) => [p.value, p.low, p.high]);
-    if (options.threshold !== undefined)
-        values.push(options.threshold);
-    const finite = values.filter((v) => Number.isFinite(v)).map((v) => Math.min(1, Math.max(0, v)));
-    if (finite.length === 0)
-        return full;
-    const lo = Math.min(...finite);
-    const hi = Math.max(...finite);
-    const pad = Math.max(hi - lo, 0.04) * 0.1;
-    for (const step of FIT_STEPS) {
-        const min = Math.max(0, tidy(Math.floor((lo - pad) / step) * step));
-        const max = Math.min(1, tidy(Math.ceil((hi + pad) / step) * step));
-        const count = Math.round((max - min) / step);
-        if (count > 7)
-            continue;
-        if (max - min >= 0.6)
-            return full;
-        const ticks = Array.from({ length: count + 1 }, (_v, i) => tidy(min + i * step));
-        return { min, max, ticks };
-    }
-    return full;
-}
-/** The y coordinate of a score (clamped to the axis, by default 0–1). */
-function scoreToY(value, geometry) {
-    const min = geometry.min ?? 0;
-    const max = geometry.max ?? 1;
-    const v = Number.isFinite(value) ? Math.min(max, Math.max(min, value)) : min;
-    const t = max > min ? (v - min) / (max - min) : 0.5;
-    return svg_chart_round(geometry.bottom - t * (geometry.bottom - geometry.top));
-}
-const tickText = (tick) => `${Number((tick * 100).toFixed(1))}%`;
-/** The x coordinate of point `index` of `count` evenly spaced points. */
-function indexToX(index, count, geometry) {
-    if (count <= 1)
-        return svg_chart_round((geometry.left + geometry.right) / 2);
-    return svg_chart_round(geometry.left + (index * (geometry.right - geometry.left)) / (count - 1));
-}
-const STYLE = [
-    '.t{font:11px -apple-system,BlinkMacSystemFont,"Segoe UI",Helvetica,Arial,sans-serif;fill:#59636e}',
-    '.h{font-size:13px;font-weight:600;fill:#1f2328}',
-    '.g{stroke:#d1d9e0;stroke-width:1}',
-    '.l{stroke:#0969da;stroke-width:2;fill:none}',
-    '.b{fill:#0969da;fill-opacity:.15}',
-    '.p{fill:#0969da}',
-    '.r{stroke:#cf222e;stroke-width:1.5;stroke-dasharray:6 4}',
-    '.d{font-size:10px}',
-    '.k{fill:#cf222e;paint-order:stroke;stroke:#fff;stroke-width:3px;stroke-linejoin:round}',
-    '@media (prefers-color-scheme:dark){.t{fill:#9198a1}.h{fill:#f0f6fc}.g{stroke:#3d444d}' +
-        '.l{stroke:#4493f8}.b{fill:#4493f8;fill-opacity:.25}.p{fill:#4493f8}.r{stroke:#f85149}' +
-        '.k{fill:#f85149;stroke:#0d1117}}'
-].join('');
-/** A standalone SVG line chart of scores over commits, with the interval as a band. */
-function renderTrendSvg(points, options) {
-    const width = options.width ?? 640;
-    const height = options.height ?? 240;
-    const axis = trendAxis(points, options);
-    const g = trendGeometry(width, height, options.yAxis === 'fit' ? axis : undefined);
-    const n = points.length;
-    const out = [
-        `<svg xmlns="http://www.w3.org/2000/svg" width="${width}" height="${height}" viewBox="0 0 ${width} ${height}" role="img" aria-label="${xmlAttr(options.title)}">`,
-        `<title>${xmlText(options.title)}</title>`,
-        `<style>${STYLE}</style>`,
-        `<text class="t h" x="${g.left}" y="20">${xmlText(options.title)}</text>`
-    ];
-    if (options.subtitle) {
-        out.push(`<text class="t" x="${g.right}" y="20" text-anchor="end">${xmlText(options.subtitle)}</text>`);
-    }
-    for (const tick of axis.ticks) {
-        const y = scoreToY(tick, g);
-        out.push(`<line class="g" x1="${g.left}" y1="${y}" x2="${g.right}" y2="${y}"/>`);
-        out.push(`<text class="t" x="${g.left - 6}" y="${svg_chart_round(y + 4)}" text-anchor="end">${tickText(tick)}</text>`);
-    }
-    const xs = points.map((_p, i) => indexToX(i, n, g));
-    const ys = points.map((p) => scoreToY(p.value, g));
-    if (n === 0) {
-        const cx = svg_chart_round((g.left + g.right) / 2);
-        const cy = svg_chart_round((g.top + g.bottom) / 2);
-        out.push(`<text class="t" x="${cx}" y="${cy}" text-anchor="middle">no data yet</text>`);
-    }
-    else {
-        const upper = points.map((p, i) => `${xs[i]},${scoreToY(p.high, g)}`);
-        const lower = points.map((p, i) => `${xs[i]},${scoreToY(p.low, g)}`).reverse();
-        if (n > 1)
-            out.push(`<polygon class="b" points="${[...upper, ...lower].join(' ')}"/>`);
-        else {
-            const p = points[0];
-            if (p) {
-                const top = scoreToY(p.high, g);
-                out.push(`<rect class="b" x="${svg_chart_round((xs[0] ?? 0) - 4)}" y="${top}" width="8" height="${svg_chart_round(scoreToY(p.low, g) - top)}"/>`);
-            }
-        }
-        out.push(`<polyline class="l" points="${points.map((_p, i) => `${xs[i]},${ys[i]}`).join(' ')}"/>`);
-        points.forEach((p, i) => {
-            const tip = `${p.label}${p.date ? ` (${p.date})` : ''}: ${format_formatInterval({ ...p, level: 0 })}`;
-            out.push(`<circle class="p" cx="${xs[i]}" cy="${ys[i]}" r="3"><title>${xmlText(tip)}</title></circle>`);
-        });
-        out.push(...xLabels(points, xs, g));
-    }
-    if (options.threshold !== undefined && Number.isFinite(options.threshold)) {
-        const y = scoreToY(options.threshold, g);
-        const text = `threshold ${format_formatScore(options.threshold)}`;
-        const at = thresholdLabel(y, text, g, xs, ys);
-        out.push(`<line class="r" x1="${g.left}" y1="${y}" x2="${g.right}" y2="${y}"/>`);
-        out.push(`<text class="t k" x="${at.x}" y="${svg_chart_round(at.y)}" text-anchor="${at.anchor}">${xmlText(text)}</text>`);
-    }
-    out.push('</svg>');
-    return out.join('\n') + '\n';
-}
-function svg_chart_range(values, options) {
-    const finite = values.filter((v) => Number.isFinite(v));
-    const min = options.min ?? (finite.length > 0 ? Math.min(...finite) : 0);
-    const max = options.max ?? (finite.length > 0 ? Math.max(...finite) : 1);
-    return [min, max];
-}
-/** A small inline SVG line of the values, scaled to their range (or to min/max when given). */
-function renderSparkline(values, options = {}) {
-    const width = options.width ?? 80;
-    const height = options.height ?? 16;
-    const [min, max] = svg_chart_range(values, options);
-    const pad = 1.5;
-    const points = values
-        .map((v, i) => {
-        if (!Number.isFinite(v))
-            return null;
-        const x = values.length <= 1 ? width / 2 : pad + (i * (width - 2 * pad)) / (values.length - 1);
-        const t = max > min ? (Math.min(max, Math.max(min, v)) - min) / (max - min) : 0.5;
-        return `${svg_chart_round(x)},${svg_chart_round(height - pad - t * (height - 2 * pad))}`;
-    })
-        .filter((p) => p !== null);
-    const head = `<svg xmlns="http://www.w3.org/2000/svg" width="${width}" height="${height}" viewBox="0 0 ${width} ${height}">`;
-    if (points.length === 0)
-        return `${head}</svg>`;
-    return `${head}<polyline fill="none" stroke="#0969da" stroke-width="1.5" points="${points.join(' ')}"/></svg>`;
-}
-const BLOCKS = '▁▂▃▄▅▆▇█';
-/** The values as Unicode blocks (e.g. "▁▃▅▇"), for a Markdown table cell; gaps for missing values. */
-function sparklineText(values, options = {}) {
-    const [min, max] = svg_chart_range(values, options);
-    return values
-        .map((v) => {
-        if (!Number.isFinite(v))
-            return ' ';
-        const t = max > min ? (Math.min(max, Math.max(min, v)) - min) / (max - min) : 0.5;
-        return BLOCKS[Math.round(t * (BLOCKS.length - 1))] ?? ' ';
-    })
-        .join('');
 }
 
 ;// CONCATENATED MODULE: ./src/report/history-chart.ts

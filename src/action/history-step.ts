@@ -1,10 +1,20 @@
 import * as core from '@actions/core'
+import { mkdir, writeFile } from 'node:fs/promises'
+import { join } from 'node:path'
+import { historyCharts } from '../report/history-chart.js'
+import { renderHistoryFile } from '../report/history-file.js'
+import type { HistoryRecord } from '../report/history-record.js'
 import type { LoadedProject } from '../config/project-types.js'
 import { errorMessage } from '../errors.js'
 import { createGitHubApi } from '../github/api.js'
 import { renderAlertMarkdown, renderHistoryMarkdown } from '../report/history-markdown.js'
-import type { RunReport } from '../report/types.js'
-import { commentRegressionAlerts, recordHistory } from '../run/history-run.js'
+import type { RunReport, TrendReport } from '../report/types.js'
+import {
+  commentRegressionAlerts,
+  loadHistory,
+  recentScores,
+  recordHistory
+} from '../run/history-run.js'
 import type { RunContext } from './context.js'
 import type { ActionSettings } from './inputs.js'
 
@@ -56,6 +66,11 @@ export async function recordHistoryStep(
     core.warning(`history: could not record this commit's scores: ${errorMessage(error)}`)
     return
   }
+  await writeHistoryArtifact(
+    join(context.workspace, settings.reportDir),
+    result.records,
+    gate.minScore
+  )
   core.setOutput('history-records', String(result.records.length))
   core.setOutput('regressions', JSON.stringify(result.alerts.map((a) => a.task)))
   if (!result.recorded) core.warning(`history: ${result.skippedReason ?? 'not recorded'}`)
@@ -94,6 +109,58 @@ export async function recordHistoryStep(
   if (settings.alertOnRegression === 'fail') {
     core.setFailed(
       `a score dropped significantly against the previous commit: ${result.alerts.map((a) => a.task).join(', ')}`
+    )
+  }
+}
+
+/**
+ * On a pull request with `history: true`, the recent scores of each task from the data branch, so
+ * the gate table shows a sparkline beside each task. A missing history is no error.
+ */
+export async function historyTrend(
+  settings: ActionSettings,
+  context: RunContext,
+  tasks: readonly string[]
+): Promise<TrendReport | undefined> {
+  if (!settings.history || !context.pullRequest || !settings.githubToken) return undefined
+  const api = createGitHubApi({
+    token: settings.githubToken,
+    owner: context.owner,
+    repo: context.repo,
+    baseUrl: context.apiUrl
+  })
+  try {
+    const records = await loadHistory(api, { branch: settings.historyBranch })
+    if (records.length === 0) return undefined
+    return {
+      source: `${settings.historyBranch}:history/history.json`,
+      tasks: recentScores(records, tasks)
+    }
+  } catch (error) {
+    core.info(`history: no trend for the comment (${errorMessage(error)})`)
+    return undefined
+  }
+}
+
+/**
+ * The history and its charts also go to `report-dir/history/`, so a workflow can publish them as an
+ * artifact (upload-artifact) without reading the data branch.
+ */
+async function writeHistoryArtifact(
+  dir: string,
+  records: readonly HistoryRecord[],
+  threshold: number | undefined
+): Promise<void> {
+  try {
+    const root = join(dir, 'history')
+    await mkdir(join(root, 'charts'), { recursive: true })
+    await writeFile(join(root, 'history.json'), renderHistoryFile(records), 'utf8')
+    for (const chart of historyCharts(records, { threshold })) {
+      await writeFile(join(root, chart.path), chart.content, 'utf8')
+    }
+  } catch (error) {
+    core.warning(
+      `history: could not write the history to the report folder: ${errorMessage(error)}`
     )
   }
 }

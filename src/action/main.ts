@@ -18,7 +18,7 @@ import { readSettings } from './inputs.js'
 import type { ActionSettings } from './inputs.js'
 import { createActionLogger } from './logger.js'
 import { runOptimizeMode } from './optimize-mode.js'
-import { recordHistoryStep } from './history-step.js'
+import { historyTrend, recordHistoryStep } from './history-step.js'
 import { publishReport } from './publish.js'
 import { prepareCredentials, runWithCache } from './run-setup.js'
 
@@ -49,6 +49,12 @@ async function runEvalMode(settings: ActionSettings, context: RunContext): Promi
   if (!(await prepareCredentials(settings, project))) return
   await runWithCache(settings, project, async () => {
     const report = await produceReport(settings, context, project)
+    const trend = await historyTrend(
+      settings,
+      context,
+      report.tasks.map((t) => t.task)
+    )
+    if (trend) report.trend = trend
     await publish(settings, context, project, report)
     await recordHistoryStep(settings, context, project, report)
     conclude(settings, report)

@@ -2,6 +2,7 @@
  * Markdown for paired comparisons (base vs head on a PR, baseline vs best after an optimization):
  * the per-task table, the prompt diffs and the examples whose score changed.
  */
+import { sparklineText } from './svg-chart.js'
 import type { FlippedExample, TaskComparison, Verdict } from './types.js'
 import {
   formatCount,
@@ -14,6 +15,7 @@ import {
   formatValue
 } from './format.js'
 import { markdownTable } from './markdown-sections.js'
+import type { Align } from './markdown-sections.js'
 import { codeBlock, details, inlineCode, tableCell, truncate } from './sanitize.js'
 
 /** At most this many changed examples are listed per task; the JSON report has them all. */
@@ -42,26 +44,46 @@ export interface ComparisonLabels {
   head: string
   /** Show each side's own interval too (the held-out result of an optimization). */
   intervals?: boolean
+  /** Recent scores per task (oldest first): a sparkline column, newest at the right. */
+  trend?: Record<string, number[]>
 }
 
 /** The per-task comparison table followed by a one-line legend. */
 export function comparisonTable(tasks: TaskComparison[], labels: ComparisonLabels): string {
   if (tasks.length === 0) return '_No tasks were compared._'
   const level = tasks[0]?.delta.level ?? 0.95
-  const rows = tasks.map((t) => [
-    tableCell(t.task, 80),
-    formatCount(t.n),
-    labels.intervals ? formatInterval(t.base) : formatScore(t.base.value),
-    labels.intervals ? formatInterval(t.head) : formatScore(t.head.value),
-    formatDelta(t.delta),
-    t.test === 'none' ? '—' : formatPValue(t.pValue),
-    VERDICTS[t.verdict]
-  ])
-  const table = markdownTable(
-    ['task', 'n', labels.base, labels.head, `Δ (${formatLevel(level)} CI)`, 'p', 'verdict'],
-    rows,
-    ['left', 'right', 'right', 'right', 'right', 'right', 'left']
-  )
+  const trend = labels.trend
+  const rows = tasks.map((t) => {
+    const row = [
+      tableCell(t.task, 80),
+      formatCount(t.n),
+      labels.intervals ? formatInterval(t.base) : formatScore(t.base.value),
+      labels.intervals ? formatInterval(t.head) : formatScore(t.head.value),
+      formatDelta(t.delta),
+      t.test === 'none' ? '—' : formatPValue(t.pValue),
+      VERDICTS[t.verdict]
+    ]
+    if (trend) {
+      const values = trend[t.task] ?? []
+      row.push(values.length > 1 ? sparklineText(values, { min: 0, max: 1 }) : '—')
+    }
+    return row
+  })
+  const headers = [
+    'task',
+    'n',
+    labels.base,
+    labels.head,
+    `Δ (${formatLevel(level)} CI)`,
+    'p',
+    'verdict'
+  ]
+  const align: Align[] = ['left', 'right', 'right', 'right', 'right', 'right', 'left']
+  if (trend) {
+    headers.push('history')
+    align.push('left')
+  }
+  const table = markdownTable(headers, rows, align)
   const tests = [...new Set(tasks.map((t) => TEST_NAMES[t.test]).filter((n) => n !== null))]
   const legend =
     `<sub>Δ: ${labels.head} − ${labels.base} in percentage points on the examples scored in both, ` +

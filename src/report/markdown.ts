@@ -54,7 +54,7 @@ function hiddenMarker(marker: string): string {
 function compareBlocks(report: RunReport): Block[] {
   const comparison = report.comparison
   if (!comparison) return [{ text: evalTable(report.tasks) }]
-  const labels = { base: 'base', head: 'head' }
+  const labels = { base: 'base', head: 'head', trend: report.trend?.tasks }
   const blocks: Block[] = [{ text: comparisonTable(comparison.tasks, labels) }]
   for (const t of comparison.tasks) {
     if (t.promptDiff !== '') {

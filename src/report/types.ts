@@ -53,6 +53,13 @@ export interface ComparisonReport {
   tasks: TaskComparison[]
 }
 
+/** Recent scores per task from the history on the data branch (oldest first), for trend columns. */
+export interface TrendReport {
+  /** Where they come from, e.g. `prompt-descent-data:history/history.json`. */
+  source: string
+  tasks: Record<string, number[]>
+}
+
 export interface RunReport {
   schemaVersion: typeof REPORT_SCHEMA_VERSION
   kind: 'eval' | 'compare' | 'optimize'
@@ -72,4 +79,6 @@ export interface RunReport {
   gate?: GateResult
   comparison?: ComparisonReport
   optimization?: OptimizationReport
+  /** Recent history per task, when the history is kept (shown as a sparkline beside each task). */
+  trend?: TrendReport
 }

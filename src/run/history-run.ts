@@ -18,7 +18,7 @@ import { historyCharts } from '../report/history-chart.js'
 import { checkHistoryRecords } from '../report/history-check.js'
 import { renderAlertMarkdown } from '../report/history-markdown.js'
 import type { AlertMarkdownOptions } from '../report/history-markdown.js'
-import { historyRecordOf, shortSha } from '../report/history-record.js'
+import { historyRecordOf, shortSha, taskSeries } from '../report/history-record.js'
 import type { HistoryRecord } from '../report/history-record.js'
 import { compareRecords, regressionsOf } from '../eval/trend.js'
 import type { RegressionAlert, TaskTrend } from '../eval/trend.js'
@@ -198,4 +198,16 @@ export async function commentRegressionAlerts(
 ): Promise<CommitCommentResult | undefined> {
   if (alerts.length === 0) return undefined
   return commentOnCommit(api, sha, renderAlertMarkdown(alerts, { sha, ...options }))
+}
+
+/** Scores per task over the last `last` records (oldest first), for a trend column. */
+export function recentScores(
+  records: readonly HistoryRecord[],
+  tasks: readonly string[],
+  last = 20
+): Record<string, number[]> {
+  const recent = records.slice(-last)
+  return Object.fromEntries(
+    tasks.map((task) => [task, taskSeries(recent, task).map(({ entry }) => entry.score)])
+  )
 }

@@ -5,6 +5,8 @@
  * and a failed check with `alert-on-regression: fail`); a reworded prompt raises none.
  * As in gate-e2e: it tests dist/, which CI's check-dist keeps equal to what src/ builds to.
  */
+import { readFile } from 'node:fs/promises'
+import { join } from 'node:path'
 import { afterEach, describe, expect, it } from 'vitest'
 import { FAKE_GITHUB_TOKEN, startFakeGitHubServer } from '../helpers/fake-github-server.js'
 import { createFixtureRepo, promptAddressing, TASK_TRAITS, triageTask } from './fixture-repo.js'
@@ -72,7 +74,26 @@ async function setup() {
       ? undefined
       : (JSON.parse(text) as { records: Array<{ sha: string }> })
   }
-  return { gh, repo, push, history }
+  /** A pull request run with history on: the gate comment gets a trend column. */
+  const pullRequest = async (): Promise<ActionRun> => {
+    const pull = gh.state.addPull({
+      title: 'Tweak the prompt',
+      body: '',
+      head: 'feature',
+      base: 'main',
+      state: 'open',
+      draft: false,
+      user: { login: 'dev', type: 'User' }
+    })
+    return runAction({
+      workspace: repo.dir,
+      repository: REPOSITORY,
+      apiUrl: gh.url,
+      pullRequest: { number: pull.number, baseSha: repo.baseSha, headSha: repo.headSha },
+      inputs: { 'api-key': SECRET_API_KEY, 'github-token': FAKE_GITHUB_TOKEN, history: 'true' }
+    })
+  }
+  return { gh, repo, push, history, pullRequest }
 }
 
 const explain = (run: ActionRun): string =>
@@ -80,7 +101,7 @@ const explain = (run: ActionRun): string =>
 
 describe('history mode of the action', () => {
   it('appends one record per push with a chart, and alerts on a planted drop only', async () => {
-    const { gh, push, history } = await setup()
+    const { gh, repo, push, history, pullRequest } = await setup()
     const first = await push(STRONG)
     expect(first.code, explain(first)).toBe(0)
     expect(first.outputs['history-records']).toBe('1')
@@ -88,6 +109,15 @@ describe('history mode of the action', () => {
     const chart = gh.state.fileAt('prompt-descent-data', 'history/charts/triage.svg')
     expect(chart).toMatch(/^<svg[\s\S]*<\/svg>\s*$/)
     expect(first.summary).toContain('prompt-descent score history')
+    // The history and its charts are in the report folder too, for upload-artifact.
+    const artifact = await readFile(
+      join(repo.dir, 'prompt-descent-report/history/history.json'),
+      'utf8'
+    )
+    expect((JSON.parse(artifact) as { records: unknown[] }).records).toHaveLength(1)
+    expect(
+      await readFile(join(repo.dir, 'prompt-descent-report/history/charts/triage.svg'), 'utf8')
+    ).toMatch(/^<svg/)
 
     // A reworded prompt: within noise, so no alert.
     const second = await push(REWORDED)
@@ -104,6 +134,16 @@ describe('history mode of the action', () => {
     expect(gh.state.commitComments).toHaveLength(1)
     expect(gh.state.commitComments[0]?.body).toMatch(/dropped/)
     expect(gh.state.commitComments[0]?.commitId).toBe(history()?.records[2]?.sha)
+
+    // A pull request with history on: the gate table shows each task's recent scores, and the
+    // pull request itself adds no record (its baseline is its base commit).
+    const pr = await pullRequest()
+    // The working tree holds the weak prompt: against the strong base the gate fails, as it should.
+    expect(pr.code, explain(pr)).toBe(1)
+    const comment = gh.state.comments.find((c) => c.body.includes('<!-- prompt-descent:'))
+    expect(comment?.body).toMatch(/\| verdict \| history \|/)
+    expect(comment?.body).toMatch(/\| triage \|[^\n]*\| [▁▂▃▄▅▆▇█]{3} \|/)
+    expect(history()?.records).toHaveLength(3)
   })
 
   it('fails the check on a regression with alert-on-regression: fail, and keeps the cap', async () => {
