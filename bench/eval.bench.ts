@@ -14,8 +14,12 @@
  *   2. warm: the same eval again; every answer is in the response cache, so no request is made;
  *   3. cold, no client rate limit, for comparison: the client learns the limit from 429s and their
  *      retry-after, pausing every start while it waits;
- *   4. run 1 again (fresh cache) with node --max-semi-space-size=2, to show how much of the peak RSS
- *      is V8's young-generation head room rather than memory the eval holds.
+ *   4. run 1 again (fresh cache) with node --max-semi-space-size=N for each N in BENCH_SEMI_SPACE
+ *      (MB, comma-separated; default 2), to show how much of the peak RSS is V8's young-generation
+ *      head room rather than memory the eval holds.
+ *
+ * Node flags in the CLI's shebang (`#!/usr/bin/env -S node --flag …`) are passed to every run, as
+ * the installed bin would run with them; the flags of run 4 come after them and so win.
  *
  * Run: `npm run bench:eval` (or npx vitest run --config bench/vitest.config.ts). The CLI is bundled
  * as `npm run build` does (with ncc's type check: a transpile-only bundle is larger and would skew
@@ -45,7 +49,11 @@ const FLOOR_MS = (ROWS / SERVER_RPS) * 1000
 const CLIENT_RPM = 2940
 const CONCURRENCY = 8
 const MB = 1024 * 1024
-const SEMI_SPACE_FLAG = '--max-semi-space-size=2'
+const SEMI_SPACES = (process.env['BENCH_SEMI_SPACE'] ?? '2')
+  .split(',')
+  .map((v) => v.trim())
+  .filter((v) => v !== '')
+const semiSpaceFlag = (mb: string): string => `--max-semi-space-size=${mb}`
 
 interface Measured {
   name: string
@@ -66,12 +74,22 @@ interface Measured {
 }
 
 let cli: string
+/** Node flags from the CLI's shebang line (`#!/usr/bin/env -S node …`), as the bin runs. */
+let shebangFlags: string[] = []
 let bundleDir: string | undefined
 const cleanups: Array<() => Promise<void>> = []
+
+/** The node flags of a `#!/usr/bin/env -S node --a --b` first line; none for a plain shebang. */
+function flagsOfShebang(source: string): string[] {
+  const first = source.slice(0, source.indexOf('\n'))
+  const match = /^#!\/usr\/bin\/env\s+-S\s+node\s+(.*)$/.exec(first)
+  return match ? (match[1] ?? '').trim().split(/\s+/).filter(Boolean) : []
+}
 
 beforeAll(async () => {
   if (process.env['BENCH_CLI']) {
     cli = resolve(ROOT, process.env['BENCH_CLI'])
+    shebangFlags = flagsOfShebang(await readFile(cli, 'utf8'))
     return
   }
   bundleDir = await mkdtemp(join(tmpdir(), 'pd-bench-cli-'))
@@ -82,6 +100,7 @@ beforeAll(async () => {
     { cwd: ROOT }
   )
   cli = join(bundleDir, 'index.js')
+  shebangFlags = flagsOfShebang(await readFile(cli, 'utf8'))
 })
 
 afterAll(async () => {
@@ -122,7 +141,7 @@ async function runEval(
   const { code, stderr } = await new Promise<{ code: number; stderr: string }>((done, fail) => {
     const child = spawn(
       process.execPath,
-      [...nodeFlags, '--import', preload, cli, 'eval', '--json', json],
+      [...shebangFlags, ...nodeFlags, '--import', preload, cli, 'eval', '--json', json],
       {
         cwd: repo.root,
         env: { ...process.env, [KEY_ENV]: TEST_KEY, BENCH_PEAK_FILE: peakFile, NO_COLOR: '1' },
@@ -205,14 +224,15 @@ describe(`eval over ${ROWS} rows, ${LATENCY_MS} ms latency, server limit ${SERVE
     const burst = await runEval('cold, no client rpm', unpaced.server, unpaced.repo)
     // The same paced run with V8's young generation capped: shows how much of the RSS is the
     // scavenger's head room rather than data the eval keeps.
-    const small = await setUp({ requests_per_minute: CLIENT_RPM })
-    const capped = await runEval(
-      `cold, rpm ${CLIENT_RPM}, ${SEMI_SPACE_FLAG}`,
-      small.server,
-      small.repo,
-      [SEMI_SPACE_FLAG]
-    )
-    const runs = [cold, warm, burst, capped]
+    const capped: Measured[] = []
+    for (const mb of SEMI_SPACES) {
+      const small = await setUp({ requests_per_minute: CLIENT_RPM })
+      const flag = semiSpaceFlag(mb)
+      capped.push(
+        await runEval(`cold, rpm ${CLIENT_RPM}, ${flag}`, small.server, small.repo, [flag])
+      )
+    }
+    const runs = [cold, warm, burst, ...capped]
 
     const failedOf = (r: Measured) =>
       r.report.tasks.reduce((sum, t) => sum + t.failed, 0) +
@@ -243,7 +263,7 @@ describe(`eval over ${ROWS} rows, ${LATENCY_MS} ms latency, server limit ${SERVE
     const lines = [
       '',
       `prompt-descent eval benchmark — ${ROWS} rows, fake server: ${LATENCY_MS} ms latency, ${SERVER_RPS} requests/s limit (429 + retry-after beyond it)`,
-      `floor ${ROWS} / ${SERVER_RPS} = ${FLOOR_MS / 1000} s · provider.concurrency ${CONCURRENCY} · Node ${process.version}`,
+      `floor ${ROWS} / ${SERVER_RPS} = ${FLOOR_MS / 1000} s · provider.concurrency ${CONCURRENCY} · Node ${process.version} · node flags from the CLI's shebang: ${shebangFlags.join(' ') || 'none'}`,
       '',
       table(runs),
       '',
@@ -253,7 +273,7 @@ describe(`eval over ${ROWS} rows, ${LATENCY_MS} ms latency, server limit ${SERVE
       "eval time = the run's own clock (ledger.elapsedMs). peak RSS = the CLI process's kernel",
       'high-water mark (resourceUsage().maxRSS: V8 heap, code, buffers, the Node runtime itself);',
       'heap total / used = sampled V8 heap peaks. The fake server runs in the benchmark process, not',
-      `counted. The ${SEMI_SPACE_FLAG} run is the paced cold run with V8's young generation capped:`,
+      `counted. The --max-semi-space-size runs are the paced cold run with V8's young generation capped:`,
       "the difference in RSS is the scavenger's head room, not data the eval keeps.",
       `failed = examples whose call failed or that were not scored. 429s = counted by the client's`,
       'ledger (and by the server). The paced run sets provider.requests_per_minute to 2940, just',

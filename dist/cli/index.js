@@ -40441,36 +40441,57 @@ async function uniform(stats) {
         await stats.pull(arm, each);
     return rankByMean(stats, bandits_range(stats.arms));
 }
+/** The arm of `candidates` with the highest `score`; exact ties are broken at random. */
+function argmax(candidates, score, random) {
+    let best = -Infinity;
+    let ties = [];
+    for (const arm of candidates) {
+        const value = score(arm);
+        if (value > best) {
+            best = value;
+            ties = [arm];
+        }
+        else if (value === best) {
+            ties.push(arm);
+        }
+    }
+    return (ties.length === 1 ? ties[0] : ties[random.int(ties.length)]);
+}
 async function ucb(stats, input, batch) {
     const first = Math.min(batch, Math.floor(stats.budget / stats.arms));
     for (let arm = 0; arm < stats.arms; arm++)
         await stats.pull(arm, first);
     const a = input.ucbEA ?? input.c;
+    const keep = Math.floor(input.keep);
+    const topK = input.algorithm === 'ucb' && keep > 1 && keep < stats.arms ? keep : 0;
+    const all = bandits_range(stats.arms);
     while (stats.remaining > 0) {
-        const open = bandits_range(stats.arms).filter((arm) => !stats.exhausted[arm]);
+        const open = all.filter((arm) => !stats.exhausted[arm]);
         if (open.length === 0)
             break;
         const t = Math.max(1, stats.spent);
-        let bestIndex = -Infinity;
-        let ties = [];
-        for (const arm of open) {
+        const bonus = (arm) => {
             const n = stats.pulls[arm] ?? 0;
-            const bonus = input.algorithm === 'ucb-e'
+            return input.algorithm === 'ucb-e'
                 ? input.c * Math.sqrt(a / n)
                 : input.c * Math.sqrt(Math.log(t) / n);
-            const index = stats.mean(arm) + bonus;
-            if (index > bestIndex) {
-                bestIndex = index;
-                ties = [arm];
-            }
-            else if (index === bestIndex) {
-                ties.push(arm);
-            }
+        };
+        if (topK === 0) {
+            await stats.pull(argmax(open, (arm) => stats.mean(arm) + bonus(arm), input.random), batch);
+            continue;
         }
-        const chosen = ties.length === 1 ? ties[0] : ties[input.random.int(ties.length)];
-        await stats.pull(chosen, batch);
+        // LUCB: the weakest-looking member of the empirical top-k and the strongest-looking outsider.
+        const ranked = rankByMean(stats, all);
+        const inside = ranked.slice(0, topK).filter((arm) => !stats.exhausted[arm]);
+        const outside = ranked.slice(topK).filter((arm) => !stats.exhausted[arm]);
+        if (inside.length > 0) {
+            await stats.pull(argmax(inside, (arm) => bonus(arm) - stats.mean(arm), input.random), batch);
+        }
+        if (outside.length > 0) {
+            await stats.pull(argmax(outside, (arm) => stats.mean(arm) + bonus(arm), input.random), batch);
+        }
     }
-    return rankByMean(stats, bandits_range(stats.arms));
+    return rankByMean(stats, all);
 }
 /** log-bar(K) = 1/2 + Σ_{i=2..K} 1/i (Audibert & Bubeck 2010). */
 function logBar(k) {
@@ -40528,7 +40549,9 @@ async function successiveHalving(stats) {
 /**
  * Spends at most `budget` evaluations to find the best of `arms` candidates and ranks them.
  * UCB / UCB-E: each arm gets one pull of min(batch, budget / arms) first, then the arm with the
- * highest index mean + c·sqrt(ln t / N) (UCB-E: mean + c·sqrt(a / N)) gets the next batch.
+ * highest index mean + c·sqrt(ln t / N) (UCB-E: mean + c·sqrt(a / N)) gets the next batch; UCB
+ * with 1 < keep < arms pulls, per step, the top-k member with the lowest mean − c·sqrt(ln t / N)
+ * and the outsider with the highest mean + c·sqrt(ln t / N) (LUCB).
  * Successive rejects (Audibert & Bubeck): K − 1 phases, the lowest cumulative mean is rejected after
  * each. Successive halving (Karnin et al.): ceil(log2 K) phases, the bottom half is dropped after each.
  * Uniform: floor(budget / K) evaluations per arm.

@@ -15,6 +15,16 @@
  * Cache. The score function underneath is cached, so scoring an example a prompt already saw in an
  * earlier selection costs nothing; it is still counted here as an evaluation, as the textbook counts
  * it, so the budget means the same thing whether or not the cache is warm.
+ *
+ * Top-k. The caller keeps `keep` arms (APO's beam), not one. UCB1's index chases the single best
+ * arm and spends little on the arms that decide which candidates make the cut, so `ucb` with
+ * 1 < keep < arms samples as LUCB does (Kalyanakrishnan, Tewari, Auer & Stone, "PAC subset
+ * selection in stochastic multi-armed bandits", ICML 2012): after the first pull of every arm,
+ * each step pulls the member of the empirical top-k with the lowest lower bound and the outsider
+ * with the highest upper bound, the two arms most likely to be on the wrong side of the cut. The
+ * bounds are the UCB ones, mean ± c·sqrt(ln t / N), and the budget is spent to the end (fixed
+ * budget, no early stop). With keep = 1, or keep ≥ arms (the set is then trivial and only the best
+ * arm is in question), `ucb` is UCB1. `ucb-e` stays ProTeGi's best-arm UCB-E.
  */
 import type { BanditName } from '../config/types.js'
 import type { Random } from '../util/random.js'
@@ -26,7 +36,7 @@ export interface SelectBestInput {
   pull: (arm: number, count: number) => Promise<number[]>
   /** Evaluations the selection may spend in total (never exceeded). */
   budget: number
-  /** How many of the best arms the caller keeps (the beam). */
+  /** How many of the best arms the caller keeps (the beam); `ucb` samples for this top-k. */
   keep: number
   algorithm: BanditName
   /** Exploration constant of UCB / UCB-E (the paper uses 2). */
@@ -134,34 +144,68 @@ async function uniform(stats: ArmStats): Promise<number[]> {
   return rankByMean(stats, range(stats.arms))
 }
 
+/** The arm of `candidates` with the highest `score`; exact ties are broken at random. */
+function argmax(
+  candidates: readonly number[],
+  score: (arm: number) => number,
+  random: Random
+): number {
+  let best = -Infinity
+  let ties: number[] = []
+  for (const arm of candidates) {
+    const value = score(arm)
+    if (value > best) {
+      best = value
+      ties = [arm]
+    } else if (value === best) {
+      ties.push(arm)
+    }
+  }
+  return (ties.length === 1 ? ties[0] : ties[random.int(ties.length)]) as number
+}
+
 async function ucb(stats: ArmStats, input: SelectBestInput, batch: number): Promise<number[]> {
   const first = Math.min(batch, Math.floor(stats.budget / stats.arms))
   for (let arm = 0; arm < stats.arms; arm++) await stats.pull(arm, first)
   const a = input.ucbEA ?? input.c
+  const keep = Math.floor(input.keep)
+  const topK = input.algorithm === 'ucb' && keep > 1 && keep < stats.arms ? keep : 0
+  const all = range(stats.arms)
   while (stats.remaining > 0) {
-    const open = range(stats.arms).filter((arm) => !stats.exhausted[arm])
+    const open = all.filter((arm) => !stats.exhausted[arm])
     if (open.length === 0) break
     const t = Math.max(1, stats.spent)
-    let bestIndex = -Infinity
-    let ties: number[] = []
-    for (const arm of open) {
+    const bonus = (arm: number): number => {
       const n = stats.pulls[arm] ?? 0
-      const bonus =
-        input.algorithm === 'ucb-e'
-          ? input.c * Math.sqrt(a / n)
-          : input.c * Math.sqrt(Math.log(t) / n)
-      const index = stats.mean(arm) + bonus
-      if (index > bestIndex) {
-        bestIndex = index
-        ties = [arm]
-      } else if (index === bestIndex) {
-        ties.push(arm)
-      }
+      return input.algorithm === 'ucb-e'
+        ? input.c * Math.sqrt(a / n)
+        : input.c * Math.sqrt(Math.log(t) / n)
     }
-    const chosen = ties.length === 1 ? ties[0] : ties[input.random.int(ties.length)]
-    await stats.pull(chosen as number, batch)
+    if (topK === 0) {
+      await stats.pull(
+        argmax(open, (arm) => stats.mean(arm) + bonus(arm), input.random),
+        batch
+      )
+      continue
+    }
+    // LUCB: the weakest-looking member of the empirical top-k and the strongest-looking outsider.
+    const ranked = rankByMean(stats, all)
+    const inside = ranked.slice(0, topK).filter((arm) => !stats.exhausted[arm])
+    const outside = ranked.slice(topK).filter((arm) => !stats.exhausted[arm])
+    if (inside.length > 0) {
+      await stats.pull(
+        argmax(inside, (arm) => bonus(arm) - stats.mean(arm), input.random),
+        batch
+      )
+    }
+    if (outside.length > 0) {
+      await stats.pull(
+        argmax(outside, (arm) => stats.mean(arm) + bonus(arm), input.random),
+        batch
+      )
+    }
   }
-  return rankByMean(stats, range(stats.arms))
+  return rankByMean(stats, all)
 }
 
 /** log-bar(K) = 1/2 + Σ_{i=2..K} 1/i (Audibert & Bubeck 2010). */
@@ -221,7 +265,9 @@ async function successiveHalving(stats: ArmStats): Promise<number[]> {
 /**
  * Spends at most `budget` evaluations to find the best of `arms` candidates and ranks them.
  * UCB / UCB-E: each arm gets one pull of min(batch, budget / arms) first, then the arm with the
- * highest index mean + c·sqrt(ln t / N) (UCB-E: mean + c·sqrt(a / N)) gets the next batch.
+ * highest index mean + c·sqrt(ln t / N) (UCB-E: mean + c·sqrt(a / N)) gets the next batch; UCB
+ * with 1 < keep < arms pulls, per step, the top-k member with the lowest mean − c·sqrt(ln t / N)
+ * and the outsider with the highest mean + c·sqrt(ln t / N) (LUCB).
  * Successive rejects (Audibert & Bubeck): K − 1 phases, the lowest cumulative mean is rejected after
  * each. Successive halving (Karnin et al.): ceil(log2 K) phases, the bottom half is dropped after each.
  * Uniform: floor(budget / K) evaluations per arm.
