@@ -1,5 +1,7 @@
 import * as core from '@actions/core'
 import { InputError } from '../errors.js'
+import { DEFAULT_HISTORY_BRANCH } from '../github/history-branch.js'
+import { DEFAULT_HISTORY_MAX_RECORDS } from '../run/history-run.js'
 
 /** Input names, in one place (they match action.yml; a test keeps them in step). */
 export const INPUTS = {
@@ -136,8 +138,8 @@ export function readSettings(): ActionSettings {
     prReviewers: list(INPUTS.prReviewers).map((r) => r.replace(/^@/, '')),
     prDraft: bool(INPUTS.prDraft, false),
     history: bool(INPUTS.history, false),
-    historyBranch: core.getInput(INPUTS.historyBranch).trim() || 'prompt-descent-data',
-    historyMaxRecords: positive(INPUTS.historyMaxRecords, true) ?? 200,
+    historyBranch: core.getInput(INPUTS.historyBranch).trim() || DEFAULT_HISTORY_BRANCH,
+    historyMaxRecords: positive(INPUTS.historyMaxRecords, true) ?? DEFAULT_HISTORY_MAX_RECORDS,
     alertOnRegression: choice(
       INPUTS.alertOnRegression,
       ['comment', 'fail', 'off'] as const,
