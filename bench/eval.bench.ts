@@ -14,12 +14,11 @@
  *   2. warm: the same eval again; every answer is in the response cache, so no request is made;
  *   3. cold, no client rate limit, for comparison: the client learns the limit from 429s and their
  *      retry-after, pausing every start while it waits;
- *   4. run 1 again (fresh cache) with node --max-semi-space-size=N for each N in BENCH_SEMI_SPACE
- *      (MB, comma-separated; default 2), to show how much of the peak RSS is V8's young-generation
- *      head room rather than memory the eval holds.
- *
- * Node flags in the CLI's shebang (`#!/usr/bin/env -S node --flag …`) are passed to every run, as
- * the installed bin would run with them; the flags of run 4 come after them and so win.
+ *   4. run 1 again (fresh cache) with PROMPT_DESCENT_RELAUNCH=0: the CLI keeps Node's default
+ *      young generation instead of restarting itself with --max-semi-space-size=2 (see
+ *      src/cli/relaunch.ts), to show what the restart saves;
+ *   5. run 1 again with node --max-semi-space-size=N for each N in BENCH_SEMI_SPACE (MB,
+ *      comma-separated; none by default), to compare other sizes.
  *
  * Run: `npm run bench:eval` (or npx vitest run --config bench/vitest.config.ts). The CLI is bundled
  * as `npm run build` does (with ncc's type check: a transpile-only bundle is larger and would skew
@@ -34,6 +33,7 @@ import { performance } from 'node:perf_hooks'
 import { fileURLToPath, pathToFileURL } from 'node:url'
 import { promisify } from 'node:util'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { RELAUNCH_ENV, SEMI_SPACE_MB } from '../src/cli/relaunch.js'
 import { parseReport } from '../src/report/json.js'
 import type { RunReport } from '../src/report/types.js'
 import { KEY_ENV, TEST_KEY, makeRepo, startSimulatedServer } from '../tests/cli/fixture.js'
@@ -49,7 +49,7 @@ const FLOOR_MS = (ROWS / SERVER_RPS) * 1000
 const CLIENT_RPM = 2940
 const CONCURRENCY = 8
 const MB = 1024 * 1024
-const SEMI_SPACES = (process.env['BENCH_SEMI_SPACE'] ?? '2')
+const SEMI_SPACES = (process.env['BENCH_SEMI_SPACE'] ?? '')
   .split(',')
   .map((v) => v.trim())
   .filter((v) => v !== '')
@@ -74,22 +74,12 @@ interface Measured {
 }
 
 let cli: string
-/** Node flags from the CLI's shebang line (`#!/usr/bin/env -S node …`), as the bin runs. */
-let shebangFlags: string[] = []
 let bundleDir: string | undefined
 const cleanups: Array<() => Promise<void>> = []
-
-/** The node flags of a `#!/usr/bin/env -S node --a --b` first line; none for a plain shebang. */
-function flagsOfShebang(source: string): string[] {
-  const first = source.slice(0, source.indexOf('\n'))
-  const match = /^#!\/usr\/bin\/env\s+-S\s+node\s+(.*)$/.exec(first)
-  return match ? (match[1] ?? '').trim().split(/\s+/).filter(Boolean) : []
-}
 
 beforeAll(async () => {
   if (process.env['BENCH_CLI']) {
     cli = resolve(ROOT, process.env['BENCH_CLI'])
-    shebangFlags = flagsOfShebang(await readFile(cli, 'utf8'))
     return
   }
   bundleDir = await mkdtemp(join(tmpdir(), 'pd-bench-cli-'))
@@ -100,7 +90,6 @@ beforeAll(async () => {
     { cwd: ROOT }
   )
   cli = join(bundleDir, 'index.js')
-  shebangFlags = flagsOfShebang(await readFile(cli, 'utf8'))
 })
 
 afterAll(async () => {
@@ -131,7 +120,8 @@ async function runEval(
   name: string,
   server: FakeOpenAI,
   repo: TestRepo,
-  nodeFlags: string[] = []
+  nodeFlags: string[] = [],
+  env: Record<string, string> = {}
 ): Promise<Measured> {
   const json = join(repo.root, `${name.replace(/\W+/g, '-')}.json`)
   const peakFile = join(repo.root, `${name.replace(/\W+/g, '-')}.peak.json`)
@@ -141,10 +131,16 @@ async function runEval(
   const { code, stderr } = await new Promise<{ code: number; stderr: string }>((done, fail) => {
     const child = spawn(
       process.execPath,
-      [...shebangFlags, ...nodeFlags, '--import', preload, cli, 'eval', '--json', json],
+      [...nodeFlags, '--import', preload, cli, 'eval', '--json', json],
       {
         cwd: repo.root,
-        env: { ...process.env, [KEY_ENV]: TEST_KEY, BENCH_PEAK_FILE: peakFile, NO_COLOR: '1' },
+        env: {
+          ...process.env,
+          [KEY_ENV]: TEST_KEY,
+          BENCH_PEAK_FILE: peakFile,
+          NO_COLOR: '1',
+          ...env
+        },
         stdio: ['ignore', 'ignore', 'pipe']
       }
     )
@@ -222,8 +218,16 @@ describe(`eval over ${ROWS} rows, ${LATENCY_MS} ms latency, server limit ${SERVE
     const warm = await runEval('warm re-run', paced.server, paced.repo)
     const unpaced = await setUp({})
     const burst = await runEval('cold, no client rpm', unpaced.server, unpaced.repo)
-    // The same paced run with V8's young generation capped: shows how much of the RSS is the
-    // scavenger's head room rather than data the eval keeps.
+    // The same paced run without the CLI's restart (Node's default young generation): what the
+    // restart saves is the scavenger's head room, not data the eval keeps.
+    const plain = await setUp({ requests_per_minute: CLIENT_RPM })
+    const unrestarted = await runEval(
+      `cold, rpm ${CLIENT_RPM}, ${RELAUNCH_ENV}=0`,
+      plain.server,
+      plain.repo,
+      [],
+      { [RELAUNCH_ENV]: '0' }
+    )
     const capped: Measured[] = []
     for (const mb of SEMI_SPACES) {
       const small = await setUp({ requests_per_minute: CLIENT_RPM })
@@ -232,7 +236,7 @@ describe(`eval over ${ROWS} rows, ${LATENCY_MS} ms latency, server limit ${SERVE
         await runEval(`cold, rpm ${CLIENT_RPM}, ${flag}`, small.server, small.repo, [flag])
       )
     }
-    const runs = [cold, warm, burst, ...capped]
+    const runs = [cold, warm, burst, unrestarted, ...capped]
 
     const failedOf = (r: Measured) =>
       r.report.tasks.reduce((sum, t) => sum + t.failed, 0) +
@@ -263,7 +267,7 @@ describe(`eval over ${ROWS} rows, ${LATENCY_MS} ms latency, server limit ${SERVE
     const lines = [
       '',
       `prompt-descent eval benchmark — ${ROWS} rows, fake server: ${LATENCY_MS} ms latency, ${SERVER_RPS} requests/s limit (429 + retry-after beyond it)`,
-      `floor ${ROWS} / ${SERVER_RPS} = ${FLOOR_MS / 1000} s · provider.concurrency ${CONCURRENCY} · Node ${process.version} · node flags from the CLI's shebang: ${shebangFlags.join(' ') || 'none'}`,
+      `floor ${ROWS} / ${SERVER_RPS} = ${FLOOR_MS / 1000} s · provider.concurrency ${CONCURRENCY} · Node ${process.version} · the CLI restarts itself with --max-semi-space-size=${SEMI_SPACE_MB} unless ${RELAUNCH_ENV}=0`,
       '',
       table(runs),
       '',
@@ -273,7 +277,7 @@ describe(`eval over ${ROWS} rows, ${LATENCY_MS} ms latency, server limit ${SERVE
       "eval time = the run's own clock (ledger.elapsedMs). peak RSS = the CLI process's kernel",
       'high-water mark (resourceUsage().maxRSS: V8 heap, code, buffers, the Node runtime itself);',
       'heap total / used = sampled V8 heap peaks. The fake server runs in the benchmark process, not',
-      `counted. The --max-semi-space-size runs are the paced cold run with V8's young generation capped:`,
+      `counted. The ${RELAUNCH_ENV}=0 run is the paced cold run with Node's default young generation:`,
       "the difference in RSS is the scavenger's head room, not data the eval keeps.",
       `failed = examples whose call failed or that were not scored. 429s = counted by the client's`,
       'ledger (and by the server). The paced run sets provider.requests_per_minute to 2940, just',

@@ -1,4 +1,6 @@
 #!/usr/bin/env node
+// First: may restart the process with a smaller V8 young generation (see cli/relaunch.ts).
+import './cli/relaunch-first.js'
 import { main } from './cli/main.js'
 
 main(process.argv.slice(2)).then(
