@@ -84,15 +84,7 @@ async function scenario(
     subdir: options.subdir
   })
   cleanups.push(() => repo.cleanup())
-  const pull = gh.state.addPull({
-    title: 'Reword the triage prompt',
-    body: '',
-    head: 'feature',
-    base: 'main',
-    state: 'open',
-    draft: false,
-    user: { login: 'dev', type: 'User' }
-  })
+  const pull = gh.state.addFeaturePull('Reword the triage prompt')
   const ourComments = () =>
     gh.state
       .commentsOn(pull.number)

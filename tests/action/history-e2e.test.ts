@@ -76,15 +76,7 @@ async function setup() {
   }
   /** A pull request run with history on: the gate comment gets a trend column. */
   const pullRequest = async (): Promise<ActionRun> => {
-    const pull = gh.state.addPull({
-      title: 'Tweak the prompt',
-      body: '',
-      head: 'feature',
-      base: 'main',
-      state: 'open',
-      draft: false,
-      user: { login: 'dev', type: 'User' }
-    })
+    const pull = gh.state.addFeaturePull('Tweak the prompt')
     return runAction({
       workspace: repo.dir,
       repository: REPOSITORY,

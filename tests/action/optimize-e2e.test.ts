@@ -339,15 +339,7 @@ describe('the /optimize comment', () => {
     // The fake remote mirrors the fixture: feature = main + the pull request's prompt change.
     s.gh.state.refs.set('feature', s.gh.state.refs.get('main')!)
     s.gh.state.commitFiles('feature', { [PROMPT_FILE]: WEAK })
-    const pr = s.gh.state.addPull({
-      title: 'Shorten the triage prompt',
-      body: '',
-      head: 'feature',
-      base: 'main',
-      state: 'open',
-      draft: false,
-      user: { login: 'dev', type: 'User' }
-    })
+    const pr = s.gh.state.addFeaturePull('Shorten the triage prompt')
     const comment = (author: string, body: string) => {
       const c = s.gh.state.addComment(pr.number, body, author)
       return issueCommentEvent({

@@ -119,6 +119,19 @@ export class FakeGitHubState {
     return created
   }
 
+  /** A developer's open pull request from `feature` into `main`, as most scenarios start. */
+  addFeaturePull(title: string): FakePull {
+    return this.addPull({
+      title,
+      body: '',
+      head: 'feature',
+      base: 'main',
+      state: 'open',
+      draft: false,
+      user: { login: 'dev', type: 'User' }
+    })
+  }
+
   addComment(
     issueNumber: number,
     body: string,
