@@ -8,13 +8,21 @@
  *      exploration_c ∈ {2, 0.5, 0.25} and UCB-E;
  *   c. a budget cap mid-run ends cleanly with the best prompt and a valid report;
  *   d. LIAR (../shared/data/protegi/liar) through the real openai SDK: formats, sizes, calls,
- *      tokens, wall time and report size of a real-size run (no quality claim); skipped when absent.
+ *      tokens, wall time and report size of a real-size run (no quality claim); skipped when absent;
+ *   e. selection alone: the candidate sets of the uniform runs' rounds, scored once on all of dev
+ *      and test, then every selector replayed BENCH_REPLAYS times (default 50) on fresh dev orders —
+ *      the test score of the prompt each ranks first, without the chaos of the search around it.
  *
  * The simulated runs go through the run layer as the CLI does (openSession → runApoOptimization)
  * on the demo's triage repository with BENCH_APO_ROWS rows (default 600: 300 train, 150 dev, 150
  * test), seeds from BENCH_SEEDS (default 1-6), no response cache (the ledger counts every call).
  *
  * Run: `npm run bench:apo`. BENCH_STRICT=1 fails on a missed target; correctness always holds.
+ * Six seeds are far too few for the selection target (a seed's test score moves by whole points
+ * with the search's path); the README's figure is part b's headline pair over 600 seeds:
+ *   BENCH_SEEDS=1-600 BENCH_HEADLINE=1 npm run bench:apo -- -t "^APO.*b[.]"
+ * (about 0.6 s a seed; split the range over two shells on two cores). Part e takes its seeds from
+ * BENCH_REPLAY_SEEDS (default 1-20).
  */
 import { afterAll, describe, expect, it } from 'vitest'
 import type { ApoConfig } from '../src/config/types.js'
@@ -34,11 +42,32 @@ import { runLiarPipeline } from './helpers/liar-run.js'
 import { PRICED_AS } from './helpers/fake-provider.js'
 import { describeFacts, ledgerLines, rejectedTotals, reportFacts } from './helpers/report-facts.js'
 import { makeSimRepo, withSeed, withSession, type SimRepo } from './helpers/session.js'
+import {
+  replayAll,
+  scorePools,
+  type ReplaySetting,
+  type ScoredPool
+} from './helpers/selection-pools.js'
 
 const SEEDS = seedsFromEnv([1, 2, 3, 4, 5, 6])
 const ROWS = Number(process.env['BENCH_APO_ROWS'] ?? 600)
 const STRICT = process.env['BENCH_STRICT'] === '1'
 const LIFT = 0.25
+const REPLAYS = Number(process.env['BENCH_REPLAYS'] ?? 50)
+const HEADLINE = process.env['BENCH_HEADLINE'] === '1'
+const REPLAY_SEEDS = seedsFromEnv(
+  Array.from({ length: 20 }, (_, k) => k + 1),
+  'BENCH_REPLAY_SEEDS'
+)
+
+/** A 95% interval of the mean of `diffs` (normal approximation), in points. */
+function interval(diffs: readonly number[]): string {
+  if (diffs.length < 2) return ''
+  const m = mean(diffs)
+  const sd = Math.sqrt(diffs.reduce((s, d) => s + (d - m) ** 2, 0) / (diffs.length - 1))
+  const half = (1.96 * sd) / Math.sqrt(diffs.length)
+  return `[${pts(m - half)}, ${pts(m + half)}]`
+}
 
 const repos = new Map<number, SimRepo>()
 const runs = new Map<string, ApoMeasure>()
@@ -135,16 +164,17 @@ describe(`APO on the simulated provider (triage, ${ROWS} rows, seeds ${SEEDS.joi
 
   it('b. UCB at half the selection budget vs uniform at the full budget', async () => {
     const B = 1024
-    const variants: Variant[] = [
-      { bandit: 'ucb', c: 2, budget: B },
-      { bandit: 'ucb', c: 2, budget: B / 2 },
-      { bandit: 'ucb', c: 0.5, budget: B / 2 },
-      { bandit: 'ucb', c: 0.25, budget: B / 2 },
-      { bandit: 'ucb-e', c: 2, budget: B / 2 },
-      { bandit: 'ucb-e', c: 0.25, budget: B / 2 },
-      // Just under half: the selection calls of a run at exactly B/2 land either side of 0.5.
-      { bandit: 'ucb', c: 0.25, budget: (B * 7) / 16 }
-    ]
+    // BENCH_HEADLINE=1 runs only the pair the target is about (for runs over hundreds of seeds).
+    const variants: Variant[] = HEADLINE
+      ? [{ bandit: 'ucb', c: 2, budget: B / 2 }]
+      : [
+          { bandit: 'ucb', c: 2, budget: B },
+          { bandit: 'ucb', c: 2, budget: B / 2 },
+          { bandit: 'ucb', c: 0.5, budget: B / 2 },
+          { bandit: 'ucb-e', c: 2, budget: B / 2 },
+          // What halving the budget costs uniform itself.
+          { bandit: 'uniform', c: 2, budget: B / 2 }
+        ]
     const perSeed: string[][] = []
     const summary = new Map<Variant, Tally>(
       variants.map((v) => [v, { test: [], ratio: [], reach: 0, half: 0, both: 0 }])
@@ -180,6 +210,7 @@ describe(`APO on the simulated provider (triage, ${ROWS} rows, seeds ${SEEDS.joi
       variantName(v),
       pct(mean(t.test)),
       pts(mean(t.test) - uniMean),
+      interval(t.test.map((x, i) => x - (uniformTest[i] ?? NaN))),
       `${t.reach}/${n}`,
       ratio(mean(t.ratio)),
       `${t.half}/${n}`,
@@ -218,6 +249,7 @@ describe(`APO on the simulated provider (triage, ${ROWS} rows, seeds ${SEEDS.joi
           'selection',
           'mean test',
           'vs uni',
+          '95% CI (paired by seed)',
           'test ≥ uni',
           'mean ratio',
           'ratio ≤ 0.5',
@@ -335,5 +367,97 @@ describe(`APO on the simulated provider (triage, ${ROWS} rows, seeds ${SEEDS.joi
     expect(facts.valid).toBe(true)
     expect(report.ledger.byRole.target.calls).toBeGreaterThan(repo.sizes.test * 2)
     expect(server.status5xx).toBe(0)
+  })
+
+  it('e. selection alone: every selector replayed on the same scored candidate sets', async () => {
+    const B = 1024
+    const pools: ScoredPool[] = []
+    for (const seed of REPLAY_SEEDS) {
+      const uni = await apoRun(seed, { bandit: 'uniform', selectionBudget: B })
+      pools.push(...(await scorePools((await repoFor(seed)).project, seed, uni.result)))
+    }
+    // Uniform spends floor(B / K) per arm, so up to K − 1 of its B go unspent; "half" is half of
+    // what it spends on that set, so that the calls ratio is at most 0.50 on every set.
+    const half = (arms: number): number => Math.floor((arms * Math.floor(B / arms)) / 2)
+    const settings: ReplaySetting[] = [
+      { name: `uniform B=${B}`, bandit: 'uniform', budget: B, c: 2, batch: 4 },
+      { name: 'uniform at half', bandit: 'uniform', budget: half, c: 2, batch: 4 },
+      {
+        name: 'ucb at half (default: pull 4, settle ½)',
+        bandit: 'ucb',
+        budget: half,
+        c: 2,
+        batch: 4
+      },
+      {
+        name: 'ucb at half, pull 4, no settling',
+        bandit: 'ucb',
+        budget: half,
+        c: 2,
+        batch: 4,
+        settle: 0
+      },
+      {
+        name: 'ucb at half, pull 8, no settling (before)',
+        bandit: 'ucb',
+        budget: half,
+        c: 2,
+        batch: 8,
+        settle: 0
+      },
+      { name: `ucb at half c=0.5`, bandit: 'ucb', budget: half, c: 0.5, batch: 4 },
+      { name: `ucb B=${B}`, bandit: 'ucb', budget: B, c: 2, batch: 4 },
+      { name: `ucb-e at half`, bandit: 'ucb-e', budget: half, c: 2, batch: 4 },
+      {
+        name: `successive-rejects at half`,
+        bandit: 'successive-rejects',
+        budget: half,
+        c: 2,
+        batch: 4
+      },
+      {
+        name: `successive-halving at half`,
+        bandit: 'successive-halving',
+        budget: half,
+        c: 2,
+        batch: 4
+      }
+    ]
+    const keep = (await repoFor(SEEDS[0] ?? 1)).project.config.optimize.apo.beam
+    const summary = await replayAll(pools, settings, keep, REPLAYS)
+    const ref = summary[0]
+    const rows = summary.map((r) => {
+      const low = r.diff - 1.96 * r.diffSe
+      const high = r.diff + 1.96 * r.diffSe
+      const callRatio = ref ? r.spent / ref.spent : NaN
+      return [
+        r.setting.name,
+        pct(r.top),
+        r === ref ? '' : `${pts(r.diff, 2)} [${pts(low, 2)}, ${pts(high, 2)}]`,
+        pct(r.beam),
+        int(r.spent),
+        ratio(callRatio),
+        r === ref ? '' : mark(r.diff >= 0 && callRatio <= 0.5)
+      ]
+    })
+    const ucbDefault = summary[2]
+    print([
+      '',
+      `e. Selection alone: ${pools.length} candidate sets (every selection round of the uniform runs of seeds ${REPLAY_SEEDS[0]}-${REPLAY_SEEDS.at(-1)}; parents + successors,`,
+      `   ${Math.round(mean(pools.map((p) => p.dev.length)))} arms on average), each prompt scored once on all ${pools[0]?.dev[0]?.length ?? 0} dev and ${pools[0]?.test[0]?.length ?? 0} test rows; each selector replayed ${REPLAYS} times per set on`,
+      `   fresh dev orders (keep ${keep}). top = test score of the prompt ranked first; vs uniform = the same, paired by set and`,
+      '   dev order, with a 95% interval over sets; beam = mean test of the kept prompts; evals = dev evaluations = target',
+      '   calls (nothing is known before a replay); ✓ = top ≥ uniform’s at ≤ 0.50 of its calls.',
+      table(['selector', 'top', `vs uniform B=${B}`, 'beam', 'evals', 'ratio', 'met'], rows),
+      ucbDefault && ref
+        ? `   ucb at half the budget: ${pct(ucbDefault.top)} vs uniform ${pct(ref.top)} (${pts(ucbDefault.diff, 2)} points, 95% [${pts(ucbDefault.diff - 1.96 * ucbDefault.diffSe, 2)}, ${pts(ucbDefault.diff + 1.96 * ucbDefault.diffSe, 2)}]) at ${ratio(ucbDefault.spent / ref.spent)} of the calls.`
+        : ''
+    ])
+    expect(summary.length).toBe(settings.length)
+    for (const r of summary) {
+      const b = r.setting.budget
+      expect(r.spent).toBeLessThanOrEqual(typeof b === 'number' ? b : B)
+    }
+    if (STRICT && ucbDefault) expect(ucbDefault.diff).toBeGreaterThanOrEqual(0)
   })
 })

@@ -19,10 +19,10 @@ export function pct(value: number | null | undefined): string {
 }
 
 /** A difference of scores in points, signed. */
-export function pts(value: number | null | undefined): string {
+export function pts(value: number | null | undefined, digits = 1): string {
   if (value === null || value === undefined || !Number.isFinite(value)) return '–'
   const p = value * 100
-  return `${p >= 0 ? '+' : ''}${p.toFixed(1)}`
+  return `${p >= 0 ? '+' : ''}${p.toFixed(digits)}`
 }
 
 /** An integer with thousands separators. */
@@ -54,9 +54,9 @@ export function mean(values: readonly number[]): number {
 
 export const mark = (ok: boolean): string => (ok ? '✓' : '✗')
 
-/** Seeds from BENCH_SEEDS ("1,2,3" or "1-6"), else the default. */
-export function seedsFromEnv(fallback: readonly number[]): number[] {
-  const raw = process.env['BENCH_SEEDS']
+/** Seeds from BENCH_SEEDS (or `name`): "1,2,3" or "1-6"; else the default. */
+export function seedsFromEnv(fallback: readonly number[], name = 'BENCH_SEEDS'): number[] {
+  const raw = process.env[name]
   if (!raw) return [...fallback]
   const range = /^(\d+)-(\d+)$/.exec(raw.trim())
   if (range) {

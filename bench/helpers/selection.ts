@@ -27,7 +27,7 @@ export interface Tally {
 }
 
 export function variantName(v: Variant): string {
-  return `${v.bandit} c=${v.c} B=${v.budget}`
+  return v.bandit === 'uniform' ? `uniform B=${v.budget}` : `${v.bandit} c=${v.c} B=${v.budget}`
 }
 
 /** One row of the per-seed selection table; `base` is the uniform run of the same seed. */

@@ -40436,7 +40436,8 @@ const BANDIT_NAMES = (/* unused pure expression or super */ null && ([
     'successive-halving',
     'uniform'
 ]));
-const DEFAULT_BATCH = 8;
+const DEFAULT_BATCH = 4;
+const DEFAULT_SETTLE = 0.5;
 class ArmStats {
     arms;
     budget;
@@ -40529,7 +40530,9 @@ async function ucb(stats, input, batch) {
     const keep = Math.floor(input.keep);
     const topK = input.algorithm === 'ucb' && keep > 1 && keep < stats.arms ? keep : 0;
     const all = bandits_range(stats.arms);
-    while (stats.remaining > 0) {
+    const share = Math.min(1, Math.max(0, input.settle ?? DEFAULT_SETTLE));
+    const settle = topK === 0 ? 0 : Math.floor(stats.budget * share);
+    while (stats.remaining > settle) {
         const open = all.filter((arm) => !stats.exhausted[arm]);
         if (open.length === 0)
             break;
@@ -40555,7 +40558,25 @@ async function ucb(stats, input, batch) {
             await stats.pull(argmax(outside, (arm) => stats.mean(arm) + bonus(arm), input.random), batch);
         }
     }
+    if (topK > 0)
+        await settleTopK(stats, all, topK, batch);
     return rankByMean(stats, all);
+}
+/**
+ * To the end of the budget, pulls the member of the current empirical top-k with the fewest
+ * evaluations (ties: the higher-ranked), so the kept arms end on the same examples. An arm that
+ * drops out of the top-k on the way stops being pulled; the one that replaces it is caught up.
+ */
+async function settleTopK(stats, all, topK, batch) {
+    while (stats.remaining > 0) {
+        const inside = rankByMean(stats, all)
+            .slice(0, topK)
+            .filter((arm) => !stats.exhausted[arm]);
+        if (inside.length === 0)
+            return;
+        const fewest = inside.reduce((a, b) => ((stats.pulls[b] ?? 0) < (stats.pulls[a] ?? 0) ? b : a));
+        await stats.pull(fewest, batch);
+    }
 }
 /** log-bar(K) = 1/2 + Σ_{i=2..K} 1/i (Audibert & Bubeck 2010). */
 function logBar(k) {
@@ -40615,7 +40636,8 @@ async function successiveHalving(stats) {
  * UCB / UCB-E: each arm gets one pull of min(batch, budget / arms) first, then the arm with the
  * highest index mean + c·sqrt(ln t / N) (UCB-E: mean + c·sqrt(a / N)) gets the next batch; UCB
  * with 1 < keep < arms pulls, per step, the top-k member with the lowest mean − c·sqrt(ln t / N)
- * and the outsider with the highest mean + c·sqrt(ln t / N) (LUCB).
+ * and the outsider with the highest mean + c·sqrt(ln t / N) (LUCB), then spends the last `settle`
+ * share of the budget on the top-k member with the fewest evaluations.
  * Successive rejects (Audibert & Bubeck): K − 1 phases, the lowest cumulative mean is rejected after
  * each. Successive halving (Karnin et al.): ceil(log2 K) phases, the bottom half is dropped after each.
  * Uniform: floor(budget / K) evaluations per arm.
@@ -40724,7 +40746,7 @@ async function runApo(input) {
     const pool = new CandidatePool(input.start, edit, random.fork('dev-order').shuffle(dev), input.score);
     const startText = edit === 'user' ? input.start.user : (input.start.system ?? '');
     const requiredSlots = templateSlots(startText);
-    const pullBatch = Math.max(1, Math.floor(opts.pullBatch ?? 8));
+    const pullBatch = Math.max(1, Math.floor(opts.pullBatch ?? 4));
     const rounds = [];
     const details = {
         bandit: config.bandit,

@@ -8,7 +8,7 @@ import type { ChatModel } from '../llm/chat-model.js'
 import type { CandidateRecord, PromptPair, RoundRecord, ScoreFn } from './types.js'
 
 export interface ApoOptions {
-  /** Evaluations per UCB pull (the pull unit); default 8. */
+  /** Evaluations per UCB pull (the pull unit); default 4. */
   pullBatch?: number
   /** Critiques asked per error group (ProTeGi's gradients_per_error); default 1. */
   critiquesPerGroup?: number

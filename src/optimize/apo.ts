@@ -56,7 +56,7 @@ export async function runApo(input: ApoInput): Promise<ApoResult> {
   )
   const startText = edit === 'user' ? input.start.user : (input.start.system ?? '')
   const requiredSlots = templateSlots(startText)
-  const pullBatch = Math.max(1, Math.floor(opts.pullBatch ?? 8))
+  const pullBatch = Math.max(1, Math.floor(opts.pullBatch ?? 4))
   const rounds: RoundRecord[] = []
   const details: ApoDetails = {
     bandit: config.bandit,

@@ -22,9 +22,14 @@
  * selection in stochastic multi-armed bandits", ICML 2012): after the first pull of every arm,
  * each step pulls the member of the empirical top-k with the lowest lower bound and the outsider
  * with the highest upper bound, the two arms most likely to be on the wrong side of the cut. The
- * bounds are the UCB ones, mean ± c·sqrt(ln t / N), and the budget is spent to the end (fixed
- * budget, no early stop). With keep = 1, or keep ≥ arms (the set is then trivial and only the best
- * arm is in question), `ucb` is UCB1. `ucb-e` stays ProTeGi's best-arm UCB-E.
+ * bounds are the UCB ones, mean ± c·sqrt(ln t / N). LUCB decides who is in the top-k but leaves
+ * the members with few and unequal evaluations, while their order decides which prompt is the best.
+ * So the last `settle` share of the budget (default half) settles the beam: each step pulls the
+ * member of the current top-k with the fewest evaluations, so the kept arms end with many, nearly
+ * equal evaluations on largely the same examples (every stream has the same order), and the best
+ * is chosen on those. The budget is spent to the end (fixed budget, no early stop). With keep = 1, or keep ≥ arms (the set is
+ * then trivial and only the best arm is in question), `ucb` is UCB1. `ucb-e` stays ProTeGi's
+ * best-arm UCB-E.
  */
 import type { BanditName } from '../config/types.js'
 import type { Random } from '../util/random.js'
@@ -43,8 +48,10 @@ export interface SelectBestInput {
   c: number
   /** Breaks ties between equal UCB indices. */
   random: Random
-  /** Evaluations per UCB pull (the pull unit); default 8. */
+  /** Evaluations per UCB pull (the pull unit); default 4. */
   batch?: number
+  /** Share of the budget that `ucb` with a beam keeps to settle the beam's order; default 0.5. */
+  settle?: number
   /** UCB-E's exploration parameter a in c·sqrt(a / N); default c, as in ProTeGi's Algorithm 3. */
   ucbEA?: number
 }
@@ -71,7 +78,8 @@ export const BANDIT_NAMES: readonly BanditName[] = [
   'uniform'
 ]
 
-const DEFAULT_BATCH = 8
+const DEFAULT_BATCH = 4
+const DEFAULT_SETTLE = 0.5
 
 class ArmStats {
   readonly sums: number[]
@@ -171,7 +179,9 @@ async function ucb(stats: ArmStats, input: SelectBestInput, batch: number): Prom
   const keep = Math.floor(input.keep)
   const topK = input.algorithm === 'ucb' && keep > 1 && keep < stats.arms ? keep : 0
   const all = range(stats.arms)
-  while (stats.remaining > 0) {
+  const share = Math.min(1, Math.max(0, input.settle ?? DEFAULT_SETTLE))
+  const settle = topK === 0 ? 0 : Math.floor(stats.budget * share)
+  while (stats.remaining > settle) {
     const open = all.filter((arm) => !stats.exhausted[arm])
     if (open.length === 0) break
     const t = Math.max(1, stats.spent)
@@ -205,7 +215,29 @@ async function ucb(stats: ArmStats, input: SelectBestInput, batch: number): Prom
       )
     }
   }
+  if (topK > 0) await settleTopK(stats, all, topK, batch)
   return rankByMean(stats, all)
+}
+
+/**
+ * To the end of the budget, pulls the member of the current empirical top-k with the fewest
+ * evaluations (ties: the higher-ranked), so the kept arms end on the same examples. An arm that
+ * drops out of the top-k on the way stops being pulled; the one that replaces it is caught up.
+ */
+async function settleTopK(
+  stats: ArmStats,
+  all: readonly number[],
+  topK: number,
+  batch: number
+): Promise<void> {
+  while (stats.remaining > 0) {
+    const inside = rankByMean(stats, all)
+      .slice(0, topK)
+      .filter((arm) => !stats.exhausted[arm])
+    if (inside.length === 0) return
+    const fewest = inside.reduce((a, b) => ((stats.pulls[b] ?? 0) < (stats.pulls[a] ?? 0) ? b : a))
+    await stats.pull(fewest, batch)
+  }
 }
 
 /** log-bar(K) = 1/2 + Σ_{i=2..K} 1/i (Audibert & Bubeck 2010). */
@@ -267,7 +299,8 @@ async function successiveHalving(stats: ArmStats): Promise<number[]> {
  * UCB / UCB-E: each arm gets one pull of min(batch, budget / arms) first, then the arm with the
  * highest index mean + c·sqrt(ln t / N) (UCB-E: mean + c·sqrt(a / N)) gets the next batch; UCB
  * with 1 < keep < arms pulls, per step, the top-k member with the lowest mean − c·sqrt(ln t / N)
- * and the outsider with the highest mean + c·sqrt(ln t / N) (LUCB).
+ * and the outsider with the highest mean + c·sqrt(ln t / N) (LUCB), then spends the last `settle`
+ * share of the budget on the top-k member with the fewest evaluations.
  * Successive rejects (Audibert & Bubeck): K − 1 phases, the lowest cumulative mean is rejected after
  * each. Successive halving (Karnin et al.): ceil(log2 K) phases, the bottom half is dropped after each.
  * Uniform: floor(budget / K) evaluations per arm.
