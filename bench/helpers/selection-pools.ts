@@ -15,6 +15,7 @@ import { createRandom } from '../../src/util/random.js'
 import type { LoadedProject } from '../../src/config/project-types.js'
 import { createScoreFn } from '../../src/run/score-fn.js'
 import { withSeed, withSession } from './session.js'
+import { meanInterval } from './format.js'
 
 /** One round's arms, in the order the bandit saw them, with every dev and test score. */
 export interface ScoredPool {
@@ -46,8 +47,8 @@ export function roundArms(result: ApoResult): Array<{ round: number; prompts: st
 export interface ReplaySetting {
   name: string
   bandit: BanditName
-  /** Evaluations, or evaluations for a set of this many arms. */
-  budget: number | ((arms: number) => number)
+  /** Evaluations, or the evaluations for a given candidate set. */
+  budget: number | ((pool: ScoredPool) => number)
   c: number
   batch: number
   /** Share of the budget UCB keeps to settle the beam (the bandit's default when absent). */
@@ -77,13 +78,14 @@ export async function replay(
   orderSeed: number
 ): Promise<ReplayOutcome> {
   const devRows = pool.dev[0]?.length ?? 0
+  const budget = typeof setting.budget === 'number' ? setting.budget : setting.budget(pool)
   const order = createRandom(orderSeed)
     .fork(`replay-order:${pool.seed}:${pool.round}`)
     .shuffle(Array.from({ length: devRows }, (_, i) => i))
   const cursors = pool.dev.map(() => 0)
   const result = await selectBest({
     arms: pool.dev.length,
-    budget: typeof setting.budget === 'number' ? setting.budget : setting.budget(pool.dev.length),
+    budget,
     keep,
     algorithm: setting.bandit,
     c: setting.c,
@@ -98,6 +100,9 @@ export async function replay(
       return order.slice(from, to).map((row) => scores[row] as number)
     }
   })
+  if (result.spent > budget) {
+    throw new Error(`${setting.name} spent ${result.spent} of a budget of ${budget}`)
+  }
   const testOf = (arm: number): number => meanOf(pool.test[arm] as number[])
   return {
     top: testOf(result.best[0] ?? 0),
@@ -141,15 +146,20 @@ export async function scorePools(
   })
 }
 
-/** One selector's replays summed up; `diff` is per pool against the first (reference) setting. */
+/** One selector's replays summed up; `diff` is against the first (reference) setting. */
 export interface ReplaySummary {
   setting: ReplaySetting
   top: number
   beam: number
   spent: number
-  /** Mean over pools of (this setting's top-1 test − the reference's), and its standard error. */
+  /**
+   * Per seed, the mean over its sets and dev orders of (this setting's top-1 test − the
+   * reference's); the mean of those over seeds, and its 95% interval over seeds (a seed's rounds
+   * share prompts, so sets are not independent; seeds are).
+   */
   diff: number
-  diffSe: number
+  diffLow: number
+  diffHigh: number
 }
 
 /**
@@ -162,8 +172,8 @@ export async function replayAll(
   keep: number,
   reps: number
 ): Promise<ReplaySummary[]> {
-  const perPool: number[][] = []
   const out: ReplaySummary[] = []
+  let reference: number[] = []
   for (const setting of settings) {
     const tops: number[] = []
     let beam = 0
@@ -178,19 +188,22 @@ export async function replayAll(
       }
       tops.push(top / reps)
     }
-    perPool.push(tops)
-    const ref = perPool[0] as number[]
-    const d = tops.map((x, i) => x - (ref[i] as number))
-    const dm = meanOf(d)
-    const sd = Math.sqrt(d.reduce((s, x) => s + (x - dm) ** 2, 0) / Math.max(1, d.length - 1))
+    if (reference.length === 0) reference = tops
+    const bySeed = new Map<number, number[]>()
+    pools.forEach((pool, i) => {
+      const d = (tops[i] as number) - (reference[i] as number)
+      bySeed.set(pool.seed, [...(bySeed.get(pool.seed) ?? []), d])
+    })
+    const { mean, low, high } = meanInterval([...bySeed.values()].map(meanOf))
     const n = pools.length * reps
     out.push({
       setting,
       top: meanOf(tops),
       beam: beam / n,
       spent: spent / n,
-      diff: dm,
-      diffSe: sd / Math.sqrt(Math.max(1, d.length))
+      diff: mean,
+      diffLow: low,
+      diffHigh: high
     })
   }
   return out

@@ -40530,12 +40530,11 @@ async function ucb(stats, input, batch) {
     const keep = Math.floor(input.keep);
     const topK = input.algorithm === 'ucb' && keep > 1 && keep < stats.arms ? keep : 0;
     const all = bandits_range(stats.arms);
-    const share = Math.min(1, Math.max(0, input.settle ?? DEFAULT_SETTLE));
-    const settle = topK === 0 ? 0 : Math.floor(stats.budget * share);
-    while (stats.remaining > settle) {
+    /** One step: UCB1 / UCB-E pull one arm, LUCB two; false when no arm has examples left. */
+    const step = async () => {
         const open = all.filter((arm) => !stats.exhausted[arm]);
         if (open.length === 0)
-            break;
+            return false;
         const t = Math.max(1, stats.spent);
         const bonus = (arm) => {
             const n = stats.pulls[arm] ?? 0;
@@ -40545,7 +40544,7 @@ async function ucb(stats, input, batch) {
         };
         if (topK === 0) {
             await stats.pull(argmax(open, (arm) => stats.mean(arm) + bonus(arm), input.random), batch);
-            continue;
+            return true;
         }
         // LUCB: the weakest-looking member of the empirical top-k and the strongest-looking outsider.
         const ranked = rankByMean(stats, all);
@@ -40557,26 +40556,38 @@ async function ucb(stats, input, batch) {
         if (outside.length > 0) {
             await stats.pull(argmax(outside, (arm) => stats.mean(arm) + bonus(arm), input.random), batch);
         }
+        return true;
+    };
+    const share = input.settle !== undefined && Number.isFinite(input.settle) ? input.settle : DEFAULT_SETTLE;
+    const settle = topK === 0 ? 0 : Math.floor(stats.budget * Math.min(1, Math.max(0, share)));
+    while (stats.remaining > settle) {
+        if (!(await step()))
+            return rankByMean(stats, all);
     }
-    if (topK > 0)
-        await settleTopK(stats, all, topK, batch);
+    // Settling: the beam member with the fewest evaluations, batch by batch, to the end of the
+    // budget; once no member has examples left, LUCB steps spend the rest on the outsiders.
+    while (topK > 0 && stats.remaining > 0) {
+        const fewest = fewestInTopK(stats, all, topK);
+        if (fewest !== undefined)
+            await stats.pull(fewest, batch);
+        else if (!(await step()))
+            break;
+    }
     return rankByMean(stats, all);
 }
 /**
- * To the end of the budget, pulls the member of the current empirical top-k with the fewest
- * evaluations (ties: the higher-ranked), so the kept arms end on the same examples. An arm that
- * drops out of the top-k on the way stops being pulled; the one that replaces it is caught up.
+ * The member of the current empirical top-k with the fewest evaluations (ties: the higher-ranked),
+ * among those with examples left; undefined when none has. Pulling it again and again brings the
+ * kept arms level; an arm that drops out of the top-k stops being pulled, and the one that
+ * replaces it is caught up.
  */
-async function settleTopK(stats, all, topK, batch) {
-    while (stats.remaining > 0) {
-        const inside = rankByMean(stats, all)
-            .slice(0, topK)
-            .filter((arm) => !stats.exhausted[arm]);
-        if (inside.length === 0)
-            return;
-        const fewest = inside.reduce((a, b) => ((stats.pulls[b] ?? 0) < (stats.pulls[a] ?? 0) ? b : a));
-        await stats.pull(fewest, batch);
-    }
+function fewestInTopK(stats, all, topK) {
+    const inside = rankByMean(stats, all)
+        .slice(0, topK)
+        .filter((arm) => !stats.exhausted[arm]);
+    if (inside.length === 0)
+        return undefined;
+    return inside.reduce((a, b) => ((stats.pulls[b] ?? 0) < (stats.pulls[a] ?? 0) ? b : a));
 }
 /** log-bar(K) = 1/2 + Σ_{i=2..K} 1/i (Audibert & Bubeck 2010). */
 function logBar(k) {

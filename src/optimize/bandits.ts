@@ -23,13 +23,15 @@
  * each step pulls the member of the empirical top-k with the lowest lower bound and the outsider
  * with the highest upper bound, the two arms most likely to be on the wrong side of the cut. The
  * bounds are the UCB ones, mean ± c·sqrt(ln t / N). LUCB decides who is in the top-k but leaves
- * the members with few and unequal evaluations, while their order decides which prompt is the best.
- * So the last `settle` share of the budget (default half) settles the beam: each step pulls the
- * member of the current top-k with the fewest evaluations, so the kept arms end with many, nearly
- * equal evaluations on largely the same examples (every stream has the same order), and the best
- * is chosen on those. The budget is spent to the end (fixed budget, no early stop). With keep = 1, or keep ≥ arms (the set is
- * then trivial and only the best arm is in question), `ucb` is UCB1. `ucb-e` stays ProTeGi's
- * best-arm UCB-E.
+ * the members with few and unequal evaluations, while their order decides which prompt is the
+ * best. So about the last `settle` share of the budget (default half; LUCB's last step may run a
+ * pull or two into it) settles the beam: each step pulls the member of the current top-k with the
+ * fewest evaluations, so the kept arms usually end with many, nearly equal evaluations on largely
+ * the same examples (every stream has the same order), and the best is chosen on those. Members
+ * with no examples left are skipped; when none has any, LUCB steps spend the rest. The budget is
+ * spent to the end unless every arm runs out (fixed budget, no early stop). With keep = 1, or
+ * keep ≥ arms (the set is then trivial and only the best arm is in question), `ucb` is UCB1 and
+ * `settle` plays no part; `ucb-e` stays ProTeGi's best-arm UCB-E.
  */
 import type { BanditName } from '../config/types.js'
 import type { Random } from '../util/random.js'
@@ -50,7 +52,10 @@ export interface SelectBestInput {
   random: Random
   /** Evaluations per UCB pull (the pull unit); default 4. */
   batch?: number
-  /** Share of the budget that `ucb` with a beam keeps to settle the beam's order; default 0.5. */
+  /**
+   * Share of the budget that `ucb` with a beam keeps to settle the beam (0 … 1, clamped; not a
+   * finite number → the default, 0.5). UCB1 and UCB-E ignore it.
+   */
   settle?: number
   /** UCB-E's exploration parameter a in c·sqrt(a / N); default c, as in ProTeGi's Algorithm 3. */
   ucbEA?: number
@@ -179,11 +184,11 @@ async function ucb(stats: ArmStats, input: SelectBestInput, batch: number): Prom
   const keep = Math.floor(input.keep)
   const topK = input.algorithm === 'ucb' && keep > 1 && keep < stats.arms ? keep : 0
   const all = range(stats.arms)
-  const share = Math.min(1, Math.max(0, input.settle ?? DEFAULT_SETTLE))
-  const settle = topK === 0 ? 0 : Math.floor(stats.budget * share)
-  while (stats.remaining > settle) {
+
+  /** One step: UCB1 / UCB-E pull one arm, LUCB two; false when no arm has examples left. */
+  const step = async (): Promise<boolean> => {
     const open = all.filter((arm) => !stats.exhausted[arm])
-    if (open.length === 0) break
+    if (open.length === 0) return false
     const t = Math.max(1, stats.spent)
     const bonus = (arm: number): number => {
       const n = stats.pulls[arm] ?? 0
@@ -196,7 +201,7 @@ async function ucb(stats: ArmStats, input: SelectBestInput, batch: number): Prom
         argmax(open, (arm) => stats.mean(arm) + bonus(arm), input.random),
         batch
       )
-      continue
+      return true
     }
     // LUCB: the weakest-looking member of the empirical top-k and the strongest-looking outsider.
     const ranked = rankByMean(stats, all)
@@ -214,30 +219,37 @@ async function ucb(stats: ArmStats, input: SelectBestInput, batch: number): Prom
         batch
       )
     }
+    return true
   }
-  if (topK > 0) await settleTopK(stats, all, topK, batch)
+
+  const share =
+    input.settle !== undefined && Number.isFinite(input.settle) ? input.settle : DEFAULT_SETTLE
+  const settle = topK === 0 ? 0 : Math.floor(stats.budget * Math.min(1, Math.max(0, share)))
+  while (stats.remaining > settle) {
+    if (!(await step())) return rankByMean(stats, all)
+  }
+  // Settling: the beam member with the fewest evaluations, batch by batch, to the end of the
+  // budget; once no member has examples left, LUCB steps spend the rest on the outsiders.
+  while (topK > 0 && stats.remaining > 0) {
+    const fewest = fewestInTopK(stats, all, topK)
+    if (fewest !== undefined) await stats.pull(fewest, batch)
+    else if (!(await step())) break
+  }
   return rankByMean(stats, all)
 }
 
 /**
- * To the end of the budget, pulls the member of the current empirical top-k with the fewest
- * evaluations (ties: the higher-ranked), so the kept arms end on the same examples. An arm that
- * drops out of the top-k on the way stops being pulled; the one that replaces it is caught up.
+ * The member of the current empirical top-k with the fewest evaluations (ties: the higher-ranked),
+ * among those with examples left; undefined when none has. Pulling it again and again brings the
+ * kept arms level; an arm that drops out of the top-k stops being pulled, and the one that
+ * replaces it is caught up.
  */
-async function settleTopK(
-  stats: ArmStats,
-  all: readonly number[],
-  topK: number,
-  batch: number
-): Promise<void> {
-  while (stats.remaining > 0) {
-    const inside = rankByMean(stats, all)
-      .slice(0, topK)
-      .filter((arm) => !stats.exhausted[arm])
-    if (inside.length === 0) return
-    const fewest = inside.reduce((a, b) => ((stats.pulls[b] ?? 0) < (stats.pulls[a] ?? 0) ? b : a))
-    await stats.pull(fewest, batch)
-  }
+function fewestInTopK(stats: ArmStats, all: readonly number[], topK: number): number | undefined {
+  const inside = rankByMean(stats, all)
+    .slice(0, topK)
+    .filter((arm) => !stats.exhausted[arm])
+  if (inside.length === 0) return undefined
+  return inside.reduce((a, b) => ((stats.pulls[b] ?? 0) < (stats.pulls[a] ?? 0) ? b : a))
 }
 
 /** log-bar(K) = 1/2 + Σ_{i=2..K} 1/i (Audibert & Bubeck 2010). */
