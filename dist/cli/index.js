@@ -9831,6 +9831,8 @@ function normalizeConfig(raw) {
                 bandit: raw.optimize.apo.bandit,
                 selectionBudget: raw.optimize.apo.selection_budget,
                 explorationC: raw.optimize.apo.exploration_c,
+                pullSize: raw.optimize.apo.pull_size,
+                settle: raw.optimize.apo.settle,
                 target: raw.optimize.apo.target
             },
             metaspo: {
@@ -19538,6 +19540,8 @@ const apoSchema = strictObject({
         .default('ucb'),
     selection_budget: schema_int(1).default(1024),
     exploration_c: schemas_number().min(0).default(2),
+    pull_size: schema_int(1, 1000).default(4),
+    settle: fraction.default(0.5),
     target: schemas_enum(['user', 'system']).default('user')
 });
 const metaspoSchema = strictObject({
@@ -40757,11 +40761,12 @@ async function runApo(input) {
     const pool = new CandidatePool(input.start, edit, random.fork('dev-order').shuffle(dev), input.score);
     const startText = edit === 'user' ? input.start.user : (input.start.system ?? '');
     const requiredSlots = templateSlots(startText);
-    const pullBatch = Math.max(1, Math.floor(opts.pullBatch ?? 4));
+    const pullBatch = Math.max(1, Math.floor(config.pullSize));
     const rounds = [];
     const details = {
         bandit: config.bandit,
         pullBatch,
+        settle: config.settle,
         selectionBudget: config.selectionBudget,
         baselineDevExamples: 0,
         selections: [],
@@ -40840,6 +40845,7 @@ async function runApo(input) {
             c: config.explorationC,
             random: random.fork(`bandit:round-${round}`),
             batch: pullBatch,
+            settle: config.settle,
             pull: async (arm, count) => {
                 const id = arms[arm];
                 const from = cursors[arm];

@@ -108,6 +108,8 @@ export function normalizeConfig(raw: RawConfig): { config: Config; issues: PathI
         bandit: raw.optimize.apo.bandit,
         selectionBudget: raw.optimize.apo.selection_budget,
         explorationC: raw.optimize.apo.exploration_c,
+        pullSize: raw.optimize.apo.pull_size,
+        settle: raw.optimize.apo.settle,
         target: raw.optimize.apo.target
       },
       metaspo: {

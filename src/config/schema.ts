@@ -174,6 +174,8 @@ const apoSchema = z.strictObject({
     .default('ucb'),
   selection_budget: int(1).default(1024),
   exploration_c: z.number().min(0).default(2),
+  pull_size: int(1, 1000).default(4),
+  settle: fraction.default(0.5),
   target: z.enum(['user', 'system']).default('user')
 })
 

@@ -110,6 +110,10 @@ export interface ApoConfig {
   /** Dev evaluations (prompt × example) the selector may spend per round. */
   selectionBudget: number
   explorationC: number
+  /** Dev rows per UCB / UCB-E pull (the pull unit). */
+  pullSize: number
+  /** Share of the selection budget `ucb` with a beam spends settling the beam (0 = plain LUCB). */
+  settle: number
   /** Which prompt APO edits: the task's user prompt or the system prompt. */
   target: 'user' | 'system'
 }

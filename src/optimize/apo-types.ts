@@ -8,8 +8,6 @@ import type { ChatModel } from '../llm/chat-model.js'
 import type { CandidateRecord, PromptPair, RoundRecord, ScoreFn } from './types.js'
 
 export interface ApoOptions {
-  /** Evaluations per UCB pull (the pull unit); default 4. */
-  pullBatch?: number
   /** Critiques asked per error group (ProTeGi's gradients_per_error); default 1. */
   critiquesPerGroup?: number
   /** Re-append a lost slot's line when that is safe (see candidate-guard); default true. */
@@ -65,6 +63,8 @@ export interface ApoSelection {
 export type ApoDetails = {
   bandit: BanditName
   pullBatch: number
+  /** Share of each selection's budget that settles the beam (`ucb` with a beam only). */
+  settle: number
   selectionBudget: number
   /** Dev examples the starting prompt was scored on in round 0. */
   baselineDevExamples: number

@@ -56,11 +56,12 @@ export async function runApo(input: ApoInput): Promise<ApoResult> {
   )
   const startText = edit === 'user' ? input.start.user : (input.start.system ?? '')
   const requiredSlots = templateSlots(startText)
-  const pullBatch = Math.max(1, Math.floor(opts.pullBatch ?? 4))
+  const pullBatch = Math.max(1, Math.floor(config.pullSize))
   const rounds: RoundRecord[] = []
   const details: ApoDetails = {
     bandit: config.bandit,
     pullBatch,
+    settle: config.settle,
     selectionBudget: config.selectionBudget,
     baselineDevExamples: 0,
     selections: [],
@@ -151,6 +152,7 @@ export async function runApo(input: ApoInput): Promise<ApoResult> {
       c: config.explorationC,
       random: random.fork(`bandit:round-${round}`),
       batch: pullBatch,
+      settle: config.settle,
       pull: async (arm, count) => {
         const id = arms[arm] as string
         const from = cursors[arm] as number

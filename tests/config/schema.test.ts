@@ -66,6 +66,8 @@ describe('parseConfig defaults', () => {
       bandit: 'ucb',
       selectionBudget: 1024,
       explorationC: 2,
+      pullSize: 4,
+      settle: 0.5,
       target: 'user'
     })
     expect(config.optimize.metaspo).toEqual({
@@ -307,6 +309,18 @@ gate: { confidence: 1 }
     const issues = (error as InputIssuesError).issues
     expect(issues.map((i) => i.line)).toEqual([2, 3, 5, 9, 13, 14])
     expect(issues[4]?.path).toBe('tasks[1].metric.choices')
+  })
+
+  it('checks the selection settings of APO: pull size and settle share', async () => {
+    const text = `${minimal}optimize:\n  apo: { pull_size: 0, settle: 1.5 }\n`
+    const error = await thrown(() => parseConfig(text, FILE))
+    expect(error.message.split('\n')).toEqual([
+      'prompt-descent.yml: 2 problems:',
+      '  line 8, optimize.apo.pull_size: expected a number >= 1, got 0',
+      '  line 8, optimize.apo.settle: expected a number <= 1, got 1.5'
+    ])
+    const ok = parseConfig(`${minimal}optimize:\n  apo: { pull_size: 8, settle: 0 }\n`, FILE)
+    expect(ok.optimize.apo).toMatchObject({ pullSize: 8, settle: 0 })
   })
 
   it('names a missing required key with the line of its mapping', async () => {

@@ -45,6 +45,8 @@ export function testConfig(
         bandit: 'ucb',
         selectionBudget: 1,
         explorationC: 1,
+        pullSize: 4,
+        settle: 0.5,
         target: 'user'
       },
       metaspo: {

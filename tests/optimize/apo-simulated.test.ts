@@ -99,6 +99,8 @@ const config: ApoConfig = {
   bandit: 'ucb',
   selectionBudget: 1024,
   explorationC: 2,
+  pullSize: 4,
+  settle: 0.5,
   target: 'user'
 }
 

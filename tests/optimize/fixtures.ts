@@ -66,6 +66,8 @@ export const CONFIG: ApoConfig = {
   bandit: 'ucb',
   selectionBudget: 160,
   explorationC: 2,
+  pullSize: 4,
+  settle: 0.5,
   target: 'user'
 }
 

@@ -33,6 +33,8 @@ const APO: ApoConfig = {
   bandit: 'ucb',
   selectionBudget: 120,
   explorationC: 2,
+  pullSize: 4,
+  settle: 0.5,
   target: 'user'
 }
 

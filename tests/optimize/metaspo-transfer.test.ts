@@ -31,6 +31,8 @@ const APO: ApoConfig = {
   bandit: 'ucb',
   selectionBudget: 96,
   explorationC: 2,
+  pullSize: 4,
+  settle: 0.5,
   target: 'user'
 }
 
