@@ -21,7 +21,7 @@
  * Six seeds are far too few for the selection target (a seed's test score moves by whole points
  * with the search's path); the README's figure is part b's headline pair over 600 seeds:
  *   BENCH_SEEDS=1-600 BENCH_HEADLINE=1 npm run bench:apo -- -t "^APO.*b[.]"
- * (about 1.2 s a seed on one core). Part e takes its seeds from BENCH_REPLAY_SEEDS (default 1-20).
+ * (about 1.5 s a seed on one core). Part e takes its seeds from BENCH_REPLAY_SEEDS (default 1-20).
  */
 import { afterAll, describe, expect, it } from 'vitest'
 import type { ApoConfig } from '../src/config/types.js'
@@ -44,6 +44,7 @@ import {
   print,
   pts,
   ratio,
+  seedList,
   seedsFromEnv,
   table
 } from './helpers/format.js'
@@ -101,7 +102,7 @@ afterAll(async () => {
   for (const repo of repos.values()) await repo.remove()
 })
 
-describe(`APO on the simulated provider (triage, ${ROWS} rows, seeds ${SEEDS.join(', ')})`, () => {
+describe(`APO on the simulated provider (triage, ${ROWS} rows, seeds ${seedList(SEEDS)})`, () => {
   it('a. lifts a weak starting prompt by at least 25 points on test', async () => {
     const rows: string[][] = []
     const deltas: number[] = []

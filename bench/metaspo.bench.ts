@@ -24,7 +24,17 @@ import type { AdaptationComparison } from '../src/optimize/metaspo-transfer.js'
 import { DEFAULT_META_SYSTEM_PROMPT } from '../src/optimize/metaspo-types.js'
 import { AMAZON_DIR } from './helpers/amazon.js'
 import { runAmazonPipeline } from './helpers/amazon-run.js'
-import { int, mark, mean, pct, print, pts, seedsFromEnv, table } from './helpers/format.js'
+import {
+  int,
+  mark,
+  mean,
+  pct,
+  print,
+  pts,
+  seedList,
+  seedsFromEnv,
+  table
+} from './helpers/format.js'
 import { adaptOnce, runMetaspoOnce, type MetaspoMeasure } from './helpers/metaspo-sim.js'
 import { PRICED_AS } from './helpers/fake-provider.js'
 import { describeFacts, ledgerLines } from './helpers/report-facts.js'
@@ -60,7 +70,7 @@ afterAll(async () => {
   for (const runs of bySeed.values()) await runs.repo.remove()
 })
 
-describe(`MetaSPO on the simulated review family (${ROWS} rows per task, seeds ${SEEDS.join(', ')})`, () => {
+describe(`MetaSPO on the simulated review family (${ROWS} rows per task, seeds ${seedList(SEEDS)})`, () => {
   it('a. the optimized system prompt beats the default on the unseen tasks by ≥ 10 points', async () => {
     const rows: string[][] = []
     const deltas: number[] = []

@@ -82,6 +82,12 @@ export function seedsFromEnv(fallback: readonly number[], name = 'BENCH_SEEDS'):
     .filter((n) => Number.isInteger(n))
 }
 
+/** Seeds for a title: "1-600" for a run of consecutive seeds, else the list. */
+export function seedList(seeds: readonly number[]): string {
+  const consecutive = seeds.every((s, i) => i === 0 || s === (seeds[i - 1] as number) + 1)
+  return consecutive && seeds.length > 2 ? `${seeds[0]}-${seeds.at(-1)}` : seeds.join(', ')
+}
+
 /** Writes lines to stdout (vitest shows them under the test). */
 export function print(lines: readonly string[]): void {
   process.stdout.write(`${lines.join('\n')}\n`)
