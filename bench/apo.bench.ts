@@ -26,6 +26,7 @@
 import { afterAll, describe, expect, it } from 'vitest'
 import type { ApoConfig } from '../src/config/types.js'
 import { parseReport, renderJson } from '../src/report/json.js'
+import { bootstrapMeanInterval } from '../src/eval/stats.js'
 import { evaluateTasks } from '../src/run/eval-run.js'
 import { runApoMeasure, type ApoMeasure } from './helpers/apo-sim.js'
 import {
@@ -39,7 +40,6 @@ import {
   int,
   mark,
   mean,
-  meanInterval,
   pct,
   print,
   pts,
@@ -71,10 +71,11 @@ const REPLAY_SEEDS = seedsFromEnv(
   'BENCH_REPLAY_SEEDS'
 )
 
-/** A 95% interval of the mean of `diffs`, in points ('' below two values). */
+/** The 95% bootstrap interval of the mean of `diffs`, in points ('' below two values). */
 function interval(diffs: readonly number[]): string {
-  const { low, high } = meanInterval(diffs)
-  return Number.isFinite(low) ? `[${pts(low)}, ${pts(high)}]` : ''
+  if (diffs.length < 2) return ''
+  const { low, high } = bootstrapMeanInterval(diffs, { level: 0.95, seed: 0 })
+  return `[${pts(low)}, ${pts(high)}]`
 }
 
 const repos = new Map<number, SimRepo>()

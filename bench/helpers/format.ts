@@ -54,19 +54,6 @@ export function mean(values: readonly number[]): number {
 
 export const mark = (ok: boolean): string => (ok ? '✓' : '✗')
 
-/** The mean of `values` and its 95% interval (normal approximation; NaN bounds below 2 values). */
-export function meanInterval(values: readonly number[]): {
-  mean: number
-  low: number
-  high: number
-} {
-  const m = mean(values)
-  if (values.length < 2) return { mean: m, low: NaN, high: NaN }
-  const sd = Math.sqrt(values.reduce((s, v) => s + (v - m) ** 2, 0) / (values.length - 1))
-  const half = (1.96 * sd) / Math.sqrt(values.length)
-  return { mean: m, low: m - half, high: m + half }
-}
-
 /** Seeds from BENCH_SEEDS (or `name`): "1,2,3" or "1-6"; else the default. */
 export function seedsFromEnv(fallback: readonly number[], name = 'BENCH_SEEDS'): number[] {
   const raw = process.env[name]

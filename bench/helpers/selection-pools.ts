@@ -15,7 +15,8 @@ import { createRandom } from '../../src/util/random.js'
 import type { LoadedProject } from '../../src/config/project-types.js'
 import { createScoreFn } from '../../src/run/score-fn.js'
 import { withSeed, withSession } from './session.js'
-import { meanInterval } from './format.js'
+import { bootstrapMeanInterval } from '../../src/eval/stats.js'
+import { mean } from './format.js'
 
 /** One round's arms, in the order the bandit saw them, with every dev and test score. */
 export interface ScoredPool {
@@ -64,9 +65,6 @@ export interface ReplayOutcome {
   spent: number
 }
 
-const meanOf = (xs: readonly number[]): number =>
-  xs.length === 0 ? NaN : xs.reduce((s, x) => s + x, 0) / xs.length
-
 /**
  * Replays one selector on one pool with the dev rows in the order of `orderSeed` (the same order
  * for every arm, as in APO), reading the stored scores.
@@ -103,10 +101,10 @@ export async function replay(
   if (result.spent > budget) {
     throw new Error(`${setting.name} spent ${result.spent} of a budget of ${budget}`)
   }
-  const testOf = (arm: number): number => meanOf(pool.test[arm] as number[])
+  const testOf = (arm: number): number => mean(pool.test[arm] as number[])
   return {
     top: testOf(result.best[0] ?? 0),
-    beam: meanOf(result.best.map(testOf)),
+    beam: mean(result.best.map(testOf)),
     spent: result.spent
   }
 }
@@ -154,7 +152,7 @@ export interface ReplaySummary {
   spent: number
   /**
    * Per seed, the mean over its sets and dev orders of (this setting's top-1 test − the
-   * reference's); the mean of those over seeds, and its 95% interval over seeds (a seed's rounds
+   * reference's); the mean of those over seeds, and its 95% bootstrap interval over seeds (a seed's rounds
    * share prompts, so sets are not independent; seeds are).
    */
   diff: number
@@ -194,14 +192,15 @@ export async function replayAll(
       const d = (tops[i] as number) - (reference[i] as number)
       bySeed.set(pool.seed, [...(bySeed.get(pool.seed) ?? []), d])
     })
-    const { mean, low, high } = meanInterval([...bySeed.values()].map(meanOf))
+    const perSeed = [...bySeed.values()].map((d) => mean(d))
+    const { value, low, high } = bootstrapMeanInterval(perSeed, { level: 0.95, seed: 0 })
     const n = pools.length * reps
     out.push({
       setting,
-      top: meanOf(tops),
+      top: mean(tops),
       beam: beam / n,
       spent: spent / n,
-      diff: mean,
+      diff: value,
       diffLow: low,
       diffHigh: high
     })

@@ -40761,11 +40761,10 @@ async function runApo(input) {
     const pool = new CandidatePool(input.start, edit, random.fork('dev-order').shuffle(dev), input.score);
     const startText = edit === 'user' ? input.start.user : (input.start.system ?? '');
     const requiredSlots = templateSlots(startText);
-    const pullBatch = Math.max(1, Math.floor(config.pullSize));
     const rounds = [];
     const details = {
         bandit: config.bandit,
-        pullBatch,
+        pullBatch: config.pullSize,
         settle: config.settle,
         selectionBudget: config.selectionBudget,
         baselineDevExamples: 0,
@@ -40844,7 +40843,7 @@ async function runApo(input) {
             algorithm: config.bandit,
             c: config.explorationC,
             random: random.fork(`bandit:round-${round}`),
-            batch: pullBatch,
+            batch: config.pullSize,
             settle: config.settle,
             pull: async (arm, count) => {
                 const id = arms[arm];

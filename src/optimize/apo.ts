@@ -56,11 +56,10 @@ export async function runApo(input: ApoInput): Promise<ApoResult> {
   )
   const startText = edit === 'user' ? input.start.user : (input.start.system ?? '')
   const requiredSlots = templateSlots(startText)
-  const pullBatch = Math.max(1, Math.floor(config.pullSize))
   const rounds: RoundRecord[] = []
   const details: ApoDetails = {
     bandit: config.bandit,
-    pullBatch,
+    pullBatch: config.pullSize,
     settle: config.settle,
     selectionBudget: config.selectionBudget,
     baselineDevExamples: 0,
@@ -151,7 +150,7 @@ export async function runApo(input: ApoInput): Promise<ApoResult> {
       algorithm: config.bandit,
       c: config.explorationC,
       random: random.fork(`bandit:round-${round}`),
-      batch: pullBatch,
+      batch: config.pullSize,
       settle: config.settle,
       pull: async (arm, count) => {
         const id = arms[arm] as string
