@@ -11,6 +11,8 @@ import { normalizeLabel } from './normalize-task.js'
 import type { Example, PromptFile } from './project-types.js'
 import { assignIds, assignSplits, limitRows } from './split.js'
 import { lookupField, missingSlotError, templateSlots } from './template.js'
+import { checkValueSlots } from './check-values.js'
+import { expectedFieldUse } from './task-metrics.js'
 import type { TaskConfig } from './types.js'
 
 /** Rows → Examples, with every check that needs both the data and the prompt. */
@@ -42,20 +44,22 @@ export function buildExamples(
 
 /**
  * The expected value of each row. A judge metric may work without one; every other metric needs
- * it. For a choice metric the label must be one of `choices` (ignoring case and surrounding
- * spaces) and is replaced by the choice's own spelling, so metrics see one form per label.
+ * it (with `checks:`, only the checks without their own `value` read it; regex ignores it). For a
+ * choice metric the label must be one of `choices` (ignoring case and surrounding spaces) and is
+ * replaced by the choice's own spelling, so metrics see one form per label.
  */
 function readExpected(task: TaskConfig, rows: readonly RawRow[], file: string): unknown[] {
   const issues: Issue[] = []
-  const metric = task.metric
+  const { readers, required } = expectedFieldUse(task)
+  const choice = readers.find((m) => m.type === 'choice')
   const choices =
-    metric.type === 'choice'
-      ? new Map(metric.choices.map((choice) => [normalizeLabel(choice), choice]))
+    choice?.type === 'choice'
+      ? new Map(choice.choices.map((label) => [normalizeLabel(label), label]))
       : undefined
   const values = rows.map((row) => {
     const value = row.fields[task.expected]
     if (value === undefined || value === null) {
-      if (metric.type !== 'judge')
+      if (required)
         issues.push({
           file,
           line: row.line,
@@ -104,6 +108,34 @@ function checkSlots(
       missing.length - 1
     )
   }
+}
+
+/**
+ * Slots in the checks' `value`s that some example cannot fill, one message per check and slot
+ * (naming the first such row, how many more, and the row's fields).
+ */
+export function checkValueGaps(
+  task: TaskConfig,
+  examples: readonly Example[],
+  dataFile: string
+): Array<{ check: number; message: string }> {
+  const gaps: Array<{ check: number; message: string }> = []
+  task.checks?.checks.forEach((check, j) => {
+    for (const slot of checkValueSlots(check.value)) {
+      const missing = examples.filter((e) => !lookupField(e.fields, slot).ok)
+      const first = missing[0]
+      if (first === undefined) continue
+      // No file on the error: the caller reports it at the check's key in the config.
+      const error = missingSlotError(
+        slot,
+        first.fields,
+        { file: '', rowId: first.id, line: first.line, dataFile },
+        missing.length - 1
+      )
+      gaps.push({ check: j, message: error.message })
+    }
+  })
+  return gaps
 }
 
 function fieldList(row: RawRow): string {

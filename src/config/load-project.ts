@@ -13,7 +13,7 @@ import { loadConfigText } from './parse-config.js'
 import type { ParsedConfig } from './parse-config.js'
 import { createFsReader, readFailureReason, tryRepoPath } from './paths.js'
 import type { FileReader } from './paths.js'
-import { buildExamples } from './examples.js'
+import { buildExamples, checkValueGaps } from './examples.js'
 import type { LoadedProject, LoadedTask, PromptFile } from './project-types.js'
 import { formatKeyPath } from './yaml-source.js'
 import type { KeyPath } from './yaml-source.js'
@@ -80,18 +80,22 @@ export async function loadProject(
   const results = await Promise.all(loaded)
   files.throwIfProblems()
 
-  const tasks = results.map(({ task, userPrompt, ownSystem, data }): LoadedTask => {
+  const tasks = results.map(({ task, userPrompt, ownSystem, data }, i): LoadedTask => {
     if (userPrompt === undefined || data === undefined) throw new Error('unreachable: unread file')
     const dataFile = files.relative(task.data)
+    const examples = buildExamples(task, userPrompt, dataFile, data)
+    for (const gap of checkValueGaps(task, examples, dataFile))
+      files.problem(['tasks', i, 'checks', gap.check, 'value'], gap.message)
     return {
       config: task,
       name: task.name,
       userPrompt,
       systemPrompt: ownSystem ?? sharedSystemPrompt,
-      examples: buildExamples(task, userPrompt, dataFile, data),
+      examples,
       dataHash: sha256(data)
     }
   })
+  files.throwIfProblems()
   return {
     root,
     configPath: configRel,

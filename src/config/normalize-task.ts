@@ -1,7 +1,10 @@
 /** Per-task normalisation: extract and metric defaults, split fractions, label checks. */
+export { normalizeLabel } from './normalize-metric.js'
 import type { PathIssue } from './schema-issues.js'
 import type { RawTask } from './schema.js'
-import type { ExtractConfig, MetricConfig, SplitConfig, TaskConfig } from './types.js'
+import { normalizeChecks } from './normalize-checks.js'
+import { normalizeMetric } from './normalize-metric.js'
+import type { ExtractConfig, SplitConfig, TaskConfig } from './types.js'
 
 /** Split used when a task gives no fractions. */
 const DEFAULT_SPLIT = { train: 0.5, dev: 0.25, test: 0.25 } as const
@@ -14,18 +17,32 @@ export function normalizeTask(
   issues: PathIssue[]
 ): TaskConfig {
   const at = (...rest: Array<string | number>) => ['tasks', index, ...rest]
-  return {
+  if (task.metric !== undefined && task.checks !== undefined)
+    issues.push({
+      path: at('checks'),
+      message:
+        'expected either `metric:` (one check) or `checks:` (several), not both; move the metric into the checks'
+    })
+  if (task.pass !== undefined && task.checks === undefined)
+    issues.push({
+      path: at('pass'),
+      message: 'expected `pass:` only with `checks:` (it says how several checks combine)'
+    })
+  const config: TaskConfig = {
     name: task.name,
     prompt: task.prompt,
     data: task.data,
     expected: task.expected,
     idField: task.id_field,
     extract: normalizeExtract(task.extract, at('extract'), issues),
-    metric: normalizeMetric(task.metric, at('metric'), issues),
+    metric: normalizeMetric(task.metric ?? { type: 'exact' }, at('metric'), issues),
     split: normalizeSplit(task.split, seed, at('split'), issues),
     systemPrompt: task.system_prompt,
     limit: task.limit
   }
+  if (task.checks !== undefined)
+    config.checks = normalizeChecks(task.checks, task.pass ?? 'mean', at, issues)
+  return config
 }
 
 function normalizeExtract(
@@ -55,54 +72,6 @@ function normalizeExtract(
   }
 }
 
-function normalizeMetric(
-  raw: RawTask['metric'],
-  path: Array<string | number>,
-  issues: PathIssue[]
-): MetricConfig {
-  switch (raw.type) {
-    case 'exact':
-      return { type: 'exact' }
-    case 'contains':
-      return { type: 'contains', caseSensitive: raw.case_sensitive }
-    case 'choice': {
-      const seen = new Map<string, number>()
-      raw.choices.forEach((choice, i) => {
-        const key = normalizeLabel(choice)
-        const first = seen.get(key)
-        if (first !== undefined)
-          issues.push({
-            path: [...path, 'choices', i],
-            message: `duplicate label "${choice}" (same as choices[${first}] ignoring case and spaces)`
-          })
-        else seen.set(key, i)
-      })
-      return { type: 'choice', choices: [...raw.choices], score: raw.score }
-    }
-    case 'regex':
-      try {
-        new RegExp(raw.pattern, raw.flags)
-      } catch {
-        issues.push({
-          path: [...path, 'flags'],
-          message: `invalid flags "${raw.flags}" for this pattern`
-        })
-      }
-      return { type: 'regex', pattern: raw.pattern, flags: raw.flags }
-    case 'numeric':
-      return { type: 'numeric', tolerance: raw.tolerance, relative: raw.relative }
-    case 'json':
-      return { type: 'json', fields: raw.fields ? [...raw.fields] : undefined }
-    case 'judge':
-      if (raw.pass_at !== undefined && raw.pass_at > raw.scale)
-        issues.push({
-          path: [...path, 'pass_at'],
-          message: `expected a number between 1 and scale (${raw.scale}), got ${raw.pass_at}`
-        })
-      return { type: 'judge', rubric: raw.rubric, scale: raw.scale, passAt: raw.pass_at }
-  }
-}
-
 function normalizeSplit(
   raw: RawTask['split'],
   seed: number,
@@ -121,11 +90,6 @@ function normalizeSplit(
       message: `expected train + dev + test to sum to 1, got ${round(sum)} (omitted fractions count as 0)`
     })
   return { ...fractions, seed: raw.seed ?? seed, field: raw.field }
-}
-
-/** How labels are compared when checking data against `choices`. */
-export function normalizeLabel(label: string): string {
-  return label.trim().toLowerCase()
 }
 
 /** Number of capture groups in a pattern (an alternation with the empty string always matches). */

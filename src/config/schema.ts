@@ -87,37 +87,68 @@ const extractSchema = z.preprocess(
   ])
 )
 
-const metricSchema = z.preprocess(
-  typeShorthand,
-  z.discriminatedUnion('type', [
-    z.strictObject({ type: z.literal('exact') }),
-    z.strictObject({ type: z.literal('contains'), case_sensitive: z.boolean().default(false) }),
-    z.strictObject({
-      type: z.literal('choice'),
-      choices: z.array(label).min(2, { message: 'expected a list of at least 2 labels' }),
-      score: z.enum(['accuracy', 'macro_f1']).default('accuracy')
-    }),
-    z.strictObject({
-      type: z.literal('regex'),
-      pattern: regexSource,
-      flags: z
-        .string()
-        .regex(/^[dgimsuvy]*$/, { message: 'expected regular expression flags among dgimsuvy' })
-        .default('')
-    }),
-    z.strictObject({
-      type: z.literal('numeric'),
-      tolerance: z.number().min(0).default(0),
-      relative: z.boolean().default(false)
-    }),
-    z.strictObject({ type: z.literal('json'), fields: z.array(text).min(1).optional() }),
-    z.strictObject({
-      type: z.literal('judge'),
-      rubric: text,
-      scale: int(2, 100).default(5),
-      pass_at: z.number().min(1).optional()
+/** The metric types, one strict mapping each; `metric:` is one of them, and so is every check. */
+const metricOptions = [
+  z.strictObject({ type: z.literal('exact') }),
+  z.strictObject({ type: z.literal('contains'), case_sensitive: z.boolean().default(false) }),
+  z.strictObject({
+    type: z.literal('choice'),
+    choices: z.array(label).min(2, { message: 'expected a list of at least 2 labels' }),
+    score: z.enum(['accuracy', 'macro_f1']).default('accuracy')
+  }),
+  z.strictObject({
+    type: z.literal('regex'),
+    pattern: regexSource,
+    flags: z
+      .string()
+      .regex(/^[dgimsuvy]*$/, { message: 'expected regular expression flags among dgimsuvy' })
+      .default('')
+  }),
+  z.strictObject({
+    type: z.literal('numeric'),
+    tolerance: z.number().min(0).default(0),
+    relative: z.boolean().default(false)
+  }),
+  z.strictObject({ type: z.literal('json'), fields: z.array(text).min(1).optional() }),
+  z.strictObject({
+    type: z.literal('judge'),
+    rubric: text,
+    scale: int(2, 100).default(5),
+    pass_at: z.number().min(1).optional()
+  })
+] as const
+
+const metricSchema = z.preprocess(typeShorthand, z.discriminatedUnion('type', metricOptions))
+
+/** What a check adds to its metric's own keys. */
+const checkKeys = {
+  name: z
+    .string()
+    .regex(/^[A-Za-z0-9][A-Za-z0-9_.-]*$/, {
+      message: 'expected a check name of letters, digits, ".", "_" or "-" (e.g. cites_vendor)'
     })
-  ])
+    .optional(),
+  weight: z.number().gt(0, { message: 'expected a weight > 0' }).default(1),
+  not: z.boolean().default(false),
+  /** Replaces the row's expected value for this check; strings may hold `{{field}}` slots. */
+  value: z.unknown().optional()
+}
+
+type WithCheckKeys<T extends readonly z.ZodObject[]> = {
+  -readonly [K in keyof T]: T[K] extends z.ZodObject<infer Shape, infer Config>
+    ? z.ZodObject<z.core.util.Extend<Shape, typeof checkKeys>, Config>
+    : never
+}
+
+/** A check: any metric (every type in metricOptions, with its own keys) plus the check keys. */
+const checkSchema = z.preprocess(
+  typeShorthand,
+  z.discriminatedUnion(
+    'type',
+    metricOptions.map((option) => option.extend(checkKeys)) as unknown as WithCheckKeys<
+      typeof metricOptions
+    >
+  )
 )
 
 const splitSchema = z.strictObject({
@@ -142,7 +173,12 @@ const taskSchema = z.strictObject({
   expected: text.default('expected'),
   id_field: text.default('id'),
   extract: extractSchema.optional(),
-  metric: metricSchema.default({ type: 'exact' }),
+  metric: metricSchema.optional(),
+  checks: z
+    .array(checkSchema)
+    .min(1, { message: 'expected a list of at least one check (or drop `checks:`)' })
+    .optional(),
+  pass: z.enum(['mean', 'all']).optional(),
   split: splitSchema.prefault({}),
   system_prompt: text.optional(),
   limit: int(1).optional()
@@ -216,3 +252,5 @@ export const rawConfigSchema = z.strictObject({
 
 export type RawConfig = z.output<typeof rawConfigSchema>
 export type RawTask = RawConfig['tasks'][number]
+export type RawMetric = NonNullable<RawTask['metric']>
+export type RawCheck = NonNullable<RawTask['checks']>[number]

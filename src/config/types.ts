@@ -53,6 +53,29 @@ export type MetricConfig =
   | { type: 'json'; fields: string[] | undefined }
   | { type: 'judge'; rubric: string; scale: number; passAt: number | undefined }
 
+/** One of a task's checks: a metric, with how it counts in the example's score. */
+export interface CheckConfig {
+  /** Unique within the task: the `name` given, else the metric type (numbered when repeated). */
+  name: string
+  /** > 0; the check's share in the weighted mean (`pass: mean`). */
+  weight: number
+  /** The check passes when its metric does not score 1 (and fails when it does). */
+  not: boolean
+  /**
+   * Replaces the row's expected value for this check; strings may hold `{{field}}` slots, filled
+   * from the row (a value that is exactly one slot takes the field's value as it is).
+   */
+  value: unknown
+  metric: MetricConfig
+}
+
+/** `tasks[].checks` with `tasks[].pass`: how an example's checks combine into its score. */
+export interface ChecksConfig {
+  checks: CheckConfig[]
+  /** `mean`: the weighted mean of the check scores; `all`: 1 only when every check passes. */
+  pass: 'mean' | 'all'
+}
+
 export interface SplitConfig {
   /** Fractions; they sum to 1. */
   train: number
@@ -74,7 +97,10 @@ export interface TaskConfig {
   /** Field that holds the row's stable id; default `id` when present, else its position. */
   idField: string
   extract: ExtractConfig
+  /** The one metric (`metric:`, default exact); unused when `checks` is set. */
   metric: MetricConfig
+  /** Several checks per example (`checks:` + `pass:`); absent for the one-metric form. */
+  checks?: ChecksConfig
   split: SplitConfig
   /** A per-task system prompt file (overrides the shared one). */
   systemPrompt: string | undefined

@@ -101,6 +101,8 @@ export async function scoreExamples(input: ScoreExamplesInput): Promise<ScoredEx
       scored = await metric.score(output, example.expected, {
         judge: input.judge,
         input: lastUser,
+        fields: example.fields,
+        row: { id: example.id, line: example.line },
         signal: input.signal
       })
     } catch (error) {
@@ -120,6 +122,7 @@ export async function scoreExamples(input: ScoreExamplesInput): Promise<ScoredEx
       unreadable: scored.unreadable
     }
     if (scored.rationale !== undefined) result.rationale = scored.rationale
+    if (scored.checks !== undefined) result.checks = scored.checks
     return result
   }
 
@@ -182,6 +185,7 @@ export function summarizeTask(args: {
     unreadable: scored.filter((r) => r.unreadable).length,
     failed: args.results.length - scored.length,
     metric: args.metric.name,
+    ...(args.metric.summarizeChecks && { checks: args.metric.summarizeChecks(scored) }),
     promptHash: promptHash(args.pair.user) ?? '',
     systemPromptHash: promptHash(args.pair.system),
     dataHash: args.dataHash,

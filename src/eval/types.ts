@@ -10,6 +10,34 @@ export interface ExampleScore {
   unreadable: boolean
   /** The judge's reasoning, for judge metrics. */
   rationale?: string
+  /** Each check's own result, for a task with several checks (in the config's order). */
+  checks?: CheckScore[]
+}
+
+/** One check's result on one example. */
+export interface CheckScore {
+  name: string
+  /** In [0, 1], after negation (`not`); the check passes when it is 1. */
+  score: number
+  answer: string | null
+  unreadable: boolean
+  rationale?: string
+  /** The check's own expected value (its `value`, filled from the row), when it has one. */
+  expected?: unknown
+}
+
+/** A check of a task, summarised over the examples. */
+export interface CheckSummary {
+  name: string
+  /** The metric's name (as TaskEvalResult.metric), e.g. `contains`, `macro_f1`. */
+  metric: string
+  weight: number
+  not: boolean
+  /** The check's own aggregate over the scored examples (macro-F1 for a macro_f1 check). */
+  score: number
+  /** Examples on which the check passed (scored 1). */
+  passed: number
+  unreadable: number
 }
 
 export interface MetricContext {
@@ -17,7 +45,19 @@ export interface MetricContext {
   judge: ChatModel | undefined
   /** The rendered user message, for judge metrics. */
   input: string
+  /** The row's fields, for checks whose `value` has `{{field}}` slots. */
+  fields?: Record<string, unknown>
+  /** The example's id and line, named when a check value cannot be filled. */
+  row?: { id: string; line: number }
   signal?: AbortSignal
+}
+
+/** What aggregate() sees of each scored example. */
+export interface AggregateInput {
+  score: number
+  answer: string | null
+  expected: unknown
+  checks?: readonly CheckScore[]
 }
 
 export interface Metric {
@@ -28,9 +68,9 @@ export interface Metric {
    * Aggregate per-example results into the task score. Most metrics use the mean of `score`;
    * macro-F1 uses the answers and expected labels.
    */
-  aggregate(
-    results: ReadonlyArray<{ score: number; answer: string | null; expected: unknown }>
-  ): number
+  aggregate(results: readonly AggregateInput[]): number
+  /** For a task with several checks: how the checks are summarised (see metrics/checks.ts). */
+  summarizeChecks?(results: readonly AggregateInput[]): CheckSummary[]
 }
 
 /** One example's outcome in an eval. */
@@ -45,6 +85,8 @@ export interface ExampleResult {
   unreadable: boolean
   error?: string
   rationale?: string
+  /** Each check's result, for a task with several checks. */
+  checks?: CheckScore[]
 }
 
 /** Mean with an interval. */
@@ -67,6 +109,8 @@ export interface TaskEvalResult {
   /** Examples whose call failed and were not scored. */
   failed: number
   metric: string
+  /** For a task with several checks, each one's score (`metric` says how they combine). */
+  checks?: CheckSummary[]
   promptHash: string
   systemPromptHash: string | null
   dataHash: string

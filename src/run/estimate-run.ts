@@ -1,3 +1,4 @@
+import { taskMetrics } from '../config/task-metrics.js'
 import { buildMessages } from '../eval/evaluate.js'
 import { estimateCost, estimateMessagesTokens, sumEstimates } from '../llm/estimate.js'
 import type { CostEstimate } from '../llm/estimate.js'
@@ -43,13 +44,15 @@ export function estimateEval(
         prices: config.provider.prices
       })
     ]
-    if (task.config.metric.type === 'judge') {
+    // One judge call per example and judge check.
+    const judged = taskMetrics(task.config).filter((m) => m.type === 'judge').length
+    if (judged > 0) {
       const judge = config.models.judge
       parts.push(
         estimateCost({
-          calls: examples.length,
-          inputTokens: input + outputPerCall * examples.length + 200 * examples.length,
-          outputTokens: (judge.maxTokens ?? ASSUMED_OUTPUT_TOKENS) * examples.length,
+          calls: examples.length * judged,
+          inputTokens: (input + outputPerCall * examples.length + 200 * examples.length) * judged,
+          outputTokens: (judge.maxTokens ?? ASSUMED_OUTPUT_TOKENS) * examples.length * judged,
           model: judge.model,
           prices: config.provider.prices
         })

@@ -1,6 +1,6 @@
 import { BudgetExceededError, CancelledError } from '../errors.js'
 import { scoreExamples, summarizeTask } from '../eval/evaluate.js'
-import { createMetric } from '../eval/metrics/index.js'
+import { createTaskMetric } from '../eval/metrics/index.js'
 import type { TaskEvalResult } from '../eval/types.js'
 import type { StopInfo } from '../llm/ledger-types.js'
 import type { LoadedTask } from '../config/project-types.js'
@@ -46,7 +46,7 @@ export async function evaluateTasks(
   for (const task of selected) {
     const examples = examplesOf(task, options.split)
     const pair = options.promptsFor ? options.promptsFor(task) : filePrompts(task)
-    const metric = createMetric(task.config.metric, task.config.extract)
+    const metric = createTaskMetric(task.config)
     logger.info(`${task.name}: scoring ${examples.length} examples (${options.split})`)
     const before = services.usage().total
     const scored = await scoreExamples({

@@ -1,5 +1,6 @@
 import { loadProject } from '../config/load-project.js'
 import type { LoadedProject } from '../config/project-types.js'
+import { usesJudge } from '../config/task-metrics.js'
 import type { BudgetConfig } from '../config/types.js'
 import type { ResponseCache } from '../llm/cache.js'
 import { createModelSet } from '../llm/model-stack.js'
@@ -80,7 +81,7 @@ export async function openSession(options: SessionOptions): Promise<Session> {
     // after money was spent.
     const roles: ModelRole[] = ['target']
     if (options.optimizing) roles.push('optimizer')
-    if (project.tasks.some((t) => t.config.metric.type === 'judge')) roles.push('judge')
+    if (project.tasks.some((t) => usesJudge(t.config))) roles.push('judge')
     for (const role of roles) {
       const model = config.models[role].model
       if (!runtime.ledger.hasPrice(model)) {

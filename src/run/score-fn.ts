@@ -1,6 +1,6 @@
 import type { LoadedTask } from '../config/project-types.js'
 import { scoreExamples } from '../eval/evaluate.js'
-import { createMetric } from '../eval/metrics/index.js'
+import { createTaskMetric } from '../eval/metrics/index.js'
 import type { ScoreFn } from '../optimize/types.js'
 import type { RunServices } from './services.js'
 
@@ -10,7 +10,7 @@ import type { RunServices } from './services.js'
  * and keeps its best prompt; a failed call scores the example wrong (it is marked failed).
  */
 export function createScoreFn(services: RunServices, task: LoadedTask): ScoreFn {
-  const metric = createMetric(task.config.metric, task.config.extract)
+  const metric = createTaskMetric(task.config)
   return async (pair, examples, options) => {
     const scored = await scoreExamples({
       pair,

@@ -1,5 +1,6 @@
-import type { ExtractConfig, MetricConfig } from '../../config/types.js'
+import type { ExtractConfig, MetricConfig, TaskConfig } from '../../config/types.js'
 import type { Metric } from '../types.js'
+import { createChecksMetric } from './checks.js'
 import { createChoiceMetric } from './choice.js'
 import { createContainsMetric } from './contains.js'
 import { createExactMetric } from './exact.js'
@@ -36,4 +37,22 @@ export function createMetric(metric: MetricConfig, extract: ExtractConfig): Metr
     case 'judge':
       return createJudgeMetric(metric.rubric, metric.scale, metric.passAt)
   }
+}
+
+/**
+ * The metric a task is scored with: its one metric, or with `checks:`, the checks combined (see
+ * checks.ts). Every check reads answers with the task's extraction.
+ */
+export function createTaskMetric(task: Pick<TaskConfig, 'metric' | 'checks' | 'extract'>): Metric {
+  if (task.checks === undefined) return createMetric(task.metric, task.extract)
+  return createChecksMetric(
+    task.checks,
+    task.checks.checks.map((check) => ({
+      name: check.name,
+      weight: check.weight,
+      not: check.not,
+      value: check.value,
+      metric: createMetric(check.metric, task.extract)
+    }))
+  )
 }
