@@ -1,5 +1,6 @@
 import type { FlippedExample, TaskComparison, Verdict } from '../report/types.js'
 import { hashString32 } from '../util/random.js'
+import { compareChecks } from './check-compare.js'
 import { lineDiff } from './line-diff.js'
 import { pairedTest } from './paired-test.js'
 import { bootstrapMeanInterval, pairedBootstrapDeltaInterval } from './stats.js'
@@ -108,6 +109,7 @@ export function compareTaskResults(
     }))
   flips.sort(flipOrder)
 
+  const checks = compareChecks(pairs, level, seedFor)
   return {
     task: head.task,
     base: bootstrapMeanInterval(baseScores, { ...interval, seed: seedFor('base') }),
@@ -118,6 +120,7 @@ export function compareTaskResults(
     test,
     verdict,
     flipped: flips.slice(0, Math.max(0, options.maxFlipped ?? 10)),
-    promptDiff: promptDiff(options)
+    promptDiff: promptDiff(options),
+    ...(checks.length > 0 && { checks })
   }
 }

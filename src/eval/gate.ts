@@ -69,14 +69,25 @@ function maxDropCheck(c: TaskComparison, maxDrop: number, confidence: number): G
     return {
       ...base,
       passed: true,
-      message: `${move} drops ${dropText}, more than max_drop ${limitText} but within noise (${p})`
+      message: `${move} drops ${dropText}, more than max_drop ${limitText} but within noise (${p})${droppedChecks(c)}`
     }
   }
   return {
     ...base,
     passed: false,
-    message: `${move} drops ${dropText}, more than max_drop ${limitText} (${p})`
+    message: `${move} drops ${dropText}, more than max_drop ${limitText} (${p})${droppedChecks(c)}`
   }
+}
+
+/** `; checks that dropped: polite 0.90 → 0.60 (p=0.01)`, worst first; empty without checks. */
+function droppedChecks(c: TaskComparison): string {
+  const dropped = (c.checks ?? []).filter((k) => k.delta < 0).sort((a, b) => a.delta - b.delta)
+  if (dropped.length === 0) return ''
+  const parts = dropped.map((k) => {
+    const [from, to] = showPair(k.base, k.head)
+    return `${k.name} ${from} → ${to} (${formatP(k.pValue)})`
+  })
+  return `; checks that dropped: ${parts.join(', ')}`
 }
 
 /**

@@ -49,8 +49,10 @@ export interface HistoryTask {
   metric: string
   /** The target model. */
   model: string
-  /** The judge model, for judge metrics. */
+  /** The judge model, for judge metrics (and tasks with a judge check). */
   judgeModel?: string
+  /** For a task with several checks: each check's score by name. */
+  checks?: Record<string, number>
   promptHash: string
   systemPromptHash: string | null
   dataHash: string
@@ -161,7 +163,9 @@ export function historyRecordOf(
         systemPromptHash: t.systemPromptHash,
         dataHash: t.dataHash
       }
-      if (t.metric === 'judge') task.judgeModel = report.models.judge
+      if (t.metric === 'judge' || t.checks?.some((c) => c.metric === 'judge'))
+        task.judgeModel = report.models.judge
+      if (t.checks) task.checks = Object.fromEntries(t.checks.map((c) => [c.name, c.score]))
       const cost = taskCost(t, report)
       if (cost) task.cost = cost
       if (max > 0) task.examples = compactExamples(t.examples, max)

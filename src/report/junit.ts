@@ -4,13 +4,15 @@
  * per example (failed when its score is below 1), plus one per gate check and one for an early stop.
  */
 import type { RunReport, TaskComparison } from './types.js'
+import { checkLabel } from './check-rows.js'
 import type { ExampleResult, TaskEvalResult } from '../eval/types.js'
 import {
   formatDelta,
   formatExampleScore,
   formatInterval,
   formatPValue,
-  formatValue
+  formatValue,
+  formatScore
 } from './format.js'
 import { cdata, xmlAttr } from './xml.js'
 
@@ -71,6 +73,10 @@ function taskCases(report: RunReport): Case[] {
         ['metric', t.metric]
       )
       lines.push(`score ${formatInterval(t.interval)} on ${t.n} examples (${t.metric})`)
+      for (const check of t.checks ?? []) {
+        properties.push([`check.${check.name}`, check.score])
+        lines.push(`  ${checkLabel(check)}: ${formatScore(check.score)}`)
+      }
     }
     if (c) {
       properties.push(['base', c.base.value], ['head', c.head.value], ['delta', c.delta.value])
@@ -78,6 +84,12 @@ function taskCases(report: RunReport): Case[] {
       properties.push(['p', c.pValue], ['verdict', c.verdict])
       if (!t) properties.push(['n', c.n])
       lines.push(`delta ${formatDelta(c.delta)}, p ${formatPValue(c.pValue)}, ${c.verdict}`)
+      for (const check of c.checks ?? []) {
+        properties.push([`check.${check.name}.delta`, check.delta])
+        lines.push(
+          `  ↳ ${check.name}: ${formatScore(check.base)} → ${formatScore(check.head)}, p ${formatPValue(check.pValue)}, ${check.verdict}`
+        )
+      }
     }
     const outcomes: Outcome[] = checks
       .filter((check) => check.task === name && !check.passed)

@@ -12,6 +12,7 @@ import {
   formatLevel,
   formatPValue,
   formatScore,
+  formatSignedPoints,
   formatValue
 } from './format.js'
 import { markdownTable } from './markdown-sections.js'
@@ -53,7 +54,7 @@ export function comparisonTable(tasks: TaskComparison[], labels: ComparisonLabel
   if (tasks.length === 0) return '_No tasks were compared._'
   const level = tasks[0]?.delta.level ?? 0.95
   const trend = labels.trend
-  const rows = tasks.map((t) => {
+  const rows = tasks.flatMap((t) => {
     const row = [
       tableCell(t.task, 80),
       formatCount(t.n),
@@ -67,7 +68,20 @@ export function comparisonTable(tasks: TaskComparison[], labels: ComparisonLabel
       const values = trend[t.task] ?? []
       row.push(values.length > 1 ? sparklineText(values, { min: 0, max: 1 }) : '—')
     }
-    return row
+    const checks = (t.checks ?? []).map((c) => {
+      const cells = [
+        tableCell(`↳ ${c.name}`, 80),
+        '',
+        formatScore(c.base),
+        formatScore(c.head),
+        formatSignedPoints(c.delta),
+        c.verdict === 'unchanged' ? '—' : formatPValue(c.pValue),
+        VERDICTS[c.verdict]
+      ]
+      if (trend) cells.push('')
+      return cells
+    })
+    return [row, ...checks]
   })
   const headers = [
     'task',

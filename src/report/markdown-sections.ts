@@ -4,6 +4,7 @@
  * sanitised pieces; none of them holds a code fence or a <details>, so they can be cut at a line.
  */
 import type { RunReport } from './types.js'
+import { checkLabel } from './check-rows.js'
 import type { TaskEvalResult } from '../eval/types.js'
 import type { UsageTotals } from '../llm/ledger-types.js'
 import {
@@ -14,7 +15,8 @@ import {
   formatTokens,
   formatUsd,
   shortHash,
-  STOP_LABELS
+  STOP_LABELS,
+  formatScore
 } from './format.js'
 import { escapeInline, inlineCode, tableCell } from './sanitize.js'
 
@@ -101,12 +103,21 @@ export function stopSection(report: RunReport): string | null {
 export function evalTable(tasks: TaskEvalResult[]): string {
   if (tasks.length === 0) return '_No tasks were scored._'
   const level = tasks[0]?.interval.level ?? 0.95
-  const rows = tasks.map((t) => [
-    tableCell(t.task, 80),
-    formatCount(t.n),
-    formatInterval(t.interval),
-    formatCount(t.unreadable),
-    formatCount(t.failed)
+  const rows = tasks.flatMap((t) => [
+    [
+      tableCell(t.task, 80),
+      formatCount(t.n),
+      formatInterval(t.interval),
+      formatCount(t.unreadable),
+      formatCount(t.failed)
+    ],
+    ...(t.checks ?? []).map((c) => [
+      tableCell(checkLabel(c), 80),
+      '',
+      formatScore(c.score),
+      formatCount(c.unreadable),
+      ''
+    ])
   ])
   return markdownTable(
     ['task', 'n', `score (${formatLevel(level)} CI)`, 'unreadable', 'failed'],

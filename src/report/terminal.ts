@@ -4,6 +4,7 @@
  * Untrusted text is stripped of escape sequences so a dataset cannot drive the terminal.
  */
 import type { RunReport, TaskComparison, Verdict } from './types.js'
+import { checkLabel } from './check-rows.js'
 import {
   formatCount,
   formatDuration,
@@ -100,15 +101,27 @@ function comparisonLines(
   width?: number
 ): string[] {
   const level = formatLevel(tasks[0]?.delta.level ?? 0.95)
-  const rows = tasks.map((t) => [
-    clean(t.task, 60),
-    formatCount(t.n),
-    formatScore(t.base.value),
-    formatScore(t.head.value),
-    formatSignedPoints(t.delta.value),
-    `[${formatSignedPoints(t.delta.low)}, ${formatSignedPoints(t.delta.high)}]`,
-    t.test === 'none' ? '—' : formatPValue(t.pValue),
-    t.verdict
+  const rows = tasks.flatMap((t) => [
+    [
+      clean(t.task, 60),
+      formatCount(t.n),
+      formatScore(t.base.value),
+      formatScore(t.head.value),
+      formatSignedPoints(t.delta.value),
+      `[${formatSignedPoints(t.delta.low)}, ${formatSignedPoints(t.delta.high)}]`,
+      t.test === 'none' ? '—' : formatPValue(t.pValue),
+      t.verdict
+    ],
+    ...(t.checks ?? []).map((c) => [
+      `  ↳ ${clean(c.name, 60)}`,
+      '',
+      formatScore(c.base),
+      formatScore(c.head),
+      formatSignedPoints(c.delta),
+      '',
+      c.verdict === 'unchanged' ? '—' : formatPValue(c.pValue),
+      c.verdict
+    ])
   ])
   const columns: Column[] = [
     { header: 'task', align: 'left' },
@@ -125,17 +138,29 @@ function comparisonLines(
 
 function evalLines(report: RunReport, paint: Painter, width?: number): string[] {
   const level = formatLevel(report.tasks[0]?.interval.level ?? 0.95)
-  const rows = report.tasks.map((t) => [
-    clean(t.task, 60),
-    formatCount(t.n),
-    formatScore(t.score),
-    `[${formatScore(t.interval.low)}, ${formatScore(t.interval.high)}]`,
-    formatCount(t.unreadable),
-    formatCount(t.failed),
-    t.usage
-      ? `${formatCount(t.usage.calls)}${t.usage.cachedCalls > 0 ? ` (+${formatCount(t.usage.cachedCalls)} cached)` : ''}`
-      : '–',
-    t.usage ? formatTokens(t.usage.inputTokens + t.usage.outputTokens) : '–'
+  const rows = report.tasks.flatMap((t) => [
+    [
+      clean(t.task, 60),
+      formatCount(t.n),
+      formatScore(t.score),
+      `[${formatScore(t.interval.low)}, ${formatScore(t.interval.high)}]`,
+      formatCount(t.unreadable),
+      formatCount(t.failed),
+      t.usage
+        ? `${formatCount(t.usage.calls)}${t.usage.cachedCalls > 0 ? ` (+${formatCount(t.usage.cachedCalls)} cached)` : ''}`
+        : '–',
+      t.usage ? formatTokens(t.usage.inputTokens + t.usage.outputTokens) : '–'
+    ],
+    ...(t.checks ?? []).map((c) => [
+      `  ${clean(checkLabel(c), 60)}`,
+      '',
+      formatScore(c.score),
+      '',
+      formatCount(c.unreadable),
+      '',
+      '',
+      ''
+    ])
   ])
   const warn = (v: string): Style | null => (v !== '0' ? 'yellow' : null)
   const columns: Column[] = [

@@ -23,6 +23,19 @@ export interface TaskComparison {
   flipped: FlippedExample[]
   /** Unified diff of the user prompt (and system prompt) between base and head; empty when equal. */
   promptDiff: string
+  /** For a task with several checks: each check base vs head on the same paired examples. */
+  checks?: CheckComparison[]
+}
+
+/** One check of a task, base vs head: means of its per-example scores on the paired examples. */
+export interface CheckComparison {
+  name: string
+  base: number
+  head: number
+  /** head − base. */
+  delta: number
+  pValue: number
+  verdict: Verdict
 }
 
 export interface FlippedExample {

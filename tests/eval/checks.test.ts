@@ -1,9 +1,12 @@
 import { describe, expect, it } from 'vitest'
 import type { CheckConfig, ChecksConfig, MetricConfig } from '../../src/config/types.js'
+import { compareTaskResults } from '../../src/eval/compare.js'
 import { summarizeTask } from '../../src/eval/evaluate.js'
+import { applyGate } from '../../src/eval/gate.js'
 import { createTaskMetric, macroF1 } from '../../src/eval/metrics/index.js'
-import type { ExampleResult, MetricContext } from '../../src/eval/types.js'
+import type { ExampleResult, MetricContext, TaskEvalResult } from '../../src/eval/types.js'
 import type { ChatModel } from '../../src/llm/chat-model.js'
+import { taskResult } from './fixtures.js'
 
 function check(metric: MetricConfig, more: Partial<CheckConfig> = {}): CheckConfig {
   return { name: metric.type, weight: 1, not: false, value: undefined, metric, ...more }
@@ -218,5 +221,49 @@ describe('task scores of several checks', () => {
     expect(task.checks?.[0]?.score).toBeCloseTo(f1, 12)
     expect(task.score).toBeCloseTo((3 * f1 + 6 / 10) / 4, 12)
     expect(task.interval.value).toBe(task.score)
+  })
+})
+
+describe('comparing tasks with several checks', () => {
+  // 20 examples; base passes both checks everywhere, head loses `polite` on 12 examples.
+  const run = (politeFails: number): TaskEvalResult => {
+    const examples = Array.from({ length: 20 }, (_, i) => example(i, 'a', 'a', i >= politeFails))
+    const scores = examples.map((e) => e.score)
+    const value = scores.reduce((a, b) => a + b) / scores.length
+    return {
+      ...taskResult(scores),
+      score: value,
+      examples,
+      metric: 'mean of checks'
+    }
+  }
+
+  it('runs the paired test on the combined score and breaks the change down per check', () => {
+    const comparison = compareTaskResults(run(0), run(12), { level: 0.95, seed: 3 })
+    expect(comparison.base.value).toBe(1)
+    expect(comparison.head.value).toBeCloseTo(1 - 12 / 40, 12)
+    expect(comparison.test).toBe('paired-permutation')
+    expect(comparison.checks).toEqual([
+      { name: 'label', base: 1, head: 1, delta: 0, pValue: 1, verdict: 'unchanged' },
+      expect.objectContaining({ name: 'polite', base: 1, head: 0.4, verdict: 'regressed' })
+    ])
+    expect(comparison.checks?.[1]?.delta).toBeCloseTo(-0.6, 12)
+    const gate = applyGate([], [comparison], {
+      minScore: undefined,
+      maxDrop: 0.05,
+      confidence: 0.95
+    })
+    expect(gate.passed).toBe(false)
+    expect(gate.checks[0]?.message).toMatch(
+      /^1\.00 → 0\.70 drops 0\.30, more than max_drop 0\.05 \(p[<=][\d.]+\); checks that dropped: polite 1\.00 → 0\.40 \(p[<=][\d.]+\)$/
+    )
+  })
+
+  it('leaves one-metric tasks without a per-check breakdown', () => {
+    const comparison = compareTaskResults(taskResult([1, 0, 1]), taskResult([1, 1, 1]), {
+      level: 0.95,
+      seed: 3
+    })
+    expect(comparison).not.toHaveProperty('checks')
   })
 })
