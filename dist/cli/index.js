@@ -8998,6 +8998,21 @@ function emptyArgs(command) {
 ;// CONCATENATED MODULE: external "node:path"
 const external_node_path_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:path");
 var external_node_path_default = /*#__PURE__*/__nccwpck_require__.n(external_node_path_namespaceObject);
+;// CONCATENATED MODULE: ./src/report/check-rows.ts
+/** `↳ cites_vendor (contains, not, ×2)`: the check's name, metric, negation and weight. */
+function checkLabel(check, names = new Map()) {
+    const facts = [names.get(check.name) ?? check.metric];
+    if (check.not)
+        facts.push('not');
+    if (check.weight !== 1)
+        facts.push(`×${check.weight}`);
+    return `↳ ${check.name} (${facts.join(', ')})`;
+}
+/** Check names of a task by name, to label a comparison's checks with their metric. */
+function checkMetrics(checks) {
+    return new Map((checks ?? []).map((c) => [c.name, c.metric]));
+}
+
 ;// CONCATENATED MODULE: ./src/report/format.ts
 const DASH = '—';
 const MINUS = '−';
@@ -9286,6 +9301,7 @@ function details(summary, body) {
 ;// CONCATENATED MODULE: ./src/report/terminal.ts
 
 
+
 const CODES = { bold: 1, dim: 2, red: 31, green: 32, yellow: 33, cyan: 36 };
 function painter(color) {
     return (style, text) => (color && text !== '' ? `\u001B[${CODES[style]}m${text}\u001B[0m` : text);
@@ -9331,15 +9347,27 @@ const VERDICT_STYLE = {
 };
 function comparisonLines(tasks, labels, paint, width) {
     const level = format_formatLevel(tasks[0]?.delta.level ?? 0.95);
-    const rows = tasks.map((t) => [
-        clean(t.task, 60),
-        formatCount(t.n),
-        format_formatScore(t.base.value),
-        format_formatScore(t.head.value),
-        format_formatSignedPoints(t.delta.value),
-        `[${format_formatSignedPoints(t.delta.low)}, ${format_formatSignedPoints(t.delta.high)}]`,
-        t.test === 'none' ? '—' : format_formatPValue(t.pValue),
-        t.verdict
+    const rows = tasks.flatMap((t) => [
+        [
+            clean(t.task, 60),
+            formatCount(t.n),
+            format_formatScore(t.base.value),
+            format_formatScore(t.head.value),
+            format_formatSignedPoints(t.delta.value),
+            `[${format_formatSignedPoints(t.delta.low)}, ${format_formatSignedPoints(t.delta.high)}]`,
+            t.test === 'none' ? '—' : format_formatPValue(t.pValue),
+            t.verdict
+        ],
+        ...(t.checks ?? []).map((c) => [
+            `  ↳ ${clean(c.name, 60)}`,
+            '',
+            format_formatScore(c.base),
+            format_formatScore(c.head),
+            format_formatSignedPoints(c.delta),
+            '',
+            c.verdict === 'unchanged' ? '—' : format_formatPValue(c.pValue),
+            c.verdict
+        ])
     ]);
     const columns = [
         { header: 'task', align: 'left' },
@@ -9355,17 +9383,29 @@ function comparisonLines(tasks, labels, paint, width) {
 }
 function evalLines(report, paint, width) {
     const level = format_formatLevel(report.tasks[0]?.interval.level ?? 0.95);
-    const rows = report.tasks.map((t) => [
-        clean(t.task, 60),
-        formatCount(t.n),
-        format_formatScore(t.score),
-        `[${format_formatScore(t.interval.low)}, ${format_formatScore(t.interval.high)}]`,
-        formatCount(t.unreadable),
-        formatCount(t.failed),
-        t.usage
-            ? `${formatCount(t.usage.calls)}${t.usage.cachedCalls > 0 ? ` (+${formatCount(t.usage.cachedCalls)} cached)` : ''}`
-            : '–',
-        t.usage ? formatTokens(t.usage.inputTokens + t.usage.outputTokens) : '–'
+    const rows = report.tasks.flatMap((t) => [
+        [
+            clean(t.task, 60),
+            formatCount(t.n),
+            format_formatScore(t.score),
+            `[${format_formatScore(t.interval.low)}, ${format_formatScore(t.interval.high)}]`,
+            formatCount(t.unreadable),
+            formatCount(t.failed),
+            t.usage
+                ? `${formatCount(t.usage.calls)}${t.usage.cachedCalls > 0 ? ` (+${formatCount(t.usage.cachedCalls)} cached)` : ''}`
+                : '–',
+            t.usage ? formatTokens(t.usage.inputTokens + t.usage.outputTokens) : '–'
+        ],
+        ...(t.checks ?? []).map((c) => [
+            `  ${clean(checkLabel(c), 60)}`,
+            '',
+            format_formatScore(c.score),
+            '',
+            formatCount(c.unreadable),
+            '',
+            '',
+            ''
+        ])
     ]);
     const warn = (v) => (v !== '0' ? 'yellow' : null);
     const columns = [
@@ -9625,48 +9665,7 @@ function sortIssues(issues) {
         .map(({ issue }) => issue);
 }
 
-;// CONCATENATED MODULE: ./src/config/normalize-task.ts
-/** Split used when a task gives no fractions. */
-const DEFAULT_SPLIT = { train: 0.5, dev: 0.25, test: 0.25 };
-/** One task of the file → TaskConfig; cross-key problems go to `issues`. */
-function normalizeTask(task, index, seed, issues) {
-    const at = (...rest) => ['tasks', index, ...rest];
-    return {
-        name: task.name,
-        prompt: task.prompt,
-        data: task.data,
-        expected: task.expected,
-        idField: task.id_field,
-        extract: normalizeExtract(task.extract, at('extract'), issues),
-        metric: normalizeMetric(task.metric, at('metric'), issues),
-        split: normalizeSplit(task.split, seed, at('split'), issues),
-        systemPrompt: task.system_prompt,
-        limit: task.limit
-    };
-}
-function normalizeExtract(raw, path, issues) {
-    // The choice metric finds the label in the whole reply itself, so raw is the right default.
-    if (raw === undefined)
-        return { type: 'raw' };
-    switch (raw.type) {
-        case 'tag':
-            return { type: 'tag', tag: raw.tag };
-        case 'regex': {
-            const groups = captureGroups(raw.pattern);
-            const group = raw.group ?? (groups > 0 ? 1 : 0);
-            if (group > groups)
-                issues.push({
-                    path: [...path, 'group'],
-                    message: `expected a group number <= ${groups} (the pattern has ${groups} capture group(s)), got ${group}`
-                });
-            return { type: 'regex', pattern: raw.pattern, group };
-        }
-        case 'json':
-            return { type: 'json', path: raw.path };
-        default:
-            return { type: raw.type };
-    }
-}
+;// CONCATENATED MODULE: ./src/config/normalize-metric.ts
 function normalizeMetric(raw, path, issues) {
     switch (raw.type) {
         case 'exact':
@@ -9712,6 +9711,126 @@ function normalizeMetric(raw, path, issues) {
             return { type: 'judge', rubric: raw.rubric, scale: raw.scale, passAt: raw.pass_at };
     }
 }
+/** How labels are compared when checking data against `choices`. */
+function normalizeLabel(label) {
+    return label.trim().toLowerCase();
+}
+
+;// CONCATENATED MODULE: ./src/config/normalize-checks.ts
+/** `tasks[].checks` + `tasks[].pass` → ChecksConfig, with the rules that span a check's keys. */
+
+/**
+ * Each check keeps its metric's own rules, plus: `not` needs a metric that passes or fails (a
+ * judge needs `pass_at`; a macro-F1 score is an aggregate with no per-example pass); `pass: all`
+ * needs per-example passes too (no macro-F1); `value` is for metrics that read the expected value
+ * (regex ignores it). Names are unique; an unnamed check is called after its type, numbered by
+ * position when the type repeats (`contains-2`).
+ */
+function normalizeChecks(raw, pass, at, issues) {
+    const typeCount = new Map();
+    for (const check of raw)
+        typeCount.set(check.type, (typeCount.get(check.type) ?? 0) + 1);
+    const seen = new Map();
+    const checks = raw.map((check, j) => {
+        const { name, weight, not, value, ...rest } = check;
+        const path = at('checks', j);
+        const metric = normalizeMetric(rest, path, issues);
+        if (not && metric.type === 'judge' && metric.passAt === undefined)
+            issues.push({
+                path: [...path, 'not'],
+                message: 'expected `pass_at` on a judge check with `not: true` (a judge check passes or fails only against a pass threshold)'
+            });
+        if (metric.type === 'choice' && metric.score === 'macro_f1') {
+            if (not)
+                issues.push({
+                    path: [...path, 'not'],
+                    message: 'expected no `not` on a macro_f1 check (macro-F1 is a score over all examples, with no pass per example); use score: accuracy'
+                });
+            if (pass === 'all')
+                issues.push({
+                    path: [...path, 'score'],
+                    message: 'expected score: accuracy with `pass: all` (macro-F1 is a score over all examples, with no pass per example)'
+                });
+        }
+        if (value !== undefined && metric.type === 'regex')
+            issues.push({
+                path: [...path, 'value'],
+                message: 'expected no `value` on a regex check (it matches its `pattern` and ignores the expected value)'
+            });
+        const repeated = (typeCount.get(check.type) ?? 0) > 1;
+        const own = name ?? (repeated ? `${check.type}-${j + 1}` : check.type);
+        const first = seen.get(own);
+        if (first !== undefined)
+            issues.push({
+                path: [...path, name === undefined ? 'type' : 'name'],
+                message: `expected a unique check name, but "${own}" is also checks[${first}]'s${name === undefined ? ' (give one of them a `name`)' : ''}`
+            });
+        else
+            seen.set(own, j);
+        return { name: own, weight, not, value, metric };
+    });
+    return { checks, pass };
+}
+
+;// CONCATENATED MODULE: ./src/config/normalize-task.ts
+/** Per-task normalisation: extract and metric defaults, split fractions, label checks. */
+
+
+
+/** Split used when a task gives no fractions. */
+const DEFAULT_SPLIT = { train: 0.5, dev: 0.25, test: 0.25 };
+/** One task of the file → TaskConfig; cross-key problems go to `issues`. */
+function normalizeTask(task, index, seed, issues) {
+    const at = (...rest) => ['tasks', index, ...rest];
+    if (task.metric !== undefined && task.checks !== undefined)
+        issues.push({
+            path: at('checks'),
+            message: 'expected either `metric:` (one check) or `checks:` (several), not both; move the metric into the checks'
+        });
+    if (task.pass !== undefined && task.checks === undefined)
+        issues.push({
+            path: at('pass'),
+            message: 'expected `pass:` only with `checks:` (it says how several checks combine)'
+        });
+    const config = {
+        name: task.name,
+        prompt: task.prompt,
+        data: task.data,
+        expected: task.expected,
+        idField: task.id_field,
+        extract: normalizeExtract(task.extract, at('extract'), issues),
+        metric: normalizeMetric(task.metric ?? { type: 'exact' }, at('metric'), issues),
+        split: normalizeSplit(task.split, seed, at('split'), issues),
+        systemPrompt: task.system_prompt,
+        limit: task.limit
+    };
+    if (task.checks !== undefined)
+        config.checks = normalizeChecks(task.checks, task.pass ?? 'mean', at, issues);
+    return config;
+}
+function normalizeExtract(raw, path, issues) {
+    // The choice metric finds the label in the whole reply itself, so raw is the right default.
+    if (raw === undefined)
+        return { type: 'raw' };
+    switch (raw.type) {
+        case 'tag':
+            return { type: 'tag', tag: raw.tag };
+        case 'regex': {
+            const groups = captureGroups(raw.pattern);
+            const group = raw.group ?? (groups > 0 ? 1 : 0);
+            if (group > groups)
+                issues.push({
+                    path: [...path, 'group'],
+                    message: `expected a group number <= ${groups} (the pattern has ${groups} capture group(s)), got ${group}`
+                });
+            return { type: 'regex', pattern: raw.pattern, group };
+        }
+        case 'json':
+            return { type: 'json', path: raw.path };
+        default:
+            return { type: raw.type };
+    }
+}
 function normalizeSplit(raw, seed, path, issues) {
     const given = raw.train !== undefined || raw.dev !== undefined || raw.test !== undefined;
     // Once any fraction is given, the others default to 0 (so `test: 1` means "all test").
@@ -9725,10 +9844,6 @@ function normalizeSplit(raw, seed, path, issues) {
             message: `expected train + dev + test to sum to 1, got ${round(sum)} (omitted fractions count as 0)`
         });
     return { ...fractions, seed: raw.seed ?? seed, field: raw.field };
-}
-/** How labels are compared when checking data against `choices`. */
-function normalizeLabel(label) {
-    return label.trim().toLowerCase();
 }
 /** Number of capture groups in a pattern (an alternation with the empty string always matches). */
 function captureGroups(pattern) {
@@ -19467,7 +19582,8 @@ const extractSchema = preprocess(typeShorthand, discriminatedUnion('type', [
     strictObject({ type: literal('json'), path: schema_text.optional() }),
     strictObject({ type: literal('last-line') })
 ]));
-const metricSchema = preprocess(typeShorthand, discriminatedUnion('type', [
+/** The metric types, one strict mapping each; `metric:` is one of them, and so is every check. */
+const metricOptions = [
     strictObject({ type: literal('exact') }),
     strictObject({ type: literal('contains'), case_sensitive: schemas_boolean().default(false) }),
     strictObject({
@@ -19494,7 +19610,22 @@ const metricSchema = preprocess(typeShorthand, discriminatedUnion('type', [
         scale: schema_int(2, 100).default(5),
         pass_at: schemas_number().min(1).optional()
     })
-]));
+];
+const metricSchema = preprocess(typeShorthand, discriminatedUnion('type', metricOptions));
+/** What a check adds to its metric's own keys. */
+const checkKeys = {
+    name: schemas_string()
+        .regex(/^[A-Za-z0-9][A-Za-z0-9_.-]*$/, {
+        message: 'expected a check name of letters, digits, ".", "_" or "-" (e.g. cites_vendor)'
+    })
+        .optional(),
+    weight: schemas_number().gt(0, { message: 'expected a weight > 0' }).default(1),
+    not: schemas_boolean().default(false),
+    /** Replaces the row's expected value for this check; strings may hold `{{field}}` slots. */
+    value: unknown().optional()
+};
+/** A check: any metric (every type in metricOptions, with its own keys) plus the check keys. */
+const checkSchema = preprocess(typeShorthand, discriminatedUnion('type', metricOptions.map((option) => option.extend(checkKeys))));
 const splitSchema = strictObject({
     train: fraction.optional(),
     dev: fraction.optional(),
@@ -19512,7 +19643,11 @@ const taskSchema = strictObject({
     expected: schema_text.default('expected'),
     id_field: schema_text.default('id'),
     extract: extractSchema.optional(),
-    metric: metricSchema.default({ type: 'exact' }),
+    metric: metricSchema.optional(),
+    checks: array(checkSchema)
+        .min(1, { message: 'expected a list of at least one check (or drop `checks:`)' })
+        .optional(),
+    pass: schemas_enum(['mean', 'all']).optional(),
     split: splitSchema.prefault({}),
     system_prompt: schema_text.optional(),
     limit: schema_int(1).optional()
@@ -22343,11 +22478,84 @@ function template_formatValue(value) {
     return typeof value === 'string' ? value : JSON.stringify(value);
 }
 
+;// CONCATENATED MODULE: ./src/config/check-values.ts
+/**
+ * A check's `value`: the expected value it compares with instead of the row's, with `{{field}}`
+ * slots filled from the row by the same rules as the prompt templates (template.ts).
+ */
+
+const WHOLE_SLOT = /^\{\{\s*([^{}\s](?:[^{}]*[^{}\s])?)\s*\}\}$/;
+/**
+ * The value for one row. A string that is exactly one slot takes the field's value as it is (a
+ * list stays a list of accepted answers, a number a number); any other string is rendered as a
+ * template; a list is filled item by item; other values are used as written. A slot the row
+ * cannot fill throws the template's InputError (naming `ctx.file`, the slot and the row's fields).
+ */
+function fillCheckValue(value, fields, ctx) {
+    if (Array.isArray(value))
+        return value.map((item) => fillCheckValue(item, fields, ctx));
+    if (typeof value !== 'string')
+        return value;
+    const whole = WHOLE_SLOT.exec(value);
+    if (whole?.[1] !== undefined) {
+        const found = lookupField(fields, whole[1]);
+        if (found.ok)
+            return found.value;
+    }
+    return renderTemplate(value, fields, ctx);
+}
+/** The distinct `{{field}}` slots of a check value (in its strings and list items). */
+function checkValueSlots(value) {
+    if (Array.isArray(value))
+        return [...new Set(value.flatMap(checkValueSlots))];
+    return typeof value === 'string' ? templateSlots(value) : [];
+}
+
+;// CONCATENATED MODULE: ./src/config/task-metrics.ts
+/** Every metric a task's examples are scored with: its checks' metrics, else its one metric. */
+function taskMetrics(task) {
+    return task.checks === undefined ? [task.metric] : task.checks.checks.map((c) => c.metric);
+}
+/** The task calls the judge model (a judge metric, or a judge check). */
+function usesJudge(task) {
+    return taskMetrics(task).some((metric) => metric.type === 'judge');
+}
+/** The metric compares the reply with an expected value (a judge may grade without one). */
+function readsExpected(metric) {
+    switch (metric.type) {
+        case 'exact':
+        case 'contains':
+        case 'choice':
+        case 'numeric':
+        case 'json':
+            return 'needs';
+        case 'judge':
+            return 'optional';
+        case 'regex':
+            return 'ignores';
+    }
+}
+/**
+ * The metrics that read the row's expected field, and whether one of them needs it. The one
+ * metric always reads it (as it always has; a judge may do without); a check reads it unless it
+ * has its own `value` or its metric ignores it.
+ */
+function expectedFieldUse(task) {
+    if (task.checks === undefined)
+        return { readers: [task.metric], required: task.metric.type !== 'judge' };
+    const readers = task.checks.checks
+        .filter((c) => c.value === undefined && readsExpected(c.metric) !== 'ignores')
+        .map((c) => c.metric);
+    return { readers, required: readers.some((m) => readsExpected(m) === 'needs') };
+}
+
 ;// CONCATENATED MODULE: ./src/config/examples.ts
 /**
  * Dataset rows → Examples: ids, expected values, splits, and the checks that need both the data
  * and the prompt (every slot filled by every row, every label among the choices).
  */
+
+
 
 
 
@@ -22377,19 +22585,21 @@ function buildExamples(task, userPrompt, dataFile, data) {
 }
 /**
  * The expected value of each row. A judge metric may work without one; every other metric needs
- * it. For a choice metric the label must be one of `choices` (ignoring case and surrounding
- * spaces) and is replaced by the choice's own spelling, so metrics see one form per label.
+ * it (with `checks:`, only the checks without their own `value` read it; regex ignores it). For a
+ * choice metric the label must be one of `choices` (ignoring case and surrounding spaces) and is
+ * replaced by the choice's own spelling, so metrics see one form per label.
  */
 function readExpected(task, rows, file) {
     const issues = [];
-    const metric = task.metric;
-    const choices = metric.type === 'choice'
-        ? new Map(metric.choices.map((choice) => [normalizeLabel(choice), choice]))
+    const { readers, required } = expectedFieldUse(task);
+    const choice = readers.find((m) => m.type === 'choice');
+    const choices = choice?.type === 'choice'
+        ? new Map(choice.choices.map((label) => [normalizeLabel(label), label]))
         : undefined;
     const values = rows.map((row) => {
         const value = row.fields[task.expected];
         if (value === undefined || value === null) {
-            if (metric.type !== 'judge')
+            if (required)
                 issues.push({
                     file,
                     line: row.line,
@@ -22426,6 +22636,25 @@ function checkSlots(prompt, rows, ids, dataFile) {
         const row = rows[index];
         throw missingSlotError(slot, row.fields, { file: prompt.path, rowId: ids[index], line: row.line, dataFile }, missing.length - 1);
     }
+}
+/**
+ * Slots in the checks' `value`s that some example cannot fill, one message per check and slot
+ * (naming the first such row, how many more, and the row's fields).
+ */
+function checkValueGaps(task, examples, dataFile) {
+    const gaps = [];
+    task.checks?.checks.forEach((check, j) => {
+        for (const slot of checkValueSlots(check.value)) {
+            const missing = examples.filter((e) => !lookupField(e.fields, slot).ok);
+            const first = missing[0];
+            if (first === undefined)
+                continue;
+            // No file on the error: the caller reports it at the check's key in the config.
+            const error = missingSlotError(slot, first.fields, { file: '', rowId: first.id, line: first.line, dataFile }, missing.length - 1);
+            gaps.push({ check: j, message: error.message });
+        }
+    });
+    return gaps;
 }
 function fieldList(row) {
     const names = Object.keys(row.fields);
@@ -22490,19 +22719,23 @@ async function loadProject(configPath, options = {}) {
     const sharedSystemPrompt = await shared;
     const results = await Promise.all(loaded);
     files.throwIfProblems();
-    const tasks = results.map(({ task, userPrompt, ownSystem, data }) => {
+    const tasks = results.map(({ task, userPrompt, ownSystem, data }, i) => {
         if (userPrompt === undefined || data === undefined)
             throw new Error('unreachable: unread file');
         const dataFile = files.relative(task.data);
+        const examples = buildExamples(task, userPrompt, dataFile, data);
+        for (const gap of checkValueGaps(task, examples, dataFile))
+            files.problem(['tasks', i, 'checks', gap.check, 'value'], gap.message);
         return {
             config: task,
             name: task.name,
             userPrompt,
             systemPrompt: ownSystem ?? sharedSystemPrompt,
-            examples: buildExamples(task, userPrompt, dataFile, data),
+            examples,
             dataHash: sha256(data)
         };
     });
+    files.throwIfProblems();
     return {
         root,
         configPath: configRel,
@@ -39132,6 +39365,7 @@ function simulatedModelFor(nameOrRole, seed, options = {}) {
 
 
 
+
 /** Caps given on the command line replace the config's; unset ones keep it. */
 function mergeBudget(config, overrides) {
     const out = { ...config };
@@ -39173,7 +39407,7 @@ async function openSession(options) {
         const roles = ['target'];
         if (options.optimizing)
             roles.push('optimizer');
-        if (project.tasks.some((t) => t.config.metric.type === 'judge'))
+        if (project.tasks.some((t) => usesJudge(t.config)))
             roles.push('judge');
         for (const role of roles) {
             const model = config.models[role].model;
@@ -39238,129 +39472,6 @@ async function withCommandSession(context, body, options = {}) {
     finally {
         session.close();
     }
-}
-
-;// CONCATENATED MODULE: ./src/eval/line-diff.ts
-/*
- * A small unified line diff for showing how a prompt changed. Longest common subsequence on lines
- * after the common head and tail are trimmed; prompts are short, so the quadratic table is fine.
- * A very large middle (over MAX_CELLS) is shown as one replaced block instead.
- */
-const MAX_CELLS = 4_000_000;
-function splitLines(text) {
-    if (text === '')
-        return [];
-    const lines = text.replace(/\r\n?/g, '\n').split('\n');
-    if (lines[lines.length - 1] === '')
-        lines.pop();
-    return lines;
-}
-function diffOps(a, b) {
-    let start = 0;
-    while (start < a.length && start < b.length && a[start] === b[start])
-        start++;
-    let endA = a.length;
-    let endB = b.length;
-    while (endA > start && endB > start && a[endA - 1] === b[endB - 1]) {
-        endA--;
-        endB--;
-    }
-    const head = a.slice(0, start).map((line) => ({ kind: ' ', line }));
-    const tail = a.slice(endA).map((line) => ({ kind: ' ', line }));
-    const midA = a.slice(start, endA);
-    const midB = b.slice(start, endB);
-    const n = midA.length;
-    const m = midB.length;
-    const middle = [];
-    if (n * m > MAX_CELLS) {
-        for (const line of midA)
-            middle.push({ kind: '-', line });
-        for (const line of midB)
-            middle.push({ kind: '+', line });
-        return [...head, ...middle, ...tail];
-    }
-    // lcs[i][j] = LCS length of midA[i..] and midB[j..], flattened.
-    const width = m + 1;
-    const lcs = new Uint32Array((n + 1) * width);
-    for (let i = n - 1; i >= 0; i--) {
-        for (let j = m - 1; j >= 0; j--) {
-            lcs[i * width + j] =
-                midA[i] === midB[j]
-                    ? lcs[(i + 1) * width + j + 1] + 1
-                    : Math.max(lcs[(i + 1) * width + j], lcs[i * width + j + 1]);
-        }
-    }
-    let i = 0;
-    let j = 0;
-    while (i < n || j < m) {
-        if (i < n && j < m && midA[i] === midB[j]) {
-            middle.push({ kind: ' ', line: midA[i] });
-            i++;
-            j++;
-        }
-        else if (j < m &&
-            (i >= n || lcs[i * width + j + 1] > lcs[(i + 1) * width + j])) {
-            middle.push({ kind: '+', line: midB[j] });
-            j++;
-        }
-        else {
-            middle.push({ kind: '-', line: midA[i] });
-            i++;
-        }
-    }
-    return [...head, ...middle, ...tail];
-}
-function range(start, count) {
-    // Unified-diff convention: an empty range names the line before it.
-    const first = count === 0 ? start : start + 1;
-    return count === 1 ? `${first}` : `${first},${count}`;
-}
-/**
- * Unified diff of two texts, line by line, with `context` unchanged lines around each change and
- * `@@ -a,b +c,d @@` hunk headers. '' when the texts have the same lines (line-ending style and a
- * final newline do not count as changes).
- */
-function lineDiff(before, after, options = {}) {
-    const context = Math.max(0, Math.floor(options.context ?? 3));
-    const ops = diffOps(splitLines(before), splitLines(after));
-    const changed = ops.flatMap((op, index) => (op.kind === ' ' ? [] : [index]));
-    if (changed.length === 0)
-        return '';
-    // Group changes whose context windows touch into one hunk.
-    const hunks = [];
-    for (const index of changed) {
-        const from = Math.max(0, index - context);
-        const to = Math.min(ops.length, index + context + 1);
-        const last = hunks[hunks.length - 1];
-        if (last !== undefined && from <= last[1])
-            last[1] = Math.max(last[1], to);
-        else
-            hunks.push([from, to]);
-    }
-    const out = [];
-    if (options.fromLabel !== undefined || options.toLabel !== undefined) {
-        out.push(`--- ${options.fromLabel ?? 'before'}`, `+++ ${options.toLabel ?? 'after'}`);
-    }
-    // Line numbers before each op index, in the old and new text.
-    let oldLine = 0;
-    let newLine = 0;
-    let cursor = 0;
-    for (const [from, to] of hunks) {
-        for (; cursor < from; cursor++) {
-            const kind = ops[cursor].kind;
-            if (kind !== '+')
-                oldLine++;
-            if (kind !== '-')
-                newLine++;
-        }
-        const slice = ops.slice(from, to);
-        const oldCount = slice.filter((op) => op.kind !== '+').length;
-        const newCount = slice.filter((op) => op.kind !== '-').length;
-        out.push(`@@ -${range(oldLine, oldCount)} +${range(newLine, newCount)} @@`);
-        for (const op of slice)
-            out.push(`${op.kind}${op.line}`);
-    }
-    return out.join('\n');
 }
 
 ;// CONCATENATED MODULE: ./src/eval/stats.ts
@@ -39615,7 +39726,168 @@ function pairedTest(base, head, seed) {
     return { test: 'paired-permutation', pValue: pairedPermutationTest(base, head, { seed }) };
 }
 
+;// CONCATENATED MODULE: ./src/eval/check-compare.ts
+
+function check_compare_mean(values) {
+    return values.length === 0 ? 0 : values.reduce((sum, v) => sum + v, 0) / values.length;
+}
+/**
+ * Per-check breakdown of a paired comparison, for tasks with several checks: on the same paired
+ * examples as the task's comparison, each check's mean score on base and head, the delta, and the
+ * same paired test and verdict rule as the task (p < 1 − level decides; the delta's sign the
+ * direction). Empty when the examples carry no checks or the two sides checked different things.
+ */
+function compareChecks(pairs, level, seedFor) {
+    const first = pairs[0];
+    const names = first?.[1].checks?.map((c) => c.name) ?? [];
+    const sameChecks = (r) => r.checks !== undefined &&
+        r.checks.length === names.length &&
+        r.checks.every((c, i) => c.name === names[i]);
+    if (names.length === 0 || !pairs.every(([b, h]) => sameChecks(b) && sameChecks(h)))
+        return [];
+    return names.map((name, i) => {
+        const base = pairs.map(([b]) => b.checks?.[i]?.score ?? 0);
+        const head = pairs.map(([, h]) => h.checks?.[i]?.score ?? 0);
+        const { test, pValue } = pairedTest(base, head, seedFor(`check:${name}`));
+        const delta = check_compare_mean(head) - check_compare_mean(base);
+        let verdict;
+        if (test === 'none')
+            verdict = 'unchanged';
+        else if (pValue < 1 - level && delta > 0)
+            verdict = 'improved';
+        else if (pValue < 1 - level && delta < 0)
+            verdict = 'regressed';
+        else
+            verdict = 'within-noise';
+        return { name, base: check_compare_mean(base), head: check_compare_mean(head), delta, pValue, verdict };
+    });
+}
+
+;// CONCATENATED MODULE: ./src/eval/line-diff.ts
+/*
+ * A small unified line diff for showing how a prompt changed. Longest common subsequence on lines
+ * after the common head and tail are trimmed; prompts are short, so the quadratic table is fine.
+ * A very large middle (over MAX_CELLS) is shown as one replaced block instead.
+ */
+const MAX_CELLS = 4_000_000;
+function splitLines(text) {
+    if (text === '')
+        return [];
+    const lines = text.replace(/\r\n?/g, '\n').split('\n');
+    if (lines[lines.length - 1] === '')
+        lines.pop();
+    return lines;
+}
+function diffOps(a, b) {
+    let start = 0;
+    while (start < a.length && start < b.length && a[start] === b[start])
+        start++;
+    let endA = a.length;
+    let endB = b.length;
+    while (endA > start && endB > start && a[endA - 1] === b[endB - 1]) {
+        endA--;
+        endB--;
+    }
+    const head = a.slice(0, start).map((line) => ({ kind: ' ', line }));
+    const tail = a.slice(endA).map((line) => ({ kind: ' ', line }));
+    const midA = a.slice(start, endA);
+    const midB = b.slice(start, endB);
+    const n = midA.length;
+    const m = midB.length;
+    const middle = [];
+    if (n * m > MAX_CELLS) {
+        for (const line of midA)
+            middle.push({ kind: '-', line });
+        for (const line of midB)
+            middle.push({ kind: '+', line });
+        return [...head, ...middle, ...tail];
+    }
+    // lcs[i][j] = LCS length of midA[i..] and midB[j..], flattened.
+    const width = m + 1;
+    const lcs = new Uint32Array((n + 1) * width);
+    for (let i = n - 1; i >= 0; i--) {
+        for (let j = m - 1; j >= 0; j--) {
+            lcs[i * width + j] =
+                midA[i] === midB[j]
+                    ? lcs[(i + 1) * width + j + 1] + 1
+                    : Math.max(lcs[(i + 1) * width + j], lcs[i * width + j + 1]);
+        }
+    }
+    let i = 0;
+    let j = 0;
+    while (i < n || j < m) {
+        if (i < n && j < m && midA[i] === midB[j]) {
+            middle.push({ kind: ' ', line: midA[i] });
+            i++;
+            j++;
+        }
+        else if (j < m &&
+            (i >= n || lcs[i * width + j + 1] > lcs[(i + 1) * width + j])) {
+            middle.push({ kind: '+', line: midB[j] });
+            j++;
+        }
+        else {
+            middle.push({ kind: '-', line: midA[i] });
+            i++;
+        }
+    }
+    return [...head, ...middle, ...tail];
+}
+function range(start, count) {
+    // Unified-diff convention: an empty range names the line before it.
+    const first = count === 0 ? start : start + 1;
+    return count === 1 ? `${first}` : `${first},${count}`;
+}
+/**
+ * Unified diff of two texts, line by line, with `context` unchanged lines around each change and
+ * `@@ -a,b +c,d @@` hunk headers. '' when the texts have the same lines (line-ending style and a
+ * final newline do not count as changes).
+ */
+function lineDiff(before, after, options = {}) {
+    const context = Math.max(0, Math.floor(options.context ?? 3));
+    const ops = diffOps(splitLines(before), splitLines(after));
+    const changed = ops.flatMap((op, index) => (op.kind === ' ' ? [] : [index]));
+    if (changed.length === 0)
+        return '';
+    // Group changes whose context windows touch into one hunk.
+    const hunks = [];
+    for (const index of changed) {
+        const from = Math.max(0, index - context);
+        const to = Math.min(ops.length, index + context + 1);
+        const last = hunks[hunks.length - 1];
+        if (last !== undefined && from <= last[1])
+            last[1] = Math.max(last[1], to);
+        else
+            hunks.push([from, to]);
+    }
+    const out = [];
+    if (options.fromLabel !== undefined || options.toLabel !== undefined) {
+        out.push(`--- ${options.fromLabel ?? 'before'}`, `+++ ${options.toLabel ?? 'after'}`);
+    }
+    // Line numbers before each op index, in the old and new text.
+    let oldLine = 0;
+    let newLine = 0;
+    let cursor = 0;
+    for (const [from, to] of hunks) {
+        for (; cursor < from; cursor++) {
+            const kind = ops[cursor].kind;
+            if (kind !== '+')
+                oldLine++;
+            if (kind !== '-')
+                newLine++;
+        }
+        const slice = ops.slice(from, to);
+        const oldCount = slice.filter((op) => op.kind !== '+').length;
+        const newCount = slice.filter((op) => op.kind !== '-').length;
+        out.push(`@@ -${range(oldLine, oldCount)} +${range(newLine, newCount)} @@`);
+        for (const op of slice)
+            out.push(`${op.kind}${op.line}`);
+    }
+    return out.join('\n');
+}
+
 ;// CONCATENATED MODULE: ./src/eval/compare.ts
+
 
 
 
@@ -39705,6 +39977,7 @@ function compareTaskResults(base, head, options) {
         headOutput: h.output
     }));
     flips.sort(flipOrder);
+    const checks = compareChecks(pairs, level, seedFor);
     return {
         task: head.task,
         base: bootstrapMeanInterval(baseScores, { ...interval, seed: seedFor('base') }),
@@ -39715,7 +39988,8 @@ function compareTaskResults(base, head, options) {
         test,
         verdict,
         flipped: flips.slice(0, Math.max(0, options.maxFlipped ?? 10)),
-        promptDiff: promptDiff(options)
+        promptDiff: promptDiff(options),
+        ...(checks.length > 0 && { checks })
     };
 }
 
@@ -41211,6 +41485,8 @@ async function scoreExamples(input) {
             scored = await metric.score(output, example.expected, {
                 judge: input.judge,
                 input: lastUser,
+                fields: example.fields,
+                row: { id: example.id, line: example.line },
                 signal: input.signal
             });
         }
@@ -41232,6 +41508,8 @@ async function scoreExamples(input) {
         };
         if (scored.rationale !== undefined)
             result.rationale = scored.rationale;
+        if (scored.checks !== undefined)
+            result.checks = scored.checks;
         return result;
     };
     const worker = async () => {
@@ -41284,10 +41562,127 @@ function summarizeTask(args) {
         unreadable: scored.filter((r) => r.unreadable).length,
         failed: args.results.length - scored.length,
         metric: args.metric.name,
+        ...(args.metric.summarizeChecks && { checks: args.metric.summarizeChecks(scored) }),
         promptHash: promptHash(args.pair.user) ?? '',
         systemPromptHash: promptHash(args.pair.system),
         dataHash: args.dataHash,
         examples: args.results
+    };
+}
+
+;// CONCATENATED MODULE: ./src/eval/metrics/checks.ts
+
+
+/** Where a check's `value` is named when the row cannot fill it. */
+const VALUE_FILE = 'check value';
+async function scoreCheck(check, reply, expected, context) {
+    const own = check.value === undefined
+        ? undefined
+        : fillCheckValue(check.value, context.fields ?? {}, {
+            file: `${VALUE_FILE} of ${check.name}`,
+            rowId: context.row?.id ?? '?',
+            line: context.row?.line
+        });
+    const scored = await check.metric.score(reply, own ?? expected, context);
+    // Negation flips pass and fail; an answer that could not be read fails either way.
+    const score = !check.not || scored.unreadable ? scored.score : scored.score === 1 ? 0 : 1;
+    const result = {
+        name: check.name,
+        score,
+        answer: scored.answer,
+        unreadable: scored.unreadable
+    };
+    if (scored.rationale !== undefined)
+        result.rationale = scored.rationale;
+    if (own !== undefined)
+        result.expected = own;
+    return result;
+}
+/** The example's combined score: the weighted mean of its checks, or 1 only when all pass. */
+function checks_combine(checks, scores, pass) {
+    if (pass === 'all')
+        return scores.every((s) => s.score === 1) ? 1 : 0;
+    let sum = 0;
+    let weights = 0;
+    checks.forEach((check, i) => {
+        sum += check.weight * (scores[i]?.score ?? 0);
+        weights += check.weight;
+    });
+    return weights === 0 ? 0 : sum / weights;
+}
+/** Each example's result for check i, as that check's own metric aggregates it. */
+function rowsOf(results, i) {
+    return results.map((r) => {
+        const c = r.checks?.[i];
+        if (c === undefined)
+            throw new Error(`unreachable: an example without check ${i}`);
+        return { score: c.score, answer: c.answer, expected: 'expected' in c ? c.expected : r.expected };
+    });
+}
+/** A negated check's aggregate is the mean of its flipped scores (macro-F1 cannot be negated). */
+function checkAggregate(check, rows) {
+    return check.not ? meanOfScores(rows) : check.metric.aggregate(rows);
+}
+/**
+ * Several checks per example behind the one Metric interface (`tasks[].checks`). Each check scores
+ * the reply with its own metric against its `value` (filled from the row) or the row's expected
+ * value; `not` turns a pass (1) into 0 and anything else into 1, except an unreadable answer, which
+ * fails either way. The example's score is the weighted mean of its check scores (`pass: mean`) or
+ * 1 only when every check passes (`pass: all`); each check's result is kept on the example.
+ *
+ * The task score: with `pass: all`, the mean of the examples' scores. With `pass: mean`, the
+ * weighted mean of the checks' own aggregates — which is the mean of the examples' scores when every
+ * check is a per-example mean, and takes a macro_f1 check's macro-F1 as that check's part (a
+ * macro-F1 is a score of the whole set, not of an example). Paired comparisons (the gate) use the
+ * examples' scores, where a macro_f1 check counts as accuracy, as for a lone macro_f1 metric.
+ */
+function createChecksMetric(config, checks) {
+    const pass = config.pass;
+    const perExample = pass === 'all' || checks.every((c) => c.not || c.metric.aggregate === meanOfScores);
+    const weights = checks.reduce((sum, c) => sum + c.weight, 0);
+    const aggregate = perExample
+        ? meanOfScores
+        : (results) => {
+            let sum = 0;
+            checks.forEach((check, i) => {
+                sum += check.weight * checkAggregate(check, rowsOf(results, i));
+            });
+            return sum / weights;
+        };
+    return {
+        name: pass === 'all' ? 'all checks' : 'mean of checks',
+        async score(reply, expected, context) {
+            const scores = await Promise.all(checks.map((c) => scoreCheck(c, reply, expected, context)));
+            const rationale = scores
+                .filter((s) => s.rationale !== undefined && s.rationale !== '')
+                .map((s) => `${s.name}: ${s.rationale}`)
+                .join(' | ');
+            const result = {
+                score: checks_combine(checks, scores, pass),
+                answer: scores.find((s) => s.answer !== null)?.answer ?? null,
+                unreadable: scores.every((s) => s.unreadable),
+                checks: scores
+            };
+            if (rationale !== '')
+                result.rationale = rationale;
+            return result;
+        },
+        aggregate,
+        summarizeChecks(results) {
+            return checks.map((check, i) => {
+                const rows = rowsOf(results, i);
+                const own = results.map((r) => r.checks?.[i]);
+                return {
+                    name: check.name,
+                    metric: check.metric.name,
+                    weight: check.weight,
+                    not: check.not,
+                    score: rows.length === 0 ? 0 : checkAggregate(check, rows),
+                    passed: rows.filter((r) => r.score === 1).length,
+                    unreadable: own.filter((c) => c?.unreadable === true).length
+                };
+            });
+        }
     };
 }
 
@@ -41979,6 +42374,7 @@ function createRegexMetric(pattern, flags, extract) {
 
 
 
+
 /**
  * The metric a task's config asks for, reading answers with the task's extraction. Throws
  * InputError on a config the metric cannot work with (a bad pattern, an empty label set, a judge
@@ -42001,6 +42397,21 @@ function createMetric(metric, extract) {
         case 'judge':
             return createJudgeMetric(metric.rubric, metric.scale, metric.passAt);
     }
+}
+/**
+ * The metric a task is scored with: its one metric, or with `checks:`, the checks combined (see
+ * checks.ts). Every check reads answers with the task's extraction.
+ */
+function createTaskMetric(task) {
+    if (task.checks === undefined)
+        return createMetric(task.metric, task.extract);
+    return createChecksMetric(task.checks, task.checks.checks.map((check) => ({
+        name: check.name,
+        weight: check.weight,
+        not: check.not,
+        value: check.value,
+        metric: createMetric(check.metric, task.extract)
+    })));
 }
 
 ;// CONCATENATED MODULE: ./src/eval/gate.ts
@@ -42070,14 +42481,25 @@ function maxDropCheck(c, maxDrop, confidence) {
         return {
             ...base,
             passed: true,
-            message: `${move} drops ${dropText}, more than max_drop ${limitText} but within noise (${p})`
+            message: `${move} drops ${dropText}, more than max_drop ${limitText} but within noise (${p})${droppedChecks(c)}`
         };
     }
     return {
         ...base,
         passed: false,
-        message: `${move} drops ${dropText}, more than max_drop ${limitText} (${p})`
+        message: `${move} drops ${dropText}, more than max_drop ${limitText} (${p})${droppedChecks(c)}`
     };
+}
+/** `; checks that dropped: polite 0.90 → 0.60 (p=0.01)`, worst first; empty without checks. */
+function droppedChecks(c) {
+    const dropped = (c.checks ?? []).filter((k) => k.delta < 0).sort((a, b) => a.delta - b.delta);
+    if (dropped.length === 0)
+        return '';
+    const parts = dropped.map((k) => {
+        const [from, to] = showPair(k.base, k.head);
+        return `${k.name} ${from} → ${to} (${formatP(k.pValue)})`;
+    });
+    return `; checks that dropped: ${parts.join(', ')}`;
 }
 /**
  * Applies the gate. min_score: each task's score must be at least min_score (a task with no
@@ -42174,7 +42596,7 @@ async function evaluateTasks(services, options) {
     for (const task of selected) {
         const examples = examplesOf(task, options.split);
         const pair = options.promptsFor ? options.promptsFor(task) : filePrompts(task);
-        const metric = createMetric(task.config.metric, task.config.extract);
+        const metric = createTaskMetric(task.config);
         logger.info(`${task.name}: scoring ${examples.length} examples (${options.split})`);
         const before = services.usage().total;
         const scored = await scoreExamples({
@@ -42258,7 +42680,7 @@ async function runEval(services, options) {
  * and keeps its best prompt; a failed call scores the example wrong (it is marked failed).
  */
 function createScoreFn(services, task) {
-    const metric = createMetric(task.config.metric, task.config.extract);
+    const metric = createTaskMetric(task.config);
     return async (pair, examples, options) => {
         const scored = await scoreExamples({
             pair,
@@ -43806,6 +44228,7 @@ function isIncomplete(stop) {
 
 
 
+
 /** Output tokens assumed per call when the model config sets no max_tokens. */
 const ASSUMED_OUTPUT_TOKENS = 100;
 /**
@@ -43834,12 +44257,14 @@ function estimateEval(services, options) {
                 prices: config.provider.prices
             })
         ];
-        if (task.config.metric.type === 'judge') {
+        // One judge call per example and judge check.
+        const judged = taskMetrics(task.config).filter((m) => m.type === 'judge').length;
+        if (judged > 0) {
             const judge = config.models.judge;
             parts.push(estimateCost({
-                calls: examples.length,
-                inputTokens: input + outputPerCall * examples.length + 200 * examples.length,
-                outputTokens: (judge.maxTokens ?? ASSUMED_OUTPUT_TOKENS) * examples.length,
+                calls: examples.length * judged,
+                inputTokens: (input + outputPerCall * examples.length + 200 * examples.length) * judged,
+                outputTokens: (judge.maxTokens ?? ASSUMED_OUTPUT_TOKENS) * examples.length * judged,
                 model: judge.model,
                 prices: config.provider.prices
             }));
@@ -43987,6 +44412,7 @@ function cdata(text) {
 ;// CONCATENATED MODULE: ./src/report/junit.ts
 
 
+
 const MESSAGE_CHARS = 500;
 function stoppedEarly(report) {
     return report.stop.reason !== 'completed' && report.stop.reason !== 'no-gain';
@@ -44011,6 +44437,10 @@ function taskCases(report) {
             properties.push(['score', t.score], ['score.low', t.interval.low], ['score.high', t.interval.high]);
             properties.push(['n', t.n], ['unreadable', t.unreadable], ['failed', t.failed], ['metric', t.metric]);
             lines.push(`score ${format_formatInterval(t.interval)} on ${t.n} examples (${t.metric})`);
+            for (const check of t.checks ?? []) {
+                properties.push([`check.${check.name}`, check.score]);
+                lines.push(`  ${checkLabel(check)}: ${format_formatScore(check.score)}`);
+            }
         }
         if (c) {
             properties.push(['base', c.base.value], ['head', c.head.value], ['delta', c.delta.value]);
@@ -44019,6 +44449,10 @@ function taskCases(report) {
             if (!t)
                 properties.push(['n', c.n]);
             lines.push(`delta ${formatDelta(c.delta)}, p ${format_formatPValue(c.pValue)}, ${c.verdict}`);
+            for (const check of c.checks ?? []) {
+                properties.push([`check.${check.name}.delta`, check.delta]);
+                lines.push(`  ↳ ${check.name}: ${format_formatScore(check.base)} → ${format_formatScore(check.head)}, p ${format_formatPValue(check.pValue)}, ${check.verdict}`);
+            }
         }
         const outcomes = checks
             .filter((check) => check.task === name && !check.passed)
@@ -44487,6 +44921,7 @@ function sparklineText(values, options = {}) {
 ;// CONCATENATED MODULE: ./src/report/markdown-sections.ts
 
 
+
 /** A GitHub table from already-escaped cells. */
 function markdown_sections_markdownTable(headers, rows, align = []) {
     const rule = headers.map((_h, i) => {
@@ -44564,12 +44999,21 @@ function evalTable(tasks) {
     if (tasks.length === 0)
         return '_No tasks were scored._';
     const level = tasks[0]?.interval.level ?? 0.95;
-    const rows = tasks.map((t) => [
-        tableCell(t.task, 80),
-        formatCount(t.n),
-        format_formatInterval(t.interval),
-        formatCount(t.unreadable),
-        formatCount(t.failed)
+    const rows = tasks.flatMap((t) => [
+        [
+            tableCell(t.task, 80),
+            formatCount(t.n),
+            format_formatInterval(t.interval),
+            formatCount(t.unreadable),
+            formatCount(t.failed)
+        ],
+        ...(t.checks ?? []).map((c) => [
+            tableCell(checkLabel(c), 80),
+            '',
+            format_formatScore(c.score),
+            formatCount(c.unreadable),
+            ''
+        ])
     ]);
     return markdown_sections_markdownTable(['task', 'n', `score (${format_formatLevel(level)} CI)`, 'unreadable', 'failed'], rows, ['left', 'right', 'right', 'right', 'right']);
 }
@@ -44652,7 +45096,7 @@ function comparisonTable(tasks, labels) {
         return '_No tasks were compared._';
     const level = tasks[0]?.delta.level ?? 0.95;
     const trend = labels.trend;
-    const rows = tasks.map((t) => {
+    const rows = tasks.flatMap((t) => {
         const row = [
             tableCell(t.task, 80),
             formatCount(t.n),
@@ -44666,7 +45110,21 @@ function comparisonTable(tasks, labels) {
             const values = trend[t.task] ?? [];
             row.push(values.length > 1 ? sparklineText(values, { min: 0, max: 1 }) : '—');
         }
-        return row;
+        const checks = (t.checks ?? []).map((c) => {
+            const cells = [
+                tableCell(`↳ ${c.name}`, 80),
+                '',
+                format_formatScore(c.base),
+                format_formatScore(c.head),
+                format_formatSignedPoints(c.delta),
+                c.verdict === 'unchanged' ? '—' : format_formatPValue(c.pValue),
+                VERDICTS[c.verdict]
+            ];
+            if (trend)
+                cells.push('');
+            return cells;
+        });
+        return [row, ...checks];
     });
     const headers = [
         'task',
@@ -46140,8 +46598,10 @@ function historyRecordOf(report, meta, options = {}) {
                 systemPromptHash: t.systemPromptHash,
                 dataHash: t.dataHash
             };
-            if (t.metric === 'judge')
+            if (t.metric === 'judge' || t.checks?.some((c) => c.metric === 'judge'))
                 task.judgeModel = report.models.judge;
+            if (t.checks)
+                task.checks = Object.fromEntries(t.checks.map((c) => [c.name, c.score]));
             const cost = taskCost(t, report);
             if (cost)
                 task.cost = cost;
