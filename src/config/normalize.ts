@@ -71,6 +71,7 @@ export function normalizeConfig(raw: RawConfig): { config: Config; issues: PathI
       requestsPerMinute: p.requests_per_minute,
       tokensPerMinute: p.tokens_per_minute,
       timeoutMs: p.timeout_ms,
+      maxResponseBytes: p.max_response_bytes,
       maxRetries: p.max_retries,
       prices: p.prices,
       headers: p.headers,

@@ -8,6 +8,9 @@ import * as z from 'zod'
 export const DATA_EXTENSIONS = ['.jsonl', '.json', '.csv', '.yaml', '.yml'] as const
 
 const text = z.string().min(1)
+/** provider.max_response_bytes by default: 4 MiB, far above any chat completion's JSON. */
+export const DEFAULT_MAX_RESPONSE_BYTES = 4 * 1024 * 1024
+
 const int = (min: number, max = Number.MAX_SAFE_INTEGER) => z.number().int().min(min).max(max)
 const fraction = z.number().min(0).max(1)
 /** A label; `choices: [0, 1]` means the labels "0" and "1". */
@@ -46,6 +49,7 @@ const providerSchema = z.strictObject({
   requests_per_minute: z.number().positive().optional(),
   tokens_per_minute: z.number().positive().optional(),
   timeout_ms: int(1).default(60_000),
+  max_response_bytes: int(1024).default(DEFAULT_MAX_RESPONSE_BYTES),
   max_retries: int(0, 100).default(4),
   prices: z
     .record(z.string(), z.strictObject({ input: z.number().min(0), output: z.number().min(0) }))

@@ -26,7 +26,10 @@ export interface ProviderConfig {
   concurrency: number
   requestsPerMinute: number | undefined
   tokensPerMinute: number | undefined
+  /** Bounds a whole call: connecting, the headers and the body. */
   timeoutMs: number
+  /** A reply body longer than this is cut off unread and the call fails. */
+  maxResponseBytes: number
   maxRetries: number
   /** Price overrides by model name. */
   prices: Record<string, Price>

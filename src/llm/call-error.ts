@@ -9,6 +9,8 @@ export class ProviderCallError extends ProviderError {
   readonly retryAfterMs: number | undefined
   /** True for a 429 (rate limited), counted in the ledger apart from other failures. */
   readonly rateLimited: boolean
+  /** The provider answered, but without text (content: null); counted in the ledger apart. */
+  readonly noContent: boolean
   constructor(
     message: string,
     details: {
@@ -16,12 +18,14 @@ export class ProviderCallError extends ProviderError {
       retryable: boolean
       retryAfterMs?: number
       rateLimited?: boolean
+      noContent?: boolean
       cause?: unknown
     }
   ) {
     super(message, details)
     this.retryAfterMs = details.retryAfterMs
     this.rateLimited = details.rateLimited ?? details.status === 429
+    this.noContent = details.noContent ?? false
   }
 }
 

@@ -14,11 +14,18 @@ export interface Clock {
   setTimer(fn: () => void, ms: number, options?: { background?: boolean }): () => void
 }
 
-/** The real clock. Timers are not unref'd: a pending wait must keep the process alive. */
+/** The longest delay setTimeout takes; a longer one fires at once (and a re-armed wait would spin). */
+export const MAX_TIMER_MS = 2 ** 31 - 1
+
+/**
+ * The real clock. Timers are not unref'd: a pending wait must keep the process alive. A delay past
+ * {@link MAX_TIMER_MS} (or not a number) is held at that maximum instead of firing at once.
+ */
 export const systemClock: Clock = {
   now: () => Date.now(),
   setTimer: (fn, ms, options) => {
-    const handle = setTimeout(fn, Math.max(0, ms))
+    const delay = Number.isNaN(ms) ? MAX_TIMER_MS : Math.min(MAX_TIMER_MS, Math.max(0, ms))
+    const handle = setTimeout(fn, delay)
     if (options?.background) handle.unref()
     return () => clearTimeout(handle)
   }

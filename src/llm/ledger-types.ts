@@ -12,6 +12,8 @@ export interface UsageTotals {
   retries: number
   /** Responses with status 429 seen. */
   rateLimited: number
+  /** Replies without text (content: null: a refusal, a content filter…); those calls failed. */
+  noContent: number
 }
 
 export interface LedgerSnapshot {

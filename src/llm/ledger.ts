@@ -60,10 +60,17 @@ export class Ledger {
     this.accounts[role].cachedCalls++
   }
 
-  /** A failed attempt: a 429 counts as rate limited; a retried attempt counts as a retry. */
-  recordAttemptError(role: ModelRole, info: { rateLimited: boolean; willRetry: boolean }): void {
+  /**
+   * A failed attempt: a 429 counts as rate limited, a reply without text as no content, and a
+   * retried attempt as a retry.
+   */
+  recordAttemptError(
+    role: ModelRole,
+    info: { rateLimited: boolean; noContent?: boolean; willRetry: boolean }
+  ): void {
     const account = this.accounts[role]
     if (info.rateLimited) account.rateLimited++
+    if (info.noContent === true) account.noContent++
     if (info.willRetry) account.retries++
   }
 
@@ -102,6 +109,7 @@ export class Ledger {
       total.outputTokens += account.outputTokens
       total.retries += account.retries
       total.rateLimited += account.rateLimited
+      total.noContent += account.noContent
       unpriced ||= account.unpriced
     }
     total.usd = unpriced ? null : this.spentUsd()
@@ -111,7 +119,7 @@ export class Ledger {
 
 function emptyAccount(): RoleAccount {
   const zero = { calls: 0, cachedCalls: 0, inputTokens: 0, outputTokens: 0, retries: 0 }
-  return { ...zero, usd: 0, rateLimited: 0, knownUsd: 0, unpriced: false }
+  return { ...zero, usd: 0, rateLimited: 0, noContent: 0, knownUsd: 0, unpriced: false }
 }
 
 function totals(account: RoleAccount): UsageTotals {
@@ -122,6 +130,7 @@ function totals(account: RoleAccount): UsageTotals {
     outputTokens: account.outputTokens,
     usd: account.unpriced ? null : account.knownUsd,
     retries: account.retries,
-    rateLimited: account.rateLimited
+    rateLimited: account.rateLimited,
+    noContent: account.noContent
   }
 }

@@ -113,6 +113,7 @@ export class Limiter {
 
   /** Holds every new start until `ms` from now (a provider's retry-after on a 429). */
   pause(ms: number): void {
+    if (!(ms > 0) || !Number.isFinite(ms)) return
     const until = this.clock.now() + ms
     if (until > this.pausedUntil) this.pausedUntil = until
   }

@@ -5,7 +5,9 @@
 import { APIConnectionError, APIConnectionTimeoutError, APIError, APIUserAbortError } from 'openai'
 import { CancelledError } from '../errors.js'
 import { abortReason } from './abort.js'
+import { ResponseTooLargeError } from './bounded-fetch.js'
 import { isRetryableStatus, ProviderCallError } from './call-error.js'
+import { stripUrlCredentials } from './provider-env.js'
 import { parseRetryAfter } from './retry.js'
 
 export interface ErrorContext {
@@ -14,14 +16,22 @@ export interface ErrorContext {
   apiKeyEnv: string
   apiKey: string
   timeoutMs: number
+  maxResponseBytes: number
+  /** The attempt's own deadline (provider.timeout_ms) fired. */
+  timedOut: boolean
   signal: AbortSignal | undefined
   now: number
 }
 
 export function toProviderError(error: unknown, context: ErrorContext): Error {
   if (context.signal?.aborted) return abortReason(context.signal)
-  if (error instanceof APIUserAbortError) return new CancelledError()
-  if (error instanceof APIConnectionTimeoutError) {
+  if (findCause(error, ResponseTooLargeError)) {
+    return new ProviderCallError(
+      `${context.what}: the reply is larger than ${context.maxResponseBytes} bytes (provider.max_response_bytes); it was cut off unread`,
+      { retryable: false, cause: error }
+    )
+  }
+  if (context.timedOut || error instanceof APIConnectionTimeoutError) {
     return new ProviderCallError(
       `${context.what}: no answer within ${context.timeoutMs} ms (provider.timeout_ms)`,
       {
@@ -30,6 +40,7 @@ export function toProviderError(error: unknown, context: ErrorContext): Error {
       }
     )
   }
+  if (error instanceof APIUserAbortError) return new CancelledError()
   if (error instanceof APIConnectionError) {
     const reason = redact(describeCause(error), context.apiKey)
     return new ProviderCallError(`${context.what}: cannot connect (${reason})`, {
@@ -106,9 +117,26 @@ function errorText(error: unknown): string {
   return error instanceof Error ? error.message : String(error)
 }
 
-/** Removes the key, and anything shaped like a secret key, from a provider's message. */
+/**
+ * Removes the key, anything shaped like a secret key, and the user and password of any URL from
+ * a provider's or the network's message: every error text of a call passes through here on its
+ * way to a report, a log or the terminal.
+ */
 function redact(text: string, apiKey: string): string {
-  let out = text
+  let out = stripUrlCredentials(text)
   if (apiKey.length >= 4) out = out.split(apiKey).join('[redacted]')
   return out.replace(/\b(sk|rk|pk)-[A-Za-z0-9_*.-]{6,}/g, '[redacted]')
+}
+
+/** `error` or the first error of its cause chain that is a `type`. */
+function findCause<T extends Error>(
+  error: unknown,
+  type: abstract new (...args: never[]) => T
+): T | undefined {
+  let current = error
+  for (let depth = 0; depth < 8 && current instanceof Error; depth++) {
+    if (current instanceof type) return current
+    current = (current as { cause?: unknown }).cause
+  }
+  return undefined
 }

@@ -1,13 +1,16 @@
 /**
  * The ChatModel over the `openai` SDK: any OpenAI-compatible endpoint (OpenAI, Azure OpenAI,
  * OpenRouter, Ollama, vLLM, llama.cpp server…) through its base URL. One attempt per call: the
- * SDK's retries are off because src/llm/retry.ts owns the one retry policy, and `timeoutMs` bounds
- * each attempt.
+ * SDK's retries are off because src/llm/retry.ts owns the one retry policy. `timeoutMs` bounds each
+ * attempt whole (connecting, headers and body: the SDK's own timeout stops at the headers), and the
+ * body is read through a byte cap (src/llm/bounded-fetch.ts), so a hostile or broken server can
+ * neither hold a call open nor fill memory.
  */
 import OpenAI, { AzureOpenAI } from 'openai'
 import type { ModelConfig, ProviderConfig } from '../config/types.js'
 import { InputError } from '../errors.js'
 import type { CallOptions, ChatModel, ChatRequest, ChatResponse, ModelRole } from './chat-model.js'
+import { boundedFetch } from './bounded-fetch.js'
 import { ProviderCallError } from './call-error.js'
 import { systemClock, type Clock } from './clock.js'
 import { estimateMessagesTokens, estimateTokens } from './estimate.js'
@@ -73,6 +76,12 @@ export function createOpenAIModel(options: OpenAIModelOptions): ChatModel {
       const forward = (): void => local.abort(outer?.reason)
       if (outer?.aborted) forward()
       else outer?.addEventListener('abort', forward, { once: true })
+      // The deadline of the whole attempt, body included (a reply may trickle in byte by byte).
+      let timedOut = false
+      const cancelDeadline = clock.setTimer(() => {
+        timedOut = true
+        local.abort(new Error(`no complete answer within ${provider.timeoutMs} ms`))
+      }, provider.timeoutMs)
       let completion: unknown
       try {
         completion = await client.chat.completions.create(body, {
@@ -86,10 +95,13 @@ export function createOpenAIModel(options: OpenAIModelOptions): ChatModel {
           apiKeyEnv: provider.apiKeyEnv,
           apiKey,
           timeoutMs: provider.timeoutMs,
+          maxResponseBytes: provider.maxResponseBytes,
+          timedOut,
           signal: outer,
           now: clock.now()
         })
       } finally {
+        cancelDeadline()
         outer?.removeEventListener('abort', forward)
       }
       return readCompletion(completion, request, what)
@@ -104,13 +116,9 @@ function createClient(options: OpenAIModelOptions): OpenAI {
     maxRetries: 0,
     timeout: options.provider.timeoutMs,
     defaultHeaders: options.headers ?? {},
-    ...(options.fetch ? { fetch: options.fetch } : {})
+    fetch: boundedFetch(options.fetch ?? globalThis.fetch, provider.maxResponseBytes)
   }
-  if (options.baseUrl !== undefined && !URL.canParse(options.baseUrl)) {
-    throw new InputError(`provider.base_url is not a URL: "${options.baseUrl}"`, {
-      location: 'provider.base_url'
-    })
-  }
+  if (options.baseUrl !== undefined) checkBaseUrl(options.baseUrl)
   if (provider.apiVersion === undefined) {
     return new OpenAI({ ...common, baseURL: options.baseUrl ?? OPENAI_DEFAULT_BASE_URL })
   }
@@ -123,6 +131,26 @@ function createClient(options: OpenAIModelOptions): OpenAI {
   const trimmed = options.baseUrl.replace(/\/+$/, '')
   const baseURL = /\/openai(\/|$)/.test(new URL(trimmed).pathname) ? trimmed : `${trimmed}/openai`
   return new AzureOpenAI({ ...common, baseURL, apiVersion: provider.apiVersion })
+}
+
+/**
+ * The base URL must parse and must not carry a user name or password: fetch refuses such a URL
+ * (every call would fail), and the credential would be one error message away from a report. The
+ * URL itself is never echoed, only what is wrong with it.
+ */
+function checkBaseUrl(baseUrl: string): void {
+  if (!URL.canParse(baseUrl)) {
+    throw new InputError('provider.base_url (or OPENAI_BASE_URL) is not a URL', {
+      location: 'provider.base_url'
+    })
+  }
+  const url = new URL(baseUrl)
+  if (url.username !== '' || url.password !== '') {
+    throw new InputError(
+      `provider.base_url (or OPENAI_BASE_URL) carries a user name or password (${safeUrl(baseUrl)} with credentials before the host), which requests cannot send; put the credential in provider.headers, e.g. Authorization: "Basic \${BASIC_AUTH}"`,
+      { location: 'provider.base_url' }
+    )
+  }
 }
 
 /** o1/o3/o4… and gpt-5 (not gpt-5-chat), with or without a router prefix like `openai/`. */
@@ -139,8 +167,13 @@ function readCompletion(completion: unknown, request: ChatRequest, what: string)
       retryable: true
     })
   }
-  const message = (choices[0] as { message?: { content?: unknown } }).message
-  const text = typeof message?.content === 'string' ? message.content : ''
+  const choice = choices[0] as {
+    message?: { content?: unknown; refusal?: unknown }
+    finish_reason?: unknown
+  }
+  const message = choice.message
+  if (typeof message?.content !== 'string') throw noContent(what, choice.finish_reason, message)
+  const text = message.content
   const usage = (completion as { usage?: { prompt_tokens?: unknown; completion_tokens?: unknown } })
     .usage
   return {
@@ -151,6 +184,24 @@ function readCompletion(completion: unknown, request: ChatRequest, what: string)
     },
     cached: false
   }
+}
+
+/** A reply without text (content: null): a refusal, a content filter, a tool call. Counted apart. */
+function noContent(
+  what: string,
+  finishReason: unknown,
+  message: { refusal?: unknown } | undefined
+): ProviderCallError {
+  const facts = ['content: null']
+  if (typeof finishReason === 'string') facts.push(`finish_reason: ${finishReason.slice(0, 40)}`)
+  if (typeof message?.refusal === 'string' && message.refusal.trim() !== '') {
+    const refusal = message.refusal.trim()
+    facts.push(`refusal: "${refusal.length > 200 ? `${refusal.slice(0, 200)}…` : refusal}"`)
+  }
+  return new ProviderCallError(`${what}: the reply has no text (${facts.join(', ')})`, {
+    retryable: false,
+    noContent: true
+  })
 }
 
 function count(value: unknown): number | undefined {

@@ -58,3 +58,14 @@ export function safeUrl(url: string): string {
     return '(unreadable URL)'
   }
 }
+
+/** `scheme://user:password@` in free text (up to the last `@` before the path). */
+const URL_CREDENTIALS = /\b([A-Za-z][A-Za-z0-9+.-]*:\/\/)[^\s/?#]*@/g
+
+/**
+ * `text` with the user name and password of every URL in it removed (`http://u:p@host/x` becomes
+ * `http://host/x`): for error texts that may quote a request URL, such as fetch's own.
+ */
+export function stripUrlCredentials(text: string): string {
+  return text.replace(URL_CREDENTIALS, '$1')
+}

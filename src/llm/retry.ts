@@ -38,6 +38,8 @@ export interface AttemptErrorInfo {
   error: unknown
   status: number | undefined
   rateLimited: boolean
+  /** The provider answered without text (content: null). */
+  noContent: boolean
   willRetry: boolean
   /** The wait before the next attempt (only when willRetry). */
   delayMs: number | undefined
@@ -107,6 +109,7 @@ export async function withRetry<T>(
       const status = error instanceof ProviderError ? error.status : undefined
       const retryAfterMs = error instanceof ProviderCallError ? error.retryAfterMs : undefined
       const rateLimited = error instanceof ProviderCallError ? error.rateLimited : status === 429
+      const noContent = error instanceof ProviderCallError && error.noContent
       const tooLong = retryAfterMs !== undefined && retryAfterMs > maxRetryAfterMs
       const told = rateLimited && retryAfterMs !== undefined
       const charged = Math.max(retryAfterMs ?? 0, baseMs)
@@ -126,11 +129,17 @@ export async function withRetry<T>(
         error,
         status,
         rateLimited,
+        noContent,
         willRetry,
         delayMs,
         retryAfterMs
       })
-      if (!willRetry) throw giveUp(error, index + 1, tooLong ? retryAfterMs : undefined)
+      if (!willRetry)
+        throw giveUp(
+          error,
+          index + 1,
+          tooLong ? { asked: retryAfterMs, max: maxRetryAfterMs } : undefined
+        )
       await sleep(clock, delayMs ?? 0, signal)
     }
   }
@@ -151,11 +160,17 @@ function retryDelay(
   return retryAfterMs + Math.floor(random() * Math.min(250, Math.max(10, retryAfterMs * 0.1)))
 }
 
-function giveUp(error: unknown, attempts: number, refusedWaitMs: number | undefined): unknown {
+function giveUp(
+  error: unknown,
+  attempts: number,
+  refused: { asked: number; max: number } | undefined
+): unknown {
   if (!(error instanceof ProviderError)) return error
-  if (refusedWaitMs !== undefined) {
+  if (refused !== undefined) {
+    const asked = refused.asked / 1000
+    const wait = asked <= 1e9 ? `${Math.ceil(asked)} s` : 'practically forever'
     return new ProviderError(
-      `${error.message} (the provider asked to wait ${Math.ceil(refusedWaitMs / 1000)} s, longer than this run waits)`,
+      `${error.message} (the provider asked to wait ${wait}, longer than the ${Math.ceil(refused.max / 1000)} s a call waits: this call ends, the others go on)`,
       { status: error.status, retryable: false, cause: error }
     )
   }

@@ -6,7 +6,8 @@
  *   4. retry policy, and inside it, per attempt: limiter slot (concurrency, rpm, tpm), then the call;
  *   5. ledger record; 6. cache write (awaited, so a stop right after keeps the answer).
  * The limiter sits inside the retry loop, not around it, so a retry is paced like any request and
- * a backoff does not hold a slot; a 429's retry-after pauses every start, not just the one call.
+ * a backoff does not hold a slot; a 429's retry-after pauses every start, not just the one call
+ * (when the call accepts to wait that long; a refused wait pauses nobody).
  */
 import { CancelledError } from '../errors.js'
 import { abortReason, combineSignals, throwIfAborted } from './abort.js'
@@ -73,7 +74,9 @@ export function buildModel(inner: ChatModel, deps: StackDeps): ChatModel {
           ...deps.retry,
           onAttemptError: (info) => {
             ledger.recordAttemptError(role, info)
-            if (info.rateLimited && info.retryAfterMs !== undefined)
+            // Only a wait this call accepts pauses the others: a refused one (retry-after: 3600)
+            // ends this call and must not freeze the run.
+            if (info.rateLimited && info.willRetry && info.retryAfterMs !== undefined)
               limiter.pause(info.retryAfterMs)
             deps.retry.onAttemptError?.(info)
           }

@@ -154,6 +154,11 @@ export function costSection(report: RunReport): string {
   const facts = [`elapsed ${formatDuration(elapsedMs)}`]
   if (total.retries > 0) facts.push(`${formatCount(total.retries)} retries`)
   if (total.rateLimited > 0) facts.push(`${formatCount(total.rateLimited)} rate-limited responses`)
+  // Reports written before the count existed have no noContent.
+  if ((total.noContent ?? 0) > 0)
+    facts.push(
+      `${formatCount(total.noContent)} replies without text (content: null), counted as failed`
+    )
   if (total.usd === null) facts.push('cost unknown: a model has no price configured')
   return `#### Cost\n\n${table}\n\n${facts.join(' · ')}`
 }

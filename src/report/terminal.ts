@@ -203,6 +203,8 @@ function costLine(report: RunReport): string {
     formatDuration(elapsedMs)
   ]
   if (roles.length > 0) parts.push(roles.join(', '))
+  if ((total.noContent ?? 0) > 0)
+    parts.push(`${formatCount(total.noContent)} replies without text (content: null)`)
   return `cost: ${parts.join(' · ')}`
 }
 

@@ -54,7 +54,8 @@ const usage = {
   outputTokens: 0,
   usd: 0,
   retries: 0,
-  rateLimited: 0
+  rateLimited: 0,
+  noContent: 0
 }
 const ledger: LedgerSnapshot = {
   total: usage,

@@ -1,8 +1,9 @@
 /**
  * A fake OpenAI-compatible HTTP server for tests and benchmarks: POST /v1/chat/completions (and
  * Azure's /openai/deployments/<name>/chat/completions) on 127.0.0.1, with latency, a server-side
- * rate limit answered by 429 + retry-after, and seeded fault injection (429, 500, non-JSON 502,
- * malformed 200, hung requests).
+ * rate limit answered by 429 + retry-after, seeded fault injection (429, 500, non-JSON 502,
+ * malformed 200, hung requests), and hostile servers: replies that trickle in, never end, are huge
+ * or have no text (content: null), and error statuses with any headers (retry-after: 3600).
  */
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http'
 import type { AddressInfo, Socket } from 'node:net'
@@ -43,9 +44,27 @@ export interface FakeFaults {
   seed?: number
 }
 
+/** How a 200 answer's bytes are sent; the default is all at once with a content-length. */
+export interface FakeDelivery {
+  /** Bytes per write (default: the whole body in one write). No content-length is sent. */
+  chunkBytes?: number
+  /** Pause between writes (default 0: as fast as the client reads them). */
+  intervalMs?: number
+  /** Never end: after the completion's JSON up to its reply text, send filler text forever. */
+  endless?: boolean
+}
+
 export interface FakeOpenAIOptions {
-  /** The reply text; throw a FakeHttpError to answer with that status instead. */
-  respond: (body: FakeChatBody, context: FakeRequestContext) => string | Promise<string>
+  /**
+   * The reply text (null: a reply with `content: null` and finish_reason content_filter); throw a
+   * FakeHttpError to answer with that status instead.
+   */
+  respond: (
+    body: FakeChatBody,
+    context: FakeRequestContext
+  ) => string | null | Promise<string | null>
+  /** How each 200 answer is sent (trickled, endless); undefined → at once. */
+  delivery?: (context: FakeRequestContext) => FakeDelivery | undefined
   /** Delay before every answer that is not a rate-limit 429. */
   latencyMs?: number
   faults?: FakeFaults
@@ -59,8 +78,8 @@ export interface FakeRecord {
   index: number
   model: string
   messages: FakeChatBody['messages']
-  /** The reply sent, for status 200 answers. */
-  reply: string | undefined
+  /** The reply sent, for status 200 answers (null: content: null). */
+  reply: string | null | undefined
   /** HTTP status sent; 0 for a hung request (never answered). */
   status: number
 }
@@ -73,6 +92,10 @@ export interface FakeStats {
   hung: number
   /** Most requests being handled at once. */
   maxInFlight: number
+  /** Body bytes written for 200 answers sent through a delivery (trickled, endless). */
+  bytesSent: number
+  /** Delivered answers whose client went away before the end (cut off). */
+  cutOff: number
 }
 
 export interface FakeOpenAI {
@@ -90,7 +113,9 @@ export class FakeHttpError extends Error {
   constructor(
     readonly status: number,
     message: string,
-    readonly code?: string
+    readonly code?: string,
+    /** Extra response headers, e.g. { 'retry-after': '3600' }. */
+    readonly headers: Record<string, string> = {}
   ) {
     super(message)
   }
@@ -107,7 +132,9 @@ export async function startFakeOpenAI(options: FakeOpenAIOptions): Promise<FakeO
     status429: 0,
     status5xx: 0,
     hung: 0,
-    maxInFlight: 0
+    maxInFlight: 0,
+    bytesSent: 0,
+    cutOff: 0
   }
   const accepted: number[] = []
   const hung = new Set<ServerResponse>()
@@ -263,20 +290,51 @@ export async function startFakeOpenAI(options: FakeOpenAIOptions): Promise<FakeO
       send(res, 200, '{"id": "chatcmpl-broken", "object": "chat.compl', {})
       return
     }
-    let reply: string
+    let reply: string | null
     try {
       reply = await options.respond(body, { index, deployment: match[1], headers: req.headers })
     } catch (error) {
       if (error instanceof FakeHttpError) {
         finish(error.status)
-        sendError(res, error.status, error.message, {}, error.code)
+        sendError(res, error.status, error.message, error.headers, error.code)
         return
       }
       throw error
     }
     finish(200)
     entry.reply = reply
-    send(res, 200, JSON.stringify(completion(index, entry.model, body.messages, reply)))
+    const json = JSON.stringify(completion(index, entry.model, body.messages, reply))
+    const delivery = options.delivery?.({ index, deployment: match[1], headers: req.headers })
+    if (delivery) await deliver(res, json, delivery)
+    else send(res, 200, json)
+  }
+
+  /** Writes `json` in chunks, paced or as the client reads; `endless` never stops. */
+  const deliver = async (res: ServerResponse, json: string, how: FakeDelivery): Promise<void> => {
+    stats.ok++
+    res.writeHead(200, { 'content-type': 'application/json' })
+    const marker = '"content":"'
+    const start = how.endless ? json.indexOf(marker) + marker.length : json.length
+    const bytes = Buffer.from(json.slice(0, start))
+    const size = Math.max(1, how.chunkBytes ?? bytes.length)
+    let offset = 0
+    while (!res.destroyed) {
+      let chunk: Buffer
+      if (offset < bytes.length) {
+        chunk = bytes.subarray(offset, offset + size)
+        offset += chunk.length
+      } else if (how.endless) {
+        chunk = Buffer.alloc(size, 'a')
+      } else {
+        res.end()
+        return
+      }
+      stats.bytesSent += chunk.length
+      const flowing = res.write(chunk)
+      if (how.intervalMs) await delay(how.intervalMs)
+      else if (!flowing) await drainedOrClosed(res)
+    }
+    stats.cutOff++
   }
 
   const server = createServer((req, res) => {
@@ -317,17 +375,29 @@ export async function startFakeOpenAI(options: FakeOpenAIOptions): Promise<FakeO
   }
 }
 
+function drainedOrClosed(res: ServerResponse): Promise<void> {
+  return new Promise((resolve) => {
+    const done = (): void => {
+      res.off('drain', done)
+      res.off('close', done)
+      resolve()
+    }
+    res.on('drain', done)
+    res.on('close', done)
+  })
+}
+
 function completion(
   index: number,
   model: string,
   messages: FakeChatBody['messages'],
-  reply: string
+  reply: string | null
 ) {
   const promptTokens = messages.reduce(
     (sum, m) => sum + Math.ceil(String(m.content ?? '').length / 4),
     0
   )
-  const completionTokens = Math.ceil(reply.length / 4)
+  const completionTokens = Math.ceil((reply ?? '').length / 4)
   return {
     id: `chatcmpl-fake-${index}`,
     object: 'chat.completion',
@@ -338,7 +408,7 @@ function completion(
         index: 0,
         message: { role: 'assistant', content: reply, refusal: null },
         logprobs: null,
-        finish_reason: 'stop'
+        finish_reason: reply === null ? 'content_filter' : 'stop'
       }
     ],
     usage: {

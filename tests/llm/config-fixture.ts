@@ -16,6 +16,7 @@ export function testConfig(
       requestsPerMinute: undefined,
       tokensPerMinute: undefined,
       timeoutMs: 5_000,
+      maxResponseBytes: 4_194_304,
       maxRetries: 4,
       prices: {},
       headers: {},

@@ -44,7 +44,7 @@ describe('prices', () => {
 })
 
 describe('Ledger', () => {
-  it('accounts per role: paid, cached (free), retries, 429s, dollars and elapsed time', () => {
+  it('accounts per role: paid, cached (free), retries, 429s, no-content replies, dollars and elapsed time', () => {
     const clock = new FakeClock()
     const ledger = new Ledger({ clock })
     ledger.recordCall('target', 'gpt-4o-mini', { inputTokens: 1_000_000, outputTokens: 1_000_000 })
@@ -53,6 +53,11 @@ describe('Ledger', () => {
     ledger.recordAttemptError('target', { rateLimited: false, willRetry: false })
     ledger.recordCall('optimizer', 'gpt-4o', { inputTokens: 100_000, outputTokens: 10_000 })
     ledger.recordFailedCall('optimizer')
+    ledger.recordAttemptError('optimizer', {
+      rateLimited: false,
+      noContent: true,
+      willRetry: false
+    })
     clock.time = 1234
     const snap = ledger.snapshot()
     expect(snap.byRole.target).toEqual({
@@ -62,9 +67,12 @@ describe('Ledger', () => {
       outputTokens: 1_000_000,
       usd: 0.75,
       retries: 1,
-      rateLimited: 1
+      rateLimited: 1,
+      noContent: 0
     })
     expect(snap.byRole.optimizer.calls).toBe(2)
+    expect(snap.byRole.optimizer.noContent).toBe(1)
+    expect(snap.total.noContent).toBe(1)
     expect(snap.byRole.optimizer.usd).toBeCloseTo(0.35, 10)
     expect(snap.byRole.judge.calls).toBe(0)
     expect(snap.total.calls).toBe(3)

@@ -26,7 +26,8 @@ function usage(
     outputTokens: output,
     usd,
     retries: 0,
-    rateLimited: 0
+    rateLimited: 0,
+    noContent: 0
   }
 }
 

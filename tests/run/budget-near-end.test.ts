@@ -10,7 +10,8 @@ function usage(total: Partial<UsageTotals>, elapsedMs = 0): LedgerSnapshot {
     outputTokens: 0,
     usd: 0,
     retries: 0,
-    rateLimited: 0
+    rateLimited: 0,
+    noContent: 0
   }
   const t = { ...zero, ...total }
   return { total: t, byRole: { target: t, optimizer: zero, judge: zero }, elapsedMs }

@@ -18,6 +18,7 @@ const provider: ProviderConfig = {
   requestsPerMinute: undefined,
   tokensPerMinute: undefined,
   timeoutMs: 5_000,
+  maxResponseBytes: 4_194_304,
   maxRetries: 0,
   prices: {},
   headers: {},
