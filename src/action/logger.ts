@@ -1,17 +1,22 @@
 import * as core from '@actions/core'
+import { neutralizeWorkflowCommands } from '../report/sanitize.js'
 import type { Logger } from '../util/logger.js'
 
-/** The core's Logger over @actions/core; progress lines are thinned to one every few seconds. */
+/**
+ * The core's Logger over @actions/core; progress lines are thinned to one every few seconds.
+ * Messages carry untrusted text: core.info prints it raw, and core.warning and core.debug escape
+ * only line breaks, so every message has workflow commands neutralised first.
+ */
 export function createActionLogger(now: () => number = Date.now): Logger {
   let last = 0
   return {
-    info: (m) => core.info(m),
-    warn: (m) => core.warning(m),
-    debug: (m) => core.debug(m),
+    info: (m) => core.info(neutralizeWorkflowCommands(m)),
+    warn: (m) => core.warning(neutralizeWorkflowCommands(m)),
+    debug: (m) => core.debug(neutralizeWorkflowCommands(m)),
     progress: (m) => {
       if (now() - last >= 5000) {
         last = now()
-        core.info(m)
+        core.info(neutralizeWorkflowCommands(m))
       }
     }
   }

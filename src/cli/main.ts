@@ -7,7 +7,8 @@ import { runEvalCommand } from './eval-command.js'
 import { runCompareCommand } from './compare-command.js'
 import { runOptimizeCommand } from './optimize-command.js'
 import { runHistoryCommand } from './history-command.js'
-import { createCliLogger } from './logger.js'
+import { neutralizeWorkflowCommands } from '../report/sanitize.js'
+import { createCliLogger, forLog } from './logger.js'
 
 export interface CliIo {
   stdout: (text: string) => void
@@ -16,7 +17,8 @@ export interface CliIo {
 }
 
 const defaultIo = (): CliIo => ({
-  stdout: (text) => process.stdout.write(text),
+  // Reports on stdout quote task names and data; a CI runner must not take a line for a command.
+  stdout: (text) => process.stdout.write(neutralizeWorkflowCommands(text)),
   env: process.env,
   cwd: process.cwd()
 })
@@ -74,13 +76,14 @@ export async function main(argv: readonly string[], io: CliIo = defaultIo()): Pr
 }
 
 function fail(error: unknown, io: CliIo): number {
+  // Error texts quote provider answers and file contents: printed through forLog like the logger.
   if (error instanceof PromptDescentError) {
-    process.stderr.write(`error: ${error.message}\n`)
+    process.stderr.write(`error: ${forLog(error.message)}\n`)
     return error.exitCode
   }
-  process.stderr.write(`error: ${errorMessage(error)}\n`)
+  process.stderr.write(`error: ${forLog(errorMessage(error))}\n`)
   if (io.env['PROMPT_DESCENT_DEBUG'] && error instanceof Error && error.stack) {
-    process.stderr.write(`${error.stack}\n`)
+    process.stderr.write(`${forLog(error.stack)}\n`)
   }
   return 3
 }

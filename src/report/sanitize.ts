@@ -22,6 +22,19 @@ export function stripControl(text: string): string {
 }
 
 /**
+ * Text for a CI log, where the runner reads workflow commands out of what a step prints: a line
+ * that starts with `::` (`::add-mask::`, `::error::`, `::set-output`, `::stop-commands::`) and
+ * `##[` anywhere in a line (the older form). A zero-width joiner between the two characters keeps
+ * the text readable and the runner blind to it; nothing else changes (CR counts as a line break,
+ * as it does for the runner).
+ */
+export function neutralizeWorkflowCommands(text: string): string {
+  return text
+    .replace(/(^|[\r\n])([^\S\r\n]*):(?=:)/g, `$1$2:${ZWJ}`)
+    .replace(/#(?=#\[)/g, `#${ZWJ}`)
+}
+
+/**
  * Caps `text` at `max` characters (code points), ending with an ellipsis when cut. Never splits a
  * surrogate pair. `max` ≤ 0 gives ''; Infinity leaves the text whole.
  */

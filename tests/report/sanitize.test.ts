@@ -5,6 +5,7 @@ import {
   escapeHtmlText,
   escapeInline,
   inlineCode,
+  neutralizeWorkflowCommands,
   stripControl,
   tableCell,
   truncate
@@ -120,5 +121,31 @@ describe('details', () => {
 
   it('escapeHtmlText does not add Markdown backslashes', () => {
     expect(escapeHtmlText('a*b_c')).toBe('a*b_c')
+  })
+})
+
+/** Lines a GitHub runner would run as workflow commands: `::` at a line's start, `##[` anywhere. */
+function workflowCommands(text: string): string[] {
+  return text.split(/\r\n|\r|\n/).filter((line) => /^\s*::/.test(line) || line.includes('##['))
+}
+
+describe('neutralizeWorkflowCommands', () => {
+  it('leaves no line a runner would take for a command, whatever breaks the lines', () => {
+    const attack = [
+      '::add-mask::hunter2',
+      '  ::error file=a.ts,line=1::pwned',
+      'text\r::set-output name=ok::false',
+      'before ##[warning]old style',
+      '\t::stop-commands::token'
+    ].join('\n')
+    expect(workflowCommands(attack)).toHaveLength(5)
+    const out = neutralizeWorkflowCommands(attack)
+    expect(workflowCommands(out)).toEqual([])
+    expect(out.replaceAll(ZWJ, '')).toBe(attack)
+  })
+
+  it('leaves ordinary text alone', () => {
+    const text = 'std::vector at 10:30 in a::b, issue #3'
+    expect(neutralizeWorkflowCommands(text)).toBe(text)
   })
 })
