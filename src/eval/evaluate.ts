@@ -12,7 +12,7 @@ import type { PromptPair } from '../optimize/types.js'
 import { sha256 } from '../util/hash.js'
 import { meanOfScores } from './metrics/shared.js'
 import { bootstrapMeanInterval, bootstrapStatistic } from './stats.js'
-import type { ExampleResult, Metric, TaskEvalResult } from './types.js'
+import { OUTPUT_KEEP_CHARS, type ExampleResult, type Metric, type TaskEvalResult } from './types.js'
 
 export interface ScoreExamplesInput {
   pair: PromptPair
@@ -116,11 +116,12 @@ export async function scoreExamples(input: ScoreExamplesInput): Promise<ScoredEx
     }
     const result: ExampleResult = {
       ...base,
-      output,
+      output: keepOutput(output),
       answer: scored.answer,
       score: scored.score,
       unreadable: scored.unreadable
     }
+    if (output.length > OUTPUT_KEEP_CHARS) result.outputLength = output.length
     if (scored.rationale !== undefined) result.rationale = scored.rationale
     if (scored.checks !== undefined) result.checks = scored.checks
     return result
@@ -150,6 +151,15 @@ export async function scoreExamples(input: ScoreExamplesInput): Promise<ScoredEx
   }
   const results = slots.filter((r): r is ExampleResult => r !== undefined)
   return { results, notScored: examples.length - results.length, stopped }
+}
+
+/** The first {@link OUTPUT_KEEP_CHARS} characters of a reply, never ending in half a surrogate pair. */
+export function keepOutput(text: string): string {
+  if (text.length <= OUTPUT_KEEP_CHARS) return text
+  const end = /[\uD800-\uDBFF]/.test(text.charAt(OUTPUT_KEEP_CHARS - 1))
+    ? OUTPUT_KEEP_CHARS - 1
+    : OUTPUT_KEEP_CHARS
+  return text.slice(0, end)
 }
 
 /** Hash of a prompt text as reports show it (short enough to read, long enough to be unique). */

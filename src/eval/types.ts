@@ -1,5 +1,11 @@
 import type { ChatModel } from '../llm/chat-model.js'
 
+/**
+ * Characters of a reply a result keeps. A reply is scored whole, then cut to this, so reports and
+ * the memory of a run grow with the number of examples, not with what a model chose to send.
+ */
+export const OUTPUT_KEEP_CHARS = 20_000
+
 /** What the metric makes of one reply. */
 export interface ExampleScore {
   /** In [0, 1]. */
@@ -78,8 +84,13 @@ export interface ExampleResult {
   id: string
   split: 'train' | 'dev' | 'test'
   expected: unknown
-  /** The model's reply; null when the call failed (then error is set). */
+  /**
+   * The model's reply, kept up to {@link OUTPUT_KEEP_CHARS} characters (scored whole before it is
+   * cut); null when the call failed (then error is set).
+   */
   output: string | null
+  /** The reply's full length in characters, when `output` was cut to the cap. */
+  outputLength?: number
   answer: string | null
   score: number
   unreadable: boolean

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest'
-import { summarizeTask } from '../../src/eval/evaluate.js'
+import { keepOutput, summarizeTask } from '../../src/eval/evaluate.js'
 import { createMetric } from '../../src/eval/metrics/index.js'
-import type { ExampleResult } from '../../src/eval/types.js'
+import { OUTPUT_KEEP_CHARS, type ExampleResult } from '../../src/eval/types.js'
 
 function result(id: number, expected: string, answer: string): ExampleResult {
   return {
@@ -59,5 +59,14 @@ describe('summarizeTask', () => {
     })
     expect(task.score).toBeCloseTo(32 / 36, 12)
     expect(task.interval.value).toBeCloseTo(32 / 36, 12)
+  })
+})
+
+describe('keepOutput', () => {
+  it('keeps a reply up to the cap and never ends in half a surrogate pair', () => {
+    expect(keepOutput('short')).toBe('short')
+    expect(keepOutput('a'.repeat(OUTPUT_KEEP_CHARS + 5))).toBe('a'.repeat(OUTPUT_KEEP_CHARS))
+    const emoji = 'a'.repeat(OUTPUT_KEEP_CHARS - 1) + '\u{1F600}' + 'tail'
+    expect(keepOutput(emoji)).toBe('a'.repeat(OUTPUT_KEEP_CHARS - 1))
   })
 })
