@@ -6274,7 +6274,7 @@ exports.schema = schema;
 
 /***/ }),
 
-/***/ 3559:
+/***/ 5940:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 
@@ -6358,7 +6358,7 @@ var bool = __nccwpck_require__(3959);
 var float = __nccwpck_require__(8405);
 var int = __nccwpck_require__(9874);
 var schema = __nccwpck_require__(896);
-var schema$1 = __nccwpck_require__(3559);
+var schema$1 = __nccwpck_require__(5940);
 var binary = __nccwpck_require__(6083);
 var merge = __nccwpck_require__(452);
 var omap = __nccwpck_require__(303);
@@ -9179,6 +9179,18 @@ function stripControl(text) {
     return text.replace(/\r\n?/g, '\n').replace(ANSI, '').replace(CONTROL, '');
 }
 /**
+ * Text for a CI log, where the runner reads workflow commands out of what a step prints: a line
+ * that starts with `::` (`::add-mask::`, `::error::`, `::set-output`, `::stop-commands::`) and
+ * `##[` anywhere in a line (the older form). A zero-width joiner between the two characters keeps
+ * the text readable and the runner blind to it; nothing else changes (CR counts as a line break,
+ * as it does for the runner).
+ */
+function neutralizeWorkflowCommands(text) {
+    return text
+        .replace(/(^|[\r\n])([^\S\r\n]*):(?=:)/g, `$1$2:${ZWJ}`)
+        .replace(/#(?=#\[)/g, `#${ZWJ}`);
+}
+/**
  * Caps `text` at `max` characters (code points), ending with an ellipsis when cut. Never splits a
  * surrogate pair. `max` ≤ 0 gives ''; Infinity leaves the text whole.
  */
@@ -9438,6 +9450,8 @@ function costLine(report) {
     ];
     if (roles.length > 0)
         parts.push(roles.join(', '));
+    if ((total.noContent ?? 0) > 0)
+        parts.push(`${formatCount(total.noContent)} replies without text (content: null)`);
     return `cost: ${parts.join(' · ')}`;
 }
 function optimizeLines(report, paint, width) {
@@ -9909,6 +9923,7 @@ function normalizeConfig(raw) {
             requestsPerMinute: p.requests_per_minute,
             tokensPerMinute: p.tokens_per_minute,
             timeoutMs: p.timeout_ms,
+            maxResponseBytes: p.max_response_bytes,
             maxRetries: p.max_retries,
             prices: p.prices,
             headers: p.headers,
@@ -19523,6 +19538,8 @@ function preprocess(fn, schema) {
 
 const DATA_EXTENSIONS = ['.jsonl', '.json', '.csv', '.yaml', '.yml'];
 const schema_text = schemas_string().min(1);
+/** provider.max_response_bytes by default: 4 MiB, far above any chat completion's JSON. */
+const DEFAULT_MAX_RESPONSE_BYTES = 4 * 1024 * 1024;
 const schema_int = (min, max = Number.MAX_SAFE_INTEGER) => schemas_number().int().min(min).max(max);
 const fraction = schemas_number().min(0).max(1);
 /** A label; `choices: [0, 1]` means the labels "0" and "1". */
@@ -19553,6 +19570,7 @@ const providerSchema = strictObject({
     requests_per_minute: schemas_number().positive().optional(),
     tokens_per_minute: schemas_number().positive().optional(),
     timeout_ms: schema_int(1).default(60_000),
+    max_response_bytes: schema_int(1024).default(DEFAULT_MAX_RESPONSE_BYTES),
     max_retries: schema_int(0, 100).default(4),
     prices: record(schemas_string(), strictObject({ input: schemas_number().min(0), output: schemas_number().min(0) }))
         .default({}),
@@ -22845,11 +22863,17 @@ function combineSignals(...signals) {
  * clock instead of wall time.
  */
 
-/** The real clock. Timers are not unref'd: a pending wait must keep the process alive. */
+/** The longest delay setTimeout takes; a longer one fires at once (and a re-armed wait would spin). */
+const MAX_TIMER_MS = 2 ** 31 - 1;
+/**
+ * The real clock. Timers are not unref'd: a pending wait must keep the process alive. A delay past
+ * {@link MAX_TIMER_MS} (or not a number) is held at that maximum instead of firing at once.
+ */
 const systemClock = {
     now: () => Date.now(),
     setTimer: (fn, ms, options) => {
-        const handle = setTimeout(fn, Math.max(0, ms));
+        const delay = Number.isNaN(ms) ? MAX_TIMER_MS : Math.min(MAX_TIMER_MS, Math.max(0, ms));
+        const handle = setTimeout(fn, delay);
         if (options?.background)
             handle.unref();
         return () => clearTimeout(handle);
@@ -22998,6 +23022,15 @@ function safeUrl(url) {
     catch {
         return '(unreadable URL)';
     }
+}
+/** `scheme://user:password@` in free text (up to the last `@` before the path). */
+const URL_CREDENTIALS = /\b([A-Za-z][A-Za-z0-9+.-]*:\/\/)[^\s/?#]*@/g;
+/**
+ * `text` with the user name and password of every URL in it removed (`http://u:p@host/x` becomes
+ * `http://host/x`): for error texts that may quote a request URL, such as fetch's own.
+ */
+function stripUrlCredentials(text) {
+    return text.replace(URL_CREDENTIALS, '$1');
 }
 
 ;// CONCATENATED MODULE: ./src/llm/cache.ts
@@ -23202,11 +23235,16 @@ class Ledger {
     recordCached(role) {
         this.accounts[role].cachedCalls++;
     }
-    /** A failed attempt: a 429 counts as rate limited; a retried attempt counts as a retry. */
+    /**
+     * A failed attempt: a 429 counts as rate limited, a reply without text as no content, and a
+     * retried attempt as a retry.
+     */
     recordAttemptError(role, info) {
         const account = this.accounts[role];
         if (info.rateLimited)
             account.rateLimited++;
+        if (info.noContent === true)
+            account.noContent++;
         if (info.willRetry)
             account.retries++;
     }
@@ -23238,6 +23276,7 @@ class Ledger {
             total.outputTokens += account.outputTokens;
             total.retries += account.retries;
             total.rateLimited += account.rateLimited;
+            total.noContent += account.noContent;
             unpriced ||= account.unpriced;
         }
         total.usd = unpriced ? null : this.spentUsd();
@@ -23246,7 +23285,7 @@ class Ledger {
 }
 function emptyAccount() {
     const zero = { calls: 0, cachedCalls: 0, inputTokens: 0, outputTokens: 0, retries: 0 };
-    return { ...zero, usd: 0, rateLimited: 0, knownUsd: 0, unpriced: false };
+    return { ...zero, usd: 0, rateLimited: 0, noContent: 0, knownUsd: 0, unpriced: false };
 }
 function totals(account) {
     return {
@@ -23256,7 +23295,8 @@ function totals(account) {
         outputTokens: account.outputTokens,
         usd: account.unpriced ? null : account.knownUsd,
         retries: account.retries,
-        rateLimited: account.rateLimited
+        rateLimited: account.rateLimited,
+        noContent: account.noContent
     };
 }
 
@@ -23379,6 +23419,8 @@ class Limiter {
     }
     /** Holds every new start until `ms` from now (a provider's retry-after on a 429). */
     pause(ms) {
+        if (!(ms > 0) || !Number.isFinite(ms))
+            return;
         const until = this.clock.now() + ms;
         if (until > this.pausedUntil)
             this.pausedUntil = until;
@@ -36256,6 +36298,102 @@ class BedrockOpenAI extends OpenAI {
 
 
 //# sourceMappingURL=index.mjs.map
+;// CONCATENATED MODULE: ./src/llm/bounded-fetch.ts
+/**
+ * A fetch that bounds what a provider can make us read. The body is counted as it streams and cut
+ * off once it passes `maxBytes` (a declared content-length over the cap is refused before a byte is
+ * read), so memory is bounded by the cap, not by the reply; and an abort of the request's signal
+ * errors the body at once, so a deadline bounds the body as well as the headers.
+ */
+/** The reply passed the byte cap; what was read so far is dropped. */
+class ResponseTooLargeError extends Error {
+    limitBytes;
+    constructor(limitBytes) {
+        super(`the reply is larger than ${limitBytes} bytes`);
+        this.limitBytes = limitBytes;
+        this.name = 'ResponseTooLargeError';
+    }
+}
+function boundedFetch(inner, maxBytes) {
+    return async (input, init) => {
+        const response = await inner(input, init);
+        if (response.body === null)
+            return response;
+        const declared = Number(response.headers.get('content-length') ?? Number.NaN);
+        const body = Number.isFinite(declared) && declared > maxBytes
+            ? refused(response.body, maxBytes)
+            : counted(response.body, maxBytes, init?.signal ?? undefined);
+        return new Response(body, {
+            status: response.status,
+            statusText: response.statusText,
+            headers: response.headers
+        });
+    };
+}
+/** A body that fails on its first read: the server said up front that it is over the cap. */
+function refused(body, maxBytes) {
+    void body.cancel().catch(() => undefined);
+    return new ReadableStream({
+        start(controller) {
+            controller.error(new ResponseTooLargeError(maxBytes));
+        }
+    });
+}
+/** `body`, errored once more than `maxBytes` have come or when `signal` aborts. */
+function counted(body, maxBytes, signal) {
+    const reader = body.getReader();
+    let seen = 0;
+    let finished = false;
+    let fail = () => undefined;
+    const onAbort = () => fail(signal?.reason);
+    const cleanup = () => {
+        finished = true;
+        signal?.removeEventListener('abort', onAbort);
+    };
+    return new ReadableStream({
+        start(controller) {
+            fail = (reason) => {
+                if (finished)
+                    return;
+                cleanup();
+                controller.error(reason);
+                void reader.cancel(reason).catch(() => undefined);
+            };
+            if (signal?.aborted)
+                onAbort();
+            else
+                signal?.addEventListener('abort', onAbort, { once: true });
+        },
+        async pull(controller) {
+            let chunk;
+            try {
+                chunk = await reader.read();
+            }
+            catch (error) {
+                fail(error);
+                return;
+            }
+            if (finished)
+                return;
+            if (chunk.done) {
+                cleanup();
+                controller.close();
+                return;
+            }
+            seen += chunk.value.byteLength;
+            if (seen > maxBytes) {
+                fail(new ResponseTooLargeError(maxBytes));
+                return;
+            }
+            controller.enqueue(chunk.value);
+        },
+        cancel(reason) {
+            cleanup();
+            return reader.cancel(reason);
+        }
+    });
+}
+
 ;// CONCATENATED MODULE: ./src/llm/call-error.ts
 /**
  * A failed provider call, with what the retry policy needs to decide: whether to try again, and how
@@ -36267,10 +36405,13 @@ class ProviderCallError extends ProviderError {
     retryAfterMs;
     /** True for a 429 (rate limited), counted in the ledger apart from other failures. */
     rateLimited;
+    /** The provider answered, but without text (content: null); counted in the ledger apart. */
+    noContent;
     constructor(message, details) {
         super(message, details);
         this.retryAfterMs = details.retryAfterMs;
         this.rateLimited = details.rateLimited ?? details.status === 429;
+        this.noContent = details.noContent ?? false;
     }
 }
 /** Status codes worth another attempt: timeouts, lock conflicts, rate limits, server errors. */
@@ -36389,6 +36530,7 @@ async function withRetry(attempt, options, signal) {
             const status = error instanceof ProviderError ? error.status : undefined;
             const retryAfterMs = error instanceof ProviderCallError ? error.retryAfterMs : undefined;
             const rateLimited = error instanceof ProviderCallError ? error.rateLimited : status === 429;
+            const noContent = error instanceof ProviderCallError && error.noContent;
             const tooLong = retryAfterMs !== undefined && retryAfterMs > maxRetryAfterMs;
             const told = rateLimited && retryAfterMs !== undefined;
             const charged = Math.max(retryAfterMs ?? 0, baseMs);
@@ -36410,12 +36552,13 @@ async function withRetry(attempt, options, signal) {
                 error,
                 status,
                 rateLimited,
+                noContent,
                 willRetry,
                 delayMs,
                 retryAfterMs
             });
             if (!willRetry)
-                throw giveUp(error, index + 1, tooLong ? retryAfterMs : undefined);
+                throw giveUp(error, index + 1, tooLong ? { asked: retryAfterMs, max: maxRetryAfterMs } : undefined);
             await sleep(clock, delayMs ?? 0, signal);
         }
     }
@@ -36429,11 +36572,13 @@ function retryDelay(retry, retryAfterMs, random, baseMs, maxMs) {
         return backoffDelay(retry, random, baseMs, maxMs);
     return retryAfterMs + Math.floor(random() * Math.min(250, Math.max(10, retryAfterMs * 0.1)));
 }
-function giveUp(error, attempts, refusedWaitMs) {
+function giveUp(error, attempts, refused) {
     if (!(error instanceof ProviderError))
         return error;
-    if (refusedWaitMs !== undefined) {
-        return new ProviderError(`${error.message} (the provider asked to wait ${Math.ceil(refusedWaitMs / 1000)} s, longer than this run waits)`, { status: error.status, retryable: false, cause: error });
+    if (refused !== undefined) {
+        const asked = refused.asked / 1000;
+        const wait = asked <= 1e9 ? `${Math.ceil(asked)} s` : 'practically forever';
+        return new ProviderError(`${error.message} (the provider asked to wait ${wait}, longer than the ${Math.ceil(refused.max / 1000)} s a call waits: this call ends, the others go on)`, { status: error.status, retryable: false, cause: error });
     }
     if (attempts <= 1 || !error.retryable)
         return error;
@@ -36454,17 +36599,22 @@ function giveUp(error, attempts, refusedWaitMs) {
 
 
 
+
+
 function toProviderError(error, context) {
     if (context.signal?.aborted)
         return abortReason(context.signal);
-    if (error instanceof APIUserAbortError)
-        return new CancelledError();
-    if (error instanceof APIConnectionTimeoutError) {
+    if (findCause(error, ResponseTooLargeError)) {
+        return new ProviderCallError(`${context.what}: the reply is larger than ${context.maxResponseBytes} bytes (provider.max_response_bytes); it was cut off unread`, { retryable: false, cause: error });
+    }
+    if (context.timedOut || error instanceof APIConnectionTimeoutError) {
         return new ProviderCallError(`${context.what}: no answer within ${context.timeoutMs} ms (provider.timeout_ms)`, {
             retryable: true,
             cause: error
         });
     }
+    if (error instanceof APIUserAbortError)
+        return new CancelledError();
     if (error instanceof APIConnectionError) {
         const reason = redact(describeCause(error), context.apiKey);
         return new ProviderCallError(`${context.what}: cannot connect (${reason})`, {
@@ -36536,21 +36686,38 @@ function describeCause(error) {
 function errorText(error) {
     return error instanceof Error ? error.message : String(error);
 }
-/** Removes the key, and anything shaped like a secret key, from a provider's message. */
+/**
+ * Removes the key, anything shaped like a secret key, and the user and password of any URL from
+ * a provider's or the network's message: every error text of a call passes through here on its
+ * way to a report, a log or the terminal.
+ */
 function redact(text, apiKey) {
-    let out = text;
+    let out = stripUrlCredentials(text);
     if (apiKey.length >= 4)
         out = out.split(apiKey).join('[redacted]');
     return out.replace(/\b(sk|rk|pk)-[A-Za-z0-9_*.-]{6,}/g, '[redacted]');
+}
+/** `error` or the first error of its cause chain that is a `type`. */
+function findCause(error, type) {
+    let current = error;
+    for (let depth = 0; depth < 8 && current instanceof Error; depth++) {
+        if (current instanceof type)
+            return current;
+        current = current.cause;
+    }
+    return undefined;
 }
 
 ;// CONCATENATED MODULE: ./src/llm/openai-model.ts
 /**
  * The ChatModel over the `openai` SDK: any OpenAI-compatible endpoint (OpenAI, Azure OpenAI,
  * OpenRouter, Ollama, vLLM, llama.cpp server…) through its base URL. One attempt per call: the
- * SDK's retries are off because src/llm/retry.ts owns the one retry policy, and `timeoutMs` bounds
- * each attempt.
+ * SDK's retries are off because src/llm/retry.ts owns the one retry policy. `timeoutMs` bounds each
+ * attempt whole (connecting, headers and body: the SDK's own timeout stops at the headers), and the
+ * body is read through a byte cap (src/llm/bounded-fetch.ts), so a hostile or broken server can
+ * neither hold a call open nor fill memory.
  */
+
 
 
 
@@ -36605,6 +36772,12 @@ function createOpenAIModel(options) {
                 forward();
             else
                 outer?.addEventListener('abort', forward, { once: true });
+            // The deadline of the whole attempt, body included (a reply may trickle in byte by byte).
+            let timedOut = false;
+            const cancelDeadline = clock.setTimer(() => {
+                timedOut = true;
+                local.abort(new Error(`no complete answer within ${provider.timeoutMs} ms`));
+            }, provider.timeoutMs);
             let completion;
             try {
                 completion = await client.chat.completions.create(body, {
@@ -36619,11 +36792,14 @@ function createOpenAIModel(options) {
                     apiKeyEnv: provider.apiKeyEnv,
                     apiKey,
                     timeoutMs: provider.timeoutMs,
+                    maxResponseBytes: provider.maxResponseBytes,
+                    timedOut,
                     signal: outer,
                     now: clock.now()
                 });
             }
             finally {
+                cancelDeadline();
                 outer?.removeEventListener('abort', forward);
             }
             return readCompletion(completion, request, what);
@@ -36637,13 +36813,10 @@ function createClient(options) {
         maxRetries: 0,
         timeout: options.provider.timeoutMs,
         defaultHeaders: options.headers ?? {},
-        ...(options.fetch ? { fetch: options.fetch } : {})
+        fetch: boundedFetch(options.fetch ?? globalThis.fetch, provider.maxResponseBytes)
     };
-    if (options.baseUrl !== undefined && !URL.canParse(options.baseUrl)) {
-        throw new errors_InputError(`provider.base_url is not a URL: "${options.baseUrl}"`, {
-            location: 'provider.base_url'
-        });
-    }
+    if (options.baseUrl !== undefined)
+        checkBaseUrl(options.baseUrl);
     if (provider.apiVersion === undefined) {
         return new OpenAI({ ...common, baseURL: options.baseUrl ?? OPENAI_DEFAULT_BASE_URL });
     }
@@ -36653,6 +36826,22 @@ function createClient(options) {
     const trimmed = options.baseUrl.replace(/\/+$/, '');
     const baseURL = /\/openai(\/|$)/.test(new URL(trimmed).pathname) ? trimmed : `${trimmed}/openai`;
     return new AzureOpenAI({ ...common, baseURL, apiVersion: provider.apiVersion });
+}
+/**
+ * The base URL must parse and must not carry a user name or password: fetch refuses such a URL
+ * (every call would fail), and the credential would be one error message away from a report. The
+ * URL itself is never echoed, only what is wrong with it.
+ */
+function checkBaseUrl(baseUrl) {
+    if (!URL.canParse(baseUrl)) {
+        throw new errors_InputError('provider.base_url (or OPENAI_BASE_URL) is not a URL', {
+            location: 'provider.base_url'
+        });
+    }
+    const url = new URL(baseUrl);
+    if (url.username !== '' || url.password !== '') {
+        throw new errors_InputError(`provider.base_url (or OPENAI_BASE_URL) carries a user name or password (${safeUrl(baseUrl)} with credentials before the host), which requests cannot send; put the credential in provider.headers, e.g. Authorization: "Basic \${BASIC_AUTH}"`, { location: 'provider.base_url' });
+    }
 }
 /** o1/o3/o4… and gpt-5 (not gpt-5-chat), with or without a router prefix like `openai/`. */
 function isReasoningModel(model) {
@@ -36667,8 +36856,11 @@ function readCompletion(completion, request, what) {
             retryable: true
         });
     }
-    const message = choices[0].message;
-    const text = typeof message?.content === 'string' ? message.content : '';
+    const choice = choices[0];
+    const message = choice.message;
+    if (typeof message?.content !== 'string')
+        throw noContent(what, choice.finish_reason, message);
+    const text = message.content;
     const usage = completion
         .usage;
     return {
@@ -36679,6 +36871,20 @@ function readCompletion(completion, request, what) {
         },
         cached: false
     };
+}
+/** A reply without text (content: null): a refusal, a content filter, a tool call. Counted apart. */
+function noContent(what, finishReason, message) {
+    const facts = ['content: null'];
+    if (typeof finishReason === 'string')
+        facts.push(`finish_reason: ${finishReason.slice(0, 40)}`);
+    if (typeof message?.refusal === 'string' && message.refusal.trim() !== '') {
+        const refusal = message.refusal.trim();
+        facts.push(`refusal: "${refusal.length > 200 ? `${refusal.slice(0, 200)}…` : refusal}"`);
+    }
+    return new ProviderCallError(`${what}: the reply has no text (${facts.join(', ')})`, {
+        retryable: false,
+        noContent: true
+    });
 }
 function count(value) {
     return typeof value === 'number' && Number.isFinite(value) && value >= 0 ? value : undefined;
@@ -36733,7 +36939,8 @@ function createRandom(seed) {
  *   4. retry policy, and inside it, per attempt: limiter slot (concurrency, rpm, tpm), then the call;
  *   5. ledger record; 6. cache write (awaited, so a stop right after keeps the answer).
  * The limiter sits inside the retry loop, not around it, so a retry is paced like any request and
- * a backoff does not hold a slot; a 429's retry-after pauses every start, not just the one call.
+ * a backoff does not hold a slot; a 429's retry-after pauses every start, not just the one call
+ * (when the call accepts to wait that long; a refused wait pauses nobody).
  */
 
 
@@ -36769,7 +36976,9 @@ function buildModel(inner, deps) {
                 ...deps.retry,
                 onAttemptError: (info) => {
                     ledger.recordAttemptError(role, info);
-                    if (info.rateLimited && info.retryAfterMs !== undefined)
+                    // Only a wait this call accepts pauses the others: a refused one (retry-after: 3600)
+                    // ends this call and must not freeze the run.
+                    if (info.rateLimited && info.willRetry && info.retryAfterMs !== undefined)
                         limiter.pause(info.retryAfterMs);
                     deps.retry.onAttemptError?.(info);
                 }
@@ -41424,7 +41633,15 @@ function showValue(value) {
     return text.length > 80 ? `${text.slice(0, 77)}...` : text;
 }
 
+;// CONCATENATED MODULE: ./src/eval/types.ts
+/**
+ * Characters of a reply a result keeps. A reply is scored whole, then cut to this, so reports and
+ * the memory of a run grow with the number of examples, not with what a model chose to send.
+ */
+const OUTPUT_KEEP_CHARS = 20_000;
+
 ;// CONCATENATED MODULE: ./src/eval/evaluate.ts
+
 
 
 
@@ -41501,11 +41718,13 @@ async function scoreExamples(input) {
         }
         const result = {
             ...base,
-            output,
+            output: keepOutput(output),
             answer: scored.answer,
             score: scored.score,
             unreadable: scored.unreadable
         };
+        if (output.length > OUTPUT_KEEP_CHARS)
+            result.outputLength = output.length;
         if (scored.rationale !== undefined)
             result.rationale = scored.rationale;
         if (scored.checks !== undefined)
@@ -41538,6 +41757,15 @@ async function scoreExamples(input) {
     }
     const results = slots.filter((r) => r !== undefined);
     return { results, notScored: examples.length - results.length, stopped };
+}
+/** The first {@link OUTPUT_KEEP_CHARS} characters of a reply, never ending in half a surrogate pair. */
+function keepOutput(text) {
+    if (text.length <= OUTPUT_KEEP_CHARS)
+        return text;
+    const end = /[\uD800-\uDBFF]/.test(text.charAt(OUTPUT_KEEP_CHARS - 1))
+        ? OUTPUT_KEEP_CHARS - 1
+        : OUTPUT_KEEP_CHARS;
+    return text.slice(0, end);
 }
 /** Hash of a prompt text as reports show it (short enough to read, long enough to be unique). */
 function promptHash(text) {
@@ -45043,6 +45271,9 @@ function costSection(report) {
         facts.push(`${formatCount(total.retries)} retries`);
     if (total.rateLimited > 0)
         facts.push(`${formatCount(total.rateLimited)} rate-limited responses`);
+    // Reports written before the count existed have no noContent.
+    if ((total.noContent ?? 0) > 0)
+        facts.push(`${formatCount(total.noContent)} replies without text (content: null), counted as failed`);
     if (total.usd === null)
         facts.push('cost unknown: a model has no price configured');
     return `#### Cost\n\n${table}\n\n${facts.join(' · ')}`;
@@ -47134,9 +47365,21 @@ async function runHistoryCommand(context) {
 }
 
 ;// CONCATENATED MODULE: ./src/cli/logger.ts
+
+
+/**
+ * Any text the CLI prints on stderr, made safe for a terminal and a CI log: messages carry
+ * untrusted text (a provider's error, a file name, a task name), so escape sequences and control
+ * characters go, a URL's user and password go, and workflow commands (`::add-mask::`, `::error::`,
+ * `##[set-output]`) cannot be injected into the step that runs the CLI.
+ */
+function forLog(text) {
+    return neutralizeWorkflowCommands(stripUrlCredentials(stripControl(text)));
+}
 /**
  * Logs to stderr so stdout carries only the report. On a terminal, progress overwrites one line;
- * elsewhere (CI logs) progress is printed as plain lines at most every few seconds.
+ * elsewhere (CI logs) progress is printed as plain lines at most every few seconds. Every message
+ * passes through {@link forLog}.
  */
 function createCliLogger(options) {
     const stream = options.stream ?? process.stderr;
@@ -47152,7 +47395,7 @@ function createCliLogger(options) {
     };
     const line = (text) => {
         clear();
-        stream.write(`${text}\n`);
+        stream.write(`${forLog(text)}\n`);
     };
     return {
         info: (m) => {
@@ -47167,13 +47410,14 @@ function createCliLogger(options) {
         progress: (m) => {
             if (options.quiet)
                 return;
+            const text = forLog(m).replace(/\n/g, ' ');
             if (tty) {
-                stream.write(`\r\x1b[2K${m}`);
+                stream.write(`\r\x1b[2K${text}`);
                 dirty = true;
             }
             else if (now() - lastPlain >= 5000) {
                 lastPlain = now();
-                stream.write(`${m}\n`);
+                stream.write(`${text}\n`);
             }
         }
     };
@@ -47189,8 +47433,10 @@ function createCliLogger(options) {
 
 
 
+
 const defaultIo = () => ({
-    stdout: (text) => process.stdout.write(text),
+    // Reports on stdout quote task names and data; a CI runner must not take a line for a command.
+    stdout: (text) => process.stdout.write(neutralizeWorkflowCommands(text)),
     env: process.env,
     cwd: process.cwd()
 });
@@ -47249,13 +47495,14 @@ async function main(argv, io = defaultIo()) {
     }
 }
 function fail(error, io) {
+    // Error texts quote provider answers and file contents: printed through forLog like the logger.
     if (error instanceof PromptDescentError) {
-        process.stderr.write(`error: ${error.message}\n`);
+        process.stderr.write(`error: ${forLog(error.message)}\n`);
         return error.exitCode;
     }
-    process.stderr.write(`error: ${errorMessage(error)}\n`);
+    process.stderr.write(`error: ${forLog(errorMessage(error))}\n`);
     if (io.env['PROMPT_DESCENT_DEBUG'] && error instanceof Error && error.stack) {
-        process.stderr.write(`${error.stack}\n`);
+        process.stderr.write(`${forLog(error.stack)}\n`);
     }
     return 3;
 }

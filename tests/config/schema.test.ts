@@ -24,6 +24,7 @@ describe('parseConfig defaults', () => {
       requestsPerMinute: undefined,
       tokensPerMinute: undefined,
       timeoutMs: 60000,
+      maxResponseBytes: 4194304,
       maxRetries: 4,
       prices: {},
       headers: {},
@@ -122,7 +123,7 @@ describe('parseConfig defaults', () => {
   it('maps snake_case to camelCase and takes seeds from the top-level seed', () => {
     const config = parseConfig(
       `seed: 7
-provider: { base_url: "http://127.0.0.1:8080/v1", api_key_env: MY_KEY, concurrency: 2, requests_per_minute: 60, tokens_per_minute: 1000, timeout_ms: 500, max_retries: 0, prices: { m: { input: 0.15, output: 0.6 } }, headers: { X-Title: demo }, api_version: "2024-10-21" }
+provider: { base_url: "http://127.0.0.1:8080/v1", api_key_env: MY_KEY, concurrency: 2, requests_per_minute: 60, tokens_per_minute: 1000, timeout_ms: 500, max_response_bytes: 65536, max_retries: 0, prices: { m: { input: 0.15, output: 0.6 } }, headers: { X-Title: demo }, api_version: "2024-10-21" }
 models: { target: { model: m, max_tokens: 100 } }
 system_prompt: prompts/system.md
 tasks:
@@ -152,6 +153,7 @@ cache: { enabled: false, dir: tmp/cache }
       requestsPerMinute: 60,
       tokensPerMinute: 1000,
       timeoutMs: 500,
+      maxResponseBytes: 65536,
       maxRetries: 0,
       prices: { m: { input: 0.15, output: 0.6 } },
       headers: { 'X-Title': 'demo' },
