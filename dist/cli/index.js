@@ -2658,7 +2658,7 @@ __webpack_unused_export__ = identity.isPair;
 exports.jn = identity.isScalar;
 exports.oP = identity.isSeq;
 __webpack_unused_export__ = Pair.Pair;
-__webpack_unused_export__ = Scalar.Scalar;
+exports.X5 = Scalar.Scalar;
 __webpack_unused_export__ = YAMLMap.YAMLMap;
 __webpack_unused_export__ = YAMLSeq.YAMLSeq;
 __webpack_unused_export__ = cst;
@@ -9950,6 +9950,7 @@ function normalizeConfig(raw) {
         optimize: {
             method: raw.optimize.method,
             seed: raw.optimize.seed ?? raw.seed,
+            edit: raw.optimize.edit ? [...raw.optimize.edit] : undefined,
             apo: {
                 rounds: raw.optimize.apo.rounds,
                 beam: raw.optimize.apo.beam,
@@ -19706,9 +19707,16 @@ const metaspoSchema = strictObject({
     holdout: array(schema_text).default([]),
     racing: schemas_boolean().default(true)
 });
+/** A message an optimizer may rewrite: every message of a role, or one message of a messages file. */
+const editEntry = union([schemas_enum(['system', 'user', 'assistant']), schema_int(0, 10_000)], {
+    error: 'expected a role (system, user, assistant) or a message index (0, 1, …)'
+});
 const optimizeSchema = strictObject({
     method: schemas_enum(['apo', 'metaspo']).default('apo'),
     seed: schema_int(0, 0xffffffff).optional(),
+    edit: array(editEntry)
+        .min(1, { message: 'expected a list of at least one role or message index' })
+        .optional(),
     apo: apoSchema.prefault({}),
     metaspo: metaspoSchema.prefault({})
 });
@@ -22487,10 +22495,11 @@ function missingSlotError(slot, fields, ctx, others = 0) {
         .filter(Boolean)
         .join(' ');
     const row = `row ${JSON.stringify(ctx.rowId)}${where ? ` (${where})` : ''}`;
+    const inMessage = ctx.message === undefined ? '' : ` (messages[${ctx.message}])`;
     const names = Object.keys(fields);
     const has = names.length > 0 ? names.join(', ') : 'none';
     const more = others > 0 ? ` (and ${others} more row${others === 1 ? '' : 's'})` : '';
-    return new errors_InputError(`slot {{${slot}}} has no field in ${row}${more}; the row's fields are: ${has}`, { file: ctx.file });
+    return new errors_InputError(`slot {{${slot}}}${inMessage} has no field in ${row}${more}; the row's fields are: ${has}`, { file: ctx.file });
 }
 function template_formatValue(value) {
     return typeof value === 'string' ? value : JSON.stringify(value);
@@ -22581,11 +22590,11 @@ function expectedFieldUse(task) {
 
 
 /** Rows → Examples, with every check that needs both the data and the prompt. */
-function buildExamples(task, userPrompt, dataFile, data) {
+function buildExamples(task, prompt, dataFile, data) {
     const rows = parseDataset(data, dataFile);
     const ids = assignIds(rows, task.idField, dataFile);
     const expected = readExpected(task, rows, dataFile);
-    checkSlots(userPrompt, rows, ids, dataFile);
+    checkSlots(prompt, rows, ids, dataFile);
     const identified = rows.map((row, i) => ({
         ...row,
         id: ids[i],
@@ -22640,19 +22649,29 @@ function readExpected(task, rows, file) {
     issues_throwIssues(issues);
     return values;
 }
+/** Every slot of every message is filled by every row; at least one message has a slot. */
 function checkSlots(prompt, rows, ids, dataFile) {
-    const slots = templateSlots(prompt.text);
-    if (slots.length === 0) {
+    const withSlots = prompt.messages.map((m) => ({ message: m, slots: templateSlots(m.content) }));
+    if (withSlots.every((m) => m.slots.length === 0)) {
         const first = rows[0];
-        throw new errors_InputError(`the prompt has no {{field}} slot, so every example would send the same text; add one such as {{${first ? (Object.keys(first.fields)[0] ?? 'input') : 'input'}}} (the rows' fields: ${first ? fieldList(first) : 'none'})`, { file: prompt.path });
+        const file = prompt.messages.findLast((m) => m.role === 'user')?.source.file ?? '';
+        throw new errors_InputError(`the prompt has no {{field}} slot, so every example would send the same text; add one such as {{${first ? (Object.keys(first.fields)[0] ?? 'input') : 'input'}}} (the rows' fields: ${first ? fieldList(first) : 'none'})`, { file });
     }
-    for (const slot of slots) {
-        const missing = rows.flatMap((row, i) => (lookupField(row.fields, slot).ok ? [] : [i]));
-        const index = missing[0];
-        if (index === undefined)
-            continue;
-        const row = rows[index];
-        throw missingSlotError(slot, row.fields, { file: prompt.path, rowId: ids[index], line: row.line, dataFile }, missing.length - 1);
+    for (const { message, slots } of withSlots) {
+        for (const slot of slots) {
+            const missing = rows.flatMap((row, i) => (lookupField(row.fields, slot).ok ? [] : [i]));
+            const index = missing[0];
+            if (index === undefined)
+                continue;
+            const row = rows[index];
+            throw missingSlotError(slot, row.fields, {
+                file: message.source.file,
+                ...(message.source.index === undefined ? {} : { message: message.source.index }),
+                rowId: ids[index],
+                line: row.line,
+                dataFile
+            }, missing.length - 1);
+        }
     }
 }
 /**
@@ -22679,6 +22698,294 @@ function fieldList(row) {
     return names.length > 0 ? names.join(', ') : 'none';
 }
 
+;// CONCATENATED MODULE: ./src/config/prompt.ts
+/**
+ * A task's prompt: an ordered list of chat messages, each a `{{field}}` template, as the config
+ * loader builds it from the prompt files (the two-file form — a system file and a user template —
+ * or a messages file). Every message remembers where it came from, so an optimized message can be
+ * written back into its own file, and whether the optimizers may rewrite it.
+ *
+ * The optimizers never hold the whole list: they edit two parts of it (`PromptParts`), the system
+ * message and the editable user message, and `withParts` puts them back. Frozen messages (few-shot
+ * turns, by default) are therefore byte-for-byte what the file holds, by construction.
+ */
+const MESSAGE_ROLES = ['system', 'user', 'assistant'];
+/** Index of the system message an optimizer edits: the first one; -1 when there is none. */
+function systemIndex(prompt) {
+    return prompt.messages.findIndex((m) => m.role === 'system');
+}
+/**
+ * Index of the user message an optimizer edits: the last editable user message, else the last user
+ * message (then frozen: `editablePart` says so); -1 when there is none.
+ */
+function userIndex(prompt) {
+    const { messages } = prompt;
+    for (let i = messages.length - 1; i >= 0; i--) {
+        const m = messages[i];
+        if (m.role === 'user' && m.editable)
+            return i;
+    }
+    for (let i = messages.length - 1; i >= 0; i--) {
+        if (messages[i].role === 'user')
+            return i;
+    }
+    return -1;
+}
+/** The index of a part's message, or -1. */
+function partIndex(prompt, part) {
+    switch (part) {
+        case 'system':
+            return systemIndex(prompt);
+        case 'user':
+            return userIndex(prompt);
+    }
+}
+/** The message holding a part, if any. */
+function partMessage(prompt, part) {
+    return prompt.messages[partIndex(prompt, part)];
+}
+/** The two editable texts of a prompt. */
+function partsOf(prompt) {
+    return {
+        system: partMessage(prompt, 'system')?.content,
+        user: partMessage(prompt, 'user')?.content ?? ''
+    };
+}
+/**
+ * The prompt with its parts replaced. A system text where the prompt has none is inserted first
+ * (its source is `systemSource`, e.g. the shared system file); an empty or undefined system text
+ * removes the system message. Every other message is kept as it is.
+ */
+function withParts(prompt, parts, systemSource = { file: '', index: undefined }) {
+    const messages = [...prompt.messages];
+    const u = userIndex(prompt);
+    const user = messages[u];
+    if (user !== undefined && user.content !== parts.user)
+        messages[u] = { ...user, content: parts.user };
+    const s = systemIndex(prompt);
+    const system = messages[s];
+    const wanted = parts.system === undefined || parts.system.trim() === '' ? undefined : parts.system;
+    if (system === undefined) {
+        if (wanted !== undefined)
+            messages.unshift({ role: 'system', content: wanted, editable: true, source: systemSource });
+    }
+    else if (wanted === undefined) {
+        messages.splice(s, 1);
+    }
+    else if (system.content !== wanted) {
+        messages[s] = { ...system, content: wanted };
+    }
+    return { messages };
+}
+/** The two-file form: an optional system text and one user template. */
+function plainPrompt(system, user) {
+    const messages = [];
+    if (system !== undefined && system.text.trim() !== '')
+        messages.push({
+            role: 'system',
+            content: system.text,
+            editable: true,
+            source: { file: system.path, index: undefined }
+        });
+    messages.push({
+        role: 'user',
+        content: user.text,
+        editable: true,
+        source: { file: user.path, index: undefined }
+    });
+    return { messages };
+}
+/**
+ * True when the prompt is the two-file form's shape: at most a system message and one user message.
+ * Reports show such a prompt as its user text, as they always have.
+ */
+function isPlainPrompt(prompt) {
+    const nonSystem = prompt.messages.filter((m) => m.role !== 'system');
+    return nonSystem.length === 1 && nonSystem[0]?.role === 'user';
+}
+/**
+ * The conversation without its system message, as one readable text: for a plain prompt the user
+ * template itself; otherwise each message under a `[role]` line. Used for hashes and diffs.
+ */
+function conversationText(prompt) {
+    if (isPlainPrompt(prompt))
+        return partsOf(prompt).user;
+    return prompt.messages
+        .filter((m) => m.role !== 'system')
+        .map((m) => `[${m.role}]\n${m.content}`)
+        .join('\n\n');
+}
+/** The few-shot turns: every user/assistant message before the editable user message. */
+function fewShotTurns(prompt) {
+    const u = userIndex(prompt);
+    return prompt.messages.slice(0, Math.max(0, u)).filter((m) => m.role !== 'system');
+}
+/** Where a part is written back: its file and, in a messages file, the message's index. */
+function partLocation(prompt, part) {
+    const source = partMessage(prompt, part)?.source;
+    if (source === undefined)
+        return undefined;
+    return source.index === undefined
+        ? { file: source.file }
+        : { file: source.file, message: source.index };
+}
+
+;// CONCATENATED MODULE: ./src/config/messages-file.ts
+/**
+ * Messages files: a YAML or JSON file whose `messages:` list holds the prompt as chat messages —
+ * the shape of the `messages` of GitHub Models prompt files, so one file can serve both tools.
+ *
+ * ```yaml
+ * messages:
+ *   - role: system
+ *     content: You sort support tickets…
+ *   - role: user            # few-shot turns: frozen unless optimize.edit says otherwise
+ *     content: "My card was charged twice"
+ *   - role: assistant
+ *     content: <answer>billing</answer>
+ *   - role: user
+ *     content: "{{subject}}\n\n{{body}}"
+ * ```
+ */
+
+
+
+/** File extensions read as messages files (anything else is one user template). */
+const MESSAGES_EXTENSIONS = ['.yml', '.yaml', '.json'];
+/** Top-level keys of a GitHub Models prompt file, accepted beside `messages` (not used here). */
+const GITHUB_PROMPT_KEYS = [
+    'name',
+    'description',
+    'model',
+    'modelParameters',
+    'responseFormat',
+    'jsonSchema',
+    'testData',
+    'evaluators'
+];
+const MESSAGE_KEYS = ['role', 'content'];
+/** True when a prompt path names a messages file. */
+function isMessagesFile(file) {
+    const lower = file.toLowerCase();
+    return MESSAGES_EXTENSIONS.some((ext) => lower.endsWith(ext));
+}
+/**
+ * Parses a messages file. Every problem (an unknown role, a message without content, no user
+ * message, an unknown key…) is reported at once, each with its line and key path, in one error.
+ */
+function parseMessagesFile(text, file) {
+    const source = parseYamlSource(text, file);
+    const issues = [];
+    const problem = (path, message) => {
+        issues.push({
+            file,
+            line: source.lineOf(path) ?? 1,
+            path: formatKeyPath(path) || undefined,
+            message
+        });
+    };
+    const top = source.value;
+    if (top === null || typeof top !== 'object' || Array.isArray(top)) {
+        problem([], 'expected a mapping with a `messages:` list of {role, content} entries');
+        issues_throwIssues(issues);
+    }
+    const doc = top;
+    for (const key of Object.keys(doc)) {
+        if (key !== 'messages' && !GITHUB_PROMPT_KEYS.includes(key))
+            problem([key], `unknown key; a messages file holds \`messages:\` (and may hold the other keys of a GitHub Models prompt file: ${GITHUB_PROMPT_KEYS.join(', ')})`);
+    }
+    const list = doc.messages;
+    if (!Array.isArray(list) || list.length === 0) {
+        problem(['messages'], list === undefined
+            ? 'missing `messages:`; expected a list of {role, content} entries'
+            : 'expected a non-empty list of {role, content} entries');
+        issues_throwIssues(issues);
+    }
+    const messages = [];
+    list.forEach((item, i) => {
+        const at = ['messages', i];
+        if (item === null || typeof item !== 'object' || Array.isArray(item)) {
+            problem(at, 'expected a mapping with `role` and `content`');
+            return;
+        }
+        const entry = item;
+        for (const key of Object.keys(entry)) {
+            if (!MESSAGE_KEYS.includes(key))
+                problem([...at, key], 'unknown key; a message has `role` and `content`');
+        }
+        const role = entry.role;
+        if (typeof role !== 'string' || !MESSAGE_ROLES.includes(role)) {
+            problem([...at, 'role'], `expected one of ${MESSAGE_ROLES.join(', ')}, got ${role === undefined ? 'nothing' : JSON.stringify(role)}`);
+            return;
+        }
+        const content = entry.content;
+        if (typeof content !== 'string' || content.trim() === '') {
+            problem([...at, 'content'], content === undefined
+                ? 'the message has no `content`; expected its text'
+                : typeof content === 'string'
+                    ? 'the message is empty; expected its text'
+                    : `expected text, got ${Array.isArray(content) ? 'a list' : typeof content}`);
+            return;
+        }
+        messages.push({ role: role, content });
+    });
+    if (issues.length === 0 && !messages.some((m) => m.role === 'user'))
+        problem(['messages'], 'the messages have no user message; expected at least one');
+    issues_throwIssues(issues);
+    return messages;
+}
+
+;// CONCATENATED MODULE: ./src/config/task-prompt.ts
+/**
+ * A task's prompt as loaded: the two-file form (a system file, shared or the task's own, and a user
+ * template) or a messages file, with the shared system prompt put first when the file has none,
+ * and each message marked editable or frozen by `optimize.edit`.
+ */
+
+
+/** Builds the task's prompt; problems with the config's keys go to `problem`. */
+function buildTaskPrompt(input, problem) {
+    const system = input.ownSystem ?? input.sharedSystem;
+    if (!isMessagesFile(input.file.path)) {
+        return markEditable(plainPrompt(system, input.file), input.edit);
+    }
+    const fromFile = parseMessagesFile(input.file.text, input.file.path).map((m, index) => ({ ...m, editable: false, source: { file: input.file.path, index } }));
+    const hasSystem = fromFile.some((m) => m.role === 'system');
+    if (hasSystem && input.ownSystem !== undefined)
+        problem([...input.taskKey, 'system_prompt'], `${input.file.path} already has a system message; keep one of the two`);
+    const messages = !hasSystem && system !== undefined && system.text.trim() !== ''
+        ? [
+            {
+                role: 'system',
+                content: system.text,
+                editable: false,
+                source: { file: system.path, index: undefined }
+            },
+            ...fromFile
+        ]
+        : fromFile;
+    input.edit?.forEach((entry, k) => {
+        if (typeof entry === 'number' && entry >= fromFile.length)
+            problem(['optimize', 'edit', k], `${input.file.path} has ${fromFile.length} message${fromFile.length === 1 ? '' : 's'} (indices 0–${fromFile.length - 1}); there is no message ${entry}`);
+    });
+    return markEditable({ messages }, input.edit);
+}
+/**
+ * Marks the messages the optimizers may rewrite. Default: system messages and the last user
+ * message (earlier user/assistant turns are few-shot examples). With `optimize.edit`: every message
+ * of a listed role, and the messages of a messages file at a listed index.
+ */
+function markEditable(prompt, edit) {
+    const lastUser = prompt.messages.map((m) => m.role).lastIndexOf('user');
+    const messages = prompt.messages.map((m, i) => {
+        const editable = edit === undefined
+            ? m.role === 'system' || i === lastUser
+            : edit.some((entry) => typeof entry === 'number' ? m.source.index === entry : entry === m.role);
+        return { ...m, editable };
+    });
+    return { messages };
+}
+
 ;// CONCATENATED MODULE: ./src/config/load-project.ts
 /**
  * Loads a whole project: the config, every prompt file and every dataset, checked against each
@@ -22686,6 +22993,7 @@ function fieldList(row) {
  * All file access goes through one FileReader, so the same code can load the working tree or,
  * through `git show <sha>:<path>`, the files of another commit.
  */
+
 
 
 
@@ -22730,25 +23038,37 @@ async function loadProject(configPath, options = {}) {
     const shared = files.prompt(config.systemPrompt, ['system_prompt']);
     const loaded = config.tasks.map(async (task, i) => ({
         task,
-        userPrompt: await files.prompt(task.prompt, ['tasks', i, 'prompt']),
+        promptFile: await files.prompt(task.prompt, ['tasks', i, 'prompt']),
         ownSystem: await files.prompt(task.systemPrompt, ['tasks', i, 'system_prompt']),
         data: await files.read(task.data, ['tasks', i, 'data'])
     }));
     const sharedSystemPrompt = await shared;
     const results = await Promise.all(loaded);
     files.throwIfProblems();
-    const tasks = results.map(({ task, userPrompt, ownSystem, data }, i) => {
-        if (userPrompt === undefined || data === undefined)
+    const prompts = results.map(({ promptFile, ownSystem }, i) => {
+        if (promptFile === undefined)
+            throw new Error('unreachable: unread file');
+        return buildTaskPrompt({
+            file: promptFile,
+            ownSystem,
+            sharedSystem: sharedSystemPrompt,
+            edit: config.optimize.edit,
+            taskKey: ['tasks', i]
+        }, (key, message) => files.problem(key, message));
+    });
+    files.throwIfProblems();
+    const tasks = results.map(({ task, data }, i) => {
+        const prompt = prompts[i];
+        if (prompt === undefined || data === undefined)
             throw new Error('unreachable: unread file');
         const dataFile = files.relative(task.data);
-        const examples = buildExamples(task, userPrompt, dataFile, data);
+        const examples = buildExamples(task, prompt, dataFile, data);
         for (const gap of checkValueGaps(task, examples, dataFile))
             files.problem(['tasks', i, 'checks', gap.check, 'value'], gap.message);
         return {
             config: task,
             name: task.name,
-            userPrompt,
-            systemPrompt: ownSystem ?? sharedSystemPrompt,
+            prompt,
             examples,
             dataHash: sha256(data)
         };
@@ -37230,6 +37550,8 @@ const META_TAGS = {
     prompt: 'prompt',
     /** MetaSPO: the system prompt under study. */
     systemPrompt: 'system_prompt',
+    /** The fixed messages around the prompt (few-shot turns of a chat prompt), shown as context. */
+    conversation: 'conversation',
     /** One failing example, holding input/expected/output. */
     example: 'example',
     /** What the target model received (the rendered user message), or the row's field values. */
@@ -38349,7 +38671,7 @@ function requestedAnswerTag(instructions) {
 function requestKind(text) {
     // The pieces under study may quote anything; only the request's own words count.
     let own = text;
-    for (const tag of [CONTRACT_TAGS.prompt, CONTRACT_TAGS.systemPrompt, CONTRACT_TAGS.example])
+    for (const tag of [CONTRACT_TAGS.prompt, CONTRACT_TAGS.systemPrompt, CONTRACT_TAGS.example, CONTRACT_TAGS.conversation])
         own = withoutTagged(own, tag);
     for (const [tag, kind] of REQUEST_TAGS)
         if (own.includes(askFor(tag)))
@@ -38376,7 +38698,7 @@ function parseOptimizerRequest(messages) {
     });
     // Critiques and analyses sent along are outside the prompt and example blocks.
     let outside = text;
-    for (const tag of [CONTRACT_TAGS.prompt, CONTRACT_TAGS.systemPrompt, CONTRACT_TAGS.example])
+    for (const tag of [CONTRACT_TAGS.prompt, CONTRACT_TAGS.systemPrompt, CONTRACT_TAGS.example, CONTRACT_TAGS.conversation])
         outside = withoutTagged(outside, tag);
     const noun = kind === 'paraphrase' ? 'paraphrase' : 'critique';
     return {
@@ -38690,7 +39012,8 @@ function defaultTrap(trait, truth, lex) {
  * the user message, the labels the prompt offers and the answer format it asks for, decodes the
  * true label from the example's text (./reader.ts) and spots the traits visible in it. It answers
  * right only when every trait is addressed by an instruction — a local trait anywhere in the system
- * + user prompt, a global trait in the system prompt — and no over-broad rule in the prompt breaks
+ * + user prompt, or shown handled by a few-shot turn; a global trait in the system prompt — and no
+ * over-broad rule in the prompt breaks
  * one of them; otherwise it falls for the first unheeded trait. A little noise, seeded by the
  * request text, flips some answers. Nothing is registered between calls: every decision comes from
  * the text, so the model works the same over HTTP and in another process.
@@ -38709,6 +39032,39 @@ function contentOf(messages, role) {
         .map((m) => m.content)
         .join('\n\n');
 }
+/**
+ * The traits that the conversation's few-shot turns show handled: a user turn whose text carries
+ * the trait, answered by the next assistant turn with the label the text really means. A shown
+ * trait helps as an instruction for it would (local traits only: a global trait needs the system
+ * prompt). A turn answered wrongly, or with no readable label, shows nothing.
+ */
+function traitsShownBy(turns, choices, lex) {
+    const shown = new Set();
+    turns.forEach((turn, i) => {
+        const answer = turns[i + 1];
+        if (turn.role !== 'user' || answer?.role !== 'assistant')
+            return;
+        const text = findExample(turn.content)?.text ?? turn.content;
+        const truth = truthOf(text, lex);
+        const given = labelIn(answer.content, choices);
+        if (truth === null || given === undefined || given.toLowerCase() !== truth.toLowerCase())
+            return;
+        for (const trait of detectTraits(text))
+            if (getTrait(trait).scope !== 'global')
+                shown.add(trait);
+    });
+    return shown;
+}
+/** The label an answer turn gives: the last of the choices it names (tagged or not). */
+function labelIn(text, choices) {
+    let best;
+    for (const choice of choices) {
+        const at = text.toLowerCase().lastIndexOf(choice.toLowerCase());
+        if (at >= 0 && (best === undefined || at > best.at))
+            best = { label: choice, at };
+    }
+    return best?.label;
+}
 /** Maps a label to the spelling the prompt used for it. */
 function spelled(label, choices) {
     return choices.find((c) => c.toLowerCase() === label.toLowerCase()) ?? label;
@@ -38716,7 +39072,10 @@ function spelled(label, choices) {
 /** The simulated target's decision for one request. */
 function decideAsTarget(messages, options) {
     const system = contentOf(messages, 'system');
-    const user = contentOf(messages, 'user');
+    // The question is the last user message; user/assistant turns before it are few-shot examples.
+    const last = messages.map((m) => m.role).lastIndexOf('user');
+    const user = messages[last]?.content ?? '';
+    const turns = messages.slice(0, Math.max(0, last)).filter((m) => m.role !== 'system');
     const found = findExample(user);
     const userInstructions = found ? user.replace(found.span, ' ') : user;
     const instructions = `${system}\n\n${userInstructions}`;
@@ -38740,7 +39099,10 @@ function decideAsTarget(messages, options) {
         answer = choices[Math.floor(unitHash(options.seed, 'guess', text) * choices.length)];
     }
     else {
-        const addressedAnywhere = new Set(traitsAddressedBy(instructions));
+        const addressedAnywhere = new Set([
+            ...traitsAddressedBy(instructions),
+            ...traitsShownBy(turns, choices, lex)
+        ]);
         const addressedInSystem = new Set(traitsAddressedBy(system));
         const rules = harmfulRulesIn(instructions);
         const systemRules = harmfulRulesIn(system);
@@ -40202,6 +40564,25 @@ function compareTaskResults(base, head, options) {
     };
 }
 
+;// CONCATENATED MODULE: ./src/optimize/conversation.ts
+/**
+ * What an optimizer model is shown of a chat prompt beyond the part it rewrites: the other messages,
+ * fixed, in order, with the part's place marked — so a critique of the last user message can see
+ * the few-shot turns before it. A plain prompt (a system prompt and one user template) has none.
+ */
+
+/** The marker standing for the rewritten part (named in the meta-prompts' wording). */
+const PROMPT_PLACE = '[the prompt]';
+/** The conversation around `part`, or undefined when the prompt is plain. */
+function conversationContext(prompt, part) {
+    if (isPlainPrompt(prompt))
+        return undefined;
+    const at = partIndex(prompt, part);
+    return prompt.messages
+        .map((m, i) => `[${m.role}]\n${i === at ? PROMPT_PLACE : m.content}`)
+        .join('\n\n');
+}
+
 ;// CONCATENATED MODULE: ./src/optimize/candidate-guard.ts
 /**
  * The gate every proposed prompt passes before it is scored or written: a candidate with no answer in
@@ -40355,6 +40736,7 @@ class CandidateRegistry {
  * expected answer and the reply. Shared by APO (critiques, rewrites) and MetaSPO (analyses).
  */
 
+
 /** Expected values as text: strings as they are, anything else as JSON. */
 function expectedText(value) {
     if (typeof value === 'string')
@@ -40381,9 +40763,11 @@ function collectErrors(examples, results) {
 /** One error as the meta-prompts show it; `userTemplate` is the template the model was sent. */
 function toFailingExample(error, userTemplate, task) {
     const { example, result } = error;
+    const source = partMessage(task.prompt, 'user')?.source;
     return {
         input: renderTemplate(userTemplate, example.fields, {
-            file: task.userPrompt.path,
+            file: source?.file ?? task.config.prompt,
+            ...(source?.index === undefined ? {} : { message: source.index }),
             rowId: example.id,
             line: example.line,
             dataFile: task.config.data
@@ -40453,6 +40837,7 @@ const WORDING = {
         user: 'a prompt template that instructs a language model to do a task; each placeholder in double curly braces is filled from a data row before the model sees it',
         system: 'the system prompt that a language model receives before every request of a task'
     },
+    conversationIntro: 'The prompt is one message of a conversation that the model receives. The other messages are fixed: they are sent as they are and are not to be rewritten. The prompt stands where the conversation says [the prompt].',
     examplesIntro: 'With this prompt the model got the following examples wrong. Each example shows the input the model received, the answer that was expected, and what the model actually replied.',
     critique: [
         'You are reviewing @{subject}.',
@@ -40576,11 +40961,20 @@ function slotsInstruction(slots) {
     return `Keep every placeholder exactly as written, each at least once: ${list}. Do not add any other placeholder in double curly braces.`;
 }
 const user = (content) => [{ role: 'user', content }];
+/**
+ * The context of a prompt that is one message of a conversation (a chat prompt with few-shot
+ * turns): the other messages, fixed, with the prompt's place marked. Empty for a plain prompt.
+ */
+function conversationBlock(conversation) {
+    if (conversation === undefined)
+        return '';
+    return `\n\n${WORDING.conversationIntro}\n${wrapTag(META_TAGS.conversation, conversation)}`;
+}
 /** Critique ("textual gradient") request: asks for `count` <critique> items. */
 function critiqueMessages(input) {
     return user(fill(WORDING.critique, {
         subject: WORDING.subject[input.kind],
-        prompt: wrapTag(META_TAGS.prompt, input.prompt),
+        prompt: wrapTag(META_TAGS.prompt, input.prompt) + conversationBlock(input.conversation),
         examplesIntro: WORDING.examplesIntro,
         examples: formatExamples(input.examples),
         count: String(input.count),
@@ -40591,7 +40985,7 @@ function critiqueMessages(input) {
 function rewriteMessages(input) {
     return user(fill(WORDING.rewrite, {
         subject: WORDING.subject[input.kind],
-        prompt: wrapTag(META_TAGS.prompt, input.prompt),
+        prompt: wrapTag(META_TAGS.prompt, input.prompt) + conversationBlock(input.conversation),
         examplesIntro: WORDING.examplesIntro,
         examples: formatExamples(input.examples),
         critique: wrapTag(META_TAGS.critique, input.critique),
@@ -40602,14 +40996,14 @@ function rewriteMessages(input) {
 function paraphraseMessages(input) {
     return user(fill(WORDING.paraphrase, {
         subject: WORDING.subject[input.kind],
-        prompt: wrapTag(META_TAGS.prompt, input.prompt),
+        prompt: wrapTag(META_TAGS.prompt, input.prompt) + conversationBlock(input.conversation),
         slots: slotsInstruction(input.slots)
     }));
 }
 /** MetaSPO user-prompt analysis: asks for one <analysis>. */
 function userAnalysisMessages(input) {
     return user(fill(WORDING.userAnalysis, {
-        prompt: wrapTag(META_TAGS.prompt, input.prompt),
+        prompt: wrapTag(META_TAGS.prompt, input.prompt) + conversationBlock(input.conversation),
         examplesIntro: WORDING.examplesIntro,
         examples: formatExamples(input.examples)
     }));
@@ -40617,7 +41011,7 @@ function userAnalysisMessages(input) {
 /** MetaSPO user-prompt rewrite against an analysis: asks for one <improved_prompt>. */
 function userRewriteMessages(input) {
     return user(fill(WORDING.userRewrite, {
-        prompt: wrapTag(META_TAGS.prompt, input.prompt),
+        prompt: wrapTag(META_TAGS.prompt, input.prompt) + conversationBlock(input.conversation),
         examplesIntro: WORDING.examplesIntro,
         examples: formatExamples(input.examples),
         analysis: wrapTag(META_TAGS.analysis, input.analysis),
@@ -40682,7 +41076,7 @@ async function allOrAbort(tasks, controller) {
 
 
 
-/** The prompt pair with `text` as the edited prompt (an empty system prompt is none at all). */
+/** The parts with `text` as the edited part (an empty system prompt is none at all). */
 function pairWith(start, edit, text) {
     if (edit === 'user')
         return { system: start.system, user: text };
@@ -40697,6 +41091,7 @@ async function paraphrases(ctx, text) {
     const rules = { ...ctx.rules, ...(ctx.repairSlots ? { repairFrom: text } : {}) };
     const messages = paraphraseMessages({
         prompt: text,
+        conversation: ctx.conversation,
         kind: ctx.edit,
         slots: ctx.rules.requiredSlots
     });
@@ -40709,12 +41104,12 @@ async function paraphrases(ctx, text) {
 /** The critiques (or MetaSPO-style analyses) of one error group; [] when none came back. */
 async function feedbackFor(ctx, prompt, examples, group) {
     if (ctx.feedback === 'analysis' && ctx.edit === 'user') {
-        const reply = await ask(ctx, userAnalysisMessages({ prompt, examples }), group);
+        const reply = await ask(ctx, userAnalysisMessages({ prompt, examples, conversation: ctx.conversation }), group);
         const analysis = parseLastTagged(reply, META_TAGS.analysis);
         return analysis === undefined || analysis === '' ? [] : [analysis];
     }
     const count = ctx.critiquesPerGroup;
-    const reply = await ask(ctx, critiqueMessages({ prompt, kind: ctx.edit, examples, count }), group);
+    const reply = await ask(ctx, critiqueMessages({ prompt, kind: ctx.edit, examples, count, conversation: ctx.conversation }), group);
     return parseTagged(reply, META_TAGS.critique)
         .filter((c) => c !== '')
         .slice(0, count);
@@ -40722,9 +41117,22 @@ async function feedbackFor(ctx, prompt, examples, group) {
 function rewriteRequest(ctx, prompt, examples, critique) {
     const slots = ctx.rules.requiredSlots;
     if (ctx.feedback === 'analysis' && ctx.edit === 'user') {
-        return userRewriteMessages({ prompt, examples, analysis: critique, slots });
+        return userRewriteMessages({
+            prompt,
+            examples,
+            analysis: critique,
+            slots,
+            conversation: ctx.conversation
+        });
     }
-    return rewriteMessages({ prompt, kind: ctx.edit, examples, critique, slots });
+    return rewriteMessages({
+        prompt,
+        kind: ctx.edit,
+        examples,
+        critique,
+        slots,
+        conversation: ctx.conversation
+    });
 }
 /** Expands one parent; `text` is its edited prompt. */
 async function expandParent(ctx, parent, round) {
@@ -41231,6 +41639,7 @@ function stopFromError(error, signal) {
 
 
 
+
 /** Runs APO on one task; resolves with the best prompt found, also after a budget stop or cancel. */
 async function runApo(input) {
     const { task, config, edit } = input;
@@ -41302,6 +41711,7 @@ async function runApo(input) {
             controller,
             signal,
             critiquesPerGroup: Math.max(1, Math.floor(opts.critiquesPerGroup ?? 1)),
+            conversation: conversationContext(input.task.prompt, edit),
             feedback: opts.feedback ?? 'critique',
             rules: {
                 requiredSlots,
@@ -41409,10 +41819,11 @@ async function runApo(input) {
 }
 
 ;// CONCATENATED MODULE: ./src/optimize/apo-report.ts
+
 function apoOptimizationReport(input) {
     const { result, task, start, edit } = input;
-    const file = input.file ??
-        (edit === 'user' ? task.userPrompt.path : (task.systemPrompt?.path ?? task.config.systemPrompt));
+    const location = input.file === undefined ? partLocation(task.prompt, edit) : undefined;
+    const file = input.file ?? location?.file ?? task.config.systemPrompt;
     return {
         method: 'apo',
         simulated: input.simulated,
@@ -41421,6 +41832,7 @@ function apoOptimizationReport(input) {
             {
                 file: file ?? '',
                 kind: edit,
+                ...(location?.message === undefined ? {} : { message: location.message }),
                 task: task.name,
                 before: edit === 'user' ? start.user : (start.system ?? ''),
                 after: edit === 'user' ? result.best.user : (result.best.system ?? '')
@@ -41649,18 +42061,23 @@ const OUTPUT_KEEP_CHARS = 20_000;
 
 /** Status codes that mean every further call would fail the same way: stop instead of marking rows. */
 const FATAL_STATUS = new Set([401, 403, 404]);
-/** The chat messages for one example: the system prompt (if any) and the filled-in user template. */
-function buildMessages(pair, example, promptFile) {
-    const user = renderTemplate(pair.user, example.fields, {
-        file: promptFile,
-        rowId: example.id,
-        line: example.line
-    });
+/**
+ * The chat messages for one example: every message of the prompt with its slots filled, in order
+ * (an empty system message is not sent).
+ */
+function buildMessages(prompt, example) {
     const messages = [];
-    if (pair.system !== undefined && pair.system.trim() !== '') {
-        messages.push({ role: 'system', content: pair.system });
+    for (const message of prompt.messages) {
+        if (message.role === 'system' && message.content.trim() === '')
+            continue;
+        const content = renderTemplate(message.content, example.fields, {
+            file: message.source.file,
+            ...(message.source.index === undefined ? {} : { message: message.source.index }),
+            rowId: example.id,
+            line: example.line
+        });
+        messages.push({ role: message.role, content });
     }
-    messages.push({ role: 'user', content: user });
     return messages;
 }
 /**
@@ -41676,7 +42093,7 @@ async function scoreExamples(input) {
     let stopped;
     let fatal;
     const scoreOne = async (example) => {
-        const messages = buildMessages(input.pair, example, input.promptFile);
+        const messages = buildMessages(input.prompt, example);
         const base = { id: example.id, split: example.split, expected: example.expected };
         let output;
         try {
@@ -41696,7 +42113,7 @@ async function scoreExamples(input) {
             }
             throw error;
         }
-        const lastUser = messages[messages.length - 1]?.content ?? '';
+        const lastUser = messages.findLast((m) => m.role === 'user')?.content ?? '';
         let scored;
         try {
             scored = await metric.score(output, example.expected, {
@@ -41791,8 +42208,8 @@ function summarizeTask(args) {
         failed: args.results.length - scored.length,
         metric: args.metric.name,
         ...(args.metric.summarizeChecks && { checks: args.metric.summarizeChecks(scored) }),
-        promptHash: promptHash(args.pair.user) ?? '',
-        systemPromptHash: promptHash(args.pair.system),
+        promptHash: promptHash(conversationText(args.prompt)) ?? '',
+        systemPromptHash: promptHash(partsOf(args.prompt).system),
         dataHash: args.dataHash,
         examples: args.results
     };
@@ -42808,10 +43225,7 @@ function examplesOf(task, split) {
 
 
 
-/** The prompts a task runs with as loaded from its files. */
-function filePrompts(task) {
-    return { system: task.systemPrompt?.text, user: task.userPrompt.text };
-}
+
 /**
  * Scores every selected task on its split. A budget stop or a cancel ends the run early with every
  * example scored so far kept (the task in progress is reported with what it has).
@@ -42820,17 +43234,19 @@ async function evaluateTasks(services, options) {
     const { project, models, logger } = services;
     const selected = selectTasks(project.tasks, options.tasks);
     const results = [];
+    const systemSource = { file: project.config.systemPrompt ?? '', index: undefined };
     let stop = { reason: 'completed', message: 'every example was scored' };
     for (const task of selected) {
         const examples = examplesOf(task, options.split);
-        const pair = options.promptsFor ? options.promptsFor(task) : filePrompts(task);
+        const prompt = options.promptsFor
+            ? withParts(task.prompt, options.promptsFor(task), systemSource)
+            : task.prompt;
         const metric = createTaskMetric(task.config);
         logger.info(`${task.name}: scoring ${examples.length} examples (${options.split})`);
         const before = services.usage().total;
         const scored = await scoreExamples({
-            pair,
+            prompt,
             examples,
-            promptFile: task.userPrompt.path,
             dataFile: task.config.data,
             target: models.target,
             judge: models.judge,
@@ -42842,7 +43258,7 @@ async function evaluateTasks(services, options) {
         const summary = summarizeTask({
             task: task.name,
             metric,
-            pair,
+            prompt,
             dataHash: task.dataHash,
             results: scored.results,
             level: project.config.gate.confidence,
@@ -42902,18 +43318,20 @@ async function runEval(services, options) {
 ;// CONCATENATED MODULE: ./src/run/score-fn.ts
 
 
+
 /**
- * The optimizers' view of the target model: score a prompt pair on examples through the cached,
+ * The optimizers' view of the target model: score a prompt's parts on examples through the cached,
  * rate-limited, budgeted target. A budget stop or cancel is rethrown so the optimizer stops cleanly
  * and keeps its best prompt; a failed call scores the example wrong (it is marked failed).
  */
 function createScoreFn(services, task) {
     const metric = createTaskMetric(task.config);
-    return async (pair, examples, options) => {
+    const shared = services.project.config.systemPrompt;
+    const systemSource = { file: shared ?? '', index: undefined };
+    return async (parts, examples, options) => {
         const scored = await scoreExamples({
-            pair,
+            prompt: withParts(task.prompt, parts, systemSource),
             examples,
-            promptFile: task.userPrompt.path,
             dataFile: task.config.data,
             target: services.models.target,
             judge: services.models.judge,
@@ -42936,6 +43354,7 @@ function createScoreFn(services, task) {
 
 
 
+
 /** The one task APO works on: the named one, or the only one. */
 function apoTask(services, name) {
     const tasks = services.project.tasks;
@@ -42944,6 +43363,22 @@ function apoTask(services, name) {
     if (tasks.length === 1)
         return tasks[0];
     throw new errors_InputError(`optimize --method apo improves one task's prompt; name it with --task (the config defines: ${tasks.map((t) => t.name).join(', ')})`);
+}
+/**
+ * The part APO is asked to edit exists and may be edited: a system prompt for `--prompt system`, and
+ * a message that `optimize.edit` does not freeze.
+ */
+function assertEditable(task, edit, start) {
+    if (edit === 'system' && start.system === undefined) {
+        throw new errors_InputError(`optimize --prompt system edits the system prompt, but task ${task.name} has none; set system_prompt (or tasks[].system_prompt) in the config`);
+    }
+    const message = partMessage(task.prompt, edit);
+    if (message !== undefined && !message.editable) {
+        const where = message.source.index === undefined
+            ? message.source.file
+            : `${message.source.file} messages[${message.source.index}]`;
+        throw new errors_InputError(`optimize --prompt ${edit} edits the ${edit} message of task ${task.name} (${where}), but optimize.edit leaves it frozen; add ${message.source.index ?? edit} to optimize.edit or pick the other part`, { location: 'optimize.edit' });
+    }
 }
 /**
  * APO on one task: beam search on train/dev within the budget, then one paired comparison of the
@@ -42955,10 +43390,8 @@ async function runApoOptimization(services, options) {
     const task = apoTask(services, options.task);
     const config = project.config.optimize.apo;
     const edit = options.edit;
-    const start = options.start ?? filePrompts(task);
-    if (edit === 'system' && start.system === undefined) {
-        throw new errors_InputError(`optimize --prompt system edits the system prompt, but task ${task.name} has none; set system_prompt (or tasks[].system_prompt) in the config`);
-    }
+    const start = options.start ?? partsOf(task.prompt);
+    assertEditable(task, edit, start);
     const simulated = project.config.provider.type === 'simulated';
     logger.info(`APO on ${task.name} (${edit} prompt): ${config.rounds} rounds, beam ${config.beam}, bandit ${config.bandit}, seed ${options.seed}`);
     let lastRoundCalls = 0;
@@ -43412,6 +43845,17 @@ async function metaspo_context_ask(ctx, messages, sampleIndex, signal, local) {
 }
 
 ;// CONCATENATED MODULE: ./src/optimize/metaspo-inner.ts
+/**
+ * MetaSPO's inner loop for one task: from the task's best user prompt (under the incumbent system
+ * prompt), `userCandidates` times: sample a few of its wrong train examples, ask for an analysis,
+ * then a rewrite against it; the rewrite passes the guard (answer tag present, {{slots}} kept, not a
+ * duplicate) or is rejected unscored. Accepted rewrites are scored on every train example, and the
+ * task keeps the top `userTopK` of old ∪ new (a stable sort: on a tie the older prompt stays ahead).
+ *
+ * A best prompt with no wrong train example is left alone: nothing would ground a rewrite, and the
+ * optimizer would invent problems (a fault seen with the reference code at 100% accuracy).
+ */
+
 
 
 
@@ -43474,17 +43918,18 @@ async function innerLoopForTask(ctx, task, iteration, phaseSignal) {
     };
     const m = config.userCandidates;
     record.proposed = m;
+    const conversation = conversationContext(task.prompt, 'user');
     const proposals = await allOrAbort(Array.from({ length: m }, (_, j) => async () => {
         const examples = ctx.random
             .fork(`inner:i${iteration}:${name}:u${j}`)
             .sample(errors, settings.errorsPerUserCandidate)
             .map((e) => toFailingExample(e, best.prompt, task));
         const sampleIndex = (iteration - 1) * m + j;
-        const analysisReply = await metaspo_context_ask(ctx, userAnalysisMessages({ prompt: best.prompt, examples }), sampleIndex, signal, local);
+        const analysisReply = await metaspo_context_ask(ctx, userAnalysisMessages({ prompt: best.prompt, examples, conversation }), sampleIndex, signal, local);
         const analysis = parseLastTagged(analysisReply, META_TAGS.analysis);
         if (analysis === undefined || analysis === '')
             return { analysis: null, outcome: null };
-        const rewriteReply = await metaspo_context_ask(ctx, userRewriteMessages({ prompt: best.prompt, examples, analysis, slots }), sampleIndex, signal, local);
+        const rewriteReply = await metaspo_context_ask(ctx, userRewriteMessages({ prompt: best.prompt, examples, analysis, slots, conversation }), sampleIndex, signal, local);
         const raw = parseLastTagged(rewriteReply, META_TAGS.improvedPrompt);
         return { analysis, outcome: checkCandidate(raw, rules) };
     }), controller);
@@ -43838,6 +44283,7 @@ const DEFAULT_META_SYSTEM_PROMPT = 'You are a helpful assistant.';
 
 
 
+
 function settingsOf(input) {
     const o = input.options ?? {};
     return {
@@ -43883,7 +44329,7 @@ function initialContext(input) {
         ...{ task: null, systemId: null, trainScore: null, upperBound: null }
     });
     for (const task of tasks) {
-        const user = input.start.users.get(task.name) ?? task.userPrompt.text;
+        const user = input.start.users.get(task.name) ?? partsOf(task.prompt).user;
         const id = `${task.name}:i0`;
         ctx.beams.set(task.name, [{ id, prompt: user }]);
         const registry = new CandidateRegistry();
@@ -44000,6 +44446,14 @@ async function runMetaspo(input) {
 }
 
 ;// CONCATENATED MODULE: ./src/optimize/metaspo-adaptation.ts
+/**
+ * Test-time adaptation (MetaSPO's second transfer protocol): on a task, optimize the user prompt
+ * with APO while the system prompt stays fixed, and measure how fast it gets good. After the run,
+ * the best prompt of each APO round is scored on one whole split (test by default; the same
+ * examples for every round and both system prompts), so the trajectory is comparable across runs:
+ * APO's own running dev means rest on different numbers of examples per prompt.
+ */
+
 
 
 
@@ -44007,7 +44461,7 @@ async function runMetaspo(input) {
 async function testTimeAdaptation(input) {
     const apo = await runApo({
         task: input.task,
-        start: { system: input.system, user: input.user ?? input.task.userPrompt.text },
+        start: { system: input.system, user: input.user ?? partsOf(input.task.prompt).user },
         edit: 'user',
         config: input.config,
         optimizer: input.optimizer,
@@ -44091,6 +44545,15 @@ async function compareTestTimeAdaptation(input) {
 }
 
 ;// CONCATENATED MODULE: ./src/optimize/metaspo-transfer.ts
+/**
+ * Does a meta-learned system prompt carry over to tasks it never saw? (MetaSPO's "unseen
+ * generalization" protocol.) Each held-out task is scored under the default and the optimized system
+ * prompt with several user prompts — the task's own and variants of it — on the same examples, so
+ * every comparison is paired per (user prompt, example). The intervals resample examples (each
+ * example's score averaged over the user prompts), the unit that was sampled; the user prompts are
+ * fixed, as in the paper. Test-time adaptation lives in ./metaspo-adaptation.ts.
+ */
+
 
 
 
@@ -44107,7 +44570,7 @@ async function compareTestTimeAdaptation(input) {
  * more for each one rejected.
  */
 async function makeUserVariants(task, optimizer, n, options = {}) {
-    const own = options.prompt ?? task.userPrompt.text;
+    const own = options.prompt ?? partsOf(task.prompt).user;
     const slots = templateSlots(own);
     const registry = new CandidateRegistry();
     registry.claim(own, 'own');
@@ -44173,7 +44636,7 @@ async function unseenGeneralization(input) {
     try {
         for (const task of input.tasks) {
             const examples = task.examples.filter((e) => e.split === split);
-            const prompts = [...(input.userVariants.get(task.name) ?? [task.userPrompt.text])];
+            const prompts = [...(input.userVariants.get(task.name) ?? [partsOf(task.prompt).user])];
             const score = input.scoreFor(task);
             const controller = new AbortController();
             const signal = combineSignals(input.signal, controller.signal);
@@ -44228,6 +44691,7 @@ async function unseenGeneralization(input) {
 
 
 
+
 /** User prompts per unseen task: its own and this many variants (the paper averages over several). */
 const UNSEEN_VARIANTS = 2;
 /** The meta-training tasks and the held-out (unseen) ones. */
@@ -44270,7 +44734,10 @@ async function runMetaspoOptimization(services, options) {
     let lastIterationCalls = 0;
     const result = await runMetaspo({
         tasks: train,
-        start: { system: startSystem, users: new Map(train.map((t) => [t.name, t.userPrompt.text])) },
+        start: {
+            system: startSystem,
+            users: new Map(train.map((t) => [t.name, partsOf(t.prompt).user]))
+        },
         config,
         optimizer: models.optimizer,
         scoreFor,
@@ -44290,12 +44757,12 @@ async function runMetaspoOptimization(services, options) {
     const headTasks = [];
     if (result.stop.reason !== 'cancelled') {
         for (const task of train) {
-            const bestUser = result.users.get(task.name) ?? task.userPrompt.text;
+            const bestUser = result.users.get(task.name) ?? partsOf(task.prompt).user;
             const base = await evaluateTasks(services, {
                 tasks: [task.name],
                 split: 'test',
                 seed: options.seed,
-                promptsFor: () => ({ system: startSystem, user: task.userPrompt.text })
+                promptsFor: () => ({ system: startSystem, user: partsOf(task.prompt).user })
             });
             const head = await evaluateTasks(services, {
                 tasks: [task.name],
@@ -44311,7 +44778,7 @@ async function runMetaspoOptimization(services, options) {
                 comparisons.push(compareTaskResults(b, h, {
                     level: project.config.gate.confidence,
                     seed: options.seed,
-                    basePrompt: task.userPrompt.text,
+                    basePrompt: partsOf(task.prompt).user,
                     headPrompt: bestUser,
                     baseSystemPrompt: startSystem,
                     headSystemPrompt: result.system
@@ -44382,11 +44849,11 @@ async function runMetaspoOptimization(services, options) {
     const prompts = [
         { file: systemFile, kind: 'system', task: null, before: startSystem, after: result.system },
         ...train.map((t) => ({
-            file: t.userPrompt.path,
+            ...(partLocation(t.prompt, 'user') ?? { file: '' }),
             kind: 'user',
             task: t.name,
-            before: t.userPrompt.text,
-            after: result.users.get(t.name) ?? t.userPrompt.text
+            before: partsOf(t.prompt).user,
+            after: result.users.get(t.name) ?? partsOf(t.prompt).user
         }))
     ];
     const optimization = {
@@ -44470,10 +44937,9 @@ function estimateEval(services, options) {
     const targetModel = config.models.target;
     const perTask = selectTasks(services.project.tasks, options.tasks).map((task) => {
         const examples = examplesOf(task, options.split);
-        const pair = { system: task.systemPrompt?.text, user: task.userPrompt.text };
         let input = 0;
         for (const example of examples) {
-            input += estimateMessagesTokens(buildMessages(pair, example, task.userPrompt.path));
+            input += estimateMessagesTokens(buildMessages(task.prompt, example));
         }
         const outputPerCall = targetModel.maxTokens ?? ASSUMED_OUTPUT_TOKENS;
         const parts = [
@@ -45837,16 +46303,148 @@ function exitCodeOf(report) {
     return ExitCode.ok;
 }
 
+;// CONCATENATED MODULE: ./src/config/messages-edit.ts
+/**
+ * Writing an optimized message back into its messages file (YAML or JSON) by replacing the bytes of
+ * that one `content` value and nothing else: comments, key order, the quoting and block styles of
+ * every other value, and every other key stay byte-for-byte as they were. The new value is written
+ * in the old one's style where it can be (a block scalar stays a block scalar at the same indent, a
+ * quoted string stays quoted), and the result is parsed back to prove it holds exactly the new text
+ * and leaves every other value equal. A multi-line text in a block context becomes a literal block.
+ */
+
+
+
+/** Replaces `messages[index].content` in a messages file's text; throws when it cannot. */
+function replaceMessageContent(text, index, content, file) {
+    const bom = text.startsWith('\uFEFF') ? '\uFEFF' : '';
+    const body = bom ? text.slice(1) : text;
+    const doc = (0,dist/* parseDocument */.Tp)(body);
+    const node = contentNode(doc.contents, index);
+    if (node?.range === undefined || node.range === null) {
+        throw new errors_InputError(`cannot find messages[${index}].content to write the optimized prompt`, {
+            file
+        });
+    }
+    const [start, end] = node.range;
+    const before = doc.toJS();
+    for (const source of candidates(body, node, start, end, content)) {
+        const next = body.slice(0, start) + source + body.slice(end);
+        if (holds(next, before, index, content))
+            return bom + next;
+    }
+    throw new errors_InputError(`cannot write the optimized prompt into messages[${index}].content without changing other values`, { file });
+}
+function contentNode(root, index) {
+    if (!(0,dist/* isMap */.jh)(root))
+        return undefined;
+    const messages = root.get('messages', true);
+    if (!(0,dist/* isSeq */.oP)(messages))
+        return undefined;
+    const item = messages.items[index];
+    if (!(0,dist/* isMap */.jh)(item))
+        return undefined;
+    const value = item.get('content', true);
+    return (0,dist/* isScalar */.jn)(value) ? value : undefined;
+}
+/** Replacement sources to try, in order of preference: the old style first, JSON string last. */
+function* candidates(text, node, start, end, content) {
+    const old = text.slice(start, end);
+    const lineStart = text.lastIndexOf('\n', start - 1) + 1;
+    // The key's indent, counting a sequence entry's `- ` as indent.
+    const column = /^[ -]*/.exec(text.slice(lineStart, start))?.[0].length ?? 0;
+    const isBlock = node.type === dist/* Scalar */.X5.BLOCK_LITERAL || node.type === dist/* Scalar */.X5.BLOCK_FOLDED;
+    // A multi-line prompt reads best (and diffs best) as a literal block, where the context allows one.
+    if (isBlock || (content.includes('\n') && !inFlowContext(text, start))) {
+        const block = blockLiteral(old, content, column, isBlock);
+        if (block !== undefined)
+            yield block;
+    }
+    if (node.type === dist/* Scalar */.X5.QUOTE_SINGLE && !content.includes('\n'))
+        yield `'${content.replace(/'/g, "''")}'`;
+    if (node.type === dist/* Scalar */.X5.PLAIN && !content.includes('\n'))
+        yield content;
+    yield JSON.stringify(content);
+}
+/** True when the scalar at `start` sits inside a flow collection (`{…}` / `[…]`, e.g. JSON). */
+function inFlowContext(text, start) {
+    let depth = 0;
+    for (let i = start - 1; i >= 0; i--) {
+        const c = text[i];
+        if (c === '}' || c === ']')
+            depth++;
+        else if (c === '{' || c === '[') {
+            if (depth === 0)
+                return true;
+            depth--;
+        }
+    }
+    return false;
+}
+/**
+ * `content` as a literal block scalar. The indent is the old block's (or two spaces past the key's
+ * indent), the chomping indicator keeps the text's trailing newlines exactly, and the old block's
+ * trailing line break (which belongs to the node's range) is kept.
+ */
+function blockLiteral(old, content, column, wasBlock) {
+    // A first line that starts with a space would need an indentation indicator; let JSON do it.
+    if (/^[ \t]/.test(content) || content === '')
+        return undefined;
+    const lines = old.split('\n');
+    const contentLine = wasBlock ? lines.slice(1).find((l) => l.trim() !== '') : undefined;
+    const indent = contentLine ? (/^ */.exec(contentLine)?.[0].length ?? 0) : column + 2;
+    const trailing = /\n*$/.exec(content)?.[0].length ?? 0;
+    const chomp = trailing === 0 ? '-' : trailing === 1 ? '' : '+';
+    const core = trailing === 0 ? content : content.slice(0, -trailing);
+    const pad = ' '.repeat(Math.max(1, indent));
+    const bodyLines = core.split('\n').map((l) => (l === '' ? '' : pad + l));
+    const extra = trailing > 1 ? Array.from({ length: trailing - 1 }, () => '') : [];
+    const end = old.endsWith('\n') ? '\n' : '';
+    return `|${chomp}\n${[...bodyLines, ...extra].join('\n')}${end}`;
+}
+/** The edited text parses, holds `content` at the index, and every other value is unchanged. */
+function holds(next, before, index, content) {
+    const doc = (0,dist/* parseDocument */.Tp)(next);
+    if (doc.errors.length > 0)
+        return false;
+    const after = doc.toJS();
+    if (after.messages?.[index]?.content !== content)
+        return false;
+    const expected = structuredClone(before);
+    const message = expected.messages[index];
+    if (message === undefined)
+        return false;
+    message.content = content;
+    return (0,external_node_util_namespaceObject.isDeepStrictEqual)(after, expected);
+}
+
 ;// CONCATENATED MODULE: ./src/run/prompt-files.ts
 /**
  * How an optimized prompt goes back into its file, shared by the CLI (`optimize --write`) and the
  * action (the files of a proposed pull request), so both write byte-identical files.
  */
+
+
+
 /**
- * The prompt text as it goes into a file: the optimizer works on trimmed text, the file keeps its
- * own line ending style and its final newline (`previous` is the file's current text, if any).
+ * The file's new text. A whole-file prompt is the prompt text keeping the file's own line ending
+ * style and final newline (the optimizer works on trimmed text); a message of a messages file is
+ * written into that message's `content` alone, keeping the old content's trailing line breaks and
+ * every other byte of the file (`previous` is the file's current text, if any).
  */
 function asFileText(prompt, previous) {
+    if (prompt.message === undefined)
+        return asWholeFile(prompt.after, previous);
+    if (previous === undefined)
+        throw new errors_InputError(`cannot write messages[${prompt.message}]: the file is gone`, {
+            file: prompt.file
+        });
+    const old = parseMessagesFile(previous, prompt.file)[prompt.message]?.content ?? '';
+    const trailing = /\n*$/.exec(old)?.[0] ?? '';
+    const content = prompt.after.replace(/\r\n/g, '\n').replace(/\s+$/, '') + trailing;
+    return replaceMessageContent(previous, prompt.message, content, prompt.file);
+}
+function asWholeFile(prompt, previous) {
     const crlf = previous?.includes('\r\n') ?? false;
     const endsWithNewline = previous === undefined ? true : /\r?\n$/.test(previous);
     let text = prompt.replace(/\r\n/g, '\n').replace(/\s+$/, '');
@@ -45867,7 +46465,7 @@ async function writePromptsInPlace(root, prompts) {
             continue;
         const path = (0,external_node_path_namespaceObject.resolve)(root, prompt.file);
         const previous = await (0,promises_namespaceObject.readFile)(path, 'utf8').catch(() => undefined);
-        await (0,promises_namespaceObject.writeFile)(path, asFileText(prompt.after, previous), 'utf8');
+        await (0,promises_namespaceObject.writeFile)(path, asFileText(prompt, previous), 'utf8');
         written.push(prompt.file);
     }
     return written;
@@ -45881,7 +46479,7 @@ async function writePromptsToFolder(root, dir, prompts) {
         const previous = await (0,promises_namespaceObject.readFile)((0,external_node_path_namespaceObject.resolve)(root, prompt.file), 'utf8').catch(() => undefined);
         const path = (0,external_node_path_namespaceObject.join)(dir, prompt.file);
         await (0,promises_namespaceObject.mkdir)((0,external_node_path_namespaceObject.dirname)(path), { recursive: true });
-        await (0,promises_namespaceObject.writeFile)(path, asFileText(prompt.after, previous), 'utf8');
+        await (0,promises_namespaceObject.writeFile)(path, asFileText(prompt, previous), 'utf8');
         written.push(path);
     }
     return written;
@@ -45952,6 +46550,7 @@ function print(report, context) {
 
 
 
+
 /** Loads the base commit's project; undefined when the base has no config yet (a new setup). */
 async function loadBaseProject(head, reader, warn) {
     try {
@@ -46014,15 +46613,13 @@ async function runCompare(services, options) {
         const headTask = headTasks.find((t) => t.name === headResult.task);
         if (!baseResult || !baseTask || !headTask)
             continue;
-        const basePrompts = filePrompts(baseTask);
-        const headPrompts = filePrompts(headTask);
         comparisons.push(compareTaskResults(baseResult, headResult, {
             level: project.config.gate.confidence,
             seed: options.seed,
-            basePrompt: basePrompts.user,
-            headPrompt: headPrompts.user,
-            baseSystemPrompt: basePrompts.system,
-            headSystemPrompt: headPrompts.system
+            basePrompt: conversationText(baseTask.prompt),
+            headPrompt: conversationText(headTask.prompt),
+            baseSystemPrompt: partsOf(baseTask.prompt).system,
+            headSystemPrompt: partsOf(headTask.prompt).system
         }));
     }
     const gate = gateAfterStop(applyGate(head.tasks, comparisons, project.config.gate), project.config.gate, stop, headTasks.map((t) => ({ task: t.name, hasBase: baseTasks.has(t.name) })));
@@ -46219,17 +46816,17 @@ function estimateUnseenCalls(userPromptsPerTask, splitSizes) {
 
 
 
+
 /** Output tokens assumed per target call when max_tokens is unset. */
 const TARGET_OUTPUT = 100;
 /** Output tokens assumed per optimizer call (a critique, a rewritten prompt) when unset. */
 const OPTIMIZER_OUTPUT = 400;
 /** Mean input tokens of one target call of a task (its rendered rows). */
 function meanTargetTokens(task) {
-    const pair = { system: task.systemPrompt?.text, user: task.userPrompt.text };
     const rows = task.examples.slice(0, 200);
     if (rows.length === 0)
         return 0;
-    const sum = rows.reduce((s, e) => s + estimateMessagesTokens(buildMessages(pair, e, task.userPrompt.path)), 0);
+    const sum = rows.reduce((s, e) => s + estimateMessagesTokens(buildMessages(task.prompt, e)), 0);
     return sum / rows.length;
 }
 /**
@@ -46260,7 +46857,7 @@ function estimateOptimize(services, options) {
         targetTokens = perCall;
         // An optimizer call carries the prompt and a group of failing examples with their replies.
         optimizerTokens =
-            estimateTokens(task.userPrompt.text) * 2 +
+            estimateTokens(conversationText(task.prompt)) * 2 +
                 config.optimize.apo.errorsPerGroup * (perCall + TARGET_OUTPUT) +
                 300;
         lines.push(`APO on ${task.name}: ${run.perRound.length} rounds; per full round ${run.perRound.at(-1)?.targetCalls ?? 0} target + ${run.perRound.at(-1)?.optimizerCalls ?? 0} optimizer calls; test comparison ${test} target calls`);

@@ -1,3 +1,4 @@
+import { conversationText, partsOf } from '../config/prompt.js'
 import * as cache from '@actions/cache'
 import * as core from '@actions/core'
 import { errorMessage } from '../errors.js'
@@ -25,8 +26,8 @@ export function cacheKeys(
     system: project.sharedSystemPrompt?.text ?? null,
     tasks: project.tasks.map((t) => ({
       name: t.name,
-      prompt: t.userPrompt.text,
-      system: t.systemPrompt?.text ?? null,
+      prompt: conversationText(t.prompt),
+      system: partsOf(t.prompt).system ?? null,
       data: t.dataHash
     }))
   }).slice(0, 24)

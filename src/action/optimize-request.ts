@@ -2,6 +2,7 @@
  * What an optimize run does and where its proposal goes: the method, task, prompt and budget from
  * the comment, the inputs and the config (in that order), and the fixed branch per target.
  */
+import { partMessage } from '../config/prompt.js'
 import type { LoadedProject } from '../config/project-types.js'
 import type { BudgetConfig } from '../config/types.js'
 import { InputError } from '../errors.js'
@@ -86,12 +87,12 @@ export function resolveRequest(
       seed,
       tasks: settings.tasks,
       budget,
-      files: [system, ...train.map((t) => t.userPrompt.path)]
+      files: [system, ...train.map((t) => partMessage(t.prompt, 'user')?.source.file ?? '')]
     }
   }
   const task = apoTask({ project }, taskName)
   const edit = askedPrompt ?? config.optimize.apo.target
-  const file = edit === 'user' ? task.userPrompt.path : task.systemPrompt?.path
+  const file = partMessage(task.prompt, edit)?.source.file
   return {
     method,
     task: task.name,

@@ -78,7 +78,7 @@ export async function proposalFiles(
   for (const prompt of prompts) {
     if (prompt.after === prompt.before || prompt.file === '') continue
     const previous = await readWorkspaceFile(project, prompt.file)
-    const content = asFileText(prompt.after, previous)
+    const content = asFileText(prompt, previous)
     if (content === previous) continue
     const path = await repoPath(project, repoRoot, prompt.file)
     // Two tasks may share one prompt file; the first proposal for it wins.

@@ -1,3 +1,4 @@
+import { partMessage } from '../config/prompt.js'
 import * as core from '@actions/core'
 import { mkdir, writeFile } from 'node:fs/promises'
 import { join, relative } from 'node:path'
@@ -110,7 +111,8 @@ function annotate(report: RunReport, project: LoadedProject, workspace: string):
   for (const check of report.gate?.checks ?? []) {
     if (check.passed) continue
     const task = project.tasks.find((t) => t.name === check.task)
-    const file = task ? relative(workspace, join(project.root, task.userPrompt.path)) : undefined
+    const source = task ? partMessage(task.prompt, 'user')?.source.file : undefined
+    const file = source ? relative(workspace, join(project.root, source)) : undefined
     core.error(`${check.task}: ${check.message}`, {
       title: `prompt-descent gate (${check.kind})`,
       ...(file ? { file } : {})

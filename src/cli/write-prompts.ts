@@ -13,7 +13,7 @@ export async function writePromptsInPlace(
     if (prompt.after === prompt.before || prompt.file === '') continue
     const path = resolve(root, prompt.file)
     const previous = await readFile(path, 'utf8').catch(() => undefined)
-    await writeFile(path, asFileText(prompt.after, previous), 'utf8')
+    await writeFile(path, asFileText(prompt, previous), 'utf8')
     written.push(prompt.file)
   }
   return written
@@ -31,7 +31,7 @@ export async function writePromptsToFolder(
     const previous = await readFile(resolve(root, prompt.file), 'utf8').catch(() => undefined)
     const path = join(dir, prompt.file)
     await mkdir(dirname(path), { recursive: true })
-    await writeFile(path, asFileText(prompt.after, previous), 'utf8')
+    await writeFile(path, asFileText(prompt, previous), 'utf8')
     written.push(path)
   }
   return written

@@ -8,7 +8,8 @@ import type { RawRow } from './datasets.js'
 import { throwIssues } from './issues.js'
 import type { Issue } from './issues.js'
 import { normalizeLabel } from './normalize-task.js'
-import type { Example, PromptFile } from './project-types.js'
+import type { Example } from './project-types.js'
+import type { ChatPrompt } from './prompt.js'
 import { assignIds, assignSplits, limitRows } from './split.js'
 import { lookupField, missingSlotError, templateSlots } from './template.js'
 import { checkValueSlots } from './check-values.js'
@@ -18,14 +19,14 @@ import type { TaskConfig } from './types.js'
 /** Rows → Examples, with every check that needs both the data and the prompt. */
 export function buildExamples(
   task: TaskConfig,
-  userPrompt: PromptFile,
+  prompt: ChatPrompt,
   dataFile: string,
   data: string
 ): Example[] {
   const rows = parseDataset(data, dataFile)
   const ids = assignIds(rows, task.idField, dataFile)
   const expected = readExpected(task, rows, dataFile)
-  checkSlots(userPrompt, rows, ids, dataFile)
+  checkSlots(prompt, rows, ids, dataFile)
   const identified = rows.map((row, i) => ({
     ...row,
     id: ids[i] as string,
@@ -82,31 +83,41 @@ function readExpected(task: TaskConfig, rows: readonly RawRow[], file: string): 
   return values
 }
 
+/** Every slot of every message is filled by every row; at least one message has a slot. */
 function checkSlots(
-  prompt: PromptFile,
+  prompt: ChatPrompt,
   rows: readonly RawRow[],
   ids: readonly string[],
   dataFile: string
 ): void {
-  const slots = templateSlots(prompt.text)
-  if (slots.length === 0) {
+  const withSlots = prompt.messages.map((m) => ({ message: m, slots: templateSlots(m.content) }))
+  if (withSlots.every((m) => m.slots.length === 0)) {
     const first = rows[0]
+    const file = prompt.messages.findLast((m) => m.role === 'user')?.source.file ?? ''
     throw new InputError(
       `the prompt has no {{field}} slot, so every example would send the same text; add one such as {{${first ? (Object.keys(first.fields)[0] ?? 'input') : 'input'}}} (the rows' fields: ${first ? fieldList(first) : 'none'})`,
-      { file: prompt.path }
+      { file }
     )
   }
-  for (const slot of slots) {
-    const missing = rows.flatMap((row, i) => (lookupField(row.fields, slot).ok ? [] : [i]))
-    const index = missing[0]
-    if (index === undefined) continue
-    const row = rows[index] as RawRow
-    throw missingSlotError(
-      slot,
-      row.fields,
-      { file: prompt.path, rowId: ids[index] as string, line: row.line, dataFile },
-      missing.length - 1
-    )
+  for (const { message, slots } of withSlots) {
+    for (const slot of slots) {
+      const missing = rows.flatMap((row, i) => (lookupField(row.fields, slot).ok ? [] : [i]))
+      const index = missing[0]
+      if (index === undefined) continue
+      const row = rows[index] as RawRow
+      throw missingSlotError(
+        slot,
+        row.fields,
+        {
+          file: message.source.file,
+          ...(message.source.index === undefined ? {} : { message: message.source.index }),
+          rowId: ids[index] as string,
+          line: row.line,
+          dataFile
+        },
+        missing.length - 1
+      )
+    }
   }
 }
 

@@ -14,6 +14,7 @@ import type { ParsedConfig } from './parse-config.js'
 import { createFsReader, readFailureReason, tryRepoPath } from './paths.js'
 import type { FileReader } from './paths.js'
 import { buildExamples, checkValueGaps } from './examples.js'
+import { buildTaskPrompt } from './task-prompt.js'
 import type { LoadedProject, LoadedTask, PromptFile } from './project-types.js'
 import { formatKeyPath } from './yaml-source.js'
 import type { KeyPath } from './yaml-source.js'
@@ -72,7 +73,7 @@ export async function loadProject(
   const shared = files.prompt(config.systemPrompt, ['system_prompt'])
   const loaded = config.tasks.map(async (task, i) => ({
     task,
-    userPrompt: await files.prompt(task.prompt, ['tasks', i, 'prompt']),
+    promptFile: await files.prompt(task.prompt, ['tasks', i, 'prompt']),
     ownSystem: await files.prompt(task.systemPrompt, ['tasks', i, 'system_prompt']),
     data: await files.read(task.data, ['tasks', i, 'data'])
   }))
@@ -80,17 +81,32 @@ export async function loadProject(
   const results = await Promise.all(loaded)
   files.throwIfProblems()
 
-  const tasks = results.map(({ task, userPrompt, ownSystem, data }, i): LoadedTask => {
-    if (userPrompt === undefined || data === undefined) throw new Error('unreachable: unread file')
+  const prompts = results.map(({ promptFile, ownSystem }, i) => {
+    if (promptFile === undefined) throw new Error('unreachable: unread file')
+    return buildTaskPrompt(
+      {
+        file: promptFile,
+        ownSystem,
+        sharedSystem: sharedSystemPrompt,
+        edit: config.optimize.edit,
+        taskKey: ['tasks', i]
+      },
+      (key, message) => files.problem(key, message)
+    )
+  })
+  files.throwIfProblems()
+
+  const tasks = results.map(({ task, data }, i): LoadedTask => {
+    const prompt = prompts[i]
+    if (prompt === undefined || data === undefined) throw new Error('unreachable: unread file')
     const dataFile = files.relative(task.data)
-    const examples = buildExamples(task, userPrompt, dataFile, data)
+    const examples = buildExamples(task, prompt, dataFile, data)
     for (const gap of checkValueGaps(task, examples, dataFile))
       files.problem(['tasks', i, 'checks', gap.check, 'value'], gap.message)
     return {
       config: task,
       name: task.name,
-      userPrompt,
-      systemPrompt: ownSystem ?? sharedSystemPrompt,
+      prompt,
       examples,
       dataHash: sha256(data)
     }

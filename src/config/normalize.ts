@@ -98,6 +98,7 @@ export function normalizeConfig(raw: RawConfig): { config: Config; issues: PathI
     optimize: {
       method: raw.optimize.method,
       seed: raw.optimize.seed ?? raw.seed,
+      edit: raw.optimize.edit ? [...raw.optimize.edit] : undefined,
       apo: {
         rounds: raw.optimize.apo.rounds,
         beam: raw.optimize.apo.beam,

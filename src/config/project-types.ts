@@ -1,3 +1,4 @@
+import type { ChatPrompt } from './prompt.js'
 import type { Config, TaskConfig } from './types.js'
 
 export type SplitName = 'train' | 'dev' | 'test'
@@ -24,9 +25,11 @@ export interface PromptFile {
 export interface LoadedTask {
   config: TaskConfig
   name: string
-  userPrompt: PromptFile
-  /** Effective system prompt: the task's own, else the shared one, else undefined (none sent). */
-  systemPrompt: PromptFile | undefined
+  /**
+   * The messages sent for each example: the task's messages file, or its system prompt (its own,
+   * else the shared one, else none) and its user template.
+   */
+  prompt: ChatPrompt
   examples: Example[]
   /** sha256 of the dataset file's bytes. */
   dataHash: string

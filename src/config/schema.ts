@@ -229,9 +229,18 @@ const metaspoSchema = z.strictObject({
   racing: z.boolean().default(true)
 })
 
+/** A message an optimizer may rewrite: every message of a role, or one message of a messages file. */
+const editEntry = z.union([z.enum(['system', 'user', 'assistant']), int(0, 10_000)], {
+  error: 'expected a role (system, user, assistant) or a message index (0, 1, …)'
+})
+
 const optimizeSchema = z.strictObject({
   method: z.enum(['apo', 'metaspo']).default('apo'),
   seed: int(0, 0xffffffff).optional(),
+  edit: z
+    .array(editEntry)
+    .min(1, { message: 'expected a list of at least one role or message index' })
+    .optional(),
   apo: apoSchema.prefault({}),
   metaspo: metaspoSchema.prefault({})
 })

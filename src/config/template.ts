@@ -13,6 +13,8 @@ const SLOT = /\\\{\{|\{\{\s*([^{}\s](?:[^{}]*[^{}\s])?)\s*\}\}/g
 export interface RenderContext {
   /** The prompt file (relative path). */
   file: string
+  /** The message's index in a messages file, when the template is one of its messages. */
+  message?: number
   /** The row's stable id. */
   rowId: string
   /** The row's 1-based line in its dataset. */
@@ -79,11 +81,12 @@ export function missingSlotError(
     .filter(Boolean)
     .join(' ')
   const row = `row ${JSON.stringify(ctx.rowId)}${where ? ` (${where})` : ''}`
+  const inMessage = ctx.message === undefined ? '' : ` (messages[${ctx.message}])`
   const names = Object.keys(fields)
   const has = names.length > 0 ? names.join(', ') : 'none'
   const more = others > 0 ? ` (and ${others} more row${others === 1 ? '' : 's'})` : ''
   return new InputError(
-    `slot {{${slot}}} has no field in ${row}${more}; the row's fields are: ${has}`,
+    `slot {{${slot}}}${inMessage} has no field in ${row}${more}; the row's fields are: ${has}`,
     { file: ctx.file }
   )
 }

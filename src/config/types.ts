@@ -160,10 +160,18 @@ export interface MetaspoConfig {
   racing: boolean
 }
 
+/**
+ * A message the optimizers may rewrite: every message of a role, or the message at an index of a
+ * messages file. Undefined `edit` means the default: system messages and the last user message.
+ */
+export type EditEntry = 'system' | 'user' | 'assistant' | number
+
 export interface OptimizeConfig {
   method: 'apo' | 'metaspo'
   /** Seed of the optimizer's sampling; `optimize.seed`, else the top-level `seed`. */
   seed: number
+  /** Which messages the optimizers may rewrite (`optimize.edit`); undefined → the default. */
+  edit: EditEntry[] | undefined
   apo: ApoConfig
   metaspo: MetaspoConfig
 }

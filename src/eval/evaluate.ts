@@ -1,4 +1,6 @@
 import type { Example } from '../config/project-types.js'
+import { conversationText, partsOf } from '../config/prompt.js'
+import type { ChatPrompt } from '../config/prompt.js'
 import { renderTemplate } from '../config/template.js'
 import {
   BudgetExceededError,
@@ -8,17 +10,14 @@ import {
   errorMessage
 } from '../errors.js'
 import type { ChatMessage, ChatModel } from '../llm/chat-model.js'
-import type { PromptPair } from '../optimize/types.js'
 import { sha256 } from '../util/hash.js'
 import { meanOfScores } from './metrics/shared.js'
 import { bootstrapMeanInterval, bootstrapStatistic } from './stats.js'
 import { OUTPUT_KEEP_CHARS, type ExampleResult, type Metric, type TaskEvalResult } from './types.js'
 
 export interface ScoreExamplesInput {
-  pair: PromptPair
+  prompt: ChatPrompt
   examples: readonly Example[]
-  /** The user prompt's file, named in template errors. */
-  promptFile: string
   /** The dataset's file, named when an expected value is unusable. */
   dataFile: string
   target: ChatModel
@@ -41,22 +40,22 @@ export interface ScoredExamples {
 /** Status codes that mean every further call would fail the same way: stop instead of marking rows. */
 const FATAL_STATUS = new Set([401, 403, 404])
 
-/** The chat messages for one example: the system prompt (if any) and the filled-in user template. */
-export function buildMessages(
-  pair: PromptPair,
-  example: Example,
-  promptFile: string
-): ChatMessage[] {
-  const user = renderTemplate(pair.user, example.fields, {
-    file: promptFile,
-    rowId: example.id,
-    line: example.line
-  })
+/**
+ * The chat messages for one example: every message of the prompt with its slots filled, in order
+ * (an empty system message is not sent).
+ */
+export function buildMessages(prompt: ChatPrompt, example: Example): ChatMessage[] {
   const messages: ChatMessage[] = []
-  if (pair.system !== undefined && pair.system.trim() !== '') {
-    messages.push({ role: 'system', content: pair.system })
+  for (const message of prompt.messages) {
+    if (message.role === 'system' && message.content.trim() === '') continue
+    const content = renderTemplate(message.content, example.fields, {
+      file: message.source.file,
+      ...(message.source.index === undefined ? {} : { message: message.source.index }),
+      rowId: example.id,
+      line: example.line
+    })
+    messages.push({ role: message.role, content })
   }
-  messages.push({ role: 'user', content: user })
   return messages
 }
 
@@ -76,7 +75,7 @@ export async function scoreExamples(input: ScoreExamplesInput): Promise<ScoredEx
   let fatal: unknown
 
   const scoreOne = async (example: Example): Promise<ExampleResult> => {
-    const messages = buildMessages(input.pair, example, input.promptFile)
+    const messages = buildMessages(input.prompt, example)
     const base = { id: example.id, split: example.split, expected: example.expected }
     let output: string
     try {
@@ -95,7 +94,7 @@ export async function scoreExamples(input: ScoreExamplesInput): Promise<ScoredEx
       }
       throw error
     }
-    const lastUser = messages[messages.length - 1]?.content ?? ''
+    const lastUser = messages.findLast((m) => m.role === 'user')?.content ?? ''
     let scored
     try {
       scored = await metric.score(output, example.expected, {
@@ -171,7 +170,7 @@ export function promptHash(text: string | undefined): string | null {
 export function summarizeTask(args: {
   task: string
   metric: Metric
-  pair: PromptPair
+  prompt: ChatPrompt
   dataHash: string
   results: ExampleResult[]
   level: number
@@ -196,8 +195,8 @@ export function summarizeTask(args: {
     failed: args.results.length - scored.length,
     metric: args.metric.name,
     ...(args.metric.summarizeChecks && { checks: args.metric.summarizeChecks(scored) }),
-    promptHash: promptHash(args.pair.user) ?? '',
-    systemPromptHash: promptHash(args.pair.system),
+    promptHash: promptHash(conversationText(args.prompt)) ?? '',
+    systemPromptHash: promptHash(partsOf(args.prompt).system),
     dataHash: args.dataHash,
     examples: args.results
   }

@@ -25,12 +25,13 @@ import {
 import { META_TAGS } from './meta-tags.js'
 import { allOrAbort } from './parallel.js'
 import { parseLastTagged, parseTagged } from './tags.js'
-import type { PromptPair, ScoreFn } from './types.js'
+import type { PromptParts } from '../config/prompt.js'
+import type { ScoreFn } from './types.js'
 
 export interface ExpandContext {
   task: LoadedTask
   edit: 'user' | 'system'
-  start: PromptPair
+  start: PromptParts
   config: ApoConfig
   optimizer: ChatModel
   score: ScoreFn
@@ -40,6 +41,8 @@ export interface ExpandContext {
   /** The run's signal combined with the controller's: passed to every call. */
   signal: AbortSignal
   critiquesPerGroup: number
+  /** The fixed messages around the edited part (few-shot turns), shown to the optimizer model. */
+  conversation: string | undefined
   /**
    * `critique`: ProTeGi's critique → rewrite meta-prompts. `analysis`: MetaSPO's user analysis →
    * user rewrite (one analysis per error group; user prompts only).
@@ -69,8 +72,8 @@ export interface Expansion {
   proposals: Proposal[]
 }
 
-/** The prompt pair with `text` as the edited prompt (an empty system prompt is none at all). */
-export function pairWith(start: PromptPair, edit: 'user' | 'system', text: string): PromptPair {
+/** The parts with `text` as the edited part (an empty system prompt is none at all). */
+export function pairWith(start: PromptParts, edit: 'user' | 'system', text: string): PromptParts {
   if (edit === 'user') return { system: start.system, user: text }
   return { system: text === '' ? undefined : text, user: start.user }
 }
@@ -85,6 +88,7 @@ async function paraphrases(ctx: ExpandContext, text: string): Promise<GuardOutco
   const rules: SlotRules = { ...ctx.rules, ...(ctx.repairSlots ? { repairFrom: text } : {}) }
   const messages = paraphraseMessages({
     prompt: text,
+    conversation: ctx.conversation,
     kind: ctx.edit,
     slots: ctx.rules.requiredSlots
   })
@@ -103,12 +107,20 @@ async function feedbackFor(
   group: number
 ): Promise<string[]> {
   if (ctx.feedback === 'analysis' && ctx.edit === 'user') {
-    const reply = await ask(ctx, userAnalysisMessages({ prompt, examples }), group)
+    const reply = await ask(
+      ctx,
+      userAnalysisMessages({ prompt, examples, conversation: ctx.conversation }),
+      group
+    )
     const analysis = parseLastTagged(reply, META_TAGS.analysis)
     return analysis === undefined || analysis === '' ? [] : [analysis]
   }
   const count = ctx.critiquesPerGroup
-  const reply = await ask(ctx, critiqueMessages({ prompt, kind: ctx.edit, examples, count }), group)
+  const reply = await ask(
+    ctx,
+    critiqueMessages({ prompt, kind: ctx.edit, examples, count, conversation: ctx.conversation }),
+    group
+  )
   return parseTagged(reply, META_TAGS.critique)
     .filter((c) => c !== '')
     .slice(0, count)
@@ -122,9 +134,22 @@ function rewriteRequest(
 ): ChatMessage[] {
   const slots = ctx.rules.requiredSlots
   if (ctx.feedback === 'analysis' && ctx.edit === 'user') {
-    return userRewriteMessages({ prompt, examples, analysis: critique, slots })
+    return userRewriteMessages({
+      prompt,
+      examples,
+      analysis: critique,
+      slots,
+      conversation: ctx.conversation
+    })
   }
-  return rewriteMessages({ prompt, kind: ctx.edit, examples, critique, slots })
+  return rewriteMessages({
+    prompt,
+    kind: ctx.edit,
+    examples,
+    critique,
+    slots,
+    conversation: ctx.conversation
+  })
 }
 
 /** Expands one parent; `text` is its edited prompt. */

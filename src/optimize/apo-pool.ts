@@ -14,7 +14,8 @@ import type { Random } from '../util/random.js'
 import { pairWith, type Expansion } from './apo-expand.js'
 import type { ApoDetails } from './apo-types.js'
 import { CandidateRegistry, emptyRejectCounts, type RejectCounts } from './candidate-guard.js'
-import type { CandidateRecord, PromptPair, ScoreFn } from './types.js'
+import type { PromptParts } from '../config/prompt.js'
+import type { CandidateRecord, ScoreFn } from './types.js'
 
 export class CandidatePool {
   readonly candidates: CandidateRecord[] = []
@@ -23,7 +24,7 @@ export class CandidatePool {
   readonly registry = new CandidateRegistry()
 
   constructor(
-    private readonly start: PromptPair,
+    private readonly start: PromptParts,
     private readonly edit: 'user' | 'system',
     private readonly devOrder: readonly Example[],
     private readonly score: ScoreFn
@@ -46,7 +47,7 @@ export class CandidatePool {
     return record
   }
 
-  pair(id: string): PromptPair {
+  pair(id: string): PromptParts {
     return pairWith(this.start, this.edit, this.get(id).prompt)
   }
 

@@ -5,12 +5,14 @@
 import type { LoadedTask } from '../config/project-types.js'
 import type { TaskComparison } from '../report/types.js'
 import type { ApoResult } from './apo-types.js'
-import type { OptimizationReport, PromptPair } from './types.js'
+import { partLocation } from '../config/prompt.js'
+import type { PromptParts } from '../config/prompt.js'
+import type { OptimizationReport } from './types.js'
 
 export function apoOptimizationReport(input: {
   result: ApoResult
   task: LoadedTask
-  start: PromptPair
+  start: PromptParts
   edit: 'user' | 'system'
   seed: number
   simulated: boolean
@@ -19,9 +21,8 @@ export function apoOptimizationReport(input: {
   file?: string
 }): OptimizationReport {
   const { result, task, start, edit } = input
-  const file =
-    input.file ??
-    (edit === 'user' ? task.userPrompt.path : (task.systemPrompt?.path ?? task.config.systemPrompt))
+  const location = input.file === undefined ? partLocation(task.prompt, edit) : undefined
+  const file = input.file ?? location?.file ?? task.config.systemPrompt
   return {
     method: 'apo',
     simulated: input.simulated,
@@ -30,6 +31,7 @@ export function apoOptimizationReport(input: {
       {
         file: file ?? '',
         kind: edit,
+        ...(location?.message === undefined ? {} : { message: location.message }),
         task: task.name,
         before: edit === 'user' ? start.user : (start.system ?? ''),
         after: edit === 'user' ? result.best.user : (result.best.system ?? '')

@@ -5,7 +5,8 @@ import type { LoadedTask } from '../config/project-types.js'
 import type { ApoConfig, BanditName } from '../config/types.js'
 import type { ScoreEstimate } from '../eval/types.js'
 import type { ChatModel } from '../llm/chat-model.js'
-import type { CandidateRecord, PromptPair, RoundRecord, ScoreFn } from './types.js'
+import type { PromptParts } from '../config/prompt.js'
+import type { CandidateRecord, RoundRecord, ScoreFn } from './types.js'
 
 export interface ApoOptions {
   /** Critiques asked per error group (ProTeGi's gradients_per_error); default 1. */
@@ -28,7 +29,7 @@ export interface ApoOptions {
 
 export interface ApoInput {
   task: LoadedTask
-  start: PromptPair
+  start: PromptParts
   /** Which prompt of the pair is optimized. */
   edit: 'user' | 'system'
   config: ApoConfig
@@ -86,7 +87,7 @@ export type ApoDetails = {
 }
 
 export interface ApoResult {
-  best: PromptPair
+  best: PromptParts
   bestId: string
   /** The best prompt's mean over the dev examples it was scored on, with a bootstrap interval. */
   bestDev: ScoreEstimate | null

@@ -12,6 +12,7 @@
  * Every sampling decision draws from createRandom(seed).fork(label) with a label naming the round,
  * the parent and the decision: the same seed, config and cache give the same run, call for call.
  */
+import { conversationContext } from './conversation.js'
 import { templateSlots } from '../config/template.js'
 import { InputError, ProviderError } from '../errors.js'
 import { bootstrapMeanInterval } from '../eval/stats.js'
@@ -122,6 +123,7 @@ export async function runApo(input: ApoInput): Promise<ApoResult> {
       controller,
       signal,
       critiquesPerGroup: Math.max(1, Math.floor(opts.critiquesPerGroup ?? 1)),
+      conversation: conversationContext(input.task.prompt, edit),
       feedback: opts.feedback ?? 'critique',
       rules: {
         requiredSlots,

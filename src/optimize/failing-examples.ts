@@ -2,6 +2,7 @@
  * Turning scored examples into what an optimizer model is shown: the rendered user message, the
  * expected answer and the reply. Shared by APO (critiques, rewrites) and MetaSPO (analyses).
  */
+import { partMessage } from '../config/prompt.js'
 import { renderTemplate } from '../config/template.js'
 import type { Example, LoadedTask } from '../config/project-types.js'
 import type { ExampleResult } from '../eval/types.js'
@@ -44,9 +45,11 @@ export function toFailingExample(
   task: LoadedTask
 ): FailingExample {
   const { example, result } = error
+  const source = partMessage(task.prompt, 'user')?.source
   return {
     input: renderTemplate(userTemplate, example.fields, {
-      file: task.userPrompt.path,
+      file: source?.file ?? task.config.prompt,
+      ...(source?.index === undefined ? {} : { message: source.index }),
       rowId: example.id,
       line: example.line,
       dataFile: task.config.data

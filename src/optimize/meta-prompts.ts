@@ -41,6 +41,8 @@ const WORDING = {
     user: 'a prompt template that instructs a language model to do a task; each placeholder in double curly braces is filled from a data row before the model sees it',
     system: 'the system prompt that a language model receives before every request of a task'
   },
+  conversationIntro:
+    'The prompt is one message of a conversation that the model receives. The other messages are fixed: they are sent as they are and are not to be rewritten. The prompt stands where the conversation says [the prompt].',
   examplesIntro:
     'With this prompt the model got the following examples wrong. Each example shows the input the model received, the answer that was expected, and what the model actually replied.',
   critique: [
@@ -172,9 +174,20 @@ function slotsInstruction(slots: readonly string[]): string {
 
 const user = (content: string): ChatMessage[] => [{ role: 'user', content }]
 
+/**
+ * The context of a prompt that is one message of a conversation (a chat prompt with few-shot
+ * turns): the other messages, fixed, with the prompt's place marked. Empty for a plain prompt.
+ */
+function conversationBlock(conversation: string | undefined): string {
+  if (conversation === undefined) return ''
+  return `\n\n${WORDING.conversationIntro}\n${wrapTag(T.conversation, conversation)}`
+}
+
 /** Critique ("textual gradient") request: asks for `count` <critique> items. */
 export function critiqueMessages(input: {
   prompt: string
+  /** The fixed messages around the prompt (see conversationBlock); undefined for a plain prompt. */
+  conversation?: string | undefined
   kind: PromptKind
   examples: readonly FailingExample[]
   count: number
@@ -182,7 +195,7 @@ export function critiqueMessages(input: {
   return user(
     fill(WORDING.critique, {
       subject: WORDING.subject[input.kind],
-      prompt: wrapTag(T.prompt, input.prompt),
+      prompt: wrapTag(T.prompt, input.prompt) + conversationBlock(input.conversation),
       examplesIntro: WORDING.examplesIntro,
       examples: formatExamples(input.examples),
       count: String(input.count),
@@ -194,6 +207,8 @@ export function critiqueMessages(input: {
 /** Rewrite ("edit") request against one critique: asks for one <improved_prompt>. */
 export function rewriteMessages(input: {
   prompt: string
+  /** The fixed messages around the prompt (see conversationBlock); undefined for a plain prompt. */
+  conversation?: string | undefined
   kind: PromptKind
   examples: readonly FailingExample[]
   critique: string
@@ -202,7 +217,7 @@ export function rewriteMessages(input: {
   return user(
     fill(WORDING.rewrite, {
       subject: WORDING.subject[input.kind],
-      prompt: wrapTag(T.prompt, input.prompt),
+      prompt: wrapTag(T.prompt, input.prompt) + conversationBlock(input.conversation),
       examplesIntro: WORDING.examplesIntro,
       examples: formatExamples(input.examples),
       critique: wrapTag(T.critique, input.critique),
@@ -214,13 +229,15 @@ export function rewriteMessages(input: {
 /** Paraphrase ("Monte Carlo" successor) request: asks for one <paraphrase>. */
 export function paraphraseMessages(input: {
   prompt: string
+  /** The fixed messages around the prompt (see conversationBlock); undefined for a plain prompt. */
+  conversation?: string | undefined
   kind: PromptKind
   slots: readonly string[]
 }): ChatMessage[] {
   return user(
     fill(WORDING.paraphrase, {
       subject: WORDING.subject[input.kind],
-      prompt: wrapTag(T.prompt, input.prompt),
+      prompt: wrapTag(T.prompt, input.prompt) + conversationBlock(input.conversation),
       slots: slotsInstruction(input.slots)
     })
   )
@@ -229,11 +246,13 @@ export function paraphraseMessages(input: {
 /** MetaSPO user-prompt analysis: asks for one <analysis>. */
 export function userAnalysisMessages(input: {
   prompt: string
+  /** The fixed messages around the prompt (see conversationBlock); undefined for a plain prompt. */
+  conversation?: string | undefined
   examples: readonly FailingExample[]
 }): ChatMessage[] {
   return user(
     fill(WORDING.userAnalysis, {
-      prompt: wrapTag(T.prompt, input.prompt),
+      prompt: wrapTag(T.prompt, input.prompt) + conversationBlock(input.conversation),
       examplesIntro: WORDING.examplesIntro,
       examples: formatExamples(input.examples)
     })
@@ -243,13 +262,15 @@ export function userAnalysisMessages(input: {
 /** MetaSPO user-prompt rewrite against an analysis: asks for one <improved_prompt>. */
 export function userRewriteMessages(input: {
   prompt: string
+  /** The fixed messages around the prompt (see conversationBlock); undefined for a plain prompt. */
+  conversation?: string | undefined
   examples: readonly FailingExample[]
   analysis: string
   slots: readonly string[]
 }): ChatMessage[] {
   return user(
     fill(WORDING.userRewrite, {
-      prompt: wrapTag(T.prompt, input.prompt),
+      prompt: wrapTag(T.prompt, input.prompt) + conversationBlock(input.conversation),
       examplesIntro: WORDING.examplesIntro,
       examples: formatExamples(input.examples),
       analysis: wrapTag(T.analysis, input.analysis),

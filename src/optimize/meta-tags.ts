@@ -10,6 +10,8 @@ export const META_TAGS = {
   prompt: 'prompt',
   /** MetaSPO: the system prompt under study. */
   systemPrompt: 'system_prompt',
+  /** The fixed messages around the prompt (few-shot turns of a chat prompt), shown as context. */
+  conversation: 'conversation',
   /** One failing example, holding input/expected/output. */
   example: 'example',
   /** What the target model received (the rendered user message), or the row's field values. */

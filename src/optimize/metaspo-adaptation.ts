@@ -5,6 +5,7 @@
  * examples for every round and both system prompts), so the trajectory is comparable across runs:
  * APO's own running dev means rest on different numbers of examples per prompt.
  */
+import { partsOf } from '../config/prompt.js'
 import type { LoadedTask, SplitName } from '../config/project-types.js'
 import type { ApoConfig } from '../config/types.js'
 import { mean } from '../eval/stats.js'
@@ -60,7 +61,7 @@ export interface AdaptationResult {
 export async function testTimeAdaptation(input: AdaptationInput): Promise<AdaptationResult> {
   const apo = await runApo({
     task: input.task,
-    start: { system: input.system, user: input.user ?? input.task.userPrompt.text },
+    start: { system: input.system, user: input.user ?? partsOf(input.task.prompt).user },
     edit: 'user',
     config: input.config,
     optimizer: input.optimizer,

@@ -11,7 +11,7 @@ import type { CandidateRegistry } from './candidate-guard.js'
 import type { ScoreBook } from './metaspo-scores.js'
 import type { MetaspoCandidateRecord, RacingRule } from './metaspo-types.js'
 import { metaScoreOf, type RaceTask } from './racing.js'
-import type { PromptPair } from './types.js'
+import type { PromptParts } from '../config/prompt.js'
 
 export interface UserNode {
   id: string
@@ -49,7 +49,7 @@ export interface MetaspoContext {
   counters: { target: number; optimizer: number }
 }
 
-export function pairOf(system: string, user: string): PromptPair {
+export function pairOf(system: string, user: string): PromptParts {
   return { system, user }
 }
 

@@ -8,6 +8,7 @@
  * A best prompt with no wrong train example is left alone: nothing would ground a rewrite, and the
  * optimizer would invent problems (a fault seen with the reference code at 100% accuracy).
  */
+import { conversationContext } from './conversation.js'
 import type { LoadedTask } from '../config/project-types.js'
 import { combineSignals } from '../llm/abort.js'
 import {
@@ -105,6 +106,7 @@ export async function innerLoopForTask(
   }
   const m = config.userCandidates
   record.proposed = m
+  const conversation = conversationContext(task.prompt, 'user')
   const proposals = await allOrAbort(
     Array.from({ length: m }, (_, j) => async (): Promise<Proposal> => {
       const examples = ctx.random
@@ -114,7 +116,7 @@ export async function innerLoopForTask(
       const sampleIndex = (iteration - 1) * m + j
       const analysisReply = await ask(
         ctx,
-        userAnalysisMessages({ prompt: best.prompt, examples }),
+        userAnalysisMessages({ prompt: best.prompt, examples, conversation }),
         sampleIndex,
         signal,
         local
@@ -123,7 +125,7 @@ export async function innerLoopForTask(
       if (analysis === undefined || analysis === '') return { analysis: null, outcome: null }
       const rewriteReply = await ask(
         ctx,
-        userRewriteMessages({ prompt: best.prompt, examples, analysis, slots }),
+        userRewriteMessages({ prompt: best.prompt, examples, analysis, slots, conversation }),
         sampleIndex,
         signal,
         local

@@ -11,7 +11,7 @@ import type { ExampleResult } from '../eval/types.js'
 import type { Random } from '../util/random.js'
 import { collectErrors, type ScoredError } from './failing-examples.js'
 import type { TaskScoreFn } from './metaspo-types.js'
-import type { PromptPair } from './types.js'
+import type { PromptParts } from '../config/prompt.js'
 
 /** Mean of values summed in order; the racing bounds use the same summation so they stay exact. */
 export function orderedMean(values: readonly number[]): number {
@@ -21,7 +21,7 @@ export function orderedMean(values: readonly number[]): number {
   return sum / values.length
 }
 
-function pairKey(pair: PromptPair): string {
+function pairKey(pair: PromptParts): string {
   return `${pair.system ?? '\u0000'}\u0001${pair.user}`
 }
 
@@ -69,7 +69,7 @@ export class ScoreBook {
     return found
   }
 
-  private slots(task: string, pair: PromptPair): Array<ExampleResult | undefined> {
+  private slots(task: string, pair: PromptParts): Array<ExampleResult | undefined> {
     const book = this.book(task)
     const key = pairKey(pair)
     let slots = book.pairs.get(key)
@@ -90,21 +90,21 @@ export class ScoreBook {
   }
 
   /** Scores known for the pair at their train positions (undefined = not scored yet). */
-  scores(task: string, pair: PromptPair): Array<number | undefined> {
+  scores(task: string, pair: PromptParts): Array<number | undefined> {
     return this.slots(task, pair).map((r) => r?.score)
   }
 
-  isComplete(task: string, pair: PromptPair): boolean {
+  isComplete(task: string, pair: PromptParts): boolean {
     return this.slots(task, pair).every((r) => r !== undefined)
   }
 
   /** Evaluations known for the pair. */
-  known(task: string, pair: PromptPair): number {
+  known(task: string, pair: PromptParts): number {
     return this.slots(task, pair).filter((r) => r !== undefined).length
   }
 
   /** The pair's mean over all train examples; throws when it was not fully scored. */
-  mean(task: string, pair: PromptPair): number {
+  mean(task: string, pair: PromptParts): number {
     const scores = this.scores(task, pair)
     if (scores.some((s) => s === undefined)) {
       throw new Error(
@@ -115,12 +115,12 @@ export class ScoreBook {
   }
 
   /** The mean over the examples scored so far (0 when none). */
-  partialMean(task: string, pair: PromptPair): number {
+  partialMean(task: string, pair: PromptParts): number {
     return orderedMean(this.scores(task, pair).filter((s): s is number => s !== undefined))
   }
 
   /** The train examples the pair got wrong, in train order (only scored ones count). */
-  errors(task: string, pair: PromptPair): ScoredError[] {
+  errors(task: string, pair: PromptParts): ScoredError[] {
     const slots = this.slots(task, pair)
     const train = this.book(task).train
     const scored = train.filter((_, i) => slots[i] !== undefined)
@@ -137,7 +137,7 @@ export class ScoreBook {
    */
   scoreOn(
     task: string,
-    pair: PromptPair,
+    pair: PromptParts,
     examples: readonly Example[],
     signal: AbortSignal | undefined
   ): Promise<number> {
@@ -149,13 +149,13 @@ export class ScoreBook {
   }
 
   /** Scores the pair on every train example; resolves with the evaluations asked of the target. */
-  complete(task: string, pair: PromptPair, signal: AbortSignal | undefined): Promise<number> {
+  complete(task: string, pair: PromptParts, signal: AbortSignal | undefined): Promise<number> {
     return this.scoreOn(task, pair, this.examples(task), signal)
   }
 
   private async scoreNow(
     task: string,
-    pair: PromptPair,
+    pair: PromptParts,
     examples: readonly Example[],
     signal: AbortSignal | undefined
   ): Promise<number> {

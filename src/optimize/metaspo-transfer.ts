@@ -6,6 +6,7 @@
  * example's score averaged over the user prompts), the unit that was sampled; the user prompts are
  * fixed, as in the paper. Test-time adaptation lives in ./metaspo-adaptation.ts.
  */
+import { partsOf } from '../config/prompt.js'
 import type { LoadedTask, SplitName } from '../config/project-types.js'
 import { templateSlots } from '../config/template.js'
 import { bootstrapMeanInterval, mean, pairedBootstrapDeltaInterval } from '../eval/stats.js'
@@ -53,7 +54,7 @@ export async function makeUserVariants(
   n: number,
   options: { prompt?: string; signal?: AbortSignal } = {}
 ): Promise<UserVariants> {
-  const own = options.prompt ?? task.userPrompt.text
+  const own = options.prompt ?? partsOf(task.prompt).user
   const slots = templateSlots(own)
   const registry = new CandidateRegistry()
   registry.claim(own, 'own')
@@ -172,7 +173,7 @@ export async function unseenGeneralization(input: UnseenInput): Promise<UnseenRe
   try {
     for (const task of input.tasks) {
       const examples = task.examples.filter((e) => e.split === split)
-      const prompts = [...(input.userVariants.get(task.name) ?? [task.userPrompt.text])]
+      const prompts = [...(input.userVariants.get(task.name) ?? [partsOf(task.prompt).user])]
       const score = input.scoreFor(task)
       const controller = new AbortController()
       const signal = combineSignals(input.signal, controller.signal)

@@ -12,6 +12,7 @@
  * the best (system, user prompts) found so far. Every sampling decision draws from a generator
  * forked by a label naming the iteration, task and candidate: the same seed gives the same run.
  */
+import { partsOf } from '../config/prompt.js'
 import { templateSlots } from '../config/template.js'
 import { InputError } from '../errors.js'
 import { combineSignals, throwIfAborted } from '../llm/abort.js'
@@ -85,7 +86,7 @@ function initialContext(input: MetaspoInput): MetaspoContext {
     ...{ task: null, systemId: null, trainScore: null, upperBound: null }
   })
   for (const task of tasks) {
-    const user = input.start.users.get(task.name) ?? task.userPrompt.text
+    const user = input.start.users.get(task.name) ?? partsOf(task.prompt).user
     const id = `${task.name}:i0`
     ctx.beams.set(task.name, [{ id, prompt: user }])
     const registry = new CandidateRegistry()

@@ -1,3 +1,4 @@
+import type { PromptParts } from '../config/prompt.js'
 import type { ScoreEstimate } from '../eval/types.js'
 import type { TaskComparison } from '../report/types.js'
 
@@ -37,6 +38,8 @@ export interface PromptOutcome {
   /** Which file the prompt lives in and which prompt it is. */
   file: string
   kind: 'user' | 'system'
+  /** The message's index in a messages file; undefined when the whole file is the prompt. */
+  message?: number
   task: string | null
   before: string
   after: string
@@ -104,21 +107,13 @@ export interface OptimizationReport {
   racing?: RacingReport
 }
 
-/** The two prompts a target-model call is made of. */
-export interface PromptPair {
-  /** System prompt text; undefined → no system message is sent. */
-  system: string | undefined
-  /** User prompt template with {{field}} slots. */
-  user: string
-}
-
 /**
- * Scores a prompt pair on examples with the target model (through the cache, limiter and budget).
+ * Scores a prompt's editable parts (put back into the task's prompt) on examples with the target model (through the cache, limiter and budget).
  * Injected into the optimizers so they never see a client. Results come back in the examples' order.
  * Throws BudgetExceededError / CancelledError when the run must stop.
  */
 export type ScoreFn = (
-  pair: PromptPair,
+  parts: PromptParts,
   examples: readonly import('../config/project-types.js').Example[],
   options?: { signal?: AbortSignal }
 ) => Promise<import('../eval/types.js').ExampleResult[]>

@@ -7,7 +7,8 @@ import { applyGate } from '../eval/gate.js'
 import type { TaskEvalResult } from '../eval/types.js'
 import type { RunReport, TaskComparison } from '../report/types.js'
 import { buildReport } from './build-report.js'
-import { evaluateTasks, filePrompts } from './eval-run.js'
+import { conversationText, partsOf } from '../config/prompt.js'
+import { evaluateTasks } from './eval-run.js'
 import type { EvalSplit } from './eval-run.js'
 import { gateAfterStop } from './gate-after-stop.js'
 import { selectTasks } from './select-tasks.js'
@@ -97,16 +98,14 @@ export async function runCompare(
     const baseTask = baseTasks.get(headResult.task)
     const headTask = headTasks.find((t) => t.name === headResult.task)
     if (!baseResult || !baseTask || !headTask) continue
-    const basePrompts = filePrompts(baseTask)
-    const headPrompts = filePrompts(headTask)
     comparisons.push(
       compareTaskResults(baseResult, headResult, {
         level: project.config.gate.confidence,
         seed: options.seed,
-        basePrompt: basePrompts.user,
-        headPrompt: headPrompts.user,
-        baseSystemPrompt: basePrompts.system,
-        headSystemPrompt: headPrompts.system
+        basePrompt: conversationText(baseTask.prompt),
+        headPrompt: conversationText(headTask.prompt),
+        baseSystemPrompt: partsOf(baseTask.prompt).system,
+        headSystemPrompt: partsOf(headTask.prompt).system
       })
     )
   }

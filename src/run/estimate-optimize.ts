@@ -1,3 +1,4 @@
+import { conversationText } from '../config/prompt.js'
 import type { LoadedTask } from '../config/project-types.js'
 import { buildMessages } from '../eval/evaluate.js'
 import {
@@ -28,13 +29,9 @@ export interface OptimizeEstimate {
 
 /** Mean input tokens of one target call of a task (its rendered rows). */
 function meanTargetTokens(task: LoadedTask): number {
-  const pair = { system: task.systemPrompt?.text, user: task.userPrompt.text }
   const rows = task.examples.slice(0, 200)
   if (rows.length === 0) return 0
-  const sum = rows.reduce(
-    (s, e) => s + estimateMessagesTokens(buildMessages(pair, e, task.userPrompt.path)),
-    0
-  )
+  const sum = rows.reduce((s, e) => s + estimateMessagesTokens(buildMessages(task.prompt, e)), 0)
   return sum / rows.length
 }
 
@@ -70,7 +67,7 @@ export function estimateOptimize(
     targetTokens = perCall
     // An optimizer call carries the prompt and a group of failing examples with their replies.
     optimizerTokens =
-      estimateTokens(task.userPrompt.text) * 2 +
+      estimateTokens(conversationText(task.prompt)) * 2 +
       config.optimize.apo.errorsPerGroup * (perCall + TARGET_OUTPUT) +
       300
     lines.push(

@@ -29,10 +29,9 @@ export function estimateEval(
   const targetModel = config.models.target
   const perTask = selectTasks(services.project.tasks, options.tasks).map((task) => {
     const examples = examplesOf(task, options.split)
-    const pair = { system: task.systemPrompt?.text, user: task.userPrompt.text }
     let input = 0
     for (const example of examples) {
-      input += estimateMessagesTokens(buildMessages(pair, example, task.userPrompt.path))
+      input += estimateMessagesTokens(buildMessages(task.prompt, example))
     }
     const outputPerCall = targetModel.maxTokens ?? ASSUMED_OUTPUT_TOKENS
     const parts = [

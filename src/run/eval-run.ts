@@ -1,4 +1,6 @@
 import { BudgetExceededError, CancelledError } from '../errors.js'
+import { withParts } from '../config/prompt.js'
+import type { PromptParts } from '../config/prompt.js'
 import { scoreExamples, summarizeTask } from '../eval/evaluate.js'
 import { createTaskMetric } from '../eval/metrics/index.js'
 import type { TaskEvalResult } from '../eval/types.js'
@@ -17,18 +19,13 @@ export interface EvalOptions {
   tasks: readonly string[]
   split: EvalSplit
   seed: number
-  /** Prompts to use instead of the files' (the optimizer's candidates, the base commit's). */
-  promptsFor?: (task: LoadedTask) => { system: string | undefined; user: string }
+  /** Parts to use instead of the files' (the optimizer's candidates), put into the task's prompt. */
+  promptsFor?: (task: LoadedTask) => PromptParts
 }
 
 export interface EvalOutcome {
   tasks: TaskEvalResult[]
   stop: StopInfo
-}
-
-/** The prompts a task runs with as loaded from its files. */
-export function filePrompts(task: LoadedTask): { system: string | undefined; user: string } {
-  return { system: task.systemPrompt?.text, user: task.userPrompt.text }
 }
 
 /**
@@ -42,17 +39,19 @@ export async function evaluateTasks(
   const { project, models, logger } = services
   const selected = selectTasks(project.tasks, options.tasks)
   const results: TaskEvalResult[] = []
+  const systemSource = { file: project.config.systemPrompt ?? '', index: undefined }
   let stop: StopInfo = { reason: 'completed', message: 'every example was scored' }
   for (const task of selected) {
     const examples = examplesOf(task, options.split)
-    const pair = options.promptsFor ? options.promptsFor(task) : filePrompts(task)
+    const prompt = options.promptsFor
+      ? withParts(task.prompt, options.promptsFor(task), systemSource)
+      : task.prompt
     const metric = createTaskMetric(task.config)
     logger.info(`${task.name}: scoring ${examples.length} examples (${options.split})`)
     const before = services.usage().total
     const scored = await scoreExamples({
-      pair,
+      prompt,
       examples,
-      promptFile: task.userPrompt.path,
       dataFile: task.config.data,
       target: models.target,
       judge: models.judge,
@@ -64,7 +63,7 @@ export async function evaluateTasks(
     const summary = summarizeTask({
       task: task.name,
       metric,
-      pair,
+      prompt,
       dataHash: task.dataHash,
       results: scored.results,
       level: project.config.gate.confidence,

@@ -5,10 +5,12 @@ import type { StopInfo } from '../llm/ledger-types.js'
 import { runApo } from '../optimize/apo.js'
 import { apoOptimizationReport } from '../optimize/apo-report.js'
 import type { ApoResult } from '../optimize/apo-types.js'
-import type { PromptPair, RoundRecord } from '../optimize/types.js'
+import { partMessage, partsOf } from '../config/prompt.js'
+import type { PromptPart, PromptParts } from '../config/prompt.js'
+import type { RoundRecord } from '../optimize/types.js'
 import type { RunReport, TaskComparison } from '../report/types.js'
 import { buildReport } from './build-report.js'
-import { evaluateTasks, filePrompts } from './eval-run.js'
+import { evaluateTasks } from './eval-run.js'
 import type { EvalOutcome } from './eval-run.js'
 import { createScoreFn } from './score-fn.js'
 import { examplesOf, selectTasks } from './select-tasks.js'
@@ -20,7 +22,7 @@ export interface ApoRunOptions {
   edit: 'user' | 'system'
   seed: number
   /** Start from these prompts instead of the files' (test-time adaptation under another system prompt). */
-  start?: PromptPair
+  start?: PromptParts
   onRound?: (round: RoundRecord) => void
 }
 
@@ -46,6 +48,29 @@ export function apoTask(
 }
 
 /**
+ * The part APO is asked to edit exists and may be edited: a system prompt for `--prompt system`, and
+ * a message that `optimize.edit` does not freeze.
+ */
+export function assertEditable(task: LoadedTask, edit: PromptPart, start: PromptParts): void {
+  if (edit === 'system' && start.system === undefined) {
+    throw new InputError(
+      `optimize --prompt system edits the system prompt, but task ${task.name} has none; set system_prompt (or tasks[].system_prompt) in the config`
+    )
+  }
+  const message = partMessage(task.prompt, edit)
+  if (message !== undefined && !message.editable) {
+    const where =
+      message.source.index === undefined
+        ? message.source.file
+        : `${message.source.file} messages[${message.source.index}]`
+    throw new InputError(
+      `optimize --prompt ${edit} edits the ${edit} message of task ${task.name} (${where}), but optimize.edit leaves it frozen; add ${message.source.index ?? edit} to optimize.edit or pick the other part`,
+      { location: 'optimize.edit' }
+    )
+  }
+}
+
+/**
  * APO on one task: beam search on train/dev within the budget, then one paired comparison of the
  * starting prompt and the best prompt on the held-out test split (never used to choose).
  */
@@ -58,12 +83,8 @@ export async function runApoOptimization(
   const task = apoTask(services, options.task)
   const config = project.config.optimize.apo
   const edit = options.edit
-  const start = options.start ?? filePrompts(task)
-  if (edit === 'system' && start.system === undefined) {
-    throw new InputError(
-      `optimize --prompt system edits the system prompt, but task ${task.name} has none; set system_prompt (or tasks[].system_prompt) in the config`
-    )
-  }
+  const start = options.start ?? partsOf(task.prompt)
+  assertEditable(task, edit, start)
   const simulated = project.config.provider.type === 'simulated'
   logger.info(
     `APO on ${task.name} (${edit} prompt): ${config.rounds} rounds, beam ${config.beam}, bandit ${config.bandit}, seed ${options.seed}`

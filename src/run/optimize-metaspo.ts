@@ -1,3 +1,4 @@
+import { partLocation, partsOf } from '../config/prompt.js'
 import type { LoadedTask } from '../config/project-types.js'
 import { InputError } from '../errors.js'
 import { compareTaskResults } from '../eval/compare.js'
@@ -97,7 +98,10 @@ export async function runMetaspoOptimization(
   let lastIterationCalls = 0
   const result = await runMetaspo({
     tasks: train,
-    start: { system: startSystem, users: new Map(train.map((t) => [t.name, t.userPrompt.text])) },
+    start: {
+      system: startSystem,
+      users: new Map(train.map((t) => [t.name, partsOf(t.prompt).user]))
+    },
     config,
     optimizer: models.optimizer,
     scoreFor,
@@ -120,12 +124,12 @@ export async function runMetaspoOptimization(
   const headTasks: EvalOutcome['tasks'] = []
   if (result.stop.reason !== 'cancelled') {
     for (const task of train) {
-      const bestUser = result.users.get(task.name) ?? task.userPrompt.text
+      const bestUser = result.users.get(task.name) ?? partsOf(task.prompt).user
       const base = await evaluateTasks(services, {
         tasks: [task.name],
         split: 'test',
         seed: options.seed,
-        promptsFor: () => ({ system: startSystem, user: task.userPrompt.text })
+        promptsFor: () => ({ system: startSystem, user: partsOf(task.prompt).user })
       })
       const head = await evaluateTasks(services, {
         tasks: [task.name],
@@ -141,7 +145,7 @@ export async function runMetaspoOptimization(
           compareTaskResults(b, h, {
             level: project.config.gate.confidence,
             seed: options.seed,
-            basePrompt: task.userPrompt.text,
+            basePrompt: partsOf(task.prompt).user,
             headPrompt: bestUser,
             baseSystemPrompt: startSystem,
             headSystemPrompt: result.system
@@ -222,11 +226,11 @@ export async function runMetaspoOptimization(
   const prompts: PromptOutcome[] = [
     { file: systemFile, kind: 'system', task: null, before: startSystem, after: result.system },
     ...train.map((t) => ({
-      file: t.userPrompt.path,
+      ...(partLocation(t.prompt, 'user') ?? { file: '' }),
       kind: 'user' as const,
       task: t.name,
-      before: t.userPrompt.text,
-      after: result.users.get(t.name) ?? t.userPrompt.text
+      before: partsOf(t.prompt).user,
+      after: result.users.get(t.name) ?? partsOf(t.prompt).user
     }))
   ]
   const optimization: OptimizationReport = {

@@ -1,21 +1,23 @@
 import type { LoadedTask } from '../config/project-types.js'
+import { withParts } from '../config/prompt.js'
 import { scoreExamples } from '../eval/evaluate.js'
 import { createTaskMetric } from '../eval/metrics/index.js'
 import type { ScoreFn } from '../optimize/types.js'
 import type { RunServices } from './services.js'
 
 /**
- * The optimizers' view of the target model: score a prompt pair on examples through the cached,
+ * The optimizers' view of the target model: score a prompt's parts on examples through the cached,
  * rate-limited, budgeted target. A budget stop or cancel is rethrown so the optimizer stops cleanly
  * and keeps its best prompt; a failed call scores the example wrong (it is marked failed).
  */
 export function createScoreFn(services: RunServices, task: LoadedTask): ScoreFn {
   const metric = createTaskMetric(task.config)
-  return async (pair, examples, options) => {
+  const shared = services.project.config.systemPrompt
+  const systemSource = { file: shared ?? '', index: undefined }
+  return async (parts, examples, options) => {
     const scored = await scoreExamples({
-      pair,
+      prompt: withParts(task.prompt, parts, systemSource),
       examples,
-      promptFile: task.userPrompt.path,
       dataFile: task.config.data,
       target: services.models.target,
       judge: services.models.judge,

@@ -43,7 +43,8 @@ export interface OptimizerRequest {
 export function requestKind(text: string): RequestKind | undefined {
   // The pieces under study may quote anything; only the request's own words count.
   let own = text
-  for (const tag of [T.prompt, T.systemPrompt, T.example]) own = withoutTagged(own, tag)
+  for (const tag of [T.prompt, T.systemPrompt, T.example, T.conversation])
+    own = withoutTagged(own, tag)
   for (const [tag, kind] of REQUEST_TAGS) if (own.includes(askFor(tag))) return kind
   // Tolerate "<critique>...</critique>" or "in <critique> tags" as the ask.
   for (const [tag, kind] of REQUEST_TAGS) {
@@ -70,7 +71,8 @@ export function parseOptimizerRequest(messages: readonly ChatMessage[]): Optimiz
   })
   // Critiques and analyses sent along are outside the prompt and example blocks.
   let outside = text
-  for (const tag of [T.prompt, T.systemPrompt, T.example]) outside = withoutTagged(outside, tag)
+  for (const tag of [T.prompt, T.systemPrompt, T.example, T.conversation])
+    outside = withoutTagged(outside, tag)
   const noun = kind === 'paraphrase' ? 'paraphrase' : 'critique'
   return {
     kind,

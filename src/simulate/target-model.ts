@@ -3,7 +3,8 @@
  * the user message, the labels the prompt offers and the answer format it asks for, decodes the
  * true label from the example's text (./reader.ts) and spots the traits visible in it. It answers
  * right only when every trait is addressed by an instruction — a local trait anywhere in the system
- * + user prompt, a global trait in the system prompt — and no over-broad rule in the prompt breaks
+ * + user prompt, or shown handled by a few-shot turn; a global trait in the system prompt — and no
+ * over-broad rule in the prompt breaks
  * one of them; otherwise it falls for the first unheeded trait. A little noise, seeded by the
  * request text, flips some answers. Nothing is registered between calls: every decision comes from
  * the text, so the model works the same over HTTP and in another process.
@@ -56,6 +57,40 @@ function contentOf(messages: readonly ChatMessage[], role: ChatMessage['role']):
     .join('\n\n')
 }
 
+/**
+ * The traits that the conversation's few-shot turns show handled: a user turn whose text carries
+ * the trait, answered by the next assistant turn with the label the text really means. A shown
+ * trait helps as an instruction for it would (local traits only: a global trait needs the system
+ * prompt). A turn answered wrongly, or with no readable label, shows nothing.
+ */
+function traitsShownBy(
+  turns: readonly ChatMessage[],
+  choices: readonly string[],
+  lex: ReturnType<typeof lexiconOf>
+): Set<TraitId> {
+  const shown = new Set<TraitId>()
+  turns.forEach((turn, i) => {
+    const answer = turns[i + 1]
+    if (turn.role !== 'user' || answer?.role !== 'assistant') return
+    const text = findExample(turn.content)?.text ?? turn.content
+    const truth = truthOf(text, lex)
+    const given = labelIn(answer.content, choices)
+    if (truth === null || given === undefined || given.toLowerCase() !== truth.toLowerCase()) return
+    for (const trait of detectTraits(text)) if (getTrait(trait).scope !== 'global') shown.add(trait)
+  })
+  return shown
+}
+
+/** The label an answer turn gives: the last of the choices it names (tagged or not). */
+function labelIn(text: string, choices: readonly string[]): string | undefined {
+  let best: { label: string; at: number } | undefined
+  for (const choice of choices) {
+    const at = text.toLowerCase().lastIndexOf(choice.toLowerCase())
+    if (at >= 0 && (best === undefined || at > best.at)) best = { label: choice, at }
+  }
+  return best?.label
+}
+
 /** Maps a label to the spelling the prompt used for it. */
 function spelled(label: string, choices: readonly string[]): string {
   return choices.find((c) => c.toLowerCase() === label.toLowerCase()) ?? label
@@ -67,7 +102,10 @@ export function decideAsTarget(
   options: { seed: number; noise?: number; sampleIndex?: number }
 ): TargetDecision {
   const system = contentOf(messages, 'system')
-  const user = contentOf(messages, 'user')
+  // The question is the last user message; user/assistant turns before it are few-shot examples.
+  const last = messages.map((m) => m.role).lastIndexOf('user')
+  const user = messages[last]?.content ?? ''
+  const turns = messages.slice(0, Math.max(0, last)).filter((m) => m.role !== 'system')
   const found = findExample(user)
   const userInstructions = found ? user.replace(found.span, ' ') : user
   const instructions = `${system}\n\n${userInstructions}`
@@ -90,7 +128,10 @@ export function decideAsTarget(
   if (truth === null || !lex) {
     answer = choices[Math.floor(unitHash(options.seed, 'guess', text) * choices.length)] as string
   } else {
-    const addressedAnywhere = new Set(traitsAddressedBy(instructions))
+    const addressedAnywhere = new Set([
+      ...traitsAddressedBy(instructions),
+      ...traitsShownBy(turns, choices, lex)
+    ])
     const addressedInSystem = new Set(traitsAddressedBy(system))
     const rules = harmfulRulesIn(instructions)
     const systemRules = harmfulRulesIn(system)

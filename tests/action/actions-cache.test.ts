@@ -1,4 +1,5 @@
 import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises'
+import { plainPrompt } from '../../src/config/prompt.js'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
@@ -14,8 +15,7 @@ function project(prompt: string): LoadedProject {
     tasks: [
       {
         name: 'triage',
-        userPrompt: { path: 'prompts/triage.md', text: prompt },
-        systemPrompt: undefined,
+        prompt: plainPrompt(undefined, { path: 'prompts/triage.md', text: prompt }),
         dataHash: 'da7a'
       }
     ]

@@ -1,3 +1,4 @@
+import { partsOf } from '../../src/config/prompt.js'
 import { execFileSync } from 'node:child_process'
 import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
@@ -126,7 +127,7 @@ describe('loadBaseProject', () => {
     const head = await loadProject(join(dir, 'prompt-descent.yml'))
     const { reader } = await createGitReader(head.root, base)
     const loaded = await loadBaseProject(head, reader, () => undefined)
-    expect(loaded?.tasks[0]?.userPrompt.text).toBe('base {{text}}\n')
-    expect(head.tasks[0]?.userPrompt.text).toBe('head {{text}}\n')
+    expect(partsOf(loaded!.tasks[0]!.prompt).user).toBe('base {{text}}\n')
+    expect(partsOf(head.tasks[0]!.prompt).user).toBe('head {{text}}\n')
   })
 })

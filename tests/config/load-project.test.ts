@@ -81,11 +81,10 @@ describe('loadProject', () => {
       text: 'You are helpful.'
     })
     const [triage, math, facts, tone] = project.tasks
-    expect(triage?.userPrompt).toEqual({
-      path: 'prompts/triage.md',
-      text: 'Classify: {{ ticket }}'
-    })
-    expect(triage?.systemPrompt?.path).toBe('prompts/system.md')
+    expect(triage?.prompt.messages.map((m) => [m.role, m.content, m.source.file])).toEqual([
+      ['system', 'You are helpful.', 'prompts/system.md'],
+      ['user', 'Classify: {{ ticket }}', 'prompts/triage.md']
+    ])
     expect(triage?.dataHash).toBe(sha256(TRIAGE))
     expect(triage?.examples.map((e) => [e.id, e.line, e.expected])).toEqual([
       ['t1', 1, 'billing'],
@@ -101,7 +100,11 @@ describe('loadProject', () => {
       ['4', 6, '9-1', '8']
     ])
     expect(math?.examples.filter((e) => e.split === 'test')).toEqual([])
-    expect(facts?.systemPrompt).toEqual({ path: 'prompts/facts-system.md', text: 'Be brief.' })
+    expect(facts?.prompt.messages[0]).toMatchObject({
+      role: 'system',
+      content: 'Be brief.',
+      source: { file: 'prompts/facts-system.md' }
+    })
     expect(facts?.examples.map((e) => e.line)).toEqual([2, 3, 4])
     // A judge metric may go without a reference answer.
     expect(tone?.examples.map((e) => e.expected)).toEqual([undefined, 'polite', undefined])

@@ -1,3 +1,4 @@
+import { plainPrompt } from '../../src/config/prompt.js'
 import { describe, expect, it } from 'vitest'
 import type { CheckConfig, ChecksConfig, MetricConfig } from '../../src/config/types.js'
 import { compareTaskResults } from '../../src/eval/compare.js'
@@ -144,7 +145,7 @@ function example(id: number, expected: string, answer: string, polite: boolean):
 }
 
 describe('task scores of several checks', () => {
-  const pair = { system: undefined, user: 'Q {{x}}' }
+  const prompt = plainPrompt(undefined, { path: 'q.md', text: 'Q {{x}}' })
   const polite = check(contains, { name: 'polite', value: 'please' })
 
   it('is the mean of the example scores when every check is a mean, with each check summarised', () => {
@@ -160,7 +161,7 @@ describe('task scores of several checks', () => {
     const task = summarizeTask({
       task: 't',
       metric,
-      pair,
+      prompt,
       dataHash: 'd',
       results,
       level: 0.95,
@@ -207,7 +208,7 @@ describe('task scores of several checks', () => {
     const task = summarizeTask({
       task: 't',
       metric,
-      pair,
+      prompt,
       dataHash: 'd',
       results,
       level: 0.95,

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest'
+import { plainPrompt } from '../../src/config/prompt.js'
 import { keepOutput, summarizeTask } from '../../src/eval/evaluate.js'
 import { createMetric } from '../../src/eval/metrics/index.js'
 import { OUTPUT_KEEP_CHARS, type ExampleResult } from '../../src/eval/types.js'
@@ -20,7 +21,7 @@ describe('summarizeTask', () => {
     ...Array.from({ length: 30 }, (_, i) => result(i, 'a', 'a')),
     ...Array.from({ length: 6 }, (_, i) => result(100 + i, 'b', i < 2 ? 'b' : 'a'))
   ]
-  const pair = { system: undefined, user: 'Q {{x}}' }
+  const prompt = plainPrompt(undefined, { path: 'q.md', text: 'Q {{x}}' })
 
   it('gives a macro-F1 task the interval of its own score, not of the accuracy', () => {
     const metric = createMetric(
@@ -30,7 +31,7 @@ describe('summarizeTask', () => {
     const task = summarizeTask({
       task: 't',
       metric,
-      pair,
+      prompt,
       dataHash: 'd',
       results,
       level: 0.95,
@@ -51,7 +52,7 @@ describe('summarizeTask', () => {
     const task = summarizeTask({
       task: 't',
       metric,
-      pair,
+      prompt,
       dataHash: 'd',
       results,
       level: 0.95,

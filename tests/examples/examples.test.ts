@@ -2,6 +2,7 @@
  * The example configs in examples/ load and validate as a user would run them, and `--estimate`
  * works on them without a key (the README tells users to try both).
  */
+import { partMessage } from '../../src/config/prompt.js'
 import { fileURLToPath } from 'node:url'
 import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
@@ -29,7 +30,11 @@ describe('examples/', () => {
   it('the multi-task example shares one system prompt across three tasks, one held out', async () => {
     const project = await loadProject(join(EXAMPLES, 'prompt-descent.multitask.yml'))
     expect(project.tasks.map((t) => t.name)).toEqual(['triage', 'urgency', 'tone'])
-    expect(project.tasks.every((t) => t.systemPrompt?.path === 'prompts/system.md')).toBe(true)
+    expect(
+      project.tasks.every(
+        (t) => partMessage(t.prompt, 'system')?.source.file === 'prompts/system.md'
+      )
+    ).toBe(true)
     expect(project.config.optimize.method).toBe('metaspo')
     expect(project.config.optimize.metaspo.holdout).toEqual(['tone'])
     // The CSV dataset keeps its quoted commas and its ids.

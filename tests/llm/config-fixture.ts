@@ -35,6 +35,7 @@ export function testConfig(
     optimize: {
       method: 'apo',
       seed: 1,
+      edit: undefined,
       apo: {
         rounds: 1,
         beam: 1,

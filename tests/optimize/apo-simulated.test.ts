@@ -2,6 +2,7 @@
  * APO end to end on the simulated provider: a synthetic task, the simulated target behind a small
  * ScoreFn (tag-extracted exact label), and the simulated optimizer answering our meta-prompts.
  */
+import { partsOf, plainPrompt } from '../../src/config/prompt.js'
 import { describe, expect, it } from 'vitest'
 import type { Example, LoadedTask } from '../../src/config/project-types.js'
 import type { ApoConfig } from '../../src/config/types.js'
@@ -10,7 +11,8 @@ import { BudgetExceededError } from '../../src/errors.js'
 import type { ExampleResult } from '../../src/eval/types.js'
 import type { ChatMessage } from '../../src/llm/chat-model.js'
 import { runApo } from '../../src/optimize/apo.js'
-import type { PromptPair, ScoreFn } from '../../src/optimize/types.js'
+import type { PromptParts } from '../../src/config/prompt.js'
+import type { ScoreFn } from '../../src/optimize/types.js'
 import { createSimulatedOptimizer, createSimulatedTarget } from '../../src/simulate/index.js'
 import { makeSyntheticTask, type SyntheticTask } from '../../src/simulate/tasks.js'
 
@@ -37,8 +39,10 @@ function loadedTask(synthetic: SyntheticTask): LoadedTask {
       systemPrompt: undefined,
       limit: undefined
     },
-    userPrompt: { path: `prompts/${synthetic.name}.md`, text: synthetic.initialPrompt },
-    systemPrompt: undefined,
+    prompt: plainPrompt(undefined, {
+      path: `prompts/${synthetic.name}.md`,
+      text: synthetic.initialPrompt
+    }),
     examples,
     dataHash: 'synthetic'
   }
@@ -48,7 +52,7 @@ function loadedTask(synthetic: SyntheticTask): LoadedTask {
 function simulatedScore(task: LoadedTask, seed: number, callCap = Infinity) {
   const target = createSimulatedTarget({ seed })
   const log = { calls: 0, splits: new Set<string>() }
-  const score: ScoreFn = async (pair: PromptPair, examples, options) => {
+  const score: ScoreFn = async (pair: PromptParts, examples, options) => {
     if (log.calls + examples.length > callCap) {
       throw new BudgetExceededError('calls', `call cap of ${callCap} reached`)
     }
@@ -57,7 +61,7 @@ function simulatedScore(task: LoadedTask, seed: number, callCap = Infinity) {
       examples.map(async (ex): Promise<ExampleResult> => {
         log.splits.add(ex.split)
         const user = renderTemplate(pair.user, ex.fields, {
-          file: task.userPrompt.path,
+          file: 'prompts/task.md',
           rowId: ex.id
         })
         const messages: ChatMessage[] = [
@@ -82,7 +86,7 @@ function simulatedScore(task: LoadedTask, seed: number, callCap = Infinity) {
   return { score, log }
 }
 
-async function accuracy(score: ScoreFn, pair: PromptPair, examples: readonly Example[]) {
+async function accuracy(score: ScoreFn, pair: PromptParts, examples: readonly Example[]) {
   const results = await score(pair, examples)
   return results.reduce((s, r) => s + r.score, 0) / results.length
 }
@@ -120,7 +124,7 @@ describe('APO on the simulated provider', () => {
   it.each([1, 3, 5])('lifts a weak prompt by at least 25 points on dev (seed %i)', async (seed) => {
     const task = triage()
     const { score, log } = simulatedScore(task, seed)
-    const start: PromptPair = { system: undefined, user: task.userPrompt.text }
+    const start: PromptParts = { system: undefined, user: partsOf(task.prompt).user }
     const result = await runApo({
       task,
       start,
@@ -147,7 +151,7 @@ describe('APO on the simulated provider', () => {
   it('ends a budget-capped run cleanly with a better prompt than it started with', async () => {
     const task = triage()
     const { score } = simulatedScore(task, 3, 2500)
-    const start: PromptPair = { system: undefined, user: task.userPrompt.text }
+    const start: PromptParts = { system: undefined, user: partsOf(task.prompt).user }
     const result = await runApo({
       task,
       start,
@@ -168,7 +172,7 @@ describe('APO on the simulated provider', () => {
     const run = () =>
       runApo({
         task,
-        start: { system: undefined, user: task.userPrompt.text },
+        start: { system: undefined, user: partsOf(task.prompt).user },
         edit: 'user',
         config: { ...config, rounds: 2 },
         optimizer: createSimulatedOptimizer({ seed: 5 }),

@@ -3,12 +3,14 @@
  * function under which an example is right only when the prompt names its trait, and a scripted
  * optimizer that reads our meta-prompts (by the contract tags) and answers in their format.
  */
+import { plainPrompt } from '../../src/config/prompt.js'
 import type { Example, LoadedTask } from '../../src/config/project-types.js'
 import type { ApoConfig } from '../../src/config/types.js'
 import { BudgetExceededError } from '../../src/errors.js'
 import type { ExampleResult } from '../../src/eval/types.js'
 import type { ChatModel, ChatRequest, ChatResponse } from '../../src/llm/chat-model.js'
-import type { PromptPair, ScoreFn } from '../../src/optimize/types.js'
+import type { PromptParts } from '../../src/config/prompt.js'
+import type { ScoreFn } from '../../src/optimize/types.js'
 import { REQUEST_TAGS, askFor, requestedCount, taggedAll } from '../../src/simulate/contract.js'
 
 export const TRAITS = ['plain', 'sarcasm', 'negation', 'emoji'] as const
@@ -43,14 +45,13 @@ export function makeTask(perSplit = 40): LoadedTask {
       systemPrompt: undefined,
       limit: undefined
     },
-    userPrompt: { path: 'prompts/sentiment.md', text: START.user },
-    systemPrompt: undefined,
+    prompt: plainPrompt(undefined, { path: 'prompts/sentiment.md', text: START.user }),
     examples,
     dataHash: 'test'
   }
 }
 
-export const START: PromptPair = {
+export const START: PromptParts = {
   system: undefined,
   user: 'Classify the sentiment of the review.\nReview: {{text}}'
 }
@@ -81,7 +82,7 @@ export function makeScore(
   options: { edit?: 'user' | 'system'; limit?: number } = {}
 ): ScoreFn & { log: ScoreLog } {
   const log: ScoreLog = { examples: 0, splits: new Set() }
-  const fn = async (pair: PromptPair, examples: readonly Example[]): Promise<ExampleResult[]> => {
+  const fn = async (pair: PromptParts, examples: readonly Example[]): Promise<ExampleResult[]> => {
     if (options.limit !== undefined && log.examples + examples.length > options.limit) {
       throw new BudgetExceededError('calls', `call cap of ${options.limit} reached`)
     }

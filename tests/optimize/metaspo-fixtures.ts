@@ -4,13 +4,14 @@
  * system prompt says "sabotage" (then all are wrong) or the user prompt lost its {{text}} slot. The
  * scripted optimizer reads our meta-prompts by the contract tags and answers in their format.
  */
+import { plainPrompt } from '../../src/config/prompt.js'
 import type { Example, LoadedTask } from '../../src/config/project-types.js'
 import type { MetaspoConfig } from '../../src/config/types.js'
 import { BudgetExceededError } from '../../src/errors.js'
 import type { ExampleResult } from '../../src/eval/types.js'
 import type { ChatModel, ChatRequest, ChatResponse } from '../../src/llm/chat-model.js'
 import type { TaskScoreFn } from '../../src/optimize/metaspo-types.js'
-import type { PromptPair } from '../../src/optimize/types.js'
+import type { PromptParts } from '../../src/config/prompt.js'
 import { REQUEST_TAGS, askFor, taggedAll } from '../../src/simulate/contract.js'
 
 export const USER_TEMPLATE = 'Classify the review.\nReview: {{text}}'
@@ -51,8 +52,7 @@ export function makeMetaTask(
       systemPrompt: undefined,
       limit: undefined
     },
-    userPrompt: { path: `prompts/${name}.md`, text: USER_TEMPLATE },
-    systemPrompt: undefined,
+    prompt: plainPrompt(undefined, { path: `prompts/${name}.md`, text: USER_TEMPLATE }),
     examples,
     dataHash: name
   }
@@ -83,7 +83,7 @@ export function makeMetaScore(options: { limit?: number } = {}): TaskScoreFn & {
   const log: MetaScoreLog = { examples: 0, splits: new Set(), seen: [] }
   const factory =
     (task: LoadedTask) =>
-    async (pair: PromptPair, examples: readonly Example[]): Promise<ExampleResult[]> => {
+    async (pair: PromptParts, examples: readonly Example[]): Promise<ExampleResult[]> => {
       if (options.limit !== undefined && log.examples + examples.length > options.limit) {
         throw new BudgetExceededError('calls', `call cap of ${options.limit} reached`)
       }

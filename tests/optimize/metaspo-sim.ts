@@ -3,6 +3,7 @@
  * train/dev/test split), scored through the real evaluation path (scoreExamples + the choice metric
  * on <answer> tags) against the simulated target.
  */
+import { plainPrompt, withParts } from '../../src/config/prompt.js'
 import type { Example, LoadedTask } from '../../src/config/project-types.js'
 import { scoreExamples } from '../../src/eval/evaluate.js'
 import { createMetric } from '../../src/eval/metrics/index.js'
@@ -41,8 +42,7 @@ export function loadSynthetic(task: SyntheticTask, train = 0.4, dev = 0.2): Load
       systemPrompt: undefined,
       limit: undefined
     },
-    userPrompt: { path: prompt, text: task.initialPrompt },
-    systemPrompt: undefined,
+    prompt: plainPrompt(undefined, { path: prompt, text: task.initialPrompt }),
     examples,
     dataHash: task.name
   }
@@ -56,9 +56,8 @@ export function simulatedScoreFor(target: ChatModel): TaskScoreFn & { calls: () 
     return async (pair, examples, options) => {
       calls += examples.length
       const out = await scoreExamples({
-        pair,
+        prompt: withParts(task.prompt, pair),
         examples,
-        promptFile: task.userPrompt.path,
         dataFile: task.config.data,
         target,
         judge: undefined,
