@@ -39797,6 +39797,30 @@ function makeDomainFamily(spec) {
 
 
 
+const DEMO_CHAT_CONFIG_FILE = 'prompt-descent.chat.yml';
+const DEMO_CHAT_PROMPT = 'prompts/triage.chat.yml';
+/**
+ * The triage prompt as a messages file. The worked example shows a negated ticket answered right,
+ * which the simulated target learns from as a real model learns from a few-shot turn.
+ */
+function chatPromptText(task) {
+    return [
+        '# The triage prompt as chat messages: instructions, one worked example, the ticket.',
+        '# The optimizers rewrite the system message or the last user message; the example stays.',
+        'messages:',
+        '  - role: system',
+        '    content: |',
+        `      Classify the support ticket as one of: ${task.choices.join(', ')}.`,
+        '      Put your answer inside <answer></answer> tags.',
+        '  - role: user',
+        '    content: "Ticket: This is not about a refund: the export fails every time."',
+        '  - role: assistant',
+        '    content: <answer>bug</answer>',
+        '  - role: user',
+        '    content: "Ticket: {{text}}"',
+        ''
+    ].join('\n');
+}
 const DEMO_CONFIG_FILE = 'prompt-descent.yml';
 /** First line of every config the demo writes; an existing config without it is never replaced. */
 const DEMO_HEADER = '# Synthetic demo repository written by `prompt-descent demo`.';
@@ -39886,12 +39910,29 @@ async function writeDemoRepository(dir, options) {
         files.set(`prompts/${task.name}.md`, `${task.initialPrompt}\n`);
         files.set(`evals/${task.name}.jsonl`, jsonl(task));
     }
+    const single = options.multiTask ? undefined : tasks[0];
+    if (single !== undefined) {
+        files.set(DEMO_CHAT_PROMPT, chatPromptText(single));
+        files.set(DEMO_CHAT_CONFIG_FILE, configText(options.seed, [single], [])
+            .replace('system_prompt: prompts/system.md\n', '')
+            .replace(`prompts/${single.name}.md`, DEMO_CHAT_PROMPT));
+    }
     for (const [path, text] of files) {
         const absolute = (0,external_node_path_namespaceObject.join)(root, path);
         await (0,promises_namespaceObject.mkdir)((0,external_node_path_namespaceObject.dirname)(absolute), { recursive: true });
         await (0,promises_namespaceObject.writeFile)(absolute, text, 'utf8');
     }
-    return { root, configPath, files: [...files.keys()], tasks: tasks.map((t) => t.name), holdout };
+    const chat = single === undefined
+        ? undefined
+        : { configPath: (0,external_node_path_namespaceObject.join)(root, DEMO_CHAT_CONFIG_FILE), promptFile: DEMO_CHAT_PROMPT };
+    return {
+        root,
+        configPath,
+        files: [...files.keys()],
+        tasks: tasks.map((t) => t.name),
+        holdout,
+        chat
+    };
 }
 
 ;// CONCATENATED MODULE: ./src/simulate/index.ts
@@ -46497,7 +46538,8 @@ async function writePromptsToFolder(root, dir, prompts) {
 
 /**
  * `prompt-descent demo [DIR]`: writes synthetic repositories for the simulated provider and runs the
- * whole loop on them offline: `eval`, then APO on the triage task's prompt, then MetaSPO on a
+ * whole loop on them offline: `eval`, then APO on the triage task's prompt (as a Markdown template,
+ * then as a chat prompt with a few-shot turn), then MetaSPO on a
  * seven-task repository's shared system prompt (four tasks meta-trained, three unseen).
  */
 async function runDemoCommand(context) {
@@ -46527,6 +46569,19 @@ async function runDemoCommand(context) {
         return outcome.report;
     }, { configPath: single.configPath, optimizing: true });
     print(apo, context);
+    let chatReport;
+    if (single.chat !== undefined) {
+        const chat = single.chat;
+        logger.info(`\n== step 2b: the same task as a chat prompt (${chat.promptFile}: a system message, a few-shot turn, the ticket); APO rewrites the ticket message, the few-shot turn stays as it is`);
+        chatReport = await withCommandSession(context, async (session) => {
+            const outcome = await runApoOptimization(session, { task: undefined, edit: 'user', seed });
+            const saved = await writePromptsToFolder(session.project.root, (0,external_node_path_namespaceObject.join)(session.project.root, '.prompt-descent/optimized'), outcome.report.optimization?.prompts ?? []);
+            for (const path of saved)
+                logger.info(`the improved messages file is in ${show(path)}`);
+            return outcome.report;
+        }, { configPath: chat.configPath, optimizing: true });
+        print(chatReport, context);
+    }
     const multi = await writeDemoRepository((0,external_node_path_namespaceObject.join)(dir, 'reviews'), { seed, multiTask: true });
     logger.info(`\n== step 3: one system prompt for seven review tasks with MetaSPO (prompt-descent optimize --method metaspo)\nwrote ${show(multi.root)}: tasks ${multi.tasks.join(', ')}; held out: ${multi.holdout.join(', ')}`);
     const meta = await withCommandSession(context, async (session) => {
@@ -46535,7 +46590,8 @@ async function runDemoCommand(context) {
     }, { configPath: multi.configPath, optimizing: true });
     print(meta, context);
     logger.info(`\nnext: point a config at your own prompts and data (see examples/ and the README), then run \`prompt-descent eval\``);
-    return Math.max(exitCodeOf(apo), exitCodeOf(meta)) ? 3 : 0;
+    const chatCode = chatReport === undefined ? 0 : exitCodeOf(chatReport);
+    return Math.max(exitCodeOf(apo), chatCode, exitCodeOf(meta)) ? 3 : 0;
 }
 function print(report, context) {
     context.io.stdout(`${renderTerminal(report, { color: process.stdout.isTTY === true && !context.io.env['NO_COLOR'] })}\n`);

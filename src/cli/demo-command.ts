@@ -12,7 +12,8 @@ import { writePromptsToFolder } from './write-prompts.js'
 
 /**
  * `prompt-descent demo [DIR]`: writes synthetic repositories for the simulated provider and runs the
- * whole loop on them offline: `eval`, then APO on the triage task's prompt, then MetaSPO on a
+ * whole loop on them offline: `eval`, then APO on the triage task's prompt (as a Markdown template,
+ * then as a chat prompt with a few-shot turn), then MetaSPO on a
  * seven-task repository's shared system prompt (four tasks meta-trained, three unseen).
  */
 export async function runDemoCommand(context: CommandContext): Promise<number> {
@@ -53,6 +54,29 @@ export async function runDemoCommand(context: CommandContext): Promise<number> {
   )
   print(apo, context)
 
+  let chatReport: RunReport | undefined
+  if (single.chat !== undefined) {
+    const chat = single.chat
+    logger.info(
+      `\n== step 2b: the same task as a chat prompt (${chat.promptFile}: a system message, a few-shot turn, the ticket); APO rewrites the ticket message, the few-shot turn stays as it is`
+    )
+    chatReport = await withCommandSession(
+      context,
+      async (session) => {
+        const outcome = await runApoOptimization(session, { task: undefined, edit: 'user', seed })
+        const saved = await writePromptsToFolder(
+          session.project.root,
+          join(session.project.root, '.prompt-descent/optimized'),
+          outcome.report.optimization?.prompts ?? []
+        )
+        for (const path of saved) logger.info(`the improved messages file is in ${show(path)}`)
+        return outcome.report
+      },
+      { configPath: chat.configPath, optimizing: true }
+    )
+    print(chatReport, context)
+  }
+
   const multi = await writeDemoRepository(join(dir, 'reviews'), { seed, multiTask: true })
   logger.info(
     `\n== step 3: one system prompt for seven review tasks with MetaSPO (prompt-descent optimize --method metaspo)\nwrote ${show(multi.root)}: tasks ${multi.tasks.join(', ')}; held out: ${multi.holdout.join(', ')}`
@@ -69,7 +93,8 @@ export async function runDemoCommand(context: CommandContext): Promise<number> {
   logger.info(
     `\nnext: point a config at your own prompts and data (see examples/ and the README), then run \`prompt-descent eval\``
   )
-  return Math.max(exitCodeOf(apo), exitCodeOf(meta)) ? 3 : 0
+  const chatCode = chatReport === undefined ? 0 : exitCodeOf(chatReport)
+  return Math.max(exitCodeOf(apo), chatCode, exitCodeOf(meta)) ? 3 : 0
 }
 
 function print(report: RunReport, context: CommandContext): void {

@@ -28,6 +28,37 @@ export interface DemoRepository {
   tasks: string[]
   /** Tasks held out of meta-training (multi-task only). */
   holdout: string[]
+  /**
+   * The single task's prompt again as chat messages (a system message, one worked few-shot
+   * example, the templated ticket) with a config of its own; undefined for the multi-task family.
+   */
+  chat: { configPath: string; promptFile: string } | undefined
+}
+
+export const DEMO_CHAT_CONFIG_FILE = 'prompt-descent.chat.yml'
+const DEMO_CHAT_PROMPT = 'prompts/triage.chat.yml'
+
+/**
+ * The triage prompt as a messages file. The worked example shows a negated ticket answered right,
+ * which the simulated target learns from as a real model learns from a few-shot turn.
+ */
+function chatPromptText(task: SyntheticTask): string {
+  return [
+    '# The triage prompt as chat messages: instructions, one worked example, the ticket.',
+    '# The optimizers rewrite the system message or the last user message; the example stays.',
+    'messages:',
+    '  - role: system',
+    '    content: |',
+    `      Classify the support ticket as one of: ${task.choices.join(', ')}.`,
+    '      Put your answer inside <answer></answer> tags.',
+    '  - role: user',
+    '    content: "Ticket: This is not about a refund: the export fails every time."',
+    '  - role: assistant',
+    '    content: <answer>bug</answer>',
+    '  - role: user',
+    '    content: "Ticket: {{text}}"',
+    ''
+  ].join('\n')
 }
 
 export const DEMO_CONFIG_FILE = 'prompt-descent.yml'
@@ -143,10 +174,31 @@ export async function writeDemoRepository(
     files.set(`prompts/${task.name}.md`, `${task.initialPrompt}\n`)
     files.set(`evals/${task.name}.jsonl`, jsonl(task))
   }
+  const single = options.multiTask ? undefined : tasks[0]
+  if (single !== undefined) {
+    files.set(DEMO_CHAT_PROMPT, chatPromptText(single))
+    files.set(
+      DEMO_CHAT_CONFIG_FILE,
+      configText(options.seed, [single], [])
+        .replace('system_prompt: prompts/system.md\n', '')
+        .replace(`prompts/${single.name}.md`, DEMO_CHAT_PROMPT)
+    )
+  }
   for (const [path, text] of files) {
     const absolute = join(root, path)
     await mkdir(dirname(absolute), { recursive: true })
     await writeFile(absolute, text, 'utf8')
   }
-  return { root, configPath, files: [...files.keys()], tasks: tasks.map((t) => t.name), holdout }
+  const chat =
+    single === undefined
+      ? undefined
+      : { configPath: join(root, DEMO_CHAT_CONFIG_FILE), promptFile: DEMO_CHAT_PROMPT }
+  return {
+    root,
+    configPath,
+    files: [...files.keys()],
+    tasks: tasks.map((t) => t.name),
+    holdout,
+    chat
+  }
 }

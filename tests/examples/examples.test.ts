@@ -27,6 +27,22 @@ describe('examples/', () => {
     expect(project.sharedSystemPrompt?.path).toBe('prompts/system.md')
   })
 
+  it('the chat example sends its system message, two frozen few-shot turns and the ticket', async () => {
+    const project = await loadProject(join(EXAMPLES, 'prompt-descent.chat.yml'))
+    const task = project.tasks[0]!
+    expect(task.prompt.messages.map((m) => [m.role, m.editable])).toEqual([
+      ['system', true],
+      ['user', false],
+      ['assistant', false],
+      ['user', false],
+      ['assistant', false],
+      ['user', true]
+    ])
+    const estimate = await run(['optimize', '--config', 'prompt-descent.chat.yml', '--estimate'])
+    expect(estimate.code).toBe(0)
+    expect(estimate.stdout).toMatch(/calls/)
+  })
+
   it('the multi-task example shares one system prompt across three tasks, one held out', async () => {
     const project = await loadProject(join(EXAMPLES, 'prompt-descent.multitask.yml'))
     expect(project.tasks.map((t) => t.name)).toEqual(['triage', 'urgency', 'tone'])

@@ -31,7 +31,9 @@ describe('writeDemoRepository', () => {
       'prompt-descent.yml',
       'prompts/system.md',
       'prompts/triage.md',
-      'evals/triage.jsonl'
+      'evals/triage.jsonl',
+      'prompts/triage.chat.yml',
+      'prompt-descent.chat.yml'
     ])
     const text = await readFile(demo.configPath, 'utf8')
     expect(text.startsWith(DEMO_HEADER)).toBe(true)
@@ -57,6 +59,21 @@ describe('writeDemoRepository', () => {
     expect(await readFile(join(dir, 'prompts/system.md'), 'utf8')).toBe(
       'You are a helpful assistant.\n'
     )
+  })
+
+  it('writes the triage prompt again as a chat prompt with a config that loads', async () => {
+    const dir = await tempDir()
+    const demo = await writeDemoRepository(dir, { seed: 7 })
+    expect(demo.chat?.promptFile).toBe('prompts/triage.chat.yml')
+    const project = await loadProject(demo.chat!.configPath)
+    const task = project.tasks[0]!
+    expect(task.prompt.messages.map((m) => [m.role, m.editable])).toEqual([
+      ['system', true],
+      ['user', false],
+      ['assistant', false],
+      ['user', true]
+    ])
+    expect(task.examples).toHaveLength(120)
   })
 
   it('writes a repository the config loader accepts', async () => {
