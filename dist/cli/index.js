@@ -6274,7 +6274,7 @@ exports.schema = schema;
 
 /***/ }),
 
-/***/ 5940:
+/***/ 3559:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 
@@ -6358,7 +6358,7 @@ var bool = __nccwpck_require__(3959);
 var float = __nccwpck_require__(8405);
 var int = __nccwpck_require__(9874);
 var schema = __nccwpck_require__(896);
-var schema$1 = __nccwpck_require__(5940);
+var schema$1 = __nccwpck_require__(3559);
 var binary = __nccwpck_require__(6083);
 var merge = __nccwpck_require__(452);
 var omap = __nccwpck_require__(303);
@@ -42094,6 +42094,7 @@ function showValue(value) {
 const OUTPUT_KEEP_CHARS = 20_000;
 
 ;// CONCATENATED MODULE: ./src/eval/evaluate.ts
+
 
 
 
