@@ -16,6 +16,7 @@ import type { FileReader } from './paths.js'
 import { buildExamples, checkValueGaps } from './examples.js'
 import { buildTaskPrompt } from './task-prompt.js'
 import type { LoadedProject, LoadedTask, PromptFile } from './project-types.js'
+import { readSchemaFile, schemaFileRefs, withSchemaValues } from './schema-files.js'
 import { formatKeyPath } from './yaml-source.js'
 import type { KeyPath } from './yaml-source.js'
 
@@ -58,17 +59,40 @@ export async function loadProject(
   }
   const parsed = loadConfigText(text, configRel)
   const files = new ProjectFiles(root, configRel, parsed, reader)
-  const { config } = parsed
+  const schemaRefs = parsed.config.tasks.flatMap((task, i) => schemaFileRefs(task, i))
 
   // Check every path before reading any, so all such mistakes are reported together.
-  files.check(config.systemPrompt, ['system_prompt'])
-  files.check(config.cache.dir, ['cache', 'dir'])
-  config.tasks.forEach((task, i) => {
+  files.check(parsed.config.systemPrompt, ['system_prompt'])
+  files.check(parsed.config.cache.dir, ['cache', 'dir'])
+  parsed.config.tasks.forEach((task, i) => {
     files.check(task.prompt, ['tasks', i, 'prompt'])
     files.check(task.data, ['tasks', i, 'data'])
     files.check(task.systemPrompt, ['tasks', i, 'system_prompt'])
   })
+  for (const ref of schemaRefs) files.check(ref.schema.file, ref.key)
   files.throwIfProblems()
+
+  const schemaValues = new Map<string, Record<string, unknown>>()
+  for (const ref of schemaRefs) {
+    const schemaText = await files.read(ref.schema.file, ref.key)
+    if (schemaText === undefined) continue
+    const read = readSchemaFile(
+      stripBom(schemaText),
+      files.relative(ref.schema.file),
+      ref.key,
+      ref.strict
+    )
+    if ('issues' in read) files.report(read.issues)
+    else schemaValues.set(ref.schema.file, read.value)
+  }
+  files.throwIfProblems()
+  const config =
+    schemaRefs.length === 0
+      ? parsed.config
+      : {
+          ...parsed.config,
+          tasks: parsed.config.tasks.map((task) => withSchemaValues(task, schemaValues))
+        }
 
   const shared = files.prompt(config.systemPrompt, ['system_prompt'])
   const loaded = config.tasks.map(async (task, i) => ({
@@ -164,6 +188,11 @@ class ProjectFiles {
     const text = await this.read(value, key)
     if (value === undefined || text === undefined) return undefined
     return { path: this.relative(value), text: stripBom(text) }
+  }
+
+  /** Problems found inside another file (a schema file), reported with the config's own. */
+  report(issues: readonly Issue[]): void {
+    this.issues.push(...issues)
   }
 
   problem(key: KeyPath, message: string): void {

@@ -2,7 +2,7 @@
 import { normalizeMetric } from './normalize-metric.js'
 import type { PathIssue } from './schema-issues.js'
 import type { RawCheck, RawMetric } from './schema.js'
-import type { CheckConfig, ChecksConfig } from './types.js'
+import type { CheckConfig, ChecksConfig, SchemaConfig } from './types.js'
 
 type At = (...rest: Array<string | number>) => Array<string | number>
 
@@ -17,7 +17,8 @@ export function normalizeChecks(
   raw: readonly RawCheck[],
   pass: 'mean' | 'all',
   at: At,
-  issues: PathIssue[]
+  issues: PathIssue[],
+  responseSchema?: SchemaConfig
 ): ChecksConfig {
   const typeCount = new Map<string, number>()
   for (const check of raw) typeCount.set(check.type, (typeCount.get(check.type) ?? 0) + 1)
@@ -25,7 +26,7 @@ export function normalizeChecks(
   const checks = raw.map((check, j): CheckConfig => {
     const { name, weight, not, value, ...rest } = check
     const path = at('checks', j)
-    const metric = normalizeMetric(rest as RawMetric, path, issues)
+    const metric = normalizeMetric(rest as RawMetric, path, issues, responseSchema)
     if (not && metric.type === 'judge' && metric.passAt === undefined)
       issues.push({
         path: [...path, 'not'],

@@ -1,12 +1,14 @@
 /** One metric's config → MetricConfig, with the checks that span its keys (labels, flags, pass_at). */
 import type { PathIssue } from './schema-issues.js'
 import type { RawMetric } from './schema.js'
-import type { MetricConfig } from './types.js'
+import { normalizeJsonFields, normalizeSchema } from './normalize-output.js'
+import type { MetricConfig, SchemaConfig } from './types.js'
 
 export function normalizeMetric(
   raw: RawMetric,
   path: Array<string | number>,
-  issues: PathIssue[]
+  issues: PathIssue[],
+  responseSchema?: SchemaConfig
 ): MetricConfig {
   switch (raw.type) {
     case 'exact':
@@ -40,7 +42,25 @@ export function normalizeMetric(
     case 'numeric':
       return { type: 'numeric', tolerance: raw.tolerance, relative: raw.relative }
     case 'json':
-      return { type: 'json', fields: raw.fields ? [...raw.fields] : undefined }
+      return {
+        type: 'json',
+        fields: normalizeJsonFields(raw.fields, [...path, 'fields'], issues),
+        credit: raw.credit
+      }
+    case 'json_schema': {
+      if (raw.schema !== undefined)
+        return {
+          type: 'json_schema',
+          schema: normalizeSchema(raw.schema, [...path, 'schema'], false, issues)
+        }
+      if (responseSchema === undefined)
+        issues.push({
+          path: [...path, 'schema'],
+          message:
+            'required: expected a schema (inline or a file), or a response_format of type json_schema on the task to validate against'
+        })
+      return { type: 'json_schema', schema: responseSchema ?? { file: undefined, value: {} } }
+    }
     case 'judge':
       if (raw.pass_at !== undefined && raw.pass_at > raw.scale)
         issues.push({

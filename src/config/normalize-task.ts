@@ -4,6 +4,7 @@ import type { PathIssue } from './schema-issues.js'
 import type { RawTask } from './schema.js'
 import { normalizeChecks } from './normalize-checks.js'
 import { normalizeMetric } from './normalize-metric.js'
+import { normalizeResponseFormat } from './normalize-output.js'
 import type { ExtractConfig, SplitConfig, TaskConfig } from './types.js'
 
 /** Split used when a task gives no fractions. */
@@ -28,6 +29,12 @@ export function normalizeTask(
       path: at('pass'),
       message: 'expected `pass:` only with `checks:` (it says how several checks combine)'
     })
+  const responseFormat = normalizeResponseFormat(
+    task.response_format,
+    at('response_format'),
+    issues
+  )
+  const responseSchema = responseFormat?.type === 'json_schema' ? responseFormat.schema : undefined
   const config: TaskConfig = {
     name: task.name,
     prompt: task.prompt,
@@ -35,13 +42,14 @@ export function normalizeTask(
     expected: task.expected,
     idField: task.id_field,
     extract: normalizeExtract(task.extract, at('extract'), issues),
-    metric: normalizeMetric(task.metric ?? { type: 'exact' }, at('metric'), issues),
+    metric: normalizeMetric(task.metric ?? { type: 'exact' }, at('metric'), issues, responseSchema),
     split: normalizeSplit(task.split, seed, at('split'), issues),
     systemPrompt: task.system_prompt,
     limit: task.limit
   }
   if (task.checks !== undefined)
-    config.checks = normalizeChecks(task.checks, task.pass ?? 'mean', at, issues)
+    config.checks = normalizeChecks(task.checks, task.pass ?? 'mean', at, issues, responseSchema)
+  if (responseFormat !== undefined) config.responseFormat = responseFormat
   return config
 }
 

@@ -5,7 +5,8 @@
 import type { PathIssue } from './schema-issues.js'
 import type { RawConfig, RawTask } from './schema.js'
 import { normalizeTask } from './normalize-task.js'
-import type { Config, ModelConfig } from './types.js'
+import { asJsonMap } from './model-extra.js'
+import type { Config, ModelConfig, ModelParams } from './types.js'
 
 /** Model names used with `provider.type: simulated` when the file names none. */
 export const SIMULATED_MODELS = {
@@ -36,11 +37,16 @@ export function normalizeConfig(raw: RawConfig): { config: Config; issues: PathI
     name: string | undefined,
     raw: RawConfig['models']['target'],
     temperature: number
-  ): ModelConfig => ({
-    model: name ?? '',
-    temperature: raw.temperature ?? temperature,
-    maxTokens: raw.max_tokens
-  })
+  ): ModelConfig => {
+    const config: ModelConfig = {
+      model: name ?? '',
+      temperature: raw.temperature ?? temperature,
+      maxTokens: raw.max_tokens
+    }
+    const params = modelParams(raw)
+    if (params !== undefined) config.params = params
+    return config
+  }
 
   const tasks = raw.tasks.map((task, index) => normalizeTask(task, index, raw.seed, issues))
   checkUniqueNames(raw.tasks, issues)
@@ -128,6 +134,18 @@ export function normalizeConfig(raw: RawConfig): { config: Config; issues: PathI
     seed: raw.seed
   }
   return { config, issues }
+}
+
+/** The parameters a role sets beyond temperature and max tokens; undefined when none. */
+function modelParams(raw: RawConfig['models']['target']): ModelParams | undefined {
+  const params: ModelParams = {}
+  if (raw.top_p !== undefined) params.topP = raw.top_p
+  if (raw.seed !== undefined) params.seed = raw.seed
+  if (raw.stop !== undefined) params.stop = Array.isArray(raw.stop) ? [...raw.stop] : raw.stop
+  if (raw.reasoning_effort !== undefined) params.reasoningEffort = raw.reasoning_effort
+  if (raw.extra !== undefined && Object.keys(raw.extra).length > 0)
+    params.extra = asJsonMap(raw.extra)
+  return Object.keys(params).length > 0 ? params : undefined
 }
 
 function checkUniqueNames(tasks: readonly RawTask[], issues: PathIssue[]): void {

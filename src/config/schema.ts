@@ -4,6 +4,8 @@
  * Defaults that depend on other keys (model names, split seed) are filled in by normalize.ts.
  */
 import * as z from 'zod'
+import { REASONING_EFFORTS } from './types.js'
+import { extraParamProblems } from './model-extra.js'
 
 export const DATA_EXTENSIONS = ['.jsonl', '.json', '.csv', '.yaml', '.yml'] as const
 
@@ -64,7 +66,57 @@ const modelSchema = z.preprocess(
   z.strictObject({
     model: text.optional(),
     temperature: z.number().min(0).max(2).optional(),
-    max_tokens: int(1).optional()
+    max_tokens: int(1).optional(),
+    top_p: z.number().min(0).max(1).optional(),
+    seed: z.number().int().optional(),
+    stop: z
+      .union([text, z.array(text).min(1).max(4)], {
+        error: 'expected a stop sequence or a list of 1 to 4 of them'
+      })
+      .optional(),
+    reasoning_effort: z.enum(REASONING_EFFORTS).optional(),
+    extra: z
+      .record(z.string(), z.unknown())
+      .superRefine((extra, ctx) => {
+        for (const { path, message } of extraParamProblems(extra))
+          ctx.addIssue({ code: 'custom', path, message })
+      })
+      .optional()
+  })
+)
+
+/** A JSON Schema written inline, or the path of a file holding one. */
+const schemaSource = z.union([text, z.record(z.string(), z.unknown())], {
+  error: 'expected a JSON Schema (a mapping) or the path of a schema file (.json, .yaml, .yml)'
+})
+
+const responseFormatSchema = z.preprocess(
+  typeShorthand,
+  z.discriminatedUnion('type', [
+    z.strictObject({ type: z.literal('text') }),
+    z.strictObject({ type: z.literal('json_object') }),
+    z.strictObject({
+      type: z.literal('json_schema'),
+      schema: schemaSource,
+      name: z
+        .string()
+        .regex(/^[A-Za-z0-9_-]{1,64}$/, {
+          message: 'expected a name of 1 to 64 letters, digits, "_" or "-"'
+        })
+        .default('response'),
+      strict: z.boolean().default(false)
+    })
+  ])
+)
+
+/** A json metric field: a path, or `{ path, match, tolerance, relative }`. */
+const jsonFieldSchema = z.preprocess(
+  (value) => (typeof value === 'string' ? { path: value } : value),
+  z.strictObject({
+    path: text,
+    match: z.enum(['exact', 'text', 'numeric']).default('exact'),
+    tolerance: z.number().min(0).optional(),
+    relative: z.boolean().optional()
   })
 )
 
@@ -113,7 +165,12 @@ const metricOptions = [
     tolerance: z.number().min(0).default(0),
     relative: z.boolean().default(false)
   }),
-  z.strictObject({ type: z.literal('json'), fields: z.array(text).min(1).optional() }),
+  z.strictObject({
+    type: z.literal('json'),
+    fields: z.array(jsonFieldSchema).min(1).optional(),
+    credit: z.enum(['partial', 'all']).default('partial')
+  }),
+  z.strictObject({ type: z.literal('json_schema'), schema: schemaSource.optional() }),
   z.strictObject({
     type: z.literal('judge'),
     rubric: text,
@@ -185,7 +242,8 @@ const taskSchema = z.strictObject({
   pass: z.enum(['mean', 'all']).optional(),
   split: splitSchema.prefault({}),
   system_prompt: text.optional(),
-  limit: int(1).optional()
+  limit: int(1).optional(),
+  response_format: responseFormatSchema.optional()
 })
 
 const budgetSchema = z.strictObject({

@@ -23,6 +23,7 @@ function readsExpected(metric: MetricConfig): 'needs' | 'optional' | 'ignores' {
     case 'judge':
       return 'optional'
     case 'regex':
+    case 'json_schema':
       return 'ignores'
   }
 }
@@ -34,7 +35,10 @@ function readsExpected(metric: MetricConfig): 'needs' | 'optional' | 'ignores' {
  */
 export function expectedFieldUse(task: TaskConfig): { readers: MetricConfig[]; required: boolean } {
   if (task.checks === undefined)
-    return { readers: [task.metric], required: task.metric.type !== 'judge' }
+    return {
+      readers: [task.metric],
+      required: task.metric.type !== 'judge' && task.metric.type !== 'json_schema'
+    }
   const readers = task.checks.checks
     .filter((c) => c.value === undefined && readsExpected(c.metric) !== 'ignores')
     .map((c) => c.metric)

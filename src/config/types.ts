@@ -7,6 +7,62 @@ export interface ModelConfig {
   model: string
   temperature: number
   maxTokens: number | undefined
+  /** Further request parameters; absent when the config sets none (see ModelParams). */
+  params?: ModelParams
+}
+
+/** A JSON value as a config may pass it on to a provider. */
+export type JsonValue =
+  null | boolean | number | string | JsonValue[] | { [key: string]: JsonValue }
+
+/** OpenAI's `reasoning_effort` values (the SDK's Shared.ReasoningEffort). */
+export const REASONING_EFFORTS = [
+  'none',
+  'minimal',
+  'low',
+  'medium',
+  'high',
+  'xhigh',
+  'max'
+] as const
+export type ReasoningEffort = (typeof REASONING_EFFORTS)[number]
+
+/**
+ * Model parameters beyond temperature and max tokens, each sent as written and part of the cache
+ * key. Only the keys the config sets are present. `extra` is a provider-specific pass-through
+ * (vLLM's `top_k`, OpenRouter's `provider`…) whose keys never collide with the fields we set.
+ */
+export interface ModelParams {
+  topP?: number
+  seed?: number
+  stop?: string | string[]
+  reasoningEffort?: ReasoningEffort
+  extra?: Record<string, JsonValue>
+}
+
+/**
+ * A JSON Schema as the config gives it: inline (file undefined) or in a file (root-relative path).
+ * `value` is the schema itself; for a file it is filled in when the project loads.
+ */
+export interface SchemaConfig {
+  file: string | undefined
+  value: Record<string, unknown> | undefined
+}
+
+/** `tasks[].response_format`: sent to the provider as the OpenAI `response_format`. */
+export type ResponseFormatConfig =
+  | { type: 'text' }
+  | { type: 'json_object' }
+  | { type: 'json_schema'; name: string; strict: boolean; schema: SchemaConfig }
+
+/** How one field of a JSON reply is compared with the expected value's field. */
+export type JsonFieldMatch =
+  { type: 'exact' } | { type: 'text' } | { type: 'numeric'; tolerance: number; relative: boolean }
+
+export interface JsonFieldConfig {
+  /** A path such as `a.b[0]`, also the field's name in reports. */
+  path: string
+  match: JsonFieldMatch
 }
 
 export interface Price {
@@ -53,7 +109,8 @@ export type MetricConfig =
   | { type: 'choice'; choices: string[]; score: 'accuracy' | 'macro_f1' }
   | { type: 'regex'; pattern: string; flags: string }
   | { type: 'numeric'; tolerance: number; relative: boolean }
-  | { type: 'json'; fields: string[] | undefined }
+  | { type: 'json'; fields: JsonFieldConfig[] | undefined; credit: 'partial' | 'all' }
+  | { type: 'json_schema'; schema: SchemaConfig }
   | { type: 'judge'; rubric: string; scale: number; passAt: number | undefined }
 
 /** One of a task's checks: a metric, with how it counts in the example's score. */
@@ -109,6 +166,8 @@ export interface TaskConfig {
   systemPrompt: string | undefined
   /** Cap on the rows used (the first N after a seeded shuffle), for cheap runs. */
   limit: number | undefined
+  /** The output format asked of the target; absent = plain text (nothing sent). */
+  responseFormat?: ResponseFormatConfig
 }
 
 export interface BudgetConfig {

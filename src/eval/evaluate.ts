@@ -9,8 +9,9 @@ import {
   ProviderError,
   errorMessage
 } from '../errors.js'
-import type { ChatMessage, ChatModel } from '../llm/chat-model.js'
+import type { ChatMessage, ChatModel, ResponseFormat } from '../llm/chat-model.js'
 import { sha256 } from '../util/hash.js'
+import { fieldFailures } from './field-failures.js'
 import { meanOfScores } from './metrics/shared.js'
 import { bootstrapMeanInterval, bootstrapStatistic } from './stats.js'
 import { OUTPUT_KEEP_CHARS, type ExampleResult, type Metric, type TaskEvalResult } from './types.js'
@@ -23,6 +24,8 @@ export interface ScoreExamplesInput {
   target: ChatModel
   judge: ChatModel | undefined
   metric: Metric
+  /** The task's output format, sent with every request (see toResponseFormat). */
+  responseFormat?: ResponseFormat | undefined
   /** How many examples are in flight at once (the limiter below may allow fewer). */
   concurrency: number
   signal?: AbortSignal
@@ -79,7 +82,8 @@ export async function scoreExamples(input: ScoreExamplesInput): Promise<ScoredEx
     const base = { id: example.id, split: example.split, expected: example.expected }
     let output: string
     try {
-      const reply = await input.target.complete({ messages }, { signal: input.signal })
+      const request = { messages, responseFormat: input.responseFormat }
+      const reply = await input.target.complete(request, { signal: input.signal })
       output = reply.text
     } catch (error) {
       if (error instanceof ProviderError && !(error.status && FATAL_STATUS.has(error.status))) {
@@ -123,6 +127,7 @@ export async function scoreExamples(input: ScoreExamplesInput): Promise<ScoredEx
     if (output.length > OUTPUT_KEEP_CHARS) result.outputLength = output.length
     if (scored.rationale !== undefined) result.rationale = scored.rationale
     if (scored.checks !== undefined) result.checks = scored.checks
+    if (scored.fields !== undefined) result.fields = scored.fields
     return result
   }
 
@@ -186,6 +191,7 @@ export function summarizeTask(args: {
     args.metric.aggregate === meanOfScores
       ? bootstrapMeanInterval(perExample, options)
       : bootstrapStatistic(scored, (sample) => args.metric.aggregate(sample), options)
+  const fields = fieldFailures(scored)
   return {
     task: args.task,
     score,
@@ -198,6 +204,7 @@ export function summarizeTask(args: {
     promptHash: promptHash(conversationText(args.prompt)) ?? '',
     systemPromptHash: promptHash(partsOf(args.prompt).system),
     dataHash: args.dataHash,
+    ...(fields !== undefined ? { fieldFailures: fields } : {}),
     examples: args.results
   }
 }

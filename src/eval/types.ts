@@ -14,11 +14,16 @@ export interface ExampleScore {
   answer: string | null
   /** The reply had no readable answer (no tag, no label, no number): scored wrong and counted apart. */
   unreadable: boolean
-  /** The judge's reasoning, for judge metrics. */
+  /** Why it scored so: the judge's reasoning, or where a reply breaks the JSON schema. */
   rationale?: string
   /** Each check's own result, for a task with several checks (in the config's order). */
   checks?: CheckScore[]
+  /** Per-field outcome of a JSON reply (json metric with `fields`), by field path, in config order. */
+  fields?: FieldResults
 }
+
+/** Whether each field of a JSON reply matched the expected value's field, by field path. */
+export type FieldResults = Record<string, boolean>
 
 /** One check's result on one example. */
 export interface CheckScore {
@@ -98,6 +103,16 @@ export interface ExampleResult {
   rationale?: string
   /** Each check's result, for a task with several checks. */
   checks?: CheckScore[]
+  /** Per-field outcome, for the json metric with `fields` on a readable reply. */
+  fields?: FieldResults
+}
+
+/** How often one field of JSON replies failed, over the readable replies that were scored on it. */
+export interface FieldFailure {
+  field: string
+  failed: number
+  /** Replies scored on this field. */
+  n: number
 }
 
 /** Mean with an interval. */
@@ -127,6 +142,8 @@ export interface TaskEvalResult {
   dataHash: string
   /** Calls and tokens this task's eval used (all roles), when measured by the run. */
   usage?: TaskUsage
+  /** For JSON field scores: every field that failed at least once, most failures first. */
+  fieldFailures?: FieldFailure[]
   examples: ExampleResult[]
 }
 

@@ -8,7 +8,8 @@ import { randomUUID } from 'node:crypto'
 import { mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises'
 import { join } from 'node:path'
 import { hashValue } from '../util/hash.js'
-import type { ChatMessage, TokenUsage } from './chat-model.js'
+import type { ModelParams } from '../config/types.js'
+import type { ChatMessage, ResponseFormat, TokenUsage } from './chat-model.js'
 import { safeUrl } from './provider-env.js'
 
 /** Bump when the key's parts or the entry's shape change, so old entries are simply not found. */
@@ -23,6 +24,10 @@ export interface CacheKeyParts {
   temperature: number | undefined
   maxTokens: number | undefined
   sampleIndex: number
+  /** Absent for plain text; then the key is what it was before response formats existed. */
+  responseFormat?: ResponseFormat | undefined
+  /** The role's further model parameters; absent when none are set (same key as before). */
+  params?: ModelParams | undefined
 }
 
 export interface CacheEntry {
@@ -44,7 +49,11 @@ export function cacheKey(parts: CacheKeyParts): string {
     messages: parts.messages.map((m) => ({ role: m.role, content: m.content })),
     temperature: parts.temperature,
     maxTokens: parts.maxTokens,
-    sampleIndex: parts.sampleIndex
+    sampleIndex: parts.sampleIndex,
+    // Left out when absent (canonical JSON drops undefined), so the keys of requests without them
+    // are byte-identical to those of earlier versions and existing caches stay valid.
+    responseFormat: parts.responseFormat,
+    params: parts.params
   })
 }
 

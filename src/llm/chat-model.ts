@@ -11,8 +11,18 @@ export interface ChatMessage {
   content: string
 }
 
+/** The OpenAI `response_format` of a request, as sent. */
+export type ResponseFormat =
+  | { type: 'json_object' }
+  | {
+      type: 'json_schema'
+      json_schema: { name: string; strict: boolean; schema: Record<string, unknown> }
+    }
+
 export interface ChatRequest {
   messages: ChatMessage[]
+  /** The output format asked for; absent = plain text (nothing is sent). Part of the cache key. */
+  responseFormat?: ResponseFormat
   /** Overrides the model's configured temperature. */
   temperature?: number
   /** Overrides the model's configured max output tokens. */

@@ -114,7 +114,12 @@ export function createModelSet(config: Config, options: ModelSetOptions): ModelR
     const model = config.models[role]
     return buildModel(inner(role, model), {
       cache,
-      key: { provider: identity, temperature: model.temperature, maxTokens: model.maxTokens },
+      key: {
+        provider: identity,
+        temperature: model.temperature,
+        maxTokens: model.maxTokens,
+        params: model.params
+      },
       limiter,
       budget,
       ledger,

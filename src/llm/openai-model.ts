@@ -7,7 +7,7 @@
  * neither hold a call open nor fill memory.
  */
 import OpenAI, { AzureOpenAI } from 'openai'
-import type { ModelConfig, ProviderConfig } from '../config/types.js'
+import type { ModelConfig, ModelParams, ProviderConfig } from '../config/types.js'
 import { InputError } from '../errors.js'
 import type { CallOptions, ChatModel, ChatRequest, ChatResponse, ModelRole } from './chat-model.js'
 import { boundedFetch } from './bounded-fetch.js'
@@ -69,6 +69,7 @@ export function createOpenAIModel(options: OpenAIModelOptions): ChatModel {
         body.temperature = temperature
         if (maxTokens !== undefined) body.max_tokens = maxTokens
       }
+      addParams(body, config.params, request)
       // The SDK adds an abort listener to the signal it is given and never removes it; hand it a
       // per-call signal so the run's long-lived one does not collect a listener per call.
       const outer = callOptions.signal
@@ -107,6 +108,26 @@ export function createOpenAIModel(options: OpenAIModelOptions): ChatModel {
       return readCompletion(completion, request, what)
     }
   }
+}
+
+/**
+ * The role's further parameters and the request's response format, as configured. The extra map
+ * goes first so a field we set always wins (its keys are checked not to collide when loading).
+ */
+function addParams(
+  body: OpenAI.Chat.ChatCompletionCreateParamsNonStreaming,
+  params: ModelParams | undefined,
+  request: ChatRequest
+): void {
+  if (params?.extra !== undefined) {
+    for (const [key, value] of Object.entries(params.extra))
+      if (!(key in body)) (body as unknown as Record<string, unknown>)[key] = value
+  }
+  if (params?.topP !== undefined) body.top_p = params.topP
+  if (params?.seed !== undefined) body.seed = params.seed
+  if (params?.stop !== undefined) body.stop = params.stop
+  if (params?.reasoningEffort !== undefined) body.reasoning_effort = params.reasoningEffort
+  if (request.responseFormat !== undefined) body.response_format = request.responseFormat
 }
 
 function createClient(options: OpenAIModelOptions): OpenAI {

@@ -9,6 +9,7 @@
  * a backoff does not hold a slot; a 429's retry-after pauses every start, not just the one call
  * (when the call accepts to wait that long; a refused wait pauses nobody).
  */
+import type { ModelParams } from '../config/types.js'
 import { CancelledError } from '../errors.js'
 import { abortReason, combineSignals, throwIfAborted } from './abort.js'
 import { cacheKey, type ResponseCache } from './cache.js'
@@ -28,7 +29,13 @@ export interface StackDeps {
    * What the cache key needs beyond the request: who answers (providerIdentity, no secrets) and the
    * model's configured defaults, so a changed temperature in the config is a different key.
    */
-  key: { provider: string; temperature: number; maxTokens: number | undefined }
+  key: {
+    provider: string
+    temperature: number
+    maxTokens: number | undefined
+    /** The role's further parameters (top_p, seed, stop, reasoning_effort, extra), when set. */
+    params?: ModelParams | undefined
+  }
   limiter: Limiter
   budget: Budget
   ledger: Ledger
@@ -110,7 +117,9 @@ export function buildModel(inner: ChatModel, deps: StackDeps): ChatModel {
         messages: request.messages,
         temperature: request.temperature ?? deps.key.temperature,
         maxTokens: request.maxTokens ?? deps.key.maxTokens,
-        sampleIndex: request.sampleIndex ?? 0
+        sampleIndex: request.sampleIndex ?? 0,
+        responseFormat: request.responseFormat,
+        params: deps.key.params
       })
       if (cache) {
         const hit = await cache.get(key).catch(() => undefined)

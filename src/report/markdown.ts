@@ -18,6 +18,7 @@ import {
   stopSection,
   titleSection
 } from './markdown-sections.js'
+import { fieldFailuresMarkdown } from './field-failures.js'
 
 /** Default length limit: safely under GitHub's 65,536-character limit for comments and PR bodies. */
 export const COMMENT_MAX_LENGTH = 65_000
@@ -73,7 +74,10 @@ function compareBlocks(report: RunReport): Block[] {
 function bodyBlocks(report: RunReport): Block[] {
   if (report.kind === 'compare') return compareBlocks(report)
   if (report.kind === 'optimize' && report.optimization) return optimizeBlocks(report.optimization)
-  return [{ text: evalTable(report.tasks) }]
+  const blocks: Block[] = [{ text: evalTable(report.tasks) }]
+  const fields = fieldFailuresMarkdown(report.tasks)
+  if (fields !== null) blocks.push({ text: fields, drop: 'examples' })
+  return blocks
 }
 
 /** Renders the report as GitHub Markdown of at most `options.maxLength` characters. */

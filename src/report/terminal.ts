@@ -16,6 +16,7 @@ import {
   formatLevel,
   STOP_LABELS
 } from './format.js'
+import { fieldFailuresLines } from './field-failures.js'
 import { stripControl, truncate } from './sanitize.js'
 
 export interface TerminalOptions {
@@ -331,6 +332,7 @@ export function renderTerminal(report: RunReport, options: TerminalOptions): str
   } else {
     lines.push(...evalLines(report, paint, width))
   }
+  if (report.kind === 'eval') lines.push(...fieldFailuresLines(report.tasks, clean))
   lines.push('', costLine(report))
   if (report.gate) {
     const failed = report.gate.checks.filter((c) => !c.passed)

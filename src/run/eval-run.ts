@@ -3,6 +3,7 @@ import { withParts } from '../config/prompt.js'
 import type { PromptParts } from '../config/prompt.js'
 import { scoreExamples, summarizeTask } from '../eval/evaluate.js'
 import { createTaskMetric } from '../eval/metrics/index.js'
+import { toResponseFormat } from '../llm/response-format.js'
 import type { TaskEvalResult } from '../eval/types.js'
 import type { StopInfo } from '../llm/ledger-types.js'
 import type { LoadedTask } from '../config/project-types.js'
@@ -56,6 +57,7 @@ export async function evaluateTasks(
       target: models.target,
       judge: models.judge,
       metric,
+      responseFormat: toResponseFormat(task.config.responseFormat),
       concurrency: services.concurrency,
       signal: services.signal,
       onExampleDone: (done, total) => logger.progress(`${task.name}: ${done}/${total}`)

@@ -2,6 +2,7 @@ import type { LoadedTask } from '../config/project-types.js'
 import { withParts } from '../config/prompt.js'
 import { scoreExamples } from '../eval/evaluate.js'
 import { createTaskMetric } from '../eval/metrics/index.js'
+import { toResponseFormat } from '../llm/response-format.js'
 import type { ScoreFn } from '../optimize/types.js'
 import type { RunServices } from './services.js'
 
@@ -22,6 +23,7 @@ export function createScoreFn(services: RunServices, task: LoadedTask): ScoreFn 
       target: services.models.target,
       judge: services.models.judge,
       metric,
+      responseFormat: toResponseFormat(task.config.responseFormat),
       concurrency: services.concurrency,
       signal: options?.signal ?? services.signal
     })

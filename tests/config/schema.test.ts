@@ -395,7 +395,7 @@ optimize: { method: metaspo, metaspo: { holdout: [a] } }
       )
     )
     expect(error.message).toBe(
-      'prompt-descent.yml: line 7, tasks[0].metric.type: expected one of exact, contains, choice, regex, numeric, json, judge, got "f1"'
+      'prompt-descent.yml: line 7, tasks[0].metric.type: expected one of exact, contains, choice, regex, numeric, json, json_schema, judge, got "f1"'
     )
   })
 

@@ -134,9 +134,18 @@ describe('numeric', () => {
   })
 })
 
+/** Fields compared exactly, all-or-nothing: the json metric before field scores. */
+function exactFields(...paths: string[]): MetricConfig {
+  return {
+    type: 'json',
+    fields: paths.map((path) => ({ path, match: { type: 'exact' } })),
+    credit: 'all'
+  }
+}
+
 describe('json metric', () => {
   it('compares listed fields, with the expected value as an object or a JSON string', async () => {
-    const metric: MetricConfig = { type: 'json', fields: ['name', 'tags[0]'] }
+    const metric = exactFields('name', 'tags[0]')
     const reply = 'Here: {"name": "Ada", "tags": ["math", "x"], "extra": 1}'
     expect((await score(metric, raw, reply, { name: 'Ada', tags: ['math'] })).score).toBe(1)
     expect((await score(metric, raw, reply, '{"name": "Ada", "tags": ["math"]}')).score).toBe(1)
@@ -144,12 +153,12 @@ describe('json metric', () => {
   })
 
   it('fails when a listed field is missing in the answer', async () => {
-    const metric: MetricConfig = { type: 'json', fields: ['age'] }
+    const metric = exactFields('age')
     expect((await score(metric, raw, '{"name": "Ada"}', { age: 36 })).score).toBe(0)
   })
 
   it('deep-compares the whole value without fields', async () => {
-    const metric: MetricConfig = { type: 'json', fields: undefined }
+    const metric: MetricConfig = { type: 'json', fields: undefined, credit: 'partial' }
     const result = await score(metric, raw, '```json\n{"b": [1, 2], "a": 1}\n```', {
       a: 1,
       b: [1, 2]
@@ -159,13 +168,13 @@ describe('json metric', () => {
   })
 
   it('works with a json extraction path', async () => {
-    const metric: MetricConfig = { type: 'json', fields: undefined }
+    const metric: MetricConfig = { type: 'json', fields: undefined, credit: 'partial' }
     const extract: ExtractConfig = { type: 'json', path: 'result' }
     expect((await score(metric, extract, '{"result": {"x": 1}}', '{"x": 1}')).score).toBe(1)
   })
 
   it('is unreadable when the answer holds no JSON', async () => {
-    const metric: MetricConfig = { type: 'json', fields: ['a'] }
+    const metric = exactFields('a')
     expect((await score(metric, raw, 'sorry, no idea', { a: 1 })).unreadable).toBe(true)
   })
 })

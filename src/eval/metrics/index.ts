@@ -5,6 +5,7 @@ import { createChoiceMetric } from './choice.js'
 import { createContainsMetric } from './contains.js'
 import { createExactMetric } from './exact.js'
 import { createJsonMetric } from './json.js'
+import { createJsonSchemaMetric } from './json-schema.js'
 import { createJudgeMetric } from './judge.js'
 import { createNumericMetric } from './numeric.js'
 import { createRegexMetric } from './regex.js'
@@ -31,7 +32,9 @@ export function createMetric(metric: MetricConfig, extract: ExtractConfig): Metr
     case 'numeric':
       return createNumericMetric(metric.tolerance, metric.relative, extract)
     case 'json':
-      return createJsonMetric(metric.fields, extract)
+      return createJsonMetric(metric.fields, metric.credit, extract)
+    case 'json_schema':
+      return createJsonSchemaMetric(metric.schema, extract)
     case 'choice':
       return createChoiceMetric(metric.choices, metric.score, extract)
     case 'judge':
