@@ -67,6 +67,12 @@ export function normalizeJsonFields(
   issues: PathIssue[]
 ): JsonFieldConfig[] | undefined {
   return raw?.map((field, i): JsonFieldConfig => {
+    const first = raw.findIndex((other) => other.path === field.path)
+    if (first !== i)
+      issues.push({
+        path: [...path, i],
+        message: `duplicate field "${field.path}" (also fields[${first}]); list each field once`
+      })
     if (field.match === 'numeric')
       return {
         path: field.path,

@@ -78,6 +78,8 @@ export interface FakeRecord {
   index: number
   model: string
   messages: FakeChatBody['messages']
+  /** The whole request body as received (parameters, response_format…); undefined if unparsed. */
+  body: FakeChatBody | undefined
   /** The reply sent, for status 200 answers (null: content: null). */
   reply: string | null | undefined
   /** HTTP status sent; 0 for a hung request (never answered). */
@@ -207,7 +209,14 @@ export async function startFakeOpenAI(options: FakeOpenAIOptions): Promise<FakeO
       return
     }
     const index = stats.requests++
-    const entry: FakeRecord = { index, model: '', messages: [], reply: undefined, status: 0 }
+    const entry: FakeRecord = {
+      index,
+      model: '',
+      messages: [],
+      body: undefined,
+      reply: undefined,
+      status: 0
+    }
     record.push(entry)
     const finish = (status: number): void => {
       entry.status = status
@@ -234,6 +243,7 @@ export async function startFakeOpenAI(options: FakeOpenAIOptions): Promise<FakeO
       sendError(res, 400, 'We could not parse the JSON body of your request.')
       return
     }
+    entry.body = body
     entry.model = match[1] ?? body.model
     entry.messages = Array.isArray(body.messages) ? body.messages : []
     if (typeof entry.model !== 'string' || !Array.isArray(body.messages)) {

@@ -56,6 +56,37 @@ describe('cacheKey', () => {
     expect(keys.has(key)).toBe(false)
   })
 
+  it('keeps the key of a request without response format or parameters byte-identical', () => {
+    // The key the version before response formats and model parameters gave these parts, so an
+    // existing cache directory keeps answering unchanged requests.
+    const before = '1f8b869fb97d2f00441ff029ca2054c7f0fe4918697afeaa7b16428a682a5739'
+    expect(cacheKey(parts)).toBe(before)
+    expect(cacheKey({ ...parts, responseFormat: undefined, params: undefined })).toBe(before)
+  })
+
+  it('changes with the response format and with every model parameter', () => {
+    const schema = { type: 'object', properties: { a: { type: 'string' } } }
+    const variants: CacheKeyParts[] = [
+      { ...parts, responseFormat: { type: 'json_object' } },
+      {
+        ...parts,
+        responseFormat: { type: 'json_schema', json_schema: { name: 'r', strict: false, schema } }
+      },
+      {
+        ...parts,
+        responseFormat: { type: 'json_schema', json_schema: { name: 'r', strict: true, schema } }
+      },
+      { ...parts, params: { topP: 0.9 } },
+      { ...parts, params: { seed: 1 } },
+      { ...parts, params: { stop: ['END'] } },
+      { ...parts, params: { reasoningEffort: 'low' } },
+      { ...parts, params: { extra: { top_k: 40 } } },
+      { ...parts, params: { extra: { top_k: 41 } } }
+    ]
+    const keys = new Set([cacheKey(parts), ...variants.map(cacheKey)])
+    expect(keys.size).toBe(variants.length + 1)
+  })
+
   it('names the provider without credentials or query', () => {
     expect(providerIdentity('openai', 'https://user:sk-secret@example.com/v1/?key=sk-secret')).toBe(
       'openai:https://example.com/v1'
