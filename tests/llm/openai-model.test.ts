@@ -72,6 +72,16 @@ describe('createOpenAIModel against a fake OpenAI-compatible server', () => {
           { role: 'system', content: 'Be brief.' },
           { role: 'user', content: 'Hello there' }
         ],
+        // Exactly these fields: a model with no further parameters sends none of them.
+        body: {
+          model: 'gpt-4o-mini',
+          messages: [
+            { role: 'system', content: 'Be brief.' },
+            { role: 'user', content: 'Hello there' }
+          ],
+          temperature: 0.3,
+          max_tokens: 50
+        },
         reply: 'echo: Hello there',
         status: 200
       }
