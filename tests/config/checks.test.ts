@@ -119,7 +119,7 @@ describe('tasks[].checks errors (file, line and key named)', () => {
       'tasks[0].checks[0].pattern: unknown key (allowed here: type, name, weight, not, value)'
     )
     expect(message('    checks:\n      - { type: nearly }\n')).toContain(
-      'tasks[0].checks[0].type: expected one of exact, contains, choice, regex, numeric, json, judge, got "nearly"'
+      'tasks[0].checks[0].type: expected one of exact, contains, choice, regex, numeric, json, json_schema, judge, got "nearly"'
     )
   })
 
