@@ -51062,7 +51062,7 @@ async function scoreCheck(check, reply, expected, context) {
         result.rationale = scored.rationale;
     if (own !== undefined)
         result.expected = own;
-    return result;
+    return { check: result, fields: scored.fields };
 }
 /** The example's combined score: the weighted mean of its checks, or 1 only when all pass. */
 function checks_combine(checks, scores, pass) {
@@ -51118,7 +51118,10 @@ function createChecksMetric(config, checks) {
     return {
         name: pass === 'all' ? 'all checks' : 'mean of checks',
         async score(reply, expected, context) {
-            const scores = await Promise.all(checks.map((c) => scoreCheck(c, reply, expected, context)));
+            const scored = await Promise.all(checks.map((c) => scoreCheck(c, reply, expected, context)));
+            const scores = scored.map((s) => s.check);
+            // A json check's per-field results (the first such check's) feed "fields that fail most".
+            const fields = scored.find((s) => s.fields !== undefined)?.fields;
             const rationale = scores
                 .filter((s) => s.rationale !== undefined && s.rationale !== '')
                 .map((s) => `${s.name}: ${s.rationale}`)
@@ -51131,6 +51134,8 @@ function createChecksMetric(config, checks) {
             };
             if (rationale !== '')
                 result.rationale = rationale;
+            if (fields !== undefined)
+                result.fields = fields;
             return result;
         },
         aggregate,

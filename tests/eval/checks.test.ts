@@ -32,6 +32,25 @@ const contains: MetricConfig = { type: 'contains', caseSensitive: false }
 const apology: MetricConfig = { type: 'regex', pattern: 'sorry', flags: 'i' }
 
 describe('several checks per example', () => {
+  it("carries a json check's per-field results onto the example", async () => {
+    const json: MetricConfig = {
+      type: 'json',
+      fields: [
+        { path: 'vendor', match: { type: 'text' } },
+        { path: 'total', match: { type: 'numeric', tolerance: 0.01, relative: false } }
+      ],
+      credit: 'partial'
+    }
+    const metric = taskMetric([check(json), check(contains, { name: 'says_total', value: '12' })])
+    const scored = await metric.score(
+      '{"vendor": "ACME", "total": 13}',
+      { vendor: 'Acme', total: 12 },
+      ctx()
+    )
+    expect(scored.checks?.[0]?.score).toBe(0.5)
+    expect(Object.keys(scored.fields ?? {})).toEqual(['vendor', 'total'])
+  })
+
   it('weights the checks in the mean and keeps each check on the example', async () => {
     const metric = taskMetric([
       check(contains, { name: 'refund', value: 'refund' }),

@@ -27,7 +27,7 @@ async function scoreCheck(
   reply: string,
   expected: unknown,
   context: MetricContext
-): Promise<CheckScore> {
+): Promise<{ check: CheckScore; fields: ExampleScore['fields'] }> {
   const own =
     check.value === undefined
       ? undefined
@@ -47,7 +47,7 @@ async function scoreCheck(
   }
   if (scored.rationale !== undefined) result.rationale = scored.rationale
   if (own !== undefined) result.expected = own
-  return result
+  return { check: result, fields: scored.fields }
 }
 
 /** The example's combined score: the weighted mean of its checks, or 1 only when all pass. */
@@ -110,7 +110,10 @@ export function createChecksMetric(config: ChecksConfig, checks: readonly CheckM
   return {
     name: pass === 'all' ? 'all checks' : 'mean of checks',
     async score(reply, expected, context): Promise<ExampleScore> {
-      const scores = await Promise.all(checks.map((c) => scoreCheck(c, reply, expected, context)))
+      const scored = await Promise.all(checks.map((c) => scoreCheck(c, reply, expected, context)))
+      const scores = scored.map((s) => s.check)
+      // A json check's per-field results (the first such check's) feed "fields that fail most".
+      const fields = scored.find((s) => s.fields !== undefined)?.fields
       const rationale = scores
         .filter((s) => s.rationale !== undefined && s.rationale !== '')
         .map((s) => `${s.name}: ${s.rationale}`)
@@ -122,6 +125,7 @@ export function createChecksMetric(config: ChecksConfig, checks: readonly CheckM
         checks: scores
       }
       if (rationale !== '') result.rationale = rationale
+      if (fields !== undefined) result.fields = fields
       return result
     },
     aggregate,
