@@ -1,15 +1,18 @@
 import js from '@eslint/js'
 import tseslint from 'typescript-eslint'
 
-const core = [
-  'src/config/**',
-  'src/eval/**',
-  'src/llm/**',
-  'src/optimize/**',
-  'src/report/**',
-  'src/simulate/**',
-  'src/util/**',
-  'src/errors.ts'
+/**
+ * The core's layers, bottom up, and what each may not import (the folders above it): types live
+ * with the code that produces them, so the core's folders never import each other in circles.
+ */
+const coreLayers = [
+  { folder: 'util', above: ['config', 'llm', 'eval', 'optimize', 'report', 'simulate'] },
+  { folder: 'config', above: ['llm', 'eval', 'optimize', 'report', 'simulate'] },
+  { folder: 'llm', above: ['eval', 'optimize', 'report', 'simulate'] },
+  { folder: 'eval', above: ['optimize', 'report', 'simulate'], noOpenai: true },
+  { folder: 'optimize', above: ['report', 'simulate'], noOpenai: true },
+  { folder: 'simulate', above: ['report'] },
+  { folder: 'report', above: ['simulate'] }
 ]
 
 export default tseslint.config(
@@ -35,12 +38,20 @@ export default tseslint.config(
       'no-console': 'off'
     }
   },
-  {
-    files: core,
+  ...coreLayers.map(({ folder, above, noOpenai }) => ({
+    files: [`src/${folder}/**`],
     rules: {
       'no-restricted-imports': [
         'error',
         {
+          paths: noOpenai
+            ? [
+                {
+                  name: 'openai',
+                  message: 'Algorithms talk to a ChatModel, never to the openai SDK.'
+                }
+              ]
+            : [],
           patterns: [
             {
               group: ['@actions/*'],
@@ -48,32 +59,21 @@ export default tseslint.config(
                 'The core never imports @actions/*: GitHub glue lives in src/github and src/action.'
             },
             {
-              group: ['**/github/**', '**/action/**', '**/cli/**'],
-              message: 'Dependencies point down: the core never imports the adapters.'
-            }
+              group: ['**/github/**', '**/action/**', '**/cli/**', '**/run/**'],
+              message:
+                'Dependencies point down: the core never imports the adapters or the run layer.'
+            },
+            ...(above.length > 0
+              ? [
+                  {
+                    group: above.map((name) => `**/${name}/**`),
+                    message: `Dependencies point down inside the core: ${folder}/ may not import ${above.join(', ')}/ (config → llm → eval → optimize → report; simulate beside llm).`
+                  }
+                ]
+              : [])
           ]
         }
       ]
     }
-  },
-  {
-    files: ['src/optimize/**', 'src/eval/**'],
-    rules: {
-      'no-restricted-imports': [
-        'error',
-        {
-          paths: [
-            { name: 'openai', message: 'Algorithms talk to a ChatModel, never to the openai SDK.' }
-          ],
-          patterns: [
-            { group: ['@actions/*'], message: 'The core never imports @actions/*.' },
-            {
-              group: ['**/github/**', '**/action/**', '**/cli/**'],
-              message: 'Dependencies point down.'
-            }
-          ]
-        }
-      ]
-    }
-  }
+  }))
 )

@@ -1,4 +1,4 @@
-import type { CheckComparison, Verdict } from '../report/types.js'
+import type { CheckComparison, Verdict } from './types.js'
 import { pairedTest } from './paired-test.js'
 import type { ExampleResult } from './types.js'
 

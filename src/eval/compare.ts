@@ -1,4 +1,4 @@
-import type { FlippedExample, TaskComparison, Verdict } from '../report/types.js'
+import type { FlippedExample, TaskComparison, Verdict } from './types.js'
 import { hashString32 } from '../util/random.js'
 import { compareChecks } from './check-compare.js'
 import { lineDiff } from './line-diff.js'

@@ -1,5 +1,5 @@
 import type { GateConfig } from '../config/types.js'
-import type { GateCheck, GateResult, TaskComparison } from '../report/types.js'
+import type { GateCheck, GateResult, TaskComparison } from './types.js'
 import type { TaskEvalResult } from './types.js'
 
 /**

@@ -3,7 +3,7 @@
  * on the example ids two records share, else unpaired z-tests on the per-example scores or on the
  * intervals.
  */
-import type { HistoryRecord, HistoryTask } from '../report/history-record.js'
+import type { HistoryRecord, HistoryTask } from './history-types.js'
 import { hashString32 } from '../util/random.js'
 import { pairedTest } from './paired-test.js'
 import { isBinary, mean, normalQuantile } from './stats.js'

@@ -15,7 +15,7 @@
  * change with a negative delta, and, when `maxDrop` is given, a drop of more than `maxDrop`.
  * The history views in src/report render these trends; nothing here is rendered.
  */
-import type { HistoryRecord, HistoryTask } from '../report/history-record.js'
+import type { HistoryRecord, HistoryTask } from './history-types.js'
 import { outcomeFor } from './trend-tests.js'
 
 export type TrendTest =

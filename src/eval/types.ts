@@ -1,3 +1,4 @@
+import type { SplitName } from '../config/project-types.js'
 import type { ChatModel } from '../llm/chat-model.js'
 
 /**
@@ -152,4 +153,62 @@ export interface TaskUsage {
   cachedCalls: number
   inputTokens: number
   outputTokens: number
+}
+
+/** The rows a run scores: one split, or every row. */
+export type EvalSplit = SplitName | 'all'
+
+export type Verdict = 'improved' | 'regressed' | 'within-noise' | 'unchanged'
+
+/** Paired base-vs-head comparison of one task on the same example ids. */
+export interface TaskComparison {
+  task: string
+  base: ScoreEstimate
+  head: ScoreEstimate
+  /** Number of example ids scored in both runs (the paired sample). */
+  n: number
+  /** head − base on the paired examples, with a paired-bootstrap interval. */
+  delta: ScoreEstimate
+  pValue: number
+  test: 'mcnemar-exact' | 'paired-permutation' | 'none'
+  verdict: Verdict
+  /** Examples whose score changed, worst regressions first (capped). */
+  flipped: FlippedExample[]
+  /** Unified diff of the user prompt (and system prompt) between base and head; empty when equal. */
+  promptDiff: string
+  /** For a task with several checks: each check base vs head on the same paired examples. */
+  checks?: CheckComparison[]
+}
+
+/** One check of a task, base vs head: means of its per-example scores on the paired examples. */
+export interface CheckComparison {
+  name: string
+  base: number
+  head: number
+  /** head − base. */
+  delta: number
+  pValue: number
+  verdict: Verdict
+}
+
+export interface FlippedExample {
+  id: string
+  expected: unknown
+  baseScore: number
+  headScore: number
+  baseOutput: string | null
+  headOutput: string | null
+}
+
+export interface GateCheck {
+  task: string
+  kind: 'min_score' | 'max_drop'
+  passed: boolean
+  /** One line for a person, e.g. "0.71 < min_score 0.80". */
+  message: string
+}
+
+export interface GateResult {
+  passed: boolean
+  checks: GateCheck[]
 }

@@ -3,7 +3,7 @@
  * (it scores baseline and best on test once, with the eval layer's paired compare) and is passed in.
  */
 import type { LoadedTask } from '../config/project-types.js'
-import type { TaskComparison } from '../report/types.js'
+import type { TaskComparison } from '../eval/types.js'
 import type { ApoResult } from './apo-types.js'
 import { partLocation } from '../config/prompt.js'
 import type { PromptParts } from '../config/prompt.js'

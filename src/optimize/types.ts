@@ -1,6 +1,6 @@
 import type { PromptParts } from '../config/prompt.js'
 import type { ScoreEstimate } from '../eval/types.js'
-import type { TaskComparison } from '../report/types.js'
+import type { TaskComparison } from '../eval/types.js'
 
 /** How a candidate prompt came to be. */
 export type CandidateOrigin = 'initial' | 'edit' | 'paraphrase' | 'rewrite'

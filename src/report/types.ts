@@ -1,64 +1,19 @@
 import type { LedgerSnapshot, StopInfo } from '../llm/ledger-types.js'
-import type { ScoreEstimate, TaskEvalResult } from '../eval/types.js'
+import type { EvalSplit, GateResult, TaskComparison, TaskEvalResult } from '../eval/types.js'
 import type { OptimizationReport } from '../optimize/types.js'
+
+// The comparison and gate types are eval's (it computes them); re-exported for the renderers.
+export type {
+  CheckComparison,
+  FlippedExample,
+  GateCheck,
+  GateResult,
+  TaskComparison,
+  Verdict
+} from '../eval/types.js'
 
 /** Bumped on any change a consumer of the JSON report would notice. */
 export const REPORT_SCHEMA_VERSION = 1
-
-export type Verdict = 'improved' | 'regressed' | 'within-noise' | 'unchanged'
-
-/** Paired base-vs-head comparison of one task on the same example ids. */
-export interface TaskComparison {
-  task: string
-  base: ScoreEstimate
-  head: ScoreEstimate
-  /** Number of example ids scored in both runs (the paired sample). */
-  n: number
-  /** head − base on the paired examples, with a paired-bootstrap interval. */
-  delta: ScoreEstimate
-  pValue: number
-  test: 'mcnemar-exact' | 'paired-permutation' | 'none'
-  verdict: Verdict
-  /** Examples whose score changed, worst regressions first (capped). */
-  flipped: FlippedExample[]
-  /** Unified diff of the user prompt (and system prompt) between base and head; empty when equal. */
-  promptDiff: string
-  /** For a task with several checks: each check base vs head on the same paired examples. */
-  checks?: CheckComparison[]
-}
-
-/** One check of a task, base vs head: means of its per-example scores on the paired examples. */
-export interface CheckComparison {
-  name: string
-  base: number
-  head: number
-  /** head − base. */
-  delta: number
-  pValue: number
-  verdict: Verdict
-}
-
-export interface FlippedExample {
-  id: string
-  expected: unknown
-  baseScore: number
-  headScore: number
-  baseOutput: string | null
-  headOutput: string | null
-}
-
-export interface GateCheck {
-  task: string
-  kind: 'min_score' | 'max_drop'
-  passed: boolean
-  /** One line for a person, e.g. "0.71 < min_score 0.80". */
-  message: string
-}
-
-export interface GateResult {
-  passed: boolean
-  checks: GateCheck[]
-}
 
 export interface ComparisonReport {
   baseRef: string
@@ -84,7 +39,7 @@ export interface RunReport {
   models: { target: string; optimizer: string; judge: string }
   config: { path: string; hash: string }
   seed: number
-  split: 'train' | 'dev' | 'test' | 'all'
+  split: EvalSplit
   /** Per task, the (head) eval. */
   tasks: TaskEvalResult[]
   ledger: LedgerSnapshot

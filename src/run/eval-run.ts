@@ -14,7 +14,8 @@ import { gateAfterStop } from './gate-after-stop.js'
 import { examplesOf, selectTasks } from './select-tasks.js'
 import type { RunServices } from './services.js'
 
-export type EvalSplit = 'train' | 'dev' | 'test' | 'all'
+export type { EvalSplit } from '../eval/types.js'
+import type { EvalSplit } from '../eval/types.js'
 
 export interface EvalOptions {
   tasks: readonly string[]
