@@ -1,6 +1,6 @@
 import * as core from '@actions/core'
-import { mkdir, writeFile } from 'node:fs/promises'
 import { join } from 'node:path'
+import { writeFileAtomic } from '../util/confined-write.js'
 import { historyCharts } from '../report/history-chart.js'
 import { renderHistoryFile } from '../report/history-file.js'
 import type { HistoryRecord } from '../report/history-record.js'
@@ -67,6 +67,7 @@ export async function recordHistoryStep(
     return
   }
   await writeHistoryArtifact(
+    context.workspace,
     join(context.workspace, settings.reportDir),
     result.records,
     gate.minScore
@@ -147,16 +148,16 @@ export async function historyTrend(
  * artifact (upload-artifact) without reading the data branch.
  */
 async function writeHistoryArtifact(
+  confine: string,
   dir: string,
   records: readonly HistoryRecord[],
   threshold: number | undefined
 ): Promise<void> {
   try {
     const root = join(dir, 'history')
-    await mkdir(join(root, 'charts'), { recursive: true })
-    await writeFile(join(root, 'history.json'), renderHistoryFile(records), 'utf8')
+    await writeFileAtomic(join(root, 'history.json'), renderHistoryFile(records), { root: confine })
     for (const chart of historyCharts(records, { threshold })) {
-      await writeFile(join(root, chart.path), chart.content, 'utf8')
+      await writeFileAtomic(join(root, chart.path), chart.content, { root: confine })
     }
   } catch (error) {
     core.warning(

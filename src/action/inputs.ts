@@ -1,4 +1,5 @@
 import * as core from '@actions/core'
+import path from 'node:path'
 import { InputError } from '../errors.js'
 import { DEFAULT_HISTORY_BRANCH } from '../github/history-branch.js'
 import { DEFAULT_HISTORY_MAX_RECORDS } from '../run/history-run.js'
@@ -107,6 +108,28 @@ function positive(name: string, whole = false): number | undefined {
   return n
 }
 
+/**
+ * A folder the action writes to: relative to the workspace and inside it, never in `.git/`. (The
+ * writes themselves also refuse a symbolic link that leads out.)
+ */
+function folderInWorkspace(name: string, fallback: string): string {
+  const value = core.getInput(name).trim() || fallback
+  const normal = path.posix.normalize(value.replace(/\\/g, '/'))
+  const segments = normal.split('/')
+  if (
+    value.includes('\0') ||
+    path.posix.isAbsolute(normal) ||
+    path.win32.isAbsolute(value) ||
+    segments[0] === '..' ||
+    segments.some((segment) => segment.toLowerCase() === '.git')
+  ) {
+    throw new InputError(
+      `input \`${name}\` must be a folder inside the workspace, outside .git/ (a relative path such as ${fallback}), got "${value}"`
+    )
+  }
+  return value
+}
+
 /** Reads every input once into typed settings; bad values name the input and what was expected. */
 export function readSettings(): ActionSettings {
   const apiKey = core.getInput(INPUTS.apiKey).trim()
@@ -130,7 +153,7 @@ export function readSettings(): ActionSettings {
       minutes: positive(INPUTS.maxMinutes)
     },
     cache: bool(INPUTS.cache, true),
-    reportDir: core.getInput(INPUTS.reportDir).trim() || 'prompt-descent-report',
+    reportDir: folderInWorkspace(INPUTS.reportDir, 'prompt-descent-report'),
     method: maybe(INPUTS.method, ['apo', 'metaspo'] as const),
     task: core.getInput(INPUTS.task).trim() || undefined,
     prompt: maybe(INPUTS.prompt, ['user', 'system'] as const),

@@ -1,6 +1,5 @@
 import { partMessage } from '../config/prompt.js'
 import * as core from '@actions/core'
-import { mkdir, writeFile } from 'node:fs/promises'
 import { join, relative } from 'node:path'
 import type { LoadedProject } from '../config/project-types.js'
 import { errorMessage } from '../errors.js'
@@ -9,10 +8,12 @@ import { upsertStickyComment } from '../github/sticky-comment.js'
 import { renderJson } from '../report/json.js'
 import { renderMarkdown } from '../report/markdown.js'
 import type { RunReport } from '../report/types.js'
+import { writeFileAtomic } from '../util/confined-write.js'
 
 export interface Published {
-  jsonPath: string
-  markdownPath: string
+  /** Undefined when the file could not be written (a warning said why). */
+  jsonPath: string | undefined
+  markdownPath: string | undefined
   commentId: number | undefined
   commentUrl: string | undefined
 }
@@ -29,19 +30,30 @@ export function reportPointer(runUrl: string | undefined, reportDir: string): st
     : `the job summary and the JSON report (\`${reportDir}/report.json\`)`
 }
 
-/** Writes report.json and report.md under the workspace's report folder. */
+/**
+ * Writes report.json and report.md under the workspace's report folder, each atomically and never
+ * through a symbolic link that leaves the workspace. A file that cannot be written (full disk, a
+ * link out) is a warning naming it, and its path comes back undefined: the summary, the comment and
+ * the outputs are still published.
+ */
 export async function writeReportFiles(
   report: RunReport,
   markdown: string,
   workspace: string,
   reportDir: string
-): Promise<{ jsonPath: string; markdownPath: string }> {
-  const dir = join(workspace, reportDir)
-  await mkdir(dir, { recursive: true })
-  const jsonPath = join(dir, 'report.json')
-  const markdownPath = join(dir, 'report.md')
-  await writeFile(jsonPath, renderJson(report), 'utf8')
-  await writeFile(markdownPath, markdown, 'utf8')
+): Promise<{ jsonPath: string | undefined; markdownPath: string | undefined }> {
+  const put = async (name: string, text: () => string): Promise<string | undefined> => {
+    const path = join(workspace, reportDir, name)
+    try {
+      await writeFileAtomic(path, text(), { root: workspace })
+      return path
+    } catch (error) {
+      core.warning(`could not write the report ${path}: ${errorMessage(error)}`)
+      return undefined
+    }
+  }
+  const jsonPath = await put('report.json', () => renderJson(report))
+  const markdownPath = await put('report.md', () => markdown)
   return { jsonPath, markdownPath }
 }
 
@@ -139,8 +151,8 @@ export function setReportOutputs(report: RunReport, published: Published): void 
   core.setOutput('deltas', JSON.stringify(deltas))
   core.setOutput('verdicts', JSON.stringify(verdicts))
   core.setOutput('stop-reason', report.stop.reason)
-  core.setOutput('report-json', published.jsonPath)
-  core.setOutput('report-markdown', published.markdownPath)
+  core.setOutput('report-json', published.jsonPath ?? '')
+  core.setOutput('report-markdown', published.markdownPath ?? '')
   core.setOutput('comment-id', published.commentId === undefined ? '' : String(published.commentId))
   core.setOutput('comment-url', published.commentUrl ?? '')
 }

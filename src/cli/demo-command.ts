@@ -45,7 +45,8 @@ export async function runDemoCommand(context: CommandContext): Promise<number> {
       const saved = await writePromptsToFolder(
         session.project.root,
         join(session.project.root, '.prompt-descent/optimized'),
-        outcome.report.optimization?.prompts ?? []
+        outcome.report.optimization?.prompts ?? [],
+        session.project.root
       )
       for (const path of saved) logger.info(`the improved prompt is in ${show(path)}`)
       return outcome.report
@@ -67,7 +68,8 @@ export async function runDemoCommand(context: CommandContext): Promise<number> {
         const saved = await writePromptsToFolder(
           session.project.root,
           join(session.project.root, '.prompt-descent/optimized'),
-          outcome.report.optimization?.prompts ?? []
+          outcome.report.optimization?.prompts ?? [],
+          session.project.root
         )
         for (const path of saved) logger.info(`the improved messages file is in ${show(path)}`)
         return outcome.report

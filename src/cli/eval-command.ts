@@ -42,7 +42,8 @@ export async function finish(report: RunReport, context: CommandContext): Promis
     markdown: args.markdown,
     junit: args.junit,
     junitPerExample: args.junitPerExample,
-    cwd: io.cwd
+    cwd: io.cwd,
+    warn: (message) => logger.warn(message)
   })
   for (const path of written) logger.info(`wrote ${path}`)
   return exitCodeOf(report)

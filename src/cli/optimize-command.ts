@@ -53,8 +53,11 @@ export async function runOptimizeCommand(context: CommandContext): Promise<numbe
                 adapt: args.adapt
               })
             ).report
+      // Reports first: a prompt file the tool refuses to write (a link out of the repository) then
+      // ends the run with exit 2 without losing what was computed.
+      const code = await finish(report, context)
       await savePrompts(report, context, session.project.root)
-      return finish(report, context)
+      return code
     },
     { optimizing: true }
   )
@@ -77,7 +80,13 @@ async function savePrompts(
     return
   }
   const out = resolve(io.cwd, args.out ?? resolve(root, '.prompt-descent/optimized'))
-  const saved = await writePromptsToFolder(root, out, changed)
+  // The default folder is the tool's own, inside the repository: confined to it. --out is theirs.
+  const saved = await writePromptsToFolder(
+    root,
+    out,
+    changed,
+    args.out === undefined ? root : undefined
+  )
   for (const path of saved) logger.info(`wrote the optimized prompt to ${relative(io.cwd, path)}`)
   if (!args.write) return
   // The same rule as the action's pull request: a gain on test beyond noise, and for MetaSPO no

@@ -1,9 +1,10 @@
-import { mkdir, writeFile } from 'node:fs/promises'
-import { dirname, resolve } from 'node:path'
+import { resolve } from 'node:path'
+import { errorMessage } from '../errors.js'
 import { renderJson } from '../report/json.js'
 import { renderJunit } from '../report/junit.js'
 import { renderMarkdown } from '../report/markdown.js'
 import type { RunReport } from '../report/types.js'
+import { writeFileAtomic } from '../util/confined-write.js'
 
 export interface ReportFiles {
   json: string | undefined
@@ -12,17 +13,24 @@ export interface ReportFiles {
   junitPerExample: boolean
   /** Relative paths are resolved against it (the CLI's io.cwd). */
   cwd: string
+  /** Told of a file that could not be written (full disk, no permission); the others still are. */
+  warn: (message: string) => void
 }
 
-/** Writes the requested report files (relative to files.cwd); returns their paths. */
+/**
+ * Writes the requested report files (relative to files.cwd), each atomically; returns the paths
+ * written. The paths were given on the command line, so they are the user's to choose.
+ */
 export async function writeReportFiles(report: RunReport, files: ReportFiles): Promise<string[]> {
   const written: string[] = []
   const put = async (path: string | undefined, text: () => string): Promise<void> => {
     if (path === undefined) return
-    const full = resolve(files.cwd, path)
-    await mkdir(dirname(full), { recursive: true })
-    await writeFile(full, text(), 'utf8')
-    written.push(path)
+    try {
+      await writeFileAtomic(resolve(files.cwd, path), text())
+      written.push(path)
+    } catch (error) {
+      files.warn(`could not write the report ${path}: ${errorMessage(error)}`)
+    }
   }
   await put(files.json, () => renderJson(report))
   await put(files.markdown, () => renderMarkdown(report))

@@ -62,21 +62,42 @@ function csvRecordStarts(text: string): Array<{ line: number; offset: number }> 
   return starts
 }
 
+/** Names each column must have, once each; linear in the number of columns (a header may be huge). */
 function checkHeader(header: string[], file: string): string[] {
+  if (header.length > MAX_COLUMNS)
+    throw new InputError(
+      `the header row has ${header.length.toLocaleString('en-US')} columns; expected at most ${MAX_COLUMNS.toLocaleString('en-US')}`,
+      { file, location: 'line 1' }
+    )
   const issues: Issue[] = []
+  const seen = new Set<string>()
+  const twice = new Set<string>()
   header.forEach((name, i) => {
-    if (name.trim() === '')
-      issues.push({ file, line: 1, message: `column ${i + 1} of the header row has no name` })
-    else if (header.indexOf(name) !== i)
-      issues.push({
-        file,
-        line: 1,
-        message: `column name "${name}" appears twice in the header row`
-      })
+    if (name.trim() === '') {
+      if (issues.length < MAX_HEADER_ISSUES)
+        issues.push({ file, line: 1, message: `column ${i + 1} of the header row has no name` })
+    } else if (seen.has(name)) {
+      if (!twice.has(name) && issues.length < MAX_HEADER_ISSUES)
+        issues.push({
+          file,
+          line: 1,
+          message: `column name "${name}" appears twice in the header row`
+        })
+      twice.add(name)
+    } else seen.add(name)
   })
   throwIssues(issues)
   return header
 }
+
+/**
+ * Columns a dataset may have. Every row becomes an object with one key per column, and a CSV
+ * from a pull request could otherwise ask for a million of them per row.
+ */
+export const MAX_COLUMNS = 10_000
+
+/** A header of a million blank names says so a few times, not a million. */
+const MAX_HEADER_ISSUES = 20
 
 function csvError(
   error: unknown,

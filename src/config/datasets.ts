@@ -37,6 +37,53 @@ export function parseDataset(text: string, file: string): RawRow[] {
   const body = text.startsWith('\uFEFF') ? text.slice(1) : text
   const format = datasetFormat(file)
   let rows: RawRow[]
+  try {
+    rows = parseRows(body, file, format)
+  } catch (error) {
+    // A parser that recurses (YAML) overflows the stack on data nested thousands deep.
+    if (error instanceof RangeError)
+      throw new InputError(
+        `the data is nested too deeply to read; expected rows nested at most ${MAX_ROW_DEPTH} levels`,
+        { file }
+      )
+    throw error
+  }
+  if (rows.length === 0)
+    throw new InputError('the dataset has no rows; expected at least one', { file })
+  throwIssues(
+    rows
+      .filter((row) => nestedDeeperThan(row.fields, MAX_ROW_DEPTH))
+      .map((row) => ({
+        file,
+        line: row.line,
+        message: `the row is nested deeper than ${MAX_ROW_DEPTH} levels (objects or lists within each other); expected at most ${MAX_ROW_DEPTH}`
+      }))
+  )
+  return rows
+}
+
+/**
+ * How deep objects and lists may nest in a row. Slots, reports and hashes walk a row's values, and
+ * a row nested thousands deep would overflow the stack there with no file or row named.
+ */
+export const MAX_ROW_DEPTH = 64
+
+/** True when `value` nests objects/lists more than `max` deep; iterative, so any depth is safe. */
+export function nestedDeeperThan(value: unknown, max: number): boolean {
+  const stack: Array<{ node: unknown; depth: number }> = [{ node: value, depth: 0 }]
+  for (let item = stack.pop(); item !== undefined; item = stack.pop()) {
+    if (item.node === null || typeof item.node !== 'object') continue
+    const depth = item.depth + 1
+    if (depth > max) return true
+    for (const child of Object.values(item.node)) {
+      if (child !== null && typeof child === 'object') stack.push({ node: child, depth })
+    }
+  }
+  return false
+}
+
+function parseRows(body: string, file: string, format: DatasetFormat | undefined): RawRow[] {
+  let rows: RawRow[]
   switch (format) {
     case 'jsonl':
       rows = parseJsonl(body, file)
@@ -58,8 +105,6 @@ export function parseDataset(text: string, file: string): RawRow[] {
         }
       )
   }
-  if (rows.length === 0)
-    throw new InputError('the dataset has no rows; expected at least one', { file })
   return rows
 }
 

@@ -48,7 +48,20 @@ export function tryRepoPath(root: string, value: string): RepoPath | { problem: 
     return { problem: `"${value}" is the repository root itself; expected a path inside it` }
   if (isOutside(relative))
     return { problem: `"${value}" is outside the repository; expected a path inside ${root}` }
+  if (inGitDir(relative)) return { problem: GIT_DIR_PROBLEM(value) }
   return { relative: relative.split(path.sep).join('/'), absolute }
+}
+
+/**
+ * Git's own folder holds the checkout's credentials (`.git/config` keeps the token actions/checkout
+ * saved) and hooks: never a prompt, a dataset or a schema, whatever a pull request's config says.
+ */
+const GIT_DIR_PROBLEM = (value: string): string =>
+  `"${value}" is inside .git/, which holds git's metadata and the checkout's credentials; expected a file of the working tree`
+
+/** True when a root-relative path has a `.git` segment (any case: some file systems ignore it). */
+export function inGitDir(relative: string): boolean {
+  return relative.split(/[\\/]/).some((segment) => segment.toLowerCase() === '.git')
 }
 
 function isOutside(relative: string): boolean {
@@ -82,9 +95,15 @@ export function createFsReader(root: string): FileReader {
     } catch (error) {
       throw asReadError(error)
     }
-    if (isOutside(path.relative(await realRoot, real)))
+    const realRelative = path.relative(await realRoot, real)
+    if (isOutside(realRelative))
       throw new FileReadError(
         'a symbolic link leads outside the repository; expected a file inside it',
+        'EOUTSIDE'
+      )
+    if (inGitDir(realRelative))
+      throw new FileReadError(
+        "a symbolic link leads into .git/, which holds the checkout's credentials; expected a file of the working tree",
         'EOUTSIDE'
       )
     try {

@@ -29,7 +29,11 @@ export function parseYamlSource(text: string, file: string): YamlSource {
     // The library's message repeats the position and quotes the source; keep only the sentence.
     const sentence = error.message.split('\n')[0]?.replace(/ at line \d+, column \d+:?$/, '') ?? ''
     const location = pos ? `line ${pos.line}, column ${pos.col}` : undefined
-    throw new InputError(`invalid YAML: ${sentence}`, { file, location })
+    // The parser recurses: data nested thousands deep overflows its stack, and it says so.
+    const reason = /call stack/i.test(sentence)
+      ? 'the data is nested too deeply to read (lists or mappings thousands deep)'
+      : sentence
+    throw new InputError(`invalid YAML: ${reason}`, { file, location })
   }
   const root = doc.contents as Node | null
   const lineAt = (offset: number): number => lineCounter.linePos(offset).line

@@ -4,9 +4,10 @@
  * on unchanged data is answered from disk and costs nothing. Entries hold only the answer text and
  * its token usage: never a header, a key or a URL's credentials.
  */
-import { randomUUID } from 'node:crypto'
-import { mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises'
+import { readFile } from 'node:fs/promises'
 import { join } from 'node:path'
+import { writeFileAtomic } from '../util/confined-write.js'
+import { InputError } from '../errors.js'
 import { hashValue } from '../util/hash.js'
 import type { ModelParams } from '../config/types.js'
 import type { ChatMessage, ResponseFormat, TokenUsage } from './chat-model.js'
@@ -71,9 +72,15 @@ export function cachePath(dir: string, key: string): string {
   return join(dir, key.slice(0, 2), `${key}.json`)
 }
 
-/** The on-disk cache. Reads treat a missing, unreadable or corrupt entry as a miss. */
+/**
+ * The on-disk cache. Reads treat a missing, unreadable or corrupt entry as a miss. With `root` (the
+ * repository), a write whose real location leaves it through a symbolic link is refused.
+ */
 export class DiskCache implements ResponseCache {
-  constructor(readonly dir: string) {}
+  constructor(
+    readonly dir: string,
+    readonly root?: string
+  ) {}
 
   async get(key: string): Promise<CacheEntry | undefined> {
     let text: string
@@ -91,22 +98,17 @@ export class DiskCache implements ResponseCache {
    * simply replace each other.
    */
   async set(key: string, entry: CacheEntry): Promise<void> {
-    const path = cachePath(this.dir, key)
-    const temp = `${path}.${process.pid}.${randomUUID()}.tmp`
     const body = JSON.stringify({
       v: CACHE_VERSION,
       text: entry.text,
       usage: { inputTokens: entry.usage.inputTokens, outputTokens: entry.usage.outputTokens }
     })
-    await mkdir(join(this.dir, key.slice(0, 2)), { recursive: true })
     try {
-      await writeFile(temp, body, 'utf8')
-      await rename(temp, path)
+      await writeFileAtomic(cachePath(this.dir, key), body, { root: this.root })
     } catch (error) {
-      await rm(temp, { force: true })
       // Windows refuses to rename over a file another process holds open; that writer stored the
       // same content for the same key, so its entry is as good as ours.
-      if ((await this.get(key)) !== undefined) return
+      if (!(error instanceof InputError) && (await this.get(key)) !== undefined) return
       throw error
     }
   }

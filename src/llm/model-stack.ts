@@ -81,7 +81,7 @@ export function createModelSet(config: Config, options: ModelSetOptions): ModelR
   const cache =
     options.cache === false || (options.cache === undefined && !config.cache.enabled)
       ? undefined
-      : (options.cache ?? new DiskCache(resolve(options.root, config.cache.dir)))
+      : (options.cache ?? new DiskCache(resolve(options.root, config.cache.dir), options.root))
   const random = createRandom(`${config.seed}:retry`)
 
   let inner: (role: ModelRole, model: ModelConfig) => ChatModel

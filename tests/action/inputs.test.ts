@@ -130,11 +130,25 @@ describe('readSettings', () => {
     ['max-tokens', 'lots', /input `max-tokens` must be a positive whole number/],
     ['method', 'dspy', /input `method` must be one of apo, metaspo, got "dspy"/],
     ['prompt', 'both', /input `prompt` must be one of user, system, got "both"/],
-    ['pr-draft', 'draft', /input `pr-draft` must be true or false/]
+    ['pr-draft', 'draft', /input `pr-draft` must be true or false/],
+    [
+      'report-dir',
+      '../x',
+      /input `report-dir` must be a folder inside the workspace.*got "\.\.\/x"/
+    ],
+    ['report-dir', 'out/../../x', /input `report-dir` must be a folder inside the workspace/],
+    ['report-dir', '/tmp/x', /input `report-dir` must be a folder inside the workspace/],
+    ['report-dir', 'C:\\x', /input `report-dir` must be a folder inside the workspace/],
+    ['report-dir', '.git/hooks', /input `report-dir` must be a folder inside the workspace/]
   ])('rejects %s=%s with a message naming the input', (name, value, message) => {
     input(name, value)
     expect(() => readSettings()).toThrow(InputError)
     expect(() => readSettings()).toThrow(message)
+  })
+
+  it('keeps a report folder that stays inside the workspace', () => {
+    input('report-dir', 'reports/../out/pd')
+    expect(readSettings().reportDir).toBe('reports/../out/pd')
   })
 
   it('masks the API key and the token and keeps both out of the debug log', () => {

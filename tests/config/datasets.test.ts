@@ -131,3 +131,54 @@ describe('parseDataset errors', () => {
     }
   })
 })
+
+describe('hostile datasets (issue #18)', () => {
+  it('refuses a CSV with 1,000,000 columns at the header, naming the file and line', async () => {
+    const header = Array.from({ length: 1_000_000 }, (_, i) => `c${i}`).join(',')
+    const row = Array.from({ length: 1_000_000 }, (_, i) => String(i % 10)).join(',')
+    const error = await thrown(() => parseDataset(`${header}\n${row}\n${row}\n`, 'wide.csv'))
+    expect(error).toBeInstanceOf(InputError)
+    expect(error.message).toBe(
+      'wide.csv: line 1: the header row has 1,000,000 columns; expected at most 10,000'
+    )
+  })
+
+  it('reads 10,000 columns, and names blank and repeated ones a few times, not thousands', async () => {
+    const header = Array.from({ length: 10_000 }, (_, i) => `c${i}`).join(',')
+    const row = Array.from({ length: 10_000 }, (_, i) => String(i % 10)).join(',')
+    const rows = parseDataset(`${header}\n${row}\n`, 'wide.csv')
+    expect(Object.keys(rows[0]!.fields)).toHaveLength(10_000)
+    expect(rows[0]!.fields['c9999']).toBe('9')
+    // The check is linear (a set of names seen): the old one looked each name up in the whole row.
+    const bad = Array.from({ length: 10_000 }, (_, i) => (i % 2 === 0 ? 'x' : '')).join(',')
+    const error = await thrown(() => parseDataset(`${bad}\n`, 'wide.csv'))
+    expect(error).toBeInstanceOf(InputError)
+    expect(error.message).toMatch(
+      /^wide\.csv: 20 problems:\n {2}line 1: column 2 of the header row has no name\n {2}line 1: column name "x" appears twice/
+    )
+  })
+
+  const deep = (depth: number): string => `${'{"a":'.repeat(depth)}1${'}'.repeat(depth)}`
+
+  it('names the file and the row of a row nested 5,000 deep, in every format', async () => {
+    const jsonl = `{"id":"ok","q":{"a":{"b":1}}}\n{"id":"deep","q":${deep(5_000)}}\n`
+    const error = await thrown(() => parseDataset(jsonl, 'evals/deep.jsonl'))
+    expect(error).toBeInstanceOf(InputError)
+    expect(error.message).toBe(
+      'evals/deep.jsonl: line 2: the row is nested deeper than 64 levels (objects or lists within each other); expected at most 64'
+    )
+    const json = `[\n{"q":1},\n{"q":${deep(5_000)}}\n]`
+    expect((await thrown(() => parseDataset(json, 'd.json'))).message).toMatch(
+      /^d\.json: line 3: the row is nested deeper than 64 levels/
+    )
+    const yaml = `- q: 1\n- q: ${'['.repeat(5_000)}1${']'.repeat(5_000)}\n`
+    expect((await thrown(() => parseDataset(yaml, 'd.yaml'))).message).toMatch(
+      /^d\.yaml: line 2(, column \d+: invalid YAML: the data is nested too deeply to read|: the row is nested deeper than 64 levels)/
+    )
+  })
+
+  it('keeps rows nested up to the limit', () => {
+    const rows = parseDataset(`{"q":${deep(63)}}\n`, 'd.jsonl')
+    expect(rows).toHaveLength(1)
+  })
+})

@@ -29,6 +29,25 @@ describe('resolveRepoPath', () => {
     }
   })
 
+  it('refuses a path into .git/, which holds the checkout credentials, naming the key and why', async () => {
+    for (const bad of [
+      '.git/config',
+      'prompts/../.git/config',
+      '.GIT/config',
+      'sub/.git/hooks/x'
+    ]) {
+      const error = await thrown(() => resolveRepoPath(root, bad, source))
+      expect(error).toBeInstanceOf(InputError)
+      expect(error.message).toBe(
+        `prompt-descent.yml: line 6, tasks[0].data: "${bad}" is inside .git/, which holds git's metadata and the checkout's credentials; expected a file of the working tree`
+      )
+    }
+    expect(resolveRepoPath(root, '.github/prompts/a.md', source).relative).toBe(
+      '.github/prompts/a.md'
+    )
+    expect(resolveRepoPath(root, 'a.git/b.md', source).relative).toBe('a.git/b.md')
+  })
+
   it('rejects the root itself', async () => {
     expect((await thrown(() => resolveRepoPath(root, '.', source))).message).toContain(
       'is the repository root itself'
@@ -45,6 +64,15 @@ describe('createFsReader', () => {
     await writeFile(path.join(base, 'outside.md'), 'secret')
     await symlink(path.join(base, 'outside.md'), path.join(base, 'repo', 'prompts', 'escape.md'))
     await symlink(path.join(base, 'repo', 'prompts', 'a.md'), path.join(base, 'repo', 'alias.md'))
+    await mkdir(path.join(base, 'repo', '.git'))
+    await writeFile(
+      path.join(base, 'repo', '.git', 'config'),
+      'extraheader = AUTHORIZATION: basic c2VjcmV0'
+    )
+    await symlink(
+      path.join(base, 'repo', '.git', 'config'),
+      path.join(base, 'repo', 'prompts', 'git.md')
+    )
   })
   afterEach(() => rm(base, { recursive: true, force: true }))
 
@@ -61,6 +89,10 @@ describe('createFsReader', () => {
       message: expect.stringContaining('symbolic link leads outside the repository')
     })
     await expect(read('../outside.md')).rejects.toMatchObject({ code: 'EOUTSIDE' })
+    await expect(read('prompts/git.md')).rejects.toMatchObject({
+      code: 'EOUTSIDE',
+      message: expect.stringContaining('a symbolic link leads into .git/')
+    })
     await expect(read('nope.md')).rejects.toMatchObject({ code: 'ENOENT', message: 'no such file' })
   })
 })
