@@ -19,6 +19,10 @@ import { estimateMessagesTokens } from './estimate.js'
 import type { Ledger } from './ledger.js'
 import type { Limiter } from './limiter.js'
 import { withRetry, type RetryOptions } from './retry.js'
+import { createYielder } from '../util/yield.js'
+
+/** Calls between two turns of the event loop, so a signal is heard in a run with no I/O. */
+const CALLS_PER_YIELD = 64
 
 /** Output tokens assumed for the rate limiter when a request sets no max. */
 const DEFAULT_OUTPUT_ESTIMATE = 256
@@ -51,6 +55,7 @@ export function buildModel(inner: ChatModel, deps: StackDeps): ChatModel {
   const { ledger, budget, limiter, cache } = deps
   const role = inner.role
   const inFlight = new Map<string, Promise<ChatResponse>>()
+  const pause = createYielder(CALLS_PER_YIELD)
 
   const paid = async (
     request: ChatRequest,
@@ -110,6 +115,7 @@ export function buildModel(inner: ChatModel, deps: StackDeps): ChatModel {
     role,
     async complete(request: ChatRequest, options: CallOptions = {}): Promise<ChatResponse> {
       const signal = combineSignals(deps.signal, options.signal)
+      await pause()
       throwIfAborted(signal)
       const key = cacheKey({
         provider: deps.key.provider,
