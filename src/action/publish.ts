@@ -4,6 +4,7 @@ import { join, relative } from 'node:path'
 import type { LoadedProject } from '../config/project-types.js'
 import { errorMessage } from '../errors.js'
 import type { GitHubApi } from '../github/api.js'
+import { tokenIdentity } from '../github/identity.js'
 import { upsertStickyComment } from '../github/sticky-comment.js'
 import { renderJson } from '../report/json.js'
 import { renderMarkdown } from '../report/markdown.js'
@@ -96,8 +97,14 @@ export async function publishReport(args: {
   let commentUrl: string | undefined
   if (args.comment) {
     try {
+      const identity = await tokenIdentity(args.comment.api)
+      if (identity.source === 'default')
+        core.info(
+          `GitHub did not say who the token is; only comments by ${identity.login} are taken for ours`
+        )
       const result = await upsertStickyComment(args.comment.api, {
         issueNumber: args.comment.issueNumber,
+        authorLogin: identity.login,
         marker: commentMarker(project.configPath),
         body: markdown,
         truncationNote: `The full report is in ${pointer}.`

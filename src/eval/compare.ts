@@ -24,6 +24,12 @@ function scored(result: ExampleResult): boolean {
   return result.error === undefined && result.output !== null
 }
 
+/** Worse and better among every changed example (before the list is cut). */
+export function changedCounts(flips: readonly FlippedExample[]): { worse: number; better: number } {
+  const worse = flips.filter((e) => e.headScore < e.baseScore).length
+  return { worse, better: flips.length - worse }
+}
+
 /** Worst regressions first, then the largest gains; ties keep the examples' order. */
 function flipOrder(a: FlippedExample, b: FlippedExample): number {
   const da = a.headScore - a.baseScore
@@ -120,6 +126,7 @@ export function compareTaskResults(
     test,
     verdict,
     flipped: flips.slice(0, Math.max(0, options.maxFlipped ?? 10)),
+    changed: changedCounts(flips),
     promptDiff: promptDiff(options),
     ...(checks.length > 0 && { checks })
   }

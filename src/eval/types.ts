@@ -172,8 +172,10 @@ export interface TaskComparison {
   pValue: number
   test: 'mcnemar-exact' | 'paired-permutation' | 'none'
   verdict: Verdict
-  /** Examples whose score changed, worst regressions first (capped). */
+  /** Examples whose score changed, worst regressions first (capped: see `changed` for all). */
   flipped: FlippedExample[]
+  /** How many examples got worse and better, counted over all of them before the cap. */
+  changed: { worse: number; better: number }
   /** Unified diff of the user prompt (and system prompt) between base and head; empty when equal. */
   promptDiff: string
   /** For a task with several checks: each check base vs head on the same paired examples. */

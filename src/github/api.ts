@@ -56,6 +56,11 @@ export interface GitHubApi {
   readonly owner: string
   readonly repo: string
   getDefaultBranch(): Promise<string>
+  /**
+   * The login the token acts as (`github-actions[bot]` for a workflow's GITHUB_TOKEN), or undefined
+   * when GitHub will not say (see src/github/identity.ts for the fallback).
+   */
+  getTokenLogin(): Promise<string | undefined>
   /** Every comment of an issue or pull request, oldest first, one page (≤ 100) per item. */
   listIssueComments(issueNumber: number): AsyncIterable<IssueComment[]>
   createIssueComment(issueNumber: number, body: string): Promise<IssueComment>

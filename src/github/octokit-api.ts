@@ -75,6 +75,25 @@ export function createGitHubApi(options: GitHubApiOptions): GitHubApi {
     repo,
     ...gitDataCalls({ octokit, owner, repo }),
 
+    // A person's token answers GET /user; an installation token (GITHUB_TOKEN, an App's) is refused
+    // there, and GraphQL's viewer names its bot. Any failure means "unknown", never a failed run.
+    getTokenLogin: async () => {
+      try {
+        const { data } = await octokit.rest.users.getAuthenticated()
+        if (data.login) return data.login
+      } catch {
+        // an installation token: ask GraphQL
+      }
+      try {
+        const data = await octokit.graphql<{ viewer?: { login?: string } }>(
+          'query { viewer { login } }'
+        )
+        return data.viewer?.login || undefined
+      } catch {
+        return undefined
+      }
+    },
+
     getDefaultBranch: () =>
       call('read the repository', 'metadata: read', async () => {
         const { data } = await octokit.rest.repos.get(where)

@@ -1,7 +1,9 @@
 /**
- * One pull-request comment per purpose, kept up to date: found again by a hidden HTML marker (and
- * by its author when known) across every page of comments, updated in place, created otherwise.
- * A token that may not comment yields a warning, never a failed run.
+ * One pull-request comment per purpose, kept up to date: found again across every page of comments
+ * as the one written by the token's own identity whose first line is the hidden HTML marker,
+ * updated in place, created otherwise. A marker copied into someone else's comment, or quoted
+ * inside a body (a dataset row's id in a table), is not ours. A token that may not comment yields
+ * a warning, never a failed run.
  */
 import { InputError } from '../errors.js'
 import type { GitHubApi, IssueComment } from './api.js'
@@ -14,8 +16,8 @@ export interface StickyCommentOptions {
   marker: string
   /** Rendered Markdown; the marker is added when it is not in it already. */
   body: string
-  /** Only a comment by this login is ours (e.g. `github-actions[bot]`), when known. */
-  authorLogin?: string
+  /** Only a comment by this login is ours: the token's identity (src/github/identity.ts). */
+  authorLogin: string
   /** Where the full text is, said when the body has to be truncated. */
   truncationNote?: string
 }
@@ -45,15 +47,22 @@ async function findOurs(
   api: GitHubApi,
   issueNumber: number,
   marker: string,
-  authorLogin: string | undefined
+  authorLogin: string
 ): Promise<IssueComment | undefined> {
   for await (const page of api.listIssueComments(issueNumber)) {
     const found = page.find(
-      (c) => c.body.includes(marker) && (authorLogin === undefined || c.authorLogin === authorLogin)
+      (c) => c.authorLogin === authorLogin && startsWithMarker(c.body, marker)
     )
     if (found) return found
   }
   return undefined
+}
+
+/** The marker on its own line at the very start of the body (GitHub may turn `\n` into `\r\n`). */
+export function startsWithMarker(body: string, marker: string): boolean {
+  const end = body.indexOf('\n')
+  const first = end === -1 ? body : body.slice(0, end)
+  return first.replace(/\r$/, '') === marker
 }
 
 /** Creates or updates the comment that carries `marker` on an issue or pull request. */
@@ -62,7 +71,9 @@ export async function upsertStickyComment(
   options: StickyCommentOptions
 ): Promise<StickyCommentResult> {
   const marker = markerComment(options.marker)
-  const withMarker = options.body.includes(marker) ? options.body : `${marker}\n${options.body}`
+  const withMarker = startsWithMarker(options.body, marker)
+    ? options.body
+    : `${marker}\n${options.body}`
   // The marker leads the body, so the cut (which keeps the start) never loses it.
   const { body, truncated } = fitGitHubBody(withMarker, { note: options.truncationNote })
   try {

@@ -123,10 +123,9 @@ function outputCell(output: string | null): string {
 
 /** A collapsed table of the examples whose score changed, capped at {@link MAX_FLIPPED_ROWS}. */
 export function flippedDetails(comparison: TaskComparison, labels: ComparisonLabels): string {
-  const flipped = comparison.flipped
-  const worse = flipped.filter((e) => e.headScore < e.baseScore).length
-  const better = flipped.length - worse
-  const shown = flipped.slice(0, MAX_FLIPPED_ROWS)
+  // Counted over every changed example, before either cut (the comparison's and this table's).
+  const { worse, better } = comparison.changed
+  const shown = comparison.flipped.slice(0, MAX_FLIPPED_ROWS)
   const rows = shown.map((e) => [
     inlineCode(e.id, 60, true),
     tableCell(formatValue(e.expected), 120),
@@ -139,9 +138,8 @@ export function flippedDetails(comparison: TaskComparison, labels: ComparisonLab
     rows,
     ['left', 'left', 'center', 'left', 'left']
   )
-  if (flipped.length > shown.length) {
-    body += `\n\n…and ${formatCount(flipped.length - shown.length)} more in the JSON report.`
-  }
+  const more = worse + better - shown.length
+  if (more > 0) body += `\n\n…and ${formatCount(more)} more.`
   const summary =
     `Changed examples — ${truncate(comparison.task, 80)} ` + `(${worse} worse, ${better} better)`
   return details(summary, body)

@@ -112,6 +112,15 @@ export function escapeHtmlText(text: string, max = Infinity): string {
   return neutralizeReferences(escapeHtml(truncate(flat, max)))
 }
 
+/**
+ * Breaks HTML comment delimiters in text that goes out verbatim (code spans and blocks, where an
+ * entity would show as typed): a `<!--` from a dataset row must never read as our hidden marker,
+ * which finds our sticky comment. A zero-width joiner keeps the text readable.
+ */
+function breakHtmlComments(text: string): string {
+  return text.replace(/<!--/g, `<${ZWJ}!--`).replace(/--!?>/g, (m) => `--${ZWJ}${m.slice(2)}`)
+}
+
 function longestRun(text: string, char: string): number {
   let longest = 0
   let run = 0
@@ -128,7 +137,7 @@ function longestRun(text: string, char: string): number {
  * table (`inTable`), pipes are escaped, which GitHub requires even inside code spans.
  */
 export function inlineCode(text: string, max = Infinity, inTable = false): string {
-  let body = truncate(stripControl(text).replace(/\s*\n\s*/g, ' '), max)
+  let body = breakHtmlComments(truncate(stripControl(text).replace(/\s*\n\s*/g, ' '), max))
   if (body === '') return '*(empty)*'
   if (inTable) body = body.replace(/\|/g, '\\|')
   const fence = '`'.repeat(longestRun(body, '`') + 1)
@@ -141,7 +150,7 @@ export function inlineCode(text: string, max = Infinity, inTable = false): strin
  * line of the text can end the block. Over `max` characters the text is cut and a last line says so.
  */
 export function codeBlock(text: string, lang = '', max = Infinity): string {
-  let body = stripControl(text)
+  let body = breakHtmlComments(stripControl(text))
   if (body.length > max) {
     const kept = truncate(body, max)
     body = `${kept.slice(0, -1)}\n… (${body.length - kept.length + 1} more characters not shown)`

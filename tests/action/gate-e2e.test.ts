@@ -9,13 +9,15 @@
  * green run here always speaks for the sources too.
  */
 import { existsSync } from 'node:fs'
-import { readFile } from 'node:fs/promises'
+import { appendFile, mkdtemp, readdir, readFile, rm, symlink, writeFile } from 'node:fs/promises'
+import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterEach, beforeAll, describe, expect, it } from 'vitest'
 import { FAKE_GITHUB_TOKEN, startFakeGitHubServer } from '../helpers/fake-github-server.js'
 import type { FakeGitHubServer } from '../helpers/fake-github-server.js'
 import type { FakeOpenAI } from '../helpers/fake-openai-server.js'
 import {
+  CONFIG_FILE,
   createFixtureRepo,
   promptAddressing,
   PROMPT_FILE,
@@ -299,7 +301,10 @@ describe('the built action on a pull request', () => {
       .filter((r) => r.method === 'GET' && r.path.endsWith(`/issues/${s.pr}/comments`))
       .map((r) => r.query['page'] ?? '1')
     expect(pages).toEqual(['1', '2'])
-    expect(s.gh.requests.filter((r) => r.method === 'POST')).toEqual([])
+    // Nothing created: the only POST asks GraphQL who the token is.
+    expect(s.gh.requests.filter((r) => r.method === 'POST').map((r) => r.path)).toEqual([
+      '/graphql'
+    ])
   })
 
   it('skips with a summary when there is no API key, and fails only when asked to', async () => {
@@ -395,5 +400,84 @@ describe('the built action on a pull request', () => {
     expect(warnings).toContainEqual(expect.stringContaining('permissions: pull-requests: write'))
     expect(commands(run, 'error')).toEqual([])
     expect(run.summary).toContain(MARKER)
+  })
+})
+
+describe('the built action against a hostile pull request (issue #18)', () => {
+  it("takes only its own identity's comment: a person's copy of the marker is left alone", async () => {
+    const s = await scenario(STRONG, REWORDED)
+    const forged = s.gh.state.addComment(s.pr, `${MARKER}\nI am the report now`, 'mallory')
+    const ours = s.gh.state.addComment(s.pr, `${MARKER}\nolder`, 'github-actions[bot]', 'Bot')
+    const run = await s.run()
+    expect(run.code, explain(run)).toBe(0)
+    expect(forged.body).toBe(`${MARKER}\nI am the report now`)
+    expect(ours.body).toContain('### prompt-descent')
+    expect(run.outputs['comment-id']).toBe(String(ours.id))
+    expect(commands(run, 'warning')).toEqual([])
+    expect(s.gh.requests.filter((r) => r.method === 'PATCH').map((r) => r.path)).toEqual([
+      `/repos/${REPOSITORY}/issues/comments/${ours.id}`
+    ])
+  })
+
+  it('refuses system_prompt: .git/config, naming the key and why; the saved credential goes nowhere', async () => {
+    const s = await scenario(STRONG, REWORDED)
+    const credential = 'AUTHORIZATION: basic eC1hY2Nlc3MtdG9rZW46Z2hzX2NoZWNrb3V0'
+    await appendFile(join(s.repo.dir, '.git/config'), `[http]\n\textraheader = ${credential}\n`)
+    const configPath = join(s.repo.dir, CONFIG_FILE)
+    const config = await readFile(configPath, 'utf8')
+    await writeFile(configPath, `${config}system_prompt: .git/config\n`)
+    const run = await s.run()
+    expect(run.code, explain(run)).not.toBe(0)
+    const errors = commands(run, 'error').join('\n')
+    expect(errors).toContain('system_prompt')
+    expect(errors).toContain('is inside .git/')
+    const bodies = s.gh.state.comments.map((c) => c.body).join('\n')
+    for (const place of [run.stdout, run.stderr, run.summary, bodies])
+      expect(place).not.toContain('eC1hY2Nlc3MtdG9rZW46Z2hzX2NoZWNrb3V0')
+    expect(s.ai.stats.requests).toBe(0)
+  })
+
+  it('a report folder linked outside the workspace is refused; summary, comment and outputs still published', async () => {
+    const s = await scenario(STRONG, REWORDED)
+    const outside = await mkdtemp(join(tmpdir(), 'pd-outside-'))
+    cleanups.push(() => rm(outside, { recursive: true, force: true }))
+    await writeFile(join(outside, 'report.md'), 'precious')
+    await symlink(outside, join(s.repo.dir, 'prompt-descent-report'))
+    const run = await s.run()
+    expect(run.code, explain(run)).toBe(0)
+    const warnings = commands(run, 'warning').join('\n')
+    expect(warnings).toContain('could not write the report')
+    expect(warnings).toContain('a symbolic link leads outside the repository')
+    expect(await readFile(join(outside, 'report.md'), 'utf8')).toBe('precious')
+    expect(await readdir(outside)).toEqual(['report.md'])
+    expect(run.summary).toContain(MARKER)
+    expect(s.ourComments()).toHaveLength(1)
+    expect(run.outputs['passed']).toBe('true')
+    expect(run.outputs['report-json']).toBe('')
+    expect(run.outputs['comment-id']).toBe(String(s.ourComments()[0]?.id))
+  })
+
+  it('a report write that fails is a warning naming the path; nothing else is lost, no empty report', async () => {
+    const s = await scenario(STRONG, REWORDED)
+    // A file where the folder should be: every write under it fails, as on a full disk.
+    await writeFile(join(s.repo.dir, 'blocked'), 'not a folder')
+    const run = await s.run({
+      inputs: {
+        'api-key': SECRET_API_KEY,
+        'github-token': FAKE_GITHUB_TOKEN,
+        'report-dir': 'blocked/reports'
+      }
+    })
+    expect(run.code, explain(run)).toBe(0)
+    const warnings = commands(run, 'warning').join('\n')
+    expect(warnings).toContain(
+      `could not write the report ${join(s.repo.dir, 'blocked/reports/report.json')}`
+    )
+    expect(warnings).toContain('report.md')
+    expect(run.summary).toContain(MARKER)
+    expect(s.ourComments()).toHaveLength(1)
+    expect(run.outputs['score']).toMatch(/^0\.\d+|^1$/)
+    expect(run.outputs['report-json']).toBe('')
+    expect(await readFile(join(s.repo.dir, 'blocked'), 'utf8')).toBe('not a folder')
   })
 })

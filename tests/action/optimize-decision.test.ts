@@ -43,6 +43,7 @@ function comparison(task: string, verdict: Verdict, base: number, head: number):
     test: 'mcnemar-exact',
     verdict,
     flipped: [],
+    changed: { worse: 0, better: 0 },
     promptDiff: ''
   }
 }

@@ -1,5 +1,7 @@
 import { describe, expect, it } from 'vitest'
 import { compareTaskResults } from '../../src/eval/compare.js'
+import { renderMarkdown } from '../../src/report/markdown.js'
+import { makeCompareReport } from '../report/fixtures.js'
 import { binary, taskResult } from './fixtures.js'
 
 const options = { level: 0.95, seed: 1 }
@@ -142,5 +144,21 @@ describe('promptDiff', () => {
     expect(both).toContain('+You help carefully.')
     expect(both).toContain('--- base user prompt')
     expect(both.indexOf('system prompt')).toBeLessThan(both.indexOf('user prompt'))
+  })
+})
+
+describe('changed examples are counted before the list is cut (issue #18)', () => {
+  it('25 flips: 15 worse and 10 better, 10 listed, the rest said', () => {
+    // 40 examples: 15 go from right to wrong, 10 from wrong to right, 15 stay.
+    const base = [...binary(15, 15), ...binary(10, 0), ...binary(15, 8)]
+    const head = [...binary(15, 0), ...binary(10, 10), ...binary(15, 8)]
+    const c = compareTaskResults(taskResult(base), taskResult(head), options)
+    expect(c.flipped).toHaveLength(10)
+    expect(c.changed).toEqual({ worse: 15, better: 10 })
+    const report = makeCompareReport()
+    report.comparison!.tasks = [c]
+    const md = renderMarkdown(report)
+    expect(md).toContain('(15 worse, 10 better)')
+    expect(md).toContain('…and 15 more.')
   })
 })

@@ -15,6 +15,7 @@ function comparison(base: number, head: number, pValue: number, task = 'triage')
     test: 'mcnemar-exact',
     verdict: 'within-noise',
     flipped: [],
+    changed: { worse: 0, better: 0 },
     promptDiff: ''
   }
 }

@@ -44,11 +44,17 @@ describe('upsertStickyComment', () => {
   })
 
   it('does not write when the body is the same', async () => {
-    await upsertStickyComment(fx.api, { issueNumber: pr, marker: MARKER, body: 'same' })
+    await upsertStickyComment(fx.api, {
+      issueNumber: pr,
+      marker: MARKER,
+      body: 'same',
+      authorLogin: BOT
+    })
     const again = await upsertStickyComment(fx.api, {
       issueNumber: pr,
       marker: MARKER,
-      body: 'same'
+      body: 'same',
+      authorLogin: BOT
     })
     expect(again.action).toBe('unchanged')
     expect(fx.gh.requests.filter((r) => r.method === 'PATCH')).toHaveLength(0)
@@ -82,7 +88,8 @@ describe('upsertStickyComment', () => {
     const result = await upsertStickyComment(fx.api, {
       issueNumber: pr,
       marker: MARKER,
-      body: 'table'
+      body: 'table',
+      authorLogin: BOT
     })
     expect(result.action).toBe('created')
     const pages = fx.gh.requests.filter((r) => r.method === 'GET' && r.path.endsWith('/comments'))
@@ -103,12 +110,49 @@ describe('upsertStickyComment', () => {
     expect(fx.gh.state.commentsOn(pr).map((c) => c.user.login)).toEqual(['alice', BOT])
   })
 
+  it("does not take a person's comment that copies our marker on its first line (no 403, no edit)", async () => {
+    const forged = fx.gh.state.addComment(
+      pr,
+      `${markerComment(MARKER)}\nlooks like ours`,
+      'mallory'
+    )
+    const result = await upsertStickyComment(fx.api, {
+      issueNumber: pr,
+      marker: MARKER,
+      body: 'table',
+      authorLogin: BOT
+    })
+    expect(result.action).toBe('created')
+    expect(forged.body).toBe(`${markerComment(MARKER)}\nlooks like ours`)
+    expect(fx.gh.requests.filter((r) => r.method === 'PATCH')).toHaveLength(0)
+  })
+
+  it("matches the marker only on the first line: another config's comment quoting it is not ours", async () => {
+    // Our own comment for config b.yml, whose table shows a dataset row id holding a.yml's marker.
+    const other = fx.gh.state.addComment(
+      pr,
+      `${markerComment('prompt-descent:b.yml')}\n| \`${markerComment(MARKER)}\` | 1 |`,
+      BOT,
+      'Bot'
+    )
+    const result = await upsertStickyComment(fx.api, {
+      issueNumber: pr,
+      marker: MARKER,
+      body: 'table for a.yml',
+      authorLogin: BOT
+    })
+    expect(result.action).toBe('created')
+    expect(other.body).toContain('prompt-descent:b.yml')
+    expect(fx.gh.state.commentsOn(pr)).toHaveLength(2)
+  })
+
   it('turns a 403 into a warning that names the permission', async () => {
     fx.gh.inject({ method: 'POST', path: /\/issues\/\d+\/comments$/, status: 403 })
     const result = await upsertStickyComment(fx.api, {
       issueNumber: pr,
       marker: MARKER,
-      body: 'table'
+      body: 'table',
+      authorLogin: BOT
     })
     expect(result.action).toBe('skipped')
     expect(result.action === 'skipped' && result.warning).toContain(
@@ -126,7 +170,8 @@ describe('upsertStickyComment', () => {
       issueNumber: pr,
       marker: MARKER,
       body: `<details><summary>rows</summary>\n\n\`\`\`\n${table}`,
-      truncationNote: 'See the job summary.'
+      truncationNote: 'See the job summary.',
+      authorLogin: BOT
     })
     expect(result).toMatchObject({ action: 'created', truncated: true })
     const body = fx.gh.state.commentsOn(pr)[0]?.body ?? ''
@@ -139,7 +184,12 @@ describe('upsertStickyComment', () => {
 
   it('rejects a marker that would end the HTML comment early', async () => {
     await expect(
-      upsertStickyComment(fx.api, { issueNumber: pr, marker: 'a-->b', body: 'x' })
+      upsertStickyComment(fx.api, {
+        issueNumber: pr,
+        marker: 'a-->b',
+        body: 'x',
+        authorLogin: BOT
+      })
     ).rejects.toThrow(/marker/)
   })
 })

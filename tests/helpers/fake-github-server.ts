@@ -53,6 +53,11 @@ export interface FakeGitHubOptions {
   /** token → the user it authenticates (a login, or a full user). Default: test-token → github-actions[bot]. */
   tokens?: Record<string, string | FakeUser>
   failures?: FailureRule[]
+  /**
+   * Whether GraphQL's `viewer` answers for installation (bot) tokens. GitHub's `GET /user` refuses
+   * them (403); `viewer` names the bot. Set false to model a host where neither says who we are.
+   */
+  botViewer?: boolean
 }
 
 export interface FakeGitHubServer {
@@ -111,6 +116,30 @@ function errorResult(
 function matches(rule: FailureRule, request: RecordedRequest): boolean {
   if (rule.method && rule.method.toUpperCase() !== request.method) return false
   return typeof rule.path === 'string' ? rule.path === request.path : rule.path.test(request.path)
+}
+
+/**
+ * Who the token is: `GET /user` answers for a person's token and refuses an installation token
+ * (a bot) as GitHub does; GraphQL `{ viewer { login } }` answers for both unless `botViewer` is off.
+ */
+function identityRoute(
+  request: RecordedRequest,
+  user: FakeUser,
+  botViewer: boolean
+): RouteResult | undefined {
+  const bot = user.type === 'Bot'
+  if (request.method === 'GET' && request.path === '/user') {
+    if (bot) return errorResult(403, 'Resource not accessible by integration')
+    return { status: 200, body: { login: user.login, type: user.type } }
+  }
+  if (request.method === 'POST' && request.path === '/graphql') {
+    const query = (request.body as { query?: unknown } | undefined)?.query
+    if (typeof query !== 'string' || !/\bviewer\b/.test(query))
+      return errorResult(400, 'only the viewer query is served')
+    if (bot && !botViewer) return errorResult(403, 'Resource not accessible by integration')
+    return { status: 200, body: { data: { viewer: { login: user.login } } } }
+  }
+  return undefined
 }
 
 /** Starts the fake on 127.0.0.1, port 0. */
@@ -172,6 +201,8 @@ export async function startFakeGitHubServer(
         }
       }
 
+      const identity = identityRoute(recorded, user, options.botViewer ?? true)
+      if (identity) return answer(identity)
       if (path !== repoPrefix && !path.startsWith(`${repoPrefix}/`))
         return answer(errorResult(404, 'Not Found'))
       const rest = path.slice(repoPrefix.length)

@@ -7,6 +7,7 @@ import type { LedgerSnapshot, UsageTotals } from '../../src/llm/ledger-types.js'
 import type { CandidateRecord, OptimizationReport } from '../../src/optimize/types.js'
 import type { FlippedExample, RunReport, TaskComparison } from '../../src/report/types.js'
 import { REPORT_SCHEMA_VERSION } from '../../src/report/types.js'
+import { changedCounts } from '../../src/eval/compare.js'
 
 export function estimate(value: number, low: number, high: number, level = 0.95): ScoreEstimate {
   return { value, low, high, level }
@@ -144,6 +145,7 @@ export function makeComparison(
   task: string,
   overrides: Partial<TaskComparison> = {}
 ): TaskComparison {
+  const flipped = overrides.flipped ?? makeFlipped(4)
   return {
     task,
     base: estimate(0.8125, 0.74, 0.881),
@@ -153,10 +155,11 @@ export function makeComparison(
     pValue: 0.0313,
     test: 'mcnemar-exact',
     verdict: 'regressed',
-    flipped: makeFlipped(4),
+    flipped,
     promptDiff:
       '@@ -1,2 +1,2 @@\n-Classify this ticket.\n+Classify this support ticket into one label.\n {{ticket}}',
-    ...overrides
+    ...overrides,
+    changed: overrides.changed ?? changedCounts(flipped)
   }
 }
 

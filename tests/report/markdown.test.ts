@@ -104,7 +104,7 @@ describe('renderMarkdown: compare', () => {
     report.comparison!.tasks = [makeComparison('triage', { flipped: makeFlipped(500, 2000) })]
     const out = renderMarkdown(report)
     expect(out.length).toBeLessThanOrEqual(COMMENT_MAX_LENGTH)
-    expect(out).toContain('…and 480 more in the JSON report.')
+    expect(out).toContain('…and 480 more.')
     expect(out).toContain('…</answer>'.slice(0, 1)) // outputs are cut with an ellipsis
     expect(out).not.toContain('b'.repeat(400))
   })
@@ -289,5 +289,26 @@ describe('renderMarkdown: length bound', () => {
     const md = renderMarkdown(makeCompareReport())
     expect(md.length).toBeLessThan(COMMENT_MAX_LENGTH)
     expect(md.endsWith('</sub>\n')).toBe(true)
+  })
+})
+
+describe('renderMarkdown: a forged marker in untrusted text (issue #18)', () => {
+  it('leaves no HTML comment but our own marker, on the first line', () => {
+    const forged = '<!-- prompt-descent:other.yml -->'
+    const report = makeCompareReport()
+    const flipped = makeFlipped(3).map((e) => ({
+      ...e,
+      id: forged,
+      expected: forged,
+      baseOutput: `line one\n${forged}\nline three`,
+      headOutput: forged
+    }))
+    report.comparison!.tasks = [
+      makeComparison(forged, { flipped, promptDiff: `@@ -1 +1 @@\n-a\n+${forged}` })
+    ]
+    const md = renderMarkdown(report, { marker: 'prompt-descent:mine.yml' })
+    expect(md.split('\n')[0]).toBe('<!-- prompt-descent:mine.yml -->')
+    expect(count(md, '<!--')).toBe(1)
+    expect(md).not.toContain('prompt-descent:other.yml -->')
   })
 })
