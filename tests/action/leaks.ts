@@ -2,7 +2,7 @@
  * Where a secret could leak from a run of the action: its logs, outputs, summary, the comments it
  * wrote and every file it left in the workspace (reports and the response cache).
  */
-import { readdir, readFile } from 'node:fs/promises'
+import { readdir, readFile, stat } from 'node:fs/promises'
 import { join, relative } from 'node:path'
 import type { ActionRun } from './run-action.js'
 
@@ -11,7 +11,16 @@ async function filesUnder(dir: string): Promise<string[]> {
   for (const entry of await readdir(dir, { withFileTypes: true })) {
     if (entry.name === '.git') continue
     const path = join(dir, entry.name)
-    if (entry.isDirectory()) out.push(...(await filesUnder(path)))
+    // A committed link to a folder (a hostile repository's) is followed: where it leads is where
+    // a write through it would have gone.
+    const folder = entry.isSymbolicLink()
+      ? await stat(path).then(
+          (s) => s.isDirectory(),
+          () => undefined
+        )
+      : entry.isDirectory()
+    if (folder === undefined) continue
+    if (folder) out.push(...(await filesUnder(path)))
     else out.push(path)
   }
   return out
