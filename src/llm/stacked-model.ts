@@ -56,6 +56,8 @@ export function buildModel(inner: ChatModel, deps: StackDeps): ChatModel {
   const role = inner.role
   const inFlight = new Map<string, Promise<ChatResponse>>()
   const pause = createYielder(CALLS_PER_YIELD)
+  // One warning for an unwritable cache, not one per call.
+  let cacheWarned = false
 
   const paid = async (
     request: ChatRequest,
@@ -104,7 +106,9 @@ export function buildModel(inner: ChatModel, deps: StackDeps): ChatModel {
       try {
         await cache.set(key, { text: response.text, usage: response.usage })
       } catch (error) {
-        deps.onWarning?.(`could not write the response cache: ${(error as Error).message}`)
+        if (!cacheWarned)
+          deps.onWarning?.(`could not write the response cache: ${(error as Error).message}`)
+        cacheWarned = true
       }
     }
     return { text: response.text, usage: response.usage, cached: false }
