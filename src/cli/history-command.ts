@@ -1,5 +1,5 @@
 import { execFile } from 'node:child_process'
-import { mkdir, readFile, stat, writeFile } from 'node:fs/promises'
+import { mkdir, readFile, stat } from 'node:fs/promises'
 import { basename, dirname, join, relative, resolve } from 'node:path'
 import { promisify } from 'node:util'
 import { ExitCode, InputError, errorMessage } from '../errors.js'
@@ -9,6 +9,7 @@ import { readHistoryText } from '../report/history-check.js'
 import { taskNames } from '../report/history-record.js'
 import { renderHistoryText } from '../report/history-text.js'
 import type { CommandContext } from './context.js'
+import { writeFileAtomic } from '../util/confined-write.js'
 
 const run = promisify(execFile)
 
@@ -105,7 +106,7 @@ export async function runHistoryCommand(context: CommandContext): Promise<number
       await mkdir(folder, { recursive: true })
       for (const task of tasks) {
         const path = single ? out : join(folder, basename(chartPath(task)))
-        await writeFile(path, historyChartSvg(records, task))
+        await writeFileAtomic(path, historyChartSvg(records, task))
         logger.info(`wrote the ${task} chart to ${show(path)}`)
       }
     } catch (error) {

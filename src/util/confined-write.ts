@@ -6,7 +6,17 @@
  * the old file or the whole new one, never a truncated one.
  */
 import { randomUUID } from 'node:crypto'
-import { lstat, mkdir, readlink, realpath, rename, rm, writeFile } from 'node:fs/promises'
+import {
+  chmod,
+  lstat,
+  mkdir,
+  readlink,
+  realpath,
+  rename,
+  rm,
+  stat,
+  writeFile
+} from 'node:fs/promises'
 import { basename, dirname, isAbsolute, join, relative, resolve, sep } from 'node:path'
 import { InputError } from '../errors.js'
 
@@ -44,8 +54,14 @@ export async function writeFileAtomic(
     options.root === undefined ? resolve(target) : await confinedTarget(options.root, target)
   await mkdir(dirname(path), { recursive: true })
   const temp = join(dirname(path), `.${basename(path)}.${process.pid}.${randomUUID()}.tmp`)
+  // A file replaced keeps its permissions (the rename would otherwise bring the temp file's).
+  const mode = await stat(path).then(
+    (info) => info.mode & 0o7777,
+    () => undefined
+  )
   try {
     await writeFile(temp, text, 'utf8')
+    if (mode !== undefined) await chmod(temp, mode)
     await rename(temp, path)
   } catch (error) {
     await rm(temp, { force: true })

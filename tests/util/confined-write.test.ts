@@ -2,7 +2,17 @@
  * Writes under the repository refuse a committed symbolic link that leads out of it, and are
  * atomic (temporary file + rename): the attacks of issue #18 against a repository built here.
  */
-import { mkdir, mkdtemp, readFile, readdir, rm, symlink, writeFile } from 'node:fs/promises'
+import {
+  chmod,
+  mkdir,
+  mkdtemp,
+  readFile,
+  readdir,
+  rm,
+  stat,
+  symlink,
+  writeFile
+} from 'node:fs/promises'
 import os from 'node:os'
 import path from 'node:path'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
@@ -85,6 +95,17 @@ describe('writeFileAtomic with a root', () => {
     const root = path.join(base, 'repo-link')
     await writeFileAtomic(path.join(root, 'out/r.json'), '1', { root })
     expect(await readFile(path.join(repo, 'out/r.json'), 'utf8')).toBe('1')
+  })
+})
+
+describe('writeFileAtomic keeps what it replaces', () => {
+  it("keeps a replaced file's permissions", async () => {
+    const target = path.join(repo, 'docs/run.sh')
+    await writeFile(target, 'old')
+    await chmod(target, 0o750)
+    await writeFileAtomic(target, 'new', { root: repo })
+    expect((await stat(target)).mode & 0o777).toBe(0o750)
+    expect(await readFile(target, 'utf8')).toBe('new')
   })
 })
 
