@@ -16941,24 +16941,6 @@ const external_node_util_namespaceObject = __WEBPACK_EXTERNAL_createRequire(impo
 ;// CONCATENATED MODULE: ./src/cli/args.ts
 
 
-const HELP = `prompt-descent — score prompts on your eval datasets and improve them within a budget
-
-Usage:
-  prompt-descent eval      [--config FILE] [--task NAME]... [--split dev|test|all]
-                           [--json FILE] [--markdown FILE] [--junit FILE [--junit-per-example]]
-                           [--estimate] [--no-cache] [budget flags]
-  prompt-descent optimize  [--config FILE] [--method apo|metaspo] [--task NAME]... [--prompt user|system]
-                           [--holdout TASK]... [--adapt] [--seed N] [--write [--write-user-prompts]] [--out DIR]
-                           [--json FILE] [--markdown FILE] [--estimate] [--no-cache] [budget flags]
-  prompt-descent compare   --base REF [--head REF] [--config FILE] [--task NAME]... [--split ...]
-                           [--json FILE] [--markdown FILE] [--junit FILE]
-  prompt-descent demo      [DIR] [--no-optimize] [--seed N]
-  prompt-descent history   [--file FILE] [--task NAME]... [--svg OUT]
-
-Budget flags: --max-usd N  --max-tokens N  --max-calls N  --max-minutes N
-
-Exit codes: 0 ok · 1 a gate failed · 2 bad input or config · 3 the run could not finish
-(provider failure, budget stop, cancel — the report says what was scored).`;
 const BUDGET_FLAGS = ['max-usd', 'max-tokens', 'max-calls', 'max-minutes'];
 const REPORT_FLAGS = ['json', 'markdown', 'junit', 'junit-per-example'];
 const COMMON_FLAGS = [
@@ -16986,7 +16968,9 @@ const FLAGS_OF = {
         'out'
     ],
     demo: ['seed', 'no-optimize', 'no-cache', 'split', 'quiet', ...BUDGET_FLAGS, ...REPORT_FLAGS],
-    history: ['file', 'task', 'svg', 'quiet']
+    history: ['file', 'task', 'svg', 'quiet'],
+    'history append': [...COMMON_FLAGS, 'split', 'file'],
+    init: ['config', 'quiet']
 };
 const COMMANDS = [
     'eval',
@@ -16994,6 +16978,7 @@ const COMMANDS = [
     'compare',
     'demo',
     'history',
+    'init',
     'help',
     'version'
 ];
@@ -17024,6 +17009,11 @@ function parseCliArgs(argv) {
     if (!COMMANDS.includes(first)) {
         throw new errors_InputError(`unknown command "${first}"; expected one of ${COMMANDS.join(', ')} (see --help)`);
     }
+    if (first === 'help')
+        return helpArgs(rest[0]);
+    // `CMD --help` shows that command's help, whatever else is on the line.
+    if (rest.some((a) => a === '--help' || a === '-h'))
+        return helpArgs(first);
     let parsed;
     try {
         parsed = (0,external_node_util_namespaceObject.parseArgs)({
@@ -17066,13 +17056,15 @@ function parseCliArgs(argv) {
         throw new errors_InputError(`${error.message} (see prompt-descent --help)`);
     }
     const v = parsed.values;
-    if (v.help)
-        return emptyArgs('help');
-    const allowed = FLAGS_OF[first];
+    const name = first === 'history' && parsed.positionals[0] === 'append' ? 'history append' : first;
+    const allowed = FLAGS_OF[name];
     const stray = Object.keys(v).filter((flag) => !allowed.includes(flag));
     if (stray.length > 0) {
-        throw new errors_InputError(`${first} does not take ${stray.map((f) => `--${f}`).join(', ')} (see prompt-descent --help)`);
+        throw new errors_InputError(`${name} does not take ${stray.map((f) => `--${f}`).join(', ')} (see prompt-descent --help)`);
     }
+    const needs = flagNeeds(first, parsed.positionals, v);
+    if (needs)
+        throw new errors_InputError(`${needs} (see prompt-descent ${name} --help)`);
     const seed = v.seed === undefined ? undefined : Number(v.seed);
     if (seed !== undefined && !Number.isInteger(seed)) {
         throw new errors_InputError(`--seed expects an integer, got "${v.seed}"`);
@@ -17111,6 +17103,47 @@ function parseCliArgs(argv) {
         adapt: v.adapt ?? false
     };
 }
+/**
+ * A flag that only means something with another one, or a history subcommand missing its file:
+ * the message, or undefined when the line is consistent.
+ */
+function flagNeeds(command, positionals, v) {
+    if (v['junit-per-example'] && v.junit === undefined) {
+        return '--junit-per-example needs --junit FILE (the per-example test cases go into that file)';
+    }
+    if (v['write-user-prompts'] && !v.write) {
+        return '--write-user-prompts needs --write (it widens what --write replaces)';
+    }
+    if (command !== 'history' && command !== 'demo' && positionals.length > 0) {
+        return `${command} takes no argument "${positionals[0] ?? ''}" (a flag needs its -- prefix)`;
+    }
+    if (command === 'demo' && positionals.length > 1) {
+        return `demo takes one folder, got "${positionals.join('", "')}"`;
+    }
+    if (command !== 'history')
+        return undefined;
+    const [sub, ...extra] = positionals;
+    if (sub === undefined)
+        return undefined;
+    if (sub !== 'append')
+        return `history: unknown subcommand "${sub}"; expected append`;
+    if (extra.length > 0)
+        return `history append: unexpected argument "${extra[0] ?? ''}"`;
+    if (v.file === undefined) {
+        return 'history append needs --file FILE (the history file to append to; created when missing)';
+    }
+    return undefined;
+}
+/** `help [COMMAND]` and `COMMAND --help`: the help of one command, or the overview. */
+function helpArgs(topic) {
+    const args = emptyArgs('help');
+    if (topic === undefined)
+        return args;
+    if (!COMMANDS.includes(topic) || topic === 'version') {
+        throw new errors_InputError(`no help for "${topic}"; commands: ${COMMANDS.filter((c) => c !== 'version').join(', ')}`);
+    }
+    return { ...args, positionals: [topic] };
+}
 function emptyArgs(command) {
     return {
         command,
@@ -17140,6 +17173,155 @@ function emptyArgs(command) {
         optimize: true,
         adapt: false
     };
+}
+
+;// CONCATENATED MODULE: ./src/cli/help.ts
+const BUDGET = `Budget (hard caps; a run that reaches one stops, exits 3 and keeps what it scored):
+  --max-usd N         dollars        --max-tokens N     tokens
+  --max-calls N       paid calls     --max-minutes N    wall time`;
+const REPORTS = `Reports (each written in addition to the table on stdout):
+  --json FILE                 the whole report as JSON
+  --markdown FILE             the Markdown of the job summary and the pull-request comment
+  --junit FILE                JUnit XML, one test case per task
+  --junit-per-example         with --junit: one test case per example instead`;
+const COMMON = `Common:
+  -c, --config FILE   the config (default prompt-descent.yml)
+  --task NAME         only this task (repeatable)
+  --no-cache          no response cache for this run: every answer is asked again
+  -q, --quiet         only warnings, errors and the result: no progress, no "wrote …" lines
+  -h, --help          this help`;
+const EXIT = `Exit codes: 0 ok · 1 a gate failed · 2 bad input or config · 3 the run could not finish
+(provider failure, budget stop, cancel — the report says what was scored).`;
+const HELP = `prompt-descent — score prompts on your eval datasets and improve them within a budget
+
+Usage:
+  prompt-descent init      [--config FILE]
+  prompt-descent eval      [--config FILE] [--task NAME]... [--split dev|test|all]
+                           [--json FILE] [--markdown FILE] [--junit FILE [--junit-per-example]]
+                           [--estimate] [--no-cache] [budget flags]
+  prompt-descent compare   --base REF [--head REF] [same flags as eval]
+  prompt-descent optimize  [--config FILE] [--method apo|metaspo] [--task NAME]... [--prompt user|system]
+                           [--holdout TASK]... [--adapt] [--seed N] [--write [--write-user-prompts]] [--out DIR]
+                           [--json FILE] [--markdown FILE] [--estimate] [--no-cache] [budget flags]
+  prompt-descent demo      [DIR] [--no-optimize] [--seed N] [report and budget flags]
+  prompt-descent history   [--file FILE] [--task NAME]... [--svg OUT]
+  prompt-descent history append --file FILE [same flags as eval]
+
+Budget flags: --max-usd N  --max-tokens N  --max-calls N  --max-minutes N
+Every command takes -q/--quiet (no progress lines) and -h/--help (that command's flags):
+prompt-descent eval --help.
+
+${EXIT}`;
+const TEXTS = {
+    init: `prompt-descent init [--config FILE]
+
+Looks for prompt files (prompts/, *.prompt.md, *.md/*.txt templates with {{slots}}) and datasets
+(JSONL, JSON, CSV, YAML rows) in this folder and writes a commented prompt-descent.yml that runs as
+written — or a starter task (a prompt and three rows) when it finds none. Adds .prompt-descent/ and
+the report folder to .gitignore and prints the next command. Never overwrites an existing config.
+
+  -c, --config FILE   where to write the config (default prompt-descent.yml)
+  -q, --quiet         print only the next command`,
+    eval: `prompt-descent eval [--task NAME]... [--split dev|test|all] [report, budget flags]
+
+Scores every task (default: all rows) and prints a table: task, examples, score with its interval,
+unreadable answers, failed calls, calls and tokens. gate.min_score applies (exit 1 below it).
+
+  --split dev|test|all   which rows to score (default all)
+  --estimate             print the expected calls, tokens and cost; no call is made
+
+${COMMON}
+
+${REPORTS}
+
+${BUDGET}
+
+${EXIT}`,
+    compare: `prompt-descent compare --base REF [--head REF] [--task NAME]... [--split dev|test|all]
+
+Scores the base commit's prompts, data and config (read with git show; the working tree is not
+touched) and the head's on the same example ids, and applies the gate: base vs head, paired, with
+an interval and a p-value per task. Tasks added, removed or renamed, and rows scored on one side
+only, are listed. What the action runs on a pull request, for any other CI.
+
+  --base REF             branch, tag or commit to compare against (required)
+  --head REF             compare this commit instead of the working tree
+  --split dev|test|all   which rows to score (default all)
+  --estimate             print the expected calls, tokens and cost; no call is made
+
+${COMMON}
+
+${REPORTS}
+
+${BUDGET}
+
+${EXIT}`,
+    optimize: `prompt-descent optimize [--method apo|metaspo] [--task NAME] [--prompt user|system] ...
+
+Improves prompts within the budget — APO on one task's prompt, or MetaSPO on the shared system
+prompt — then scores the starting and the best prompts once on the held-out test split. The best
+prompts go to --out; --write also replaces the prompt files when the gain on test is more than noise.
+
+  --method apo|metaspo     default: optimize.method
+  --prompt user|system     APO: which prompt to edit (default optimize.apo.target)
+  --holdout TASK           MetaSPO: keep this task out of meta-training (repeatable)
+  --adapt                  MetaSPO: measure test-time adaptation on the unseen tasks
+  --seed N                 optimizer seed (default optimize.seed, else seed)
+  --write                  replace the prompt files in place when the gain is significant
+  --write-user-prompts     MetaSPO, with --write: write the user prompts too
+  --out DIR                where the best prompts go (default .prompt-descent/optimized/)
+  --estimate               print the expected calls, tokens and cost; no call is made
+
+${COMMON}
+
+Reports:
+  --json FILE          the whole report as JSON
+  --markdown FILE      the Markdown of the pull-request body
+
+${BUDGET}
+
+${EXIT}`,
+    demo: `prompt-descent demo [DIR] [--no-optimize] [--seed N] [report and budget flags]
+
+Writes two synthetic repositories under DIR (default prompt-descent-demo/) and runs the whole loop
+offline with the simulated provider: eval, APO on a triage prompt, MetaSPO on seven tasks.
+
+  --no-optimize       only score; skip APO and MetaSPO
+  --seed N            seed of the synthetic data and the simulated models
+  --split dev|test|all  rows to score in the eval step
+  --no-cache          ignore the response cache
+  -q, --quiet         no progress lines
+
+${REPORTS}
+
+${BUDGET}`,
+    history: `prompt-descent history [--file FILE] [--task NAME]... [--svg OUT]
+prompt-descent history append --file FILE [--task NAME]... [eval flags]
+
+history prints a table per task (commit, date, score with interval, n, cost) with a sparkline. It
+reads --file, else history/history.json here, else the action's data branch through git
+(git fetch origin prompt-descent-data first).
+
+  --file FILE   the history file
+  --task NAME   only this task (repeatable)
+  --svg OUT     write the trend chart (a file for one task, a folder of <task>.svg for several)
+
+history append scores the tasks as eval does and appends the commit's record (git HEAD) to FILE —
+the same record the action keeps on its data branch, so any CI can keep a history in a file it
+commits or caches. A re-run of a commit replaces its record; the newest 200 records are kept; a
+significant drop against the previous record is printed as a warning. Takes eval's flags
+(--config, --task, --split, --no-cache, report and budget flags); a run that stopped early is not
+recorded.
+
+  -q, --quiet   no progress lines
+
+${EXIT}`
+};
+/** The help for `topic` (a command), or the overview. */
+function helpText(topic) {
+    if (topic === undefined || !(topic in TEXTS))
+        return HELP;
+    return TEXTS[topic];
 }
 
 ;// CONCATENATED MODULE: external "node:path"
@@ -46124,7 +46306,7 @@ function count(value) {
 
 ;// CONCATENATED MODULE: ./src/util/random.ts
 /** 32-bit FNV-1a hash of a string, used to turn labels and seeds into generator states. */
-function random_hashString32(text) {
+function hashString32(text) {
     let h = 0x811c9dc5;
     for (let i = 0; i < text.length; i++) {
         h ^= text.charCodeAt(i);
@@ -46133,7 +46315,7 @@ function random_hashString32(text) {
     return h >>> 0;
 }
 function createRandom(seed) {
-    const base = typeof seed === 'number' ? seed >>> 0 : random_hashString32(seed);
+    const base = typeof seed === 'number' ? seed >>> 0 : hashString32(seed);
     let state = base;
     const next = () => {
         state = (state + 0x6d2b79f5) >>> 0;
@@ -46158,7 +46340,7 @@ function createRandom(seed) {
         int,
         shuffle,
         sample: (items, k) => shuffle(items).slice(0, Math.max(0, k)),
-        fork: (label) => createRandom(random_hashString32(`${base}:${label}`))
+        fork: (label) => createRandom(hashString32(`${base}:${label}`))
     };
 }
 
@@ -47904,7 +48086,7 @@ function trapOf(trait, text, truth, lex) {
     if (guess !== null && guess !== truth && lex.labels.includes(guess))
         return guess;
     const others = lex.labels.filter((l) => l !== truth);
-    return others[random_hashString32(`${trait}:${text}`) % others.length];
+    return others[hashString32(`${trait}:${text}`) % others.length];
 }
 function structuralTrap(trait, text, lex) {
     const { removed } = coreOf(text);
@@ -49196,19 +49378,19 @@ function pairedPermutationTest(base, head, options) {
     return (hits + 1) / (resamples + 1);
 }
 // Coefficients of Acklam's approximation (the denominators carry their constant term 1).
-const CENTRAL_NUM = (/* unused pure expression or super */ null && ([
+const CENTRAL_NUM = [
     -39.69683028665376, 220.9460984245205, -275.9285104469687, 138.357751867269, -30.66479806614716,
     2.506628277459239
-]));
-const CENTRAL_DEN = (/* unused pure expression or super */ null && ([
+];
+const CENTRAL_DEN = [
     -54.47609879822406, 161.5858368580409, -155.6989798598866, 66.80131188771972, -13.28068155288572,
     1
-]));
-const TAIL_NUM = (/* unused pure expression or super */ null && ([
+];
+const TAIL_NUM = [
     -0.007784894002430293, -0.3223964580411365, -2.400758277161838, -2.549732539343734,
     4.374664141464968, 2.938163982698783
-]));
-const TAIL_DEN = (/* unused pure expression or super */ null && ([0.007784695709041462, 0.3224671290700398, 2.445134137142996, 3.754408661907416, 1]));
+];
+const TAIL_DEN = [0.007784695709041462, 0.3224671290700398, 2.445134137142996, 3.754408661907416, 1];
 /**
  * Inverse of the standard normal CDF (Acklam's rational approximation, relative error < 1.2e-9).
  */
@@ -49501,7 +49683,7 @@ function compareTaskResults(base, head, options) {
     }
     const baseScores = pairs.map(([b]) => b.score);
     const headScores = pairs.map(([, h]) => h.score);
-    const seedFor = (label) => random_hashString32(`${seed}:${head.task}:${label}`);
+    const seedFor = (label) => hashString32(`${seed}:${head.task}:${label}`);
     const interval = { level };
     const { test, pValue } = pairedTest(baseScores, headScores, seedFor('permutation'));
     const same = test === 'none';
@@ -56238,7 +56420,7 @@ class errors_GitHubApiError extends PromptDescentError {
     }
 }
 /** 401 or 403 (other than a rate limit): the token lacks a permission, or cannot write at all (a fork). */
-class GitHubPermissionError extends errors_GitHubApiError {
+class errors_GitHubPermissionError extends errors_GitHubApiError {
     permission;
     constructor(operation, permission, message, details = {}) {
         super(operation, message, details);
@@ -56292,7 +56474,7 @@ function toGitHubError(error, operation, permission) {
     const detail = githubMessage(error);
     const details = { status, cause: error };
     if (status === 401) {
-        return new GitHubPermissionError(operation, permission, `Could not ${operation}: GitHub rejected the token (401 ${detail}). Check the github-token input.`, details);
+        return new errors_GitHubPermissionError(operation, permission, `Could not ${operation}: GitHub rejected the token (401 ${detail}). Check the github-token input.`, details);
     }
     if (status === 403) {
         const headers = isHttpLike(error) ? error.response?.headers : undefined;
@@ -56303,7 +56485,7 @@ function toGitHubError(error, operation, permission) {
         const hint = actionsPr
             ? 'Enable "Allow GitHub Actions to create and approve pull requests" in the repository settings, or pass a GitHub App or personal token.'
             : `The workflow token needs \`permissions: ${permission}\` (a pull request from a fork only gets a read-only token).`;
-        return new GitHubPermissionError(operation, permission, `Could not ${operation}: 403 ${detail}. ${hint}`, details);
+        return new errors_GitHubPermissionError(operation, permission, `Could not ${operation}: 403 ${detail}. ${hint}`, details);
     }
     if (status === 404) {
         return new errors_GitHubNotFoundError(operation, `Could not ${operation}: 404 ${detail} (missing, or the token cannot see it; it needs \`${permission}\`).`, details);
@@ -56439,13 +56621,13 @@ async function repo_files_writeTree(api, files, baseTree) {
 
 
 
-const DEFAULT_HISTORY_BRANCH = 'prompt-descent-data';
-const DEFAULT_HISTORY_PATH = 'history/history.json';
+const history_branch_DEFAULT_HISTORY_BRANCH = 'prompt-descent-data';
+const history_branch_DEFAULT_HISTORY_PATH = 'history/history.json';
 const wait = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
 /** Reads the history records at the branch head; none when the branch or file is missing. */
-async function readHistory(api, location = {}) {
-    const branch = location.branch ?? DEFAULT_HISTORY_BRANCH;
-    const path = location.path ?? DEFAULT_HISTORY_PATH;
+async function history_branch_readHistory(api, location = {}) {
+    const branch = location.branch ?? history_branch_DEFAULT_HISTORY_BRANCH;
+    const path = location.path ?? history_branch_DEFAULT_HISTORY_PATH;
     const headSha = await api.getBranchSha(branch);
     if (!headSha)
         return { records: [], headSha };
@@ -56463,9 +56645,9 @@ function lostRace(error) {
         (error instanceof GitHubNotFoundError && error.status === 422));
 }
 /** Appends `record` to the history file on the data branch, creating the branch when missing. */
-async function appendHistoryRecord(api, options) {
-    const branch = options.branch ?? DEFAULT_HISTORY_BRANCH;
-    const path = options.path ?? DEFAULT_HISTORY_PATH;
+async function history_branch_appendHistoryRecord(api, options) {
+    const branch = options.branch ?? history_branch_DEFAULT_HISTORY_BRANCH;
+    const path = options.path ?? history_branch_DEFAULT_HISTORY_PATH;
     const maxAttempts = options.maxAttempts ?? 5;
     const sleep = options.sleep ?? wait;
     if (!Number.isInteger(options.maxRecords) || options.maxRecords < 1) {
@@ -56555,7 +56737,7 @@ function taskCost(task, report) {
  * The history record of a run: per task the score, interval, n, hashes, cost and the per-example
  * scores (at most {@link MAX_EXAMPLES_PER_TASK} per task). Pure.
  */
-function historyRecordOf(report, meta, options = {}) {
+function history_record_historyRecordOf(report, meta, options = {}) {
     const max = Math.max(0, Math.floor(options.maxExamples ?? MAX_EXAMPLES_PER_TASK));
     const total = report.ledger.total;
     const record = {
@@ -56687,7 +56869,7 @@ function historyChartSvg(records, task, options = {}) {
     });
 }
 /** A chart per task, rendered from the records (oldest first). */
-function historyCharts(records, options = {}) {
+function history_chart_historyCharts(records, options = {}) {
     const tasks = options.tasks ?? taskNames(records);
     return tasks.map((task) => ({
         task,
@@ -56706,7 +56888,7 @@ function historyCharts(records, options = {}) {
 const history_check_isObj = (v) => typeof v === 'object' && v !== null && !Array.isArray(v);
 const isNum = (v) => typeof v === 'number' && Number.isFinite(v);
 /** Throws an InputError naming `where` and the key path unless every record has the expected shape. */
-function checkHistoryRecords(values, where) {
+function history_check_checkHistoryRecords(values, where) {
     const fail = (location, expected) => {
         throw new errors_InputError(`expected ${expected}`, { file: where, location });
     };
@@ -56763,7 +56945,7 @@ function checkTask(task, at, fail) {
 }
 /** Parses and checks a history file's text. */
 function readHistoryText(text, where) {
-    return checkHistoryRecords(history_file_parseHistoryFile(text, where), where);
+    return history_check_checkHistoryRecords(history_file_parseHistoryFile(text, where), where);
 }
 
 ;// CONCATENATED MODULE: ./src/report/history-markdown.ts
@@ -56888,7 +57070,7 @@ function causeText(trend) {
     return `${trend.changed.join(', ')} changed`;
 }
 /** A regression alert for a commit comment (or the job summary); empty when there is none. */
-function renderAlertMarkdown(alerts, options = {}) {
+function history_markdown_renderAlertMarkdown(alerts, options = {}) {
     const first = alerts[0];
     if (!first)
         return '';
@@ -56935,11 +57117,6 @@ function renderAlertMarkdown(alerts, options = {}) {
 }
 
 ;// CONCATENATED MODULE: ./src/report/history-text.ts
-/**
- * A history file as plain text for a terminal: per task a sparkline and a table of its records
- * (oldest first, so the newest sits next to the prompt). Untrusted text is stripped of control
- * sequences so a history file cannot drive the terminal.
- */
 
 
 
@@ -57011,6 +57188,14 @@ function renderHistoryText(records, options = {}) {
     }
     return `${sections.join('\n\n')}\n`;
 }
+/** One line per regression alert, for a terminal: the drop, its p-value and what changed. */
+function renderAlertLines(alerts) {
+    return alerts.map((a) => {
+        const changed = a.changed.length > 0 ? `; changed: ${a.changed.join(', ')}` : '';
+        return (`${history_text_clean(a.task)} dropped ${format_formatScore(a.previous.score)} → ${format_formatScore(a.current.score)} ` +
+            `since ${history_record_shortSha(a.previous.sha)} (p ${format_formatPValue(a.pValue)}, ${a.paired ? 'paired' : 'unpaired'}, n=${a.n})${changed}`);
+    });
+}
 
 ;// CONCATENATED MODULE: ./src/cli/history-command.ts
 
@@ -57037,8 +57222,8 @@ async function readLocal(path) {
 }
 /** The data branch's history file from the local clone (the branch, or its remote copy). */
 async function readFromGit(cwd) {
-    for (const ref of [DEFAULT_HISTORY_BRANCH, `origin/${DEFAULT_HISTORY_BRANCH}`]) {
-        const spec = `${ref}:${DEFAULT_HISTORY_PATH}`;
+    for (const ref of [history_branch_DEFAULT_HISTORY_BRANCH, `origin/${history_branch_DEFAULT_HISTORY_BRANCH}`]) {
+        const spec = `${ref}:${history_branch_DEFAULT_HISTORY_PATH}`;
         try {
             const { stdout } = await history_command_run('git', ['show', spec], {
                 cwd,
@@ -57067,13 +57252,13 @@ async function findHistory(context) {
         }
         return { text, name: args.file };
     }
-    const local = await readLocal((0,external_node_path_namespaceObject.resolve)(io.cwd, DEFAULT_HISTORY_PATH));
+    const local = await readLocal((0,external_node_path_namespaceObject.resolve)(io.cwd, history_branch_DEFAULT_HISTORY_PATH));
     if (local !== undefined)
-        return { text: local, name: DEFAULT_HISTORY_PATH };
+        return { text: local, name: history_branch_DEFAULT_HISTORY_PATH };
     const fromGit = await readFromGit(io.cwd);
     if (fromGit)
         return fromGit;
-    throw new errors_InputError(`no history file: pass --file FILE, or fetch the data branch (git fetch origin ${DEFAULT_HISTORY_BRANCH}) so ${DEFAULT_HISTORY_BRANCH}:${DEFAULT_HISTORY_PATH} can be read`);
+    throw new errors_InputError(`no history file: pass --file FILE, or fetch the data branch (git fetch origin ${history_branch_DEFAULT_HISTORY_BRANCH}) so ${history_branch_DEFAULT_HISTORY_BRANCH}:${history_branch_DEFAULT_HISTORY_PATH} can be read`);
 }
 async function isFolder(path) {
     try {
@@ -57118,6 +57303,823 @@ async function runHistoryCommand(context) {
             });
         }
     }
+    return ExitCode.ok;
+}
+
+;// CONCATENATED MODULE: ./src/eval/trend-tests.ts
+
+
+
+const MAX_WORSENED = 10;
+// Coefficients of the Chebyshev fit of erfc in Numerical Recipes (fractional error < 1.2e-7).
+const ERFC = [
+    -1.26551223, 1.00002368, 0.37409196, 0.09678418, -0.18628806, 0.27886807, -1.13520398, 1.48851587,
+    -0.82215223, 0.17087277
+];
+/** Standard normal two-sided tail, 2·(1 − Φ(|z|)) = erfc(|z|/√2). */
+function twoSidedNormalP(z) {
+    if (!Number.isFinite(z))
+        return Number.isNaN(z) ? 1 : 0;
+    const x = Math.abs(z) / Math.SQRT2;
+    const t = 1 / (1 + 0.5 * x);
+    const poly = ERFC.reduceRight((acc, c) => c + t * acc, 0);
+    return Math.min(1, t * Math.exp(-x * x + poly));
+}
+/** p of a z-test of `delta` with standard error `se`; a zero se decides by whether delta is 0. */
+function zTest(delta, se) {
+    if (se > 0)
+        return twoSidedNormalP(delta / se);
+    return delta === 0 ? 1 : 0;
+}
+function variance(values) {
+    if (values.length < 2)
+        return 0;
+    const m = mean(values);
+    return values.reduce((s, v) => s + (v - m) ** 2, 0) / (values.length - 1);
+}
+function pairedOutcome(pairs, seed) {
+    const before = pairs.map(([, b]) => b);
+    const after = pairs.map(([, , a]) => a);
+    const delta = mean(after) - mean(before);
+    const { test, pValue } = pairedTest(before, after, seed);
+    const worse = pairs
+        .map(([id, b, a], i) => ({ id, d: a - b, i }))
+        .filter((x) => x.d < 0)
+        .sort((x, y) => x.d - y.d || x.i - y.i);
+    return {
+        paired: true,
+        n: pairs.length,
+        delta,
+        pValue,
+        test,
+        worsened: worse.slice(0, MAX_WORSENED).map((x) => x.id),
+        worsenedCount: worse.length
+    };
+}
+function unpairedOutcome(prev, cur) {
+    const a = prev.examples?.scores ?? [];
+    const b = cur.examples?.scores ?? [];
+    const none = { paired: false, worsened: [], worsenedCount: 0 };
+    if (a.length >= 2 && b.length >= 2) {
+        const delta = mean(b) - mean(a);
+        if (isBinary(a) && isBinary(b)) {
+            const pooled = (a.reduce((s, v) => s + v, 0) + b.reduce((s, v) => s + v, 0)) / (a.length + b.length);
+            const se = Math.sqrt(pooled * (1 - pooled) * (1 / a.length + 1 / b.length));
+            return { ...none, n: b.length, delta, pValue: zTest(delta, se), test: 'two-proportion-z' };
+        }
+        const se = Math.sqrt(variance(a) / a.length + variance(b) / b.length);
+        return { ...none, n: b.length, delta, pValue: zTest(delta, se), test: 'welch-z' };
+    }
+    const delta = cur.score - prev.score;
+    const seOf = (t) => {
+        const level = t.interval.level > 0 && t.interval.level < 1 ? t.interval.level : 0.95;
+        const half = Math.max(0, t.interval.high - t.interval.low) / 2;
+        return half / normalQuantile(1 - (1 - level) / 2);
+    };
+    let se = Math.hypot(seOf(prev), seOf(cur));
+    if (se === 0 && prev.n > 0 && cur.n > 0) {
+        // Zero-width intervals (every example alike): fall back to the binomial standard error.
+        const p = (prev.score * prev.n + cur.score * cur.n) / (prev.n + cur.n);
+        se = Math.sqrt(Math.max(0, p * (1 - p)) * (1 / prev.n + 1 / cur.n));
+    }
+    return { ...none, n: cur.n, delta, pValue: zTest(delta, se), test: 'interval-z' };
+}
+/** A task's per-example scores by id (empty when the record kept none). */
+function exampleScores(task) {
+    const map = new Map();
+    const ex = task.examples;
+    if (!ex)
+        return map;
+    ex.ids.forEach((id, i) => {
+        const s = ex.scores[i];
+        if (s !== undefined)
+            map.set(id, s);
+    });
+    return map;
+}
+/**
+ * The test of one task between two records: paired on their shared example ids when there are
+ * enough of them, else unpaired.
+ */
+function outcomeFor(prevRecord, curRecord, prev, cur) {
+    const before = exampleScores(prev);
+    const pairs = [];
+    for (const [id, score] of exampleScores(cur)) {
+        const b = before.get(id);
+        if (b !== undefined)
+            pairs.push([id, b, score]);
+    }
+    const smaller = Math.min(before.size, cur.examples?.ids.length ?? 0);
+    if (pairs.length >= 2 && pairs.length * 2 >= smaller) {
+        const seed = hashString32(`${prevRecord.sha}:${curRecord.sha}:${cur.task}`);
+        return pairedOutcome(pairs, seed);
+    }
+    return unpairedOutcome(prev, cur);
+}
+
+;// CONCATENATED MODULE: ./src/eval/trend.ts
+
+function side(record, task) {
+    return {
+        sha: record.sha,
+        date: record.date,
+        score: task.score,
+        interval: task.interval,
+        n: task.n
+    };
+}
+function causes(prevRecord, curRecord, prev, cur) {
+    const out = [];
+    if (prev.promptHash !== cur.promptHash)
+        out.push('prompt');
+    if (prev.systemPromptHash !== cur.systemPromptHash)
+        out.push('system prompt');
+    if (prev.dataHash !== cur.dataHash)
+        out.push('data');
+    if (prev.model !== cur.model)
+        out.push('model');
+    if ((prev.judgeModel ?? null) !== (cur.judgeModel ?? null))
+        out.push('judge model');
+    if (prev.metric !== cur.metric)
+        out.push('metric');
+    if (prevRecord.split !== curRecord.split)
+        out.push('split');
+    if (prevRecord.provider !== curRecord.provider)
+        out.push('provider');
+    // The config hash moves with many settings; it is named only when nothing more precise did.
+    if (out.length === 0 && prevRecord.configHash !== curRecord.configHash)
+        out.push('config');
+    return out;
+}
+/** Every task scored in both records, previous → current, with its test and likely causes. */
+function trend_compareRecords(previous, current, options) {
+    const trends = [];
+    for (const cur of current.tasks) {
+        const prev = previous.tasks.find((t) => t.task === cur.task);
+        if (!prev)
+            continue;
+        const outcome = outcomeFor(previous, current, prev, cur);
+        const significant = outcome.pValue < 1 - options.level;
+        let verdict = 'within-noise';
+        if (outcome.test === 'none' || (outcome.delta === 0 && !significant))
+            verdict = 'unchanged';
+        else if (significant && outcome.delta < 0)
+            verdict = 'regressed';
+        else if (significant && outcome.delta > 0)
+            verdict = 'improved';
+        trends.push({
+            task: cur.task,
+            previous: side(previous, prev),
+            current: side(current, cur),
+            ...outcome,
+            level: options.level,
+            verdict,
+            changed: causes(previous, current, prev, cur)
+        });
+    }
+    return trends;
+}
+/** The trends that are alerts: significant drops, beyond `maxDrop` when given. */
+function trend_regressionsOf(trends, maxDrop) {
+    return trends.filter((t) => t.verdict === 'regressed' &&
+        // A hair of slack, as in the gate, so a drop of exactly maxDrop is not "beyond" it.
+        (maxDrop === undefined || -t.delta > maxDrop + 1e-12));
+}
+/**
+ * The tasks whose score dropped significantly below the previous record's (beyond `maxDrop` when
+ * given). No previous record, no alerts.
+ */
+function detectRegressions(previous, current, options) {
+    if (!previous)
+        return [];
+    return trend_regressionsOf(trend_compareRecords(previous, current, options), options.maxDrop);
+}
+
+;// CONCATENATED MODULE: ./src/github/commit-comment.ts
+
+
+/** Comments `body` (Markdown) on commit `sha`. */
+async function commit_comment_commentOnCommit(api, sha, body, options = {}) {
+    const fitted = fitGitHubBody(body, { note: options.truncationNote });
+    try {
+        const created = await api.createCommitComment(sha, fitted.body);
+        return { action: 'created', id: created.id, url: created.url, truncated: fitted.truncated };
+    }
+    catch (error) {
+        if (error instanceof GitHubPermissionError)
+            return { action: 'skipped', warning: error.message };
+        throw error;
+    }
+}
+
+;// CONCATENATED MODULE: ./src/run/history-run.ts
+/**
+ * Score history per commit: append this run's record to the history file on the data branch, with
+ * a trend chart per task beside it, and find the tasks whose score dropped significantly below the
+ * previous record's. The action calls this on pushes to the default branch (see
+ * examples/workflows/prompt-history.yml); pull requests keep their base commit as the baseline.
+ */
+
+
+
+
+
+
+
+
+const DEFAULT_HISTORY_MAX_RECORDS = 200;
+/** The last record of another commit, searching from the end. */
+function lastOtherThan(records, sha) {
+    for (let i = records.length - 1; i >= 0; i--) {
+        const r = records[i];
+        if (r && r.sha !== sha)
+            return r;
+    }
+    return undefined;
+}
+/**
+ * Appends the report's record to the history (retrying when another run moved the branch first;
+ * a re-run of the same commit replaces its record), commits the charts rendered from the final
+ * record list, and compares the record with the one before it.
+ */
+async function recordHistory(api, report, options) {
+    const branch = options.branch ?? DEFAULT_HISTORY_BRANCH;
+    const path = options.path ?? DEFAULT_HISTORY_PATH;
+    const where = `${branch}:${path}`;
+    const record = historyRecordOf(report, options);
+    const compare = (previous) => previous ? compareRecords(previous, record, options) : [];
+    const alertsOf = (trends) => regressionsOf(trends, options.maxDrop);
+    const read = await readHistory(api, { branch, path });
+    const before = checkHistoryRecords(read.records, where);
+    const finished = report.stop.reason === 'completed' || report.stop.reason === 'no-gain';
+    if (!finished && !options.recordIncomplete) {
+        const previous = lastOtherThan(before, record.sha);
+        const trends = compare(previous);
+        return {
+            recorded: false,
+            skippedReason: `the run stopped early (${report.stop.reason}: ${report.stop.message}); a partial score is not recorded`,
+            record,
+            previous,
+            trends,
+            alerts: alertsOf(trends),
+            records: before,
+            commitSha: undefined,
+            chartsWritten: [],
+            retries: 0,
+            chartUrl: () => undefined
+        };
+    }
+    const dir = posix.dirname(path);
+    const inDir = (file) => (dir === '.' ? file : `${dir}/${file}`);
+    let committed = [];
+    let chartFiles = new Map();
+    const appended = await appendHistoryRecord(api, {
+        branch,
+        path,
+        record,
+        maxRecords: options.maxRecords ?? DEFAULT_HISTORY_MAX_RECORDS,
+        message: `prompt-descent history: ${shortSha(record.sha)}`,
+        replaces: (existing) => existing.sha === record.sha,
+        extraFiles: (records) => {
+            // Called once per attempt; the last call is the list that was committed.
+            committed = checkHistoryRecords(records, where);
+            const charts = historyCharts(committed, { threshold: options.threshold });
+            chartFiles = new Map(charts.map((c) => [c.task, inDir(c.path)]));
+            return charts.map((c) => ({ path: inDir(c.path), content: c.content }));
+        },
+        ...(options.sleep ? { sleep: options.sleep } : {}),
+        ...(options.maxAttempts ? { maxAttempts: options.maxAttempts } : {})
+    });
+    // The record before ours in the committed file; with a cap of 1 it is gone, so fall back to the
+    // one read before appending.
+    const previous = lastOtherThan(committed.slice(0, -1), record.sha) ?? lastOtherThan(before, record.sha);
+    const trends = compare(previous);
+    const server = (options.serverUrl ?? 'https://github.com').replace(/\/+$/, '');
+    return {
+        recorded: true,
+        record,
+        previous,
+        trends,
+        alerts: alertsOf(trends),
+        records: committed,
+        commitSha: appended.commitSha,
+        chartsWritten: [...chartFiles.values()],
+        retries: appended.retries,
+        chartUrl: (task) => {
+            const file = chartFiles.get(task);
+            if (!file)
+                return undefined;
+            const at = `${server}/${api.owner}/${api.repo}/blob/${appended.commitSha}`;
+            return `${at}/${file.split('/').map(encodeURIComponent).join('/')}?raw=true`;
+        }
+    };
+}
+/**
+ * The history records at the data branch's head, checked (none when the branch or file is
+ * missing): e.g. for a sparkline per task in a pull request's gate table.
+ */
+async function loadHistory(api, location = {}) {
+    const branch = location.branch ?? DEFAULT_HISTORY_BRANCH;
+    const path = location.path ?? DEFAULT_HISTORY_PATH;
+    const read = await readHistory(api, { branch, path });
+    return checkHistoryRecords(read.records, `${branch}:${path}`);
+}
+/**
+ * Comments the alerts on the commit (nothing when there are none). A token that may not comment
+ * yields `{ action: 'skipped', warning }` rather than an error.
+ */
+async function commentRegressionAlerts(api, sha, alerts, options = {}) {
+    if (alerts.length === 0)
+        return undefined;
+    return commentOnCommit(api, sha, renderAlertMarkdown(alerts, { sha, ...options }));
+}
+/** Scores per task over the last `last` records (oldest first), for a trend column. */
+function recentScores(records, tasks, last = 20) {
+    const recent = records.slice(-last);
+    return Object.fromEntries(tasks.map((task) => [task, taskSeries(recent, task).map(({ entry }) => entry.score)]));
+}
+
+;// CONCATENATED MODULE: ./src/cli/history-append-command.ts
+
+
+
+
+
+
+
+
+
+
+
+
+
+async function readExisting(path, name) {
+    let text;
+    try {
+        text = await (0,promises_namespaceObject.readFile)(path, 'utf8');
+    }
+    catch (error) {
+        if (error.code === 'ENOENT')
+            return [];
+        throw new errors_InputError(`could not read the history file: ${errorMessage(error)}`, { file: name });
+    }
+    return readHistoryText(text, name);
+}
+/**
+ * `prompt-descent history append --file FILE`: scores the tasks as `eval` does, then appends the
+ * commit's record (git HEAD of the config's folder) to FILE — the record the action keeps on its
+ * data branch (./report/history-record.ts), so any CI can keep a history in a file. A record of
+ * the same commit is replaced; the newest {@link DEFAULT_HISTORY_MAX_RECORDS} are kept; a
+ * significant drop against the previous record is a warning. A run that stopped early is not
+ * recorded.
+ */
+async function runHistoryAppendCommand(context) {
+    const { args, io, logger } = context;
+    const name = args.file ?? '';
+    const path = (0,external_node_path_namespaceObject.resolve)(io.cwd, name);
+    // Read (and check) the file before paying for a run: a broken history fails first.
+    const before = await readExisting(path, name);
+    const { report, gate, sha } = await withCommandSession(context, async (session) => {
+        const { sha } = await createGitReader(session.project.root, 'HEAD');
+        const report = await runEval(session, {
+            tasks: args.tasks,
+            split: args.split ?? 'all',
+            seed: session.project.config.seed
+        });
+        return { report, gate: session.project.config.gate, sha };
+    });
+    const code = await eval_command_finish(report, context);
+    if (report.stop.reason !== 'completed') {
+        logger.warn(`history: not recorded, the run stopped early (${report.stop.reason}); a partial score is not kept`);
+        return code;
+    }
+    const record = history_record_historyRecordOf(report, {
+        sha,
+        date: new Date().toISOString(),
+        ...(gate.minScore !== undefined ? { threshold: gate.minScore } : {})
+    });
+    const others = before.filter((r) => r.sha !== sha);
+    const records = [...others, record].slice(-DEFAULT_HISTORY_MAX_RECORDS);
+    try {
+        await (0,promises_namespaceObject.writeFile)(path, history_file_renderHistoryFile(records), 'utf8');
+    }
+    catch (error) {
+        throw new errors_InputError(`could not write the history file: ${errorMessage(error)}`, { file: name });
+    }
+    logger.info(`history: ${records.length} record(s) in ${name} (${sha.slice(0, 7)} appended)`);
+    const previous = others.at(-1);
+    if (previous) {
+        const trends = trend_compareRecords(previous, record, { level: gate.confidence });
+        // The same alert rule as the action's history: significant, and beyond max_drop when set.
+        for (const line of renderAlertLines(trend_regressionsOf(trends, gate.maxDrop))) {
+            logger.warn(`history: ${line}`);
+        }
+    }
+    return code;
+}
+
+;// CONCATENATED MODULE: ./src/config/starter-config.ts
+/**
+ * What `prompt-descent init` writes: tasks matched from the prompt files and datasets found in a
+ * repository (or a starter task), as a commented prompt-descent.yml. Pure: the caller finds the
+ * files and writes the result.
+ */
+/** The field that holds the answer when one of these names is present, in this order. */
+const EXPECTED_NAMES = [
+    'expected',
+    'label',
+    'answer',
+    'output',
+    'target',
+    'gold',
+    'category',
+    'class'
+];
+const NOT_EXPECTED = new Set(['id', 'split']);
+const SYSTEM_NAMES = /^(system|system[_-]prompt|system\.prompt)\.(md|txt|prompt)$/i;
+const stem = (path) => (path.split('/').pop() ?? path).replace(/\.(prompt\.)?[^.]+$/i, '').toLowerCase();
+const topField = (slot) => slot.split('.')[0] ?? slot;
+function expectedField(data, slots) {
+    const used = new Set(slots.map(topField));
+    const free = data.fields.filter((f) => !used.has(f) && !NOT_EXPECTED.has(f));
+    for (const name of EXPECTED_NAMES) {
+        const hit = free.find((f) => f.toLowerCase() === name);
+        if (hit !== undefined)
+            return hit;
+    }
+    return free[0];
+}
+/** choice for a few distinct labels, numeric for numbers, else exact. */
+function metricFor(values) {
+    const present = values.filter((v) => v !== undefined && v !== null && v !== '');
+    if (present.length > 0 && present.every((v) => typeof v === 'number'))
+        return { type: 'numeric' };
+    if (present.every((v) => typeof v === 'string')) {
+        const labels = [...new Set(present)];
+        const fewOfMany = labels.length <= Math.max(2, Math.floor(present.length / 2));
+        if (labels.length >= 2 && labels.length <= 12 && fewOfMany && labels.every(isLabel)) {
+            return { type: 'choice', choices: labels };
+        }
+    }
+    return { type: 'exact' };
+}
+const isLabel = (text) => text.length <= 40 && !/[\r\n]/.test(text);
+function taskName(prompt, taken) {
+    const base = stem(prompt.path)
+        .replace(/[^A-Za-z0-9_.-]+/g, '-')
+        .replace(/^[^A-Za-z0-9]+/, '');
+    let name = base === '' ? 'task' : base;
+    for (let i = 2; taken.has(name); i++)
+        name = `${base || 'task'}-${i}`;
+    taken.add(name);
+    return name;
+}
+/**
+ * Pairs each prompt template with a dataset whose fields fill every slot and leave one to compare
+ * the reply with (a dataset of the same name first). A slot-less file named like `system.md` is the
+ * shared system prompt.
+ */
+function planTasks(prompts, datasets) {
+    const tasks = [];
+    const unmatched = [];
+    const taken = new Set();
+    const system = prompts.find((p) => p.slots.length === 0 && SYSTEM_NAMES.test(p.path.split('/').pop() ?? ''));
+    for (const prompt of prompts) {
+        if (prompt.slots.length === 0)
+            continue;
+        const fits = datasets.filter((d) => {
+            const fields = new Set(d.fields);
+            return (prompt.slots.every((s) => fields.has(topField(s))) &&
+                expectedField(d, prompt.slots) !== undefined);
+        });
+        const data = fits.find((d) => stem(d.path) === stem(prompt.path)) ?? fits[0];
+        if (!data) {
+            unmatched.push(`${prompt.path}: no dataset has the fields ${prompt.slots.map(topField).join(', ')} and one more for the answer`);
+            continue;
+        }
+        const expected = expectedField(data, prompt.slots);
+        tasks.push({
+            name: taskName(prompt, taken),
+            prompt,
+            data,
+            expected,
+            metric: metricFor(data.values[expected] ?? [])
+        });
+    }
+    return { tasks, systemPrompt: system?.path, unmatched };
+}
+/** The starter task's files, written when the repository has no prompt and dataset that fit. */
+const STARTER_FILES = {
+    prompt: {
+        path: 'prompts/sentiment.md',
+        text: `Is the sentiment of this review positive or negative?
+Answer with one word inside <answer></answer>.
+
+Review: {{text}}
+`
+    },
+    data: {
+        path: 'evals/sentiment.jsonl',
+        text: [
+            {
+                id: 'r1',
+                text: 'Arrived quickly and works perfectly. Would buy again.',
+                label: 'positive'
+            },
+            {
+                id: 'r2',
+                text: 'Stopped working after two days and support never answered.',
+                label: 'negative'
+            },
+            { id: 'r3', text: 'Great value for the price, my kids love it.', label: 'positive' }
+        ]
+            .map((row) => JSON.stringify(row))
+            .join('\n') + '\n'
+    }
+};
+/** The starter plan: one sentiment task over {@link STARTER_FILES}. */
+function starterPlan() {
+    const prompt = { path: STARTER_FILES.prompt.path, slots: ['text'] };
+    const data = {
+        path: STARTER_FILES.data.path,
+        rows: 3,
+        fields: ['id', 'text', 'label'],
+        values: {}
+    };
+    return {
+        tasks: [
+            {
+                name: 'sentiment',
+                prompt,
+                data,
+                expected: 'label',
+                metric: { type: 'choice', choices: ['positive', 'negative'] }
+            }
+        ],
+        systemPrompt: undefined,
+        unmatched: []
+    };
+}
+const RESERVED = /^(true|false|yes|no|on|off|null|~|y|n)$/i;
+/** A YAML scalar: bare when safe, else double-quoted (JSON strings are valid YAML). */
+function starter_config_yamlScalar(text) {
+    const bare = /^[A-Za-z_][A-Za-z0-9_./ -]*$/.test(text) && !RESERVED.test(text) && !/ $|: | #/.test(text);
+    return bare ? text : JSON.stringify(text);
+}
+/** Text safe inside a YAML comment: no line breaks, no control characters. */
+function commentText(text, max = 100) {
+    const clean = text.replace(/[\p{Cc}\u0085\u2028\u2029]+/gu, ' ').trim();
+    return clean.length > max ? `${clean.slice(0, max - 1)}…` : clean;
+}
+function metricLines(task) {
+    const m = task.metric;
+    switch (m.type) {
+        case 'choice':
+            return [
+                `    metric: { type: choice, choices: [${m.choices.map(starter_config_yamlScalar).join(', ')}], score: accuracy }`,
+                '    # the label is read from <answer>…</answer>, else the last label the reply names'
+            ];
+        case 'numeric':
+            return [
+                '    metric: { type: numeric, tolerance: 0 } # relative: true for a relative tolerance'
+            ];
+        case 'exact':
+            return [
+                '    metric: exact # normalised case, spaces and punctuation; also contains, regex, json, judge'
+            ];
+    }
+}
+/** The commented config for a plan. `found` says what the scan saw, for the header. */
+function starterConfigText(plan, options) {
+    const lines = [
+        '# prompt-descent.yml — written by `prompt-descent init`. Every key is described in the README',
+        '# (Configuration); paths are relative to this file.',
+        `# ${commentText(options.found, 200)}`,
+        'provider:',
+        '  # Any OpenAI-compatible endpoint: set base_url (or OPENAI_BASE_URL), e.g.',
+        '  # http://localhost:11434/v1 for Ollama. `type: simulated` is an offline stand-in (no key).',
+        '  api_key_env: OPENAI_API_KEY # the variable that holds the key (never the key itself)',
+        'models:',
+        '  target: gpt-4o-mini # the model your application uses'
+    ];
+    if (plan.systemPrompt !== undefined) {
+        lines.push(`system_prompt: ${starter_config_yamlScalar(plan.systemPrompt)} # sent as the system message`);
+    }
+    lines.push('tasks:');
+    for (const task of plan.tasks) {
+        const fields = commentText(task.data.fields.join(', '));
+        lines.push(`  - name: ${starter_config_yamlScalar(task.name)}`, `    prompt: ${starter_config_yamlScalar(task.prompt.path)} # slots: ${commentText(task.prompt.slots.join(', '))}`, `    data: ${starter_config_yamlScalar(task.data.path)} # ${task.data.rows} row(s); fields: ${fields}`, `    expected: ${starter_config_yamlScalar(task.expected)} # the field the reply is scored against`, ...metricLines(task));
+    }
+    lines.push('# A hard cap per run (also --max-usd); a dollar cap needs a price for every model used', '# (provider.prices for models the built-in table does not know).', 'budget: { usd: 2 }', '# With no gate: section, compare and the action fail on a drop that is significant at 95%', '# confidence. Set thresholds instead, or `gate: {}` to never fail:', '# gate: { min_score: 0.8, max_drop: 0.02, confidence: 0.95, new_tasks: warn }', `# Reports: prompt-descent eval --markdown ${options.reportDir}/report.md --json ${options.reportDir}/report.json`);
+    return `${lines.join('\n')}\n`;
+}
+
+;// CONCATENATED MODULE: ./src/cli/init-command.ts
+
+
+
+
+
+
+/** The action's default report folder, ignored along with the cache. */
+const REPORT_DIR = 'prompt-descent-report';
+const IGNORED = ['.prompt-descent/', `${REPORT_DIR}/`];
+/** Folders never searched: dependencies, builds, VCS and our own output. */
+const SKIP_DIRS = new Set([
+    'node_modules',
+    'dist',
+    'build',
+    'out',
+    'coverage',
+    'vendor',
+    REPORT_DIR
+]);
+const MAX_DEPTH = 6;
+const MAX_FILES = 5000;
+const MAX_PROMPT_BYTES = 256 * 1024;
+const MAX_DATA_BYTES = 8 * 1024 * 1024;
+/** Rows read to learn a dataset's fields and labels. */
+const SAMPLE_ROWS = 200;
+const PROMPT_EXT = /\.(md|txt|prompt)$/i;
+const NOT_PROMPTS = /^(readme|changelog|license|contributing|code_of_conduct|security)\b/i;
+const NOT_DATA = /^(package(-lock)?\.json|tsconfig.*\.json|prompt-descent.*\.ya?ml|.*\.config\.json|composer\.json|renovate\.json|\.?eslintrc.*|docker-compose.*\.ya?ml|action\.ya?ml)$/i;
+/** Repository files under `root` worth a look, relative with `/`, bounded in depth and count. */
+async function listFiles(root) {
+    const found = [];
+    const walk = async (dir, depth) => {
+        if (depth > MAX_DEPTH || found.length >= MAX_FILES)
+            return;
+        let entries;
+        try {
+            entries = await (0,promises_namespaceObject.readdir)(dir, { withFileTypes: true });
+        }
+        catch {
+            return;
+        }
+        entries.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+        for (const entry of entries) {
+            if (found.length >= MAX_FILES)
+                return;
+            if (entry.name.startsWith('.'))
+                continue;
+            const full = (0,external_node_path_namespaceObject.join)(dir, entry.name);
+            // Symbolic links are not followed: everything found stays inside the repository.
+            if (entry.isDirectory() && !SKIP_DIRS.has(entry.name))
+                await walk(full, depth + 1);
+            else if (entry.isFile())
+                found.push((0,external_node_path_namespaceObject.relative)(root, full).split(external_node_path_namespaceObject.sep).join('/'));
+        }
+    };
+    await walk(root, 0);
+    return found;
+}
+async function readSmall(path, max) {
+    const info = await (0,promises_namespaceObject.lstat)(path);
+    if (!info.isFile() || info.size > max)
+        return undefined;
+    const handle = await (0,promises_namespaceObject.open)(path, 'r');
+    try {
+        return await handle.readFile('utf8');
+    }
+    finally {
+        await handle.close();
+    }
+}
+async function findPrompt(root, path) {
+    const name = path.split('/').pop() ?? path;
+    if (!PROMPT_EXT.test(name) || NOT_PROMPTS.test(name))
+        return undefined;
+    const text = await readSmall((0,external_node_path_namespaceObject.join)(root, path), MAX_PROMPT_BYTES);
+    if (text === undefined)
+        return undefined;
+    const slots = templateSlots(text);
+    if (slots.length === 0 && !/^system/i.test(name))
+        return undefined;
+    return { path, slots };
+}
+async function findDataset(root, path) {
+    const name = path.split('/').pop() ?? path;
+    if (datasetFormat(path) === undefined || NOT_DATA.test(name))
+        return undefined;
+    const text = await readSmall((0,external_node_path_namespaceObject.join)(root, path), MAX_DATA_BYTES);
+    if (text === undefined)
+        return undefined;
+    let rows;
+    try {
+        rows = parseDataset(text, path);
+    }
+    catch {
+        return undefined; // not rows of records: a config, a manifest…
+    }
+    const fields = [];
+    const values = {};
+    for (const row of rows.slice(0, SAMPLE_ROWS)) {
+        for (const [key, value] of Object.entries(row.fields)) {
+            if (!fields.includes(key))
+                fields.push(key);
+            (values[key] ??= []).push(value);
+        }
+    }
+    if (fields.length < 2)
+        return undefined;
+    return { path, rows: rows.length, fields, values };
+}
+async function exists(path) {
+    try {
+        await (0,promises_namespaceObject.lstat)(path);
+        return true;
+    }
+    catch {
+        return false;
+    }
+}
+/** Appends the lines `.gitignore` lacks; returns them. */
+async function ignore(root, lines) {
+    const path = (0,external_node_path_namespaceObject.join)(root, '.gitignore');
+    let text = '';
+    try {
+        text = await (0,promises_namespaceObject.readFile)(path, 'utf8');
+    }
+    catch (error) {
+        if (error.code !== 'ENOENT')
+            throw error;
+    }
+    const have = new Set(text.split(/\r?\n/).map((l) => l.trim().replace(/^\//, '')));
+    const missing = lines.filter((l) => !have.has(l) && !have.has(l.replace(/\/$/, '')));
+    if (missing.length === 0)
+        return [];
+    const sep = text === '' || text.endsWith('\n') ? '' : '\n';
+    await (0,promises_namespaceObject.writeFile)(path, `${text}${sep}# prompt-descent: response cache and reports\n${missing.join('\n')}\n`);
+    return missing;
+}
+const init_command_plural = (n, word) => `${n} ${word}${n === 1 ? '' : 's'}`;
+/**
+ * `prompt-descent init`: finds prompt templates and datasets under the config's folder and writes a
+ * commented config that pairs them (or a starter task and its two files), ignores the cache and
+ * report folders in `.gitignore`, and prints the next command. Never overwrites an existing config.
+ */
+async function runInitCommand(context) {
+    const { args, io, logger } = context;
+    const configPath = (0,external_node_path_namespaceObject.resolve)(io.cwd, args.config);
+    const root = (0,external_node_path_namespaceObject.dirname)(configPath);
+    const shown = (0,external_node_path_namespaceObject.relative)(io.cwd, configPath) || args.config;
+    if (await exists(configPath)) {
+        throw new errors_InputError('a config is already there; init never overwrites one (edit it, or pass --config NEW.yml)', { file: shown });
+    }
+    const files = await listFiles(root);
+    const prompts = [];
+    const datasets = [];
+    for (const file of files) {
+        const prompt = await findPrompt(root, file);
+        if (prompt)
+            prompts.push(prompt);
+        else {
+            const data = await findDataset(root, file);
+            if (data)
+                datasets.push(data);
+        }
+    }
+    let plan = planTasks(prompts, datasets);
+    const starter = plan.tasks.length === 0;
+    const templates = prompts.filter((p) => p.slots.length > 0).length;
+    let found = `Found ${init_command_plural(templates, 'prompt template')} and ${init_command_plural(datasets.length, 'dataset')}.`;
+    const written = [];
+    if (starter) {
+        for (const file of [STARTER_FILES.prompt, STARTER_FILES.data]) {
+            if (await exists((0,external_node_path_namespaceObject.join)(root, file.path))) {
+                throw new errors_InputError(`no prompt template and dataset that fit were found, and the starter task's ${file.path} is already there; write the config by hand (see the README's Configuration)`, { file: file.path });
+            }
+        }
+        found += ' None fit together, so this is a starter task to replace with your own.';
+        plan = { ...starterPlan(), unmatched: plan.unmatched };
+    }
+    for (const line of plan.unmatched)
+        logger.warn(`init: ${line}`);
+    try {
+        if (starter) {
+            for (const file of [STARTER_FILES.prompt, STARTER_FILES.data]) {
+                await (0,promises_namespaceObject.mkdir)((0,external_node_path_namespaceObject.dirname)((0,external_node_path_namespaceObject.join)(root, file.path)), { recursive: true });
+                await (0,promises_namespaceObject.writeFile)((0,external_node_path_namespaceObject.join)(root, file.path), file.text, { flag: 'wx' });
+                written.push(file.path);
+            }
+        }
+        await (0,promises_namespaceObject.writeFile)(configPath, starterConfigText(plan, { found, reportDir: REPORT_DIR }), {
+            flag: 'wx'
+        });
+    }
+    catch (error) {
+        throw new errors_InputError(`could not write the config: ${errorMessage(error)}`, { file: shown });
+    }
+    const ignored = await ignore(root, IGNORED);
+    const config = args.config === 'prompt-descent.yml' ? '' : ` --config ${args.config}`;
+    const tasks = plan.tasks.map((t) => `${t.name} (${t.prompt.path} × ${t.data.path})`);
+    logger.info(`wrote ${shown}: ${init_command_plural(plan.tasks.length, 'task')}: ${tasks.join(', ')}`);
+    for (const file of written)
+        logger.info(`wrote ${file}`);
+    if (ignored.length > 0)
+        logger.info(`added ${ignored.join(' and ')} to .gitignore`);
+    io.stdout(`Next: prompt-descent eval${config} --estimate      # what a run costs; no call is made\n` +
+        `Then: export OPENAI_API_KEY=…; prompt-descent eval${config} --markdown ${REPORT_DIR}/report.md\n`);
     return ExitCode.ok;
 }
 
@@ -57191,6 +58193,9 @@ function createCliLogger(options) {
 
 
 
+
+
+
 const defaultIo = () => ({
     // Reports on stdout quote task names and data; a CI runner must not take a line for a command.
     stdout: (text) => process.stdout.write(neutralizeWorkflowCommands(text)),
@@ -57210,7 +58215,7 @@ async function main(argv, io = defaultIo()) {
         return fail(error, io);
     }
     if (args.command === 'help') {
-        io.stdout(`${HELP}\n`);
+        io.stdout(`${helpText(args.positionals[0])}\n`);
         return 0;
     }
     if (args.command === 'version') {
@@ -57240,7 +58245,11 @@ async function main(argv, io = defaultIo()) {
             case 'demo':
                 return await runDemoCommand(context);
             case 'history':
-                return await runHistoryCommand(context);
+                return args.positionals[0] === 'append'
+                    ? await runHistoryAppendCommand(context)
+                    : await runHistoryCommand(context);
+            case 'init':
+                return await runInitCommand(context);
         }
     }
     catch (error) {

@@ -1,7 +1,8 @@
 import { parseArgs } from 'node:util'
 import { InputError } from '../errors.js'
 
-export type CommandName = 'eval' | 'optimize' | 'compare' | 'demo' | 'history' | 'help' | 'version'
+export type CommandName =
+  'eval' | 'optimize' | 'compare' | 'demo' | 'history' | 'init' | 'help' | 'version'
 
 export interface BudgetFlags {
   usd: number | undefined
@@ -39,25 +40,6 @@ export interface CliArgs {
   adapt: boolean
 }
 
-export const HELP = `prompt-descent — score prompts on your eval datasets and improve them within a budget
-
-Usage:
-  prompt-descent eval      [--config FILE] [--task NAME]... [--split dev|test|all]
-                           [--json FILE] [--markdown FILE] [--junit FILE [--junit-per-example]]
-                           [--estimate] [--no-cache] [budget flags]
-  prompt-descent optimize  [--config FILE] [--method apo|metaspo] [--task NAME]... [--prompt user|system]
-                           [--holdout TASK]... [--adapt] [--seed N] [--write [--write-user-prompts]] [--out DIR]
-                           [--json FILE] [--markdown FILE] [--estimate] [--no-cache] [budget flags]
-  prompt-descent compare   --base REF [--head REF] [--config FILE] [--task NAME]... [--split ...]
-                           [--json FILE] [--markdown FILE] [--junit FILE]
-  prompt-descent demo      [DIR] [--no-optimize] [--seed N]
-  prompt-descent history   [--file FILE] [--task NAME]... [--svg OUT]
-
-Budget flags: --max-usd N  --max-tokens N  --max-calls N  --max-minutes N
-
-Exit codes: 0 ok · 1 a gate failed · 2 bad input or config · 3 the run could not finish
-(provider failure, budget stop, cancel — the report says what was scored).`
-
 const BUDGET_FLAGS = ['max-usd', 'max-tokens', 'max-calls', 'max-minutes']
 const REPORT_FLAGS = ['json', 'markdown', 'junit', 'junit-per-example']
 const COMMON_FLAGS = [
@@ -86,8 +68,13 @@ const FLAGS_OF = {
     'out'
   ],
   demo: ['seed', 'no-optimize', 'no-cache', 'split', 'quiet', ...BUDGET_FLAGS, ...REPORT_FLAGS],
-  history: ['file', 'task', 'svg', 'quiet']
-} as const satisfies Record<Exclude<CommandName, 'help' | 'version'>, readonly string[]>
+  history: ['file', 'task', 'svg', 'quiet'],
+  'history append': [...COMMON_FLAGS, 'split', 'file'],
+  init: ['config', 'quiet']
+} as const satisfies Record<
+  Exclude<CommandName, 'help' | 'version'> | 'history append',
+  readonly string[]
+>
 
 const COMMANDS: readonly CommandName[] = [
   'eval',
@@ -95,6 +82,7 @@ const COMMANDS: readonly CommandName[] = [
   'compare',
   'demo',
   'history',
+  'init',
   'help',
   'version'
 ]
@@ -130,6 +118,9 @@ export function parseCliArgs(argv: readonly string[]): CliArgs {
       `unknown command "${first}"; expected one of ${COMMANDS.join(', ')} (see --help)`
     )
   }
+  if (first === 'help') return helpArgs(rest[0])
+  // `CMD --help` shows that command's help, whatever else is on the line.
+  if (rest.some((a) => a === '--help' || a === '-h')) return helpArgs(first)
   let parsed
   try {
     parsed = parseArgs({
@@ -171,14 +162,16 @@ export function parseCliArgs(argv: readonly string[]): CliArgs {
     throw new InputError(`${(error as Error).message} (see prompt-descent --help)`)
   }
   const v = parsed.values
-  if (v.help) return emptyArgs('help')
-  const allowed = FLAGS_OF[first as keyof typeof FLAGS_OF]
+  const name = first === 'history' && parsed.positionals[0] === 'append' ? 'history append' : first
+  const allowed = FLAGS_OF[name as keyof typeof FLAGS_OF]
   const stray = Object.keys(v).filter((flag) => !(allowed as readonly string[]).includes(flag))
   if (stray.length > 0) {
     throw new InputError(
-      `${first} does not take ${stray.map((f) => `--${f}`).join(', ')} (see prompt-descent --help)`
+      `${name} does not take ${stray.map((f) => `--${f}`).join(', ')} (see prompt-descent --help)`
     )
   }
+  const needs = flagNeeds(first as CommandName, parsed.positionals, v)
+  if (needs) throw new InputError(`${needs} (see prompt-descent ${name} --help)`)
   const seed = v.seed === undefined ? undefined : Number(v.seed)
   if (seed !== undefined && !Number.isInteger(seed)) {
     throw new InputError(`--seed expects an integer, got "${v.seed}"`)
@@ -216,6 +209,56 @@ export function parseCliArgs(argv: readonly string[]): CliArgs {
     optimize: !(v['no-optimize'] ?? false),
     adapt: v.adapt ?? false
   }
+}
+
+/**
+ * A flag that only means something with another one, or a history subcommand missing its file:
+ * the message, or undefined when the line is consistent.
+ */
+function flagNeeds(
+  command: CommandName,
+  positionals: readonly string[],
+  v: {
+    junit?: string
+    'junit-per-example'?: boolean
+    write?: boolean
+    'write-user-prompts'?: boolean
+    file?: string
+  }
+): string | undefined {
+  if (v['junit-per-example'] && v.junit === undefined) {
+    return '--junit-per-example needs --junit FILE (the per-example test cases go into that file)'
+  }
+  if (v['write-user-prompts'] && !v.write) {
+    return '--write-user-prompts needs --write (it widens what --write replaces)'
+  }
+  if (command !== 'history' && command !== 'demo' && positionals.length > 0) {
+    return `${command} takes no argument "${positionals[0] ?? ''}" (a flag needs its -- prefix)`
+  }
+  if (command === 'demo' && positionals.length > 1) {
+    return `demo takes one folder, got "${positionals.join('", "')}"`
+  }
+  if (command !== 'history') return undefined
+  const [sub, ...extra] = positionals
+  if (sub === undefined) return undefined
+  if (sub !== 'append') return `history: unknown subcommand "${sub}"; expected append`
+  if (extra.length > 0) return `history append: unexpected argument "${extra[0] ?? ''}"`
+  if (v.file === undefined) {
+    return 'history append needs --file FILE (the history file to append to; created when missing)'
+  }
+  return undefined
+}
+
+/** `help [COMMAND]` and `COMMAND --help`: the help of one command, or the overview. */
+function helpArgs(topic: string | undefined): CliArgs {
+  const args = emptyArgs('help')
+  if (topic === undefined) return args
+  if (!(COMMANDS as readonly string[]).includes(topic) || topic === 'version') {
+    throw new InputError(
+      `no help for "${topic}"; commands: ${COMMANDS.filter((c) => c !== 'version').join(', ')}`
+    )
+  }
+  return { ...args, positionals: [topic] }
 }
 
 function emptyArgs(command: CommandName): CliArgs {

@@ -1,6 +1,7 @@
 import { PromptDescentError, errorMessage } from '../errors.js'
 import { VERSION } from '../version.js'
-import { HELP, parseCliArgs } from './args.js'
+import { parseCliArgs } from './args.js'
+import { helpText } from './help.js'
 import type { CliArgs } from './args.js'
 import { runDemoCommand } from './demo-command.js'
 import { runEvalCommand } from './eval-command.js'
@@ -8,6 +9,8 @@ import { runCompareCommand } from './compare-command.js'
 import { runOptimizeCommand } from './optimize-command.js'
 import { runHistoryCommand } from './history-command.js'
 import { neutralizeWorkflowCommands } from '../report/sanitize.js'
+import { runHistoryAppendCommand } from './history-append-command.js'
+import { runInitCommand } from './init-command.js'
 import { createCliLogger, forLog } from './logger.js'
 
 export interface CliIo {
@@ -35,7 +38,7 @@ export async function main(argv: readonly string[], io: CliIo = defaultIo()): Pr
     return fail(error, io)
   }
   if (args.command === 'help') {
-    io.stdout(`${HELP}\n`)
+    io.stdout(`${helpText(args.positionals[0])}\n`)
     return 0
   }
   if (args.command === 'version') {
@@ -65,7 +68,11 @@ export async function main(argv: readonly string[], io: CliIo = defaultIo()): Pr
       case 'demo':
         return await runDemoCommand(context)
       case 'history':
-        return await runHistoryCommand(context)
+        return args.positionals[0] === 'append'
+          ? await runHistoryAppendCommand(context)
+          : await runHistoryCommand(context)
+      case 'init':
+        return await runInitCommand(context)
     }
   } catch (error) {
     return fail(error, io)

@@ -3,7 +3,15 @@
  * (oldest first, so the newest sits next to the prompt). Untrusted text is stripped of control
  * sequences so a history file cannot drive the terminal.
  */
-import { formatInterval, formatLevel, formatScore, formatTokens, formatUsd } from './format.js'
+import type { RegressionAlert } from '../eval/trend.js'
+import {
+  formatInterval,
+  formatLevel,
+  formatPValue,
+  formatScore,
+  formatTokens,
+  formatUsd
+} from './format.js'
 import { recordedThreshold } from './history-chart.js'
 import { scoreSparkline } from './history-markdown.js'
 import { shortDate, shortSha, taskNames, taskSeries } from './history-record.js'
@@ -88,4 +96,15 @@ export function renderHistoryText(
     sections.push(lines.join('\n'))
   }
   return `${sections.join('\n\n')}\n`
+}
+
+/** One line per regression alert, for a terminal: the drop, its p-value and what changed. */
+export function renderAlertLines(alerts: readonly RegressionAlert[]): string[] {
+  return alerts.map((a) => {
+    const changed = a.changed.length > 0 ? `; changed: ${a.changed.join(', ')}` : ''
+    return (
+      `${clean(a.task)} dropped ${formatScore(a.previous.score)} → ${formatScore(a.current.score)} ` +
+      `since ${shortSha(a.previous.sha)} (p ${formatPValue(a.pValue)}, ${a.paired ? 'paired' : 'unpaired'}, n=${a.n})${changed}`
+    )
+  })
 }

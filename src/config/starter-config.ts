@@ -1,0 +1,270 @@
+/**
+ * What `prompt-descent init` writes: tasks matched from the prompt files and datasets found in a
+ * repository (or a starter task), as a commented prompt-descent.yml. Pure: the caller finds the
+ * files and writes the result.
+ */
+
+/** A prompt template found in the repository. */
+export interface FoundPrompt {
+  /** Path relative to the config's folder, with `/`. */
+  path: string
+  /** Its `{{slot}}` names (empty for a system prompt). */
+  slots: string[]
+}
+
+/** A dataset found in the repository. */
+export interface FoundDataset {
+  path: string
+  rows: number
+  /** Field names over its first rows, in order of first appearance. */
+  fields: string[]
+  /** Values of each field over those rows. */
+  values: Record<string, unknown[]>
+}
+
+export interface PlannedTask {
+  name: string
+  prompt: FoundPrompt
+  data: FoundDataset
+  expected: string
+  metric: PlannedMetric
+}
+
+export type PlannedMetric =
+  { type: 'choice'; choices: string[] } | { type: 'numeric' } | { type: 'exact' }
+
+export interface InitPlan {
+  tasks: PlannedTask[]
+  systemPrompt: string | undefined
+  /** Prompt files no dataset could fill, with why. */
+  unmatched: string[]
+}
+
+/** The field that holds the answer when one of these names is present, in this order. */
+const EXPECTED_NAMES = [
+  'expected',
+  'label',
+  'answer',
+  'output',
+  'target',
+  'gold',
+  'category',
+  'class'
+]
+const NOT_EXPECTED = new Set(['id', 'split'])
+const SYSTEM_NAMES = /^(system|system[_-]prompt|system\.prompt)\.(md|txt|prompt)$/i
+
+const stem = (path: string): string =>
+  (path.split('/').pop() ?? path).replace(/\.(prompt\.)?[^.]+$/i, '').toLowerCase()
+
+const topField = (slot: string): string => slot.split('.')[0] ?? slot
+
+function expectedField(data: FoundDataset, slots: readonly string[]): string | undefined {
+  const used = new Set(slots.map(topField))
+  const free = data.fields.filter((f) => !used.has(f) && !NOT_EXPECTED.has(f))
+  for (const name of EXPECTED_NAMES) {
+    const hit = free.find((f) => f.toLowerCase() === name)
+    if (hit !== undefined) return hit
+  }
+  return free[0]
+}
+
+/** choice for a few distinct labels, numeric for numbers, else exact. */
+function metricFor(values: readonly unknown[]): PlannedMetric {
+  const present = values.filter((v) => v !== undefined && v !== null && v !== '')
+  if (present.length > 0 && present.every((v) => typeof v === 'number')) return { type: 'numeric' }
+  if (present.every((v) => typeof v === 'string')) {
+    const labels = [...new Set(present as string[])]
+    const fewOfMany = labels.length <= Math.max(2, Math.floor(present.length / 2))
+    if (labels.length >= 2 && labels.length <= 12 && fewOfMany && labels.every(isLabel)) {
+      return { type: 'choice', choices: labels }
+    }
+  }
+  return { type: 'exact' }
+}
+
+const isLabel = (text: string): boolean => text.length <= 40 && !/[\r\n]/.test(text)
+
+function taskName(prompt: FoundPrompt, taken: Set<string>): string {
+  const base = stem(prompt.path)
+    .replace(/[^A-Za-z0-9_.-]+/g, '-')
+    .replace(/^[^A-Za-z0-9]+/, '')
+  let name = base === '' ? 'task' : base
+  for (let i = 2; taken.has(name); i++) name = `${base || 'task'}-${i}`
+  taken.add(name)
+  return name
+}
+
+/**
+ * Pairs each prompt template with a dataset whose fields fill every slot and leave one to compare
+ * the reply with (a dataset of the same name first). A slot-less file named like `system.md` is the
+ * shared system prompt.
+ */
+export function planTasks(
+  prompts: readonly FoundPrompt[],
+  datasets: readonly FoundDataset[]
+): InitPlan {
+  const tasks: PlannedTask[] = []
+  const unmatched: string[] = []
+  const taken = new Set<string>()
+  const system = prompts.find(
+    (p) => p.slots.length === 0 && SYSTEM_NAMES.test(p.path.split('/').pop() ?? '')
+  )
+  for (const prompt of prompts) {
+    if (prompt.slots.length === 0) continue
+    const fits = datasets.filter((d) => {
+      const fields = new Set(d.fields)
+      return (
+        prompt.slots.every((s) => fields.has(topField(s))) &&
+        expectedField(d, prompt.slots) !== undefined
+      )
+    })
+    const data = fits.find((d) => stem(d.path) === stem(prompt.path)) ?? fits[0]
+    if (!data) {
+      unmatched.push(
+        `${prompt.path}: no dataset has the fields ${prompt.slots.map(topField).join(', ')} and one more for the answer`
+      )
+      continue
+    }
+    const expected = expectedField(data, prompt.slots) as string
+    tasks.push({
+      name: taskName(prompt, taken),
+      prompt,
+      data,
+      expected,
+      metric: metricFor(data.values[expected] ?? [])
+    })
+  }
+  return { tasks, systemPrompt: system?.path, unmatched }
+}
+
+/** The starter task's files, written when the repository has no prompt and dataset that fit. */
+export const STARTER_FILES = {
+  prompt: {
+    path: 'prompts/sentiment.md',
+    text: `Is the sentiment of this review positive or negative?
+Answer with one word inside <answer></answer>.
+
+Review: {{text}}
+`
+  },
+  data: {
+    path: 'evals/sentiment.jsonl',
+    text:
+      [
+        {
+          id: 'r1',
+          text: 'Arrived quickly and works perfectly. Would buy again.',
+          label: 'positive'
+        },
+        {
+          id: 'r2',
+          text: 'Stopped working after two days and support never answered.',
+          label: 'negative'
+        },
+        { id: 'r3', text: 'Great value for the price, my kids love it.', label: 'positive' }
+      ]
+        .map((row) => JSON.stringify(row))
+        .join('\n') + '\n'
+  }
+} as const
+
+/** The starter plan: one sentiment task over {@link STARTER_FILES}. */
+export function starterPlan(): InitPlan {
+  const prompt: FoundPrompt = { path: STARTER_FILES.prompt.path, slots: ['text'] }
+  const data: FoundDataset = {
+    path: STARTER_FILES.data.path,
+    rows: 3,
+    fields: ['id', 'text', 'label'],
+    values: {}
+  }
+  return {
+    tasks: [
+      {
+        name: 'sentiment',
+        prompt,
+        data,
+        expected: 'label',
+        metric: { type: 'choice', choices: ['positive', 'negative'] }
+      }
+    ],
+    systemPrompt: undefined,
+    unmatched: []
+  }
+}
+
+const RESERVED = /^(true|false|yes|no|on|off|null|~|y|n)$/i
+
+/** A YAML scalar: bare when safe, else double-quoted (JSON strings are valid YAML). */
+export function yamlScalar(text: string): string {
+  const bare =
+    /^[A-Za-z_][A-Za-z0-9_./ -]*$/.test(text) && !RESERVED.test(text) && !/ $|: | #/.test(text)
+  return bare ? text : JSON.stringify(text)
+}
+
+/** Text safe inside a YAML comment: no line breaks, no control characters. */
+function commentText(text: string, max = 100): string {
+  const clean = text.replace(/[\p{Cc}\u0085\u2028\u2029]+/gu, ' ').trim()
+  return clean.length > max ? `${clean.slice(0, max - 1)}…` : clean
+}
+
+function metricLines(task: PlannedTask): string[] {
+  const m = task.metric
+  switch (m.type) {
+    case 'choice':
+      return [
+        `    metric: { type: choice, choices: [${m.choices.map(yamlScalar).join(', ')}], score: accuracy }`,
+        '    # the label is read from <answer>…</answer>, else the last label the reply names'
+      ]
+    case 'numeric':
+      return [
+        '    metric: { type: numeric, tolerance: 0 } # relative: true for a relative tolerance'
+      ]
+    case 'exact':
+      return [
+        '    metric: exact # normalised case, spaces and punctuation; also contains, regex, json, judge'
+      ]
+  }
+}
+
+/** The commented config for a plan. `found` says what the scan saw, for the header. */
+export function starterConfigText(
+  plan: InitPlan,
+  options: { found: string; reportDir: string }
+): string {
+  const lines = [
+    '# prompt-descent.yml — written by `prompt-descent init`. Every key is described in the README',
+    '# (Configuration); paths are relative to this file.',
+    `# ${commentText(options.found, 200)}`,
+    'provider:',
+    '  # Any OpenAI-compatible endpoint: set base_url (or OPENAI_BASE_URL), e.g.',
+    '  # http://localhost:11434/v1 for Ollama. `type: simulated` is an offline stand-in (no key).',
+    '  api_key_env: OPENAI_API_KEY # the variable that holds the key (never the key itself)',
+    'models:',
+    '  target: gpt-4o-mini # the model your application uses'
+  ]
+  if (plan.systemPrompt !== undefined) {
+    lines.push(`system_prompt: ${yamlScalar(plan.systemPrompt)} # sent as the system message`)
+  }
+  lines.push('tasks:')
+  for (const task of plan.tasks) {
+    const fields = commentText(task.data.fields.join(', '))
+    lines.push(
+      `  - name: ${yamlScalar(task.name)}`,
+      `    prompt: ${yamlScalar(task.prompt.path)} # slots: ${commentText(task.prompt.slots.join(', '))}`,
+      `    data: ${yamlScalar(task.data.path)} # ${task.data.rows} row(s); fields: ${fields}`,
+      `    expected: ${yamlScalar(task.expected)} # the field the reply is scored against`,
+      ...metricLines(task)
+    )
+  }
+  lines.push(
+    '# A hard cap per run (also --max-usd); a dollar cap needs a price for every model used',
+    '# (provider.prices for models the built-in table does not know).',
+    'budget: { usd: 2 }',
+    '# With no gate: section, compare and the action fail on a drop that is significant at 95%',
+    '# confidence. Set thresholds instead, or `gate: {}` to never fail:',
+    '# gate: { min_score: 0.8, max_drop: 0.02, confidence: 0.95, new_tasks: warn }',
+    `# Reports: prompt-descent eval --markdown ${options.reportDir}/report.md --json ${options.reportDir}/report.json`
+  )
+  return `${lines.join('\n')}\n`
+}
