@@ -17327,21 +17327,6 @@ function helpText(topic) {
 ;// CONCATENATED MODULE: external "node:path"
 const external_node_path_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:path");
 var external_node_path_default = /*#__PURE__*/__nccwpck_require__.n(external_node_path_namespaceObject);
-;// CONCATENATED MODULE: ./src/report/check-rows.ts
-/** `↳ cites_vendor (contains, not, ×2)`: the check's name, metric, negation and weight. */
-function checkLabel(check, names = new Map()) {
-    const facts = [names.get(check.name) ?? check.metric];
-    if (check.not)
-        facts.push('not');
-    if (check.weight !== 1)
-        facts.push(`×${check.weight}`);
-    return `↳ ${check.name} (${facts.join(', ')})`;
-}
-/** Check names of a task by name, to label a comparison's checks with their metric. */
-function checkMetrics(checks) {
-    return new Map((checks ?? []).map((c) => [c.name, c.metric]));
-}
-
 ;// CONCATENATED MODULE: ./src/report/format.ts
 const DASH = '—';
 const MINUS = '−';
@@ -17485,6 +17470,80 @@ function plural(n, word, pluralWord = `${word}s`) {
 /** A hash shortened for display. */
 function shortHash(hash, length = 12) {
     return hash.slice(0, length);
+}
+
+;// CONCATENATED MODULE: ./src/report/compare-notes.ts
+/**
+ * The sentences every view of a comparison shares about what could not be paired: rows on one
+ * side only, and tasks added, removed or renamed between base and head. Plain text; each view
+ * escapes it for its medium.
+ */
+
+/** "30 paired, 6 new rows scored on head only, 2 rows only in base"; null when all rows paired. */
+function rowsNote(c, labels = ['base', 'head']) {
+    if (c.headOnly === 0 && c.baseOnly === 0)
+        return null;
+    const parts = [`${formatCount(c.n)} paired`];
+    if (c.headOnly > 0) {
+        parts.push(`${plural(c.headOnly, 'new row')} scored on ${labels[1]} only`);
+    }
+    if (c.baseOnly > 0)
+        parts.push(`${plural(c.baseOnly, 'row')} only in ${labels[0]} (removed)`);
+    return parts.join(', ');
+}
+/** The task's name in a table: "new (was old)" when it was renamed. */
+function comparedName(c) {
+    return c.renamedFrom === undefined ? c.task : `${c.task} (was ${c.renamedFrom})`;
+}
+/**
+ * Per task what a comparison table alone would hide: tasks added in head (with their head score),
+ * removed from it, renamed, and rows scored on one side only.
+ */
+function taskChanges(report) {
+    const comparison = report.comparison;
+    if (!comparison)
+        return [];
+    const changes = [];
+    for (const task of comparison.added) {
+        const t = report.tasks.find((x) => x.task === task);
+        const score = t && t.n > 0 ? `${format_formatScore(t.score)} on ${plural(t.n, 'example')}` : 'not scored';
+        changes.push({
+            task,
+            kind: 'added',
+            text: `new in head, no base to compare with; head: ${score}`
+        });
+    }
+    for (const task of comparison.removed) {
+        changes.push({ task, kind: 'removed', text: 'in base only; removed from head, not scored' });
+    }
+    for (const c of comparison.tasks) {
+        if (c.renamedFrom !== undefined) {
+            changes.push({
+                task: c.task,
+                kind: 'renamed',
+                text: `renamed from ${c.renamedFrom} (same prompt and data files); compared with it`
+            });
+        }
+        const rows = rowsNote(c);
+        if (rows !== null)
+            changes.push({ task: c.task, kind: 'rows', text: rows });
+    }
+    return changes;
+}
+
+;// CONCATENATED MODULE: ./src/report/check-rows.ts
+/** `↳ cites_vendor (contains, not, ×2)`: the check's name, metric, negation and weight. */
+function checkLabel(check, names = new Map()) {
+    const facts = [names.get(check.name) ?? check.metric];
+    if (check.not)
+        facts.push('not');
+    if (check.weight !== 1)
+        facts.push(`×${check.weight}`);
+    return `↳ ${check.name} (${facts.join(', ')})`;
+}
+/** Check names of a task by name, to label a comparison's checks with their metric. */
+function checkMetrics(checks) {
+    return new Map((checks ?? []).map((c) => [c.name, c.metric]));
 }
 
 ;// CONCATENATED MODULE: ./src/report/sanitize.ts
@@ -17691,6 +17750,12 @@ function fieldFailuresLines(tasks, clean) {
 }
 
 ;// CONCATENATED MODULE: ./src/report/terminal.ts
+/**
+ * RunReport → text for a terminal: an aligned table, the cost line, the gate line and the stop
+ * reason. ANSI colour only when asked for (the caller knows whether stdout is a TTY and NO_COLOR).
+ * Untrusted text is stripped of escape sequences so a dataset cannot drive the terminal.
+ */
+
 
 
 
@@ -17742,7 +17807,7 @@ function comparisonLines(tasks, labels, paint, width) {
     const level = format_formatLevel(tasks[0]?.delta.level ?? 0.95);
     const rows = tasks.flatMap((t) => [
         [
-            clean(t.task, 60),
+            clean(comparedName(t), 90),
             formatCount(t.n),
             format_formatScore(t.base.value),
             format_formatScore(t.head.value),
@@ -17936,7 +18001,19 @@ function renderTerminal(report, options) {
     }
     lines.push('');
     if (report.kind === 'compare' && report.comparison) {
-        lines.push(...comparisonLines(report.comparison.tasks, ['base', 'head'], paint, width));
+        if (report.comparison.tasks.length > 0) {
+            lines.push(...comparisonLines(report.comparison.tasks, ['base', 'head'], paint, width));
+        }
+        else {
+            lines.push('no task was compared');
+        }
+        const changes = taskChanges(report);
+        if (changes.length > 0)
+            lines.push('');
+        for (const change of changes) {
+            const mark = change.kind === 'added' || change.kind === 'removed' ? paint('yellow', '!') : ' ';
+            lines.push(`${mark} ${clean(change.task, 60)}: ${clean(change.text, 300)}`);
+        }
     }
     else if (report.kind === 'optimize') {
         lines.push(...optimizeLines(report, paint, width));
@@ -17949,6 +18026,7 @@ function renderTerminal(report, options) {
     lines.push('', costLine(report));
     if (report.gate) {
         const failed = report.gate.checks.filter((c) => !c.passed);
+        const warned = report.gate.checks.filter((c) => c.passed && c.warning === true);
         if (report.gate.passed) {
             lines.push(`gate: ${paint('green', '✓ passed')} (${report.gate.checks.length} checks)`);
         }
@@ -17957,6 +18035,9 @@ function renderTerminal(report, options) {
             for (const c of failed)
                 lines.push(`  ${paint('red', '✗')} ${clean(c.task, 60)}: ${clean(c.message, 300)}`);
         }
+        for (const c of warned)
+            lines.push(`  ${paint('yellow', '!')} ${clean(c.task, 60)}: ${clean(c.message, 300)}`);
+        lines.push(paint('dim', `  rule: ${clean(report.gate.rule, 400)}`));
     }
     if (report.stop.reason !== 'completed') {
         const style = report.stop.reason === 'no-gain' ? 'dim' : 'yellow';
@@ -18594,7 +18675,32 @@ function asJsonMap(extra) {
     return extra;
 }
 
+;// CONCATENATED MODULE: ./src/config/types.ts
+/**
+ * The validated, normalised configuration (camelCase), as the rest of the program sees it.
+ * The YAML file uses snake_case keys; src/config/schema.ts validates it and maps it to these types.
+ */
+/** OpenAI's `reasoning_effort` values (the SDK's Shared.ReasoningEffort). */
+const REASONING_EFFORTS = [
+    'none',
+    'minimal',
+    'low',
+    'medium',
+    'high',
+    'xhigh',
+    'max'
+];
+/** The gate of a config with no `gate:` section: fail on a drop significant at 95%. */
+const DEFAULT_GATE = {
+    source: 'default',
+    minScore: undefined,
+    maxDrop: 0,
+    confidence: 0.95,
+    newTasks: 'warn'
+};
+
 ;// CONCATENATED MODULE: ./src/config/normalize.ts
+
 
 
 /** Model names used with `provider.type: simulated` when the file names none. */
@@ -18676,11 +18782,15 @@ function normalizeConfig(raw) {
             calls: raw.budget.calls,
             minutes: raw.budget.minutes
         },
-        gate: {
-            minScore: raw.gate.min_score,
-            maxDrop: raw.gate.max_drop,
-            confidence: raw.gate.confidence
-        },
+        gate: raw.gate === undefined
+            ? DEFAULT_GATE
+            : {
+                source: 'config',
+                minScore: raw.gate.min_score,
+                maxDrop: raw.gate.max_drop,
+                confidence: raw.gate.confidence,
+                newTasks: raw.gate.new_tasks
+            },
         optimize: {
             method: raw.optimize.method,
             seed: raw.optimize.seed ?? raw.seed,
@@ -28279,22 +28389,6 @@ function preprocess(fn, schema) {
     });
 }
 
-;// CONCATENATED MODULE: ./src/config/types.ts
-/**
- * The validated, normalised configuration (camelCase), as the rest of the program sees it.
- * The YAML file uses snake_case keys; src/config/schema.ts validates it and maps it to these types.
- */
-/** OpenAI's `reasoning_effort` values (the SDK's Shared.ReasoningEffort). */
-const REASONING_EFFORTS = [
-    'none',
-    'minimal',
-    'low',
-    'medium',
-    'high',
-    'xhigh',
-    'max'
-];
-
 ;// CONCATENATED MODULE: ./src/config/schema.ts
 /**
  * The zod schema of `prompt-descent.yml` as written (snake_case). Objects are strict: an unknown key
@@ -28491,7 +28585,8 @@ const budgetSchema = strictObject({
 const gateSchema = strictObject({
     min_score: fraction.optional(),
     max_drop: fraction.optional(),
-    confidence: schemas_number().gt(0).lt(1).default(0.95)
+    confidence: schemas_number().gt(0).lt(1).default(0.95),
+    new_tasks: schemas_enum(['pass', 'warn', 'fail']).default('warn')
 });
 const apoSchema = strictObject({
     rounds: schema_int(1, 1000).default(6),
@@ -28542,7 +28637,8 @@ const rawConfigSchema = strictObject({
     system_prompt: schema_text.optional(),
     tasks: array(taskSchema).min(1, { message: 'expected a list of at least one task' }),
     budget: budgetSchema.prefault({}),
-    gate: gateSchema.prefault({}),
+    // Absent: the default gate (fail on a significant drop); `gate: {}` configures no threshold.
+    gate: gateSchema.optional(),
     optimize: optimizeSchema.prefault({}),
     cache: cacheSchema.prefault({}),
     seed: schema_int(0, 0xffffffff).default(0)
@@ -49657,7 +49753,8 @@ function promptDiff(options) {
 }
 /**
  * Paired comparison of one task between two evals (base → head) on the example ids scored in
- * both (failed calls on either side are left out).
+ * both (failed calls on either side are left out). Rows only one side has are counted apart:
+ * `headOnly` new rows scored on head, `baseOnly` rows the head removed.
  *
  * base, head and delta are means of the per-example scores on those paired examples, with
  * bootstrap intervals; for macro-F1 this is per-example accuracy, not the task's F1 score, because
@@ -49681,6 +49778,11 @@ function compareTaskResults(base, head, options) {
         if (b !== undefined && scored(h))
             pairs.push([b, h]);
     }
+    // Rows one side's dataset has and the other's lacks (failed calls are not rows gone missing).
+    const baseIds = new Set(base.examples.map((r) => r.id));
+    const headIds = new Set(head.examples.map((r) => r.id));
+    const headOnly = head.examples.filter((r) => !baseIds.has(r.id) && scored(r)).length;
+    const baseOnly = base.examples.filter((r) => !headIds.has(r.id)).length;
     const baseScores = pairs.map(([b]) => b.score);
     const headScores = pairs.map(([, h]) => h.score);
     const seedFor = (label) => hashString32(`${seed}:${head.task}:${label}`);
@@ -49724,6 +49826,8 @@ function compareTaskResults(base, head, options) {
         flipped: flips.slice(0, Math.max(0, options.maxFlipped ?? 10)),
         changed: changedCounts(flips),
         promptDiff: promptDiff(options),
+        headOnly,
+        baseOnly,
         ...(checks.length > 0 && { checks })
     };
 }
@@ -52399,13 +52503,6 @@ function minScoreCheck(task, minScore) {
 }
 function maxDropCheck(c, maxDrop, confidence) {
     const base = { task: c.task, kind: 'max_drop' };
-    if (c.n === 0) {
-        return {
-            ...base,
-            passed: true,
-            message: 'no example was scored in both runs; nothing to compare'
-        };
-    }
     const drop = -c.delta.value;
     const [baseText, headText] = showPair(c.base.value, c.head.value);
     const [dropText, limitText] = showPair(Math.abs(c.delta.value), maxDrop);
@@ -52413,25 +52510,26 @@ function maxDropCheck(c, maxDrop, confidence) {
     // A hair of slack so a delta of exactly −max_drop, computed with float noise, is not "beyond".
     if (drop <= maxDrop + 1e-12) {
         const sign = c.delta.value < 0 ? '-' : '+';
-        return {
-            ...base,
-            passed: true,
-            message: `${move} (${sign}${dropText}), within max_drop ${limitText}`
-        };
+        const within = maxDrop === 0 ? 'no drop' : `within max_drop ${limitText}`;
+        return { ...base, passed: true, message: `${move} (${sign}${dropText}), ${within}` };
     }
     const significant = c.pValue < 1 - confidence;
     const p = formatP(c.pValue);
+    const beyond = maxDrop === 0 ? '' : `, more than max_drop ${limitText}`;
     if (!significant) {
+        const but = maxDrop === 0 ? '' : ' but';
         return {
             ...base,
             passed: true,
-            message: `${move} drops ${dropText}, more than max_drop ${limitText} but within noise (${p})${droppedChecks(c)}`
+            message: `${move} drops ${dropText}${beyond}${but} within noise (${p})${droppedChecks(c)}`
         };
     }
     return {
         ...base,
         passed: false,
-        message: `${move} drops ${dropText}, more than max_drop ${limitText} (${p})${droppedChecks(c)}`
+        message: maxDrop === 0
+            ? `${move} drops ${dropText}, significant at ${percent(confidence)} (${p})${droppedChecks(c)}`
+            : `${move} drops ${dropText}${beyond} (${p})${droppedChecks(c)}`
     };
 }
 /** `; checks that dropped: polite 0.90 → 0.60 (p=0.01)`, worst first; empty without checks. */
@@ -52445,24 +52543,68 @@ function droppedChecks(c) {
     });
     return `; checks that dropped: ${parts.join(', ')}`;
 }
+function percent(x) {
+    return `${Number((x * 100).toFixed(1))}%`;
+}
+/** Which rule applied and how to change it: shown in every view of the gate. */
+function gateRule(gate) {
+    const level = percent(gate.confidence);
+    const noBase = `a task with no base: ${gate.newTasks} (gate.new_tasks)`;
+    if (gate.source === 'default') {
+        return (`default gate (the config has no gate: section): fails on a drop significant at ${level} confidence; ${noBase}. ` +
+            "Set gate.min_score / gate.max_drop to change it, or opt out with `gate: {}` (or the action's `fail-on: never`).");
+    }
+    const parts = [];
+    if (gate.minScore !== undefined)
+        parts.push(`min_score ${gate.minScore}`);
+    if (gate.maxDrop !== undefined)
+        parts.push(`max_drop ${gate.maxDrop} at ${level} confidence`);
+    const rules = parts.length > 0 ? parts.join(', ') : 'no threshold, so no score fails it';
+    return `gate from the config: ${rules}; ${noBase}. Change it under gate: in the config.`;
+}
+/** A task the gate could not compare, by gate.new_tasks: pass, warn (passes, flagged) or fail. */
+function noBaseCheck(task, why, policy) {
+    const check = {
+        task,
+        kind: 'no_base',
+        passed: policy !== 'fail',
+        message: `not compared: ${why} (gate.new_tasks: ${policy})`
+    };
+    if (policy === 'warn')
+        check.warning = true;
+    return check;
+}
 /**
  * Applies the gate. min_score: each task's score must be at least min_score (a task with no
  * scored example fails). max_drop, per compared task: fails only when the paired delta head − base
  * is below −max_drop AND the drop is significant at the gate's confidence (p < 1 − confidence); a
- * larger drop within noise passes, and says so. Without comparisons (a plain eval) there are no
- * max_drop checks. No threshold configured → passed, no checks.
+ * larger drop within noise passes, and says so. A task that could not be compared — added in head,
+ * or with no example scored on both sides — gets a `no_base` check by gate.new_tasks. Without
+ * comparisons (a plain eval) there are no max_drop or no_base checks. The result carries the rule
+ * that applied ({@link gateRule}).
  */
-function applyGate(tasks, comparisons, gate) {
+function applyGate(tasks, comparisons, gate, extras = {}) {
     const checks = [];
     if (gate.minScore !== undefined) {
         for (const task of tasks)
             checks.push(minScoreCheck(task, gate.minScore));
     }
-    if (gate.maxDrop !== undefined && comparisons !== undefined) {
-        for (const c of comparisons)
-            checks.push(maxDropCheck(c, gate.maxDrop, gate.confidence));
+    if (comparisons !== undefined) {
+        for (const c of comparisons) {
+            if (c.n === 0) {
+                checks.push(noBaseCheck(c.task, 'no example was scored in both runs', gate.newTasks));
+            }
+            else if (gate.maxDrop !== undefined) {
+                checks.push(maxDropCheck(c, gate.maxDrop, gate.confidence));
+            }
+        }
+        for (const task of extras.added ?? []) {
+            const head = tasks.find((t) => t.task === task);
+            const scored = head && head.n > 0 ? `; ${percent(head.score)} on head (n=${head.n})` : '';
+            checks.push(noBaseCheck(task, `new in head, no base to compare with${scored}`, gate.newTasks));
+        }
     }
-    return { passed: checks.every((check) => check.passed), checks };
+    return { passed: checks.every((check) => check.passed), checks, rule: gateRule(gate) };
 }
 
 ;// CONCATENATED MODULE: ./src/run/gate-after-stop.ts
@@ -52493,7 +52635,7 @@ function gateAfterStop(gate, config, stop, tasks) {
             });
         }
     }
-    return { passed: checks.every((c) => c.passed), checks };
+    return { ...gate, passed: checks.every((c) => c.passed), checks };
 }
 
 ;// CONCATENATED MODULE: ./src/run/select-tasks.ts
@@ -54410,6 +54552,7 @@ function cdata(text) {
 
 
 
+
 const MESSAGE_CHARS = 500;
 function stoppedEarly(report) {
     return report.stop.reason !== 'completed' && report.stop.reason !== 'no-gain';
@@ -54424,6 +54567,7 @@ function taskCases(report) {
     const evals = new Map(report.tasks.map((t) => [t.task, t]));
     const comparisons = new Map(comparisonsOf(report).map((c) => [c.task, c]));
     const checks = report.gate?.checks ?? [];
+    const changes = taskChanges(report);
     const names = [...new Set([...evals.keys(), ...comparisons.keys(), ...checks.map((c) => c.task)])];
     return names.map((name) => {
         const t = evals.get(name);
@@ -54443,6 +54587,9 @@ function taskCases(report) {
             properties.push(['base', c.base.value], ['head', c.head.value], ['delta', c.delta.value]);
             properties.push(['delta.low', c.delta.low], ['delta.high', c.delta.high]);
             properties.push(['p', c.pValue], ['verdict', c.verdict]);
+            properties.push(['paired', c.n], ['headOnly', c.headOnly], ['baseOnly', c.baseOnly]);
+            if (c.renamedFrom !== undefined)
+                properties.push(['renamedFrom', c.renamedFrom]);
             if (!t)
                 properties.push(['n', c.n]);
             lines.push(`delta ${formatDelta(c.delta)}, p ${format_formatPValue(c.pValue)}, ${c.verdict}`);
@@ -54450,6 +54597,11 @@ function taskCases(report) {
                 properties.push([`check.${check.name}.delta`, check.delta]);
                 lines.push(`  ↳ ${check.name}: ${format_formatScore(check.base)} → ${format_formatScore(check.head)}, p ${format_formatPValue(check.pValue)}, ${check.verdict}`);
             }
+        }
+        for (const change of changes.filter((x) => x.task === name))
+            lines.push(change.text);
+        for (const check of checks.filter((x) => x.task === name && x.warning === true)) {
+            lines.push(`warning (${check.kind}): ${check.message}`);
         }
         const outcomes = checks
             .filter((check) => check.task === name && !check.passed)
@@ -54557,8 +54709,11 @@ function renderJunit(report, options = {}) {
         ['outputTokens', total.outputTokens],
         ['usd', total.usd === null ? 'unknown' : total.usd]
     ];
-    if (report.gate)
-        suiteProperties.push(['gate.passed', String(report.gate.passed)]);
+    if (report.gate) {
+        suiteProperties.push(['gate.passed', String(report.gate.passed)], ['gate.rule', report.gate.rule]);
+    }
+    for (const task of report.comparison?.removed ?? [])
+        suiteProperties.push(['removed', task]);
     return [
         '<?xml version="1.0" encoding="UTF-8"?>',
         `<testsuites name="prompt-descent" ${counts} time="${time}">`,
@@ -54970,14 +55125,23 @@ function gateSection(report) {
         return null;
     const total = gate.checks.length;
     const failed = gate.checks.filter((c) => !c.passed);
+    const warned = gate.checks.filter((c) => c.passed && c.warning === true);
+    const lines = [];
     if (gate.passed) {
-        const what = total === 0 ? 'no checks configured' : `all ${total} check${total === 1 ? '' : 's'} passed`;
-        return `**✅ Gate passed** — ${what}.`;
+        const what = total === 0 ? 'no checks applied' : `all ${total} check${total === 1 ? '' : 's'} passed`;
+        lines.push(`**✅ Gate passed** — ${what}.`);
     }
-    const lines = [`**❌ Gate failed** — ${failed.length} of ${total} checks failed:`, ''];
-    for (const check of failed) {
-        lines.push(`- ❌ **${sanitize_escapeInline(check.task, 100)}** (${check.kind}): ${sanitize_escapeInline(check.message, 300)}`);
+    else {
+        lines.push(`**❌ Gate failed** — ${failed.length} of ${total} checks failed:`, '');
     }
+    const item = (icon, check) => `- ${icon} **${sanitize_escapeInline(check.task, 100)}** (${check.kind}): ${sanitize_escapeInline(check.message, 300)}`;
+    for (const check of failed)
+        lines.push(item('❌', check));
+    if (warned.length > 0 && gate.passed)
+        lines.push('');
+    for (const check of warned)
+        lines.push(item('⚠️', check));
+    lines.push('', `<sub>${sanitize_escapeInline(gate.rule, 600)}</sub>`);
     return lines.join('\n');
 }
 /** Why the run ended, when it did not simply complete. */
@@ -55073,6 +55237,7 @@ function footerSection(report) {
 
 
 
+
 /** At most this many changed examples are listed per task; the JSON report has them all. */
 const MAX_FLIPPED_ROWS = 20;
 /** Characters of a model output shown in a table cell. */
@@ -55098,7 +55263,7 @@ function comparisonTable(tasks, labels) {
     const trend = labels.trend;
     const rows = tasks.flatMap((t) => {
         const row = [
-            tableCell(t.task, 80),
+            tableCell(comparedName(t), 120),
             formatCount(t.n),
             labels.intervals ? format_formatInterval(t.base) : format_formatScore(t.base.value),
             labels.intervals ? format_formatInterval(t.head) : format_formatScore(t.head.value),
@@ -55474,6 +55639,7 @@ function reproduceSection(report, info) {
 
 
 
+
 /** Default length limit: safely under GitHub's 65,536-character limit for comments and PR bodies. */
 const COMMENT_MAX_LENGTH = 65_000;
 const DEFAULT_HINT = 'the job summary and the JSON report artifact of this run';
@@ -55493,6 +55659,15 @@ function compareBlocks(report) {
         return [{ text: evalTable(report.tasks) }];
     const labels = { base: 'base', head: 'head', trend: report.trend?.tasks };
     const blocks = [{ text: comparisonTable(comparison.tasks, labels) }];
+    const changes = taskChanges(report);
+    if (changes.length > 0) {
+        const icon = (kind) => kind === 'added' ? '🆕' : kind === 'removed' ? '🗑️' : kind === 'renamed' ? '✏️' : '➕';
+        blocks.push({
+            text: changes
+                .map((c) => `- ${icon(c.kind)} **${sanitize_escapeInline(c.task, 100)}**: ${sanitize_escapeInline(c.text, 300)}`)
+                .join('\n')
+        });
+    }
     for (const t of comparison.tasks) {
         if (t.promptDiff !== '') {
             blocks.push({
@@ -55908,6 +56083,30 @@ async function loadBaseProject(head, reader, warn) {
     }
 }
 /**
+ * Head tasks absent from the base by name whose prompt and data files a base task absent from the
+ * head used (or whose prompt text and data are the same): renamed, so still compared.
+ * Returns head name → base name.
+ */
+function findRenames(headTasks, baseTasks) {
+    const headNames = new Set(headTasks.map((t) => t.name));
+    const baseNames = new Set(baseTasks.map((t) => t.name));
+    const gone = baseTasks.filter((t) => !headNames.has(t.name));
+    const renames = new Map();
+    const taken = new Set();
+    for (const head of headTasks) {
+        if (baseNames.has(head.name))
+            continue;
+        const same = (b) => (b.config.prompt === head.config.prompt && b.config.data === head.config.data) ||
+            (conversationText(b.prompt) === conversationText(head.prompt) && b.dataHash === head.dataHash);
+        const from = gone.find((b) => !taken.has(b.name) && same(b));
+        if (from) {
+            renames.set(head.name, from.name);
+            taken.add(from.name);
+        }
+    }
+    return renames;
+}
+/**
  * Base vs head on the same examples: each side is scored with its own prompts and data (the cache
  * makes an unchanged pair free), then compared per task on the example ids both have: delta with a
  * paired-bootstrap interval and a p-value. The gate applies min_score to head and max_drop to the
@@ -55919,6 +56118,9 @@ async function runCompare(services, options) {
     const base = await loadBaseProject(project, options.baseReader, (m) => logger.warn(m));
     const headTasks = selectTasks(project.tasks, options.tasks);
     const baseTasks = new Map((base?.tasks ?? []).map((t) => [t.name, t]));
+    const renames = findRenames(project.tasks, base?.tasks ?? []);
+    /** The base task a head task is compared with: the same name, or the one it was renamed from. */
+    const baseNameOf = (name) => baseTasks.has(name) ? name : renames.get(name);
     logger.info(`head (${options.headRef.slice(0, 12)})`);
     const head = await evaluateTasks(services, {
         tasks: headTasks.map((t) => t.name),
@@ -55927,14 +56129,14 @@ async function runCompare(services, options) {
     });
     let stop = head.stop;
     const baseResults = new Map();
-    const comparable = headTasks.filter((t) => baseTasks.has(t.name));
+    const comparable = headTasks.filter((t) => baseNameOf(t.name) !== undefined);
     if (base &&
         comparable.length > 0 &&
         (stop.reason === 'completed' || stop.reason === 'provider-error')) {
         logger.info(`base (${options.baseRef.slice(0, 12)})`);
         const baseServices = { ...services, project: base };
         const outcome = await evaluateTasks(baseServices, {
-            tasks: comparable.map((t) => t.name),
+            tasks: comparable.map((t) => baseNameOf(t.name) ?? t.name),
             split: options.split,
             seed: options.seed
         });
@@ -55945,21 +56147,30 @@ async function runCompare(services, options) {
     }
     const comparisons = [];
     for (const headResult of head.tasks) {
-        const baseResult = baseResults.get(headResult.task);
-        const baseTask = baseTasks.get(headResult.task);
+        const baseName = baseNameOf(headResult.task);
+        const baseResult = baseName === undefined ? undefined : baseResults.get(baseName);
+        const baseTask = baseName === undefined ? undefined : baseTasks.get(baseName);
         const headTask = headTasks.find((t) => t.name === headResult.task);
         if (!baseResult || !baseTask || !headTask)
             continue;
-        comparisons.push(compareTaskResults(baseResult, headResult, {
+        const compared = compareTaskResults(baseResult, headResult, {
             level: project.config.gate.confidence,
             seed: options.seed,
             basePrompt: conversationText(baseTask.prompt),
             headPrompt: conversationText(headTask.prompt),
             baseSystemPrompt: partsOf(baseTask.prompt).system,
             headSystemPrompt: partsOf(headTask.prompt).system
-        }));
+        });
+        if (baseName !== headResult.task)
+            compared.renamedFrom = baseName;
+        comparisons.push(compared);
     }
-    const gate = gateAfterStop(applyGate(head.tasks, comparisons, project.config.gate), project.config.gate, stop, headTasks.map((t) => ({ task: t.name, hasBase: baseTasks.has(t.name) })));
+    // Head tasks with no base at all; a task whose base run was cut short is left to gateAfterStop.
+    const added = headTasks.filter((t) => baseNameOf(t.name) === undefined).map((t) => t.name);
+    const renamedFrom = new Set(renames.values());
+    const headNames = new Set(project.tasks.map((t) => t.name));
+    const removed = [...baseTasks.keys()].filter((n) => !headNames.has(n) && !renamedFrom.has(n));
+    const gate = gateAfterStop(applyGate(head.tasks, comparisons, project.config.gate, { added }), project.config.gate, stop, headTasks.map((t) => ({ task: t.name, hasBase: baseNameOf(t.name) !== undefined })));
     return buildReport(services, {
         kind: 'compare',
         startedAt,
@@ -55968,7 +56179,13 @@ async function runCompare(services, options) {
         tasks: head.tasks,
         stop,
         gate,
-        comparison: { baseRef: options.baseRef, headRef: options.headRef, tasks: comparisons }
+        comparison: {
+            baseRef: options.baseRef,
+            headRef: options.headRef,
+            tasks: comparisons,
+            added,
+            removed
+        }
     });
 }
 
@@ -57860,10 +58077,10 @@ function starterPlan() {
         unmatched: []
     };
 }
-const RESERVED = /^(true|false|yes|no|on|off|null|~|y|n)$/i;
+const starter_config_RESERVED = /^(true|false|yes|no|on|off|null|~|y|n)$/i;
 /** A YAML scalar: bare when safe, else double-quoted (JSON strings are valid YAML). */
 function starter_config_yamlScalar(text) {
-    const bare = /^[A-Za-z_][A-Za-z0-9_./ -]*$/.test(text) && !RESERVED.test(text) && !/ $|: | #/.test(text);
+    const bare = /^[A-Za-z_][A-Za-z0-9_./ -]*$/.test(text) && !starter_config_RESERVED.test(text) && !/ $|: | #/.test(text);
     return bare ? text : JSON.stringify(text);
 }
 /** Text safe inside a YAML comment: no line breaks, no control characters. */

@@ -6,6 +6,7 @@ import type { PathIssue } from './schema-issues.js'
 import type { RawConfig, RawTask } from './schema.js'
 import { normalizeTask } from './normalize-task.js'
 import { asJsonMap } from './model-extra.js'
+import { DEFAULT_GATE } from './types.js'
 import type { Config, ModelConfig, ModelParams } from './types.js'
 
 /** Model names used with `provider.type: simulated` when the file names none. */
@@ -96,11 +97,16 @@ export function normalizeConfig(raw: RawConfig): { config: Config; issues: PathI
       calls: raw.budget.calls,
       minutes: raw.budget.minutes
     },
-    gate: {
-      minScore: raw.gate.min_score,
-      maxDrop: raw.gate.max_drop,
-      confidence: raw.gate.confidence
-    },
+    gate:
+      raw.gate === undefined
+        ? DEFAULT_GATE
+        : {
+            source: 'config',
+            minScore: raw.gate.min_score,
+            maxDrop: raw.gate.max_drop,
+            confidence: raw.gate.confidence,
+            newTasks: raw.gate.new_tasks
+          },
     optimize: {
       method: raw.optimize.method,
       seed: raw.optimize.seed ?? raw.seed,

@@ -256,7 +256,8 @@ const budgetSchema = z.strictObject({
 const gateSchema = z.strictObject({
   min_score: fraction.optional(),
   max_drop: fraction.optional(),
-  confidence: z.number().gt(0).lt(1).default(0.95)
+  confidence: z.number().gt(0).lt(1).default(0.95),
+  new_tasks: z.enum(['pass', 'warn', 'fail']).default('warn')
 })
 
 const apoSchema = z.strictObject({
@@ -315,7 +316,8 @@ export const rawConfigSchema = z.strictObject({
   system_prompt: text.optional(),
   tasks: z.array(taskSchema).min(1, { message: 'expected a list of at least one task' }),
   budget: budgetSchema.prefault({}),
-  gate: gateSchema.prefault({}),
+  // Absent: the default gate (fail on a significant drop); `gate: {}` configures no threshold.
+  gate: gateSchema.optional(),
   optimize: optimizeSchema.prefault({}),
   cache: cacheSchema.prefault({}),
   seed: int(0, 0xffffffff).default(0)

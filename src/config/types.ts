@@ -178,10 +178,25 @@ export interface BudgetConfig {
 }
 
 export interface GateConfig {
+  /** `default`: the config has no `gate:` section, so the gate fails on any significant drop. */
+  source: 'default' | 'config'
   minScore: number | undefined
   maxDrop: number | undefined
   /** Confidence level for intervals and the significance of a drop, e.g. 0.95. */
   confidence: number
+  /** What a task with no base to compare with does to the gate. */
+  newTasks: NewTaskPolicy
+}
+
+export type NewTaskPolicy = 'pass' | 'warn' | 'fail'
+
+/** The gate of a config with no `gate:` section: fail on a drop significant at 95%. */
+export const DEFAULT_GATE: GateConfig = {
+  source: 'default',
+  minScore: undefined,
+  maxDrop: 0,
+  confidence: 0.95,
+  newTasks: 'warn'
 }
 
 export type BanditName = 'ucb' | 'ucb-e' | 'successive-rejects' | 'successive-halving' | 'uniform'

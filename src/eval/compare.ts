@@ -60,7 +60,8 @@ function promptDiff(options: CompareOptions): string {
 
 /**
  * Paired comparison of one task between two evals (base → head) on the example ids scored in
- * both (failed calls on either side are left out).
+ * both (failed calls on either side are left out). Rows only one side has are counted apart:
+ * `headOnly` new rows scored on head, `baseOnly` rows the head removed.
  *
  * base, head and delta are means of the per-example scores on those paired examples, with
  * bootstrap intervals; for macro-F1 this is per-example accuracy, not the task's F1 score, because
@@ -85,6 +86,11 @@ export function compareTaskResults(
     const b = baseById.get(h.id)
     if (b !== undefined && scored(h)) pairs.push([b, h])
   }
+  // Rows one side's dataset has and the other's lacks (failed calls are not rows gone missing).
+  const baseIds = new Set(base.examples.map((r) => r.id))
+  const headIds = new Set(head.examples.map((r) => r.id))
+  const headOnly = head.examples.filter((r) => !baseIds.has(r.id) && scored(r)).length
+  const baseOnly = base.examples.filter((r) => !headIds.has(r.id)).length
   const baseScores = pairs.map(([b]) => b.score)
   const headScores = pairs.map(([, h]) => h.score)
   const seedFor = (label: string): number => hashString32(`${seed}:${head.task}:${label}`)
@@ -128,6 +134,8 @@ export function compareTaskResults(
     flipped: flips.slice(0, Math.max(0, options.maxFlipped ?? 10)),
     changed: changedCounts(flips),
     promptDiff: promptDiff(options),
+    headOnly,
+    baseOnly,
     ...(checks.length > 0 && { checks })
   }
 }

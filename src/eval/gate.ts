@@ -1,4 +1,4 @@
-import type { GateConfig } from '../config/types.js'
+import type { GateConfig, NewTaskPolicy } from '../config/types.js'
 import type { GateCheck, GateResult, TaskComparison } from './types.js'
 import type { TaskEvalResult } from './types.js'
 
@@ -43,13 +43,6 @@ function minScoreCheck(task: TaskEvalResult, minScore: number): GateCheck {
 
 function maxDropCheck(c: TaskComparison, maxDrop: number, confidence: number): GateCheck {
   const base = { task: c.task, kind: 'max_drop' as const }
-  if (c.n === 0) {
-    return {
-      ...base,
-      passed: true,
-      message: 'no example was scored in both runs; nothing to compare'
-    }
-  }
   const drop = -c.delta.value
   const [baseText, headText] = showPair(c.base.value, c.head.value)
   const [dropText, limitText] = showPair(Math.abs(c.delta.value), maxDrop)
@@ -57,25 +50,27 @@ function maxDropCheck(c: TaskComparison, maxDrop: number, confidence: number): G
   // A hair of slack so a delta of exactly −max_drop, computed with float noise, is not "beyond".
   if (drop <= maxDrop + 1e-12) {
     const sign = c.delta.value < 0 ? '-' : '+'
-    return {
-      ...base,
-      passed: true,
-      message: `${move} (${sign}${dropText}), within max_drop ${limitText}`
-    }
+    const within = maxDrop === 0 ? 'no drop' : `within max_drop ${limitText}`
+    return { ...base, passed: true, message: `${move} (${sign}${dropText}), ${within}` }
   }
   const significant = c.pValue < 1 - confidence
   const p = formatP(c.pValue)
+  const beyond = maxDrop === 0 ? '' : `, more than max_drop ${limitText}`
   if (!significant) {
+    const but = maxDrop === 0 ? '' : ' but'
     return {
       ...base,
       passed: true,
-      message: `${move} drops ${dropText}, more than max_drop ${limitText} but within noise (${p})${droppedChecks(c)}`
+      message: `${move} drops ${dropText}${beyond}${but} within noise (${p})${droppedChecks(c)}`
     }
   }
   return {
     ...base,
     passed: false,
-    message: `${move} drops ${dropText}, more than max_drop ${limitText} (${p})${droppedChecks(c)}`
+    message:
+      maxDrop === 0
+        ? `${move} drops ${dropText}, significant at ${percent(confidence)} (${p})${droppedChecks(c)}`
+        : `${move} drops ${dropText}${beyond} (${p})${droppedChecks(c)}`
   }
 }
 
@@ -90,24 +85,76 @@ function droppedChecks(c: TaskComparison): string {
   return `; checks that dropped: ${parts.join(', ')}`
 }
 
+function percent(x: number): string {
+  return `${Number((x * 100).toFixed(1))}%`
+}
+
+/** Which rule applied and how to change it: shown in every view of the gate. */
+export function gateRule(gate: GateConfig): string {
+  const level = percent(gate.confidence)
+  const noBase = `a task with no base: ${gate.newTasks} (gate.new_tasks)`
+  if (gate.source === 'default') {
+    return (
+      `default gate (the config has no gate: section): fails on a drop significant at ${level} confidence; ${noBase}. ` +
+      "Set gate.min_score / gate.max_drop to change it, or opt out with `gate: {}` (or the action's `fail-on: never`)."
+    )
+  }
+  const parts: string[] = []
+  if (gate.minScore !== undefined) parts.push(`min_score ${gate.minScore}`)
+  if (gate.maxDrop !== undefined) parts.push(`max_drop ${gate.maxDrop} at ${level} confidence`)
+  const rules = parts.length > 0 ? parts.join(', ') : 'no threshold, so no score fails it'
+  return `gate from the config: ${rules}; ${noBase}. Change it under gate: in the config.`
+}
+
+/** A task the gate could not compare, by gate.new_tasks: pass, warn (passes, flagged) or fail. */
+function noBaseCheck(task: string, why: string, policy: NewTaskPolicy): GateCheck {
+  const check: GateCheck = {
+    task,
+    kind: 'no_base',
+    passed: policy !== 'fail',
+    message: `not compared: ${why} (gate.new_tasks: ${policy})`
+  }
+  if (policy === 'warn') check.warning = true
+  return check
+}
+
+export interface GateExtras {
+  /** Head tasks with no base (new, or the base could not be read). */
+  added?: readonly string[]
+}
+
 /**
  * Applies the gate. min_score: each task's score must be at least min_score (a task with no
  * scored example fails). max_drop, per compared task: fails only when the paired delta head − base
  * is below −max_drop AND the drop is significant at the gate's confidence (p < 1 − confidence); a
- * larger drop within noise passes, and says so. Without comparisons (a plain eval) there are no
- * max_drop checks. No threshold configured → passed, no checks.
+ * larger drop within noise passes, and says so. A task that could not be compared — added in head,
+ * or with no example scored on both sides — gets a `no_base` check by gate.new_tasks. Without
+ * comparisons (a plain eval) there are no max_drop or no_base checks. The result carries the rule
+ * that applied ({@link gateRule}).
  */
 export function applyGate(
   tasks: readonly TaskEvalResult[],
   comparisons: readonly TaskComparison[] | undefined,
-  gate: GateConfig
+  gate: GateConfig,
+  extras: GateExtras = {}
 ): GateResult {
   const checks: GateCheck[] = []
   if (gate.minScore !== undefined) {
     for (const task of tasks) checks.push(minScoreCheck(task, gate.minScore))
   }
-  if (gate.maxDrop !== undefined && comparisons !== undefined) {
-    for (const c of comparisons) checks.push(maxDropCheck(c, gate.maxDrop, gate.confidence))
+  if (comparisons !== undefined) {
+    for (const c of comparisons) {
+      if (c.n === 0) {
+        checks.push(noBaseCheck(c.task, 'no example was scored in both runs', gate.newTasks))
+      } else if (gate.maxDrop !== undefined) {
+        checks.push(maxDropCheck(c, gate.maxDrop, gate.confidence))
+      }
+    }
+    for (const task of extras.added ?? []) {
+      const head = tasks.find((t) => t.task === task)
+      const scored = head && head.n > 0 ? `; ${percent(head.score)} on head (n=${head.n})` : ''
+      checks.push(noBaseCheck(task, `new in head, no base to compare with${scored}`, gate.newTasks))
+    }
   }
-  return { passed: checks.every((check) => check.passed), checks }
+  return { passed: checks.every((check) => check.passed), checks, rule: gateRule(gate) }
 }

@@ -178,6 +178,12 @@ export interface TaskComparison {
   changed: { worse: number; better: number }
   /** Unified diff of the user prompt (and system prompt) between base and head; empty when equal. */
   promptDiff: string
+  /** Rows scored on head whose id the base dataset does not have (new rows, left out of `n`). */
+  headOnly: number
+  /** Rows of the base dataset whose id the head no longer has (removed rows). */
+  baseOnly: number
+  /** The task's name in the base when it was renamed (same prompt and data files). */
+  renamedFrom?: string
   /** For a task with several checks: each check base vs head on the same paired examples. */
   checks?: CheckComparison[]
 }
@@ -204,8 +210,11 @@ export interface FlippedExample {
 
 export interface GateCheck {
   task: string
-  kind: 'min_score' | 'max_drop'
+  /** `no_base`: the task could not be compared (new in head, or no example paired). */
+  kind: 'min_score' | 'max_drop' | 'no_base'
   passed: boolean
+  /** A passed check that asks for attention (`gate.new_tasks: warn`). */
+  warning?: boolean
   /** One line for a person, e.g. "0.71 < min_score 0.80". */
   message: string
 }
@@ -213,4 +222,6 @@ export interface GateCheck {
 export interface GateResult {
   passed: boolean
   checks: GateCheck[]
+  /** Which rule applied and how to change it, one line for a person. */
+  rule: string
 }

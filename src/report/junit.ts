@@ -15,6 +15,7 @@ import {
   formatScore
 } from './format.js'
 import { cdata, xmlAttr } from './xml.js'
+import { taskChanges } from './compare-notes.js'
 
 export interface JunitOptions {
   /** One testcase per example instead of per task. */
@@ -54,6 +55,7 @@ function taskCases(report: RunReport): Case[] {
   const evals = new Map(report.tasks.map((t) => [t.task, t]))
   const comparisons = new Map(comparisonsOf(report).map((c) => [c.task, c]))
   const checks = report.gate?.checks ?? []
+  const changes = taskChanges(report)
   const names = [...new Set([...evals.keys(), ...comparisons.keys(), ...checks.map((c) => c.task)])]
   return names.map((name) => {
     const t: TaskEvalResult | undefined = evals.get(name)
@@ -82,6 +84,8 @@ function taskCases(report: RunReport): Case[] {
       properties.push(['base', c.base.value], ['head', c.head.value], ['delta', c.delta.value])
       properties.push(['delta.low', c.delta.low], ['delta.high', c.delta.high])
       properties.push(['p', c.pValue], ['verdict', c.verdict])
+      properties.push(['paired', c.n], ['headOnly', c.headOnly], ['baseOnly', c.baseOnly])
+      if (c.renamedFrom !== undefined) properties.push(['renamedFrom', c.renamedFrom])
       if (!t) properties.push(['n', c.n])
       lines.push(`delta ${formatDelta(c.delta)}, p ${formatPValue(c.pValue)}, ${c.verdict}`)
       for (const check of c.checks ?? []) {
@@ -90,6 +94,10 @@ function taskCases(report: RunReport): Case[] {
           `  ↳ ${check.name}: ${formatScore(check.base)} → ${formatScore(check.head)}, p ${formatPValue(check.pValue)}, ${check.verdict}`
         )
       }
+    }
+    for (const change of changes.filter((x) => x.task === name)) lines.push(change.text)
+    for (const check of checks.filter((x) => x.task === name && x.warning === true)) {
+      lines.push(`warning (${check.kind}): ${check.message}`)
     }
     const outcomes: Outcome[] = checks
       .filter((check) => check.task === name && !check.passed)
@@ -200,7 +208,13 @@ export function renderJunit(report: RunReport, options: JunitOptions = {}): stri
     ['outputTokens', total.outputTokens],
     ['usd', total.usd === null ? 'unknown' : total.usd]
   ]
-  if (report.gate) suiteProperties.push(['gate.passed', String(report.gate.passed)])
+  if (report.gate) {
+    suiteProperties.push(
+      ['gate.passed', String(report.gate.passed)],
+      ['gate.rule', report.gate.rule]
+    )
+  }
+  for (const task of report.comparison?.removed ?? []) suiteProperties.push(['removed', task])
   return [
     '<?xml version="1.0" encoding="UTF-8"?>',
     `<testsuites name="prompt-descent" ${counts} time="${time}">`,

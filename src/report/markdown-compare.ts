@@ -2,6 +2,7 @@
  * Markdown for paired comparisons (base vs head on a PR, baseline vs best after an optimization):
  * the per-task table, the prompt diffs and the examples whose score changed.
  */
+import { comparedName } from './compare-notes.js'
 import { sparklineText } from './svg-chart.js'
 import type { FlippedExample, TaskComparison, Verdict } from './types.js'
 import {
@@ -56,7 +57,7 @@ export function comparisonTable(tasks: TaskComparison[], labels: ComparisonLabel
   const trend = labels.trend
   const rows = tasks.flatMap((t) => {
     const row = [
-      tableCell(t.task, 80),
+      tableCell(comparedName(t), 120),
       formatCount(t.n),
       labels.intervals ? formatInterval(t.base) : formatScore(t.base.value),
       labels.intervals ? formatInterval(t.head) : formatScore(t.head.value),

@@ -3,7 +3,7 @@
  * eval table, the cost block and the footer. Each returns finished Markdown built only from
  * sanitised pieces; none of them holds a code fence or a <details>, so they can be cut at a line.
  */
-import type { RunReport } from './types.js'
+import type { GateCheck, RunReport } from './types.js'
 import { checkLabel } from './check-rows.js'
 import type { TaskEvalResult } from '../eval/types.js'
 import type { UsageTotals } from '../llm/ledger-types.js'
@@ -74,17 +74,21 @@ export function gateSection(report: RunReport): string | null {
   if (!gate) return null
   const total = gate.checks.length
   const failed = gate.checks.filter((c) => !c.passed)
+  const warned = gate.checks.filter((c) => c.passed && c.warning === true)
+  const lines: string[] = []
   if (gate.passed) {
     const what =
-      total === 0 ? 'no checks configured' : `all ${total} check${total === 1 ? '' : 's'} passed`
-    return `**✅ Gate passed** — ${what}.`
+      total === 0 ? 'no checks applied' : `all ${total} check${total === 1 ? '' : 's'} passed`
+    lines.push(`**✅ Gate passed** — ${what}.`)
+  } else {
+    lines.push(`**❌ Gate failed** — ${failed.length} of ${total} checks failed:`, '')
   }
-  const lines = [`**❌ Gate failed** — ${failed.length} of ${total} checks failed:`, '']
-  for (const check of failed) {
-    lines.push(
-      `- ❌ **${escapeInline(check.task, 100)}** (${check.kind}): ${escapeInline(check.message, 300)}`
-    )
-  }
+  const item = (icon: string, check: GateCheck): string =>
+    `- ${icon} **${escapeInline(check.task, 100)}** (${check.kind}): ${escapeInline(check.message, 300)}`
+  for (const check of failed) lines.push(item('❌', check))
+  if (warned.length > 0 && gate.passed) lines.push('')
+  for (const check of warned) lines.push(item('⚠️', check))
+  lines.push('', `<sub>${escapeInline(gate.rule, 600)}</sub>`)
   return lines.join('\n')
 }
 

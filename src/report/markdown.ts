@@ -8,7 +8,9 @@ import type { Block } from './markdown-blocks.js'
 import { fitBlocks } from './markdown-blocks.js'
 import { comparisonTable, diffDetails, flippedDetails } from './markdown-compare.js'
 import { optimizeBlocks } from './markdown-optimize.js'
-import { truncate } from './sanitize.js'
+import { escapeInline, truncate } from './sanitize.js'
+import { taskChanges } from './compare-notes.js'
+import type { TaskChange } from './compare-notes.js'
 import {
   costSection,
   evalTable,
@@ -57,6 +59,18 @@ function compareBlocks(report: RunReport): Block[] {
   if (!comparison) return [{ text: evalTable(report.tasks) }]
   const labels = { base: 'base', head: 'head', trend: report.trend?.tasks }
   const blocks: Block[] = [{ text: comparisonTable(comparison.tasks, labels) }]
+  const changes = taskChanges(report)
+  if (changes.length > 0) {
+    const icon = (kind: TaskChange['kind']): string =>
+      kind === 'added' ? '🆕' : kind === 'removed' ? '🗑️' : kind === 'renamed' ? '✏️' : '➕'
+    blocks.push({
+      text: changes
+        .map(
+          (c) => `- ${icon(c.kind)} **${escapeInline(c.task, 100)}**: ${escapeInline(c.text, 300)}`
+        )
+        .join('\n')
+    })
+  }
   for (const t of comparison.tasks) {
     if (t.promptDiff !== '') {
       blocks.push({

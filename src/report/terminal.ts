@@ -3,6 +3,7 @@
  * reason. ANSI colour only when asked for (the caller knows whether stdout is a TTY and NO_COLOR).
  * Untrusted text is stripped of escape sequences so a dataset cannot drive the terminal.
  */
+import { comparedName, taskChanges } from './compare-notes.js'
 import type { RunReport, TaskComparison, Verdict } from './types.js'
 import { checkLabel } from './check-rows.js'
 import {
@@ -104,7 +105,7 @@ function comparisonLines(
   const level = formatLevel(tasks[0]?.delta.level ?? 0.95)
   const rows = tasks.flatMap((t) => [
     [
-      clean(t.task, 60),
+      clean(comparedName(t), 90),
       formatCount(t.n),
       formatScore(t.base.value),
       formatScore(t.head.value),
@@ -326,7 +327,17 @@ export function renderTerminal(report: RunReport, options: TerminalOptions): str
   }
   lines.push('')
   if (report.kind === 'compare' && report.comparison) {
-    lines.push(...comparisonLines(report.comparison.tasks, ['base', 'head'], paint, width))
+    if (report.comparison.tasks.length > 0) {
+      lines.push(...comparisonLines(report.comparison.tasks, ['base', 'head'], paint, width))
+    } else {
+      lines.push('no task was compared')
+    }
+    const changes = taskChanges(report)
+    if (changes.length > 0) lines.push('')
+    for (const change of changes) {
+      const mark = change.kind === 'added' || change.kind === 'removed' ? paint('yellow', '!') : ' '
+      lines.push(`${mark} ${clean(change.task, 60)}: ${clean(change.text, 300)}`)
+    }
   } else if (report.kind === 'optimize') {
     lines.push(...optimizeLines(report, paint, width))
   } else {
@@ -336,6 +347,7 @@ export function renderTerminal(report: RunReport, options: TerminalOptions): str
   lines.push('', costLine(report))
   if (report.gate) {
     const failed = report.gate.checks.filter((c) => !c.passed)
+    const warned = report.gate.checks.filter((c) => c.passed && c.warning === true)
     if (report.gate.passed) {
       lines.push(`gate: ${paint('green', '✓ passed')} (${report.gate.checks.length} checks)`)
     } else {
@@ -345,6 +357,9 @@ export function renderTerminal(report: RunReport, options: TerminalOptions): str
       for (const c of failed)
         lines.push(`  ${paint('red', '✗')} ${clean(c.task, 60)}: ${clean(c.message, 300)}`)
     }
+    for (const c of warned)
+      lines.push(`  ${paint('yellow', '!')} ${clean(c.task, 60)}: ${clean(c.message, 300)}`)
+    lines.push(paint('dim', `  rule: ${clean(report.gate.rule, 400)}`))
   }
   if (report.stop.reason !== 'completed') {
     const style: Style = report.stop.reason === 'no-gain' ? 'dim' : 'yellow'

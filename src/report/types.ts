@@ -18,7 +18,12 @@ export const REPORT_SCHEMA_VERSION = 1
 export interface ComparisonReport {
   baseRef: string
   headRef: string
+  /** Tasks compared, renamed ones under their head name. */
   tasks: TaskComparison[]
+  /** Head tasks with no base to compare with (scored on head only; see `tasks` of the report). */
+  added: string[]
+  /** Base tasks the head no longer has. */
+  removed: string[]
 }
 
 /** Recent scores per task from the history on the data branch (oldest first), for trend columns. */

@@ -52,6 +52,34 @@ export async function loadBaseProject(
 }
 
 /**
+ * Head tasks absent from the base by name whose prompt and data files a base task absent from the
+ * head used (or whose prompt text and data are the same): renamed, so still compared.
+ * Returns head name → base name.
+ */
+export function findRenames(
+  headTasks: readonly LoadedTask[],
+  baseTasks: readonly LoadedTask[]
+): Map<string, string> {
+  const headNames = new Set(headTasks.map((t) => t.name))
+  const baseNames = new Set(baseTasks.map((t) => t.name))
+  const gone = baseTasks.filter((t) => !headNames.has(t.name))
+  const renames = new Map<string, string>()
+  const taken = new Set<string>()
+  for (const head of headTasks) {
+    if (baseNames.has(head.name)) continue
+    const same = (b: LoadedTask): boolean =>
+      (b.config.prompt === head.config.prompt && b.config.data === head.config.data) ||
+      (conversationText(b.prompt) === conversationText(head.prompt) && b.dataHash === head.dataHash)
+    const from = gone.find((b) => !taken.has(b.name) && same(b))
+    if (from) {
+      renames.set(head.name, from.name)
+      taken.add(from.name)
+    }
+  }
+  return renames
+}
+
+/**
  * Base vs head on the same examples: each side is scored with its own prompts and data (the cache
  * makes an unchanged pair free), then compared per task on the example ids both have: delta with a
  * paired-bootstrap interval and a p-value. The gate applies min_score to head and max_drop to the
@@ -66,6 +94,10 @@ export async function runCompare(
   const base = await loadBaseProject(project, options.baseReader, (m) => logger.warn(m))
   const headTasks = selectTasks(project.tasks, options.tasks)
   const baseTasks = new Map<string, LoadedTask>((base?.tasks ?? []).map((t) => [t.name, t]))
+  const renames = findRenames(project.tasks, base?.tasks ?? [])
+  /** The base task a head task is compared with: the same name, or the one it was renamed from. */
+  const baseNameOf = (name: string): string | undefined =>
+    baseTasks.has(name) ? name : renames.get(name)
 
   logger.info(`head (${options.headRef.slice(0, 12)})`)
   const head = await evaluateTasks(services, {
@@ -75,7 +107,7 @@ export async function runCompare(
   })
   let stop = head.stop
   const baseResults = new Map<string, TaskEvalResult>()
-  const comparable = headTasks.filter((t) => baseTasks.has(t.name))
+  const comparable = headTasks.filter((t) => baseNameOf(t.name) !== undefined)
   if (
     base &&
     comparable.length > 0 &&
@@ -84,7 +116,7 @@ export async function runCompare(
     logger.info(`base (${options.baseRef.slice(0, 12)})`)
     const baseServices: RunServices = { ...services, project: base }
     const outcome = await evaluateTasks(baseServices, {
-      tasks: comparable.map((t) => t.name),
+      tasks: comparable.map((t) => baseNameOf(t.name) ?? t.name),
       split: options.split,
       seed: options.seed
     })
@@ -94,26 +126,32 @@ export async function runCompare(
 
   const comparisons: TaskComparison[] = []
   for (const headResult of head.tasks) {
-    const baseResult = baseResults.get(headResult.task)
-    const baseTask = baseTasks.get(headResult.task)
+    const baseName = baseNameOf(headResult.task)
+    const baseResult = baseName === undefined ? undefined : baseResults.get(baseName)
+    const baseTask = baseName === undefined ? undefined : baseTasks.get(baseName)
     const headTask = headTasks.find((t) => t.name === headResult.task)
     if (!baseResult || !baseTask || !headTask) continue
-    comparisons.push(
-      compareTaskResults(baseResult, headResult, {
-        level: project.config.gate.confidence,
-        seed: options.seed,
-        basePrompt: conversationText(baseTask.prompt),
-        headPrompt: conversationText(headTask.prompt),
-        baseSystemPrompt: partsOf(baseTask.prompt).system,
-        headSystemPrompt: partsOf(headTask.prompt).system
-      })
-    )
+    const compared = compareTaskResults(baseResult, headResult, {
+      level: project.config.gate.confidence,
+      seed: options.seed,
+      basePrompt: conversationText(baseTask.prompt),
+      headPrompt: conversationText(headTask.prompt),
+      baseSystemPrompt: partsOf(baseTask.prompt).system,
+      headSystemPrompt: partsOf(headTask.prompt).system
+    })
+    if (baseName !== headResult.task) compared.renamedFrom = baseName
+    comparisons.push(compared)
   }
+  // Head tasks with no base at all; a task whose base run was cut short is left to gateAfterStop.
+  const added = headTasks.filter((t) => baseNameOf(t.name) === undefined).map((t) => t.name)
+  const renamedFrom = new Set(renames.values())
+  const headNames = new Set(project.tasks.map((t) => t.name))
+  const removed = [...baseTasks.keys()].filter((n) => !headNames.has(n) && !renamedFrom.has(n))
   const gate = gateAfterStop(
-    applyGate(head.tasks, comparisons, project.config.gate),
+    applyGate(head.tasks, comparisons, project.config.gate, { added }),
     project.config.gate,
     stop,
-    headTasks.map((t) => ({ task: t.name, hasBase: baseTasks.has(t.name) }))
+    headTasks.map((t) => ({ task: t.name, hasBase: baseNameOf(t.name) !== undefined }))
   )
   return buildReport(services, {
     kind: 'compare',
@@ -123,6 +161,12 @@ export async function runCompare(
     tasks: head.tasks,
     stop,
     gate,
-    comparison: { baseRef: options.baseRef, headRef: options.headRef, tasks: comparisons }
+    comparison: {
+      baseRef: options.baseRef,
+      headRef: options.headRef,
+      tasks: comparisons,
+      added,
+      removed
+    }
   })
 }

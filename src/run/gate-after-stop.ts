@@ -30,5 +30,5 @@ export function gateAfterStop(
       })
     }
   }
-  return { passed: checks.every((c) => c.passed), checks }
+  return { ...gate, passed: checks.every((c) => c.passed), checks }
 }

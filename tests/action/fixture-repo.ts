@@ -76,7 +76,8 @@ export interface FixtureOptions {
   basePrompt: string
   headPrompt: string
   task: SyntheticTask
-  gate?: { max_drop?: number; min_score?: number; confidence?: number }
+  /** The config's gate section; `null` writes none (the default gate). */
+  gate?: { max_drop?: number; min_score?: number; confidence?: number; new_tasks?: string } | null
   seed?: number
   /** Folder of the project inside the repository (a monorepo); default the repository root. */
   subdir?: string
@@ -131,7 +132,9 @@ export async function createFixtureRepo(options: FixtureOptions): Promise<Fixtur
         metric: { type: 'choice', choices: task.choices }
       }
     ],
-    gate: options.gate ?? { max_drop: 0.02, confidence: 0.95 },
+    ...(options.gate === null
+      ? {}
+      : { gate: options.gate ?? { max_drop: 0.02, confidence: 0.95 } }),
     ...(options.systemPrompt === undefined ? {} : { system_prompt: SYSTEM_FILE }),
     ...(options.optimize ? { optimize: options.optimize } : {})
   }

@@ -3,13 +3,20 @@ import type { GateConfig } from '../../src/config/types.js'
 import type { GateResult } from '../../src/report/types.js'
 import { gateAfterStop } from '../../src/run/gate-after-stop.js'
 
-const config: GateConfig = { minScore: 0.8, maxDrop: 0.05, confidence: 0.95 }
+const config: GateConfig = {
+  minScore: 0.8,
+  maxDrop: 0.05,
+  confidence: 0.95,
+  source: 'config' as const,
+  newTasks: 'warn' as const
+}
 const checked: GateResult = {
   passed: true,
   checks: [
     { task: 'a', kind: 'min_score', passed: true, message: '0.90 ≥ min_score 0.80' },
     { task: 'a', kind: 'max_drop', passed: true, message: '0.90 → 0.91 (+0.01), within max_drop' }
-  ]
+  ],
+  rule: 'gate from the config'
 }
 const tasks = [
   { task: 'a', hasBase: true },
@@ -40,11 +47,18 @@ describe('gateAfterStop', () => {
   })
 
   it('has nothing to fail when no gate is configured', () => {
-    const none: GateConfig = { minScore: undefined, maxDrop: undefined, confidence: 0.95 }
+    const none: GateConfig = {
+      minScore: undefined,
+      maxDrop: undefined,
+      confidence: 0.95,
+      source: 'config' as const,
+      newTasks: 'warn' as const
+    }
     const stop = { reason: 'provider-error' as const, message: 'down' }
-    expect(gateAfterStop({ passed: true, checks: [] }, none, stop, tasks)).toEqual({
+    expect(gateAfterStop({ passed: true, checks: [], rule: 'r' }, none, stop, tasks)).toEqual({
       passed: true,
-      checks: []
+      checks: [],
+      rule: 'r'
     })
   })
 })

@@ -44,7 +44,9 @@ function comparison(task: string, verdict: Verdict, base: number, head: number):
     verdict,
     flipped: [],
     changed: { worse: 0, better: 0 },
-    promptDiff: ''
+    promptDiff: '',
+    headOnly: 0,
+    baseOnly: 0
   }
 }
 

@@ -47,7 +47,14 @@ describe('parseConfig defaults', () => {
       systemPrompt: undefined,
       limit: undefined
     })
-    expect(config.gate).toEqual({ minScore: undefined, maxDrop: undefined, confidence: 0.95 })
+    // No gate: section → the default gate: fail on a drop significant at 95%.
+    expect(config.gate).toEqual({
+      source: 'default',
+      minScore: undefined,
+      maxDrop: 0,
+      confidence: 0.95,
+      newTasks: 'warn'
+    })
     expect(config.budget).toEqual({
       usd: undefined,
       tokens: undefined,
@@ -170,7 +177,13 @@ cache: { enabled: false, dir: tmp/cache }
       systemPrompt: 'prompts/t-system.md'
     })
     expect(config.budget).toEqual({ usd: 5, tokens: 100000, calls: 500, minutes: 30 })
-    expect(config.gate).toEqual({ minScore: 0.8, maxDrop: 0.02, confidence: 0.9 })
+    expect(config.gate).toEqual({
+      source: 'config',
+      minScore: 0.8,
+      maxDrop: 0.02,
+      confidence: 0.9,
+      newTasks: 'warn'
+    })
     expect(config.optimize.method).toBe('metaspo')
     expect(config.optimize.apo.bandit).toBe('successive-halving')
     expect(config.optimize.apo.target).toBe('system')
@@ -277,7 +290,7 @@ describe('parseConfig errors', () => {
       'line 8, optimize.rounds: unknown key; did you mean apo.rounds?'
     )
     expect(error.message).toContain(
-      'line 10, gate.zzz: unknown key (allowed here: min_score, max_drop, confidence)'
+      'line 10, gate.zzz: unknown key (allowed here: min_score, max_drop, confidence, new_tasks)'
     )
   })
 

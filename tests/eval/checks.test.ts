@@ -269,9 +269,11 @@ describe('comparing tasks with several checks', () => {
     ])
     expect(comparison.checks?.[1]?.delta).toBeCloseTo(-0.6, 12)
     const gate = applyGate([], [comparison], {
+      source: 'config',
       minScore: undefined,
       maxDrop: 0.05,
-      confidence: 0.95
+      confidence: 0.95,
+      newTasks: 'warn'
     })
     expect(gate.passed).toBe(false)
     expect(gate.checks[0]?.message).toMatch(

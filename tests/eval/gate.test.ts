@@ -16,17 +16,26 @@ function comparison(base: number, head: number, pValue: number, task = 'triage')
     verdict: 'within-noise',
     flipped: [],
     changed: { worse: 0, better: 0 },
-    promptDiff: ''
+    promptDiff: '',
+    headOnly: 0,
+    baseOnly: 0
   }
 }
 
-const noGate = { minScore: undefined, maxDrop: undefined, confidence: 0.95 }
+const noGate = {
+  minScore: undefined,
+  maxDrop: undefined,
+  confidence: 0.95,
+  source: 'config' as const,
+  newTasks: 'warn' as const
+}
 
 describe('applyGate', () => {
   it('passes with no checks when nothing is configured', () => {
     expect(applyGate([taskResult([0, 0])], [comparison(0.9, 0.1, 0)], noGate)).toEqual({
       passed: true,
-      checks: []
+      checks: [],
+      rule: expect.stringContaining('gate from the config: no threshold, so no score fails it')
     })
   })
 
@@ -107,7 +116,13 @@ describe('applyGate', () => {
   })
 
   it('combines both kinds: one failure fails the gate', () => {
-    const gate = { minScore: 0.5, maxDrop: 0.02, confidence: 0.95 }
+    const gate = {
+      minScore: 0.5,
+      maxDrop: 0.02,
+      confidence: 0.95,
+      source: 'config' as const,
+      newTasks: 'warn' as const
+    }
     const result = applyGate([taskResult([1, 1])], [comparison(0.9, 0.7, 0.001)], gate)
     expect(result.checks.map((c) => [c.kind, c.passed])).toEqual([
       ['min_score', true],

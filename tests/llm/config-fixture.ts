@@ -31,7 +31,13 @@ export function testConfig(
     systemPrompt: undefined,
     tasks: [],
     budget: { usd: undefined, tokens: undefined, calls: undefined, minutes: undefined, ...budget },
-    gate: { minScore: undefined, maxDrop: undefined, confidence: 0.95 },
+    gate: {
+      minScore: undefined,
+      maxDrop: undefined,
+      confidence: 0.95,
+      source: 'config' as const,
+      newTasks: 'warn' as const
+    },
     optimize: {
       method: 'apo',
       seed: 1,

@@ -121,7 +121,8 @@ export function makeEvalReport(overrides: Partial<RunReport> = {}): RunReport {
       checks: [
         { task: 'triage', kind: 'min_score', passed: true, message: '81.3% ≥ min_score 80.0%' },
         { task: 'summarize', kind: 'min_score', passed: true, message: '62.5% ≥ min_score 60.0%' }
-      ]
+      ],
+      rule: 'gate from the config: min_score 0.6; a task with no base: warn (gate.new_tasks).'
     },
     ...overrides
   }
@@ -158,6 +159,8 @@ export function makeComparison(
     flipped,
     promptDiff:
       '@@ -1,2 +1,2 @@\n-Classify this ticket.\n+Classify this support ticket into one label.\n {{ticket}}',
+    headOnly: 0,
+    baseOnly: 0,
     ...overrides,
     changed: overrides.changed ?? changedCounts(flipped)
   }
@@ -181,7 +184,9 @@ export function makeCompareReport(overrides: Partial<RunReport> = {}): RunReport
           flipped: [],
           promptDiff: ''
         })
-      ]
+      ],
+      added: [],
+      removed: []
     },
     gate: {
       passed: false,
@@ -193,7 +198,8 @@ export function makeCompareReport(overrides: Partial<RunReport> = {}): RunReport
           message: 'dropped 4.7 pts > max_drop 2.0 pts'
         },
         { task: 'summarize', kind: 'max_drop', passed: true, message: 'rose 3.1 pts' }
-      ]
+      ],
+      rule: 'gate from the config: max_drop 0.02 at 95% confidence; a task with no base: warn (gate.new_tasks).'
     },
     ...overrides
   }

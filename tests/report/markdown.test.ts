@@ -181,7 +181,8 @@ function hostileReport() {
   report.tasks[0]!.task = HOSTILE
   report.gate = {
     passed: false,
-    checks: [{ task: HOSTILE, kind: 'min_score', passed: false, message: HOSTILE }]
+    checks: [{ task: HOSTILE, kind: 'min_score', passed: false, message: HOSTILE }],
+    rule: HOSTILE
   }
   report.stop = { reason: 'provider-error', message: HOSTILE }
   report.models.target = HOSTILE
