@@ -24,7 +24,7 @@ import {
   TASK_TRAITS,
   triageTask
 } from './fixture-repo.js'
-import type { FixtureRepo } from './fixture-repo.js'
+import type { FixtureOptions, FixtureRepo } from './fixture-repo.js'
 import { findLeaks, listFiles } from './leaks.js'
 import { ACTION_ENTRY, runAction } from './run-action.js'
 import type { ActionRun } from './run-action.js'
@@ -71,7 +71,7 @@ afterEach(async () => {
 async function scenario(
   base: string,
   head: string,
-  options: { subdir?: string } = {}
+  options: { subdir?: string; gate?: FixtureOptions['gate'] } = {}
 ): Promise<Scenario> {
   const ai = await startSimulatedOpenAI()
   cleanups.push(() => ai.close())
@@ -82,7 +82,7 @@ async function scenario(
     basePrompt: base,
     headPrompt: head,
     task,
-    gate: { max_drop: 0.01, confidence: 0.95 },
+    gate: options.gate === undefined ? { max_drop: 0.01, confidence: 0.95 } : options.gate,
     subdir: options.subdir
   })
   cleanups.push(() => repo.cleanup())
@@ -239,6 +239,23 @@ describe('the built action on a pull request', () => {
     expect(reported.outputs['passed']).toBe('false')
     expect(commands(reported, 'error').some((l) => l.startsWith('::error::'))).toBe(false)
     expect(s.ourComments()).toHaveLength(1)
+  })
+
+  it('gates out of the box: no gate: section fails a significant drop and says which rule applied', async () => {
+    const s = await scenario(STRONG, WEAK, { gate: null })
+    const run = await s.run()
+    expect(run.code, explain(run)).toBe(1)
+    expect(run.outputs['passed']).toBe('false')
+    const [comment] = s.ourComments()
+    for (const view of [comment?.body ?? '', run.summary]) {
+      expect(view).toContain('Gate failed')
+      expect(view).toContain('default gate (the config has no gate: section)')
+      expect(view).toContain('fail-on: never')
+    }
+    const reported = await s.run({
+      inputs: { 'api-key': SECRET_API_KEY, 'github-token': FAKE_GITHUB_TOKEN, 'fail-on': 'never' }
+    })
+    expect(reported.code, explain(reported)).toBe(0)
   })
 
   it('stops at the max-calls cap, still comments, and never calls an unchecked gate passed', async () => {
