@@ -135,6 +135,17 @@ async function ignore(root: string, lines: readonly string[]): Promise<string[]>
   return missing
 }
 
+/**
+ * How to run this CLI again, as the user launched it: `npx prompt-descent` when it runs from an
+ * installed package (node_modules), else `node <path to the script>` (a clone of the repository).
+ */
+export function selfCommand(script: string | undefined, cwd: string): string {
+  if (script === undefined || script.split(sep).includes('node_modules'))
+    return 'npx prompt-descent'
+  const path = relative(cwd, script) || script
+  return `node ${/\s/.test(path) ? JSON.stringify(path) : path}`
+}
+
 const plural = (n: number, word: string): string => `${n} ${word}${n === 1 ? '' : 's'}`
 
 /**
@@ -202,9 +213,10 @@ export async function runInitCommand(context: CommandContext): Promise<number> {
   logger.info(`wrote ${shown}: ${plural(plan.tasks.length, 'task')}: ${tasks.join(', ')}`)
   for (const file of written) logger.info(`wrote ${file}`)
   if (ignored.length > 0) logger.info(`added ${ignored.join(' and ')} to .gitignore`)
+  const self = selfCommand(process.argv[1], io.cwd)
   io.stdout(
-    `Next: prompt-descent eval${config} --estimate      # what a run costs; no call is made\n` +
-      `Then: export OPENAI_API_KEY=…; prompt-descent eval${config} --markdown ${REPORT_DIR}/report.md\n`
+    `Next: ${self} eval${config} --estimate      # what a run costs; no call is made\n` +
+      `Then: export OPENAI_API_KEY=…; ${self} eval${config} --markdown ${REPORT_DIR}/report.md\n`
   )
   return ExitCode.ok
 }

@@ -8,6 +8,7 @@ import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { selfCommand } from '../../src/cli/init-command.js'
 import { historyRecordOf } from '../../src/report/history-record.js'
 import type { HistoryRecord } from '../../src/report/history-record.js'
 import type { RunReport } from '../../src/report/types.js'
@@ -88,6 +89,15 @@ describe('flags that need another', () => {
 })
 
 describe('init', () => {
+  it('prints the next command as the CLI was launched: npx from a package, node from a clone', () => {
+    expect(selfCommand('/p/node_modules/prompt-descent/dist/cli/index.js', '/p')).toBe(
+      'npx prompt-descent'
+    )
+    expect(
+      selfCommand('/src/prompt-descent/dist/cli/index.js', '/src/prompt-descent/examples')
+    ).toBe('node ../dist/cli/index.js')
+  })
+
   const env = (): Record<string, string> => ({
     OPENAI_BASE_URL: server.url,
     OPENAI_API_KEY: TEST_KEY
@@ -101,7 +111,7 @@ describe('init', () => {
     await writeFile(join(dir, 'README.md'), 'Not a {{prompt}}.\n')
     const init = await runCli(['init'], { cwd: dir })
     expect(init.code).toBe(0)
-    expect(init.stdout).toContain('Next: prompt-descent eval --estimate')
+    expect(init.stdout).toMatch(/^Next: (npx prompt-descent|node \S+) eval --estimate /)
     expect(init.stderr).toContain('added .prompt-descent/ and prompt-descent-report/ to .gitignore')
     const config = await readFile(join(dir, 'prompt-descent.yml'), 'utf8')
     expect(config).toContain('system_prompt: prompts/system.md')
