@@ -58269,6 +58269,16 @@ async function ignore(root, lines) {
     await (0,promises_namespaceObject.writeFile)(path, `${text}${sep}# prompt-descent: response cache and reports\n${missing.join('\n')}\n`);
     return missing;
 }
+/**
+ * How to run this CLI again, as the user launched it: `npx prompt-descent` when it runs from an
+ * installed package (node_modules), else `node <path to the script>` (a clone of the repository).
+ */
+function selfCommand(script, cwd) {
+    if (script === undefined || script.split(external_node_path_namespaceObject.sep).includes('node_modules'))
+        return 'npx prompt-descent';
+    const path = (0,external_node_path_namespaceObject.relative)(cwd, script) || script;
+    return `node ${/\s/.test(path) ? JSON.stringify(path) : path}`;
+}
 const init_command_plural = (n, word) => `${n} ${word}${n === 1 ? '' : 's'}`;
 /**
  * `prompt-descent init`: finds prompt templates and datasets under the config's folder and writes a
@@ -58335,8 +58345,9 @@ async function runInitCommand(context) {
         logger.info(`wrote ${file}`);
     if (ignored.length > 0)
         logger.info(`added ${ignored.join(' and ')} to .gitignore`);
-    io.stdout(`Next: prompt-descent eval${config} --estimate      # what a run costs; no call is made\n` +
-        `Then: export OPENAI_API_KEY=…; prompt-descent eval${config} --markdown ${REPORT_DIR}/report.md\n`);
+    const self = selfCommand(process.argv[1], io.cwd);
+    io.stdout(`Next: ${self} eval${config} --estimate      # what a run costs; no call is made\n` +
+        `Then: export OPENAI_API_KEY=…; ${self} eval${config} --markdown ${REPORT_DIR}/report.md\n`);
     return ExitCode.ok;
 }
 
