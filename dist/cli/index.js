@@ -17274,9 +17274,7 @@ prompts go to --out; --write also replaces the prompt files when the gain on tes
 
 ${COMMON}
 
-Reports:
-  --json FILE          the whole report as JSON
-  --markdown FILE      the Markdown of the pull-request body
+${REPORTS}
 
 ${BUDGET}
 
@@ -58276,7 +58274,8 @@ async function ignore(root, lines) {
 function selfCommand(script, cwd) {
     if (script === undefined || script.split(external_node_path_namespaceObject.sep).includes('node_modules'))
         return 'npx prompt-descent';
-    const path = (0,external_node_path_namespaceObject.relative)(cwd, script) || script;
+    const near = (0,external_node_path_namespaceObject.relative)(cwd, script);
+    const path = near !== '' && near.length < script.length ? near : script;
     return `node ${/\s/.test(path) ? JSON.stringify(path) : path}`;
 }
 const init_command_plural = (n, word) => `${n} ${word}${n === 1 ? '' : 's'}`;

@@ -107,9 +107,7 @@ prompts go to --out; --write also replaces the prompt files when the gain on tes
 
 ${COMMON}
 
-Reports:
-  --json FILE          the whole report as JSON
-  --markdown FILE      the Markdown of the pull-request body
+${REPORTS}
 
 ${BUDGET}
 

@@ -142,7 +142,8 @@ async function ignore(root: string, lines: readonly string[]): Promise<string[]>
 export function selfCommand(script: string | undefined, cwd: string): string {
   if (script === undefined || script.split(sep).includes('node_modules'))
     return 'npx prompt-descent'
-  const path = relative(cwd, script) || script
+  const near = relative(cwd, script)
+  const path = near !== '' && near.length < script.length ? near : script
   return `node ${/\s/.test(path) ? JSON.stringify(path) : path}`
 }
 
