@@ -18035,7 +18035,10 @@ function renderTerminal(report, options) {
         }
         for (const c of warned)
             lines.push(`  ${paint('yellow', '!')} ${clean(c.task, 60)}: ${clean(c.message, 300)}`);
-        lines.push(paint('dim', `  rule: ${clean(report.gate.rule, 400)}`));
+        // The rule matters where a gate judged something: a comparison, or checks that ran.
+        if (report.kind === 'compare' || report.gate.checks.length > 0) {
+            lines.push(paint('dim', `  rule: ${clean(report.gate.rule, 400)}`));
+        }
     }
     if (report.stop.reason !== 'completed') {
         const style = report.stop.reason === 'no-gain' ? 'dim' : 'yellow';
@@ -55139,7 +55142,9 @@ function gateSection(report) {
         lines.push('');
     for (const check of warned)
         lines.push(item('⚠️', check));
-    lines.push('', `<sub>${sanitize_escapeInline(gate.rule, 600)}</sub>`);
+    if (report.kind === 'compare' || total > 0) {
+        lines.push('', `<sub>${sanitize_escapeInline(gate.rule, 600)}</sub>`);
+    }
     return lines.join('\n');
 }
 /** Why the run ended, when it did not simply complete. */

@@ -88,7 +88,9 @@ export function gateSection(report: RunReport): string | null {
   for (const check of failed) lines.push(item('❌', check))
   if (warned.length > 0 && gate.passed) lines.push('')
   for (const check of warned) lines.push(item('⚠️', check))
-  lines.push('', `<sub>${escapeInline(gate.rule, 600)}</sub>`)
+  if (report.kind === 'compare' || total > 0) {
+    lines.push('', `<sub>${escapeInline(gate.rule, 600)}</sub>`)
+  }
   return lines.join('\n')
 }
 

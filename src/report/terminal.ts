@@ -359,7 +359,10 @@ export function renderTerminal(report: RunReport, options: TerminalOptions): str
     }
     for (const c of warned)
       lines.push(`  ${paint('yellow', '!')} ${clean(c.task, 60)}: ${clean(c.message, 300)}`)
-    lines.push(paint('dim', `  rule: ${clean(report.gate.rule, 400)}`))
+    // The rule matters where a gate judged something: a comparison, or checks that ran.
+    if (report.kind === 'compare' || report.gate.checks.length > 0) {
+      lines.push(paint('dim', `  rule: ${clean(report.gate.rule, 400)}`))
+    }
   }
   if (report.stop.reason !== 'completed') {
     const style: Style = report.stop.reason === 'no-gain' ? 'dim' : 'yellow'
