@@ -12,7 +12,7 @@ export interface FoundExample {
 }
 
 const FIELD_NAMES =
-  'review|ticket|text|message|input|email|sms|request|statement|question|query|sentence|tweet|comment|document|passage|content'
+  'review|ticket|text|message|input|email|sms|request|statement|question|query|sentence|tweet|comment|document|passage|content|invoice'
 
 const FIELD_TAG = new RegExp(`<(${FIELD_NAMES})(?:\\s[^<>]*)?>([\\s\\S]*?)</\\1\\s*>`, 'i')
 const FIELD_LINE = new RegExp(`^[ \\t]*(?:${FIELD_NAMES})[ \\t]*:[ \\t]*(.*)$`, 'im')

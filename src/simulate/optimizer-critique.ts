@@ -6,6 +6,8 @@
 import type { Random } from '../util/random.js'
 import { harmfulRulesFor, harmfulRulesIn, allHarmfulRules } from './harmful.js'
 import type { HarmfulRule } from './harmful.js'
+import { isJsonRequest, jsonFindings, renderJsonFinding } from './json-critique.js'
+import type { JsonFinding } from './json-critique.js'
 import type { OptimizerRequest } from './optimizer-request.js'
 import { allTraits, detectTraits, getTrait, traitsAddressedBy } from './traits.js'
 import type { TraitId } from './traits.js'
@@ -33,6 +35,7 @@ type Finding =
   | { kind: 'trait'; trait: TraitId; weight: number; example: string }
   | { kind: 'remove'; rule: HarmfulRule; example: string }
   | { kind: 'format' }
+  | JsonFinding
 
 /** A short excerpt of an example for quoting, without double quotes. */
 export function excerpt(text: string, max = 70): string {
@@ -45,6 +48,8 @@ export function excerpt(text: string, max = 70): string {
 /** What the failures show that the studied prompt does not already handle. */
 function findings(request: OptimizerRequest, preferGlobal: boolean): Finding[] {
   const studied = [request.prompt, request.systemPrompt].filter((p) => p !== undefined).join('\n')
+  // JSON extraction failures are read field by field (./json-critique.ts), not for label traits.
+  if (isJsonRequest(request)) return jsonFindings(request, studied)
   const addressed = new Set(traitsAddressedBy(studied))
   const seen = new Map<TraitId, { count: number; example: string }>()
   for (const ex of request.examples) {
@@ -83,9 +88,10 @@ function takeFinding(pool: Finding[], rng: Random): Finding | undefined {
   const format = pool.findIndex((f) => f.kind === 'format')
   let index = removal >= 0 ? removal : -1
   if (index < 0) {
-    const total = pool.reduce((sum, f) => sum + (f.kind === 'trait' ? f.weight : 1), 0)
+    const weight = (f: Finding): number => ('weight' in f ? f.weight : 1)
+    const total = pool.reduce((sum, f) => sum + weight(f), 0)
     let u = rng.next() * total
-    index = pool.findIndex((f) => (u -= f.kind === 'trait' ? f.weight : 1) < 0)
+    index = pool.findIndex((f) => (u -= weight(f)) < 0)
     if (index < 0) index = format
   }
   if (index < 0) return undefined
@@ -103,6 +109,8 @@ function render(finding: Finding, rng: Random): string {
       return `The rule "${finding.rule.phrasings[0] ?? ''}" is too broad: it makes the model misread inputs such as "${excerpt(finding.example)}". Remove it.`
     case 'format':
       return FORMAT_CRITIQUE
+    case 'json':
+      return renderJsonFinding(finding, rng, excerpt)
   }
 }
 
@@ -132,9 +140,9 @@ export function critiqueItems(
     if (finding) {
       // a critic often sees more than one problem in a group of failures and says so
       const also =
-        finding.kind === 'trait' && rng.next() < 0.5
+        finding.kind !== 'remove' && finding.kind !== 'format' && rng.next() < 0.5
           ? takeFinding(
-              pool.filter((f) => f.kind === 'trait'),
+              pool.filter((f) => f.kind === finding.kind),
               rng
             )
           : undefined

@@ -1,12 +1,13 @@
 /**
  * Edits of the simulated optimizer: a rewrite adds an instruction for each trait a critique names
- * (one of the trait's phrasings), adds or removes an over-broad rule, or asks for the answer tags;
+ * (one of the trait's phrasings; a label trait or a JSON field trait), adds or removes an over-broad rule, or asks for the answer tags;
  * a paraphrase rewords sentences without changing which instructions they carry (and rarely drops
  * one). Everything else in the prompt — the task, the `{{slots}}`, the format line — is kept.
  */
 import type { Random } from '../util/random.js'
 import { slotNames } from './contract.js'
 import { harmfulRulesIn } from './harmful.js'
+import { getJsonTrait, jsonTraitsAddressedBy } from './json-traits.js'
 import {
   FORMAT_PHRASING,
   FORMAT_STEMS,
@@ -83,6 +84,12 @@ export function applyCritique(prompt: string, notes: string, rng: Random): strin
         edited,
         conflicting.flatMap((r) => r.stems)
       )
+  }
+  const presentJson = new Set(jsonTraitsAddressedBy(prompt))
+  for (const id of jsonTraitsAddressedBy(plain).slice(0, 3)) {
+    if (presentJson.has(id)) continue
+    const phrasings = getJsonTrait(id).phrasings
+    add.push(phrasings[rng.int(phrasings.length)] as string)
   }
   const lowerNotes = notes.toLowerCase()
   if (FORMAT_STEMS.some((s) => lowerNotes.includes(s)) && !/<answer>/i.test(edited)) {

@@ -6,7 +6,8 @@
  * + user prompt, or shown handled by a few-shot turn; a global trait in the system prompt — and no
  * over-broad rule in the prompt breaks
  * one of them; otherwise it falls for the first unheeded trait. A little noise, seeded by the
- * request text, flips some answers. Nothing is registered between calls: every decision comes from
+ * request text, flips some answers. An invoice asked for as JSON is answered by ./json-target.ts
+ * instead. Nothing is registered between calls: every decision comes from
  * the text, so the model works the same over HTTP and in another process.
  */
 import { throwIfAborted } from '../llm/abort.js'
@@ -20,6 +21,7 @@ import type {
 import { SIMULATED_MODEL_NAMES } from './names.js'
 import { simulatedResponse, unitHash } from './chance.js'
 import { harmfulRulesIn } from './harmful.js'
+import { decideAsJsonTarget } from './json-target.js'
 import { kindForChoices, lexiconOf } from './lexicon.js'
 import { findChoices, findExample, requestedAnswerTag } from './message.js'
 import { trapOf, truthOf } from './reader.js'
@@ -194,11 +196,11 @@ export function createSimulatedTarget(options: SimulatedTargetOptions): ChatMode
       } catch (error) {
         return Promise.reject(error as Error)
       }
-      const decision = decideAsTarget(request.messages, {
-        seed: options.seed,
-        noise: options.noise,
-        sampleIndex: request.sampleIndex
-      })
+      const seeded = { seed: options.seed, noise: options.noise, sampleIndex: request.sampleIndex }
+      // An invoice asked for as JSON is the extraction world (./json-target.ts); else labels.
+      const decision =
+        decideAsJsonTarget(request.messages, request.responseFormat, seeded) ??
+        decideAsTarget(request.messages, seeded)
       return Promise.resolve(simulatedResponse(request.messages, decision.reply))
     }
   }
