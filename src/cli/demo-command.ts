@@ -13,7 +13,8 @@ import { writePromptsToFolder } from './write-prompts.js'
 /**
  * `prompt-descent demo [DIR]`: writes synthetic repositories for the simulated provider and runs the
  * whole loop on them offline: `eval`, then APO on the triage task's prompt (as a Markdown template,
- * then as a chat prompt with a few-shot turn), then MetaSPO on a
+ * then as a chat prompt with a few-shot turn), APO on a JSON extraction task (invoices, scored for
+ * schema validity and field by field), then MetaSPO on a
  * seven-task repository's shared system prompt (four tasks meta-trained, three unseen).
  */
 export async function runDemoCommand(context: CommandContext): Promise<number> {
@@ -79,6 +80,21 @@ export async function runDemoCommand(context: CommandContext): Promise<number> {
     print(chatReport, context)
   }
 
+  let invoicesReport: RunReport | undefined
+  if (single.invoices !== undefined) {
+    const invoices = single.invoices
+    logger.info(
+      `\n== step 2c: a JSON extraction task (${show(invoices.configPath)}: invoices → {vendor, invoice_number, date, currency, total}, checked for schema validity and field by field); APO rewrites ${invoices.promptFile}`
+    )
+    invoicesReport = await withCommandSession(
+      context,
+      async (session) =>
+        (await runApoOptimization(session, { task: undefined, edit: 'user', seed })).report,
+      { configPath: invoices.configPath, optimizing: true }
+    )
+    print(invoicesReport, context)
+  }
+
   const multi = await writeDemoRepository(join(dir, 'reviews'), { seed, multiTask: true })
   logger.info(
     `\n== step 3: one system prompt for seven review tasks with MetaSPO (prompt-descent optimize --method metaspo)\nwrote ${show(multi.root)}: tasks ${multi.tasks.join(', ')}; held out: ${multi.holdout.join(', ')}`
@@ -95,8 +111,10 @@ export async function runDemoCommand(context: CommandContext): Promise<number> {
   logger.info(
     `\nnext: point a config at your own prompts and data (see examples/ and the README), then run \`prompt-descent eval\``
   )
-  const chatCode = chatReport === undefined ? 0 : exitCodeOf(chatReport)
-  return Math.max(exitCodeOf(apo), chatCode, exitCodeOf(meta)) ? 3 : 0
+  const codes = [apo, chatReport, invoicesReport, meta].map((r) =>
+    r === undefined ? 0 : exitCodeOf(r)
+  )
+  return Math.max(...codes) ? 3 : 0
 }
 
 function print(report: RunReport, context: CommandContext): void {

@@ -1,11 +1,17 @@
 /**
  * `prompt-descent demo`: writes a synthetic repository — config, prompt files, datasets — that runs
- * entirely on the simulated provider. One task (support-ticket triage) by default; with `multiTask`
+ * entirely on the simulated provider. One task (support-ticket triage) by default, with a chat-prompt
+ * config of it and a JSON extraction task on invoices beside it; with `multiTask`
  * a domain family of seven review tasks, three of them held out for MetaSPO's transfer test.
  */
 import { mkdir, readFile, writeFile } from 'node:fs/promises'
 import { dirname, join, resolve } from 'node:path'
 import { InputError } from '../errors.js'
+import {
+  DEMO_INVOICES_CONFIG_FILE,
+  DEMO_INVOICES_PROMPT,
+  invoiceDemoFiles
+} from './demo-invoices.js'
 import { DEFAULT_SYSTEM_PROMPT, makeDomainFamily } from './family.js'
 import { makeSyntheticTask } from './tasks.js'
 import type { SyntheticTask } from './tasks.js'
@@ -33,6 +39,11 @@ export interface DemoRepository {
    * example, the templated ticket) with a config of its own; undefined for the multi-task family.
    */
   chat: { configPath: string; promptFile: string } | undefined
+  /**
+   * A JSON extraction task on synthetic invoices with a config of its own (response_format, a
+   * schema check and per-field scores); undefined for the multi-task family.
+   */
+  invoices: { configPath: string; promptFile: string } | undefined
 }
 
 export const DEMO_CHAT_CONFIG_FILE = 'prompt-descent.chat.yml'
@@ -183,6 +194,9 @@ export async function writeDemoRepository(
         .replace('system_prompt: prompts/system.md\n', '')
         .replace(`prompts/${single.name}.md`, DEMO_CHAT_PROMPT)
     )
+    for (const [path, text] of invoiceDemoFiles(HEADER, { seed: options.seed })) {
+      files.set(path, text)
+    }
   }
   for (const [path, text] of files) {
     const absolute = join(root, path)
@@ -193,12 +207,17 @@ export async function writeDemoRepository(
     single === undefined
       ? undefined
       : { configPath: join(root, DEMO_CHAT_CONFIG_FILE), promptFile: DEMO_CHAT_PROMPT }
+  const invoices =
+    single === undefined
+      ? undefined
+      : { configPath: join(root, DEMO_INVOICES_CONFIG_FILE), promptFile: DEMO_INVOICES_PROMPT }
   return {
     root,
     configPath,
     files: [...files.keys()],
     tasks: tasks.map((t) => t.name),
     holdout,
-    chat
+    chat,
+    invoices
   }
 }

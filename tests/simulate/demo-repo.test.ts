@@ -33,7 +33,11 @@ describe('writeDemoRepository', () => {
       'prompts/triage.md',
       'evals/triage.jsonl',
       'prompts/triage.chat.yml',
-      'prompt-descent.chat.yml'
+      'prompt-descent.chat.yml',
+      'prompt-descent.invoices.yml',
+      'prompts/invoices.md',
+      'evals/invoices.jsonl',
+      'schemas/invoice.json'
     ])
     const text = await readFile(demo.configPath, 'utf8')
     expect(text.startsWith(DEMO_HEADER)).toBe(true)
@@ -74,6 +78,26 @@ describe('writeDemoRepository', () => {
       ['user', true]
     ])
     expect(task.examples).toHaveLength(120)
+  })
+
+  it('writes a JSON extraction task on invoices with a schema check and field scores', async () => {
+    const dir = await tempDir()
+    const demo = await writeDemoRepository(dir, { seed: 7 })
+    expect(demo.invoices?.promptFile).toBe('prompts/invoices.md')
+    const project = await loadProject(demo.invoices!.configPath)
+    const task = project.tasks[0]!
+    expect(task.name).toBe('invoices')
+    expect(task.config.responseFormat).toMatchObject({ type: 'json_object' })
+    expect(task.examples).toHaveLength(90)
+    const expected = task.examples[0]!.expected as Record<string, unknown>
+    expect(Object.keys(expected)).toEqual(['vendor', 'invoice_number', 'date', 'currency', 'total'])
+    const rows = (await readFile(join(dir, 'evals/invoices.jsonl'), 'utf8')).trim().split('\n')
+    for (const line of rows)
+      expect(Object.keys(JSON.parse(line) as object)).toEqual(['id', 'text', 'expected'])
+    const schema = JSON.parse(await readFile(join(dir, 'schemas/invoice.json'), 'utf8')) as {
+      required: string[]
+    }
+    expect(schema.required).toEqual(Object.keys(expected))
   })
 
   it('writes a repository the config loader accepts', async () => {
