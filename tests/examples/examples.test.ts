@@ -5,6 +5,7 @@
 import { partMessage } from '../../src/config/prompt.js'
 import { fileURLToPath } from 'node:url'
 import { join } from 'node:path'
+import { readFile } from 'node:fs/promises'
 import { describe, expect, it } from 'vitest'
 import { loadProject } from '../../src/config/load-project.js'
 import { main } from '../../src/cli/main.js'
@@ -41,6 +42,41 @@ describe('examples/', () => {
     const estimate = await run(['optimize', '--config', 'prompt-descent.chat.yml', '--estimate'])
     expect(estimate.code).toBe(0)
     expect(estimate.stdout).toMatch(/calls/)
+  })
+
+  it('the invoice example asks for JSON in its schema and checks each reply three ways', async () => {
+    const project = await loadProject(join(EXAMPLES, 'prompt-descent.invoices.yml'))
+    const task = project.tasks[0]!
+    expect(task.name).toBe('invoices')
+    expect(task.examples).toHaveLength(30)
+    expect(new Set(task.examples.map((e) => e.split))).toEqual(new Set(['train', 'dev', 'test']))
+    expect(task.config.responseFormat).toMatchObject({ type: 'json_schema', strict: true })
+    expect(task.config.checks?.checks.map((c) => [c.name, c.metric.type])).toEqual([
+      ['valid', 'json_schema'],
+      ['fields', 'json'],
+      ['names_vendor', 'contains']
+    ])
+    // every expected object is valid under the schema the target is held to
+    const schema = JSON.parse(await readFile(join(EXAMPLES, 'schemas/invoice.json'), 'utf8')) as {
+      required: string[]
+    }
+    for (const example of task.examples) {
+      const expected = example.expected as Record<string, unknown>
+      expect(Object.keys(expected)).toEqual(schema.required)
+      expect(expected['date']).toMatch(/^\d{4}-\d{2}-\d{2}$/)
+      expect(String(example.fields['text'])).toContain(String(expected['vendor']))
+    }
+    const evalEstimate = await run([
+      'eval',
+      '--config',
+      'prompt-descent.invoices.yml',
+      '--estimate'
+    ])
+    expect(evalEstimate.code).toBe(0)
+    expect(evalEstimate.stdout).toMatch(/invoices: 30 calls, [\d.]+k input \+ [\d.]+k output tokens/)
+    const apo = await run(['optimize', '--config', 'prompt-descent.invoices.yml', '--estimate'])
+    expect(apo.code).toBe(0)
+    expect(apo.stdout).toContain('APO on invoices')
   })
 
   it('the multi-task example shares one system prompt across three tasks, one held out', async () => {
