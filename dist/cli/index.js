@@ -47033,6 +47033,502 @@ function harmfulRulesFor(trait) {
     return RULES.filter((r) => r.claims === trait);
 }
 
+;// CONCATENATED MODULE: ./src/eval/json-find.ts
+
+const FENCE = /```[ \t]*(?:json5?|JSON)?[ \t]*\r?\n?([\s\S]*?)```/g;
+function tryParse(text) {
+    const trimmed = text.trim();
+    if (trimmed === '')
+        return undefined;
+    try {
+        return { value: JSON.parse(trimmed) };
+    }
+    catch {
+        return undefined;
+    }
+}
+/** End index (exclusive) of the balanced `{…}` starting at `start`, or -1; skips braces in strings. */
+function balancedEnd(text, start) {
+    let depth = 0;
+    let inString = false;
+    for (let i = start; i < text.length; i++) {
+        const ch = text[i];
+        if (inString) {
+            if (ch === '\\')
+                i++;
+            else if (ch === '"')
+                inString = false;
+        }
+        else if (ch === '"') {
+            inString = true;
+        }
+        else if (ch === '{') {
+            depth++;
+        }
+        else if (ch === '}') {
+            depth--;
+            if (depth === 0)
+                return i + 1;
+        }
+    }
+    return -1;
+}
+/**
+ * Finds the JSON a model reply carries. In order: the whole reply; else the last ```json (or bare
+ * ```) fenced block that parses; else the last top-level `{…}` object in the prose that parses.
+ * The last wins because a reply that reasons first shows its final answer at the end. Bare arrays
+ * in prose are not picked up (too easily confused with "[1]"-style references); a reply that is
+ * only an array, or an array in a fence, is.
+ */
+function findJson(reply) {
+    const whole = tryParse(reply);
+    if (whole !== undefined)
+        return whole;
+    const fenced = Array.from(reply.matchAll(FENCE), (m) => m[1] ?? '');
+    for (let i = fenced.length - 1; i >= 0; i--) {
+        const found = tryParse(fenced[i]);
+        if (found !== undefined)
+            return found;
+    }
+    const spans = [];
+    let i = reply.indexOf('{');
+    while (i !== -1) {
+        const end = balancedEnd(reply, i);
+        if (end === -1) {
+            i = reply.indexOf('{', i + 1);
+        }
+        else {
+            spans.push([i, end]);
+            i = reply.indexOf('{', end);
+        }
+    }
+    for (let k = spans.length - 1; k >= 0; k--) {
+        const [start, end] = spans[k];
+        const found = tryParse(reply.slice(start, end));
+        if (found !== undefined)
+            return found;
+    }
+    return undefined;
+}
+const STEP = /\.?([^.[\]]+)|\[(\d+)\]|\[\s*"((?:[^"\\]|\\.)*)"\s*\]|\[\s*'([^']*)'\s*\]/y;
+/**
+ * Parses a field path such as `a.b[0]`, `items[2].name`, `["odd key"]` (a leading `$` or `$.` is
+ * allowed). Throws InputError on a malformed path.
+ */
+function parseJsonPath(path) {
+    const text = path.trim().replace(/^\$\.?/, '');
+    const steps = [];
+    STEP.lastIndex = 0;
+    let pos = 0;
+    while (pos < text.length) {
+        STEP.lastIndex = pos;
+        const m = STEP.exec(text);
+        if (m === null || m[0] === '') {
+            throw new errors_InputError(`the JSON path "${path}" cannot be read at character ${pos + 1}; expected a path like a.b[0]`);
+        }
+        if (m[1] !== undefined)
+            steps.push(m[1]);
+        else if (m[2] !== undefined)
+            steps.push(Number(m[2]));
+        else if (m[3] !== undefined)
+            steps.push(JSON.parse(`"${m[3]}"`));
+        else
+            steps.push(m[4] ?? '');
+        pos = STEP.lastIndex;
+    }
+    return steps;
+}
+/** The value at `path` inside `value`, or undefined when any step is missing. */
+function pickJsonPath(value, path) {
+    const steps = typeof path === 'string' ? parseJsonPath(path) : path;
+    let current = value;
+    for (const step of steps) {
+        if (typeof step === 'number') {
+            if (!Array.isArray(current))
+                return undefined;
+            current = current[step];
+        }
+        else {
+            if (current === null || typeof current !== 'object' || Array.isArray(current)) {
+                return undefined;
+            }
+            if (!Object.prototype.hasOwnProperty.call(current, step))
+                return undefined;
+            current = current[step];
+        }
+    }
+    return current;
+}
+/** Structural equality of JSON values (object key order does not matter). */
+function jsonEqual(a, b) {
+    if (a === b)
+        return true;
+    if (typeof a === 'number' && typeof b === 'number')
+        return Number.isNaN(a) && Number.isNaN(b);
+    if (Array.isArray(a) || Array.isArray(b)) {
+        if (!Array.isArray(a) || !Array.isArray(b) || a.length !== b.length)
+            return false;
+        return a.every((item, i) => jsonEqual(item, b[i]));
+    }
+    if (a === null || b === null || typeof a !== 'object' || typeof b !== 'object')
+        return false;
+    const ra = a;
+    const rb = b;
+    const keysA = Object.keys(ra).filter((k) => ra[k] !== undefined);
+    const keysB = Object.keys(rb).filter((k) => rb[k] !== undefined);
+    if (keysA.length !== keysB.length)
+        return false;
+    return keysA.every((k) => Object.prototype.hasOwnProperty.call(rb, k) && jsonEqual(ra[k], rb[k]));
+}
+
+;// CONCATENATED MODULE: ./src/simulate/invoice-reader.ts
+/**
+ * Reading a synthetic invoice the way the simulated target does: the vendor (the company after
+ * "from"), the invoice number, the issue date, the currency and the total, as the text really
+ * means them, and, for each field, the value a careless reader gives when a trait of the text goes
+ * unheeded (the customer it is billed to, the date as written, the currency symbol or word, the
+ * subtotal, an amount whose thousands separator was read as a decimal point). The generator
+ * (./invoice-task.ts) writes with these same patterns, so data and reader can never disagree.
+ */
+const INVOICE_FIELDS = ['vendor', 'invoice_number', 'date', 'currency', 'total'];
+const COMPANIES = [
+    'Northwind Traders',
+    'Blue Harbor Supplies',
+    'Kestrel Office Goods',
+    'Alder and Finch Printing',
+    'Copperline Logistics',
+    'Maple Row Catering',
+    'Quartz Field Software',
+    'Harbor Light Cleaning',
+    'Acme Robotics',
+    'Lumen Dental Care',
+    'Riverside Primary School',
+    'Oakridge Bakery',
+    'Silverpine Architects',
+    'Greenway Bicycles'
+];
+const MONTHS = [
+    'January',
+    'February',
+    'March',
+    'April',
+    'May',
+    'June',
+    'July',
+    'August',
+    'September',
+    'October',
+    'November',
+    'December'
+];
+const CURRENCIES = [
+    { code: 'EUR', symbol: '€', word: 'euros' },
+    { code: 'USD', symbol: '$', word: 'dollars' },
+    { code: 'GBP', symbol: '£', word: 'pounds' }
+];
+const COMPANY = COMPANIES.join('|');
+const VENDOR = new RegExp(`\\bfrom (${COMPANY})\\b`);
+/** Names the customer before the vendor: the trap of the `billed-to` trait. */
+const BILLED_TO = new RegExp(`\\b(?:billed to|customer:) (${COMPANY})\\b`, 'i');
+const INVOICE_NUMBER = /\bINV-\d{4,5}\b/;
+const ISO_DATE = /\b(\d{4})-(\d{2})-(\d{2})\b/;
+const MONTH = MONTHS.join('|');
+/** "March 14, 2026" or "14 March 2026". */
+const WORD_DATE = new RegExp(`\\b(?:(${MONTH}) (\\d{1,2}), (\\d{4})|(\\d{1,2}) (${MONTH}) (\\d{4}))\\b`);
+/** An amount with its currency as a symbol before it, a code before or after it, or a word after. */
+const MONEY = /(?:([€$£])|\b(EUR|USD|GBP) )?(\d{1,3}(?:,\d{3})+|\d+)\.(\d{2})(?: (EUR|USD|GBP|euros|dollars|pounds)\b)?/g;
+/** Every amount with a currency in the text, in order. */
+function moneyIn(text) {
+    const out = [];
+    for (const m of text.matchAll(MONEY)) {
+        const currency = m[1] ?? m[2] ?? m[5];
+        if (currency === undefined)
+            continue;
+        const written = `${m[3]}.${m[4]}`;
+        out.push({ written, value: Number(written.replace(/,/g, '')), currency });
+    }
+    return out;
+}
+/** The ISO code of a currency as written (symbol, code or word), or undefined. */
+function invoice_reader_currencyCode(written) {
+    return CURRENCIES.find((c) => [c.code, c.symbol, c.word].includes(written))?.code;
+}
+/** A date in words as YYYY-MM-DD. */
+function isoOf(match) {
+    const month = (match[1] ?? match[5]);
+    const day = (match[2] ?? match[4]);
+    const year = (match[3] ?? match[6]);
+    const mm = String(MONTHS.indexOf(month) + 1).padStart(2, '0');
+    return `${year}-${mm}-${day.padStart(2, '0')}`;
+}
+/** What a careless reader reads an amount with a thousands separator as: "1,250.00" → 1.25. */
+function commaAsDecimal(written) {
+    const [whole, ...rest] = written.split(',');
+    return Number(`${whole}.${rest.join('').replace(/\./g, '')}`);
+}
+const CAREFUL = {
+    billedTo: true,
+    dateWords: true,
+    currencySymbol: true,
+    currencyWord: true,
+    twoAmounts: true,
+    thousands: true
+};
+/**
+ * The invoice's fields as a reader with the given care reads them; undefined when the text is not
+ * an invoice (no vendor, number, date or amount can be found).
+ */
+function readInvoice(text, care = CAREFUL) {
+    const vendor = VENDOR.exec(text)?.[1];
+    const number = INVOICE_NUMBER.exec(text)?.[0];
+    const iso = ISO_DATE.exec(text);
+    const words = WORD_DATE.exec(text);
+    const money = moneyIn(text);
+    const last = money[money.length - 1];
+    if (vendor === undefined || number === undefined || last === undefined)
+        return undefined;
+    if (iso === null && words === null)
+        return undefined;
+    const customer = BILLED_TO.exec(text)?.[1];
+    const date = iso !== null ? iso[0] : isoOf(words);
+    const code = invoice_reader_currencyCode(last.currency) ?? last.currency;
+    const values = {
+        vendor,
+        invoice_number: number,
+        date,
+        currency: code,
+        total: last.value
+    };
+    const amount = care.twoAmounts ? last : money[0];
+    const symbol = CURRENCIES.some((c) => c.symbol === last.currency);
+    const word = CURRENCIES.some((c) => c.word === last.currency);
+    const raw = {
+        vendor: customer !== undefined && !care.billedTo ? customer : vendor,
+        invoice_number: number,
+        date: iso === null && !care.dateWords ? words[0] : date,
+        currency: (symbol && !care.currencySymbol) || (word && !care.currencyWord) ? last.currency : code,
+        total: amount.written.includes(',') && !care.thousands
+            ? commaAsDecimal(amount.written)
+            : amount.value
+    };
+    return { values, raw };
+}
+
+;// CONCATENATED MODULE: ./src/simulate/json-traits.ts
+/**
+ * The field-level traits of synthetic invoices (the JSON extraction world of the simulation): what
+ * in an invoice's text trips a careless extractor, which field it spoils, the instructions that
+ * address it (with the stems that let any wording count) and the critiques that name it. The
+ * `all-fields` entry is about the reply's format, not a field: a reply that leaves a field out.
+ * Kept apart from the label traits (./traits.ts) so neither world reads the other's instructions.
+ */
+
+const JSON_TRAIT_IDS = (/* unused pure expression or super */ null && ([
+    'billed-to',
+    'date-words',
+    'currency-symbol',
+    'currency-word',
+    'two-amounts',
+    'thousands',
+    'all-fields'
+]));
+const SYMBOLS = /[€$£]\d/;
+const WORDS = /\d (?:euros|dollars|pounds)\b/;
+const JSON_TRAITS = [
+    {
+        id: 'billed-to',
+        title: 'the customer named before the vendor',
+        field: 'vendor',
+        visibleIn: (t) => BILLED_TO.test(t),
+        phrasings: [
+            'The vendor is the company that issued the invoice (the one it is from), never the customer it is billed to.',
+            'Do not confuse the two companies: vendor is the issuer of the invoice, not the customer.'
+        ],
+        stems: ['billed to', 'the customer', 'issuer', 'issued the invoice'],
+        critiques: [
+            'Invoices such as "@{example}" name the customer first, and the model gave the customer as vendor; the prompt should say the vendor is the company that issued the invoice, not the customer.',
+            'The @{field} field is wrong when the invoice names who it is billed to (see "@{example}").'
+        ]
+    },
+    {
+        id: 'date-words',
+        title: 'dates written in words',
+        field: 'date',
+        visibleIn: (t) => WORD_DATE.test(t),
+        phrasings: [
+            'Write date as YYYY-MM-DD, also when the invoice spells the date out in words.',
+            'Convert every date to the ISO date form YYYY-MM-DD.'
+        ],
+        stems: ['yyyy-mm-dd', 'iso date'],
+        critiques: [
+            'Dates spelled out in words ("@{example}") are copied as written; the prompt should ask for the date as YYYY-MM-DD.',
+            'The @{field} field keeps the wording of the text (see "@{example}") instead of an ISO date (YYYY-MM-DD).'
+        ]
+    },
+    {
+        id: 'currency-symbol',
+        title: 'a currency symbol',
+        field: 'currency',
+        visibleIn: (t) => SYMBOLS.test(t),
+        phrasings: [
+            'When the currency is shown as a symbol (€, $, £), give its three-letter code (EUR, USD, GBP) instead of the symbol.',
+            'Map a currency symbol to its three-letter code.'
+        ],
+        stems: ['symbol'],
+        critiques: [
+            'When the amount carries a currency symbol ("@{example}") the model returns the symbol; the prompt should ask for the three-letter code instead of the symbol.'
+        ]
+    },
+    {
+        id: 'currency-word',
+        title: 'a currency named in words',
+        field: 'currency',
+        visibleIn: (t) => WORDS.test(t),
+        phrasings: [
+            'When the currency is given by its name (euros, dollars, pounds), answer with the currency code (EUR, USD, GBP), not the name.',
+            'A currency name such as euros becomes its currency code.'
+        ],
+        stems: ['currency name', 'by its name', 'currency code'],
+        critiques: [
+            'The currency is sometimes given by its name ("@{example}") and the model copied the name; the prompt should ask to turn a currency name into its currency code.'
+        ]
+    },
+    {
+        id: 'two-amounts',
+        title: 'a subtotal before the total',
+        field: 'total',
+        visibleIn: (t) => moneyIn(t).length > 1,
+        phrasings: [
+            'When the invoice lists a subtotal and then the total, total is the final amount due, not the subtotal.',
+            'If several amounts appear, take the final amount due as total.'
+        ],
+        stems: ['subtotal', 'final amount', 'several amounts'],
+        critiques: [
+            'Invoices with more than one amount ("@{example}") get the first one as @{field}; the prompt should say the total is the final amount due, not the subtotal.'
+        ]
+    },
+    {
+        id: 'thousands',
+        title: 'a thousands separator',
+        field: 'total',
+        visibleIn: (t) => moneyIn(t).some((m) => m.written.includes(',')),
+        phrasings: [
+            'Amounts may use commas as thousands separators (1,250.00 is one thousand two hundred fifty); give total as a plain number without them.',
+            'A comma inside an amount separates thousands; it is not a decimal point.'
+        ],
+        stems: ['thousands'],
+        critiques: [
+            'Large amounts such as "@{example}" come back far too small: the model read the comma as a decimal point. The prompt should explain thousands separators.'
+        ]
+    },
+    {
+        id: 'all-fields',
+        title: 'a field left out',
+        field: undefined,
+        visibleIn: () => false,
+        phrasings: [
+            'Always include every field of the object, even when you are unsure of a value.',
+            'Every reply must contain all fields.'
+        ],
+        stems: ['every field', 'all fields', 'all of the fields'],
+        critiques: [
+            'Some replies leave the @{field} field out entirely (see "@{example}"); the prompt should require every field in each reply.'
+        ]
+    }
+];
+const BY_ID = new Map(JSON_TRAITS.map((t) => [t.id, t]));
+function getJsonTrait(id) {
+    const trait = BY_ID.get(id);
+    if (trait === undefined)
+        throw new Error(`unknown JSON trait ${id}`);
+    return trait;
+}
+/** The field traits visible in an invoice's text, in catalogue order. */
+function detectJsonTraits(text) {
+    return JSON_TRAITS.filter((t) => t.visibleIn(text)).map((t) => t.id);
+}
+/** The JSON traits an instruction text addresses (any stem occurs in it). */
+function jsonTraitsAddressedBy(text) {
+    const lower = text.toLowerCase();
+    return JSON_TRAITS.filter((t) => t.stems.some((s) => lower.includes(s))).map((t) => t.id);
+}
+/** How a reader minds each field trap, given the traits its instructions address. */
+function careFrom(addressed) {
+    return {
+        billedTo: addressed.has('billed-to'),
+        dateWords: addressed.has('date-words'),
+        currencySymbol: addressed.has('currency-symbol'),
+        currencyWord: addressed.has('currency-word'),
+        twoAmounts: addressed.has('two-amounts'),
+        thousands: addressed.has('thousands')
+    };
+}
+
+;// CONCATENATED MODULE: ./src/simulate/json-critique.ts
+/**
+ * What the simulated optimizer sees in failing JSON extraction examples: it compares each reply's
+ * JSON with the expected object field by field, and for every field that came back wrong it looks
+ * for the invoice traits in the input that spoil that field; a field left out of the reply is a
+ * format finding. Only traits the studied prompt does not address yet are named, weighted by how
+ * often they spoiled a field.
+ */
+
+
+function objectIn(text) {
+    const value = findJson(text)?.value;
+    return value !== null && typeof value === 'object' && !Array.isArray(value)
+        ? value
+        : undefined;
+}
+function sameField(got, want) {
+    if (typeof want === 'number')
+        return Number(got) === want;
+    return String(got).trim().toLowerCase() === String(want).trim().toLowerCase();
+}
+/** True when the failing examples are JSON extraction: their expected answers are JSON objects. */
+function isJsonRequest(request) {
+    return (request.examples.length > 0 &&
+        request.examples.every((ex) => objectIn(ex.expected) !== undefined));
+}
+/** The field traits (and a missing-field finding) the failures show, not yet addressed by `studied`. */
+function jsonFindings(request, studied) {
+    const addressed = new Set(jsonTraitsAddressedBy(studied));
+    const seen = new Map();
+    const note = (trait, field, example) => {
+        const entry = seen.get(trait) ?? { kind: 'json', trait, field, weight: 0, example };
+        entry.weight++;
+        seen.set(trait, entry);
+    };
+    for (const ex of request.examples) {
+        const want = objectIn(ex.expected);
+        const got = objectIn(ex.output);
+        if (want === undefined || got === undefined)
+            continue;
+        for (const [field, value] of Object.entries(want)) {
+            if (!(field in got)) {
+                note('all-fields', field, ex.text);
+                continue;
+            }
+            if (sameField(got[field], value))
+                continue;
+            for (const trait of JSON_TRAITS) {
+                if (trait.field === field && trait.visibleIn(ex.text))
+                    note(trait.id, field, ex.text);
+            }
+        }
+    }
+    return JSON_TRAITS.flatMap((t) => {
+        const finding = seen.get(t.id);
+        return finding !== undefined && !addressed.has(t.id) ? [finding] : [];
+    });
+}
+/** A critique naming a JSON finding; `quote` makes the excerpt of the example. */
+function renderJsonFinding(finding, rng, quote) {
+    const templates = getJsonTrait(finding.trait).critiques;
+    const template = templates[rng.int(templates.length)];
+    return template.replace('@{example}', quote(finding.example)).replace('@{field}', finding.field);
+}
+
 ;// CONCATENATED MODULE: ./src/simulate/detectors.ts
 /**
  * What makes each trait visible in text: the patterns the trait detectors, the reader
@@ -47323,13 +47819,13 @@ const TRAIT_IDS = (/* unused pure expression or super */ null && ([
     'reported',
     'injection'
 ]));
-const BY_ID = new Map(TRAITS.map((t) => [t.id, t]));
+const traits_BY_ID = new Map(TRAITS.map((t) => [t.id, t]));
 /** The whole catalogue, in a fixed order (the order traps are tried in). */
 function allTraits() {
     return TRAITS;
 }
 function getTrait(id) {
-    const trait = BY_ID.get(id);
+    const trait = traits_BY_ID.get(id);
     if (trait === undefined)
         throw new Error(`unknown trait ${id}`);
     return trait;
@@ -47355,6 +47851,7 @@ const FORMAT_STEMS = ['<answer>', 'answer tag', 'exactly one label'];
 ;// CONCATENATED MODULE: ./src/simulate/optimizer-critique.ts
 
 
+
 const DEFAULT_CRITIQUE_RATES = { useful: 0.6, useless: 0.25 };
 const USELESS = [
     'The prompt could be clearer.',
@@ -47374,6 +47871,9 @@ function excerpt(text, max = 70) {
 /** What the failures show that the studied prompt does not already handle. */
 function findings(request, preferGlobal) {
     const studied = [request.prompt, request.systemPrompt].filter((p) => p !== undefined).join('\n');
+    // JSON extraction failures are read field by field (./json-critique.ts), not for label traits.
+    if (isJsonRequest(request))
+        return jsonFindings(request, studied);
     const addressed = new Set(traitsAddressedBy(studied));
     const seen = new Map();
     for (const ex of request.examples) {
@@ -47413,9 +47913,10 @@ function takeFinding(pool, rng) {
     const format = pool.findIndex((f) => f.kind === 'format');
     let index = removal >= 0 ? removal : -1;
     if (index < 0) {
-        const total = pool.reduce((sum, f) => sum + (f.kind === 'trait' ? f.weight : 1), 0);
+        const weight = (f) => ('weight' in f ? f.weight : 1);
+        const total = pool.reduce((sum, f) => sum + weight(f), 0);
         let u = rng.next() * total;
-        index = pool.findIndex((f) => (u -= f.kind === 'trait' ? f.weight : 1) < 0);
+        index = pool.findIndex((f) => (u -= weight(f)) < 0);
         if (index < 0)
             index = format;
     }
@@ -47434,6 +47935,8 @@ function render(finding, rng) {
             return `The rule "${finding.rule.phrasings[0] ?? ''}" is too broad: it makes the model misread inputs such as "${excerpt(finding.example)}". Remove it.`;
         case 'format':
             return FORMAT_CRITIQUE;
+        case 'json':
+            return renderJsonFinding(finding, rng, excerpt);
     }
 }
 function harmful(request, rng) {
@@ -47454,8 +47957,8 @@ function critiqueItems(request, count, rng, rates, preferGlobal = false) {
         const finding = u < rates.useful ? takeFinding(pool, rng) : undefined;
         if (finding) {
             // a critic often sees more than one problem in a group of failures and says so
-            const also = finding.kind === 'trait' && rng.next() < 0.5
-                ? takeFinding(pool.filter((f) => f.kind === 'trait'), rng)
+            const also = finding.kind !== 'remove' && finding.kind !== 'format' && rng.next() < 0.5
+                ? takeFinding(pool.filter((f) => f.kind === finding.kind), rng)
                 : undefined;
             if (also)
                 pool.splice(pool.indexOf(also), 1);
@@ -47481,6 +47984,7 @@ function analysisText(request, rng, rates) {
 }
 
 ;// CONCATENATED MODULE: ./src/simulate/optimizer-edit.ts
+
 
 
 
@@ -47546,6 +48050,13 @@ function applyCritique(prompt, notes, rng) {
         const conflicting = harmfulRulesIn(edited).filter((r) => r.hurts.includes(id));
         if (conflicting.length > 0)
             edited = removeSentences(edited, conflicting.flatMap((r) => r.stems));
+    }
+    const presentJson = new Set(jsonTraitsAddressedBy(prompt));
+    for (const id of jsonTraitsAddressedBy(plain).slice(0, 3)) {
+        if (presentJson.has(id))
+            continue;
+        const phrasings = getJsonTrait(id).phrasings;
+        add.push(phrasings[rng.int(phrasings.length)]);
     }
     const lowerNotes = notes.toLowerCase();
     if (FORMAT_STEMS.some((s) => lowerNotes.includes(s)) && !/<answer>/i.test(edited)) {
@@ -47809,7 +48320,7 @@ function kindsNamedIn(text) {
  * is used — nothing about the dataset or the template is known here.
  */
 
-const FIELD_NAMES = 'review|ticket|text|message|input|email|sms|request|statement|question|query|sentence|tweet|comment|document|passage|content';
+const FIELD_NAMES = 'review|ticket|text|message|input|email|sms|request|statement|question|query|sentence|tweet|comment|document|passage|content|invoice';
 const FIELD_TAG = new RegExp(`<(${FIELD_NAMES})(?:\\s[^<>]*)?>([\\s\\S]*?)</\\1\\s*>`, 'i');
 const FIELD_LINE = new RegExp(`^[ \\t]*(?:${FIELD_NAMES})[ \\t]*:[ \\t]*(.*)$`, 'im');
 const QUOTED_BLOCK = /("""|```)\n?([\s\S]*?)\n?\1/;
@@ -48051,6 +48562,116 @@ function optimizer_model_createSimulatedOptimizer(options) {
     };
 }
 
+;// CONCATENATED MODULE: ./src/simulate/json-target.ts
+
+
+
+
+/** Share of replies with prose around the JSON when plain text is asked for. */
+const PROSE_RATE = 0.3;
+/** Share of replies missing a field without a strict schema. */
+const MISSING_RATE = 0.12;
+/** Share of plain-text replies cut short (no JSON to read). */
+const CUT_RATE = 0.03;
+const ONLY_JSON = /\bonly (?:the |a |one )?json\b|\bno other text\b|\bnothing else\b/i;
+/** The descriptions in a schema: instructions the model reads as it reads the prompt. */
+function descriptionsOf(schema) {
+    if (Array.isArray(schema))
+        return schema.flatMap(descriptionsOf);
+    if (schema === null || typeof schema !== 'object')
+        return [];
+    return Object.entries(schema).flatMap(([key, value]) => key === 'description' && typeof value === 'string' ? [value] : descriptionsOf(value));
+}
+function schemaOf(format) {
+    return format?.type === 'json_schema' ? format.json_schema.schema : undefined;
+}
+/** The fields asked for: the schema's properties, else the invoice fields the prompt names. */
+function fieldsAsked(format, instructions) {
+    const properties = schemaOf(format)?.['properties'];
+    if (properties !== null && typeof properties === 'object')
+        return Object.keys(properties);
+    const named = INVOICE_FIELDS.filter((f) => new RegExp(`\\b${f}\\b`, 'i').test(instructions));
+    return named.length > 0 ? named : [...INVOICE_FIELDS];
+}
+/** True when the request asks for JSON: a response format, or the word JSON in the instructions. */
+function asksForJson(instructions, format) {
+    return format !== undefined || /\bjson\b/i.test(instructions);
+}
+/**
+ * The simulated target's decision on a JSON request, or undefined when the request holds no
+ * invoice (the label world of ./target-model.ts answers it then).
+ */
+function decideAsJsonTarget(messages, format, options) {
+    const system = messages
+        .filter((m) => m.role === 'system')
+        .map((m) => m.content)
+        .join('\n\n');
+    const last = messages.map((m) => m.role).lastIndexOf('user');
+    const user = messages[last]?.content ?? '';
+    const found = findExample(user);
+    const text = found?.text ?? user;
+    const schema = schemaOf(format);
+    const instructions = [
+        system,
+        found ? user.replace(found.span, ' ') : '',
+        ...descriptionsOf(schema)
+    ].join('\n\n');
+    if (!asksForJson(instructions, format))
+        return undefined;
+    const addressed = new Set(jsonTraitsAddressedBy(instructions));
+    const read = readInvoice(text, careFrom(addressed));
+    if (read === undefined)
+        return undefined;
+    const sample = options.sampleIndex ? `#${options.sampleIndex}` : '';
+    const formatKey = JSON.stringify(format ?? null);
+    const draw = (what) => unitHash(options.seed, 'json', what, system, user, formatKey, sample);
+    const traits = detectJsonTraits(text);
+    const fields = fieldsAsked(format, instructions);
+    const given = {};
+    const truth = {};
+    for (const field of fields) {
+        if (!INVOICE_FIELDS.includes(field))
+            continue;
+        given[field] = read.raw[field];
+        truth[field] = read.values[field];
+    }
+    const missed = traits.filter((t) => {
+        const field = getJsonTrait(t).field;
+        return (field !== undefined && !addressed.has(t) && field in given && given[field] !== truth[field]);
+    });
+    let noisy = false;
+    if (draw('noise') < (options.noise ?? 0.03) && typeof given['invoice_number'] === 'string') {
+        // a digit misread: the last two digits swapped
+        given['invoice_number'] = given['invoice_number'].replace(/(\d)(\d)$/, '$2$1');
+        noisy = given['invoice_number'] !== truth['invoice_number'];
+    }
+    const strict = format?.type === 'json_schema' && format.json_schema.strict;
+    let broken;
+    let dropped;
+    let object = given;
+    const keys = Object.keys(given);
+    if (!strict && !addressed.has('all-fields') && draw('missing') < MISSING_RATE) {
+        dropped = keys[Math.floor(draw('missing-field') * keys.length)];
+        if (dropped !== undefined) {
+            object = Object.fromEntries(Object.entries(given).filter(([k]) => k !== dropped));
+            broken = 'missing-field';
+        }
+    }
+    const json = JSON.stringify(object);
+    let reply = json;
+    if (format === undefined) {
+        if (draw('cut') < CUT_RATE) {
+            reply = json.slice(0, Math.max(1, Math.floor(json.length / 2)));
+            broken = 'cut-short';
+        }
+        else if (!ONLY_JSON.test(instructions) && draw('prose') < PROSE_RATE) {
+            reply = `Here are the invoice details:\n\`\`\`json\n${JSON.stringify(object, null, 2)}\n\`\`\`\nLet me know if you need anything else.`;
+            broken ??= 'prose';
+        }
+    }
+    return { reply, given, truth, traits, missed, broken, dropped, noisy };
+}
+
 ;// CONCATENATED MODULE: ./src/simulate/reader.ts
 /**
  * How the simulated target reads an example: it strips what a trait adds (an injected note, the
@@ -48229,9 +48850,11 @@ function defaultTrap(trait, truth, lex) {
  * + user prompt, or shown handled by a few-shot turn; a global trait in the system prompt — and no
  * over-broad rule in the prompt breaks
  * one of them; otherwise it falls for the first unheeded trait. A little noise, seeded by the
- * request text, flips some answers. Nothing is registered between calls: every decision comes from
+ * request text, flips some answers. An invoice asked for as JSON is answered by ./json-target.ts
+ * instead. Nothing is registered between calls: every decision comes from
  * the text, so the model works the same over HTTP and in another process.
  */
+
 
 
 
@@ -48380,11 +49003,10 @@ function target_model_createSimulatedTarget(options) {
             catch (error) {
                 return Promise.reject(error);
             }
-            const decision = decideAsTarget(request.messages, {
-                seed: options.seed,
-                noise: options.noise,
-                sampleIndex: request.sampleIndex
-            });
+            const seeded = { seed: options.seed, noise: options.noise, sampleIndex: request.sampleIndex };
+            // An invoice asked for as JSON is the extraction world (./json-target.ts); else labels.
+            const decision = decideAsJsonTarget(request.messages, request.responseFormat, seeded) ??
+                decideAsTarget(request.messages, seeded);
             return Promise.resolve(simulatedResponse(request.messages, decision.reply));
         }
     };
@@ -49000,12 +49622,227 @@ function makeDomainFamily(spec) {
     };
 }
 
+;// CONCATENATED MODULE: ./src/simulate/invoice-task.ts
+/**
+ * A synthetic JSON extraction task for the simulated provider: short invoice texts, each with its
+ * expected object {vendor, invoice_number, date, currency, total} and zero to two field traits
+ * (./json-traits.ts), a weak starting prompt that asks for JSON and names the fields, and a
+ * response schema. Every row is checked against what the simulated target reads from its text
+ * alone (./invoice-reader.ts), so the dataset and the simulation can never disagree.
+ */
+
+
+
+/** The traits an invoice text can carry (all but the format trait `all-fields`). */
+const INVOICE_TRAITS = [
+    'billed-to',
+    'date-words',
+    'currency-symbol',
+    'currency-word',
+    'two-amounts',
+    'thousands'
+];
+const INVOICE_PROMPT = [
+    'Extract the invoice details from the text below as JSON with the fields vendor, invoice_number, date, currency and total.',
+    '',
+    'Invoice: {{text}}'
+].join('\n');
+const INVOICE_SCHEMA = {
+    type: 'object',
+    additionalProperties: false,
+    required: [...INVOICE_FIELDS],
+    properties: {
+        vendor: { type: 'string', description: 'The company that sent the invoice.' },
+        invoice_number: { type: 'string' },
+        date: { type: 'string' },
+        currency: { type: 'string' },
+        total: { type: 'number' }
+    }
+};
+function invoice_task_pick(rng, items) {
+    return items[rng.int(items.length)];
+}
+/** 1250 → "1,250.00". */
+function formatAmount(value) {
+    const [whole, cents] = value.toFixed(2).split('.');
+    return `${whole.replace(/\B(?=(\d{3})+$)/g, ',')}.${cents}`;
+}
+function invoice_task_chooseTraits(spec, rng) {
+    const pool = spec.traits ?? INVOICE_TRAITS;
+    if (pool.length === 0 || rng.next() < (spec.plainRate ?? 0.25))
+        return [];
+    const first = invoice_task_pick(rng, pool);
+    if (rng.next() >= 0.35)
+        return [first];
+    const second = invoice_task_pick(rng, pool);
+    const currencies = new Set(['currency-symbol', 'currency-word']);
+    if (second === first || (currencies.has(first) && currencies.has(second)))
+        return [first];
+    return [first, second];
+}
+function invoiceText(traits, rng) {
+    const has = (t) => traits.includes(t);
+    const vendor = invoice_task_pick(rng, COMPANIES);
+    const customer = invoice_task_pick(rng, COMPANIES.filter((c) => c !== vendor));
+    const number = `INV-${1000 + rng.int(90000)}`;
+    const year = 2025 + rng.int(2);
+    const month = rng.int(12);
+    const day = 1 + rng.int(28);
+    const iso = `${year}-${String(month + 1).padStart(2, '0')}-${String(day).padStart(2, '0')}`;
+    const monthName = MONTHS[month];
+    const currency = invoice_task_pick(rng, CURRENCIES);
+    const cents = rng.int(100) / 100;
+    const total = has('thousands') ? 1000 + rng.int(47000) + cents : 20 + rng.int(970) + cents;
+    const money = (value) => {
+        const amount = formatAmount(value);
+        if (has('currency-symbol'))
+            return `${currency.symbol}${amount}`;
+        if (has('currency-word'))
+            return `${amount} ${currency.word}`;
+        return rng.next() < 0.5 ? `${amount} ${currency.code}` : `${currency.code} ${amount}`;
+    };
+    const header = has('billed-to')
+        ? invoice_task_pick(rng, [
+            `Billed to ${customer}: invoice ${number} from ${vendor}.`,
+            `Customer: ${customer}. Invoice ${number} from ${vendor}.`
+        ])
+        : invoice_task_pick(rng, [
+            `Invoice ${number} from ${vendor}.`,
+            `Please find attached invoice ${number} from ${vendor}.`,
+            `New invoice ${number} from ${vendor} is ready.`
+        ]);
+    const date = has('date-words')
+        ? invoice_task_pick(rng, [`Issued on ${monthName} ${day}, ${year}.`, `Dated ${day} ${monthName} ${year}.`])
+        : invoice_task_pick(rng, [`Issued ${iso}.`, `Invoice date: ${iso}.`]);
+    let amount;
+    if (has('two-amounts')) {
+        const subtotal = Math.round((total / 1.2) * 100) / 100;
+        amount = invoice_task_pick(rng, [
+            `Subtotal ${money(subtotal)}, total due ${money(total)}.`,
+            `Net amount ${money(subtotal)}; with VAT the total is ${money(total)}.`
+        ]);
+    }
+    else {
+        amount = invoice_task_pick(rng, [
+            `Amount due: ${money(total)}.`,
+            `Total due: ${money(total)}.`,
+            `Please pay ${money(total)} by bank transfer.`
+        ]);
+    }
+    const body = rng.next() < 0.5 ? [date, amount] : [amount, date];
+    const closer = rng.next() < 0.4
+        ? [
+            invoice_task_pick(rng, [
+                'Thank you for your business.',
+                'Payment terms: 30 days.',
+                'Questions? Reply to this email.'
+            ])
+        ]
+        : [];
+    return [header, ...body, ...closer].join(' ');
+}
+/** Generates an invoice extraction task; every row's expected object is what its text says. */
+function makeInvoiceTask(spec) {
+    const rng = createRandom(`invoices:${spec.name}:${String(spec.seed)}`);
+    const rows = [];
+    const seen = new Set();
+    const width = Math.max(3, String(spec.size).length);
+    for (let i = 0; i < spec.size; i++) {
+        for (let attempt = 0;; attempt++) {
+            if (attempt >= 200)
+                throw new Error(`task ${spec.name}: could not generate row ${i + 1}`);
+            const traits = invoice_task_chooseTraits(spec, rng);
+            const text = invoiceText(traits, rng);
+            const read = readInvoice(text);
+            const shown = detectJsonTraits(text);
+            if (read === undefined || seen.has(text))
+                continue;
+            if (shown.join() !== [...traits].sort(byCatalogue).join())
+                continue;
+            seen.add(text);
+            rows.push({
+                id: `${spec.name}-${String(i + 1).padStart(width, '0')}`,
+                text,
+                expected: read.values,
+                traits: shown
+            });
+            break;
+        }
+    }
+    return {
+        name: spec.name,
+        rows,
+        initialPrompt: INVOICE_PROMPT,
+        schema: INVOICE_SCHEMA,
+        description: `invoice field extraction (synthetic, ${spec.size} rows)`
+    };
+}
+function byCatalogue(a, b) {
+    return INVOICE_TRAITS.indexOf(a) - INVOICE_TRAITS.indexOf(b);
+}
+
+;// CONCATENATED MODULE: ./src/simulate/demo-invoices.ts
+/**
+ * The demo's JSON extraction task: synthetic invoices (./invoice-task.ts) with a config of their
+ * own that asks the target for a JSON object and scores each reply with two checks — validity
+ * against the response schema and per-field matches — so APO can be seen raising field scores.
+ */
+
+const DEMO_INVOICES_CONFIG_FILE = 'prompt-descent.invoices.yml';
+const DEMO_INVOICES_PROMPT = 'prompts/invoices.md';
+const DEMO_INVOICES_SCHEMA = 'schemas/invoice.json';
+const DATA = 'evals/invoices.jsonl';
+/** The config of the invoice task, below the demo's header. */
+function configText(header, seed) {
+    return [
+        header.trimEnd(),
+        '# Invoice field extraction: the target answers with a JSON object; each reply is checked for',
+        '# schema validity and scored field by field (4 of 5 fields right scores 0.8 on that check).',
+        'provider: { type: simulated }',
+        `seed: ${seed}`,
+        'tasks:',
+        '  - name: invoices',
+        `    prompt: ${DEMO_INVOICES_PROMPT}`,
+        `    data: ${DATA}`,
+        '    response_format: json_object',
+        '    checks:',
+        `      - { type: json_schema, schema: ${DEMO_INVOICES_SCHEMA}, name: valid }`,
+        '      - type: json',
+        '        name: fields',
+        '        weight: 4',
+        '        fields:',
+        '          - { path: vendor, match: text }',
+        '          - invoice_number',
+        '          - date',
+        '          - currency',
+        '          - { path: total, match: numeric, tolerance: 0.01 }',
+        'optimize:',
+        '  method: apo',
+        '  apo: { rounds: 3 }',
+        ''
+    ].join('\n');
+}
+/** The invoice task's files (config, prompt, dataset, schema), by path relative to the root. */
+function invoiceDemoFiles(header, options) {
+    const task = makeInvoiceTask({ name: 'invoices', size: options.rows ?? 90, seed: options.seed });
+    // The hidden traits stay out of the file: the simulated target must read them from the text.
+    const rows = task.rows.map((r) => JSON.stringify({ id: r.id, text: r.text, expected: r.expected }));
+    return new Map([
+        [DEMO_INVOICES_CONFIG_FILE, configText(header, options.seed)],
+        [DEMO_INVOICES_PROMPT, `${task.initialPrompt}\n`],
+        [DATA, `${rows.join('\n')}\n`],
+        [DEMO_INVOICES_SCHEMA, `${JSON.stringify(task.schema, null, 2)}\n`]
+    ]);
+}
+
 ;// CONCATENATED MODULE: ./src/simulate/demo-repo.ts
 /**
  * `prompt-descent demo`: writes a synthetic repository — config, prompt files, datasets — that runs
- * entirely on the simulated provider. One task (support-ticket triage) by default; with `multiTask`
+ * entirely on the simulated provider. One task (support-ticket triage) by default, with a chat-prompt
+ * config of it and a JSON extraction task on invoices beside it; with `multiTask`
  * a domain family of seven review tasks, three of them held out for MetaSPO's transfer test.
  */
+
 
 
 
@@ -49055,7 +49892,7 @@ function list(values) {
     return `[${values.map(scalar).join(', ')}]`;
 }
 /** The config, written by hand so it reads like one a person would write. */
-function configText(seed, tasks, holdout) {
+function demo_repo_configText(seed, tasks, holdout) {
     const lines = [
         HEADER.trimEnd(),
         'provider: { type: simulated }',
@@ -49117,7 +49954,7 @@ async function writeDemoRepository(dir, options) {
         ];
     }
     const files = new Map([
-        [DEMO_CONFIG_FILE, configText(options.seed, tasks, holdout)],
+        [DEMO_CONFIG_FILE, demo_repo_configText(options.seed, tasks, holdout)],
         ['prompts/system.md', `${DEFAULT_SYSTEM_PROMPT}\n`]
     ]);
     for (const task of tasks) {
@@ -49127,9 +49964,12 @@ async function writeDemoRepository(dir, options) {
     const single = options.multiTask ? undefined : tasks[0];
     if (single !== undefined) {
         files.set(DEMO_CHAT_PROMPT, chatPromptText(single));
-        files.set(DEMO_CHAT_CONFIG_FILE, configText(options.seed, [single], [])
+        files.set(DEMO_CHAT_CONFIG_FILE, demo_repo_configText(options.seed, [single], [])
             .replace('system_prompt: prompts/system.md\n', '')
             .replace(`prompts/${single.name}.md`, DEMO_CHAT_PROMPT));
+        for (const [path, text] of invoiceDemoFiles(HEADER, { seed: options.seed })) {
+            files.set(path, text);
+        }
     }
     for (const [path, text] of files) {
         const absolute = (0,external_node_path_namespaceObject.join)(root, path);
@@ -49139,13 +49979,17 @@ async function writeDemoRepository(dir, options) {
     const chat = single === undefined
         ? undefined
         : { configPath: (0,external_node_path_namespaceObject.join)(root, DEMO_CHAT_CONFIG_FILE), promptFile: DEMO_CHAT_PROMPT };
+    const invoices = single === undefined
+        ? undefined
+        : { configPath: (0,external_node_path_namespaceObject.join)(root, DEMO_INVOICES_CONFIG_FILE), promptFile: DEMO_INVOICES_PROMPT };
     return {
         root,
         configPath,
         files: [...files.keys()],
         tasks: tasks.map((t) => t.name),
         holdout,
-        chat
+        chat,
+        invoices
     };
 }
 
@@ -51643,154 +52487,6 @@ function createChecksMetric(config, checks) {
             });
         }
     };
-}
-
-;// CONCATENATED MODULE: ./src/eval/json-find.ts
-
-const FENCE = /```[ \t]*(?:json5?|JSON)?[ \t]*\r?\n?([\s\S]*?)```/g;
-function tryParse(text) {
-    const trimmed = text.trim();
-    if (trimmed === '')
-        return undefined;
-    try {
-        return { value: JSON.parse(trimmed) };
-    }
-    catch {
-        return undefined;
-    }
-}
-/** End index (exclusive) of the balanced `{…}` starting at `start`, or -1; skips braces in strings. */
-function balancedEnd(text, start) {
-    let depth = 0;
-    let inString = false;
-    for (let i = start; i < text.length; i++) {
-        const ch = text[i];
-        if (inString) {
-            if (ch === '\\')
-                i++;
-            else if (ch === '"')
-                inString = false;
-        }
-        else if (ch === '"') {
-            inString = true;
-        }
-        else if (ch === '{') {
-            depth++;
-        }
-        else if (ch === '}') {
-            depth--;
-            if (depth === 0)
-                return i + 1;
-        }
-    }
-    return -1;
-}
-/**
- * Finds the JSON a model reply carries. In order: the whole reply; else the last ```json (or bare
- * ```) fenced block that parses; else the last top-level `{…}` object in the prose that parses.
- * The last wins because a reply that reasons first shows its final answer at the end. Bare arrays
- * in prose are not picked up (too easily confused with "[1]"-style references); a reply that is
- * only an array, or an array in a fence, is.
- */
-function findJson(reply) {
-    const whole = tryParse(reply);
-    if (whole !== undefined)
-        return whole;
-    const fenced = Array.from(reply.matchAll(FENCE), (m) => m[1] ?? '');
-    for (let i = fenced.length - 1; i >= 0; i--) {
-        const found = tryParse(fenced[i]);
-        if (found !== undefined)
-            return found;
-    }
-    const spans = [];
-    let i = reply.indexOf('{');
-    while (i !== -1) {
-        const end = balancedEnd(reply, i);
-        if (end === -1) {
-            i = reply.indexOf('{', i + 1);
-        }
-        else {
-            spans.push([i, end]);
-            i = reply.indexOf('{', end);
-        }
-    }
-    for (let k = spans.length - 1; k >= 0; k--) {
-        const [start, end] = spans[k];
-        const found = tryParse(reply.slice(start, end));
-        if (found !== undefined)
-            return found;
-    }
-    return undefined;
-}
-const STEP = /\.?([^.[\]]+)|\[(\d+)\]|\[\s*"((?:[^"\\]|\\.)*)"\s*\]|\[\s*'([^']*)'\s*\]/y;
-/**
- * Parses a field path such as `a.b[0]`, `items[2].name`, `["odd key"]` (a leading `$` or `$.` is
- * allowed). Throws InputError on a malformed path.
- */
-function parseJsonPath(path) {
-    const text = path.trim().replace(/^\$\.?/, '');
-    const steps = [];
-    STEP.lastIndex = 0;
-    let pos = 0;
-    while (pos < text.length) {
-        STEP.lastIndex = pos;
-        const m = STEP.exec(text);
-        if (m === null || m[0] === '') {
-            throw new errors_InputError(`the JSON path "${path}" cannot be read at character ${pos + 1}; expected a path like a.b[0]`);
-        }
-        if (m[1] !== undefined)
-            steps.push(m[1]);
-        else if (m[2] !== undefined)
-            steps.push(Number(m[2]));
-        else if (m[3] !== undefined)
-            steps.push(JSON.parse(`"${m[3]}"`));
-        else
-            steps.push(m[4] ?? '');
-        pos = STEP.lastIndex;
-    }
-    return steps;
-}
-/** The value at `path` inside `value`, or undefined when any step is missing. */
-function pickJsonPath(value, path) {
-    const steps = typeof path === 'string' ? parseJsonPath(path) : path;
-    let current = value;
-    for (const step of steps) {
-        if (typeof step === 'number') {
-            if (!Array.isArray(current))
-                return undefined;
-            current = current[step];
-        }
-        else {
-            if (current === null || typeof current !== 'object' || Array.isArray(current)) {
-                return undefined;
-            }
-            if (!Object.prototype.hasOwnProperty.call(current, step))
-                return undefined;
-            current = current[step];
-        }
-    }
-    return current;
-}
-/** Structural equality of JSON values (object key order does not matter). */
-function jsonEqual(a, b) {
-    if (a === b)
-        return true;
-    if (typeof a === 'number' && typeof b === 'number')
-        return Number.isNaN(a) && Number.isNaN(b);
-    if (Array.isArray(a) || Array.isArray(b)) {
-        if (!Array.isArray(a) || !Array.isArray(b) || a.length !== b.length)
-            return false;
-        return a.every((item, i) => jsonEqual(item, b[i]));
-    }
-    if (a === null || b === null || typeof a !== 'object' || typeof b !== 'object')
-        return false;
-    const ra = a;
-    const rb = b;
-    const keysA = Object.keys(ra).filter((k) => ra[k] !== undefined);
-    const keysB = Object.keys(rb).filter((k) => rb[k] !== undefined);
-    if (keysA.length !== keysB.length)
-        return false;
-    return keysA.every((k) => Object.prototype.hasOwnProperty.call(rb, k) && jsonEqual(ra[k], rb[k]));
 }
 
 ;// CONCATENATED MODULE: ./src/eval/extract.ts
@@ -55998,7 +56694,8 @@ async function writePromptsToFolder(root, dir, prompts, confineTo) {
 /**
  * `prompt-descent demo [DIR]`: writes synthetic repositories for the simulated provider and runs the
  * whole loop on them offline: `eval`, then APO on the triage task's prompt (as a Markdown template,
- * then as a chat prompt with a few-shot turn), then MetaSPO on a
+ * then as a chat prompt with a few-shot turn), APO on a JSON extraction task (invoices, scored for
+ * schema validity and field by field), then MetaSPO on a
  * seven-task repository's shared system prompt (four tasks meta-trained, three unseen).
  */
 async function runDemoCommand(context) {
@@ -56041,6 +56738,13 @@ async function runDemoCommand(context) {
         }, { configPath: chat.configPath, optimizing: true });
         print(chatReport, context);
     }
+    let invoicesReport;
+    if (single.invoices !== undefined) {
+        const invoices = single.invoices;
+        logger.info(`\n== step 2c: a JSON extraction task (${show(invoices.configPath)}: invoices → {vendor, invoice_number, date, currency, total}, checked for schema validity and field by field); APO rewrites ${invoices.promptFile}`);
+        invoicesReport = await withCommandSession(context, async (session) => (await runApoOptimization(session, { task: undefined, edit: 'user', seed })).report, { configPath: invoices.configPath, optimizing: true });
+        print(invoicesReport, context);
+    }
     const multi = await writeDemoRepository((0,external_node_path_namespaceObject.join)(dir, 'reviews'), { seed, multiTask: true });
     logger.info(`\n== step 3: one system prompt for seven review tasks with MetaSPO (prompt-descent optimize --method metaspo)\nwrote ${show(multi.root)}: tasks ${multi.tasks.join(', ')}; held out: ${multi.holdout.join(', ')}`);
     const meta = await withCommandSession(context, async (session) => {
@@ -56049,8 +56753,8 @@ async function runDemoCommand(context) {
     }, { configPath: multi.configPath, optimizing: true });
     print(meta, context);
     logger.info(`\nnext: point a config at your own prompts and data (see examples/ and the README), then run \`prompt-descent eval\``);
-    const chatCode = chatReport === undefined ? 0 : exitCodeOf(chatReport);
-    return Math.max(exitCodeOf(apo), chatCode, exitCodeOf(meta)) ? 3 : 0;
+    const codes = [apo, chatReport, invoicesReport, meta].map((r) => r === undefined ? 0 : exitCodeOf(r));
+    return Math.max(...codes) ? 3 : 0;
 }
 function print(report, context) {
     context.io.stdout(`${renderTerminal(report, { color: process.stdout.isTTY === true && !context.io.env['NO_COLOR'] })}\n`);
