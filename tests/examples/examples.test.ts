@@ -73,7 +73,9 @@ describe('examples/', () => {
       '--estimate'
     ])
     expect(evalEstimate.code).toBe(0)
-    expect(evalEstimate.stdout).toMatch(/invoices: 30 calls, [\d.]+k input \+ [\d.]+k output tokens/)
+    expect(evalEstimate.stdout).toMatch(
+      /invoices: 30 calls, [\d.]+k input \+ [\d.]+k output tokens/
+    )
     const apo = await run(['optimize', '--config', 'prompt-descent.invoices.yml', '--estimate'])
     expect(apo.code).toBe(0)
     expect(apo.stdout).toContain('APO on invoices')
