@@ -57,7 +57,10 @@ export async function runCli(
 /** The reply the simulated target gives to a request the fake server received. */
 export async function simulatedReply(body: FakeChatBody): Promise<string> {
   const model = simulatedModelFor(body.model, SIM_SEED)
-  const reply = await model.complete({ messages: body.messages as never })
+  const reply = await model.complete({
+    messages: body.messages as never,
+    responseFormat: body['response_format'] as never
+  })
   return reply.text
 }
 

@@ -6,6 +6,9 @@ import { simulatedModelFor } from '../../src/simulate/index.js'
 import { answerAsOptimizer } from '../../src/simulate/optimizer-model.js'
 import { decideAsTarget } from '../../src/simulate/target-model.js'
 import { makeSyntheticTask } from '../../src/simulate/tasks.js'
+import { makeInvoiceTask } from '../../src/simulate/invoice-task.js'
+import { decideAsJsonTarget } from '../../src/simulate/json-target.js'
+import type { ResponseFormat } from '../../src/llm/chat-model.js'
 import { startFakeOpenAI } from '../helpers/fake-openai-server.js'
 import type { FakeOpenAI } from '../helpers/fake-openai-server.js'
 import { render, triageTask } from './helpers.js'
@@ -70,5 +73,43 @@ describe('the simulation served over an OpenAI-compatible HTTP endpoint', () => 
       ...task.rows.map(() => 'sim-target'),
       'sim-optimizer'
     ])
+  })
+
+  it('answers JSON extraction requests with their response_format as in process', async () => {
+    const seed = 4
+    server = await startFakeOpenAI({
+      respond: async (body) =>
+        (
+          await simulatedModelFor(body.model, seed).complete({
+            messages: body.messages as never,
+            responseFormat: body['response_format'] as never
+          })
+        ).text
+    })
+    const target = createOpenAIModel({
+      role: 'target',
+      model: { model: 'sim-target', temperature: 0, maxTokens: undefined },
+      provider,
+      apiKey: 'test-key',
+      baseUrl: server.url
+    })
+    const invoices = makeInvoiceTask({ name: 'invoices', size: 30, seed: 2 })
+    const formats: Array<ResponseFormat | undefined> = [
+      undefined,
+      { type: 'json_object' },
+      {
+        type: 'json_schema',
+        json_schema: { name: 'invoice', strict: true, schema: invoices.schema }
+      }
+    ]
+    for (const [i, row] of invoices.rows.entries()) {
+      const responseFormat = formats[i % formats.length]
+      const messages = [{ role: 'user' as const, content: render(invoices.initialPrompt, row) }]
+      const reply = await target.complete({ messages, responseFormat })
+      expect(reply.text).toBe(decideAsJsonTarget(messages, responseFormat, { seed })?.reply)
+    }
+    expect(server.record.map((r) => r.body?.['response_format'])).toEqual(
+      invoices.rows.map((_, i) => formats[i % formats.length])
+    )
   })
 })
