@@ -8,9 +8,10 @@ import { InputError } from '../errors.js'
 import { throwIssues } from './issues.js'
 import type { Issue } from './issues.js'
 import { parseCsvRows } from './csv-rows.js'
+import { isGithubPromptFile, parseGithubPromptFile } from './github-prompt-file.js'
 import { parseYamlSource } from './yaml-source.js'
 
-export type DatasetFormat = 'jsonl' | 'json' | 'csv' | 'yaml'
+export type DatasetFormat = 'jsonl' | 'json' | 'csv' | 'yaml' | 'prompt-file'
 
 /** One row as read from the file, before ids, expected values and splits. */
 export interface RawRow {
@@ -22,6 +23,7 @@ export interface RawRow {
 /** The format a path's extension names, or undefined for an unsupported one. */
 export function datasetFormat(path: string): DatasetFormat | undefined {
   const lower = path.toLowerCase()
+  if (isGithubPromptFile(lower)) return 'prompt-file'
   if (lower.endsWith('.jsonl')) return 'jsonl'
   if (lower.endsWith('.json')) return 'json'
   if (lower.endsWith('.csv')) return 'csv'
@@ -96,6 +98,14 @@ function parseRows(body: string, file: string, format: DatasetFormat | undefined
       break
     case 'yaml':
       rows = parseYamlRows(body, file)
+      break
+    case 'prompt-file':
+      rows = parseGithubPromptFile(body, file).testData
+      if (rows.length === 0)
+        throw new InputError(
+          'the prompt file has no `testData:` rows; add some (each a mapping of field: value) or name a dataset in `data:`',
+          { file }
+        )
       break
     default:
       throw new InputError(

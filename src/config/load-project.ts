@@ -15,6 +15,9 @@ import { createFsReader, readFailureReason, tryRepoPath } from './paths.js'
 import type { FileReader } from './paths.js'
 import { buildExamples, checkValueGaps } from './examples.js'
 import { buildTaskPrompt } from './task-prompt.js'
+import { isGithubPromptFile, parseGithubPromptFile } from './github-prompt-file.js'
+import { evaluatorChecks } from './prompt-file-checks.js'
+import type { TaskConfig } from './types.js'
 import type { LoadedProject, LoadedTask, PromptFile } from './project-types.js'
 import { readSchemaFile, schemaFileRefs, withSchemaValues } from './schema-files.js'
 import { formatKeyPath } from './yaml-source.js'
@@ -120,20 +123,36 @@ export async function loadProject(
   })
   files.throwIfProblems()
 
-  const tasks = results.map(({ task, data }, i): LoadedTask => {
+  const warnings: Issue[] = []
+  const tasks = results.map(({ task: configured, data, promptFile }, i): LoadedTask => {
     const prompt = prompts[i]
-    if (prompt === undefined || data === undefined) throw new Error('unreachable: unread file')
+    if (prompt === undefined || data === undefined || promptFile === undefined)
+      throw new Error('unreachable: unread file')
+    const ghFile = isGithubPromptFile(promptFile.path)
+      ? parseGithubPromptFile(promptFile.text, promptFile.path)
+      : undefined
+    if (ghFile !== undefined) warnings.push(...ghFile.warnings)
+    // A prompt file's evaluators are the task's checks unless the config gives a metric or checks.
+    const fromFile =
+      configured.metricDefaulted === true && ghFile !== undefined
+        ? evaluatorChecks(ghFile.evaluators)
+        : undefined
+    const task: TaskConfig =
+      fromFile === undefined ? configured : { ...configured, checks: fromFile }
+    if (fromFile !== undefined) config.tasks[i] = task
     const dataFile = files.relative(task.data)
     const examples = buildExamples(task, prompt, dataFile, data)
     for (const gap of checkValueGaps(task, examples, dataFile))
       files.problem(['tasks', i, 'checks', gap.check, 'value'], gap.message)
-    return {
+    const loaded: LoadedTask = {
       config: task,
       name: task.name,
       prompt,
       examples,
       dataHash: sha256(data)
     }
+    if (ghFile?.name !== undefined) loaded.title = ghFile.name
+    return loaded
   })
   files.throwIfProblems()
   return {
@@ -142,7 +161,8 @@ export async function loadProject(
     configHash: parsed.configHash,
     config,
     sharedSystemPrompt,
-    tasks
+    tasks,
+    ...(warnings.length > 0 ? { warnings } : {})
   }
 }
 

@@ -53,7 +53,12 @@ export interface FileMessage {
  * Parses a messages file. Every problem (an unknown role, a message without content, no user
  * message, an unknown key…) is reported at once, each with its line and key path, in one error.
  */
-export function parseMessagesFile(text: string, file: string): FileMessage[] {
+export function parseMessagesFile(
+  text: string,
+  file: string,
+  /** `ignore`: other top-level keys are the caller's (a GitHub Models prompt file's reader). */
+  otherKeys: 'check' | 'ignore' = 'check'
+): FileMessage[] {
   const source = parseYamlSource(text, file)
   const issues: Issue[] = []
   const problem = (path: KeyPath, message: string): void => {
@@ -70,7 +75,7 @@ export function parseMessagesFile(text: string, file: string): FileMessage[] {
     throwIssues(issues)
   }
   const doc = top as Record<string, unknown>
-  for (const key of Object.keys(doc)) {
+  for (const key of otherKeys === 'ignore' ? [] : Object.keys(doc)) {
     if (key !== 'messages' && !(GITHUB_PROMPT_KEYS as readonly string[]).includes(key))
       problem(
         [key],

@@ -2,6 +2,7 @@
 export { normalizeLabel } from './normalize-metric.js'
 import type { PathIssue } from './schema-issues.js'
 import type { RawTask } from './schema.js'
+import { isGithubPromptFile } from './github-prompt-file.js'
 import { normalizeChecks } from './normalize-checks.js'
 import { normalizeMetric } from './normalize-metric.js'
 import { normalizeResponseFormat } from './normalize-output.js'
@@ -35,10 +36,20 @@ export function normalizeTask(
     issues
   )
   const responseSchema = responseFormat?.type === 'json_schema' ? responseFormat.schema : undefined
+  let data = task.data
+  if (data === undefined) {
+    if (isGithubPromptFile(task.prompt)) data = task.prompt
+    else
+      issues.push({
+        path: at('data'),
+        message:
+          'required: expected the dataset file (only a GitHub Models prompt file, *.prompt.yml, carries its own rows in `testData:`)'
+      })
+  }
   const config: TaskConfig = {
     name: task.name,
     prompt: task.prompt,
-    data: task.data,
+    data: data ?? '',
     expected: task.expected,
     idField: task.id_field,
     extract: normalizeExtract(task.extract, at('extract'), issues),
@@ -49,6 +60,8 @@ export function normalizeTask(
   }
   if (task.checks !== undefined)
     config.checks = normalizeChecks(task.checks, task.pass ?? 'mean', at, issues, responseSchema)
+  else if (task.metric === undefined && isGithubPromptFile(task.prompt))
+    config.metricDefaulted = true
   if (responseFormat !== undefined) config.responseFormat = responseFormat
   return config
 }

@@ -1,3 +1,4 @@
+import type { Issue } from './issues.js'
 import type { ChatPrompt } from './prompt.js'
 import type { Config, TaskConfig } from './types.js'
 
@@ -25,6 +26,8 @@ export interface PromptFile {
 export interface LoadedTask {
   config: TaskConfig
   name: string
+  /** The display title: a GitHub Models prompt file's `name`, when it has one. */
+  title?: string
   /**
    * The messages sent for each example: the task's messages file, or its system prompt (its own,
    * else the shared one, else none) and its user template.
@@ -44,4 +47,11 @@ export interface LoadedProject {
   config: Config
   sharedSystemPrompt: PromptFile | undefined
   tasks: LoadedTask[]
+  /** Things worth saying that did not stop the load (unknown keys of a GitHub Models prompt file). */
+  warnings?: Issue[]
+  /**
+   * No config file: the tasks are the repository's GitHub Models prompt files (discover-prompts),
+   * and another commit's project is found the same way.
+   */
+  discovered?: true
 }

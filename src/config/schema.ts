@@ -230,7 +230,8 @@ const taskSchema = z.strictObject({
     message: 'expected a task name of letters, digits, ".", "_" or "-" (e.g. triage)'
   }),
   prompt: text,
-  data: dataPath,
+  /** Optional when `prompt` is a GitHub Models prompt file: its `testData` are the rows. */
+  data: dataPath.optional(),
   expected: text.default('expected'),
   id_field: text.default('id'),
   extract: extractSchema.optional(),

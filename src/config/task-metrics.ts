@@ -8,7 +8,26 @@ export function taskMetrics(task: TaskConfig): MetricConfig[] {
 
 /** The task calls the judge model (a judge metric, or a judge check). */
 export function usesJudge(task: TaskConfig): boolean {
-  return taskMetrics(task).some((metric) => metric.type === 'judge')
+  return taskMetrics(task).some((metric) => judgeCalls(metric) > 0)
+}
+
+/** Judge calls the metric makes per example. */
+export function judgeCalls(metric: MetricConfig): number {
+  switch (metric.type) {
+    case 'judge':
+    case 'gh-llm':
+    case 'gh-builtin':
+      return 1
+    case 'exact':
+    case 'contains':
+    case 'choice':
+    case 'numeric':
+    case 'json':
+    case 'regex':
+    case 'json_schema':
+    case 'gh-string':
+      return 0
+  }
 }
 
 /** The metric compares the reply with an expected value (a judge may grade without one). */
@@ -22,8 +41,12 @@ function readsExpected(metric: MetricConfig): 'needs' | 'optional' | 'ignores' {
       return 'needs'
     case 'judge':
       return 'optional'
+    // GitHub Models evaluators read the row's fields themselves, as gh does.
     case 'regex':
     case 'json_schema':
+    case 'gh-string':
+    case 'gh-llm':
+    case 'gh-builtin':
       return 'ignores'
   }
 }

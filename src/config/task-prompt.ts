@@ -3,6 +3,7 @@
  * template) or a messages file, with the shared system prompt put first when the file has none,
  * and each message marked editable or frozen by `optimize.edit`.
  */
+import { isGithubPromptFile, parseGithubPromptFile } from './github-prompt-file.js'
 import { isMessagesFile, parseMessagesFile } from './messages-file.js'
 import { plainPrompt } from './prompt.js'
 import type { ChatPrompt, PromptMessage } from './prompt.js'
@@ -31,9 +32,14 @@ export function buildTaskPrompt(input: TaskPromptInput, problem: PromptProblem):
   if (!isMessagesFile(input.file.path)) {
     return markEditable(plainPrompt(system, input.file), input.edit)
   }
-  const fromFile: PromptMessage[] = parseMessagesFile(input.file.text, input.file.path).map(
-    (m, index) => ({ ...m, editable: false, source: { file: input.file.path, index } })
-  )
+  const parsed = isGithubPromptFile(input.file.path)
+    ? parseGithubPromptFile(input.file.text, input.file.path).messages
+    : parseMessagesFile(input.file.text, input.file.path)
+  const fromFile: PromptMessage[] = parsed.map((m, index) => ({
+    ...m,
+    editable: false,
+    source: { file: input.file.path, index }
+  }))
   const hasSystem = fromFile.some((m) => m.role === 'system')
   if (hasSystem && input.ownSystem !== undefined)
     problem(

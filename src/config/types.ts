@@ -2,6 +2,7 @@
  * The validated, normalised configuration (camelCase), as the rest of the program sees it.
  * The YAML file uses snake_case keys; src/config/schema.ts validates it and maps it to these types.
  */
+import type { BuiltinEvaluator, LlmChoice, StringOp } from './github-prompt-file.js'
 
 export interface ModelConfig {
   model: string
@@ -112,6 +113,16 @@ export type MetricConfig =
   | { type: 'json'; fields: JsonFieldConfig[] | undefined; credit: 'partial' | 'all' }
   | { type: 'json_schema'; schema: SchemaConfig }
   | { type: 'judge'; rubric: string; scale: number; passAt: number | undefined }
+  // The evaluators of GitHub Models prompt files (github-prompt-file.ts), scored as gh does.
+  | { type: 'gh-string'; op: StringOp; value: string }
+  | {
+      type: 'gh-llm'
+      modelId: string | undefined
+      prompt: string
+      systemPrompt: string | undefined
+      choices: LlmChoice[]
+    }
+  | { type: 'gh-builtin'; builtin: BuiltinEvaluator }
 
 /** One of a task's checks: a metric, with how it counts in the example's score. */
 export interface CheckConfig {
@@ -161,6 +172,11 @@ export interface TaskConfig {
   metric: MetricConfig
   /** Several checks per example (`checks:` + `pass:`); absent for the one-metric form. */
   checks?: ChecksConfig
+  /**
+   * The prompt is a GitHub Models prompt file and neither `metric:` nor `checks:` was given: the
+   * file's evaluators, if it has any, become the checks when the project is loaded (else the default exact metric stays).
+   */
+  metricDefaulted?: true
   split: SplitConfig
   /** A per-task system prompt file (overrides the shared one). */
   systemPrompt: string | undefined

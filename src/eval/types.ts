@@ -17,6 +17,11 @@ export interface ExampleScore {
   unreadable: boolean
   /** Why it scored so: the judge's reasoning, or where a reply breaks the JSON schema. */
   rationale?: string
+  /**
+   * Whether the reply passes, when the metric says so apart from its score (GitHub Models
+   * evaluators: an `llm` choice scoring 0.5 passes); otherwise it passes when the score is 1.
+   */
+  passed?: boolean
   /** Each check's own result, for a task with several checks (in the config's order). */
   checks?: CheckScore[]
   /** Per-field outcome of a JSON reply (json metric with `fields`), by field path, in config order. */
@@ -29,8 +34,10 @@ export type FieldResults = Record<string, boolean>
 /** One check's result on one example. */
 export interface CheckScore {
   name: string
-  /** In [0, 1], after negation (`not`); the check passes when it is 1. */
+  /** In [0, 1], after negation (`not`); the check passes when it is 1 (or when `passed` says so). */
   score: number
+  /** Set when the check's metric decides passing apart from the score (see ExampleScore.passed). */
+  passed?: boolean
   answer: string | null
   unreadable: boolean
   rationale?: string
@@ -47,7 +54,7 @@ export interface CheckSummary {
   not: boolean
   /** The check's own aggregate over the scored examples (macro-F1 for a macro_f1 check). */
   score: number
-  /** Examples on which the check passed (scored 1). */
+  /** Examples on which the check passed (scored 1, or passed by its own rule). */
   passed: number
   unreadable: number
 }

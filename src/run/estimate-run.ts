@@ -1,4 +1,4 @@
-import { taskMetrics } from '../config/task-metrics.js'
+import { judgeCalls, taskMetrics } from '../config/task-metrics.js'
 import { buildMessages } from '../eval/evaluate.js'
 import { estimateCost, estimateMessagesTokens, sumEstimates } from '../llm/estimate.js'
 import type { CostEstimate } from '../llm/estimate.js'
@@ -44,7 +44,7 @@ export function estimateEval(
       })
     ]
     // One judge call per example and judge check.
-    const judged = taskMetrics(task.config).filter((m) => m.type === 'judge').length
+    const judged = taskMetrics(task.config).reduce((sum, m) => sum + judgeCalls(m), 0)
     if (judged > 0) {
       const judge = config.models.judge
       parts.push(

@@ -39,15 +39,27 @@ async function scoreCheck(
   const scored = await check.metric.score(reply, own ?? expected, context)
   // Negation flips pass and fail; an answer that could not be read fails either way.
   const score = !check.not || scored.unreadable ? scored.score : scored.score === 1 ? 0 : 1
+  const passed =
+    scored.passed === undefined
+      ? undefined
+      : check.not && !scored.unreadable
+        ? !scored.passed
+        : scored.passed
   const result: CheckScore = {
     name: check.name,
     score,
     answer: scored.answer,
     unreadable: scored.unreadable
   }
+  if (passed !== undefined) result.passed = passed
   if (scored.rationale !== undefined) result.rationale = scored.rationale
   if (own !== undefined) result.expected = own
   return { check: result, fields: scored.fields }
+}
+
+/** A check passes by its metric's own rule when it has one, else when it scores 1. */
+export function checkPassed(check: Pick<CheckScore, 'score' | 'passed'>): boolean {
+  return check.passed ?? check.score === 1
 }
 
 /** The example's combined score: the weighted mean of its checks, or 1 only when all pass. */
@@ -56,7 +68,7 @@ function combine(
   scores: readonly CheckScore[],
   pass: 'mean' | 'all'
 ): number {
-  if (pass === 'all') return scores.every((s) => s.score === 1) ? 1 : 0
+  if (pass === 'all') return scores.every(checkPassed) ? 1 : 0
   let sum = 0
   let weights = 0
   checks.forEach((check, i) => {
@@ -93,7 +105,12 @@ function checkAggregate(check: CheckMetric, rows: readonly AggregateInput[]): nu
  * macro-F1 is a score of the whole set, not of an example). Paired comparisons (the gate) use the
  * examples' scores, where a macro_f1 check counts as accuracy, as for a lone macro_f1 metric.
  */
-export function createChecksMetric(config: ChecksConfig, checks: readonly CheckMetric[]): Metric {
+export function createChecksMetric(
+  config: ChecksConfig,
+  checks: readonly CheckMetric[],
+  /** The name reports show (GitHub Models evaluators: `pass rate`, as gh calls it). */
+  label?: string
+): Metric {
   const pass = config.pass
   const perExample =
     pass === 'all' || checks.every((c) => c.not || c.metric.aggregate === meanOfScores)
@@ -108,7 +125,7 @@ export function createChecksMetric(config: ChecksConfig, checks: readonly CheckM
         return sum / weights
       }
   return {
-    name: pass === 'all' ? 'all checks' : 'mean of checks',
+    name: label ?? (pass === 'all' ? 'all checks' : 'mean of checks'),
     async score(reply, expected, context): Promise<ExampleScore> {
       const scored = await Promise.all(checks.map((c) => scoreCheck(c, reply, expected, context)))
       const scores = scored.map((s) => s.check)
@@ -139,7 +156,7 @@ export function createChecksMetric(config: ChecksConfig, checks: readonly CheckM
           weight: check.weight,
           not: check.not,
           score: rows.length === 0 ? 0 : checkAggregate(check, rows),
-          passed: rows.filter((r) => r.score === 1).length,
+          passed: own.filter((c) => c !== undefined && checkPassed(c)).length,
           unreadable: own.filter((c) => c?.unreadable === true).length
         }
       })

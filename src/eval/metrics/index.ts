@@ -4,6 +4,9 @@ import { createChecksMetric } from './checks.js'
 import { createChoiceMetric } from './choice.js'
 import { createContainsMetric } from './contains.js'
 import { createExactMetric } from './exact.js'
+import { createGhBuiltinMetric } from './gh-builtin.js'
+import { createGhLlmMetric } from './gh-llm.js'
+import { createGhStringMetric } from './gh-string.js'
 import { createJsonMetric } from './json.js'
 import { createJsonSchemaMetric } from './json-schema.js'
 import { createJudgeMetric } from './judge.js'
@@ -21,7 +24,11 @@ export { buildJudgeMessages } from './judge-prompt.js'
  * InputError on a config the metric cannot work with (a bad pattern, an empty label set, a judge
  * scale below 2). The judge metric grades the whole reply and ignores the extraction.
  */
-export function createMetric(metric: MetricConfig, extract: ExtractConfig): Metric {
+export function createMetric(
+  metric: MetricConfig,
+  extract: ExtractConfig,
+  name: string = metric.type
+): Metric {
   switch (metric.type) {
     case 'exact':
       return createExactMetric(extract)
@@ -39,6 +46,12 @@ export function createMetric(metric: MetricConfig, extract: ExtractConfig): Metr
       return createChoiceMetric(metric.choices, metric.score, extract)
     case 'judge':
       return createJudgeMetric(metric.rubric, metric.scale, metric.passAt)
+    case 'gh-string':
+      return createGhStringMetric(metric.op, metric.value)
+    case 'gh-llm':
+      return createGhLlmMetric({ ...metric, name })
+    case 'gh-builtin':
+      return createGhBuiltinMetric(metric.builtin, name)
   }
 }
 
@@ -48,6 +61,7 @@ export function createMetric(metric: MetricConfig, extract: ExtractConfig): Metr
  */
 export function createTaskMetric(task: Pick<TaskConfig, 'metric' | 'checks' | 'extract'>): Metric {
   if (task.checks === undefined) return createMetric(task.metric, task.extract)
+  const gh = task.checks.checks.every((c) => c.metric.type.startsWith('gh-'))
   return createChecksMetric(
     task.checks,
     task.checks.checks.map((check) => ({
@@ -55,7 +69,8 @@ export function createTaskMetric(task: Pick<TaskConfig, 'metric' | 'checks' | 'e
       weight: check.weight,
       not: check.not,
       value: check.value,
-      metric: createMetric(check.metric, task.extract)
-    }))
+      metric: createMetric(check.metric, task.extract, check.name)
+    })),
+    gh ? 'pass rate' : undefined
   )
 }

@@ -1,0 +1,104 @@
+/** A config task whose `prompt:` is a GitHub Models prompt file: its testData and evaluators. */
+import { afterEach, describe, expect, it } from 'vitest'
+import { loadProject } from '../../src/config/load-project.js'
+import { makeRepo, thrown } from './helpers.js'
+
+const ROUTE = `name: Ticket router
+model: openai/gpt-4o-mini
+messages:
+  - role: system
+    content: Route the ticket to billing, bug or account.
+  - role: user
+    content: '{{input}}'
+testData:
+  - input: I was charged twice
+    expected: billing
+  - input: The app crashes on start
+    expected: bug
+  - input: I cannot log in
+    expected: account
+evaluators:
+  - name: right queue
+    string:
+      contains: '{{expected}}'
+owner: support-team
+`
+
+let cleanups: Array<() => Promise<void>> = []
+afterEach(async () => {
+  await Promise.all(cleanups.map((c) => c()))
+  cleanups = []
+})
+
+async function load(config: string, extra: Record<string, string> = {}) {
+  const repo = await makeRepo({
+    'prompt-descent.yml': config,
+    'support/route.prompt.yml': ROUTE,
+    ...extra
+  })
+  cleanups.push(repo.cleanup)
+  return loadProject(`${repo.root}/prompt-descent.yml`)
+}
+
+describe('a task whose prompt is a .prompt.yml', () => {
+  it('takes its rows from testData and its checks from the evaluators', async () => {
+    const project = await load(
+      'provider: { type: simulated }\ntasks:\n  - name: route\n    prompt: support/route.prompt.yml\n    split: { test: 1 }\n'
+    )
+    const task = project.tasks[0]
+    expect(task?.title).toBe('Ticket router')
+    expect(task?.config.data).toBe('support/route.prompt.yml')
+    expect(task?.examples.map((e) => [e.id, e.line, e.fields.input])).toEqual([
+      ['1', 9, 'I was charged twice'],
+      ['2', 11, 'The app crashes on start'],
+      ['3', 13, 'I cannot log in']
+    ])
+    expect(task?.config.checks).toEqual({
+      pass: 'all',
+      checks: [
+        {
+          name: 'right queue',
+          weight: 1,
+          not: false,
+          value: undefined,
+          metric: { type: 'gh-string', op: 'contains', value: '{{expected}}' }
+        }
+      ]
+    })
+    expect(task?.prompt.messages.map((m) => [m.role, m.source])).toEqual([
+      ['system', { file: 'support/route.prompt.yml', index: 0 }],
+      ['user', { file: 'support/route.prompt.yml', index: 1 }]
+    ])
+    expect(project.warnings?.map((w) => `${w.file}:${w.line} ${w.message}`)).toEqual([
+      'support/route.prompt.yml:19 unknown key `owner`, ignored (a prompt file holds name, description, model, modelParameters, responseFormat, jsonSchema, messages, testData, evaluators)'
+    ])
+  })
+
+  it('keeps the config’s own data and metric when it gives them', async () => {
+    const project = await load(
+      'provider: { type: simulated }\ntasks:\n  - name: route\n    prompt: support/route.prompt.yml\n    data: more.jsonl\n    metric: contains\n',
+      { 'more.jsonl': '{"input": "refund please", "expected": "billing"}\n' }
+    )
+    expect(project.tasks[0]?.config.checks).toBeUndefined()
+    expect(project.tasks[0]?.config.metric).toEqual({ type: 'contains', caseSensitive: false })
+    expect(project.tasks[0]?.examples).toHaveLength(1)
+  })
+
+  it('still requires data for any other prompt', async () => {
+    const error = await thrown(() =>
+      load('provider: { type: simulated }\ntasks:\n  - name: t\n    prompt: p.md\n', {
+        'p.md': 'x'
+      })
+    )
+    expect(error.message).toContain('tasks[0].data: required: expected the dataset file')
+  })
+
+  it('a prompt file without testData and no data: says what to add', async () => {
+    const error = await thrown(() =>
+      load('provider: { type: simulated }\ntasks:\n  - name: t\n    prompt: bare.prompt.yml\n', {
+        'bare.prompt.yml': 'messages:\n  - role: user\n    content: hi\n'
+      })
+    )
+    expect(error.message).toContain('the prompt file has no `testData:` rows')
+  })
+})
