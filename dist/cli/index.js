@@ -10560,11 +10560,17 @@ function normalizeConfig(raw) {
             message: 'expected at least one task left for meta-training, but every task is held out'
         });
     const p = raw.provider;
+    if (p.org !== undefined && p.type !== 'github-models')
+        issues.push({
+            path: ['provider', 'org'],
+            message: 'expected `org:` only with `type: github-models` (it bills GitHub Models calls to an organisation)'
+        });
     const config = {
         provider: {
             type: p.type,
             baseUrl: p.base_url,
-            apiKeyEnv: p.api_key_env,
+            apiKeyEnv: p.api_key_env ?? (p.type === 'github-models' ? 'GITHUB_TOKEN' : 'OPENAI_API_KEY'),
+            org: p.org,
             concurrency: p.concurrency,
             requestsPerMinute: p.requests_per_minute,
             tokensPerMinute: p.tokens_per_minute,
@@ -20206,13 +20212,19 @@ function compiles(source, flags) {
     }
 }
 const providerSchema = strictObject({
-    type: schemas_enum(['openai', 'simulated']).default('openai'),
+    type: schemas_enum(['openai', 'github-models', 'simulated']).default('openai'),
     base_url: url({ protocol: /^https?$/, error: 'expected an http(s) URL' }).optional(),
     api_key_env: schemas_string()
         .regex(/^[A-Za-z_][A-Za-z0-9_]*$/, {
         message: 'expected the NAME of an environment variable (letters, digits, _), not a key'
     })
-        .default('OPENAI_API_KEY'),
+        .optional(),
+    /** github-models: bill the calls to this organisation (`/orgs/{org}/inference`). */
+    org: schemas_string()
+        .regex(/^[A-Za-z0-9](?:[A-Za-z0-9-]{0,38})$/, {
+        message: 'expected a GitHub organisation login (letters, digits, -)'
+    })
+        .optional(),
     concurrency: schema_int(1, 1024).default(8),
     requests_per_minute: schemas_number().positive().optional(),
     tokens_per_minute: schemas_number().positive().optional(),
@@ -23743,6 +23755,8 @@ class Budget {
 function resolveApiKey(provider, env) {
     const name = provider.apiKeyEnv;
     const key = env[name]?.trim();
+    if (!key && provider.type === 'github-models')
+        throw new errors_InputError(`no GitHub token: set the environment variable ${name} (in a workflow, \`${name}: \${{ secrets.GITHUB_TOKEN }}\` with \`permissions: models: read\`, or the action's github-token input; elsewhere, a token with the models scope such as \`gh auth token\`)`, { location: 'provider.api_key_env' });
     if (!key) {
         const hint = name === 'OPENAI_API_KEY'
             ? 'or name another variable in provider.api_key_env'
@@ -23751,9 +23765,22 @@ function resolveApiKey(provider, env) {
     }
     return key;
 }
-/** provider.baseUrl, else OPENAI_BASE_URL, else undefined (the SDK's default, api.openai.com). */
+/** GitHub Models' OpenAI-compatible inference endpoint. */
+const GITHUB_MODELS_BASE_URL = 'https://models.github.ai/inference';
+/**
+ * provider.baseUrl, else OPENAI_BASE_URL, else undefined (the SDK's default, api.openai.com).
+ * github-models: provider.baseUrl, else GITHUB_MODELS_BASE_URL, else https://models.github.ai/inference;
+ * with provider.org, the organisation's route (`…/orgs/{org}/inference`).
+ */
 function resolveBaseUrl(provider, env) {
-    return provider.baseUrl ?? (env.OPENAI_BASE_URL?.trim() || undefined);
+    if (provider.type !== 'github-models')
+        return provider.baseUrl ?? (env.OPENAI_BASE_URL?.trim() || undefined);
+    const base = (provider.baseUrl ??
+        (env.GITHUB_MODELS_BASE_URL?.trim() || GITHUB_MODELS_BASE_URL)).replace(/\/+$/, '');
+    if (provider.org === undefined)
+        return base;
+    const root = base.replace(/\/inference$/, '');
+    return `${root}/orgs/${encodeURIComponent(provider.org)}/inference`;
 }
 /** Header values with `${VAR}` replaced from `env`; an unset variable is an InputError. */
 function resolveHeaders(provider, env) {
@@ -37239,7 +37266,8 @@ function backoffDelay(retry, random, baseMs, maxMs) {
 }
 /**
  * The wait a response asks for, in ms: `retry-after-ms`, else `retry-after` in seconds or as an
- * HTTP date. Undefined when absent or unreadable.
+ * HTTP date, else GitHub Models' `x-ratelimit-timeremaining` (seconds). Undefined when absent or
+ * unreadable.
  */
 function parseRetryAfter(headers, nowMs) {
     if (!headers)
@@ -37250,7 +37278,7 @@ function parseRetryAfter(headers, nowMs) {
         if (Number.isFinite(value) && value >= 0)
             return value;
     }
-    const after = headers.get('retry-after');
+    const after = headers.get('retry-after') ?? headers.get('x-ratelimit-timeremaining');
     if (after === null || after.trim() === '')
         return undefined;
     const seconds = Number(after);
@@ -37399,6 +37427,9 @@ function fromStatus(error, status, context) {
     const said = redact(providerMessage(error), context.apiKey);
     const retryAfterMs = parseRetryAfter(error.headers, context.now);
     const base = `${context.what}: the provider answered ${status}${said ? `: ${said}` : ''}`;
+    if ((status === 401 || status === 403) && context.githubModels === true) {
+        return new ProviderCallError(`${base} — the token in ${context.apiKeyEnv} may not call GitHub Models: in a workflow add \`permissions: models: read\` (pull requests from forks may not get it); elsewhere use a token with the models scope`, { status, retryable: false, cause: error });
+    }
     if (status === 401 || status === 403) {
         return new ProviderCallError(`${base} — check the API key in the environment variable ${context.apiKeyEnv} (provider.api_key_env)`, { status, retryable: false, cause: error });
     }
@@ -37549,6 +37580,7 @@ function createOpenAIModel(options) {
                     what,
                     apiKeyEnv: provider.apiKeyEnv,
                     apiKey,
+                    githubModels: provider.type === 'github-models',
                     timeoutMs: provider.timeoutMs,
                     maxResponseBytes: provider.maxResponseBytes,
                     timedOut,
@@ -37865,8 +37897,10 @@ function createModelSet(config, options) {
     else
         options.signal?.addEventListener('abort', onOuterAbort, { once: true });
     const simulated = provider.type === 'simulated';
-    const ledger = new Ledger(simulated
-        ? { priceOf: () => ({ input: 0, output: 0 }), clock }
+    // GitHub Models' free tier costs nothing: budgets then work in calls and tokens.
+    const free = simulated || provider.type === 'github-models';
+    const ledger = new Ledger(free
+        ? { priceOf: (model) => provider.prices[model] ?? { input: 0, output: 0 }, clock }
         : { prices: provider.prices, clock });
     const budget = new Budget(config.budget, ledger, { controller, clock });
     const limiter = new Limiter({
@@ -37903,7 +37937,7 @@ function createModelSet(config, options) {
             clock
         });
         const version = provider.apiVersion ? `api-version=${provider.apiVersion}` : '';
-        identity = providerIdentity('openai', baseUrl ?? OPENAI_DEFAULT_BASE_URL, version);
+        identity = providerIdentity(provider.type === 'github-models' ? 'github-models' : 'openai', baseUrl ?? OPENAI_DEFAULT_BASE_URL, version);
     }
     const build = (role) => {
         const model = config.models[role];
@@ -45625,7 +45659,69 @@ function isIncomplete(stop) {
     return stop.reason === 'budget' || stop.reason === 'cancelled' || stop.reason === 'provider-error';
 }
 
+;// CONCATENATED MODULE: ./src/llm/github-models-limits.ts
+/**
+ * GitHub Models' free-tier rate limits, in one place. Source: GitHub docs, "Prototyping with AI
+ * models" → "Rate limits" (read 2026-12; the table is per model, per user; the first number is
+ * Copilot Free, the second Copilot Enterprise). Reasoning models (o1, o3, …) allow only a handful
+ * of requests a day and are treated as the high tier here, which overstates them.
+ *
+ * Which tier a model is in is listed by GitHub's model catalog (`GET /catalog/models`); the few
+ * models named below are low tier there, and any other model is assumed high tier (the stricter
+ * assumption, so a warning errs on the side of saying a run may not fit). Unverified: which plan a
+ * workflow's GITHUB_TOKEN is counted against.
+ */
+const GITHUB_MODELS_LIMITS_DATE = '2026-12';
+const GITHUB_MODELS_LIMITS_SOURCE = 'https://docs.github.com/en/github-models/use-github-models/prototyping-with-ai-models#rate-limits';
+const GITHUB_MODELS_FREE_TIER = {
+    low: {
+        requestsPerDay: [150, 450],
+        requestsPerMinute: [15, 20],
+        tokensPerRequest: { input: 8000, output: 4000 },
+        concurrent: [5, 8]
+    },
+    high: {
+        requestsPerDay: [50, 150],
+        requestsPerMinute: [10, 15],
+        tokensPerRequest: { input: 8000, output: 4000 },
+        concurrent: [2, 4]
+    }
+};
+/** Models the catalog lists in the low tier (the rest are assumed high). */
+const LOW_TIER = new Set([
+    'openai/gpt-4o-mini',
+    'openai/gpt-4.1-mini',
+    'openai/gpt-4.1-nano',
+    'meta/llama-3.3-70b-instruct',
+    'mistral-ai/ministral-3b',
+    'microsoft/phi-4-mini-instruct'
+]);
+function rateTier(model) {
+    return LOW_TIER.has(model.toLowerCase()) ? 'low' : 'high';
+}
+/**
+ * Lines saying which models a run's calls cannot fit into a day of the free tier (empty when all
+ * fit even Copilot Free's allowance). `calls` maps each model to the calls the run would make.
+ */
+function freeTierWarnings(calls) {
+    const lines = [];
+    for (const [model, n] of calls) {
+        if (n === 0)
+            continue;
+        const tier = rateTier(model);
+        const [free, enterprise] = GITHUB_MODELS_FREE_TIER[tier].requestsPerDay;
+        if (n <= free)
+            continue;
+        const fits = n <= enterprise
+            ? `fits Copilot Enterprise's ${enterprise} but not Copilot Free's ${free}`
+            : `more than even Copilot Enterprise's ${enterprise}`;
+        lines.push(`warning: ${n} calls to ${model} (${tier} rate tier${tier === 'high' ? ', assumed' : ''}) — ${fits} requests a day on GitHub Models' free tier (limits of ${GITHUB_MODELS_LIMITS_DATE}: ${GITHUB_MODELS_LIMITS_SOURCE}); cap the run (budget.calls, tasks[].limit) or use a paid provider`);
+    }
+    return lines;
+}
+
 ;// CONCATENATED MODULE: ./src/run/estimate-run.ts
+
 
 
 
@@ -45642,6 +45738,7 @@ const ASSUMED_OUTPUT_TOKENS = 100;
 function estimateEval(services, options) {
     const { config } = services.project;
     const targetModel = config.models.target;
+    const calls = new Map();
     const perTask = selectTasks(services.project.tasks, options.tasks).map((task) => {
         const examples = examplesOf(task, options.split);
         let input = 0;
@@ -45670,6 +45767,10 @@ function estimateEval(services, options) {
                 prices: config.provider.prices
             }));
         }
+        for (const [i, part] of parts.entries()) {
+            const model = i === 0 ? targetModel.model : config.models.judge.model;
+            calls.set(model, (calls.get(model) ?? 0) + part.calls * (options.sides ?? 1));
+        }
         return { task: task.name, ...sumEstimates(parts) };
     });
     const total = sumEstimates(perTask);
@@ -45679,6 +45780,8 @@ function estimateEval(services, options) {
         ...perTask.map((t) => `  ${t.task}: ${estimate_run_describe(t, simulated)}`),
         `  total: ${estimate_run_describe(total, simulated)}`
     ];
+    if (config.provider.type === 'github-models')
+        lines.push(...freeTierWarnings(calls));
     return { perTask, total, text: lines.join('\n') };
 }
 function estimate_run_describe(estimate, simulated = false) {
@@ -47426,7 +47529,7 @@ async function runCompareCommand(context) {
     if (args.estimate) {
         // No session: an estimate needs no key and makes no call.
         const head = await loadProject((0,external_node_path_namespaceObject.resolve)(io.cwd, args.config));
-        const estimate = estimateEval({ project: head }, { tasks: args.tasks, split: args.split ?? 'all' });
+        const estimate = estimateEval({ project: head }, { tasks: args.tasks, split: args.split ?? 'all', sides: 2 });
         io.stdout(`${estimate.text}\n  base (${base}): at most as much again — nothing for the task prompts and data unchanged since the base, whose answers come from the cache\n`);
         return ExitCode.ok;
     }
@@ -47539,6 +47642,7 @@ function estimateUnseenCalls(userPromptsPerTask, splitSizes) {
 
 
 
+
 /** Output tokens assumed per target call when max_tokens is unset. */
 const TARGET_OUTPUT = 100;
 /** Output tokens assumed per optimizer call (a critique, a rewritten prompt) when unset. */
@@ -47619,7 +47723,18 @@ function estimateOptimize(services, options) {
         `  ${lines.join('\n  ')}`,
         `  target (${targetModel.model}): ${estimate_run_describe(target, simulated)}`,
         `  optimizer (${optimizerModel.model}): ${estimate_run_describe(optimizer, simulated)}`,
-        `  total: ${estimate_run_describe(total, simulated)}`
+        `  total: ${estimate_run_describe(total, simulated)}`,
+        ...(config.provider.type === 'github-models'
+            ? freeTierWarnings(new Map([
+                [
+                    targetModel.model,
+                    targetCalls + (optimizerModel.model === targetModel.model ? optimizerCalls : 0)
+                ],
+                ...(optimizerModel.model === targetModel.model
+                    ? []
+                    : [[optimizerModel.model, optimizerCalls]])
+            ]))
+            : [])
     ].join('\n');
     return { target, optimizer, total, text };
 }

@@ -20,7 +20,7 @@ import { createActionLogger } from './logger.js'
 import { runOptimizeMode } from './optimize-mode.js'
 import { historyTrend, recordHistoryStep } from './history-step.js'
 import { publishReport } from './publish.js'
-import { prepareCredentials, runWithCache } from './run-setup.js'
+import { isForkModelsRefusal, prepareCredentials, runWithCache, skipRun } from './run-setup.js'
 
 /**
  * The action: on a pull request, base vs head with a sticky comment; elsewhere, an eval of the
@@ -48,7 +48,17 @@ async function runEvalMode(settings: ActionSettings, context: RunContext): Promi
   const project = await loadProject(resolve(context.workspace, settings.configPath))
   if (!(await prepareCredentials(settings, project))) return
   await runWithCache(settings, project, async () => {
-    const report = await produceReport(settings, context, project)
+    let report: RunReport
+    try {
+      report = await produceReport(settings, context, project)
+    } catch (error) {
+      if (!isForkModelsRefusal(error, project, context.pullRequest?.fork === true)) throw error
+      await skipRun(
+        settings,
+        `GitHub Models refused the workflow token on this pull request from a fork (${error.message}). A fork's token may lack \`permissions: models: read\`, so this run skipped scoring; set \`fail-without-key: true\` to fail instead.`
+      )
+      return
+    }
     const trend = await historyTrend(
       settings,
       context,

@@ -5,7 +5,7 @@
 import * as core from '@actions/core'
 import { resolve } from 'node:path'
 import type { LoadedProject } from '../config/project-types.js'
-import { errorMessage } from '../errors.js'
+import { ProviderError, errorMessage } from '../errors.js'
 import {
   cacheKeys,
   countCacheFiles,
@@ -28,24 +28,54 @@ export async function prepareCredentials(
     core.setOutput('skipped', 'false')
     return true
   }
-  const key = settings.apiKey || process.env[provider.apiKeyEnv] || ''
+  // GitHub Models needs no secret: without an api-key, the workflow's own token is used.
+  const githubModels = provider.type === 'github-models'
+  const key =
+    settings.apiKey ||
+    process.env[provider.apiKeyEnv] ||
+    (githubModels ? settings.githubToken : '') ||
+    ''
   if (key === '') {
-    const message = `no API key: set the \`api-key\` input (or the ${provider.apiKeyEnv} environment variable) from a secret. Pull requests from forks get no secrets, so this run skipped scoring.`
-    core.setOutput('skipped', 'true')
-    // Awaited and guarded: a runner without job summaries must not turn a skip into a crash.
-    try {
-      await core.summary.addHeading('prompt-descent: skipped', 3).addRaw(message, true).write()
-    } catch (error) {
-      core.warning(`could not write the job summary: ${errorMessage(error)}`)
-    }
-    if (settings.failWithoutKey) core.setFailed(message)
-    else core.warning(message)
+    const message = githubModels
+      ? `no GitHub token for GitHub Models: keep the \`github-token\` input's default (the workflow's GITHUB_TOKEN) and grant \`permissions: models: read\`, so this run skipped scoring.`
+      : `no API key: set the \`api-key\` input (or the ${provider.apiKeyEnv} environment variable) from a secret. Pull requests from forks get no secrets, so this run skipped scoring.`
+    await skipRun(settings, message)
     return false
   }
   core.setSecret(key)
   process.env[provider.apiKeyEnv] = key
   core.setOutput('skipped', 'false')
   return true
+}
+
+/** Ends the run as skipped: output, job summary with the reason, and a warning (or a failure). */
+export async function skipRun(settings: ActionSettings, message: string): Promise<void> {
+  core.setOutput('skipped', 'true')
+  // Awaited and guarded: a runner without job summaries must not turn a skip into a crash.
+  try {
+    await core.summary.addHeading('prompt-descent: skipped', 3).addRaw(message, true).write()
+  } catch (error) {
+    core.warning(`could not write the job summary: ${errorMessage(error)}`)
+  }
+  if (settings.failWithoutKey) core.setFailed(message)
+  else core.warning(message)
+}
+
+/**
+ * True when an error is GitHub Models refusing the workflow token on a fork's pull request (the
+ * token may lack `models: read` there): the run is skipped rather than failed, unless asked to fail.
+ */
+export function isForkModelsRefusal(
+  error: unknown,
+  project: LoadedProject,
+  fork: boolean
+): error is ProviderError {
+  return (
+    fork &&
+    project.config.provider.type === 'github-models' &&
+    error instanceof ProviderError &&
+    (error.status === 401 || error.status === 403)
+  )
 }
 
 /** Runs `body` between restoring and saving the response cache (when enabled and available). */

@@ -22,7 +22,7 @@ export async function runCompareCommand(context: CommandContext): Promise<number
     const head = await loadProject(resolve(io.cwd, args.config))
     const estimate = estimateEval(
       { project: head },
-      { tasks: args.tasks, split: args.split ?? 'all' }
+      { tasks: args.tasks, split: args.split ?? 'all', sides: 2 }
     )
     io.stdout(
       `${estimate.text}\n  base (${base}): at most as much again — nothing for the task prompts and data unchanged since the base, whose answers come from the cache\n`

@@ -69,11 +69,18 @@ export function normalizeConfig(raw: RawConfig): { config: Config; issues: PathI
     })
 
   const p = raw.provider
+  if (p.org !== undefined && p.type !== 'github-models')
+    issues.push({
+      path: ['provider', 'org'],
+      message:
+        'expected `org:` only with `type: github-models` (it bills GitHub Models calls to an organisation)'
+    })
   const config: Config = {
     provider: {
       type: p.type,
       baseUrl: p.base_url,
-      apiKeyEnv: p.api_key_env,
+      apiKeyEnv: p.api_key_env ?? (p.type === 'github-models' ? 'GITHUB_TOKEN' : 'OPENAI_API_KEY'),
+      org: p.org,
       concurrency: p.concurrency,
       requestsPerMinute: p.requests_per_minute,
       tokensPerMinute: p.tokens_per_minute,

@@ -39,14 +39,21 @@ function compiles(source: string, flags: string): boolean {
 }
 
 const providerSchema = z.strictObject({
-  type: z.enum(['openai', 'simulated']).default('openai'),
+  type: z.enum(['openai', 'github-models', 'simulated']).default('openai'),
   base_url: z.url({ protocol: /^https?$/, error: 'expected an http(s) URL' }).optional(),
   api_key_env: z
     .string()
     .regex(/^[A-Za-z_][A-Za-z0-9_]*$/, {
       message: 'expected the NAME of an environment variable (letters, digits, _), not a key'
     })
-    .default('OPENAI_API_KEY'),
+    .optional(),
+  /** github-models: bill the calls to this organisation (`/orgs/{org}/inference`). */
+  org: z
+    .string()
+    .regex(/^[A-Za-z0-9](?:[A-Za-z0-9-]{0,38})$/, {
+      message: 'expected a GitHub organisation login (letters, digits, -)'
+    })
+    .optional(),
   concurrency: int(1, 1024).default(8),
   requests_per_minute: z.number().positive().optional(),
   tokens_per_minute: z.number().positive().optional(),

@@ -74,12 +74,23 @@ export interface Price {
 }
 
 export interface ProviderConfig {
-  /** `openai` = any OpenAI-compatible endpoint; `simulated` = the built-in offline stand-in. */
-  type: 'openai' | 'simulated'
-  /** Base URL; undefined → OPENAI_BASE_URL or the SDK default. */
+  /**
+   * `openai` = any OpenAI-compatible endpoint; `github-models` = GitHub Models' inference endpoint
+   * with a GitHub token; `simulated` = the built-in offline stand-in.
+   */
+  type: 'openai' | 'github-models' | 'simulated'
+  /**
+   * Base URL; undefined → OPENAI_BASE_URL or the SDK default (github-models: GITHUB_MODELS_BASE_URL
+   * or https://models.github.ai/inference).
+   */
   baseUrl: string | undefined
-  /** Name of the environment variable that holds the API key (default OPENAI_API_KEY). */
+  /**
+   * Name of the environment variable that holds the API key (default OPENAI_API_KEY; GITHUB_TOKEN
+   * for github-models).
+   */
   apiKeyEnv: string
+  /** github-models: the organisation the calls are attributed to. */
+  org?: string
   concurrency: number
   requestsPerMinute: number | undefined
   tokensPerMinute: number | undefined

@@ -66,9 +66,11 @@ export function createModelSet(config: Config, options: ModelSetOptions): ModelR
   else options.signal?.addEventListener('abort', onOuterAbort, { once: true })
 
   const simulated = provider.type === 'simulated'
+  // GitHub Models' free tier costs nothing: budgets then work in calls and tokens.
+  const free = simulated || provider.type === 'github-models'
   const ledger = new Ledger(
-    simulated
-      ? { priceOf: () => ({ input: 0, output: 0 }), clock }
+    free
+      ? { priceOf: (model) => provider.prices[model] ?? { input: 0, output: 0 }, clock }
       : { prices: provider.prices, clock }
   )
   const budget = new Budget(config.budget, ledger, { controller, clock })
@@ -107,7 +109,11 @@ export function createModelSet(config: Config, options: ModelSetOptions): ModelR
         clock
       })
     const version = provider.apiVersion ? `api-version=${provider.apiVersion}` : ''
-    identity = providerIdentity('openai', baseUrl ?? OPENAI_DEFAULT_BASE_URL, version)
+    identity = providerIdentity(
+      provider.type === 'github-models' ? 'github-models' : 'openai',
+      baseUrl ?? OPENAI_DEFAULT_BASE_URL,
+      version
+    )
   }
 
   const build = (role: ModelRole): ChatModel => {

@@ -15,6 +15,8 @@ export interface ErrorContext {
   what: string
   apiKeyEnv: string
   apiKey: string
+  /** The provider is GitHub Models (its 401/403 name the workflow permission). */
+  githubModels?: boolean
   timeoutMs: number
   maxResponseBytes: number
   /** The attempt's own deadline (provider.timeout_ms) fired. */
@@ -68,6 +70,12 @@ function fromStatus(error: APIError, status: number, context: ErrorContext): Pro
   const said = redact(providerMessage(error), context.apiKey)
   const retryAfterMs = parseRetryAfter(error.headers, context.now)
   const base = `${context.what}: the provider answered ${status}${said ? `: ${said}` : ''}`
+  if ((status === 401 || status === 403) && context.githubModels === true) {
+    return new ProviderCallError(
+      `${base} — the token in ${context.apiKeyEnv} may not call GitHub Models: in a workflow add \`permissions: models: read\` (pull requests from forks may not get it); elsewhere use a token with the models scope`,
+      { status, retryable: false, cause: error }
+    )
+  }
   if (status === 401 || status === 403) {
     return new ProviderCallError(
       `${base} — check the API key in the environment variable ${context.apiKeyEnv} (provider.api_key_env)`,

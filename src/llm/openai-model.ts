@@ -95,6 +95,7 @@ export function createOpenAIModel(options: OpenAIModelOptions): ChatModel {
           what,
           apiKeyEnv: provider.apiKeyEnv,
           apiKey,
+          githubModels: provider.type === 'github-models',
           timeoutMs: provider.timeoutMs,
           maxResponseBytes: provider.maxResponseBytes,
           timedOut,

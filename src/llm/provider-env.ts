@@ -11,6 +11,11 @@ export type Env = Readonly<Record<string, string | undefined>>
 export function resolveApiKey(provider: ProviderConfig, env: Env): string {
   const name = provider.apiKeyEnv
   const key = env[name]?.trim()
+  if (!key && provider.type === 'github-models')
+    throw new InputError(
+      `no GitHub token: set the environment variable ${name} (in a workflow, \`${name}: \${{ secrets.GITHUB_TOKEN }}\` with \`permissions: models: read\`, or the action's github-token input; elsewhere, a token with the models scope such as \`gh auth token\`)`,
+      { location: 'provider.api_key_env' }
+    )
   if (!key) {
     const hint =
       name === 'OPENAI_API_KEY'
@@ -24,9 +29,24 @@ export function resolveApiKey(provider: ProviderConfig, env: Env): string {
   return key
 }
 
-/** provider.baseUrl, else OPENAI_BASE_URL, else undefined (the SDK's default, api.openai.com). */
+/** GitHub Models' OpenAI-compatible inference endpoint. */
+export const GITHUB_MODELS_BASE_URL = 'https://models.github.ai/inference'
+
+/**
+ * provider.baseUrl, else OPENAI_BASE_URL, else undefined (the SDK's default, api.openai.com).
+ * github-models: provider.baseUrl, else GITHUB_MODELS_BASE_URL, else https://models.github.ai/inference;
+ * with provider.org, the organisation's route (`…/orgs/{org}/inference`).
+ */
 export function resolveBaseUrl(provider: ProviderConfig, env: Env): string | undefined {
-  return provider.baseUrl ?? (env.OPENAI_BASE_URL?.trim() || undefined)
+  if (provider.type !== 'github-models')
+    return provider.baseUrl ?? (env.OPENAI_BASE_URL?.trim() || undefined)
+  const base = (
+    provider.baseUrl ??
+    (env.GITHUB_MODELS_BASE_URL?.trim() || GITHUB_MODELS_BASE_URL)
+  ).replace(/\/+$/, '')
+  if (provider.org === undefined) return base
+  const root = base.replace(/\/inference$/, '')
+  return `${root}/orgs/${encodeURIComponent(provider.org)}/inference`
 }
 
 /** Header values with `${VAR}` replaced from `env`; an unset variable is an InputError. */

@@ -60,7 +60,8 @@ export function backoffDelay(retry: number, random: () => number, baseMs: number
 
 /**
  * The wait a response asks for, in ms: `retry-after-ms`, else `retry-after` in seconds or as an
- * HTTP date. Undefined when absent or unreadable.
+ * HTTP date, else GitHub Models' `x-ratelimit-timeremaining` (seconds). Undefined when absent or
+ * unreadable.
  */
 export function parseRetryAfter(
   headers: { get(name: string): string | null } | undefined,
@@ -72,7 +73,7 @@ export function parseRetryAfter(
     const value = Number(ms)
     if (Number.isFinite(value) && value >= 0) return value
   }
-  const after = headers.get('retry-after')
+  const after = headers.get('retry-after') ?? headers.get('x-ratelimit-timeremaining')
   if (after === null || after.trim() === '') return undefined
   const seconds = Number(after)
   if (Number.isFinite(seconds)) return seconds >= 0 ? seconds * 1000 : undefined

@@ -40,7 +40,7 @@ export interface RunReport {
   startedAt: string
   finishedAt: string
   /** Provider as configured, never with a key. `simulated` is shown in every rendering. */
-  provider: { type: 'openai' | 'simulated'; baseUrl: string | null }
+  provider: { type: 'openai' | 'github-models' | 'simulated'; baseUrl: string | null }
   models: { target: string; optimizer: string; judge: string }
   config: { path: string; hash: string }
   seed: number

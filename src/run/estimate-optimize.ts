@@ -8,6 +8,7 @@ import {
   sumEstimates
 } from '../llm/estimate.js'
 import type { CostEstimate } from '../llm/estimate.js'
+import { freeTierWarnings } from '../llm/github-models-limits.js'
 import { estimateApoRun } from '../optimize/estimate.js'
 import { estimateMetaspoCalls, estimateUnseenCalls } from '../optimize/metaspo-estimate.js'
 import { describe } from './estimate-run.js'
@@ -114,7 +115,20 @@ export function estimateOptimize(
     `  ${lines.join('\n  ')}`,
     `  target (${targetModel.model}): ${describe(target, simulated)}`,
     `  optimizer (${optimizerModel.model}): ${describe(optimizer, simulated)}`,
-    `  total: ${describe(total, simulated)}`
+    `  total: ${describe(total, simulated)}`,
+    ...(config.provider.type === 'github-models'
+      ? freeTierWarnings(
+          new Map([
+            [
+              targetModel.model,
+              targetCalls + (optimizerModel.model === targetModel.model ? optimizerCalls : 0)
+            ],
+            ...(optimizerModel.model === targetModel.model
+              ? []
+              : [[optimizerModel.model, optimizerCalls] as const])
+          ])
+        )
+      : [])
   ].join('\n')
   return { target, optimizer, total, text }
 }

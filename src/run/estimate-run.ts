@@ -2,6 +2,7 @@ import { judgeCalls, taskMetrics } from '../config/task-metrics.js'
 import { buildMessages } from '../eval/evaluate.js'
 import { estimateCost, estimateMessagesTokens, sumEstimates } from '../llm/estimate.js'
 import type { CostEstimate } from '../llm/estimate.js'
+import { freeTierWarnings } from '../llm/github-models-limits.js'
 import { formatTokens, formatUsd } from '../report/format.js'
 import { examplesOf, selectTasks } from './select-tasks.js'
 import type { RunServices } from './services.js'
@@ -23,10 +24,16 @@ export interface EvalEstimate {
  */
 export function estimateEval(
   services: Pick<RunServices, 'project'>,
-  options: { tasks: readonly string[]; split: 'train' | 'dev' | 'test' | 'all' }
+  options: {
+    tasks: readonly string[]
+    split: 'train' | 'dev' | 'test' | 'all'
+    /** 2 for a base-vs-head comparison when nothing is cached (for the free-tier check). */
+    sides?: number
+  }
 ): EvalEstimate {
   const { config } = services.project
   const targetModel = config.models.target
+  const calls = new Map<string, number>()
   const perTask = selectTasks(services.project.tasks, options.tasks).map((task) => {
     const examples = examplesOf(task, options.split)
     let input = 0
@@ -57,6 +64,10 @@ export function estimateEval(
         })
       )
     }
+    for (const [i, part] of parts.entries()) {
+      const model = i === 0 ? targetModel.model : config.models.judge.model
+      calls.set(model, (calls.get(model) ?? 0) + part.calls * (options.sides ?? 1))
+    }
     return { task: task.name, ...sumEstimates(parts) }
   })
   const total = sumEstimates(perTask)
@@ -66,6 +77,7 @@ export function estimateEval(
     ...perTask.map((t) => `  ${t.task}: ${describe(t, simulated)}`),
     `  total: ${describe(total, simulated)}`
   ]
+  if (config.provider.type === 'github-models') lines.push(...freeTierWarnings(calls))
   return { perTask, total, text: lines.join('\n') }
 }
 

@@ -314,7 +314,7 @@ gate: { confidence: 1 }
     expect(error).toBeInstanceOf(InputIssuesError)
     expect(error.message.split('\n')).toEqual([
       'prompt-descent.yml: 6 problems:',
-      '  line 2, provider.type: expected one of openai, simulated, got "azure"',
+      '  line 2, provider.type: expected one of openai, github-models, simulated, got "azure"',
       '  line 3, provider.concurrency: expected a number >= 1, got 0',
       '  line 5, models.target.temperature: expected a number <= 2, got 3',
       '  line 9, tasks[0].data: expected a dataset file ending in .jsonl, .json, .csv, .yaml, .yml',

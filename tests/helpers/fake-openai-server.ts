@@ -23,6 +23,8 @@ export interface FakeRequestContext {
   index: number
   /** Azure deployment name from the path, when the Azure route was used. */
   deployment: string | undefined
+  /** GitHub Models: the organisation of an `/orgs/<org>/inference` route. */
+  org?: string
   headers: IncomingMessage['headers']
 }
 
@@ -72,11 +74,21 @@ export interface FakeOpenAIOptions {
   rateLimitPerSecond?: number
   /** When set, requests must carry it (Bearer or api-key) or get a 401. */
   apiKey?: string
+  /**
+   * Behave as GitHub Models' inference endpoint: routes `/inference/chat/completions` and
+   * `/orgs/<org>/inference/chat/completions`, `Authorization: Bearer <token>` required (401
+   * without it, 403 with another token, as for a token lacking `models: read`), model ids of the
+   * form `publisher/model` (400 otherwise). `rateLimitFirstN` answers the first N requests 429
+   * with GitHub's `x-ratelimit-timeremaining` header only (no retry-after).
+   */
+  githubModels?: { token: string; rateLimitFirstN?: number }
 }
 
 export interface FakeRecord {
   index: number
   model: string
+  /** GitHub Models: the organisation of an `/orgs/<org>/inference` route. */
+  org?: string
   messages: FakeChatBody['messages']
   /** The whole request body as received (parameters, response_format…); undefined if unparsed. */
   body: FakeChatBody | undefined
@@ -101,7 +113,7 @@ export interface FakeStats {
 }
 
 export interface FakeOpenAI {
-  /** Base URL ending in /v1 (what an OpenAI client takes). */
+  /** Base URL ending in /v1 (what an OpenAI client takes); GitHub Models: ending in /inference. */
   url: string
   /** http://127.0.0.1:<port> (Azure clients take `${origin}/openai`). */
   origin: string
@@ -124,6 +136,7 @@ export class FakeHttpError extends Error {
 }
 
 const CHAT_PATH = /^\/(?:v1\/chat\/completions|openai\/deployments\/([^/]+)\/chat\/completions)$/
+const GITHUB_MODELS_PATH = /^\/(?:orgs\/([^/]+)\/)?inference\/chat\/completions$/
 
 export async function startFakeOpenAI(options: FakeOpenAIOptions): Promise<FakeOpenAI> {
   const faults = options.faults ?? {}
@@ -202,7 +215,9 @@ export async function startFakeOpenAI(options: FakeOpenAIOptions): Promise<FakeO
 
   const handle = async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
     const url = new URL(req.url ?? '/', 'http://127.0.0.1')
-    const match = CHAT_PATH.exec(url.pathname)
+    const gh = options.githubModels
+    const ghMatch = gh === undefined ? null : GITHUB_MODELS_PATH.exec(url.pathname)
+    const match = gh === undefined ? CHAT_PATH.exec(url.pathname) : ghMatch && [ghMatch[0]]
     const raw = await readBody(req)
     if (req.method !== 'POST' || !match) {
       sendError(res, 404, `no route for ${req.method ?? '?'} ${url.pathname}`)
@@ -220,6 +235,28 @@ export async function startFakeOpenAI(options: FakeOpenAIOptions): Promise<FakeO
     record.push(entry)
     const finish = (status: number): void => {
       entry.status = status
+    }
+    if (gh !== undefined) {
+      const auth = req.headers.authorization
+      if (auth !== `Bearer ${gh.token}`) {
+        const status = auth === undefined ? 401 : 403
+        finish(status)
+        sendError(
+          res,
+          status,
+          status === 401
+            ? 'Bad credentials'
+            : 'The `models` permission is required to access this endpoint'
+        )
+        return
+      }
+      if (index < (gh.rateLimitFirstN ?? 0)) {
+        finish(429)
+        sendError(res, 429, 'Rate limit of 15 per 60s exceeded for UserByModelByMinute.', {
+          'x-ratelimit-timeremaining': '0'
+        })
+        return
+      }
     }
     if (options.apiKey !== undefined) {
       const bearer = req.headers.authorization?.replace(/^Bearer\s+/i, '')
@@ -246,6 +283,12 @@ export async function startFakeOpenAI(options: FakeOpenAIOptions): Promise<FakeO
     entry.body = body
     entry.model = match[1] ?? body.model
     entry.messages = Array.isArray(body.messages) ? body.messages : []
+    if (ghMatch?.[1] !== undefined) entry.org = decodeURIComponent(ghMatch[1])
+    if (gh !== undefined && !/^[^/\s]+\/[^/\s]+$/.test(String(entry.model))) {
+      finish(400)
+      sendError(res, 400, `Unknown model: ${String(entry.model)}`)
+      return
+    }
     if (typeof entry.model !== 'string' || !Array.isArray(body.messages)) {
       finish(400)
       sendError(res, 400, "Missing required parameter: 'model' or 'messages'.")
@@ -302,7 +345,12 @@ export async function startFakeOpenAI(options: FakeOpenAIOptions): Promise<FakeO
     }
     let reply: string | null
     try {
-      reply = await options.respond(body, { index, deployment: match[1], headers: req.headers })
+      reply = await options.respond(body, {
+        index,
+        deployment: gh === undefined ? match[1] : undefined,
+        ...(entry.org === undefined ? {} : { org: entry.org }),
+        headers: req.headers
+      })
     } catch (error) {
       if (error instanceof FakeHttpError) {
         finish(error.status)
@@ -369,7 +417,7 @@ export async function startFakeOpenAI(options: FakeOpenAIOptions): Promise<FakeO
   const origin = `http://127.0.0.1:${port}`
 
   return {
-    url: `${origin}/v1`,
+    url: options.githubModels === undefined ? `${origin}/v1` : `${origin}/inference`,
     origin,
     record,
     stats,
