@@ -9583,36 +9583,12 @@ function renderTerminal(report, options) {
     return lines.flatMap((l) => wrap(l, width)).join('\n') + '\n';
 }
 
-;// CONCATENATED MODULE: external "node:crypto"
-const external_node_crypto_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:crypto");
-;// CONCATENATED MODULE: ./src/util/hash.ts
-
-/** JSON with object keys sorted, so equal values always serialise (and hash) the same. */
-function canonicalJson(value) {
-    return JSON.stringify(sortKeys(value));
-}
-function sortKeys(value) {
-    if (Array.isArray(value))
-        return value.map(sortKeys);
-    if (value !== null && typeof value === 'object') {
-        const out = {};
-        for (const key of Object.keys(value).sort()) {
-            const v = value[key];
-            if (v !== undefined)
-                out[key] = sortKeys(v);
-        }
-        return out;
-    }
-    return value;
-}
-function sha256(text) {
-    return (0,external_node_crypto_namespaceObject.createHash)('sha256').update(text).digest('hex');
-}
-/** Content hash of any JSON-able value. */
-function hashValue(value) {
-    return sha256(canonicalJson(value));
-}
-
+;// CONCATENATED MODULE: external "node:child_process"
+const external_node_child_process_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:child_process");
+;// CONCATENATED MODULE: external "node:fs/promises"
+const promises_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:fs/promises");
+// EXTERNAL MODULE: ./node_modules/yaml/dist/index.js
+var dist = __nccwpck_require__(8815);
 ;// CONCATENATED MODULE: ./src/config/issues.ts
 
 /**
@@ -9679,59 +9655,6 @@ function sortIssues(issues) {
         .map(({ issue }) => issue);
 }
 
-;// CONCATENATED MODULE: ./src/config/normalize-metric.ts
-function normalizeMetric(raw, path, issues) {
-    switch (raw.type) {
-        case 'exact':
-            return { type: 'exact' };
-        case 'contains':
-            return { type: 'contains', caseSensitive: raw.case_sensitive };
-        case 'choice': {
-            const seen = new Map();
-            raw.choices.forEach((choice, i) => {
-                const key = normalizeLabel(choice);
-                const first = seen.get(key);
-                if (first !== undefined)
-                    issues.push({
-                        path: [...path, 'choices', i],
-                        message: `duplicate label "${choice}" (same as choices[${first}] ignoring case and spaces)`
-                    });
-                else
-                    seen.set(key, i);
-            });
-            return { type: 'choice', choices: [...raw.choices], score: raw.score };
-        }
-        case 'regex':
-            try {
-                new RegExp(raw.pattern, raw.flags);
-            }
-            catch {
-                issues.push({
-                    path: [...path, 'flags'],
-                    message: `invalid flags "${raw.flags}" for this pattern`
-                });
-            }
-            return { type: 'regex', pattern: raw.pattern, flags: raw.flags };
-        case 'numeric':
-            return { type: 'numeric', tolerance: raw.tolerance, relative: raw.relative };
-        case 'json':
-            return { type: 'json', fields: raw.fields ? [...raw.fields] : undefined };
-        case 'judge':
-            if (raw.pass_at !== undefined && raw.pass_at > raw.scale)
-                issues.push({
-                    path: [...path, 'pass_at'],
-                    message: `expected a number between 1 and scale (${raw.scale}), got ${raw.pass_at}`
-                });
-            return { type: 'judge', rubric: raw.rubric, scale: raw.scale, passAt: raw.pass_at };
-    }
-}
-/** How labels are compared when checking data against `choices`. */
-function normalizeLabel(label) {
-    return label.trim().toLowerCase();
-}
-
-// EXTERNAL MODULE: ./node_modules/yaml/dist/index.js
-var dist = __nccwpck_require__(8815);
 ;// CONCATENATED MODULE: ./src/config/prompt.ts
 /**
  * A task's prompt: an ordered list of chat messages, each a `{{field}}` template, as the config
@@ -10361,6 +10284,188 @@ function readEvaluator(name, item, at, problem) {
         return undefined;
     }
     return { name, kind: 'builtin', builtin: builtin };
+}
+
+;// CONCATENATED MODULE: ./src/config/prompt-file-checks.ts
+function evaluatorMetric(evaluator) {
+    switch (evaluator.kind) {
+        case 'string':
+            return { type: 'gh-string', op: evaluator.op, value: evaluator.value };
+        case 'llm':
+            return {
+                type: 'gh-llm',
+                modelId: evaluator.modelId,
+                prompt: evaluator.prompt,
+                systemPrompt: evaluator.systemPrompt,
+                choices: evaluator.choices
+            };
+        case 'builtin':
+            return { type: 'gh-builtin', builtin: evaluator.builtin };
+    }
+}
+/**
+ * One check per evaluator, combined as `gh models eval` combines them: a test case passes when
+ * every evaluator passes (`pass: all`), so the task's score is gh's pass rate, and each check's own
+ * score (e.g. an llm evaluator's mean choice score) is reported beside it. Undefined without
+ * evaluators.
+ */
+function evaluatorChecks(evaluators) {
+    if (evaluators.length === 0)
+        return undefined;
+    const checks = evaluators.map((evaluator) => ({
+        name: evaluator.name,
+        weight: 1,
+        not: false,
+        value: undefined,
+        metric: evaluatorMetric(evaluator)
+    }));
+    return { checks, pass: 'all' };
+}
+/** The judge model the evaluators name (the first `llm` modelId; builtins use openai/gpt-4o). */
+function evaluatorJudgeModel(evaluators) {
+    for (const e of evaluators)
+        if (e.kind === 'llm' && e.modelId !== undefined)
+            return e.modelId;
+    return evaluators.some((e) => e.kind === 'builtin') ? 'openai/gpt-4o' : undefined;
+}
+
+;// CONCATENATED MODULE: ./src/config/discovered-config.ts
+/**
+ * A repository without `prompt-descent.yml` but with GitHub Models prompt files: the config the
+ * files imply. One task per file, named after it (`support/route.prompt.yml` → `route`); its rows
+ * are the file's `testData` and its checks the file's evaluators (load-project does that for a
+ * task whose prompt is such a file). The provider is GitHub Models, the target the files' `model`.
+ */
+
+
+
+/** The model a file without `model:` is run on (gh's own examples use it). */
+const DEFAULT_PROMPT_FILE_MODEL = 'openai/gpt-4o-mini';
+/** Task names are letters, digits, `.`, `_`, `-`: anything else in a file name becomes `-`. */
+function taskName(path) {
+    const name = promptFileTaskName(path)
+        .replace(/[^A-Za-z0-9_.-]+/g, '-')
+        .replace(/^[^A-Za-z0-9]+/, '');
+    return name === '' ? 'prompt' : name;
+}
+/** The config the prompt files imply. Two files with one task name are an error naming both. */
+function discoveredConfig(files) {
+    const notes = [];
+    const byName = new Map();
+    const clashes = [];
+    for (const { path } of files) {
+        const name = taskName(path);
+        const first = byName.get(name);
+        if (first !== undefined)
+            clashes.push(`${first} and ${path} would both be the task "${name}"; rename one of them`);
+        else
+            byName.set(name, path);
+    }
+    if (clashes.length > 0)
+        throw new errors_InputError(`two prompt files share a name (with no prompt-descent.yml, each *.prompt.yml is a task named after its file): ${clashes.join('; ')}`);
+    const withModel = files.filter((f) => f.file.model !== undefined);
+    const lead = withModel[0];
+    const model = lead?.file.model ?? DEFAULT_PROMPT_FILE_MODEL;
+    if (lead === undefined)
+        notes.push(`no prompt file names a model; using ${DEFAULT_PROMPT_FILE_MODEL}`);
+    const others = withModel.filter((f) => f.file.model !== model);
+    if (others.length > 0)
+        notes.push(`every task runs on ${model} (from ${lead?.path ?? '?'}); ${others.map((f) => `${f.path} names ${f.file.model ?? '?'}`).join(', ')} — add a prompt-descent.yml to choose`);
+    const params = lead?.file.modelParameters;
+    const target = { model };
+    if (params?.temperature !== undefined)
+        target.temperature = params.temperature;
+    const maxTokens = params?.maxCompletionTokens ?? params?.maxTokens;
+    if (maxTokens !== undefined)
+        target.max_tokens = maxTokens;
+    const judge = evaluatorJudgeModel(files.flatMap((f) => f.file.evaluators));
+    const config = {
+        provider: { type: 'github-models' },
+        models: { target, ...(judge === undefined ? {} : { judge: { model: judge } }) },
+        tasks: files.map(({ path }) => ({ name: taskName(path), prompt: path }))
+    };
+    return { text: `${JSON.stringify(config, null, 2)}\n`, notes };
+}
+
+;// CONCATENATED MODULE: external "node:crypto"
+const external_node_crypto_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:crypto");
+;// CONCATENATED MODULE: ./src/util/hash.ts
+
+/** JSON with object keys sorted, so equal values always serialise (and hash) the same. */
+function canonicalJson(value) {
+    return JSON.stringify(sortKeys(value));
+}
+function sortKeys(value) {
+    if (Array.isArray(value))
+        return value.map(sortKeys);
+    if (value !== null && typeof value === 'object') {
+        const out = {};
+        for (const key of Object.keys(value).sort()) {
+            const v = value[key];
+            if (v !== undefined)
+                out[key] = sortKeys(v);
+        }
+        return out;
+    }
+    return value;
+}
+function sha256(text) {
+    return (0,external_node_crypto_namespaceObject.createHash)('sha256').update(text).digest('hex');
+}
+/** Content hash of any JSON-able value. */
+function hashValue(value) {
+    return sha256(canonicalJson(value));
+}
+
+;// CONCATENATED MODULE: ./src/config/normalize-metric.ts
+function normalizeMetric(raw, path, issues) {
+    switch (raw.type) {
+        case 'exact':
+            return { type: 'exact' };
+        case 'contains':
+            return { type: 'contains', caseSensitive: raw.case_sensitive };
+        case 'choice': {
+            const seen = new Map();
+            raw.choices.forEach((choice, i) => {
+                const key = normalizeLabel(choice);
+                const first = seen.get(key);
+                if (first !== undefined)
+                    issues.push({
+                        path: [...path, 'choices', i],
+                        message: `duplicate label "${choice}" (same as choices[${first}] ignoring case and spaces)`
+                    });
+                else
+                    seen.set(key, i);
+            });
+            return { type: 'choice', choices: [...raw.choices], score: raw.score };
+        }
+        case 'regex':
+            try {
+                new RegExp(raw.pattern, raw.flags);
+            }
+            catch {
+                issues.push({
+                    path: [...path, 'flags'],
+                    message: `invalid flags "${raw.flags}" for this pattern`
+                });
+            }
+            return { type: 'regex', pattern: raw.pattern, flags: raw.flags };
+        case 'numeric':
+            return { type: 'numeric', tolerance: raw.tolerance, relative: raw.relative };
+        case 'json':
+            return { type: 'json', fields: raw.fields ? [...raw.fields] : undefined };
+        case 'judge':
+            if (raw.pass_at !== undefined && raw.pass_at > raw.scale)
+                issues.push({
+                    path: [...path, 'pass_at'],
+                    message: `expected a number between 1 and scale (${raw.scale}), got ${raw.pass_at}`
+                });
+            return { type: 'judge', rubric: raw.rubric, scale: raw.scale, passAt: raw.pass_at };
+    }
+}
+/** How labels are compared when checking data against `choices`. */
+function normalizeLabel(label) {
+    return label.trim().toLowerCase();
 }
 
 ;// CONCATENATED MODULE: ./src/config/normalize-checks.ts
@@ -20642,8 +20747,6 @@ function parseConfig(text, file) {
     return loadConfigText(text, file).config;
 }
 
-;// CONCATENATED MODULE: external "node:fs/promises"
-const promises_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:fs/promises");
 ;// CONCATENATED MODULE: ./src/config/paths.ts
 /**
  * Paths named in the config are confined to the repository: a config from a pull request must not
@@ -23374,49 +23477,6 @@ function markEditable(prompt, edit) {
     return { messages };
 }
 
-;// CONCATENATED MODULE: ./src/config/prompt-file-checks.ts
-function evaluatorMetric(evaluator) {
-    switch (evaluator.kind) {
-        case 'string':
-            return { type: 'gh-string', op: evaluator.op, value: evaluator.value };
-        case 'llm':
-            return {
-                type: 'gh-llm',
-                modelId: evaluator.modelId,
-                prompt: evaluator.prompt,
-                systemPrompt: evaluator.systemPrompt,
-                choices: evaluator.choices
-            };
-        case 'builtin':
-            return { type: 'gh-builtin', builtin: evaluator.builtin };
-    }
-}
-/**
- * One check per evaluator, combined as `gh models eval` combines them: a test case passes when
- * every evaluator passes (`pass: all`), so the task's score is gh's pass rate, and each check's own
- * score (e.g. an llm evaluator's mean choice score) is reported beside it. Undefined without
- * evaluators.
- */
-function evaluatorChecks(evaluators) {
-    if (evaluators.length === 0)
-        return undefined;
-    const checks = evaluators.map((evaluator) => ({
-        name: evaluator.name,
-        weight: 1,
-        not: false,
-        value: undefined,
-        metric: evaluatorMetric(evaluator)
-    }));
-    return { checks, pass: 'all' };
-}
-/** The judge model the evaluators name (the first `llm` modelId; builtins use openai/gpt-4o). */
-function evaluatorJudgeModel(evaluators) {
-    for (const e of evaluators)
-        if (e.kind === 'llm' && e.modelId !== undefined)
-            return e.modelId;
-    return evaluators.some((e) => e.kind === 'builtin') ? 'openai/gpt-4o' : undefined;
-}
-
 ;// CONCATENATED MODULE: ./src/config/load-project.ts
 /**
  * Loads a whole project: the config, every prompt file and every dataset, checked against each
@@ -23591,6 +23651,139 @@ class ProjectFiles {
 }
 function stripBom(text) {
     return text.startsWith('\uFEFF') ? text.slice(1) : text;
+}
+
+;// CONCATENATED MODULE: ./src/run/discover-prompts.ts
+/**
+ * Finding a repository's GitHub Models prompt files, and loading the project they imply when there
+ * is no `prompt-descent.yml` (config/discovered-config.ts). In the working tree, `git ls-files`
+ * lists tracked and untracked files minus what .gitignore ignores (outside a git checkout, a walk
+ * of the folders); at another commit, `git ls-tree`. node_modules is skipped either way.
+ */
+
+
+
+
+
+
+
+
+
+const run = (0,external_node_util_namespaceObject.promisify)(external_node_child_process_namespaceObject.execFile);
+/** The config file name whose absence means "use the prompt files". */
+const DEFAULT_CONFIG = 'prompt-descent.yml';
+/** Bounds on a walk outside git: folders deep and files looked at. */
+const MAX_DEPTH = 20;
+const MAX_ENTRIES = 50_000;
+function keep(paths) {
+    return [...new Set(paths)]
+        .filter((p) => isGithubPromptFile(p) && !p.split('/').includes('node_modules'))
+        .sort();
+}
+async function git(cwd, args) {
+    const { stdout } = await run('git', args, {
+        cwd,
+        maxBuffer: 64 * 1024 * 1024,
+        encoding: 'utf8',
+        timeout: 60_000
+    });
+    return stdout;
+}
+/** The prompt files of the working tree under `root`. */
+function workingTreeLister(root) {
+    return async () => {
+        let listed;
+        try {
+            listed = await git(root, ['ls-files', '-z', '--cached', '--others', '--exclude-standard']);
+        }
+        catch {
+            return keep(await walk(root));
+        }
+        const paths = keep(listed.split('\0').filter((p) => p !== ''));
+        // A tracked file deleted in the working tree is listed by git but gone.
+        const present = await Promise.all(paths.map((p) => (0,promises_namespaceObject.access)(external_node_path_default().join(root, p)).then(() => true, () => false)));
+        return paths.filter((_, i) => present[i]);
+    };
+}
+/** The prompt files at a commit (paths relative to `root`, which may be a subfolder). */
+function commitLister(root, sha) {
+    return async () => {
+        const listed = await git(root, ['ls-tree', '-r', '-z', '--name-only', sha, '--', '.']);
+        return keep(listed.split('\0').filter((p) => p !== ''));
+    };
+}
+async function walk(root) {
+    const found = [];
+    let seen = 0;
+    const visit = async (dir, depth) => {
+        if (depth > MAX_DEPTH || seen > MAX_ENTRIES)
+            return;
+        let entries;
+        try {
+            entries = await (0,promises_namespaceObject.readdir)(external_node_path_default().join(root, dir), { withFileTypes: true });
+        }
+        catch {
+            return;
+        }
+        for (const entry of entries) {
+            if (++seen > MAX_ENTRIES)
+                return;
+            const rel = dir === '' ? entry.name : `${dir}/${entry.name}`;
+            if (entry.isDirectory()) {
+                if (entry.name !== 'node_modules' && entry.name !== '.git')
+                    await visit(rel, depth + 1);
+            }
+            else if (entry.isFile() && isGithubPromptFile(entry.name))
+                found.push(rel);
+        }
+    };
+    await visit('', 0);
+    return found;
+}
+/**
+ * Loads the project of `configPath`; when that file (named prompt-descent.yml) does not exist, the
+ * project the repository's `*.prompt.yml` files imply (every file a task). Without either, the
+ * loader's own "cannot read the config file" error.
+ */
+async function openProject(configPath, options = {}) {
+    const absolute = external_node_path_default().resolve(configPath);
+    const root = external_node_path_default().resolve(options.root ?? external_node_path_default().dirname(absolute));
+    const configRel = external_node_path_default().relative(root, absolute).split((external_node_path_default()).sep).join('/');
+    const reader = options.readFile ?? createFsReader(root);
+    const missing = await reader(configRel).then(() => false, (error) => error.code === 'ENOENT');
+    // Only the default config name falls back to the prompt files: a --config that names a missing
+    // file is a mistake to report, not a reason to look elsewhere.
+    const paths = missing && external_node_path_default().basename(configRel) === DEFAULT_CONFIG
+        ? await (options.list ?? workingTreeLister(root))()
+        : [];
+    const project = paths.length > 0
+        ? await loadDiscovered(root, configRel, paths, reader, options)
+        : await loadProject(absolute, { ...options, root, readFile: reader });
+    for (const warning of project.warnings ?? [])
+        options.warn?.(`${warning.file}${warning.line === undefined ? '' : `:${warning.line}`}: ${warning.message}`);
+    return project;
+}
+async function loadDiscovered(root, configRel, paths, reader, options) {
+    const files = await Promise.all(paths.map(async (p) => {
+        let text;
+        try {
+            text = await reader(p);
+        }
+        catch (error) {
+            throw new errors_InputError(`cannot read the prompt file: ${readFailureReason(error)}`, {
+                file: p
+            });
+        }
+        return { path: p, file: parseGithubPromptFile(text, p) };
+    }));
+    const { text, notes } = discoveredConfig(files);
+    for (const note of notes)
+        options.warn?.(note);
+    const project = await loadProject(external_node_path_default().join(root, configRel), {
+        root,
+        readFile: (rel) => (rel === configRel ? Promise.resolve(text) : reader(rel))
+    });
+    return { ...project, discovered: true };
 }
 
 ;// CONCATENATED MODULE: ./src/llm/abort.ts
@@ -40465,7 +40658,8 @@ function mergeBudget(config, overrides) {
  * checked here, before any work, so a missing key is a clear exit-2 error.
  */
 async function openSession(options) {
-    const project = options.project ?? (await loadProject(options.configPath));
+    const project = options.project ??
+        (await openProject(options.configPath, { warn: (m) => options.logger.warn(m) }));
     const config = {
         ...project.config,
         budget: mergeBudget(project.config.budget, options.budget),
@@ -40733,19 +40927,19 @@ function pairedPermutationTest(base, head, options) {
     return (hits + 1) / (resamples + 1);
 }
 // Coefficients of Acklam's approximation (the denominators carry their constant term 1).
-const CENTRAL_NUM = (/* unused pure expression or super */ null && ([
+const CENTRAL_NUM = [
     -39.69683028665376, 220.9460984245205, -275.9285104469687, 138.357751867269, -30.66479806614716,
     2.506628277459239
-]));
-const CENTRAL_DEN = (/* unused pure expression or super */ null && ([
+];
+const CENTRAL_DEN = [
     -54.47609879822406, 161.5858368580409, -155.6989798598866, 66.80131188771972, -13.28068155288572,
     1
-]));
-const TAIL_NUM = (/* unused pure expression or super */ null && ([
+];
+const TAIL_NUM = [
     -0.007784894002430293, -0.3223964580411365, -2.400758277161838, -2.549732539343734,
     4.374664141464968, 2.938163982698783
-]));
-const TAIL_DEN = (/* unused pure expression or super */ null && ([0.007784695709041462, 0.3224671290700398, 2.445134137142996, 3.754408661907416, 1]));
+];
+const TAIL_DEN = [0.007784695709041462, 0.3224671290700398, 2.445134137142996, 3.754408661907416, 1];
 /**
  * Inverse of the standard normal CDF (Acklam's rational approximation, relative error < 1.2e-9).
  */
@@ -42729,6 +42923,56 @@ function summarizeTask(args) {
     };
 }
 
+;// CONCATENATED MODULE: ./src/eval/small-set.ts
+/**
+ * What a small set of rows can and cannot show. GitHub Models prompt files usually carry a handful
+ * of rows; these numbers let the tools say so plainly instead of presenting a 3-row score as fact.
+ *
+ * The gate's paired test on pass/fail rows is McNemar's exact test on the rows that changed: when
+ * k rows change and all in one direction, p = 2 · 0.5^k. So a change is significant at confidence
+ * c only when at least k* = the smallest k with 2 · 0.5^k < 1 − c rows moved (6 at 95%); with
+ * fewer rows than that, no drop (and no gain) can be detected at all.
+ */
+
+/** Rows below this count get the note. */
+const SMALL_SET_ROWS = 30;
+/** The fewest rows that must all move one way for a paired change to be significant. */
+function minRowsForSignificance(confidence) {
+    const alpha = 1 - confidence;
+    let k = 1;
+    while (2 * 0.5 ** k >= alpha && k < 64)
+        k++;
+    return k;
+}
+/** Half-width, in points, of a score's normal-approximation interval at its widest (p = ½). */
+function worstHalfWidthPoints(n, confidence) {
+    const z = normalQuantile(1 - (1 - confidence) / 2);
+    return Math.round(100 * z * Math.sqrt(0.25 / Math.max(1, n)));
+}
+/** A plain sentence on what `n` rows can show, or undefined when the set is not small. */
+function smallSetNote(task, n, confidence) {
+    if (n >= SMALL_SET_ROWS || n === 0)
+        return undefined;
+    const k = minRowsForSignificance(confidence);
+    const level = `${Math.round(confidence * 100)}%`;
+    const width = `a score is known to about ±${worstHalfWidthPoints(n, confidence)} points (${level})`;
+    const detect = n < k
+        ? `no drop can be shown to be more than noise: that takes at least ${k} rows that all got worse`
+        : `the smallest drop it could detect is ${k} of ${n} rows all getting worse (${Math.round((100 * k) / n)} points)`;
+    return `${task} has only ${n} row${n === 1 ? '' : 's'}: ${width}, and ${detect}; add rows for a firmer answer`;
+}
+/**
+ * Why an optimized prompt could not be confirmed on the held-out rows, or undefined when there
+ * are enough: it says how many rows would do at the task's test fraction.
+ */
+function heldOutShortfall(task, testRows, testFraction, confidence) {
+    const k = minRowsForSignificance(confidence);
+    if (testRows >= k)
+        return undefined;
+    const total = testFraction > 0 ? Math.ceil(k / testFraction) : undefined;
+    return `${task} has ${testRows} held-out (test) row${testRows === 1 ? '' : 's'}; confirming a gain at ${Math.round(confidence * 100)}% confidence takes at least ${k}${total === undefined ? ' (give the task a test split)' : ` — about ${total} rows in all at the ${Math.round(testFraction * 100)}% test split`}`;
+}
+
 ;// CONCATENATED MODULE: ./src/eval/metrics/checks.ts
 
 
@@ -43967,6 +44211,7 @@ function examplesOf(task, split) {
 
 
 
+
 /**
  * Scores every selected task on its split. A budget stop or a cancel ends the run early with every
  * example scored so far kept (the task in progress is reported with what it has).
@@ -44033,6 +44278,15 @@ function stopInfoOf(error, notScored, task) {
         message: `${error.message}; ${task} stopped with ${notScored} example(s) not scored, later tasks were not run`
     };
 }
+/** Says plainly, per task with few rows, what its score can and cannot show (small-set.ts). */
+function noteSmallSets(services, options) {
+    const { confidence } = services.project.config.gate;
+    for (const task of selectTasks(services.project.tasks, options.tasks)) {
+        const note = smallSetNote(task.name, examplesOf(task, options.split).length, confidence);
+        if (note !== undefined)
+            services.logger.warn(note);
+    }
+}
 /**
  * `eval` as one report: every selected task scored, min_score applied, and (after an early stop)
  * a failing check for each task that could not be checked.
@@ -44040,6 +44294,7 @@ function stopInfoOf(error, notScored, task) {
 async function runEval(services, options) {
     const startedAt = new Date();
     const { config } = services.project;
+    noteSmallSets(services, options);
     const outcome = await evaluateTasks(services, options);
     const gate = gateAfterStop(applyGate(outcome.tasks, undefined, config.gate), config.gate, outcome.stop, selectTasks(services.project.tasks, options.tasks).map((t) => ({
         task: t.name,
@@ -47078,7 +47333,9 @@ async function runEvalCommand(context) {
     const { args, io } = context;
     if (args.estimate) {
         // No session: an estimate needs no key and makes no call.
-        const project = await loadProject((0,external_node_path_namespaceObject.resolve)(io.cwd, args.config));
+        const project = await openProject((0,external_node_path_namespaceObject.resolve)(io.cwd, args.config), {
+            warn: (m) => context.logger.warn(m)
+        });
         io.stdout(`${estimateEval({ project }, { tasks: args.tasks, split: args.split ?? 'all' }).text}\n`);
         return ExitCode.ok;
     }
@@ -47377,18 +47634,21 @@ function print(report, context) {
 
 
 /** Loads the base commit's project; undefined when the base has no config yet (a new setup). */
-async function loadBaseProject(head, reader, warn) {
+async function loadBaseProject(head, reader, warn, list = () => Promise.resolve([])) {
     try {
-        return await loadProject(`${head.root}/${head.configPath}`, {
+        return await openProject(`${head.root}/${head.configPath}`, {
             root: head.root,
-            readFile: reader
+            readFile: reader,
+            list
         });
     }
     catch (error) {
         if (error instanceof errors_InputError &&
             /no such file/.test(error.message) &&
             error.file === head.configPath) {
-            warn(`the base commit has no ${head.configPath}; every task is reported as new`);
+            warn(head.discovered
+                ? 'the base commit has no prompt files; every task is reported as new'
+                : `the base commit has no ${head.configPath}; every task is reported as new`);
             return undefined;
         }
         warn(`the base commit's prompts could not be loaded, so there is nothing to compare against: ${errorMessage(error)}`);
@@ -47404,9 +47664,10 @@ async function loadBaseProject(head, reader, warn) {
 async function runCompare(services, options) {
     const startedAt = new Date();
     const { project, logger } = services;
-    const base = await loadBaseProject(project, options.baseReader, (m) => logger.warn(m));
+    const base = await loadBaseProject(project, options.baseReader, (m) => logger.warn(m), options.baseList);
     const headTasks = selectTasks(project.tasks, options.tasks);
     const baseTasks = new Map((base?.tasks ?? []).map((t) => [t.name, t]));
+    noteSmallSets(services, options);
     logger.info(`head (${options.headRef.slice(0, 12)})`);
     const head = await evaluateTasks(services, {
         tasks: headTasks.map((t) => t.name),
@@ -47460,16 +47721,14 @@ async function runCompare(services, options) {
     });
 }
 
-;// CONCATENATED MODULE: external "node:child_process"
-const external_node_child_process_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:child_process");
 ;// CONCATENATED MODULE: ./src/run/git-reader.ts
 
 
 
 
-const run = (0,external_node_util_namespaceObject.promisify)(external_node_child_process_namespaceObject.execFile);
-async function git(cwd, args) {
-    const { stdout } = await run('git', args, { cwd, maxBuffer: 256 * 1024 * 1024, encoding: 'utf8' });
+const git_reader_run = (0,external_node_util_namespaceObject.promisify)(external_node_child_process_namespaceObject.execFile);
+async function git_reader_git(cwd, args) {
+    const { stdout } = await git_reader_run('git', args, { cwd, maxBuffer: 256 * 1024 * 1024, encoding: 'utf8' });
     return stdout;
 }
 /**
@@ -47480,7 +47739,7 @@ async function git(cwd, args) {
 async function createGitReader(root, ref) {
     let sha;
     try {
-        sha = (await git(root, ['rev-parse', '--verify', '--quiet', `${ref}^{commit}`])).trim();
+        sha = (await git_reader_git(root, ['rev-parse', '--verify', '--quiet', `${ref}^{commit}`])).trim();
     }
     catch (error) {
         // With --quiet a missing commit fails silently; anything git says is another problem (no
@@ -47492,10 +47751,10 @@ async function createGitReader(root, ref) {
         }
         throw new errors_InputError(`the base commit ${ref} is not in this checkout; fetch the history with actions/checkout's \`fetch-depth: 0\` (or fetch the base branch) so prompt-descent can read the base prompts`);
     }
-    const prefix = (await git(root, ['rev-parse', '--show-prefix'])).trim();
+    const prefix = (await git_reader_git(root, ['rev-parse', '--show-prefix'])).trim();
     const reader = async (relativePath) => {
         try {
-            return await git(root, ['show', `${sha}:${prefix}${relativePath}`]);
+            return await git_reader_git(root, ['show', `${sha}:${prefix}${relativePath}`]);
         }
         catch (error) {
             const message = error.stderr ?? '';
@@ -47528,7 +47787,9 @@ async function runCompareCommand(context) {
         throw new errors_InputError('compare needs --base REF (a branch, tag or commit to compare against)');
     if (args.estimate) {
         // No session: an estimate needs no key and makes no call.
-        const head = await loadProject((0,external_node_path_namespaceObject.resolve)(io.cwd, args.config));
+        const head = await openProject((0,external_node_path_namespaceObject.resolve)(io.cwd, args.config), {
+            warn: (m) => context.logger.warn(m)
+        });
         const estimate = estimateEval({ project: head }, { tasks: args.tasks, split: args.split ?? 'all', sides: 2 });
         io.stdout(`${estimate.text}\n  base (${base}): at most as much again — nothing for the task prompts and data unchanged since the base, whose answers come from the cache\n`);
         return ExitCode.ok;
@@ -47539,7 +47800,11 @@ async function runCompareCommand(context) {
     if (args.head) {
         const configPath = (0,external_node_path_namespaceObject.resolve)(io.cwd, args.config);
         const head = await createGitReader((0,external_node_path_namespaceObject.dirname)(configPath), args.head);
-        project = await loadProject(configPath, { readFile: head.reader });
+        project = await openProject(configPath, {
+            readFile: head.reader,
+            list: commitLister((0,external_node_path_namespaceObject.dirname)(configPath), head.sha),
+            warn: (m) => context.logger.warn(m)
+        });
         headRef = head.sha;
     }
     return withCommandSession(context, async (session) => {
@@ -47550,10 +47815,37 @@ async function runCompareCommand(context) {
             seed: session.project.config.seed,
             baseRef: sha,
             headRef,
-            baseReader: reader
+            baseReader: reader,
+            baseList: commitLister(session.project.root, sha)
         });
         return eval_command_finish(report, context);
     }, { project });
+}
+
+;// CONCATENATED MODULE: ./src/run/held-out.ts
+
+
+
+
+/** The tasks whose test comparison decides the gain of an optimization run. */
+function gainTasks(services, request) {
+    switch (request.method) {
+        case 'apo':
+            return [apoTask(services, request.task)];
+        case 'metaspo':
+            return metaspoTasks(services, request.holdout, request.tasks).train;
+    }
+}
+/** Throws an InputError when a task has too few test rows to ever confirm a gain. */
+function assertGainCanBeConfirmed(services, tasks, what) {
+    const { confidence } = services.project.config.gate;
+    const problems = tasks.flatMap((task) => {
+        const test = task.examples.filter((e) => e.split === 'test').length;
+        const shortfall = heldOutShortfall(task.name, test, task.config.split.test, confidence);
+        return shortfall === undefined ? [] : [shortfall];
+    });
+    if (problems.length > 0)
+        throw new errors_InputError(`${what} needs held-out rows to confirm a gain before it changes a prompt: ${problems.join('; ')}. Add rows (a .prompt.yml's testData), or run without it to see the candidates.`);
 }
 
 ;// CONCATENATED MODULE: ./src/optimize/estimate.ts
@@ -47832,6 +48124,7 @@ function optimize_gain_decide(report) {
 
 
 
+
 /**
  * `prompt-descent optimize`: APO on one task's prompt or MetaSPO on the shared system prompt, within
  * the budget; writes the best prompts to a folder, or over the prompt files with --write when the
@@ -47841,7 +48134,9 @@ async function runOptimizeCommand(context) {
     const { args, io } = context;
     if (args.estimate) {
         // No session: an estimate needs no key and makes no call.
-        const project = await loadProject((0,external_node_path_namespaceObject.resolve)(io.cwd, args.config));
+        const project = await openProject((0,external_node_path_namespaceObject.resolve)(io.cwd, args.config), {
+            warn: (m) => context.logger.warn(m)
+        });
         const method = args.method ?? project.config.optimize.method;
         io.stdout(`${estimateOptimize({ project }, { method, task: args.tasks[0], holdout: args.holdout }).text}\n`);
         return ExitCode.ok;
@@ -47857,6 +48152,13 @@ async function runOptimizeCommand(context) {
         if (method === 'apo' && args.tasks.length > 1) {
             throw new errors_InputError('optimize --method apo improves one task at a time; give one --task');
         }
+        if (args.write)
+            assertGainCanBeConfirmed(session, gainTasks(session, {
+                method,
+                task: args.tasks[0],
+                tasks: args.tasks,
+                holdout: args.holdout.length > 0 ? args.holdout : undefined
+            }), 'optimize --write');
         const report = method === 'apo'
             ? (await runApoOptimization(session, { task: args.tasks[0], edit, seed })).report
             : (await runMetaspoOptimization(session, {

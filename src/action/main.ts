@@ -1,6 +1,6 @@
 import * as core from '@actions/core'
 import { resolve } from 'node:path'
-import { loadProject } from '../config/load-project.js'
+import { commitLister, openProject } from '../run/discover-prompts.js'
 import type { LoadedProject } from '../config/project-types.js'
 import { PromptDescentError, errorMessage } from '../errors.js'
 import { createGitHubApi } from '../github/api.js'
@@ -45,7 +45,9 @@ export async function run(): Promise<void> {
 }
 
 async function runEvalMode(settings: ActionSettings, context: RunContext): Promise<void> {
-  const project = await loadProject(resolve(context.workspace, settings.configPath))
+  const project = await openProject(resolve(context.workspace, settings.configPath), {
+    warn: (m) => core.warning(m)
+  })
   if (!(await prepareCredentials(settings, project))) return
   await runWithCache(settings, project, async () => {
     let report: RunReport
@@ -100,7 +102,8 @@ async function produceReport(
           seed,
           baseRef: sha,
           headRef: context.pullRequest?.headSha ?? context.sha,
-          baseReader: reader
+          baseReader: reader,
+          baseList: commitLister(project.root, sha)
         })
       )
     }

@@ -6,7 +6,8 @@
  */
 import * as core from '@actions/core'
 import { resolve } from 'node:path'
-import { loadProject } from '../config/load-project.js'
+import { openProject } from '../run/discover-prompts.js'
+import { assertGainCanBeConfirmed, gainTasks } from '../run/held-out.js'
 import type { LoadedProject } from '../config/project-types.js'
 import { InputError, errorMessage } from '../errors.js'
 import { createGitHubApi } from '../github/api.js'
@@ -77,8 +78,11 @@ async function optimizeAndPropose(
   context: RunContext,
   trigger: Trigger
 ): Promise<void> {
-  const project = await loadProject(resolve(context.workspace, settings.configPath))
+  const project = await openProject(resolve(context.workspace, settings.configPath), {
+    warn: (m) => core.warning(m)
+  })
   const request = resolveRequest(settings, trigger.command, project)
+  assertGainCanBeConfirmed({ project }, gainTasks({ project }, request), 'an optimize pull request')
   const branch = proposalBranch(request, trigger.pullNumber)
   const repoRoot = await repositoryRoot(project.root, context.workspace)
   const hint =

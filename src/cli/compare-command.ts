@@ -1,5 +1,5 @@
 import { dirname, resolve } from 'node:path'
-import { loadProject } from '../config/load-project.js'
+import { commitLister, openProject } from '../run/discover-prompts.js'
 import { ExitCode, InputError } from '../errors.js'
 import { estimateEval } from '../run/estimate-run.js'
 import { runCompare } from '../run/compare-run.js'
@@ -19,7 +19,9 @@ export async function runCompareCommand(context: CommandContext): Promise<number
     throw new InputError('compare needs --base REF (a branch, tag or commit to compare against)')
   if (args.estimate) {
     // No session: an estimate needs no key and makes no call.
-    const head = await loadProject(resolve(io.cwd, args.config))
+    const head = await openProject(resolve(io.cwd, args.config), {
+      warn: (m) => context.logger.warn(m)
+    })
     const estimate = estimateEval(
       { project: head },
       { tasks: args.tasks, split: args.split ?? 'all', sides: 2 }
@@ -35,7 +37,11 @@ export async function runCompareCommand(context: CommandContext): Promise<number
   if (args.head) {
     const configPath = resolve(io.cwd, args.config)
     const head = await createGitReader(dirname(configPath), args.head)
-    project = await loadProject(configPath, { readFile: head.reader })
+    project = await openProject(configPath, {
+      readFile: head.reader,
+      list: commitLister(dirname(configPath), head.sha),
+      warn: (m) => context.logger.warn(m)
+    })
     headRef = head.sha
   }
   return withCommandSession(
@@ -48,7 +54,8 @@ export async function runCompareCommand(context: CommandContext): Promise<number
         seed: session.project.config.seed,
         baseRef: sha,
         headRef,
-        baseReader: reader
+        baseReader: reader,
+        baseList: commitLister(session.project.root, sha)
       })
       return finish(report, context)
     },

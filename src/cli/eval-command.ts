@@ -1,5 +1,5 @@
 import { resolve } from 'node:path'
-import { loadProject } from '../config/load-project.js'
+import { openProject } from '../run/discover-prompts.js'
 import { ExitCode } from '../errors.js'
 import { renderTerminal } from '../report/terminal.js'
 import type { RunReport } from '../report/types.js'
@@ -15,7 +15,9 @@ export async function runEvalCommand(context: CommandContext): Promise<number> {
   const { args, io } = context
   if (args.estimate) {
     // No session: an estimate needs no key and makes no call.
-    const project = await loadProject(resolve(io.cwd, args.config))
+    const project = await openProject(resolve(io.cwd, args.config), {
+      warn: (m) => context.logger.warn(m)
+    })
     io.stdout(
       `${estimateEval({ project }, { tasks: args.tasks, split: args.split ?? 'all' }).text}\n`
     )

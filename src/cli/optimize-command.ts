@@ -1,5 +1,6 @@
 import { relative, resolve } from 'node:path'
-import { loadProject } from '../config/load-project.js'
+import { openProject } from '../run/discover-prompts.js'
+import { assertGainCanBeConfirmed, gainTasks } from '../run/held-out.js'
 import { ExitCode, InputError } from '../errors.js'
 import type { RunReport } from '../report/types.js'
 import { estimateOptimize } from '../run/estimate-optimize.js'
@@ -20,7 +21,9 @@ export async function runOptimizeCommand(context: CommandContext): Promise<numbe
   const { args, io } = context
   if (args.estimate) {
     // No session: an estimate needs no key and makes no call.
-    const project = await loadProject(resolve(io.cwd, args.config))
+    const project = await openProject(resolve(io.cwd, args.config), {
+      warn: (m) => context.logger.warn(m)
+    })
     const method = args.method ?? project.config.optimize.method
     io.stdout(
       `${estimateOptimize({ project }, { method, task: args.tasks[0], holdout: args.holdout }).text}\n`
@@ -42,6 +45,17 @@ export async function runOptimizeCommand(context: CommandContext): Promise<numbe
       if (method === 'apo' && args.tasks.length > 1) {
         throw new InputError('optimize --method apo improves one task at a time; give one --task')
       }
+      if (args.write)
+        assertGainCanBeConfirmed(
+          session,
+          gainTasks(session, {
+            method,
+            task: args.tasks[0],
+            tasks: args.tasks,
+            holdout: args.holdout.length > 0 ? args.holdout : undefined
+          }),
+          'optimize --write'
+        )
       const report: RunReport =
         method === 'apo'
           ? (await runApoOptimization(session, { task: args.tasks[0], edit, seed })).report

@@ -1,4 +1,3 @@
-import { loadProject } from '../config/load-project.js'
 import type { FileReader } from '../config/paths.js'
 import type { LoadedProject, LoadedTask } from '../config/project-types.js'
 import { InputError, errorMessage } from '../errors.js'
@@ -8,11 +7,13 @@ import type { TaskEvalResult } from '../eval/types.js'
 import type { RunReport, TaskComparison } from '../report/types.js'
 import { buildReport } from './build-report.js'
 import { conversationText, partsOf } from '../config/prompt.js'
-import { evaluateTasks } from './eval-run.js'
+import { evaluateTasks, noteSmallSets } from './eval-run.js'
 import type { EvalSplit } from './eval-run.js'
 import { gateAfterStop } from './gate-after-stop.js'
 import { selectTasks } from './select-tasks.js'
 import type { RunServices } from './services.js'
+import { openProject } from './discover-prompts.js'
+import type { PromptFileLister } from './discover-prompts.js'
 
 export interface CompareOptions {
   tasks: readonly string[]
@@ -22,18 +23,25 @@ export interface CompareOptions {
   headRef: string
   /** Reads the base commit's files (root-relative paths). */
   baseReader: FileReader
+  /**
+   * Lists the base commit's prompt files (discover-prompts' commitLister), for a repository
+   * without a config, whose tasks are its *.prompt.yml files.
+   */
+  baseList?: PromptFileLister
 }
 
 /** Loads the base commit's project; undefined when the base has no config yet (a new setup). */
 export async function loadBaseProject(
   head: LoadedProject,
   reader: FileReader,
-  warn: (message: string) => void
+  warn: (message: string) => void,
+  list: PromptFileLister = () => Promise.resolve([])
 ): Promise<LoadedProject | undefined> {
   try {
-    return await loadProject(`${head.root}/${head.configPath}`, {
+    return await openProject(`${head.root}/${head.configPath}`, {
       root: head.root,
-      readFile: reader
+      readFile: reader,
+      list
     })
   } catch (error) {
     if (
@@ -41,7 +49,11 @@ export async function loadBaseProject(
       /no such file/.test(error.message) &&
       error.file === head.configPath
     ) {
-      warn(`the base commit has no ${head.configPath}; every task is reported as new`)
+      warn(
+        head.discovered
+          ? 'the base commit has no prompt files; every task is reported as new'
+          : `the base commit has no ${head.configPath}; every task is reported as new`
+      )
       return undefined
     }
     warn(
@@ -91,7 +103,12 @@ export async function runCompare(
 ): Promise<RunReport> {
   const startedAt = new Date()
   const { project, logger } = services
-  const base = await loadBaseProject(project, options.baseReader, (m) => logger.warn(m))
+  const base = await loadBaseProject(
+    project,
+    options.baseReader,
+    (m) => logger.warn(m),
+    options.baseList
+  )
   const headTasks = selectTasks(project.tasks, options.tasks)
   const baseTasks = new Map<string, LoadedTask>((base?.tasks ?? []).map((t) => [t.name, t]))
   const renames = findRenames(project.tasks, base?.tasks ?? [])
@@ -99,6 +116,7 @@ export async function runCompare(
   const baseNameOf = (name: string): string | undefined =>
     baseTasks.has(name) ? name : renames.get(name)
 
+  noteSmallSets(services, options)
   logger.info(`head (${options.headRef.slice(0, 12)})`)
   const head = await evaluateTasks(services, {
     tasks: headTasks.map((t) => t.name),

@@ -2,6 +2,7 @@ import { BudgetExceededError, CancelledError } from '../errors.js'
 import { withParts } from '../config/prompt.js'
 import type { PromptParts } from '../config/prompt.js'
 import { scoreExamples, summarizeTask } from '../eval/evaluate.js'
+import { smallSetNote } from '../eval/small-set.js'
 import { createTaskMetric } from '../eval/metrics/index.js'
 import { toResponseFormat } from '../llm/response-format.js'
 import type { TaskEvalResult } from '../eval/types.js'
@@ -106,6 +107,18 @@ export function stopInfoOf(
   }
 }
 
+/** Says plainly, per task with few rows, what its score can and cannot show (small-set.ts). */
+export function noteSmallSets(
+  services: Pick<RunServices, 'project' | 'logger'>,
+  options: { tasks: readonly string[]; split: EvalSplit }
+): void {
+  const { confidence } = services.project.config.gate
+  for (const task of selectTasks(services.project.tasks, options.tasks)) {
+    const note = smallSetNote(task.name, examplesOf(task, options.split).length, confidence)
+    if (note !== undefined) services.logger.warn(note)
+  }
+}
+
 /**
  * `eval` as one report: every selected task scored, min_score applied, and (after an early stop)
  * a failing check for each task that could not be checked.
@@ -116,6 +129,7 @@ export async function runEval(
 ): Promise<RunReport> {
   const startedAt = new Date()
   const { config } = services.project
+  noteSmallSets(services, options)
   const outcome = await evaluateTasks(services, options)
   const gate = gateAfterStop(
     applyGate(outcome.tasks, undefined, config.gate),

@@ -1,4 +1,4 @@
-import { loadProject } from '../config/load-project.js'
+import { openProject } from './discover-prompts.js'
 import type { LoadedProject } from '../config/project-types.js'
 import { usesJudge } from '../config/task-metrics.js'
 import type { BudgetConfig } from '../config/types.js'
@@ -55,7 +55,9 @@ export function mergeBudget(
  * checked here, before any work, so a missing key is a clear exit-2 error.
  */
 export async function openSession(options: SessionOptions): Promise<Session> {
-  const project = options.project ?? (await loadProject(options.configPath))
+  const project =
+    options.project ??
+    (await openProject(options.configPath, { warn: (m) => options.logger.warn(m) }))
   const config = {
     ...project.config,
     budget: mergeBudget(project.config.budget, options.budget),

@@ -9,6 +9,9 @@ import { readFile } from 'node:fs/promises'
 import { describe, expect, it } from 'vitest'
 import { loadProject } from '../../src/config/load-project.js'
 import { main } from '../../src/cli/main.js'
+import { openProject } from '../../src/run/discover-prompts.js'
+import { parse } from 'yaml'
+import { readFileSync } from 'node:fs'
 
 const EXAMPLES = fileURLToPath(new URL('../../examples', import.meta.url))
 
@@ -109,5 +112,35 @@ describe('examples/', () => {
     const meta = await run(['optimize', '--config', 'prompt-descent.multitask.yml', '--estimate'])
     expect(meta.code).toBe(0)
     expect(meta.stdout).toContain('MetaSPO on 2 tasks (1 held out)')
+  })
+
+  it('the GitHub Models example is two .prompt.yml files and no config', async () => {
+    const dir = join(EXAMPLES, 'github-models')
+    const project = await openProject(join(dir, 'prompt-descent.yml'))
+    expect(project.discovered).toBe(true)
+    expect(project.config.provider.type).toBe('github-models')
+    expect(project.tasks.map((t) => [t.name, t.title, t.config.checks?.checks.length])).toEqual([
+      ['route', 'Support ticket router', 2],
+      ['summarize', 'Release note summarizer', 3]
+    ])
+    let stdout = ''
+    const code = await main(['eval', '--estimate'], {
+      stdout: (t) => (stdout += t),
+      env: {},
+      cwd: dir
+    })
+    expect(code).toBe(0)
+    expect(stdout).toMatch(/route: 24 calls/)
+  })
+
+  it('the GitHub Models workflow grants models: read and needs no secret', () => {
+    const text = readFileSync(join(EXAMPLES, 'workflows/prompt-gate-github-models.yml'), 'utf8')
+    const workflow = parse(text) as { permissions: Record<string, string> }
+    expect(workflow.permissions).toEqual({
+      contents: 'read',
+      'pull-requests': 'write',
+      models: 'read'
+    })
+    expect(text).not.toMatch(/secrets\./)
   })
 })
