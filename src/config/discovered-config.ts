@@ -64,6 +64,7 @@ export function discoveredConfig(files: readonly DiscoveredFile[]): DiscoveredCo
   if (params?.temperature !== undefined) target.temperature = params.temperature
   const maxTokens = params?.maxCompletionTokens ?? params?.maxTokens
   if (maxTokens !== undefined) target.max_tokens = maxTokens
+  if (params?.topP !== undefined) target.top_p = params.topP
   const judge = evaluatorJudgeModel(files.flatMap((f) => f.file.evaluators))
   const config = {
     provider: { type: 'github-models' },

@@ -16,7 +16,7 @@ import type { FileReader } from './paths.js'
 import { buildExamples, checkValueGaps } from './examples.js'
 import { buildTaskPrompt } from './task-prompt.js'
 import { isGithubPromptFile, parseGithubPromptFile } from './github-prompt-file.js'
-import { evaluatorChecks } from './prompt-file-checks.js'
+import { evaluatorChecks, promptFileResponseFormat } from './prompt-file-checks.js'
 import type { TaskConfig } from './types.js'
 import type { LoadedProject, LoadedTask, PromptFile } from './project-types.js'
 import { readSchemaFile, schemaFileRefs, withSchemaValues } from './schema-files.js'
@@ -137,9 +137,12 @@ export async function loadProject(
       configured.metricDefaulted === true && ghFile !== undefined
         ? evaluatorChecks(ghFile.evaluators)
         : undefined
-    const task: TaskConfig =
-      fromFile === undefined ? configured : { ...configured, checks: fromFile }
-    if (fromFile !== undefined) config.tasks[i] = task
+    let task: TaskConfig = fromFile === undefined ? configured : { ...configured, checks: fromFile }
+    // The file's responseFormat / jsonSchema, unless the config gives tasks[].response_format.
+    const format = ghFile === undefined ? undefined : promptFileResponseFormat(ghFile)
+    if (format !== undefined && task.responseFormat === undefined)
+      task = { ...task, responseFormat: format }
+    if (task !== configured) config.tasks[i] = task
     const dataFile = files.relative(task.data)
     const examples = buildExamples(task, prompt, dataFile, data)
     for (const gap of checkValueGaps(task, examples, dataFile))

@@ -1,6 +1,29 @@
 /** The evaluators of a GitHub Models prompt file as a task's checks. */
-import type { Evaluator } from './github-prompt-file.js'
-import type { CheckConfig, ChecksConfig, MetricConfig } from './types.js'
+import type { Evaluator, GithubPromptFile } from './github-prompt-file.js'
+import type { CheckConfig, ChecksConfig, MetricConfig, ResponseFormatConfig } from './types.js'
+
+/** A prompt file's `responseFormat` (with its `jsonSchema`) as `tasks[].response_format`. */
+export function promptFileResponseFormat(
+  file: Pick<GithubPromptFile, 'responseFormat' | 'jsonSchema'>
+): ResponseFormatConfig | undefined {
+  switch (file.responseFormat) {
+    case undefined:
+      return undefined
+    case 'text':
+      return { type: 'text' }
+    case 'json_object':
+      return { type: 'json_object' }
+    case 'json_schema':
+      return file.jsonSchema === undefined
+        ? undefined
+        : {
+            type: 'json_schema',
+            name: file.jsonSchema.name,
+            strict: file.jsonSchema.strict ?? false,
+            schema: { file: undefined, value: file.jsonSchema.schema }
+          }
+  }
+}
 
 function evaluatorMetric(evaluator: Evaluator): MetricConfig {
   switch (evaluator.kind) {

@@ -101,4 +101,34 @@ describe('a task whose prompt is a .prompt.yml', () => {
     )
     expect(error.message).toContain('the prompt file has no `testData:` rows')
   })
+
+  it('sends the file’s responseFormat and jsonSchema unless the config gives response_format', async () => {
+    const json = ROUTE.replace(
+      'messages:',
+      `responseFormat: json_schema\njsonSchema: '{"name": "route", "strict": true, "schema": {"type": "object", "properties": {"queue": {"type": "string"}}, "required": ["queue"], "additionalProperties": false}}'\nmessages:`
+    )
+    const fromFile = await load(
+      'provider: { type: simulated }\ntasks:\n  - name: route\n    prompt: support/route.prompt.yml\n',
+      { 'support/route.prompt.yml': json }
+    )
+    expect(fromFile.tasks[0]?.config.responseFormat).toEqual({
+      type: 'json_schema',
+      name: 'route',
+      strict: true,
+      schema: {
+        file: undefined,
+        value: {
+          type: 'object',
+          properties: { queue: { type: 'string' } },
+          required: ['queue'],
+          additionalProperties: false
+        }
+      }
+    })
+    const fromConfig = await load(
+      'provider: { type: simulated }\ntasks:\n  - name: route\n    prompt: support/route.prompt.yml\n    response_format: json_object\n',
+      { 'support/route.prompt.yml': json }
+    )
+    expect(fromConfig.tasks[0]?.config.responseFormat).toEqual({ type: 'json_object' })
+  })
 })

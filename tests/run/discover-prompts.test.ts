@@ -7,6 +7,7 @@ import { makeRepo, thrown } from '../config/helpers.js'
 
 const prompt = (model: string, extra = '') => `name: A ${model} prompt
 model: ${model}
+modelParameters: { temperature: 0.3, topP: 0.8 }
 messages:
   - role: user
     content: 'Classify: {{input}}'
@@ -86,7 +87,11 @@ describe('prompt file discovery', () => {
       type: 'github-models',
       apiKeyEnv: 'GITHUB_TOKEN'
     })
-    expect(project.config.models.target.model).toBe('openai/gpt-4.1')
+    expect(project.config.models.target).toMatchObject({
+      model: 'openai/gpt-4.1',
+      temperature: 0.3,
+      params: { topP: 0.8 }
+    })
     expect(project.tasks[1]?.config.checks?.checks[0]?.metric).toEqual({
       type: 'gh-string',
       op: 'equals',
@@ -94,7 +99,7 @@ describe('prompt file discovery', () => {
     })
     expect(warnings).toEqual([
       'every task runs on openai/gpt-4.1 (from summarize.prompt.yaml); support/route.prompt.yml names openai/gpt-4o-mini — add a prompt-descent.yml to choose',
-      expect.stringContaining('summarize.prompt.yaml:15: unknown key `owner`, ignored')
+      expect.stringContaining('summarize.prompt.yaml:16: unknown key `owner`, ignored')
     ])
   })
 
