@@ -4,107 +4,44 @@
  * bearer and `publisher/model` ids. The optimizer's requests are answered by the simulated
  * optimizer, every other request by the simulated target.
  */
-import { execFileSync } from 'node:child_process'
-import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises'
-import { tmpdir } from 'node:os'
-import { dirname, join } from 'node:path'
+import { readFile, writeFile } from 'node:fs/promises'
+import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { parse } from 'yaml'
-import type { ChatMessage } from '../../src/llm/chat-model.js'
 import { parseReport } from '../../src/report/json.js'
-import {
-  createSimulatedOptimizer,
-  createSimulatedTarget,
-  makeSyntheticTask,
-  REQUEST_TAGS
-} from '../../src/simulate/index.js'
-import { askFor } from '../../src/simulate/contract.js'
-import { startFakeOpenAI } from '../helpers/fake-openai-server.js'
 import type { FakeOpenAI } from '../helpers/fake-openai-server.js'
+import {
+  createPromptFileRepo,
+  PROMPT_FILE_PATH as FILE,
+  promptFileTask,
+  promptFileText as promptFile,
+  startSimulatedGitHubModels
+} from '../helpers/github-prompt-repo.js'
+import type { PromptFileRepo } from '../helpers/github-prompt-repo.js'
 import { runCli } from './fixture.js'
 
 const TOKEN = 'ghs_e2eWorkflowToken_never_print_0123'
-const FILE = 'support/triage.prompt.yml'
-const SEED = 7
-
-const task = makeSyntheticTask({
-  name: 'triage',
-  kind: 'triage',
-  size: 40,
-  seed: 11,
-  plainRate: 0.3,
-  traits: ['sarcasm', 'negation', 'two-issues', 'hedging', 'caps']
-})
-
-/** The prompt file: the task's (weak) prompt as the user message, rows as testData. */
-function promptFile(userPrompt: string, rows = task.rows): string {
-  const quoted = (text: string) => JSON.stringify(text)
-  return [
-    '# Routing support tickets. Edited in the GitHub Models prompt editor.',
-    'name: Ticket triage',
-    'description: >-',
-    '  Sorts a ticket into its queue.',
-    'model: openai/gpt-4o-mini',
-    'modelParameters:',
-    '  temperature: 0',
-    'messages:',
-    '  - role: user',
-    '    content: |',
-    ...userPrompt.split('\n').map((line) => (line === '' ? '' : `      ${line}`)),
-    'testData:',
-    ...rows.flatMap((row) => [
-      `  - text: ${quoted(row.text)}`,
-      `    expected: ${quoted(row.label)}`
-    ]),
-    'evaluators:',
-    '  - name: right queue # what gh models eval checks too',
-    '    string:',
-    "      contains: '<answer>{{expected}}</answer>'",
-    ''
-  ].join('\n')
-}
-
-function git(root: string, ...args: string[]): string {
-  return execFileSync('git', ['-c', 'user.name=t', '-c', 'user.email=t@t.invalid', ...args], {
-    cwd: root,
-    encoding: 'utf8'
-  })
-}
+const task = promptFileTask(40)
 
 describe('a repository of only .prompt.yml files, on GitHub Models, with no config', () => {
   let server: FakeOpenAI
+  let repo: PromptFileRepo
   let root: string
-  const target = createSimulatedTarget({ seed: SEED })
-  const optimizer = createSimulatedOptimizer({ seed: SEED })
   const env = () => ({ GITHUB_TOKEN: TOKEN, GITHUB_MODELS_BASE_URL: server.url })
 
   beforeAll(async () => {
-    server = await startFakeOpenAI({
-      githubModels: { token: TOKEN },
-      respond: async (body) => {
-        const text = body.messages.map((m) => m.content).join('\n')
-        const asksOptimizer = REQUEST_TAGS.some(([tag]) => text.includes(askFor(tag)))
-        const model = asksOptimizer ? optimizer : target
-        return (await model.complete({ messages: body.messages as ChatMessage[] })).text
-      }
-    })
-    root = await mkdtemp(join(tmpdir(), 'pd-ghm-'))
-    const write = async (path: string, text: string) => {
-      await mkdir(dirname(join(root, path)), { recursive: true })
-      await writeFile(join(root, path), text)
-    }
-    git(root, 'init', '-q', '-b', 'main')
-    await write('.gitignore', 'out/\n.prompt-descent/\n')
+    server = await startSimulatedGitHubModels(TOKEN)
     // The base commit holds a broken prompt that never asks for the answer tag.
-    await write(FILE, promptFile('Which queue does this ticket belong to?\n\n{{text}}'))
-    git(root, 'add', '-A')
-    git(root, 'commit', '-qm', 'base')
-    await write(FILE, promptFile(task.initialPrompt))
-    git(root, 'commit', '-qam', 'head')
+    repo = await createPromptFileRepo(
+      task,
+      'Which queue does this ticket belong to?\n\n{{text}}',
+      task.initialPrompt
+    )
+    root = repo.dir
   })
   afterAll(async () => {
     await server.close()
-    await rm(root, { recursive: true, force: true })
+    await repo.cleanup()
   })
 
   it('eval scores the file: its rows, its evaluator, gh pass rate, via the bearer token', async () => {
