@@ -9,6 +9,7 @@ import { afterEach, beforeAll, describe, expect, it } from 'vitest'
 import { FAKE_GITHUB_TOKEN, startFakeGitHubServer } from '../helpers/fake-github-server.js'
 import {
   createPromptFileRepo,
+  PROMPT_FILE_PATH,
   promptFileTask,
   startSimulatedGitHubModels
 } from '../helpers/github-prompt-repo.js'
@@ -102,5 +103,48 @@ describe('the built action on a repository of .prompt.yml files', () => {
     const failed = await s.run({ fork: true, inputs: { 'fail-without-key': 'true' } })
     expect(failed.code).not.toBe(0)
     expect(failed.stdout).toMatch(/::error::.*GitHub Models refused the workflow token/)
+  })
+
+  it('optimizes into a pull request that edits the .prompt.yml itself', async () => {
+    const models = await startSimulatedGitHubModels(FAKE_GITHUB_TOKEN)
+    cleanups.push(() => models.close())
+    // main holds the weak prompt in both commits' place: optimize works on the checked-out main.
+    const repo = await createPromptFileRepo(task, task.initialPrompt, task.initialPrompt)
+    cleanups.push(() => repo.cleanup())
+    const gh = await startFakeGitHubServer({
+      owner: 'octo',
+      repo: 'prompts',
+      files: repo.trackedFiles()
+    })
+    cleanups.push(() => gh.close())
+    const run = await runAction({
+      workspace: repo.dir,
+      repository: REPOSITORY,
+      apiUrl: gh.url,
+      event: {
+        name: 'workflow_dispatch',
+        ref: 'refs/heads/main',
+        sha: repo.headSha,
+        payload: { ref: 'refs/heads/main', inputs: {}, repository: { full_name: REPOSITORY } }
+      },
+      inputs: { mode: 'optimize', 'github-token': FAKE_GITHUB_TOKEN, 'max-calls': '3000' },
+      env: { GITHUB_MODELS_BASE_URL: models.url }
+    })
+    expect(run.code, explain(run)).toBe(0)
+    expect(run.outputs['pr-operation'], explain(run)).toBe('created')
+    const branch = run.outputs['pr-branch'] ?? ''
+    const sha = gh.state.refs.get(branch) ?? ''
+    const changed = gh.state.changedFiles(sha)
+    expect(Object.keys(changed)).toEqual([PROMPT_FILE_PATH])
+    const before = repo.trackedFiles()[PROMPT_FILE_PATH] ?? ''
+    const after = changed[PROMPT_FILE_PATH] ?? ''
+    expect(after).not.toBe(before)
+    const from = (text: string, key: string) => text.slice(text.indexOf(key))
+    expect(from(after, 'testData:')).toBe(from(before, 'testData:'))
+    const upTo = (text: string) => text.slice(0, text.indexOf('    content: |'))
+    expect(upTo(after)).toBe(upTo(before))
+    expect(models.record.every((r) => r.model === 'openai/gpt-4o-mini')).toBe(true)
+    const written = [...gh.state.pulls.flatMap((p) => [p.title, p.body])]
+    expect(await findLeaks(FAKE_GITHUB_TOKEN, run, repo.dir, written)).toEqual([])
   })
 })

@@ -4,6 +4,7 @@
  * requests the simulated optimizer answers and every other request the simulated target.
  */
 import { execFileSync } from 'node:child_process'
+import { readFileSync } from 'node:fs'
 import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { dirname, join } from 'node:path'
@@ -72,6 +73,8 @@ export interface PromptFileRepo {
   dir: string
   baseSha: string
   headSha: string
+  /** Every tracked file at the checked-out commit (path → text), e.g. to seed a fake remote. */
+  trackedFiles(): Record<string, string>
   cleanup(): Promise<void>
 }
 
@@ -93,9 +96,22 @@ export async function createPromptFileRepo(
   git(dir, 'commit', '-qm', 'base')
   const baseSha = git(dir, 'rev-parse', 'HEAD').trim()
   await write(PROMPT_FILE_PATH, promptFileText(head, task.rows))
-  git(dir, 'commit', '-qam', 'head')
+  git(dir, 'commit', '-qam', 'head', '--allow-empty')
   const headSha = git(dir, 'rev-parse', 'HEAD').trim()
-  return { dir, baseSha, headSha, cleanup: () => rm(dir, { recursive: true, force: true }) }
+  const trackedFiles = (): Record<string, string> =>
+    Object.fromEntries(
+      git(dir, 'ls-files', '-z')
+        .split('\0')
+        .filter((p) => p !== '')
+        .map((p) => [p, readFileSync(join(dir, p), 'utf8')])
+    )
+  return {
+    dir,
+    baseSha,
+    headSha,
+    trackedFiles,
+    cleanup: () => rm(dir, { recursive: true, force: true })
+  }
 }
 
 /** The fake GitHub Models endpoint, requiring `token`, answering as the simulated models. */
