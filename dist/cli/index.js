@@ -17409,6 +17409,14 @@ function escapeHtmlText(text, max = Infinity) {
     const flat = stripControl(text).replace(/\s*\n\s*/g, ' ');
     return neutralizeReferences(escapeHtml(truncate(flat, max)));
 }
+/**
+ * Breaks HTML comment delimiters in text that goes out verbatim (code spans and blocks, where an
+ * entity would show as typed): a `<!--` from a dataset row must never read as our hidden marker,
+ * which finds our sticky comment. A zero-width joiner keeps the text readable.
+ */
+function breakHtmlComments(text) {
+    return text.replace(/<!--/g, `<${ZWJ}!--`).replace(/--!?>/g, (m) => `--${ZWJ}${m.slice(2)}`);
+}
 function longestRun(text, char) {
     let longest = 0;
     let run = 0;
@@ -17425,7 +17433,7 @@ function longestRun(text, char) {
  * table (`inTable`), pipes are escaped, which GitHub requires even inside code spans.
  */
 function sanitize_inlineCode(text, max = Infinity, inTable = false) {
-    let body = truncate(stripControl(text).replace(/\s*\n\s*/g, ' '), max);
+    let body = breakHtmlComments(truncate(stripControl(text).replace(/\s*\n\s*/g, ' '), max));
     if (body === '')
         return '*(empty)*';
     if (inTable)
@@ -17439,7 +17447,7 @@ function sanitize_inlineCode(text, max = Infinity, inTable = false) {
  * line of the text can end the block. Over `max` characters the text is cut and a last line says so.
  */
 function sanitize_codeBlock(text, lang = '', max = Infinity) {
-    let body = stripControl(text);
+    let body = breakHtmlComments(stripControl(text));
     if (body.length > max) {
         const kept = truncate(body, max);
         body = `${kept.slice(0, -1)}\n… (${body.length - kept.length + 1} more characters not shown)`;
@@ -17993,7 +18001,11 @@ function parseYamlSource(text, file) {
         // The library's message repeats the position and quotes the source; keep only the sentence.
         const sentence = error.message.split('\n')[0]?.replace(/ at line \d+, column \d+:?$/, '') ?? '';
         const location = pos ? `line ${pos.line}, column ${pos.col}` : undefined;
-        throw new errors_InputError(`invalid YAML: ${sentence}`, { file, location });
+        // The parser recurses: data nested thousands deep overflows its stack, and it says so.
+        const reason = /call stack/i.test(sentence)
+            ? 'the data is nested too deeply to read (lists or mappings thousands deep)'
+            : sentence;
+        throw new errors_InputError(`invalid YAML: ${reason}`, { file, location });
     }
     const root = doc.contents;
     const lineAt = (offset) => lineCounter.linePos(offset).line;
@@ -29416,7 +29428,18 @@ function tryRepoPath(root, value) {
         return { problem: `"${value}" is the repository root itself; expected a path inside it` };
     if (isOutside(relative))
         return { problem: `"${value}" is outside the repository; expected a path inside ${root}` };
+    if (inGitDir(relative))
+        return { problem: GIT_DIR_PROBLEM(value) };
     return { relative: relative.split((external_node_path_default()).sep).join('/'), absolute };
+}
+/**
+ * Git's own folder holds the checkout's credentials (`.git/config` keeps the token actions/checkout
+ * saved) and hooks: never a prompt, a dataset or a schema, whatever a pull request's config says.
+ */
+const GIT_DIR_PROBLEM = (value) => `"${value}" is inside .git/, which holds git's metadata and the checkout's credentials; expected a file of the working tree`;
+/** True when a root-relative path has a `.git` segment (any case: some file systems ignore it). */
+function inGitDir(relative) {
+    return relative.split(/[\\/]/).some((segment) => segment.toLowerCase() === '.git');
 }
 function isOutside(relative) {
     return relative === '..' || relative.startsWith(`..${(external_node_path_default()).sep}`) || external_node_path_default().isAbsolute(relative);
@@ -29448,8 +29471,11 @@ function createFsReader(root) {
         catch (error) {
             throw asReadError(error);
         }
-        if (isOutside(external_node_path_default().relative(await realRoot, real)))
+        const realRelative = external_node_path_default().relative(await realRoot, real);
+        if (isOutside(realRelative))
             throw new FileReadError('a symbolic link leads outside the repository; expected a file inside it', 'EOUTSIDE');
+        if (inGitDir(realRelative))
+            throw new FileReadError("a symbolic link leads into .git/, which holds the checkout's credentials; expected a file of the working tree", 'EOUTSIDE');
         try {
             return await (0,promises_namespaceObject.readFile)(real, 'utf8');
         }
@@ -31391,21 +31417,40 @@ function csvRecordStarts(text) {
     }
     return starts;
 }
+/** Names each column must have, once each; linear in the number of columns (a header may be huge). */
 function checkHeader(header, file) {
+    if (header.length > MAX_COLUMNS)
+        throw new errors_InputError(`the header row has ${header.length.toLocaleString('en-US')} columns; expected at most ${MAX_COLUMNS.toLocaleString('en-US')}`, { file, location: 'line 1' });
     const issues = [];
+    const seen = new Set();
+    const twice = new Set();
     header.forEach((name, i) => {
-        if (name.trim() === '')
-            issues.push({ file, line: 1, message: `column ${i + 1} of the header row has no name` });
-        else if (header.indexOf(name) !== i)
-            issues.push({
-                file,
-                line: 1,
-                message: `column name "${name}" appears twice in the header row`
-            });
+        if (name.trim() === '') {
+            if (issues.length < MAX_HEADER_ISSUES)
+                issues.push({ file, line: 1, message: `column ${i + 1} of the header row has no name` });
+        }
+        else if (seen.has(name)) {
+            if (!twice.has(name) && issues.length < MAX_HEADER_ISSUES)
+                issues.push({
+                    file,
+                    line: 1,
+                    message: `column name "${name}" appears twice in the header row`
+                });
+            twice.add(name);
+        }
+        else
+            seen.add(name);
     });
     issues_throwIssues(issues);
     return header;
 }
+/**
+ * Columns a dataset may have. Every row becomes an object with one key per column, and a CSV
+ * from a pull request could otherwise ask for a million of them per row.
+ */
+const MAX_COLUMNS = 10_000;
+/** A header of a million blank names says so a few times, not a million. */
+const MAX_HEADER_ISSUES = 20;
 function csvError(error, text, starts, file) {
     const e = error;
     let line = e.lines;
@@ -31469,6 +31514,49 @@ function parseDataset(text, file) {
     const body = text.startsWith('\uFEFF') ? text.slice(1) : text;
     const format = datasetFormat(file);
     let rows;
+    try {
+        rows = parseRows(body, file, format);
+    }
+    catch (error) {
+        // A parser that recurses (YAML) overflows the stack on data nested thousands deep.
+        if (error instanceof RangeError)
+            throw new errors_InputError(`the data is nested too deeply to read; expected rows nested at most ${MAX_ROW_DEPTH} levels`, { file });
+        throw error;
+    }
+    if (rows.length === 0)
+        throw new errors_InputError('the dataset has no rows; expected at least one', { file });
+    issues_throwIssues(rows
+        .filter((row) => nestedDeeperThan(row.fields, MAX_ROW_DEPTH))
+        .map((row) => ({
+        file,
+        line: row.line,
+        message: `the row is nested deeper than ${MAX_ROW_DEPTH} levels (objects or lists within each other); expected at most ${MAX_ROW_DEPTH}`
+    })));
+    return rows;
+}
+/**
+ * How deep objects and lists may nest in a row. Slots, reports and hashes walk a row's values, and
+ * a row nested thousands deep would overflow the stack there with no file or row named.
+ */
+const MAX_ROW_DEPTH = 64;
+/** True when `value` nests objects/lists more than `max` deep; iterative, so any depth is safe. */
+function nestedDeeperThan(value, max) {
+    const stack = [{ node: value, depth: 0 }];
+    for (let item = stack.pop(); item !== undefined; item = stack.pop()) {
+        if (item.node === null || typeof item.node !== 'object')
+            continue;
+        const depth = item.depth + 1;
+        if (depth > max)
+            return true;
+        for (const child of Object.values(item.node)) {
+            if (child !== null && typeof child === 'object')
+                stack.push({ node: child, depth });
+        }
+    }
+    return false;
+}
+function parseRows(body, file, format) {
+    let rows;
     switch (format) {
         case 'jsonl':
             rows = parseJsonl(body, file);
@@ -31492,8 +31580,6 @@ function parseDataset(text, file) {
                 file
             });
     }
-    if (rows.length === 0)
-        throw new errors_InputError('the dataset has no rows; expected at least one', { file });
     return rows;
 }
 function datasets_isRecord(value) {
@@ -32683,6 +32769,87 @@ class Budget {
     }
 }
 
+;// CONCATENATED MODULE: ./src/util/confined-write.ts
+/**
+ * Writes the tool makes under the repository. A pull request controls the checkout, so any folder
+ * or file we write to may be a symbolic link committed to lead elsewhere on the runner; every write
+ * resolves its real location first and refuses one that leaves the repository. Writes are atomic:
+ * a temporary file beside the target, then a rename, so a reader (or a crash, or a full disk) sees
+ * the old file or the whole new one, never a truncated one.
+ */
+
+
+
+
+/** Links followed before a chain is refused as a loop (Linux's own limit is 40). */
+const MAX_LINKS = 40;
+/** Where a write would really land (links followed) inside a root, or why it may not. */
+async function confinedTarget(root, target) {
+    const realRoot = await (0,promises_namespaceObject.realpath)(root);
+    const absolute = (0,external_node_path_namespaceObject.resolve)(root, target);
+    if (outside((0,external_node_path_namespaceObject.relative)((0,external_node_path_namespaceObject.resolve)(root), absolute)))
+        refuse(target, `the path is outside the repository (${root})`);
+    const real = await realLocation(absolute, MAX_LINKS);
+    if (real === undefined)
+        refuse(target, 'too many symbolic links to follow');
+    if (outside((0,external_node_path_namespaceObject.relative)(realRoot, real)))
+        refuse(target, `a symbolic link leads outside the repository (${root}); the tool never writes through a link that leaves it`);
+    return real;
+}
+/**
+ * Writes `text` to `target` atomically. With `root`, the target (resolved against it) must stay
+ * inside it once symbolic links are followed, else an InputError naming the path; the file is
+ * written at its real location, so a link inside the repository is written through, not replaced.
+ * Without `root` (a path the user passed on the command line) the path is theirs, as given.
+ */
+async function writeFileAtomic(target, text, options = {}) {
+    const path = options.root === undefined ? (0,external_node_path_namespaceObject.resolve)(target) : await confinedTarget(options.root, target);
+    await (0,promises_namespaceObject.mkdir)((0,external_node_path_namespaceObject.dirname)(path), { recursive: true });
+    const temp = (0,external_node_path_namespaceObject.join)((0,external_node_path_namespaceObject.dirname)(path), `.${(0,external_node_path_namespaceObject.basename)(path)}.${process.pid}.${(0,external_node_crypto_namespaceObject.randomUUID)()}.tmp`);
+    // A file replaced keeps its permissions (the rename would otherwise bring the temp file's).
+    const mode = await (0,promises_namespaceObject.stat)(path).then((info) => info.mode & 0o7777, () => undefined);
+    try {
+        await (0,promises_namespaceObject.writeFile)(temp, text, 'utf8');
+        if (mode !== undefined)
+            await (0,promises_namespaceObject.chmod)(temp, mode);
+        await (0,promises_namespaceObject.rename)(temp, path);
+    }
+    catch (error) {
+        await (0,promises_namespaceObject.rm)(temp, { force: true });
+        throw error;
+    }
+}
+/**
+ * The real location of `path`: its existing part resolved by realpath, the part still to be
+ * created appended. A dangling link is followed by hand, so a link to a file that does not exist
+ * yet is judged by where it points. Undefined when the links nest deeper than `links`.
+ */
+async function realLocation(path, links) {
+    const info = await (0,promises_namespaceObject.lstat)(path).catch(() => undefined);
+    if (info?.isSymbolicLink()) {
+        const real = await (0,promises_namespaceObject.realpath)(path).catch(() => undefined);
+        if (real !== undefined)
+            return real;
+        if (links <= 0)
+            return undefined;
+        const link = await (0,promises_namespaceObject.readlink)(path);
+        return realLocation((0,external_node_path_namespaceObject.resolve)((0,external_node_path_namespaceObject.dirname)(path), link), links - 1);
+    }
+    if (info !== undefined)
+        return (0,promises_namespaceObject.realpath)(path);
+    const parent = (0,external_node_path_namespaceObject.dirname)(path);
+    if (parent === path)
+        return path;
+    const realParent = await realLocation(parent, links);
+    return realParent === undefined ? undefined : (0,external_node_path_namespaceObject.join)(realParent, (0,external_node_path_namespaceObject.basename)(path));
+}
+function outside(rel) {
+    return rel === '..' || rel.startsWith(`..${external_node_path_namespaceObject.sep}`) || (0,external_node_path_namespaceObject.isAbsolute)(rel);
+}
+function refuse(target, reason) {
+    throw new errors_InputError(`refusing to write: ${reason}`, { file: target });
+}
+
 ;// CONCATENATED MODULE: ./src/llm/provider-env.ts
 
 /** The API key from `env[provider.apiKeyEnv]`; a missing or empty one is an InputError (exit 2). */
@@ -32764,6 +32931,7 @@ function stripUrlCredentials(text) {
 
 
 
+
 /** Bump when the key's parts or the entry's shape change, so old entries are simply not found. */
 const CACHE_VERSION = 1;
 /** The cache key (a sha256 hex digest) of a request. */
@@ -32794,11 +32962,16 @@ function providerIdentity(type, baseUrl, extra = '') {
 function cachePath(dir, key) {
     return (0,external_node_path_namespaceObject.join)(dir, key.slice(0, 2), `${key}.json`);
 }
-/** The on-disk cache. Reads treat a missing, unreadable or corrupt entry as a miss. */
+/**
+ * The on-disk cache. Reads treat a missing, unreadable or corrupt entry as a miss. With `root` (the
+ * repository), a write whose real location leaves it through a symbolic link is refused.
+ */
 class DiskCache {
     dir;
-    constructor(dir) {
+    root;
+    constructor(dir, root) {
         this.dir = dir;
+        this.root = root;
     }
     async get(key) {
         let text;
@@ -32816,23 +32989,18 @@ class DiskCache {
      * simply replace each other.
      */
     async set(key, entry) {
-        const path = cachePath(this.dir, key);
-        const temp = `${path}.${process.pid}.${(0,external_node_crypto_namespaceObject.randomUUID)()}.tmp`;
         const body = JSON.stringify({
             v: CACHE_VERSION,
             text: entry.text,
             usage: { inputTokens: entry.usage.inputTokens, outputTokens: entry.usage.outputTokens }
         });
-        await (0,promises_namespaceObject.mkdir)((0,external_node_path_namespaceObject.join)(this.dir, key.slice(0, 2)), { recursive: true });
         try {
-            await (0,promises_namespaceObject.writeFile)(temp, body, 'utf8');
-            await (0,promises_namespaceObject.rename)(temp, path);
+            await writeFileAtomic(cachePath(this.dir, key), body, { root: this.root });
         }
         catch (error) {
-            await (0,promises_namespaceObject.rm)(temp, { force: true });
             // Windows refuses to rename over a file another process holds open; that writer stored the
             // same content for the same key, so its entry is as good as ours.
-            if ((await this.get(key)) !== undefined)
+            if (!(error instanceof errors_InputError) && (await this.get(key)) !== undefined)
                 return;
             throw error;
         }
@@ -46680,18 +46848,42 @@ function createRandom(seed) {
     };
 }
 
+;// CONCATENATED MODULE: ./src/util/yield.ts
+/**
+ * Letting the event loop turn during CPU-bound work. A run whose answers come without I/O (the
+ * simulated provider, an in-memory cache) is one long chain of promises: Node delivers SIGTERM and
+ * SIGINT only when the loop turns, so without a pause now and then a cancelled job would run on
+ * until the end. The pause is counted, not timed, so the order of work stays reproducible.
+ */
+/** Returns a function that, every `every`-th call, waits for one turn of the event loop. */
+function createYielder(every) {
+    let calls = 0;
+    return async () => {
+        calls += 1;
+        if (calls % every !== 0)
+            return;
+        await new Promise((resolve) => setImmediate(resolve));
+    };
+}
+
 ;// CONCATENATED MODULE: ./src/llm/stacked-model.ts
 
 
 
 
 
+
+/** Calls between two turns of the event loop, so a signal is heard in a run with no I/O. */
+const CALLS_PER_YIELD = 64;
 /** Output tokens assumed for the rate limiter when a request sets no max. */
 const DEFAULT_OUTPUT_ESTIMATE = 256;
 function buildModel(inner, deps) {
     const { ledger, budget, limiter, cache } = deps;
     const role = inner.role;
     const inFlight = new Map();
+    const pause = createYielder(CALLS_PER_YIELD);
+    // One warning for an unwritable cache, not one per call.
+    let cacheWarned = false;
     const paid = async (request, key, signal) => {
         budget.check(inner.model);
         const maxTokens = request.maxTokens ?? deps.key.maxTokens;
@@ -46734,7 +46926,9 @@ function buildModel(inner, deps) {
                 await cache.set(key, { text: response.text, usage: response.usage });
             }
             catch (error) {
-                deps.onWarning?.(`could not write the response cache: ${error.message}`);
+                if (!cacheWarned)
+                    deps.onWarning?.(`could not write the response cache: ${error.message}`);
+                cacheWarned = true;
             }
         }
         return { text: response.text, usage: response.usage, cached: false };
@@ -46744,6 +46938,7 @@ function buildModel(inner, deps) {
         role,
         async complete(request, options = {}) {
             const signal = combineSignals(deps.signal, options.signal);
+            await pause();
             throwIfAborted(signal);
             const key = cacheKey({
                 provider: deps.key.provider,
@@ -46862,7 +47057,7 @@ function createModelSet(config, options) {
     });
     const cache = options.cache === false || (options.cache === undefined && !config.cache.enabled)
         ? undefined
-        : (options.cache ?? new DiskCache((0,external_node_path_namespaceObject.resolve)(options.root, config.cache.dir)));
+        : (options.cache ?? new DiskCache((0,external_node_path_namespaceObject.resolve)(options.root, config.cache.dir), options.root));
     const random = createRandom(`${config.seed}:retry`);
     let inner;
     let identity;
@@ -49936,6 +50131,11 @@ function lineDiff(before, after, options = {}) {
 function scored(result) {
     return result.error === undefined && result.output !== null;
 }
+/** Worse and better among every changed example (before the list is cut). */
+function changedCounts(flips) {
+    const worse = flips.filter((e) => e.headScore < e.baseScore).length;
+    return { worse, better: flips.length - worse };
+}
 /** Worst regressions first, then the largest gains; ties keep the examples' order. */
 function flipOrder(a, b) {
     const da = a.headScore - a.baseScore;
@@ -50029,6 +50229,7 @@ function compareTaskResults(base, head, options) {
         test,
         verdict,
         flipped: flips.slice(0, Math.max(0, options.maxFlipped ?? 10)),
+        changed: changedCounts(flips),
         promptDiff: promptDiff(options),
         ...(checks.length > 0 && { checks })
     };
@@ -55824,10 +56025,9 @@ function outputCell(output) {
 }
 /** A collapsed table of the examples whose score changed, capped at {@link MAX_FLIPPED_ROWS}. */
 function flippedDetails(comparison, labels) {
-    const flipped = comparison.flipped;
-    const worse = flipped.filter((e) => e.headScore < e.baseScore).length;
-    const better = flipped.length - worse;
-    const shown = flipped.slice(0, MAX_FLIPPED_ROWS);
+    // Counted over every changed example, before either cut (the comparison's and this table's).
+    const { worse, better } = comparison.changed;
+    const shown = comparison.flipped.slice(0, MAX_FLIPPED_ROWS);
     const rows = shown.map((e) => [
         sanitize_inlineCode(e.id, 60, true),
         tableCell(formatValue(e.expected), 120),
@@ -55836,9 +56036,9 @@ function flippedDetails(comparison, labels) {
         outputCell(e.headOutput)
     ]);
     let body = markdown_sections_markdownTable(['example', 'expected', 'score', `${labels.base} output`, `${labels.head} output`], rows, ['left', 'left', 'center', 'left', 'left']);
-    if (flipped.length > shown.length) {
-        body += `\n\n…and ${formatCount(flipped.length - shown.length)} more in the JSON report.`;
-    }
+    const more = worse + better - shown.length;
+    if (more > 0)
+        body += `\n\n…and ${formatCount(more)} more.`;
     const summary = `Changed examples — ${truncate(comparison.task, 80)} ` + `(${worse} worse, ${better} better)`;
     return details(summary, body);
 }
@@ -56207,16 +56407,23 @@ function renderMarkdown(report, options = {}) {
 
 
 
-/** Writes the requested report files (relative to files.cwd); returns their paths. */
+
+/**
+ * Writes the requested report files (relative to files.cwd), each atomically; returns the paths
+ * written. The paths were given on the command line, so they are the user's to choose.
+ */
 async function writeReportFiles(report, files) {
     const written = [];
     const put = async (path, text) => {
         if (path === undefined)
             return;
-        const full = (0,external_node_path_namespaceObject.resolve)(files.cwd, path);
-        await (0,promises_namespaceObject.mkdir)((0,external_node_path_namespaceObject.dirname)(full), { recursive: true });
-        await (0,promises_namespaceObject.writeFile)(full, text(), 'utf8');
-        written.push(path);
+        try {
+            await writeFileAtomic((0,external_node_path_namespaceObject.resolve)(files.cwd, path), text());
+            written.push(path);
+        }
+        catch (error) {
+            files.warn(`could not write the report ${path}: ${errorMessage(error)}`);
+        }
     };
     await put(files.json, () => renderJson(report));
     await put(files.markdown, () => renderMarkdown(report));
@@ -56261,7 +56468,8 @@ async function eval_command_finish(report, context) {
         markdown: args.markdown,
         junit: args.junit,
         junitPerExample: args.junitPerExample,
-        cwd: io.cwd
+        cwd: io.cwd,
+        warn: (message) => logger.warn(message)
     });
     for (const path of written)
         logger.info(`wrote ${path}`);
@@ -56430,7 +56638,11 @@ function asWholeFile(prompt, previous) {
 
 
 
-/** Replaces the prompt files in the repository (root-relative paths) with the optimized prompts. */
+
+/**
+ * Replaces the prompt files in the repository (root-relative paths) with the optimized prompts,
+ * each atomically and never through a symbolic link that leaves the repository.
+ */
 async function writePromptsInPlace(root, prompts) {
     const written = [];
     for (const prompt of prompts) {
@@ -56438,21 +56650,24 @@ async function writePromptsInPlace(root, prompts) {
             continue;
         const path = (0,external_node_path_namespaceObject.resolve)(root, prompt.file);
         const previous = await (0,promises_namespaceObject.readFile)(path, 'utf8').catch(() => undefined);
-        await (0,promises_namespaceObject.writeFile)(path, asFileText(prompt, previous), 'utf8');
+        await writeFileAtomic(path, asFileText(prompt, previous), { root });
         written.push(prompt.file);
     }
     return written;
 }
-/** Writes the optimized prompts under `dir`, keeping their repository paths. */
-async function writePromptsToFolder(root, dir, prompts) {
+/**
+ * Writes the optimized prompts under `dir`, keeping their repository paths. `confineTo` is the
+ * repository when `dir` is the tool's own folder in it (no link may lead the writes out of it);
+ * undefined for a folder the user named on the command line, which is theirs.
+ */
+async function writePromptsToFolder(root, dir, prompts, confineTo) {
     const written = [];
     for (const prompt of prompts) {
         if (prompt.file === '')
             continue;
         const previous = await (0,promises_namespaceObject.readFile)((0,external_node_path_namespaceObject.resolve)(root, prompt.file), 'utf8').catch(() => undefined);
         const path = (0,external_node_path_namespaceObject.join)(dir, prompt.file);
-        await (0,promises_namespaceObject.mkdir)((0,external_node_path_namespaceObject.dirname)(path), { recursive: true });
-        await (0,promises_namespaceObject.writeFile)(path, asFileText(prompt, previous), 'utf8');
+        await writeFileAtomic(path, asFileText(prompt, previous), { root: confineTo });
         written.push(path);
     }
     return written;
@@ -56495,7 +56710,7 @@ async function runDemoCommand(context) {
     logger.info('\n== step 2: improve the triage prompt with APO (prompt-descent optimize --method apo)');
     const apo = await withCommandSession(context, async (session) => {
         const outcome = await runApoOptimization(session, { task: undefined, edit: 'user', seed });
-        const saved = await writePromptsToFolder(session.project.root, (0,external_node_path_namespaceObject.join)(session.project.root, '.prompt-descent/optimized'), outcome.report.optimization?.prompts ?? []);
+        const saved = await writePromptsToFolder(session.project.root, (0,external_node_path_namespaceObject.join)(session.project.root, '.prompt-descent/optimized'), outcome.report.optimization?.prompts ?? [], session.project.root);
         for (const path of saved)
             logger.info(`the improved prompt is in ${show(path)}`);
         return outcome.report;
@@ -56507,7 +56722,7 @@ async function runDemoCommand(context) {
         logger.info(`\n== step 2b: the same task as a chat prompt (${chat.promptFile}: a system message, a few-shot turn, the ticket); APO rewrites the ticket message, the few-shot turn stays as it is`);
         chatReport = await withCommandSession(context, async (session) => {
             const outcome = await runApoOptimization(session, { task: undefined, edit: 'user', seed });
-            const saved = await writePromptsToFolder(session.project.root, (0,external_node_path_namespaceObject.join)(session.project.root, '.prompt-descent/optimized'), outcome.report.optimization?.prompts ?? []);
+            const saved = await writePromptsToFolder(session.project.root, (0,external_node_path_namespaceObject.join)(session.project.root, '.prompt-descent/optimized'), outcome.report.optimization?.prompts ?? [], session.project.root);
             for (const path of saved)
                 logger.info(`the improved messages file is in ${show(path)}`);
             return outcome.report;
@@ -57073,8 +57288,11 @@ async function runOptimizeCommand(context) {
                 tasks: args.tasks,
                 adapt: args.adapt
             })).report;
+        // Reports first: a prompt file the tool refuses to write (a link out of the repository) then
+        // ends the run with exit 2 without losing what was computed.
+        const code = await eval_command_finish(report, context);
         await savePrompts(report, context, session.project.root);
-        return eval_command_finish(report, context);
+        return code;
     }, { optimizing: true });
 }
 async function savePrompts(report, context, root) {
@@ -57089,7 +57307,8 @@ async function savePrompts(report, context, root) {
         return;
     }
     const out = (0,external_node_path_namespaceObject.resolve)(io.cwd, args.out ?? (0,external_node_path_namespaceObject.resolve)(root, '.prompt-descent/optimized'));
-    const saved = await writePromptsToFolder(root, out, changed);
+    // The default folder is the tool's own, inside the repository: confined to it. --out is theirs.
+    const saved = await writePromptsToFolder(root, out, changed, args.out === undefined ? root : undefined);
     for (const path of saved)
         logger.info(`wrote the optimized prompt to ${(0,external_node_path_namespaceObject.relative)(io.cwd, path)}`);
     if (!args.write)
@@ -57909,6 +58128,7 @@ function renderHistoryText(records, options = {}) {
 
 
 
+
 const history_command_run = (0,external_node_util_namespaceObject.promisify)(external_node_child_process_namespaceObject.execFile);
 async function readLocal(path) {
     try {
@@ -57993,7 +58213,7 @@ async function runHistoryCommand(context) {
             await (0,promises_namespaceObject.mkdir)(folder, { recursive: true });
             for (const task of tasks) {
                 const path = single ? out : (0,external_node_path_namespaceObject.join)(folder, (0,external_node_path_namespaceObject.basename)(chartPath(task)));
-                await (0,promises_namespaceObject.writeFile)(path, historyChartSvg(records, task));
+                await writeFileAtomic(path, historyChartSvg(records, task));
                 logger.info(`wrote the ${task} chart to ${show(path)}`);
             }
         }
