@@ -2,16 +2,16 @@
 import { createRequire as __WEBPACK_EXTERNAL_createRequire } from "module";
 /******/ var __webpack_modules__ = ({
 
-/***/ 2210:
+/***/ 4568:
 /***/ ((module, exports, __nccwpck_require__) => {
 
 
 Object.defineProperty(exports, "__esModule", ({ value: true }));
 exports.MissingRefError = exports.ValidationError = exports.CodeGen = exports.Name = exports.nil = exports.stringify = exports.str = exports._ = exports.KeywordCxt = exports.Ajv2020 = void 0;
-const core_1 = __nccwpck_require__(3893);
-const draft2020_1 = __nccwpck_require__(4298);
-const discriminator_1 = __nccwpck_require__(8886);
-const json_schema_2020_12_1 = __nccwpck_require__(3995);
+const core_1 = __nccwpck_require__(7207);
+const draft2020_1 = __nccwpck_require__(4436);
+const discriminator_1 = __nccwpck_require__(1320);
+const json_schema_2020_12_1 = __nccwpck_require__(8165);
 const META_SCHEMA_ID = "https://json-schema.org/draft/2020-12/schema";
 class Ajv2020 extends core_1.default {
     constructor(opts = {}) {
@@ -46,33 +46,33 @@ module.exports = exports = Ajv2020;
 module.exports.Ajv2020 = Ajv2020;
 Object.defineProperty(exports, "__esModule", ({ value: true }));
 exports["default"] = Ajv2020;
-var validate_1 = __nccwpck_require__(7881);
+var validate_1 = __nccwpck_require__(2015);
 Object.defineProperty(exports, "KeywordCxt", ({ enumerable: true, get: function () { return validate_1.KeywordCxt; } }));
-var codegen_1 = __nccwpck_require__(1436);
+var codegen_1 = __nccwpck_require__(1802);
 Object.defineProperty(exports, "_", ({ enumerable: true, get: function () { return codegen_1._; } }));
 Object.defineProperty(exports, "str", ({ enumerable: true, get: function () { return codegen_1.str; } }));
 Object.defineProperty(exports, "stringify", ({ enumerable: true, get: function () { return codegen_1.stringify; } }));
 Object.defineProperty(exports, "nil", ({ enumerable: true, get: function () { return codegen_1.nil; } }));
 Object.defineProperty(exports, "Name", ({ enumerable: true, get: function () { return codegen_1.Name; } }));
 Object.defineProperty(exports, "CodeGen", ({ enumerable: true, get: function () { return codegen_1.CodeGen; } }));
-var validation_error_1 = __nccwpck_require__(5402);
+var validation_error_1 = __nccwpck_require__(4119);
 Object.defineProperty(exports, "ValidationError", ({ enumerable: true, get: function () { return validation_error_1.default; } }));
-var ref_error_1 = __nccwpck_require__(3162);
+var ref_error_1 = __nccwpck_require__(3959);
 Object.defineProperty(exports, "MissingRefError", ({ enumerable: true, get: function () { return ref_error_1.default; } }));
 //# sourceMappingURL=2020.js.map
 
 /***/ }),
 
-/***/ 2463:
+/***/ 9665:
 /***/ ((module, exports, __nccwpck_require__) => {
 
 
 Object.defineProperty(exports, "__esModule", ({ value: true }));
 exports.MissingRefError = exports.ValidationError = exports.CodeGen = exports.Name = exports.nil = exports.stringify = exports.str = exports._ = exports.KeywordCxt = exports.Ajv = void 0;
-const core_1 = __nccwpck_require__(3893);
-const draft7_1 = __nccwpck_require__(9941);
-const discriminator_1 = __nccwpck_require__(8886);
-const draft7MetaSchema = __nccwpck_require__(2079);
+const core_1 = __nccwpck_require__(7207);
+const draft7_1 = __nccwpck_require__(5983);
+const discriminator_1 = __nccwpck_require__(1320);
+const draft7MetaSchema = __nccwpck_require__(6016);
 const META_SUPPORT_DATA = ["/properties"];
 const META_SCHEMA_ID = "http://json-schema.org/draft-07/schema";
 class Ajv extends core_1.default {
@@ -102,24 +102,24 @@ module.exports = exports = Ajv;
 module.exports.Ajv = Ajv;
 Object.defineProperty(exports, "__esModule", ({ value: true }));
 exports["default"] = Ajv;
-var validate_1 = __nccwpck_require__(7881);
+var validate_1 = __nccwpck_require__(2015);
 Object.defineProperty(exports, "KeywordCxt", ({ enumerable: true, get: function () { return validate_1.KeywordCxt; } }));
-var codegen_1 = __nccwpck_require__(1436);
+var codegen_1 = __nccwpck_require__(1802);
 Object.defineProperty(exports, "_", ({ enumerable: true, get: function () { return codegen_1._; } }));
 Object.defineProperty(exports, "str", ({ enumerable: true, get: function () { return codegen_1.str; } }));
 Object.defineProperty(exports, "stringify", ({ enumerable: true, get: function () { return codegen_1.stringify; } }));
 Object.defineProperty(exports, "nil", ({ enumerable: true, get: function () { return codegen_1.nil; } }));
 Object.defineProperty(exports, "Name", ({ enumerable: true, get: function () { return codegen_1.Name; } }));
 Object.defineProperty(exports, "CodeGen", ({ enumerable: true, get: function () { return codegen_1.CodeGen; } }));
-var validation_error_1 = __nccwpck_require__(5402);
+var validation_error_1 = __nccwpck_require__(4119);
 Object.defineProperty(exports, "ValidationError", ({ enumerable: true, get: function () { return validation_error_1.default; } }));
-var ref_error_1 = __nccwpck_require__(3162);
+var ref_error_1 = __nccwpck_require__(3959);
 Object.defineProperty(exports, "MissingRefError", ({ enumerable: true, get: function () { return ref_error_1.default; } }));
 //# sourceMappingURL=ajv.js.map
 
 /***/ }),
 
-/***/ 567:
+/***/ 7594:
 /***/ ((__unused_webpack_module, exports) => {
 
 
@@ -281,15 +281,15 @@ exports.regexpCode = regexpCode;
 
 /***/ }),
 
-/***/ 1436:
+/***/ 1802:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 
 Object.defineProperty(exports, "__esModule", ({ value: true }));
 exports.or = exports.and = exports.not = exports.CodeGen = exports.operators = exports.varKinds = exports.ValueScopeName = exports.ValueScope = exports.Scope = exports.Name = exports.regexpCode = exports.stringify = exports.getProperty = exports.nil = exports.strConcat = exports.str = exports._ = void 0;
-const code_1 = __nccwpck_require__(567);
-const scope_1 = __nccwpck_require__(5407);
-var code_2 = __nccwpck_require__(567);
+const code_1 = __nccwpck_require__(7594);
+const scope_1 = __nccwpck_require__(8610);
+var code_2 = __nccwpck_require__(7594);
 Object.defineProperty(exports, "_", ({ enumerable: true, get: function () { return code_2._; } }));
 Object.defineProperty(exports, "str", ({ enumerable: true, get: function () { return code_2.str; } }));
 Object.defineProperty(exports, "strConcat", ({ enumerable: true, get: function () { return code_2.strConcat; } }));
@@ -298,7 +298,7 @@ Object.defineProperty(exports, "getProperty", ({ enumerable: true, get: function
 Object.defineProperty(exports, "stringify", ({ enumerable: true, get: function () { return code_2.stringify; } }));
 Object.defineProperty(exports, "regexpCode", ({ enumerable: true, get: function () { return code_2.regexpCode; } }));
 Object.defineProperty(exports, "Name", ({ enumerable: true, get: function () { return code_2.Name; } }));
-var scope_2 = __nccwpck_require__(5407);
+var scope_2 = __nccwpck_require__(8610);
 Object.defineProperty(exports, "Scope", ({ enumerable: true, get: function () { return scope_2.Scope; } }));
 Object.defineProperty(exports, "ValueScope", ({ enumerable: true, get: function () { return scope_2.ValueScope; } }));
 Object.defineProperty(exports, "ValueScopeName", ({ enumerable: true, get: function () { return scope_2.ValueScopeName; } }));
@@ -984,13 +984,13 @@ function par(x) {
 
 /***/ }),
 
-/***/ 5407:
+/***/ 8610:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 
 Object.defineProperty(exports, "__esModule", ({ value: true }));
 exports.ValueScope = exports.ValueScopeName = exports.Scope = exports.varKinds = exports.UsedValueState = void 0;
-const code_1 = __nccwpck_require__(567);
+const code_1 = __nccwpck_require__(7594);
 class ValueError extends Error {
     constructor(name) {
         super(`CodeGen: "code" for ${name} not defined`);
@@ -1133,15 +1133,15 @@ exports.ValueScope = ValueScope;
 
 /***/ }),
 
-/***/ 1283:
+/***/ 5537:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 
 Object.defineProperty(exports, "__esModule", ({ value: true }));
 exports.extendErrors = exports.resetErrorsCount = exports.reportExtraError = exports.reportError = exports.keyword$DataError = exports.keywordError = void 0;
-const codegen_1 = __nccwpck_require__(1436);
-const util_1 = __nccwpck_require__(4464);
-const names_1 = __nccwpck_require__(630);
+const codegen_1 = __nccwpck_require__(1802);
+const util_1 = __nccwpck_require__(3562);
+const names_1 = __nccwpck_require__(3164);
 exports.keywordError = {
     message: ({ keyword }) => (0, codegen_1.str) `must pass "${keyword}" keyword validation`,
 };
@@ -1262,18 +1262,18 @@ function extraErrorProps(cxt, { params, message }, keyValues) {
 
 /***/ }),
 
-/***/ 2718:
+/***/ 5539:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 
 Object.defineProperty(exports, "__esModule", ({ value: true }));
 exports.resolveSchema = exports.getCompilingSchema = exports.resolveRef = exports.compileSchema = exports.SchemaEnv = void 0;
-const codegen_1 = __nccwpck_require__(1436);
-const validation_error_1 = __nccwpck_require__(5402);
-const names_1 = __nccwpck_require__(630);
-const resolve_1 = __nccwpck_require__(4090);
-const util_1 = __nccwpck_require__(4464);
-const validate_1 = __nccwpck_require__(7881);
+const codegen_1 = __nccwpck_require__(1802);
+const validation_error_1 = __nccwpck_require__(4119);
+const names_1 = __nccwpck_require__(3164);
+const resolve_1 = __nccwpck_require__(6248);
+const util_1 = __nccwpck_require__(3562);
+const validate_1 = __nccwpck_require__(2015);
 class SchemaEnv {
     constructor(env) {
         var _a;
@@ -1510,12 +1510,12 @@ function getJsonPointer(parsedRef, { baseId, schema, root }) {
 
 /***/ }),
 
-/***/ 630:
+/***/ 3164:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 
 Object.defineProperty(exports, "__esModule", ({ value: true }));
-const codegen_1 = __nccwpck_require__(1436);
+const codegen_1 = __nccwpck_require__(1802);
 const names = {
     // validation function arguments
     data: new codegen_1.Name("data"), // data passed to validation function
@@ -1544,12 +1544,12 @@ exports["default"] = names;
 
 /***/ }),
 
-/***/ 3162:
+/***/ 3959:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 
 Object.defineProperty(exports, "__esModule", ({ value: true }));
-const resolve_1 = __nccwpck_require__(4090);
+const resolve_1 = __nccwpck_require__(6248);
 class MissingRefError extends Error {
     constructor(resolver, baseId, ref, msg) {
         super(msg || `can't resolve reference ${ref} from id ${baseId}`);
@@ -1562,15 +1562,15 @@ exports["default"] = MissingRefError;
 
 /***/ }),
 
-/***/ 4090:
+/***/ 6248:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 
 Object.defineProperty(exports, "__esModule", ({ value: true }));
 exports.getSchemaRefs = exports.resolveUrl = exports.normalizeId = exports._getFullPath = exports.getFullPath = exports.inlineRef = void 0;
-const util_1 = __nccwpck_require__(4464);
-const equal = __nccwpck_require__(3430);
-const traverse = __nccwpck_require__(1167);
+const util_1 = __nccwpck_require__(3562);
+const equal = __nccwpck_require__(2552);
+const traverse = __nccwpck_require__(2733);
 // TODO refactor to use keyword definitions
 const SIMPLE_INLINED = new Set([
     "type",
@@ -1723,7 +1723,7 @@ exports.getSchemaRefs = getSchemaRefs;
 
 /***/ }),
 
-/***/ 7353:
+/***/ 4127:
 /***/ ((__unused_webpack_module, exports) => {
 
 
@@ -1755,14 +1755,14 @@ exports.getRules = getRules;
 
 /***/ }),
 
-/***/ 4464:
+/***/ 3562:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 
 Object.defineProperty(exports, "__esModule", ({ value: true }));
 exports.checkStrictMode = exports.getErrorPath = exports.Type = exports.useFunc = exports.setEvaluated = exports.evaluatedPropsToName = exports.mergeEvaluated = exports.eachItem = exports.unescapeJsonPointer = exports.escapeJsonPointer = exports.escapeFragment = exports.unescapeFragment = exports.schemaRefOrVal = exports.schemaHasRulesButRef = exports.schemaHasRules = exports.checkUnknownRules = exports.alwaysValidSchema = exports.toHash = void 0;
-const codegen_1 = __nccwpck_require__(1436);
-const code_1 = __nccwpck_require__(567);
+const codegen_1 = __nccwpck_require__(1802);
+const code_1 = __nccwpck_require__(7594);
 // TODO refactor to use Set
 function toHash(arr) {
     const hash = {};
@@ -1939,7 +1939,7 @@ exports.checkStrictMode = checkStrictMode;
 
 /***/ }),
 
-/***/ 7692:
+/***/ 2022:
 /***/ ((__unused_webpack_module, exports) => {
 
 
@@ -1964,15 +1964,15 @@ exports.shouldUseRule = shouldUseRule;
 
 /***/ }),
 
-/***/ 5346:
+/***/ 1676:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 
 Object.defineProperty(exports, "__esModule", ({ value: true }));
 exports.boolOrEmptySchema = exports.topBoolOrEmptySchema = void 0;
-const errors_1 = __nccwpck_require__(1283);
-const codegen_1 = __nccwpck_require__(1436);
-const names_1 = __nccwpck_require__(630);
+const errors_1 = __nccwpck_require__(5537);
+const codegen_1 = __nccwpck_require__(1802);
+const names_1 = __nccwpck_require__(3164);
 const boolError = {
     message: "boolean schema is false",
 };
@@ -2020,17 +2020,17 @@ function falseSchemaError(it, overrideAllErrors) {
 
 /***/ }),
 
-/***/ 6685:
+/***/ 2619:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 
 Object.defineProperty(exports, "__esModule", ({ value: true }));
 exports.reportTypeError = exports.checkDataTypes = exports.checkDataType = exports.coerceAndCheckDataType = exports.getJSONTypes = exports.getSchemaTypes = exports.DataType = void 0;
-const rules_1 = __nccwpck_require__(7353);
-const applicability_1 = __nccwpck_require__(7692);
-const errors_1 = __nccwpck_require__(1283);
-const codegen_1 = __nccwpck_require__(1436);
-const util_1 = __nccwpck_require__(4464);
+const rules_1 = __nccwpck_require__(4127);
+const applicability_1 = __nccwpck_require__(2022);
+const errors_1 = __nccwpck_require__(5537);
+const codegen_1 = __nccwpck_require__(1802);
+const util_1 = __nccwpck_require__(3562);
 var DataType;
 (function (DataType) {
     DataType[DataType["Correct"] = 0] = "Correct";
@@ -2229,14 +2229,14 @@ function getTypeErrorContext(it) {
 
 /***/ }),
 
-/***/ 1699:
+/***/ 8265:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 
 Object.defineProperty(exports, "__esModule", ({ value: true }));
 exports.assignDefaults = void 0;
-const codegen_1 = __nccwpck_require__(1436);
-const util_1 = __nccwpck_require__(4464);
+const codegen_1 = __nccwpck_require__(1802);
+const util_1 = __nccwpck_require__(3562);
 function assignDefaults(it, ty) {
     const { properties, items } = it.schema;
     if (ty === "object" && properties) {
@@ -2270,24 +2270,24 @@ function assignDefault(it, prop, defaultValue) {
 
 /***/ }),
 
-/***/ 7881:
+/***/ 2015:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 
 Object.defineProperty(exports, "__esModule", ({ value: true }));
 exports.getData = exports.KeywordCxt = exports.validateFunctionCode = void 0;
-const boolSchema_1 = __nccwpck_require__(5346);
-const dataType_1 = __nccwpck_require__(6685);
-const applicability_1 = __nccwpck_require__(7692);
-const dataType_2 = __nccwpck_require__(6685);
-const defaults_1 = __nccwpck_require__(1699);
-const keyword_1 = __nccwpck_require__(5202);
-const subschema_1 = __nccwpck_require__(6200);
-const codegen_1 = __nccwpck_require__(1436);
-const names_1 = __nccwpck_require__(630);
-const resolve_1 = __nccwpck_require__(4090);
-const util_1 = __nccwpck_require__(4464);
-const errors_1 = __nccwpck_require__(1283);
+const boolSchema_1 = __nccwpck_require__(1676);
+const dataType_1 = __nccwpck_require__(2619);
+const applicability_1 = __nccwpck_require__(2022);
+const dataType_2 = __nccwpck_require__(2619);
+const defaults_1 = __nccwpck_require__(8265);
+const keyword_1 = __nccwpck_require__(2116);
+const subschema_1 = __nccwpck_require__(8938);
+const codegen_1 = __nccwpck_require__(1802);
+const names_1 = __nccwpck_require__(3164);
+const resolve_1 = __nccwpck_require__(6248);
+const util_1 = __nccwpck_require__(3562);
+const errors_1 = __nccwpck_require__(5537);
 // schema compilation - generates validation function, subschemaCode (below) is used for subschemas
 function validateFunctionCode(it) {
     if (isSchemaObj(it)) {
@@ -2796,16 +2796,16 @@ exports.getData = getData;
 
 /***/ }),
 
-/***/ 5202:
+/***/ 2116:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 
 Object.defineProperty(exports, "__esModule", ({ value: true }));
 exports.validateKeywordUsage = exports.validSchemaType = exports.funcKeywordCode = exports.macroKeywordCode = void 0;
-const codegen_1 = __nccwpck_require__(1436);
-const names_1 = __nccwpck_require__(630);
-const code_1 = __nccwpck_require__(8484);
-const errors_1 = __nccwpck_require__(1283);
+const codegen_1 = __nccwpck_require__(1802);
+const names_1 = __nccwpck_require__(3164);
+const code_1 = __nccwpck_require__(9490);
+const errors_1 = __nccwpck_require__(5537);
 function macroKeywordCode(cxt, def) {
     const { gen, keyword, schema, parentSchema, it } = cxt;
     const macroSchema = def.macro.call(it.self, schema, parentSchema, it);
@@ -2926,14 +2926,14 @@ exports.validateKeywordUsage = validateKeywordUsage;
 
 /***/ }),
 
-/***/ 6200:
+/***/ 8938:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 
 Object.defineProperty(exports, "__esModule", ({ value: true }));
 exports.extendSubschemaMode = exports.extendSubschemaData = exports.getSubschema = void 0;
-const codegen_1 = __nccwpck_require__(1436);
-const util_1 = __nccwpck_require__(4464);
+const codegen_1 = __nccwpck_require__(1802);
+const util_1 = __nccwpck_require__(3562);
 function getSubschema(it, { keyword, schemaProp, schema, schemaPath, errSchemaPath, topSchemaRef }) {
     if (keyword !== undefined && schema !== undefined) {
         throw new Error('both "keyword" and "schema" passed, only one allowed');
@@ -3013,31 +3013,31 @@ exports.extendSubschemaMode = extendSubschemaMode;
 
 /***/ }),
 
-/***/ 3893:
+/***/ 7207:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 
 Object.defineProperty(exports, "__esModule", ({ value: true }));
 exports.CodeGen = exports.Name = exports.nil = exports.stringify = exports.str = exports._ = exports.KeywordCxt = void 0;
-var validate_1 = __nccwpck_require__(7881);
+var validate_1 = __nccwpck_require__(2015);
 Object.defineProperty(exports, "KeywordCxt", ({ enumerable: true, get: function () { return validate_1.KeywordCxt; } }));
-var codegen_1 = __nccwpck_require__(1436);
+var codegen_1 = __nccwpck_require__(1802);
 Object.defineProperty(exports, "_", ({ enumerable: true, get: function () { return codegen_1._; } }));
 Object.defineProperty(exports, "str", ({ enumerable: true, get: function () { return codegen_1.str; } }));
 Object.defineProperty(exports, "stringify", ({ enumerable: true, get: function () { return codegen_1.stringify; } }));
 Object.defineProperty(exports, "nil", ({ enumerable: true, get: function () { return codegen_1.nil; } }));
 Object.defineProperty(exports, "Name", ({ enumerable: true, get: function () { return codegen_1.Name; } }));
 Object.defineProperty(exports, "CodeGen", ({ enumerable: true, get: function () { return codegen_1.CodeGen; } }));
-const validation_error_1 = __nccwpck_require__(5402);
-const ref_error_1 = __nccwpck_require__(3162);
-const rules_1 = __nccwpck_require__(7353);
-const compile_1 = __nccwpck_require__(2718);
-const codegen_2 = __nccwpck_require__(1436);
-const resolve_1 = __nccwpck_require__(4090);
-const dataType_1 = __nccwpck_require__(6685);
-const util_1 = __nccwpck_require__(4464);
-const $dataRefSchema = __nccwpck_require__(3837);
-const uri_1 = __nccwpck_require__(6285);
+const validation_error_1 = __nccwpck_require__(4119);
+const ref_error_1 = __nccwpck_require__(3959);
+const rules_1 = __nccwpck_require__(4127);
+const compile_1 = __nccwpck_require__(5539);
+const codegen_2 = __nccwpck_require__(1802);
+const resolve_1 = __nccwpck_require__(6248);
+const dataType_1 = __nccwpck_require__(2619);
+const util_1 = __nccwpck_require__(3562);
+const $dataRefSchema = __nccwpck_require__(2082);
+const uri_1 = __nccwpck_require__(8111);
 const defaultRegExp = (str, flags) => new RegExp(str, flags);
 defaultRegExp.code = "new RegExp";
 const META_IGNORE_OPTIONS = ["removeAdditional", "useDefaults", "coerceTypes"];
@@ -3637,19 +3637,19 @@ function schemaOrData(schema) {
 
 /***/ }),
 
-/***/ 3995:
+/***/ 8165:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 
 Object.defineProperty(exports, "__esModule", ({ value: true }));
-const metaSchema = __nccwpck_require__(1678);
-const applicator = __nccwpck_require__(7216);
-const unevaluated = __nccwpck_require__(9547);
-const content = __nccwpck_require__(8226);
-const core = __nccwpck_require__(518);
-const format = __nccwpck_require__(4588);
-const metadata = __nccwpck_require__(5707);
-const validation = __nccwpck_require__(7082);
+const metaSchema = __nccwpck_require__(5965);
+const applicator = __nccwpck_require__(5589);
+const unevaluated = __nccwpck_require__(6420);
+const content = __nccwpck_require__(1589);
+const core = __nccwpck_require__(1259);
+const format = __nccwpck_require__(4647);
+const metadata = __nccwpck_require__(5668);
+const validation = __nccwpck_require__(9159);
 const META_SUPPORT_DATA = ["/properties"];
 function addMetaSchema2020($data) {
     ;
@@ -3673,20 +3673,20 @@ exports["default"] = addMetaSchema2020;
 
 /***/ }),
 
-/***/ 4951:
+/***/ 725:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 
 Object.defineProperty(exports, "__esModule", ({ value: true }));
 // https://github.com/ajv-validator/ajv/issues/889
-const equal = __nccwpck_require__(3430);
+const equal = __nccwpck_require__(2552);
 equal.code = 'require("ajv/dist/runtime/equal").default';
 exports["default"] = equal;
 //# sourceMappingURL=equal.js.map
 
 /***/ }),
 
-/***/ 6214:
+/***/ 8404:
 /***/ ((__unused_webpack_module, exports) => {
 
 
@@ -3716,19 +3716,19 @@ ucs2length.code = 'require("ajv/dist/runtime/ucs2length").default';
 
 /***/ }),
 
-/***/ 6285:
+/***/ 8111:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 
 Object.defineProperty(exports, "__esModule", ({ value: true }));
-const uri = __nccwpck_require__(4352);
+const uri = __nccwpck_require__(6334);
 uri.code = 'require("ajv/dist/runtime/uri").default';
 exports["default"] = uri;
 //# sourceMappingURL=uri.js.map
 
 /***/ }),
 
-/***/ 5402:
+/***/ 4119:
 /***/ ((__unused_webpack_module, exports) => {
 
 
@@ -3745,14 +3745,14 @@ exports["default"] = ValidationError;
 
 /***/ }),
 
-/***/ 3448:
+/***/ 1426:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 
 Object.defineProperty(exports, "__esModule", ({ value: true }));
 exports.validateAdditionalItems = void 0;
-const codegen_1 = __nccwpck_require__(1436);
-const util_1 = __nccwpck_require__(4464);
+const codegen_1 = __nccwpck_require__(1802);
+const util_1 = __nccwpck_require__(3562);
 const error = {
     message: ({ params: { len } }) => (0, codegen_1.str) `must NOT have more than ${len} items`,
     params: ({ params: { len } }) => (0, codegen_1._) `{limit: ${len}}`,
@@ -3800,15 +3800,15 @@ exports["default"] = def;
 
 /***/ }),
 
-/***/ 2431:
+/***/ 201:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 
 Object.defineProperty(exports, "__esModule", ({ value: true }));
-const code_1 = __nccwpck_require__(8484);
-const codegen_1 = __nccwpck_require__(1436);
-const names_1 = __nccwpck_require__(630);
-const util_1 = __nccwpck_require__(4464);
+const code_1 = __nccwpck_require__(9490);
+const codegen_1 = __nccwpck_require__(1802);
+const names_1 = __nccwpck_require__(3164);
+const util_1 = __nccwpck_require__(3562);
 const error = {
     message: "must NOT have additional properties",
     params: ({ params }) => (0, codegen_1._) `{additionalProperty: ${params.additionalProperty}}`,
@@ -3912,12 +3912,12 @@ exports["default"] = def;
 
 /***/ }),
 
-/***/ 9205:
+/***/ 6155:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 
 Object.defineProperty(exports, "__esModule", ({ value: true }));
-const util_1 = __nccwpck_require__(4464);
+const util_1 = __nccwpck_require__(3562);
 const def = {
     keyword: "allOf",
     schemaType: "array",
@@ -3941,12 +3941,12 @@ exports["default"] = def;
 
 /***/ }),
 
-/***/ 9380:
+/***/ 7926:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 
 Object.defineProperty(exports, "__esModule", ({ value: true }));
-const code_1 = __nccwpck_require__(8484);
+const code_1 = __nccwpck_require__(9490);
 const def = {
     keyword: "anyOf",
     schemaType: "array",
@@ -3959,13 +3959,13 @@ exports["default"] = def;
 
 /***/ }),
 
-/***/ 6182:
+/***/ 8044:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 
 Object.defineProperty(exports, "__esModule", ({ value: true }));
-const codegen_1 = __nccwpck_require__(1436);
-const util_1 = __nccwpck_require__(4464);
+const codegen_1 = __nccwpck_require__(1802);
+const util_1 = __nccwpck_require__(3562);
 const error = {
     message: ({ params: { min, max } }) => max === undefined
         ? (0, codegen_1.str) `must contain at least ${min} valid item(s)`
@@ -4060,15 +4060,15 @@ exports["default"] = def;
 
 /***/ }),
 
-/***/ 5826:
+/***/ 9228:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 
 Object.defineProperty(exports, "__esModule", ({ value: true }));
 exports.validateSchemaDeps = exports.validatePropertyDeps = exports.error = void 0;
-const codegen_1 = __nccwpck_require__(1436);
-const util_1 = __nccwpck_require__(4464);
-const code_1 = __nccwpck_require__(8484);
+const codegen_1 = __nccwpck_require__(1802);
+const util_1 = __nccwpck_require__(3562);
+const code_1 = __nccwpck_require__(9490);
 exports.error = {
     message: ({ params: { property, depsCount, deps } }) => {
         const property_ies = depsCount === 1 ? "property" : "properties";
@@ -4151,12 +4151,12 @@ exports["default"] = def;
 
 /***/ }),
 
-/***/ 3818:
+/***/ 6984:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 
 Object.defineProperty(exports, "__esModule", ({ value: true }));
-const dependencies_1 = __nccwpck_require__(5826);
+const dependencies_1 = __nccwpck_require__(9228);
 const def = {
     keyword: "dependentSchemas",
     type: "object",
@@ -4168,13 +4168,13 @@ exports["default"] = def;
 
 /***/ }),
 
-/***/ 8584:
+/***/ 1070:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 
 Object.defineProperty(exports, "__esModule", ({ value: true }));
-const codegen_1 = __nccwpck_require__(1436);
-const util_1 = __nccwpck_require__(4464);
+const codegen_1 = __nccwpck_require__(1802);
+const util_1 = __nccwpck_require__(3562);
 const error = {
     message: ({ params }) => (0, codegen_1.str) `must match "${params.ifClause}" schema`,
     params: ({ params }) => (0, codegen_1._) `{failingKeyword: ${params.ifClause}}`,
@@ -4240,27 +4240,27 @@ exports["default"] = def;
 
 /***/ }),
 
-/***/ 8775:
+/***/ 6609:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 
 Object.defineProperty(exports, "__esModule", ({ value: true }));
-const additionalItems_1 = __nccwpck_require__(3448);
-const prefixItems_1 = __nccwpck_require__(6467);
-const items_1 = __nccwpck_require__(5791);
-const items2020_1 = __nccwpck_require__(2959);
-const contains_1 = __nccwpck_require__(6182);
-const dependencies_1 = __nccwpck_require__(5826);
-const propertyNames_1 = __nccwpck_require__(1372);
-const additionalProperties_1 = __nccwpck_require__(2431);
-const properties_1 = __nccwpck_require__(8778);
-const patternProperties_1 = __nccwpck_require__(664);
-const not_1 = __nccwpck_require__(8350);
-const anyOf_1 = __nccwpck_require__(9380);
-const oneOf_1 = __nccwpck_require__(2490);
-const allOf_1 = __nccwpck_require__(9205);
-const if_1 = __nccwpck_require__(8584);
-const thenElse_1 = __nccwpck_require__(9210);
+const additionalItems_1 = __nccwpck_require__(1426);
+const prefixItems_1 = __nccwpck_require__(7605);
+const items_1 = __nccwpck_require__(8713);
+const items2020_1 = __nccwpck_require__(1161);
+const contains_1 = __nccwpck_require__(8044);
+const dependencies_1 = __nccwpck_require__(9228);
+const propertyNames_1 = __nccwpck_require__(6190);
+const additionalProperties_1 = __nccwpck_require__(201);
+const properties_1 = __nccwpck_require__(1180);
+const patternProperties_1 = __nccwpck_require__(9910);
+const not_1 = __nccwpck_require__(8588);
+const anyOf_1 = __nccwpck_require__(7926);
+const oneOf_1 = __nccwpck_require__(4720);
+const allOf_1 = __nccwpck_require__(6155);
+const if_1 = __nccwpck_require__(1070);
+const thenElse_1 = __nccwpck_require__(8519);
 function getApplicator(draft2020 = false) {
     const applicator = [
         // any
@@ -4290,15 +4290,15 @@ exports["default"] = getApplicator;
 
 /***/ }),
 
-/***/ 5791:
+/***/ 8713:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 
 Object.defineProperty(exports, "__esModule", ({ value: true }));
 exports.validateTuple = void 0;
-const codegen_1 = __nccwpck_require__(1436);
-const util_1 = __nccwpck_require__(4464);
-const code_1 = __nccwpck_require__(8484);
+const codegen_1 = __nccwpck_require__(1802);
+const util_1 = __nccwpck_require__(3562);
+const code_1 = __nccwpck_require__(9490);
 const def = {
     keyword: "items",
     type: "array",
@@ -4348,15 +4348,15 @@ exports["default"] = def;
 
 /***/ }),
 
-/***/ 2959:
+/***/ 1161:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 
 Object.defineProperty(exports, "__esModule", ({ value: true }));
-const codegen_1 = __nccwpck_require__(1436);
-const util_1 = __nccwpck_require__(4464);
-const code_1 = __nccwpck_require__(8484);
-const additionalItems_1 = __nccwpck_require__(3448);
+const codegen_1 = __nccwpck_require__(1802);
+const util_1 = __nccwpck_require__(3562);
+const code_1 = __nccwpck_require__(9490);
+const additionalItems_1 = __nccwpck_require__(1426);
 const error = {
     message: ({ params: { len } }) => (0, codegen_1.str) `must NOT have more than ${len} items`,
     params: ({ params: { len } }) => (0, codegen_1._) `{limit: ${len}}`,
@@ -4384,12 +4384,12 @@ exports["default"] = def;
 
 /***/ }),
 
-/***/ 8350:
+/***/ 8588:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 
 Object.defineProperty(exports, "__esModule", ({ value: true }));
-const util_1 = __nccwpck_require__(4464);
+const util_1 = __nccwpck_require__(3562);
 const def = {
     keyword: "not",
     schemaType: ["object", "boolean"],
@@ -4416,13 +4416,13 @@ exports["default"] = def;
 
 /***/ }),
 
-/***/ 2490:
+/***/ 4720:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 
 Object.defineProperty(exports, "__esModule", ({ value: true }));
-const codegen_1 = __nccwpck_require__(1436);
-const util_1 = __nccwpck_require__(4464);
+const codegen_1 = __nccwpck_require__(1802);
+const util_1 = __nccwpck_require__(3562);
 const error = {
     message: "must match exactly one schema in oneOf",
     params: ({ params }) => (0, codegen_1._) `{passingSchemas: ${params.passing}}`,
@@ -4482,15 +4482,15 @@ exports["default"] = def;
 
 /***/ }),
 
-/***/ 664:
+/***/ 9910:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 
 Object.defineProperty(exports, "__esModule", ({ value: true }));
-const code_1 = __nccwpck_require__(8484);
-const codegen_1 = __nccwpck_require__(1436);
-const util_1 = __nccwpck_require__(4464);
-const util_2 = __nccwpck_require__(4464);
+const code_1 = __nccwpck_require__(9490);
+const codegen_1 = __nccwpck_require__(1802);
+const util_1 = __nccwpck_require__(3562);
+const util_2 = __nccwpck_require__(3562);
 const def = {
     keyword: "patternProperties",
     type: "object",
@@ -4563,12 +4563,12 @@ exports["default"] = def;
 
 /***/ }),
 
-/***/ 6467:
+/***/ 7605:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 
 Object.defineProperty(exports, "__esModule", ({ value: true }));
-const items_1 = __nccwpck_require__(5791);
+const items_1 = __nccwpck_require__(8713);
 const def = {
     keyword: "prefixItems",
     type: "array",
@@ -4581,15 +4581,15 @@ exports["default"] = def;
 
 /***/ }),
 
-/***/ 8778:
+/***/ 1180:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 
 Object.defineProperty(exports, "__esModule", ({ value: true }));
-const validate_1 = __nccwpck_require__(7881);
-const code_1 = __nccwpck_require__(8484);
-const util_1 = __nccwpck_require__(4464);
-const additionalProperties_1 = __nccwpck_require__(2431);
+const validate_1 = __nccwpck_require__(2015);
+const code_1 = __nccwpck_require__(9490);
+const util_1 = __nccwpck_require__(3562);
+const additionalProperties_1 = __nccwpck_require__(201);
 const def = {
     keyword: "properties",
     type: "object",
@@ -4641,13 +4641,13 @@ exports["default"] = def;
 
 /***/ }),
 
-/***/ 1372:
+/***/ 6190:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 
 Object.defineProperty(exports, "__esModule", ({ value: true }));
-const codegen_1 = __nccwpck_require__(1436);
-const util_1 = __nccwpck_require__(4464);
+const codegen_1 = __nccwpck_require__(1802);
+const util_1 = __nccwpck_require__(3562);
 const error = {
     message: "property name must be valid",
     params: ({ params }) => (0, codegen_1._) `{propertyName: ${params.propertyName}}`,
@@ -4685,12 +4685,12 @@ exports["default"] = def;
 
 /***/ }),
 
-/***/ 9210:
+/***/ 8519:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 
 Object.defineProperty(exports, "__esModule", ({ value: true }));
-const util_1 = __nccwpck_require__(4464);
+const util_1 = __nccwpck_require__(3562);
 const def = {
     keyword: ["then", "else"],
     schemaType: ["object", "boolean"],
@@ -4704,16 +4704,16 @@ exports["default"] = def;
 
 /***/ }),
 
-/***/ 8484:
+/***/ 9490:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 
 Object.defineProperty(exports, "__esModule", ({ value: true }));
 exports.validateUnion = exports.validateArray = exports.usePattern = exports.callValidateCode = exports.schemaProperties = exports.allSchemaProperties = exports.noPropertyInData = exports.propertyInData = exports.isOwnProperty = exports.hasPropFunc = exports.reportMissingProp = exports.checkMissingProp = exports.checkReportMissingProp = void 0;
-const codegen_1 = __nccwpck_require__(1436);
-const util_1 = __nccwpck_require__(4464);
-const names_1 = __nccwpck_require__(630);
-const util_2 = __nccwpck_require__(4464);
+const codegen_1 = __nccwpck_require__(1802);
+const util_1 = __nccwpck_require__(3562);
+const names_1 = __nccwpck_require__(3164);
+const util_2 = __nccwpck_require__(3562);
 function checkReportMissingProp(cxt, prop) {
     const { gen, data, it } = cxt;
     gen.if(noPropertyInData(gen, data, prop, it.opts.ownProperties), () => {
@@ -4841,7 +4841,7 @@ exports.validateUnion = validateUnion;
 
 /***/ }),
 
-/***/ 9872:
+/***/ 5482:
 /***/ ((__unused_webpack_module, exports) => {
 
 
@@ -4857,13 +4857,13 @@ exports["default"] = def;
 
 /***/ }),
 
-/***/ 7397:
+/***/ 7551:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 
 Object.defineProperty(exports, "__esModule", ({ value: true }));
-const id_1 = __nccwpck_require__(9872);
-const ref_1 = __nccwpck_require__(2996);
+const id_1 = __nccwpck_require__(5482);
+const ref_1 = __nccwpck_require__(9434);
 const core = [
     "$schema",
     "$id",
@@ -4879,18 +4879,18 @@ exports["default"] = core;
 
 /***/ }),
 
-/***/ 2996:
+/***/ 9434:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 
 Object.defineProperty(exports, "__esModule", ({ value: true }));
 exports.callRef = exports.getValidate = void 0;
-const ref_error_1 = __nccwpck_require__(3162);
-const code_1 = __nccwpck_require__(8484);
-const codegen_1 = __nccwpck_require__(1436);
-const names_1 = __nccwpck_require__(630);
-const compile_1 = __nccwpck_require__(2718);
-const util_1 = __nccwpck_require__(4464);
+const ref_error_1 = __nccwpck_require__(3959);
+const code_1 = __nccwpck_require__(9490);
+const codegen_1 = __nccwpck_require__(1802);
+const names_1 = __nccwpck_require__(3164);
+const compile_1 = __nccwpck_require__(5539);
+const util_1 = __nccwpck_require__(3562);
 const def = {
     keyword: "$ref",
     schemaType: "string",
@@ -5007,16 +5007,16 @@ exports["default"] = def;
 
 /***/ }),
 
-/***/ 8886:
+/***/ 1320:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 
 Object.defineProperty(exports, "__esModule", ({ value: true }));
-const codegen_1 = __nccwpck_require__(1436);
-const types_1 = __nccwpck_require__(7115);
-const compile_1 = __nccwpck_require__(2718);
-const ref_error_1 = __nccwpck_require__(3162);
-const util_1 = __nccwpck_require__(4464);
+const codegen_1 = __nccwpck_require__(1802);
+const types_1 = __nccwpck_require__(2877);
+const compile_1 = __nccwpck_require__(5539);
+const ref_error_1 = __nccwpck_require__(3959);
+const util_1 = __nccwpck_require__(3562);
 const error = {
     message: ({ params: { discrError, tagName } }) => discrError === types_1.DiscrError.Tag
         ? `tag "${tagName}" must be string`
@@ -5117,7 +5117,7 @@ exports["default"] = def;
 
 /***/ }),
 
-/***/ 7115:
+/***/ 2877:
 /***/ ((__unused_webpack_module, exports) => {
 
 
@@ -5132,19 +5132,19 @@ var DiscrError;
 
 /***/ }),
 
-/***/ 4298:
+/***/ 4436:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 
 Object.defineProperty(exports, "__esModule", ({ value: true }));
-const core_1 = __nccwpck_require__(7397);
-const validation_1 = __nccwpck_require__(5481);
-const applicator_1 = __nccwpck_require__(8775);
-const dynamic_1 = __nccwpck_require__(9923);
-const next_1 = __nccwpck_require__(7844);
-const unevaluated_1 = __nccwpck_require__(2010);
-const format_1 = __nccwpck_require__(2601);
-const metadata_1 = __nccwpck_require__(6620);
+const core_1 = __nccwpck_require__(7551);
+const validation_1 = __nccwpck_require__(4219);
+const applicator_1 = __nccwpck_require__(6609);
+const dynamic_1 = __nccwpck_require__(8405);
+const next_1 = __nccwpck_require__(1542);
+const unevaluated_1 = __nccwpck_require__(9332);
+const format_1 = __nccwpck_require__(1803);
+const metadata_1 = __nccwpck_require__(9266);
 const draft2020Vocabularies = [
     dynamic_1.default,
     core_1.default,
@@ -5161,16 +5161,16 @@ exports["default"] = draft2020Vocabularies;
 
 /***/ }),
 
-/***/ 9941:
+/***/ 5983:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 
 Object.defineProperty(exports, "__esModule", ({ value: true }));
-const core_1 = __nccwpck_require__(7397);
-const validation_1 = __nccwpck_require__(5481);
-const applicator_1 = __nccwpck_require__(8775);
-const format_1 = __nccwpck_require__(2601);
-const metadata_1 = __nccwpck_require__(6620);
+const core_1 = __nccwpck_require__(7551);
+const validation_1 = __nccwpck_require__(4219);
+const applicator_1 = __nccwpck_require__(6609);
+const format_1 = __nccwpck_require__(1803);
+const metadata_1 = __nccwpck_require__(9266);
 const draft7Vocabularies = [
     core_1.default,
     validation_1.default,
@@ -5184,16 +5184,16 @@ exports["default"] = draft7Vocabularies;
 
 /***/ }),
 
-/***/ 8639:
+/***/ 7813:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 
 Object.defineProperty(exports, "__esModule", ({ value: true }));
 exports.dynamicAnchor = void 0;
-const codegen_1 = __nccwpck_require__(1436);
-const names_1 = __nccwpck_require__(630);
-const compile_1 = __nccwpck_require__(2718);
-const ref_1 = __nccwpck_require__(2996);
+const codegen_1 = __nccwpck_require__(1802);
+const names_1 = __nccwpck_require__(3164);
+const compile_1 = __nccwpck_require__(5539);
+const ref_1 = __nccwpck_require__(9434);
 const def = {
     keyword: "$dynamicAnchor",
     schemaType: "string",
@@ -5220,15 +5220,15 @@ exports["default"] = def;
 
 /***/ }),
 
-/***/ 5065:
+/***/ 6483:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 
 Object.defineProperty(exports, "__esModule", ({ value: true }));
 exports.dynamicRef = void 0;
-const codegen_1 = __nccwpck_require__(1436);
-const names_1 = __nccwpck_require__(630);
-const ref_1 = __nccwpck_require__(2996);
+const codegen_1 = __nccwpck_require__(1802);
+const names_1 = __nccwpck_require__(3164);
+const ref_1 = __nccwpck_require__(9434);
 const def = {
     keyword: "$dynamicRef",
     schemaType: "string",
@@ -5277,28 +5277,28 @@ exports["default"] = def;
 
 /***/ }),
 
-/***/ 9923:
+/***/ 8405:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 
 Object.defineProperty(exports, "__esModule", ({ value: true }));
-const dynamicAnchor_1 = __nccwpck_require__(8639);
-const dynamicRef_1 = __nccwpck_require__(5065);
-const recursiveAnchor_1 = __nccwpck_require__(9982);
-const recursiveRef_1 = __nccwpck_require__(1794);
+const dynamicAnchor_1 = __nccwpck_require__(7813);
+const dynamicRef_1 = __nccwpck_require__(6483);
+const recursiveAnchor_1 = __nccwpck_require__(8280);
+const recursiveRef_1 = __nccwpck_require__(7304);
 const dynamic = [dynamicAnchor_1.default, dynamicRef_1.default, recursiveAnchor_1.default, recursiveRef_1.default];
 exports["default"] = dynamic;
 //# sourceMappingURL=index.js.map
 
 /***/ }),
 
-/***/ 9982:
+/***/ 8280:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 
 Object.defineProperty(exports, "__esModule", ({ value: true }));
-const dynamicAnchor_1 = __nccwpck_require__(8639);
-const util_1 = __nccwpck_require__(4464);
+const dynamicAnchor_1 = __nccwpck_require__(7813);
+const util_1 = __nccwpck_require__(3562);
 const def = {
     keyword: "$recursiveAnchor",
     schemaType: "boolean",
@@ -5314,12 +5314,12 @@ exports["default"] = def;
 
 /***/ }),
 
-/***/ 1794:
+/***/ 7304:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 
 Object.defineProperty(exports, "__esModule", ({ value: true }));
-const dynamicRef_1 = __nccwpck_require__(5065);
+const dynamicRef_1 = __nccwpck_require__(6483);
 const def = {
     keyword: "$recursiveRef",
     schemaType: "string",
@@ -5330,12 +5330,12 @@ exports["default"] = def;
 
 /***/ }),
 
-/***/ 6402:
+/***/ 7888:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 
 Object.defineProperty(exports, "__esModule", ({ value: true }));
-const codegen_1 = __nccwpck_require__(1436);
+const codegen_1 = __nccwpck_require__(1802);
 const error = {
     message: ({ schemaCode }) => (0, codegen_1.str) `must match format "${schemaCode}"`,
     params: ({ schemaCode }) => (0, codegen_1._) `{format: ${schemaCode}}`,
@@ -5428,19 +5428,19 @@ exports["default"] = def;
 
 /***/ }),
 
-/***/ 2601:
+/***/ 1803:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 
 Object.defineProperty(exports, "__esModule", ({ value: true }));
-const format_1 = __nccwpck_require__(6402);
+const format_1 = __nccwpck_require__(7888);
 const format = [format_1.default];
 exports["default"] = format;
 //# sourceMappingURL=index.js.map
 
 /***/ }),
 
-/***/ 6620:
+/***/ 9266:
 /***/ ((__unused_webpack_module, exports) => {
 
 
@@ -5464,40 +5464,40 @@ exports.contentVocabulary = [
 
 /***/ }),
 
-/***/ 7844:
+/***/ 1542:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 
 Object.defineProperty(exports, "__esModule", ({ value: true }));
-const dependentRequired_1 = __nccwpck_require__(643);
-const dependentSchemas_1 = __nccwpck_require__(3818);
-const limitContains_1 = __nccwpck_require__(3907);
+const dependentRequired_1 = __nccwpck_require__(9929);
+const dependentSchemas_1 = __nccwpck_require__(6984);
+const limitContains_1 = __nccwpck_require__(2501);
 const next = [dependentRequired_1.default, dependentSchemas_1.default, limitContains_1.default];
 exports["default"] = next;
 //# sourceMappingURL=next.js.map
 
 /***/ }),
 
-/***/ 2010:
+/***/ 9332:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 
 Object.defineProperty(exports, "__esModule", ({ value: true }));
-const unevaluatedProperties_1 = __nccwpck_require__(6855);
-const unevaluatedItems_1 = __nccwpck_require__(4144);
+const unevaluatedProperties_1 = __nccwpck_require__(5133);
+const unevaluatedItems_1 = __nccwpck_require__(9846);
 const unevaluated = [unevaluatedProperties_1.default, unevaluatedItems_1.default];
 exports["default"] = unevaluated;
 //# sourceMappingURL=index.js.map
 
 /***/ }),
 
-/***/ 4144:
+/***/ 9846:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 
 Object.defineProperty(exports, "__esModule", ({ value: true }));
-const codegen_1 = __nccwpck_require__(1436);
-const util_1 = __nccwpck_require__(4464);
+const codegen_1 = __nccwpck_require__(1802);
+const util_1 = __nccwpck_require__(3562);
 const error = {
     message: ({ params: { len } }) => (0, codegen_1.str) `must NOT have more than ${len} items`,
     params: ({ params: { len } }) => (0, codegen_1._) `{limit: ${len}}`,
@@ -5537,14 +5537,14 @@ exports["default"] = def;
 
 /***/ }),
 
-/***/ 6855:
+/***/ 5133:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 
 Object.defineProperty(exports, "__esModule", ({ value: true }));
-const codegen_1 = __nccwpck_require__(1436);
-const util_1 = __nccwpck_require__(4464);
-const names_1 = __nccwpck_require__(630);
+const codegen_1 = __nccwpck_require__(1802);
+const util_1 = __nccwpck_require__(3562);
+const names_1 = __nccwpck_require__(3164);
 const error = {
     message: "must NOT have unevaluated properties",
     params: ({ params }) => (0, codegen_1._) `{unevaluatedProperty: ${params.unevaluatedProperty}}`,
@@ -5608,14 +5608,14 @@ exports["default"] = def;
 
 /***/ }),
 
-/***/ 8026:
+/***/ 5760:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 
 Object.defineProperty(exports, "__esModule", ({ value: true }));
-const codegen_1 = __nccwpck_require__(1436);
-const util_1 = __nccwpck_require__(4464);
-const equal_1 = __nccwpck_require__(4951);
+const codegen_1 = __nccwpck_require__(1802);
+const util_1 = __nccwpck_require__(3562);
+const equal_1 = __nccwpck_require__(725);
 const error = {
     message: "must be equal to constant",
     params: ({ schemaCode }) => (0, codegen_1._) `{allowedValue: ${schemaCode}}`,
@@ -5639,12 +5639,12 @@ exports["default"] = def;
 
 /***/ }),
 
-/***/ 643:
+/***/ 9929:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 
 Object.defineProperty(exports, "__esModule", ({ value: true }));
-const dependencies_1 = __nccwpck_require__(5826);
+const dependencies_1 = __nccwpck_require__(9228);
 const def = {
     keyword: "dependentRequired",
     type: "object",
@@ -5657,14 +5657,14 @@ exports["default"] = def;
 
 /***/ }),
 
-/***/ 3200:
+/***/ 9702:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 
 Object.defineProperty(exports, "__esModule", ({ value: true }));
-const codegen_1 = __nccwpck_require__(1436);
-const util_1 = __nccwpck_require__(4464);
-const equal_1 = __nccwpck_require__(4951);
+const codegen_1 = __nccwpck_require__(1802);
+const util_1 = __nccwpck_require__(3562);
+const equal_1 = __nccwpck_require__(725);
 const error = {
     message: "must be equal to one of the allowed values",
     params: ({ schemaCode }) => (0, codegen_1._) `{allowedValues: ${schemaCode}}`,
@@ -5711,21 +5711,21 @@ exports["default"] = def;
 
 /***/ }),
 
-/***/ 5481:
+/***/ 4219:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 
 Object.defineProperty(exports, "__esModule", ({ value: true }));
-const limitNumber_1 = __nccwpck_require__(3723);
-const multipleOf_1 = __nccwpck_require__(8132);
-const limitLength_1 = __nccwpck_require__(6962);
-const pattern_1 = __nccwpck_require__(6023);
-const limitProperties_1 = __nccwpck_require__(895);
-const required_1 = __nccwpck_require__(4504);
-const limitItems_1 = __nccwpck_require__(6296);
-const uniqueItems_1 = __nccwpck_require__(5132);
-const const_1 = __nccwpck_require__(8026);
-const enum_1 = __nccwpck_require__(3200);
+const limitNumber_1 = __nccwpck_require__(3693);
+const multipleOf_1 = __nccwpck_require__(9182);
+const limitLength_1 = __nccwpck_require__(9616);
+const pattern_1 = __nccwpck_require__(2701);
+const limitProperties_1 = __nccwpck_require__(9237);
+const required_1 = __nccwpck_require__(3402);
+const limitItems_1 = __nccwpck_require__(2830);
+const uniqueItems_1 = __nccwpck_require__(7706);
+const const_1 = __nccwpck_require__(5760);
+const enum_1 = __nccwpck_require__(9702);
 const validation = [
     // number
     limitNumber_1.default,
@@ -5750,12 +5750,12 @@ exports["default"] = validation;
 
 /***/ }),
 
-/***/ 3907:
+/***/ 2501:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 
 Object.defineProperty(exports, "__esModule", ({ value: true }));
-const util_1 = __nccwpck_require__(4464);
+const util_1 = __nccwpck_require__(3562);
 const def = {
     keyword: ["maxContains", "minContains"],
     type: "array",
@@ -5771,12 +5771,12 @@ exports["default"] = def;
 
 /***/ }),
 
-/***/ 6296:
+/***/ 2830:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 
 Object.defineProperty(exports, "__esModule", ({ value: true }));
-const codegen_1 = __nccwpck_require__(1436);
+const codegen_1 = __nccwpck_require__(1802);
 const error = {
     message({ keyword, schemaCode }) {
         const comp = keyword === "maxItems" ? "more" : "fewer";
@@ -5801,14 +5801,14 @@ exports["default"] = def;
 
 /***/ }),
 
-/***/ 6962:
+/***/ 9616:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 
 Object.defineProperty(exports, "__esModule", ({ value: true }));
-const codegen_1 = __nccwpck_require__(1436);
-const util_1 = __nccwpck_require__(4464);
-const ucs2length_1 = __nccwpck_require__(6214);
+const codegen_1 = __nccwpck_require__(1802);
+const util_1 = __nccwpck_require__(3562);
+const ucs2length_1 = __nccwpck_require__(8404);
 const error = {
     message({ keyword, schemaCode }) {
         const comp = keyword === "maxLength" ? "more" : "fewer";
@@ -5834,12 +5834,12 @@ exports["default"] = def;
 
 /***/ }),
 
-/***/ 3723:
+/***/ 3693:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 
 Object.defineProperty(exports, "__esModule", ({ value: true }));
-const codegen_1 = __nccwpck_require__(1436);
+const codegen_1 = __nccwpck_require__(1802);
 const ops = codegen_1.operators;
 const KWDs = {
     maximum: { okStr: "<=", ok: ops.LTE, fail: ops.GT },
@@ -5867,12 +5867,12 @@ exports["default"] = def;
 
 /***/ }),
 
-/***/ 895:
+/***/ 9237:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 
 Object.defineProperty(exports, "__esModule", ({ value: true }));
-const codegen_1 = __nccwpck_require__(1436);
+const codegen_1 = __nccwpck_require__(1802);
 const error = {
     message({ keyword, schemaCode }) {
         const comp = keyword === "maxProperties" ? "more" : "fewer";
@@ -5897,12 +5897,12 @@ exports["default"] = def;
 
 /***/ }),
 
-/***/ 8132:
+/***/ 9182:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 
 Object.defineProperty(exports, "__esModule", ({ value: true }));
-const codegen_1 = __nccwpck_require__(1436);
+const codegen_1 = __nccwpck_require__(1802);
 const error = {
     message: ({ schemaCode }) => (0, codegen_1.str) `must be multiple of ${schemaCode}`,
     params: ({ schemaCode }) => (0, codegen_1._) `{multipleOf: ${schemaCode}}`,
@@ -5929,14 +5929,14 @@ exports["default"] = def;
 
 /***/ }),
 
-/***/ 6023:
+/***/ 2701:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 
 Object.defineProperty(exports, "__esModule", ({ value: true }));
-const code_1 = __nccwpck_require__(8484);
-const util_1 = __nccwpck_require__(4464);
-const codegen_1 = __nccwpck_require__(1436);
+const code_1 = __nccwpck_require__(9490);
+const util_1 = __nccwpck_require__(3562);
+const codegen_1 = __nccwpck_require__(1802);
 const error = {
     message: ({ schemaCode }) => (0, codegen_1.str) `must match pattern "${schemaCode}"`,
     params: ({ schemaCode }) => (0, codegen_1._) `{pattern: ${schemaCode}}`,
@@ -5968,14 +5968,14 @@ exports["default"] = def;
 
 /***/ }),
 
-/***/ 4504:
+/***/ 3402:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 
 Object.defineProperty(exports, "__esModule", ({ value: true }));
-const code_1 = __nccwpck_require__(8484);
-const codegen_1 = __nccwpck_require__(1436);
-const util_1 = __nccwpck_require__(4464);
+const code_1 = __nccwpck_require__(9490);
+const codegen_1 = __nccwpck_require__(1802);
+const util_1 = __nccwpck_require__(3562);
 const error = {
     message: ({ params: { missingProperty } }) => (0, codegen_1.str) `must have required property '${missingProperty}'`,
     params: ({ params: { missingProperty } }) => (0, codegen_1._) `{missingProperty: ${missingProperty}}`,
@@ -6053,15 +6053,15 @@ exports["default"] = def;
 
 /***/ }),
 
-/***/ 5132:
+/***/ 7706:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 
 Object.defineProperty(exports, "__esModule", ({ value: true }));
-const dataType_1 = __nccwpck_require__(6685);
-const codegen_1 = __nccwpck_require__(1436);
-const util_1 = __nccwpck_require__(4464);
-const equal_1 = __nccwpck_require__(4951);
+const dataType_1 = __nccwpck_require__(2619);
+const codegen_1 = __nccwpck_require__(1802);
+const util_1 = __nccwpck_require__(3562);
+const equal_1 = __nccwpck_require__(725);
 const error = {
     message: ({ params: { i, j } }) => (0, codegen_1.str) `must NOT have duplicate items (items ## ${j} and ${i} are identical)`,
     params: ({ params: { i, j } }) => (0, codegen_1._) `{i: ${i}, j: ${j}}`,
@@ -6123,7 +6123,7 @@ exports["default"] = def;
 
 /***/ }),
 
-/***/ 3430:
+/***/ 2552:
 /***/ ((module) => {
 
 
@@ -6176,7 +6176,7 @@ module.exports = function equal(a, b) {
 
 /***/ }),
 
-/***/ 1167:
+/***/ 2733:
 /***/ ((module) => {
 
 
@@ -6290,13 +6290,13 @@ module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("process");
 
 /***/ }),
 
-/***/ 4352:
+/***/ 6334:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 
-const { normalizeIPv6, removeDotSegments, removeDotSegmentsRelative, recomposeAuthority, normalizePercentEncoding, normalizePathEncoding, serializePathEncoding, normalizeQueryFragmentEncoding, encodeQuery, encodeFragment, reescapeHostDelimiters, isIPv4, nonSimpleDomain } = __nccwpck_require__(5077)
-const { SCHEMES, getSchemeHandler } = __nccwpck_require__(5300)
+const { normalizeIPv6, removeDotSegments, removeDotSegmentsRelative, recomposeAuthority, normalizePercentEncoding, normalizePathEncoding, serializePathEncoding, normalizeQueryFragmentEncoding, encodeQuery, encodeFragment, reescapeHostDelimiters, isIPv4, nonSimpleDomain } = __nccwpck_require__(643)
+const { SCHEMES, getSchemeHandler } = __nccwpck_require__(458)
 
 const VALID_SCHEME = /^[A-Za-z][A-Za-z0-9+.-]*$/u
 const MALFORMED_SCHEME_ERROR = 'URI scheme is malformed.'
@@ -7008,12 +7008,12 @@ module.exports.fastUri = fastUri
 
 /***/ }),
 
-/***/ 5300:
+/***/ 458:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 
-const { isUUID } = __nccwpck_require__(5077)
+const { isUUID } = __nccwpck_require__(643)
 const URN_REG = /^([\da-z][\d\-a-z]{0,31}):((?:[\w!$'()*+,\-./:;=@]|%[\da-f]{2})+)$/iu
 
 const supportedSchemeNames = /** @type {const} */ (['http', 'https', 'ws',
@@ -7287,7 +7287,7 @@ module.exports = {
 
 /***/ }),
 
-/***/ 5077:
+/***/ 643:
 /***/ ((module) => {
 
 
@@ -8093,18 +8093,18 @@ module.exports = {
 
 /***/ }),
 
-/***/ 7349:
+/***/ 1203:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 
 
-var identity = __nccwpck_require__(1127);
-var Scalar = __nccwpck_require__(3301);
-var YAMLMap = __nccwpck_require__(4454);
-var YAMLSeq = __nccwpck_require__(2223);
-var resolveBlockMap = __nccwpck_require__(7103);
-var resolveBlockSeq = __nccwpck_require__(334);
-var resolveFlowCollection = __nccwpck_require__(3142);
+var identity = __nccwpck_require__(6057);
+var Scalar = __nccwpck_require__(6167);
+var YAMLMap = __nccwpck_require__(2416);
+var YAMLSeq = __nccwpck_require__(1957);
+var resolveBlockMap = __nccwpck_require__(9397);
+var resolveBlockSeq = __nccwpck_require__(2672);
+var resolveFlowCollection = __nccwpck_require__(1956);
 
 function resolveCollection(CN, ctx, token, onError, tagName, tag) {
     const coll = token.type === 'block-map'
@@ -8190,15 +8190,15 @@ exports.composeCollection = composeCollection;
 
 /***/ }),
 
-/***/ 3683:
+/***/ 7321:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 
 
-var Document = __nccwpck_require__(3021);
-var composeNode = __nccwpck_require__(5937);
-var resolveEnd = __nccwpck_require__(7788);
-var resolveProps = __nccwpck_require__(4631);
+var Document = __nccwpck_require__(5643);
+var composeNode = __nccwpck_require__(6475);
+var resolveEnd = __nccwpck_require__(934);
+var resolveProps = __nccwpck_require__(1265);
 
 function composeDoc(options, directives, { offset, start, value, end }, onError) {
     const opts = Object.assign({ _directives: directives }, options);
@@ -8242,17 +8242,17 @@ exports.composeDoc = composeDoc;
 
 /***/ }),
 
-/***/ 5937:
+/***/ 6475:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 
 
-var Alias = __nccwpck_require__(4065);
-var identity = __nccwpck_require__(1127);
-var composeCollection = __nccwpck_require__(7349);
-var composeScalar = __nccwpck_require__(5413);
-var resolveEnd = __nccwpck_require__(7788);
-var utilEmptyScalarPosition = __nccwpck_require__(2599);
+var Alias = __nccwpck_require__(3815);
+var identity = __nccwpck_require__(6057);
+var composeCollection = __nccwpck_require__(1203);
+var composeScalar = __nccwpck_require__(8899);
+var resolveEnd = __nccwpck_require__(934);
+var utilEmptyScalarPosition = __nccwpck_require__(445);
 
 const CN = { composeNode, composeEmptyNode };
 function composeNode(ctx, token, props, onError) {
@@ -8361,15 +8361,15 @@ exports.composeNode = composeNode;
 
 /***/ }),
 
-/***/ 5413:
+/***/ 8899:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 
 
-var identity = __nccwpck_require__(1127);
-var Scalar = __nccwpck_require__(3301);
-var resolveBlockScalar = __nccwpck_require__(8913);
-var resolveFlowScalar = __nccwpck_require__(6842);
+var identity = __nccwpck_require__(6057);
+var Scalar = __nccwpck_require__(6167);
+var resolveBlockScalar = __nccwpck_require__(1639);
+var resolveFlowScalar = __nccwpck_require__(9856);
 
 function composeScalar(ctx, token, tagToken, onError) {
     const { value, type, comment, range } = token.type === 'block-scalar'
@@ -8456,18 +8456,18 @@ exports.composeScalar = composeScalar;
 
 /***/ }),
 
-/***/ 9984:
+/***/ 9662:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 
 
 var node_process = __nccwpck_require__(932);
-var directives = __nccwpck_require__(1342);
-var Document = __nccwpck_require__(3021);
-var errors = __nccwpck_require__(1464);
-var identity = __nccwpck_require__(1127);
-var composeDoc = __nccwpck_require__(3683);
-var resolveEnd = __nccwpck_require__(7788);
+var directives = __nccwpck_require__(4624);
+var Document = __nccwpck_require__(5643);
+var errors = __nccwpck_require__(9810);
+var identity = __nccwpck_require__(6057);
+var composeDoc = __nccwpck_require__(7321);
+var resolveEnd = __nccwpck_require__(934);
 
 function getErrorPos(src) {
     if (typeof src === 'number')
@@ -8687,17 +8687,17 @@ exports.Composer = Composer;
 
 /***/ }),
 
-/***/ 7103:
+/***/ 9397:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 
 
-var Pair = __nccwpck_require__(7165);
-var YAMLMap = __nccwpck_require__(4454);
-var resolveProps = __nccwpck_require__(4631);
-var utilContainsNewline = __nccwpck_require__(9499);
-var utilFlowIndentCheck = __nccwpck_require__(4051);
-var utilMapIncludes = __nccwpck_require__(1187);
+var Pair = __nccwpck_require__(9039);
+var YAMLMap = __nccwpck_require__(2416);
+var resolveProps = __nccwpck_require__(1265);
+var utilContainsNewline = __nccwpck_require__(6281);
+var utilFlowIndentCheck = __nccwpck_require__(2741);
+var utilMapIncludes = __nccwpck_require__(5213);
 
 const startColMsg = 'All mapping items must start at the same column';
 function resolveBlockMap({ composeNode, composeEmptyNode }, ctx, bm, onError, tag) {
@@ -8811,12 +8811,12 @@ exports.resolveBlockMap = resolveBlockMap;
 
 /***/ }),
 
-/***/ 8913:
+/***/ 1639:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 
 
-var Scalar = __nccwpck_require__(3301);
+var Scalar = __nccwpck_require__(6167);
 
 function resolveBlockScalar(ctx, scalar, onError) {
     const start = scalar.offset;
@@ -9018,14 +9018,14 @@ exports.resolveBlockScalar = resolveBlockScalar;
 
 /***/ }),
 
-/***/ 334:
+/***/ 2672:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 
 
-var YAMLSeq = __nccwpck_require__(2223);
-var resolveProps = __nccwpck_require__(4631);
-var utilFlowIndentCheck = __nccwpck_require__(4051);
+var YAMLSeq = __nccwpck_require__(1957);
+var resolveProps = __nccwpck_require__(1265);
+var utilFlowIndentCheck = __nccwpck_require__(2741);
 
 function resolveBlockSeq({ composeNode, composeEmptyNode }, ctx, bs, onError, tag) {
     const NodeClass = tag?.nodeClass ?? YAMLSeq.YAMLSeq;
@@ -9076,7 +9076,7 @@ exports.resolveBlockSeq = resolveBlockSeq;
 
 /***/ }),
 
-/***/ 7788:
+/***/ 934:
 /***/ ((__unused_webpack_module, exports) => {
 
 
@@ -9122,19 +9122,19 @@ exports.resolveEnd = resolveEnd;
 
 /***/ }),
 
-/***/ 3142:
+/***/ 1956:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 
 
-var identity = __nccwpck_require__(1127);
-var Pair = __nccwpck_require__(7165);
-var YAMLMap = __nccwpck_require__(4454);
-var YAMLSeq = __nccwpck_require__(2223);
-var resolveEnd = __nccwpck_require__(7788);
-var resolveProps = __nccwpck_require__(4631);
-var utilContainsNewline = __nccwpck_require__(9499);
-var utilMapIncludes = __nccwpck_require__(1187);
+var identity = __nccwpck_require__(6057);
+var Pair = __nccwpck_require__(9039);
+var YAMLMap = __nccwpck_require__(2416);
+var YAMLSeq = __nccwpck_require__(1957);
+var resolveEnd = __nccwpck_require__(934);
+var resolveProps = __nccwpck_require__(1265);
+var utilContainsNewline = __nccwpck_require__(6281);
+var utilMapIncludes = __nccwpck_require__(5213);
 
 const blockMsg = 'Block collections are not allowed within flow collections';
 const isBlock = (token) => token && (token.type === 'block-map' || token.type === 'block-seq');
@@ -9338,13 +9338,13 @@ exports.resolveFlowCollection = resolveFlowCollection;
 
 /***/ }),
 
-/***/ 6842:
+/***/ 9856:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 
 
-var Scalar = __nccwpck_require__(3301);
-var resolveEnd = __nccwpck_require__(7788);
+var Scalar = __nccwpck_require__(6167);
+var resolveEnd = __nccwpck_require__(934);
 
 function resolveFlowScalar(scalar, strict, onError) {
     const { offset, type, source, end } = scalar;
@@ -9573,7 +9573,7 @@ exports.resolveFlowScalar = resolveFlowScalar;
 
 /***/ }),
 
-/***/ 4631:
+/***/ 1265:
 /***/ ((__unused_webpack_module, exports) => {
 
 
@@ -9728,7 +9728,7 @@ exports.resolveProps = resolveProps;
 
 /***/ }),
 
-/***/ 9499:
+/***/ 6281:
 /***/ ((__unused_webpack_module, exports) => {
 
 
@@ -9771,7 +9771,7 @@ exports.containsNewline = containsNewline;
 
 /***/ }),
 
-/***/ 2599:
+/***/ 445:
 /***/ ((__unused_webpack_module, exports) => {
 
 
@@ -9806,12 +9806,12 @@ exports.emptyScalarPosition = emptyScalarPosition;
 
 /***/ }),
 
-/***/ 4051:
+/***/ 2741:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 
 
-var utilContainsNewline = __nccwpck_require__(9499);
+var utilContainsNewline = __nccwpck_require__(6281);
 
 function flowIndentCheck(indent, fc, onError) {
     if (fc?.type === 'flow-collection') {
@@ -9830,12 +9830,12 @@ exports.flowIndentCheck = flowIndentCheck;
 
 /***/ }),
 
-/***/ 1187:
+/***/ 5213:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 
 
-var identity = __nccwpck_require__(1127);
+var identity = __nccwpck_require__(6057);
 
 function mapIncludes(ctx, items, search) {
     const { uniqueKeys } = ctx.options;
@@ -9852,22 +9852,22 @@ exports.mapIncludes = mapIncludes;
 
 /***/ }),
 
-/***/ 3021:
+/***/ 5643:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 
 
-var Alias = __nccwpck_require__(4065);
-var Collection = __nccwpck_require__(101);
-var identity = __nccwpck_require__(1127);
-var Pair = __nccwpck_require__(7165);
-var toJS = __nccwpck_require__(4043);
-var Schema = __nccwpck_require__(5840);
-var stringifyDocument = __nccwpck_require__(6829);
-var anchors = __nccwpck_require__(1596);
-var applyReviver = __nccwpck_require__(3661);
-var createNode = __nccwpck_require__(2404);
-var directives = __nccwpck_require__(1342);
+var Alias = __nccwpck_require__(3815);
+var Collection = __nccwpck_require__(4183);
+var identity = __nccwpck_require__(6057);
+var Pair = __nccwpck_require__(9039);
+var toJS = __nccwpck_require__(1213);
+var Schema = __nccwpck_require__(9030);
+var stringifyDocument = __nccwpck_require__(1831);
+var anchors = __nccwpck_require__(6502);
+var applyReviver = __nccwpck_require__(3343);
+var createNode = __nccwpck_require__(4630);
+var directives = __nccwpck_require__(4624);
 
 class Document {
     constructor(value, replacer, options) {
@@ -10196,13 +10196,13 @@ exports.Document = Document;
 
 /***/ }),
 
-/***/ 1596:
+/***/ 6502:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 
 
-var identity = __nccwpck_require__(1127);
-var visit = __nccwpck_require__(204);
+var identity = __nccwpck_require__(6057);
+var visit = __nccwpck_require__(7758);
 
 /**
  * Verify that the input string is a valid anchor.
@@ -10279,7 +10279,7 @@ exports.findNewAnchor = findNewAnchor;
 
 /***/ }),
 
-/***/ 3661:
+/***/ 3343:
 /***/ ((__unused_webpack_module, exports) => {
 
 
@@ -10343,14 +10343,14 @@ exports.applyReviver = applyReviver;
 
 /***/ }),
 
-/***/ 2404:
+/***/ 4630:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 
 
-var Alias = __nccwpck_require__(4065);
-var identity = __nccwpck_require__(1127);
-var Scalar = __nccwpck_require__(3301);
+var Alias = __nccwpck_require__(3815);
+var identity = __nccwpck_require__(6057);
+var Scalar = __nccwpck_require__(6167);
 
 const defaultTagPrefix = 'tag:yaml.org,2002:';
 function findTagObject(value, tagName, tags) {
@@ -10440,13 +10440,13 @@ exports.createNode = createNode;
 
 /***/ }),
 
-/***/ 1342:
+/***/ 4624:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 
 
-var identity = __nccwpck_require__(1127);
-var visit = __nccwpck_require__(204);
+var identity = __nccwpck_require__(6057);
+var visit = __nccwpck_require__(7758);
 
 const escapeChars = {
     '!': '%21',
@@ -10625,7 +10625,7 @@ exports.Directives = Directives;
 
 /***/ }),
 
-/***/ 1464:
+/***/ 9810:
 /***/ ((__unused_webpack_module, exports) => {
 
 
@@ -10694,28 +10694,28 @@ exports.prettifyError = prettifyError;
 
 /***/ }),
 
-/***/ 8815:
+/***/ 7853:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 var __webpack_unused_export__;
 
 
-var composer = __nccwpck_require__(9984);
-var Document = __nccwpck_require__(3021);
-var Schema = __nccwpck_require__(5840);
-var errors = __nccwpck_require__(1464);
-var Alias = __nccwpck_require__(4065);
-var identity = __nccwpck_require__(1127);
-var Pair = __nccwpck_require__(7165);
-var Scalar = __nccwpck_require__(3301);
-var YAMLMap = __nccwpck_require__(4454);
-var YAMLSeq = __nccwpck_require__(2223);
-var cst = __nccwpck_require__(3461);
-var lexer = __nccwpck_require__(361);
-var lineCounter = __nccwpck_require__(6628);
-var parser = __nccwpck_require__(3456);
-var publicApi = __nccwpck_require__(4047);
-var visit = __nccwpck_require__(204);
+var composer = __nccwpck_require__(9662);
+var Document = __nccwpck_require__(5643);
+var Schema = __nccwpck_require__(9030);
+var errors = __nccwpck_require__(9810);
+var Alias = __nccwpck_require__(3815);
+var identity = __nccwpck_require__(6057);
+var Pair = __nccwpck_require__(9039);
+var Scalar = __nccwpck_require__(6167);
+var YAMLMap = __nccwpck_require__(2416);
+var YAMLSeq = __nccwpck_require__(1957);
+var cst = __nccwpck_require__(4563);
+var lexer = __nccwpck_require__(6251);
+var lineCounter = __nccwpck_require__(6490);
+var parser = __nccwpck_require__(1214);
+var publicApi = __nccwpck_require__(4269);
+var visit = __nccwpck_require__(7758);
 
 
 
@@ -10752,7 +10752,7 @@ __webpack_unused_export__ = visit.visitAsync;
 
 /***/ }),
 
-/***/ 7249:
+/***/ 4147:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 
@@ -10778,16 +10778,16 @@ exports.warn = warn;
 
 /***/ }),
 
-/***/ 4065:
+/***/ 3815:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 
 
-var anchors = __nccwpck_require__(1596);
-var visit = __nccwpck_require__(204);
-var identity = __nccwpck_require__(1127);
-var Node = __nccwpck_require__(6673);
-var toJS = __nccwpck_require__(4043);
+var anchors = __nccwpck_require__(6502);
+var visit = __nccwpck_require__(7758);
+var identity = __nccwpck_require__(6057);
+var Node = __nccwpck_require__(3847);
+var toJS = __nccwpck_require__(1213);
 
 class Alias extends Node.NodeBase {
     constructor(source) {
@@ -10905,14 +10905,14 @@ exports.Alias = Alias;
 
 /***/ }),
 
-/***/ 101:
+/***/ 4183:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 
 
-var createNode = __nccwpck_require__(2404);
-var identity = __nccwpck_require__(1127);
-var Node = __nccwpck_require__(6673);
+var createNode = __nccwpck_require__(4630);
+var identity = __nccwpck_require__(6057);
+var Node = __nccwpck_require__(3847);
 
 function collectionFromPath(schema, path, value) {
     let v = value;
@@ -11063,14 +11063,14 @@ exports.isEmptyPath = isEmptyPath;
 
 /***/ }),
 
-/***/ 6673:
+/***/ 3847:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 
 
-var applyReviver = __nccwpck_require__(3661);
-var identity = __nccwpck_require__(1127);
-var toJS = __nccwpck_require__(4043);
+var applyReviver = __nccwpck_require__(3343);
+var identity = __nccwpck_require__(6057);
+var toJS = __nccwpck_require__(1213);
 
 class NodeBase {
     constructor(type) {
@@ -11110,15 +11110,15 @@ exports.NodeBase = NodeBase;
 
 /***/ }),
 
-/***/ 7165:
+/***/ 9039:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 
 
-var createNode = __nccwpck_require__(2404);
-var stringifyPair = __nccwpck_require__(9748);
-var addPairToJSMap = __nccwpck_require__(7104);
-var identity = __nccwpck_require__(1127);
+var createNode = __nccwpck_require__(4630);
+var stringifyPair = __nccwpck_require__(7606);
+var addPairToJSMap = __nccwpck_require__(9526);
+var identity = __nccwpck_require__(6057);
 
 function createPair(key, value, ctx) {
     const k = createNode.createNode(key, undefined, ctx);
@@ -11156,14 +11156,14 @@ exports.createPair = createPair;
 
 /***/ }),
 
-/***/ 3301:
+/***/ 6167:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 
 
-var identity = __nccwpck_require__(1127);
-var Node = __nccwpck_require__(6673);
-var toJS = __nccwpck_require__(4043);
+var identity = __nccwpck_require__(6057);
+var Node = __nccwpck_require__(3847);
+var toJS = __nccwpck_require__(1213);
 
 const isScalarValue = (value) => !value || (typeof value !== 'function' && typeof value !== 'object');
 class Scalar extends Node.NodeBase {
@@ -11190,17 +11190,17 @@ exports.isScalarValue = isScalarValue;
 
 /***/ }),
 
-/***/ 4454:
+/***/ 2416:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 
 
-var stringifyCollection = __nccwpck_require__(1212);
-var addPairToJSMap = __nccwpck_require__(7104);
-var Collection = __nccwpck_require__(101);
-var identity = __nccwpck_require__(1127);
-var Pair = __nccwpck_require__(7165);
-var Scalar = __nccwpck_require__(3301);
+var stringifyCollection = __nccwpck_require__(6214);
+var addPairToJSMap = __nccwpck_require__(9526);
+var Collection = __nccwpck_require__(4183);
+var identity = __nccwpck_require__(6057);
+var Pair = __nccwpck_require__(9039);
+var Scalar = __nccwpck_require__(6167);
 
 function findPair(items, key) {
     const k = identity.isScalar(key) ? key.value : key;
@@ -11344,17 +11344,17 @@ exports.findPair = findPair;
 
 /***/ }),
 
-/***/ 2223:
+/***/ 1957:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 
 
-var createNode = __nccwpck_require__(2404);
-var stringifyCollection = __nccwpck_require__(1212);
-var Collection = __nccwpck_require__(101);
-var identity = __nccwpck_require__(1127);
-var Scalar = __nccwpck_require__(3301);
-var toJS = __nccwpck_require__(4043);
+var createNode = __nccwpck_require__(4630);
+var stringifyCollection = __nccwpck_require__(6214);
+var Collection = __nccwpck_require__(4183);
+var identity = __nccwpck_require__(6057);
+var Scalar = __nccwpck_require__(6167);
+var toJS = __nccwpck_require__(1213);
 
 class YAMLSeq extends Collection.Collection {
     static get tagName() {
@@ -11466,16 +11466,16 @@ exports.YAMLSeq = YAMLSeq;
 
 /***/ }),
 
-/***/ 7104:
+/***/ 9526:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 
 
-var log = __nccwpck_require__(7249);
-var merge = __nccwpck_require__(452);
-var stringify = __nccwpck_require__(2148);
-var identity = __nccwpck_require__(1127);
-var toJS = __nccwpck_require__(4043);
+var log = __nccwpck_require__(4147);
+var merge = __nccwpck_require__(9730);
+var stringify = __nccwpck_require__(9282);
+var identity = __nccwpck_require__(6057);
+var toJS = __nccwpck_require__(1213);
 
 function addPairToJSMap(ctx, map, { key, value }) {
     if (identity.isNode(key) && key.addToJSMap)
@@ -11538,7 +11538,7 @@ exports.addPairToJSMap = addPairToJSMap;
 
 /***/ }),
 
-/***/ 1127:
+/***/ 6057:
 /***/ ((__unused_webpack_module, exports) => {
 
 
@@ -11598,12 +11598,12 @@ exports.isSeq = isSeq;
 
 /***/ }),
 
-/***/ 4043:
+/***/ 1213:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 
 
-var identity = __nccwpck_require__(1127);
+var identity = __nccwpck_require__(6057);
 
 /**
  * Recursively convert any node or its contents to native JavaScript
@@ -11644,15 +11644,15 @@ exports.toJS = toJS;
 
 /***/ }),
 
-/***/ 110:
+/***/ 2388:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 
 
-var resolveBlockScalar = __nccwpck_require__(8913);
-var resolveFlowScalar = __nccwpck_require__(6842);
-var errors = __nccwpck_require__(1464);
-var stringifyString = __nccwpck_require__(3069);
+var resolveBlockScalar = __nccwpck_require__(1639);
+var resolveFlowScalar = __nccwpck_require__(9856);
+var errors = __nccwpck_require__(9810);
+var stringifyString = __nccwpck_require__(3715);
 
 function resolveAsScalar(token, strict = true, onError) {
     if (token) {
@@ -11869,7 +11869,7 @@ exports.setScalarValue = setScalarValue;
 
 /***/ }),
 
-/***/ 1733:
+/***/ 9423:
 /***/ ((__unused_webpack_module, exports) => {
 
 
@@ -11939,7 +11939,7 @@ exports.stringify = stringify;
 
 /***/ }),
 
-/***/ 7715:
+/***/ 7409:
 /***/ ((__unused_webpack_module, exports) => {
 
 
@@ -12045,14 +12045,14 @@ exports.visit = visit;
 
 /***/ }),
 
-/***/ 3461:
+/***/ 4563:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 
 
-var cstScalar = __nccwpck_require__(110);
-var cstStringify = __nccwpck_require__(1733);
-var cstVisit = __nccwpck_require__(7715);
+var cstScalar = __nccwpck_require__(2388);
+var cstStringify = __nccwpck_require__(9423);
+var cstVisit = __nccwpck_require__(7409);
 
 /** The byte order mark */
 const BOM = '\u{FEFF}';
@@ -12164,12 +12164,12 @@ exports.tokenType = tokenType;
 
 /***/ }),
 
-/***/ 361:
+/***/ 6251:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 
 
-var cst = __nccwpck_require__(3461);
+var cst = __nccwpck_require__(4563);
 
 /*
 START -> stream
@@ -12894,7 +12894,7 @@ exports.Lexer = Lexer;
 
 /***/ }),
 
-/***/ 6628:
+/***/ 6490:
 /***/ ((__unused_webpack_module, exports) => {
 
 
@@ -12942,14 +12942,14 @@ exports.LineCounter = LineCounter;
 
 /***/ }),
 
-/***/ 3456:
+/***/ 1214:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 
 
 var node_process = __nccwpck_require__(932);
-var cst = __nccwpck_require__(3461);
-var lexer = __nccwpck_require__(361);
+var cst = __nccwpck_require__(4563);
+var lexer = __nccwpck_require__(6251);
 
 function includesToken(list, type) {
     for (let i = 0; i < list.length; ++i)
@@ -13929,18 +13929,18 @@ exports.Parser = Parser;
 
 /***/ }),
 
-/***/ 4047:
+/***/ 4269:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 
 
-var composer = __nccwpck_require__(9984);
-var Document = __nccwpck_require__(3021);
-var errors = __nccwpck_require__(1464);
-var log = __nccwpck_require__(7249);
-var identity = __nccwpck_require__(1127);
-var lineCounter = __nccwpck_require__(6628);
-var parser = __nccwpck_require__(3456);
+var composer = __nccwpck_require__(9662);
+var Document = __nccwpck_require__(5643);
+var errors = __nccwpck_require__(9810);
+var log = __nccwpck_require__(4147);
+var identity = __nccwpck_require__(6057);
+var lineCounter = __nccwpck_require__(6490);
+var parser = __nccwpck_require__(1214);
 
 function parseOptions(options) {
     const prettyErrors = options.prettyErrors !== false;
@@ -14043,16 +14043,16 @@ exports.stringify = stringify;
 
 /***/ }),
 
-/***/ 5840:
+/***/ 9030:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 
 
-var identity = __nccwpck_require__(1127);
-var map = __nccwpck_require__(7451);
-var seq = __nccwpck_require__(1706);
-var string = __nccwpck_require__(6464);
-var tags = __nccwpck_require__(18);
+var identity = __nccwpck_require__(6057);
+var map = __nccwpck_require__(709);
+var seq = __nccwpck_require__(7920);
+var string = __nccwpck_require__(6758);
+var tags = __nccwpck_require__(2520);
 
 const sortMapEntriesByKey = (a, b) => a.key < b.key ? -1 : a.key > b.key ? 1 : 0;
 class Schema {
@@ -14089,13 +14089,13 @@ exports.Schema = Schema;
 
 /***/ }),
 
-/***/ 7451:
+/***/ 709:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 
 
-var identity = __nccwpck_require__(1127);
-var YAMLMap = __nccwpck_require__(4454);
+var identity = __nccwpck_require__(6057);
+var YAMLMap = __nccwpck_require__(2416);
 
 const map = {
     collection: 'map',
@@ -14115,12 +14115,12 @@ exports.map = map;
 
 /***/ }),
 
-/***/ 3632:
+/***/ 7378:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 
 
-var Scalar = __nccwpck_require__(3301);
+var Scalar = __nccwpck_require__(6167);
 
 const nullTag = {
     identify: value => value == null,
@@ -14139,13 +14139,13 @@ exports.nullTag = nullTag;
 
 /***/ }),
 
-/***/ 1706:
+/***/ 7920:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 
 
-var identity = __nccwpck_require__(1127);
-var YAMLSeq = __nccwpck_require__(2223);
+var identity = __nccwpck_require__(6057);
+var YAMLSeq = __nccwpck_require__(1957);
 
 const seq = {
     collection: 'seq',
@@ -14165,12 +14165,12 @@ exports.seq = seq;
 
 /***/ }),
 
-/***/ 6464:
+/***/ 6758:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 
 
-var stringifyString = __nccwpck_require__(3069);
+var stringifyString = __nccwpck_require__(3715);
 
 const string = {
     identify: value => typeof value === 'string',
@@ -14188,12 +14188,12 @@ exports.string = string;
 
 /***/ }),
 
-/***/ 3959:
+/***/ 8309:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 
 
-var Scalar = __nccwpck_require__(3301);
+var Scalar = __nccwpck_require__(6167);
 
 const boolTag = {
     identify: value => typeof value === 'boolean',
@@ -14216,13 +14216,13 @@ exports.boolTag = boolTag;
 
 /***/ }),
 
-/***/ 8405:
+/***/ 2027:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 
 
-var Scalar = __nccwpck_require__(3301);
-var stringifyNumber = __nccwpck_require__(8689);
+var Scalar = __nccwpck_require__(6167);
+var stringifyNumber = __nccwpck_require__(2315);
 
 const floatNaN = {
     identify: value => typeof value === 'number',
@@ -14270,12 +14270,12 @@ exports.floatNaN = floatNaN;
 
 /***/ }),
 
-/***/ 9874:
+/***/ 8652:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 
 
-var stringifyNumber = __nccwpck_require__(8689);
+var stringifyNumber = __nccwpck_require__(2315);
 
 const intIdentify = (value) => typeof value === 'bigint' || Number.isInteger(value);
 const intResolve = (str, offset, radix, { intAsBigInt }) => (intAsBigInt ? BigInt(str) : parseInt(str.substring(offset), radix));
@@ -14319,18 +14319,18 @@ exports.intOct = intOct;
 
 /***/ }),
 
-/***/ 896:
+/***/ 4698:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 
 
-var map = __nccwpck_require__(7451);
-var _null = __nccwpck_require__(3632);
-var seq = __nccwpck_require__(1706);
-var string = __nccwpck_require__(6464);
-var bool = __nccwpck_require__(3959);
-var float = __nccwpck_require__(8405);
-var int = __nccwpck_require__(9874);
+var map = __nccwpck_require__(709);
+var _null = __nccwpck_require__(7378);
+var seq = __nccwpck_require__(7920);
+var string = __nccwpck_require__(6758);
+var bool = __nccwpck_require__(8309);
+var float = __nccwpck_require__(2027);
+var int = __nccwpck_require__(8652);
 
 const schema = [
     map.map,
@@ -14351,14 +14351,14 @@ exports.schema = schema;
 
 /***/ }),
 
-/***/ 3559:
+/***/ 3125:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 
 
-var Scalar = __nccwpck_require__(3301);
-var map = __nccwpck_require__(7451);
-var seq = __nccwpck_require__(1706);
+var Scalar = __nccwpck_require__(6167);
+var map = __nccwpck_require__(709);
+var seq = __nccwpck_require__(7920);
 
 function intIdentify(value) {
     return typeof value === 'bigint' || Number.isInteger(value);
@@ -14422,27 +14422,27 @@ exports.schema = schema;
 
 /***/ }),
 
-/***/ 18:
+/***/ 2520:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 
 
-var map = __nccwpck_require__(7451);
-var _null = __nccwpck_require__(3632);
-var seq = __nccwpck_require__(1706);
-var string = __nccwpck_require__(6464);
-var bool = __nccwpck_require__(3959);
-var float = __nccwpck_require__(8405);
-var int = __nccwpck_require__(9874);
-var schema = __nccwpck_require__(896);
-var schema$1 = __nccwpck_require__(3559);
-var binary = __nccwpck_require__(6083);
-var merge = __nccwpck_require__(452);
-var omap = __nccwpck_require__(303);
-var pairs = __nccwpck_require__(8385);
-var schema$2 = __nccwpck_require__(5913);
-var set = __nccwpck_require__(1528);
-var timestamp = __nccwpck_require__(6752);
+var map = __nccwpck_require__(709);
+var _null = __nccwpck_require__(7378);
+var seq = __nccwpck_require__(7920);
+var string = __nccwpck_require__(6758);
+var bool = __nccwpck_require__(8309);
+var float = __nccwpck_require__(2027);
+var int = __nccwpck_require__(8652);
+var schema = __nccwpck_require__(4698);
+var schema$1 = __nccwpck_require__(3125);
+var binary = __nccwpck_require__(1937);
+var merge = __nccwpck_require__(9730);
+var omap = __nccwpck_require__(1277);
+var pairs = __nccwpck_require__(3031);
+var schema$2 = __nccwpck_require__(411);
+var set = __nccwpck_require__(7122);
+var timestamp = __nccwpck_require__(3114);
 
 const schemas = new Map([
     ['core', schema.schema],
@@ -14528,14 +14528,14 @@ exports.getTags = getTags;
 
 /***/ }),
 
-/***/ 6083:
+/***/ 1937:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 
 
 var node_buffer = __nccwpck_require__(181);
-var Scalar = __nccwpck_require__(3301);
-var stringifyString = __nccwpck_require__(3069);
+var Scalar = __nccwpck_require__(6167);
+var stringifyString = __nccwpck_require__(3715);
 
 const binary = {
     identify: value => value instanceof Uint8Array, // Buffer inherits from Uint8Array
@@ -14605,12 +14605,12 @@ exports.binary = binary;
 
 /***/ }),
 
-/***/ 8398:
+/***/ 8924:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 
 
-var Scalar = __nccwpck_require__(3301);
+var Scalar = __nccwpck_require__(6167);
 
 function boolStringify({ value, source }, ctx) {
     const boolObj = value ? trueTag : falseTag;
@@ -14641,13 +14641,13 @@ exports.trueTag = trueTag;
 
 /***/ }),
 
-/***/ 5782:
+/***/ 8764:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 
 
-var Scalar = __nccwpck_require__(3301);
-var stringifyNumber = __nccwpck_require__(8689);
+var Scalar = __nccwpck_require__(6167);
+var stringifyNumber = __nccwpck_require__(2315);
 
 const floatNaN = {
     identify: value => typeof value === 'number',
@@ -14698,12 +14698,12 @@ exports.floatNaN = floatNaN;
 
 /***/ }),
 
-/***/ 873:
+/***/ 3451:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 
 
-var stringifyNumber = __nccwpck_require__(8689);
+var stringifyNumber = __nccwpck_require__(2315);
 
 const intIdentify = (value) => typeof value === 'bigint' || Number.isInteger(value);
 function intResolve(str, offset, radix, { intAsBigInt }) {
@@ -14781,13 +14781,13 @@ exports.intOct = intOct;
 
 /***/ }),
 
-/***/ 452:
+/***/ 9730:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 
 
-var identity = __nccwpck_require__(1127);
-var Scalar = __nccwpck_require__(3301);
+var identity = __nccwpck_require__(6057);
+var Scalar = __nccwpck_require__(6167);
 
 // If the value associated with a merge key is a single mapping node, each of
 // its key/value pairs is inserted into the current mapping, unless the key
@@ -14859,16 +14859,16 @@ exports.merge = merge;
 
 /***/ }),
 
-/***/ 303:
+/***/ 1277:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 
 
-var identity = __nccwpck_require__(1127);
-var toJS = __nccwpck_require__(4043);
-var YAMLMap = __nccwpck_require__(4454);
-var YAMLSeq = __nccwpck_require__(2223);
-var pairs = __nccwpck_require__(8385);
+var identity = __nccwpck_require__(6057);
+var toJS = __nccwpck_require__(1213);
+var YAMLMap = __nccwpck_require__(2416);
+var YAMLSeq = __nccwpck_require__(1957);
+var pairs = __nccwpck_require__(3031);
 
 class YAMLOMap extends YAMLSeq.YAMLSeq {
     constructor() {
@@ -14943,15 +14943,15 @@ exports.omap = omap;
 
 /***/ }),
 
-/***/ 8385:
+/***/ 3031:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 
 
-var identity = __nccwpck_require__(1127);
-var Pair = __nccwpck_require__(7165);
-var Scalar = __nccwpck_require__(3301);
-var YAMLSeq = __nccwpck_require__(2223);
+var identity = __nccwpck_require__(6057);
+var Pair = __nccwpck_require__(9039);
+var Scalar = __nccwpck_require__(6167);
+var YAMLSeq = __nccwpck_require__(1957);
 
 function resolvePairs(seq, onError) {
     if (identity.isSeq(seq)) {
@@ -15032,24 +15032,24 @@ exports.resolvePairs = resolvePairs;
 
 /***/ }),
 
-/***/ 5913:
+/***/ 411:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 
 
-var map = __nccwpck_require__(7451);
-var _null = __nccwpck_require__(3632);
-var seq = __nccwpck_require__(1706);
-var string = __nccwpck_require__(6464);
-var binary = __nccwpck_require__(6083);
-var bool = __nccwpck_require__(8398);
-var float = __nccwpck_require__(5782);
-var int = __nccwpck_require__(873);
-var merge = __nccwpck_require__(452);
-var omap = __nccwpck_require__(303);
-var pairs = __nccwpck_require__(8385);
-var set = __nccwpck_require__(1528);
-var timestamp = __nccwpck_require__(6752);
+var map = __nccwpck_require__(709);
+var _null = __nccwpck_require__(7378);
+var seq = __nccwpck_require__(7920);
+var string = __nccwpck_require__(6758);
+var binary = __nccwpck_require__(1937);
+var bool = __nccwpck_require__(8924);
+var float = __nccwpck_require__(8764);
+var int = __nccwpck_require__(3451);
+var merge = __nccwpck_require__(9730);
+var omap = __nccwpck_require__(1277);
+var pairs = __nccwpck_require__(3031);
+var set = __nccwpck_require__(7122);
+var timestamp = __nccwpck_require__(3114);
 
 const schema = [
     map.map,
@@ -15080,14 +15080,14 @@ exports.schema = schema;
 
 /***/ }),
 
-/***/ 1528:
+/***/ 7122:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 
 
-var identity = __nccwpck_require__(1127);
-var Pair = __nccwpck_require__(7165);
-var YAMLMap = __nccwpck_require__(4454);
+var identity = __nccwpck_require__(6057);
+var Pair = __nccwpck_require__(9039);
+var YAMLMap = __nccwpck_require__(2416);
 
 class YAMLSet extends YAMLMap.YAMLMap {
     constructor(schema) {
@@ -15183,12 +15183,12 @@ exports.set = set;
 
 /***/ }),
 
-/***/ 6752:
+/***/ 3114:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 
 
-var stringifyNumber = __nccwpck_require__(8689);
+var stringifyNumber = __nccwpck_require__(2315);
 
 /** Internal types handle bigint as number, because TS can't figure it out. */
 function parseSexagesimal(str, asBigInt) {
@@ -15295,7 +15295,7 @@ exports.timestamp = timestamp;
 
 /***/ }),
 
-/***/ 4475:
+/***/ 7521:
 /***/ ((__unused_webpack_module, exports) => {
 
 
@@ -15453,15 +15453,15 @@ exports.foldFlowLines = foldFlowLines;
 
 /***/ }),
 
-/***/ 2148:
+/***/ 9282:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 
 
-var anchors = __nccwpck_require__(1596);
-var identity = __nccwpck_require__(1127);
-var stringifyComment = __nccwpck_require__(9799);
-var stringifyString = __nccwpck_require__(3069);
+var anchors = __nccwpck_require__(6502);
+var identity = __nccwpck_require__(6057);
+var stringifyComment = __nccwpck_require__(9205);
+var stringifyString = __nccwpck_require__(3715);
 
 function createStringifyContext(doc, options) {
     const opt = Object.assign({
@@ -15592,14 +15592,14 @@ exports.stringify = stringify;
 
 /***/ }),
 
-/***/ 1212:
+/***/ 6214:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 
 
-var identity = __nccwpck_require__(1127);
-var stringify = __nccwpck_require__(2148);
-var stringifyComment = __nccwpck_require__(9799);
+var identity = __nccwpck_require__(6057);
+var stringify = __nccwpck_require__(9282);
+var stringifyComment = __nccwpck_require__(9205);
 
 function stringifyCollection(collection, ctx, options) {
     const flow = ctx.inFlow ?? collection.flow;
@@ -15754,7 +15754,7 @@ exports.stringifyCollection = stringifyCollection;
 
 /***/ }),
 
-/***/ 9799:
+/***/ 9205:
 /***/ ((__unused_webpack_module, exports) => {
 
 
@@ -15785,14 +15785,14 @@ exports.stringifyComment = stringifyComment;
 
 /***/ }),
 
-/***/ 6829:
+/***/ 1831:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 
 
-var identity = __nccwpck_require__(1127);
-var stringify = __nccwpck_require__(2148);
-var stringifyComment = __nccwpck_require__(9799);
+var identity = __nccwpck_require__(6057);
+var stringify = __nccwpck_require__(9282);
+var stringifyComment = __nccwpck_require__(9205);
 
 function stringifyDocument(doc, options) {
     const lines = [];
@@ -15879,7 +15879,7 @@ exports.stringifyDocument = stringifyDocument;
 
 /***/ }),
 
-/***/ 8689:
+/***/ 2315:
 /***/ ((__unused_webpack_module, exports) => {
 
 
@@ -15913,15 +15913,15 @@ exports.stringifyNumber = stringifyNumber;
 
 /***/ }),
 
-/***/ 9748:
+/***/ 7606:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 
 
-var identity = __nccwpck_require__(1127);
-var Scalar = __nccwpck_require__(3301);
-var stringify = __nccwpck_require__(2148);
-var stringifyComment = __nccwpck_require__(9799);
+var identity = __nccwpck_require__(6057);
+var Scalar = __nccwpck_require__(6167);
+var stringify = __nccwpck_require__(9282);
+var stringifyComment = __nccwpck_require__(9205);
 
 function stringifyPair({ key, value }, ctx, onComment, onChompKeep) {
     const { allNullValues, doc, indent, indentStep, options: { commentString, indentSeq, simpleKeys } } = ctx;
@@ -16072,13 +16072,13 @@ exports.stringifyPair = stringifyPair;
 
 /***/ }),
 
-/***/ 3069:
+/***/ 3715:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 
 
-var Scalar = __nccwpck_require__(3301);
-var foldFlowLines = __nccwpck_require__(4475);
+var Scalar = __nccwpck_require__(6167);
+var foldFlowLines = __nccwpck_require__(7521);
 
 const getFoldOptions = (ctx, isBlock) => ({
     indentAtStart: isBlock ? ctx.indent.length : ctx.indentAtStart,
@@ -16417,12 +16417,12 @@ exports.stringifyString = stringifyString;
 
 /***/ }),
 
-/***/ 204:
+/***/ 7758:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 
 
-var identity = __nccwpck_require__(1127);
+var identity = __nccwpck_require__(6057);
 
 const BREAK = Symbol('break visit');
 const SKIP = Symbol('skip children');
@@ -16660,70 +16660,70 @@ exports.visitAsync = visitAsync;
 
 /***/ }),
 
-/***/ 3837:
+/***/ 2082:
 /***/ ((module) => {
 
 module.exports = /*#__PURE__*/JSON.parse('{"$id":"https://raw.githubusercontent.com/ajv-validator/ajv/master/lib/refs/data.json#","description":"Meta-schema for $data reference (JSON AnySchema extension proposal)","type":"object","required":["$data"],"properties":{"$data":{"type":"string","anyOf":[{"format":"relative-json-pointer"},{"format":"json-pointer"}]}},"additionalProperties":false}');
 
 /***/ }),
 
-/***/ 7216:
+/***/ 5589:
 /***/ ((module) => {
 
 module.exports = /*#__PURE__*/JSON.parse('{"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://json-schema.org/draft/2020-12/meta/applicator","$vocabulary":{"https://json-schema.org/draft/2020-12/vocab/applicator":true},"$dynamicAnchor":"meta","title":"Applicator vocabulary meta-schema","type":["object","boolean"],"properties":{"prefixItems":{"$ref":"#/$defs/schemaArray"},"items":{"$dynamicRef":"#meta"},"contains":{"$dynamicRef":"#meta"},"additionalProperties":{"$dynamicRef":"#meta"},"properties":{"type":"object","additionalProperties":{"$dynamicRef":"#meta"},"default":{}},"patternProperties":{"type":"object","additionalProperties":{"$dynamicRef":"#meta"},"propertyNames":{"format":"regex"},"default":{}},"dependentSchemas":{"type":"object","additionalProperties":{"$dynamicRef":"#meta"},"default":{}},"propertyNames":{"$dynamicRef":"#meta"},"if":{"$dynamicRef":"#meta"},"then":{"$dynamicRef":"#meta"},"else":{"$dynamicRef":"#meta"},"allOf":{"$ref":"#/$defs/schemaArray"},"anyOf":{"$ref":"#/$defs/schemaArray"},"oneOf":{"$ref":"#/$defs/schemaArray"},"not":{"$dynamicRef":"#meta"}},"$defs":{"schemaArray":{"type":"array","minItems":1,"items":{"$dynamicRef":"#meta"}}}}');
 
 /***/ }),
 
-/***/ 8226:
+/***/ 1589:
 /***/ ((module) => {
 
 module.exports = /*#__PURE__*/JSON.parse('{"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://json-schema.org/draft/2020-12/meta/content","$vocabulary":{"https://json-schema.org/draft/2020-12/vocab/content":true},"$dynamicAnchor":"meta","title":"Content vocabulary meta-schema","type":["object","boolean"],"properties":{"contentEncoding":{"type":"string"},"contentMediaType":{"type":"string"},"contentSchema":{"$dynamicRef":"#meta"}}}');
 
 /***/ }),
 
-/***/ 518:
+/***/ 1259:
 /***/ ((module) => {
 
 module.exports = /*#__PURE__*/JSON.parse('{"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://json-schema.org/draft/2020-12/meta/core","$vocabulary":{"https://json-schema.org/draft/2020-12/vocab/core":true},"$dynamicAnchor":"meta","title":"Core vocabulary meta-schema","type":["object","boolean"],"properties":{"$id":{"$ref":"#/$defs/uriReferenceString","$comment":"Non-empty fragments not allowed.","pattern":"^[^#]*#?$"},"$schema":{"$ref":"#/$defs/uriString"},"$ref":{"$ref":"#/$defs/uriReferenceString"},"$anchor":{"$ref":"#/$defs/anchorString"},"$dynamicRef":{"$ref":"#/$defs/uriReferenceString"},"$dynamicAnchor":{"$ref":"#/$defs/anchorString"},"$vocabulary":{"type":"object","propertyNames":{"$ref":"#/$defs/uriString"},"additionalProperties":{"type":"boolean"}},"$comment":{"type":"string"},"$defs":{"type":"object","additionalProperties":{"$dynamicRef":"#meta"}}},"$defs":{"anchorString":{"type":"string","pattern":"^[A-Za-z_][-A-Za-z0-9._]*$"},"uriString":{"type":"string","format":"uri"},"uriReferenceString":{"type":"string","format":"uri-reference"}}}');
 
 /***/ }),
 
-/***/ 4588:
+/***/ 4647:
 /***/ ((module) => {
 
 module.exports = /*#__PURE__*/JSON.parse('{"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://json-schema.org/draft/2020-12/meta/format-annotation","$vocabulary":{"https://json-schema.org/draft/2020-12/vocab/format-annotation":true},"$dynamicAnchor":"meta","title":"Format vocabulary meta-schema for annotation results","type":["object","boolean"],"properties":{"format":{"type":"string"}}}');
 
 /***/ }),
 
-/***/ 5707:
+/***/ 5668:
 /***/ ((module) => {
 
 module.exports = /*#__PURE__*/JSON.parse('{"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://json-schema.org/draft/2020-12/meta/meta-data","$vocabulary":{"https://json-schema.org/draft/2020-12/vocab/meta-data":true},"$dynamicAnchor":"meta","title":"Meta-data vocabulary meta-schema","type":["object","boolean"],"properties":{"title":{"type":"string"},"description":{"type":"string"},"default":true,"deprecated":{"type":"boolean","default":false},"readOnly":{"type":"boolean","default":false},"writeOnly":{"type":"boolean","default":false},"examples":{"type":"array","items":true}}}');
 
 /***/ }),
 
-/***/ 9547:
+/***/ 6420:
 /***/ ((module) => {
 
 module.exports = /*#__PURE__*/JSON.parse('{"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://json-schema.org/draft/2020-12/meta/unevaluated","$vocabulary":{"https://json-schema.org/draft/2020-12/vocab/unevaluated":true},"$dynamicAnchor":"meta","title":"Unevaluated applicator vocabulary meta-schema","type":["object","boolean"],"properties":{"unevaluatedItems":{"$dynamicRef":"#meta"},"unevaluatedProperties":{"$dynamicRef":"#meta"}}}');
 
 /***/ }),
 
-/***/ 7082:
+/***/ 9159:
 /***/ ((module) => {
 
 module.exports = /*#__PURE__*/JSON.parse('{"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://json-schema.org/draft/2020-12/meta/validation","$vocabulary":{"https://json-schema.org/draft/2020-12/vocab/validation":true},"$dynamicAnchor":"meta","title":"Validation vocabulary meta-schema","type":["object","boolean"],"properties":{"type":{"anyOf":[{"$ref":"#/$defs/simpleTypes"},{"type":"array","items":{"$ref":"#/$defs/simpleTypes"},"minItems":1,"uniqueItems":true}]},"const":true,"enum":{"type":"array","items":true},"multipleOf":{"type":"number","exclusiveMinimum":0},"maximum":{"type":"number"},"exclusiveMaximum":{"type":"number"},"minimum":{"type":"number"},"exclusiveMinimum":{"type":"number"},"maxLength":{"$ref":"#/$defs/nonNegativeInteger"},"minLength":{"$ref":"#/$defs/nonNegativeIntegerDefault0"},"pattern":{"type":"string","format":"regex"},"maxItems":{"$ref":"#/$defs/nonNegativeInteger"},"minItems":{"$ref":"#/$defs/nonNegativeIntegerDefault0"},"uniqueItems":{"type":"boolean","default":false},"maxContains":{"$ref":"#/$defs/nonNegativeInteger"},"minContains":{"$ref":"#/$defs/nonNegativeInteger","default":1},"maxProperties":{"$ref":"#/$defs/nonNegativeInteger"},"minProperties":{"$ref":"#/$defs/nonNegativeIntegerDefault0"},"required":{"$ref":"#/$defs/stringArray"},"dependentRequired":{"type":"object","additionalProperties":{"$ref":"#/$defs/stringArray"}}},"$defs":{"nonNegativeInteger":{"type":"integer","minimum":0},"nonNegativeIntegerDefault0":{"$ref":"#/$defs/nonNegativeInteger","default":0},"simpleTypes":{"enum":["array","boolean","integer","null","number","object","string"]},"stringArray":{"type":"array","items":{"type":"string"},"uniqueItems":true,"default":[]}}}');
 
 /***/ }),
 
-/***/ 1678:
+/***/ 5965:
 /***/ ((module) => {
 
 module.exports = /*#__PURE__*/JSON.parse('{"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://json-schema.org/draft/2020-12/schema","$vocabulary":{"https://json-schema.org/draft/2020-12/vocab/core":true,"https://json-schema.org/draft/2020-12/vocab/applicator":true,"https://json-schema.org/draft/2020-12/vocab/unevaluated":true,"https://json-schema.org/draft/2020-12/vocab/validation":true,"https://json-schema.org/draft/2020-12/vocab/meta-data":true,"https://json-schema.org/draft/2020-12/vocab/format-annotation":true,"https://json-schema.org/draft/2020-12/vocab/content":true},"$dynamicAnchor":"meta","title":"Core and Validation specifications meta-schema","allOf":[{"$ref":"meta/core"},{"$ref":"meta/applicator"},{"$ref":"meta/unevaluated"},{"$ref":"meta/validation"},{"$ref":"meta/meta-data"},{"$ref":"meta/format-annotation"},{"$ref":"meta/content"}],"type":["object","boolean"],"$comment":"This meta-schema also defines keywords that have appeared in previous drafts in order to prevent incompatible extensions as they remain in common use.","properties":{"definitions":{"$comment":"\\"definitions\\" has been replaced by \\"$defs\\".","type":"object","additionalProperties":{"$dynamicRef":"#meta"},"deprecated":true,"default":{}},"dependencies":{"$comment":"\\"dependencies\\" has been split and replaced by \\"dependentSchemas\\" and \\"dependentRequired\\" in order to serve their differing semantics.","type":"object","additionalProperties":{"anyOf":[{"$dynamicRef":"#meta"},{"$ref":"meta/validation#/$defs/stringArray"}]},"deprecated":true,"default":{}},"$recursiveAnchor":{"$comment":"\\"$recursiveAnchor\\" has been replaced by \\"$dynamicAnchor\\".","$ref":"meta/core#/$defs/anchorString","deprecated":true},"$recursiveRef":{"$comment":"\\"$recursiveRef\\" has been replaced by \\"$dynamicRef\\".","$ref":"meta/core#/$defs/uriReferenceString","deprecated":true}}}');
 
 /***/ }),
 
-/***/ 2079:
+/***/ 6016:
 /***/ ((module) => {
 
 module.exports = /*#__PURE__*/JSON.parse('{"$schema":"http://json-schema.org/draft-07/schema#","$id":"http://json-schema.org/draft-07/schema#","title":"Core schema meta-schema","definitions":{"schemaArray":{"type":"array","minItems":1,"items":{"$ref":"#"}},"nonNegativeInteger":{"type":"integer","minimum":0},"nonNegativeIntegerDefault0":{"allOf":[{"$ref":"#/definitions/nonNegativeInteger"},{"default":0}]},"simpleTypes":{"enum":["array","boolean","integer","null","number","object","string"]},"stringArray":{"type":"array","items":{"type":"string"},"uniqueItems":true,"default":[]}},"type":["object","boolean"],"properties":{"$id":{"type":"string","format":"uri-reference"},"$schema":{"type":"string","format":"uri"},"$ref":{"type":"string","format":"uri-reference"},"$comment":{"type":"string"},"title":{"type":"string"},"description":{"type":"string"},"default":true,"readOnly":{"type":"boolean","default":false},"examples":{"type":"array","items":true},"multipleOf":{"type":"number","exclusiveMinimum":0},"maximum":{"type":"number"},"exclusiveMaximum":{"type":"number"},"minimum":{"type":"number"},"exclusiveMinimum":{"type":"number"},"maxLength":{"$ref":"#/definitions/nonNegativeInteger"},"minLength":{"$ref":"#/definitions/nonNegativeIntegerDefault0"},"pattern":{"type":"string","format":"regex"},"additionalItems":{"$ref":"#"},"items":{"anyOf":[{"$ref":"#"},{"$ref":"#/definitions/schemaArray"}],"default":true},"maxItems":{"$ref":"#/definitions/nonNegativeInteger"},"minItems":{"$ref":"#/definitions/nonNegativeIntegerDefault0"},"uniqueItems":{"type":"boolean","default":false},"contains":{"$ref":"#"},"maxProperties":{"$ref":"#/definitions/nonNegativeInteger"},"minProperties":{"$ref":"#/definitions/nonNegativeIntegerDefault0"},"required":{"$ref":"#/definitions/stringArray"},"additionalProperties":{"$ref":"#"},"definitions":{"type":"object","additionalProperties":{"$ref":"#"},"default":{}},"properties":{"type":"object","additionalProperties":{"$ref":"#"},"default":{}},"patternProperties":{"type":"object","additionalProperties":{"$ref":"#"},"propertyNames":{"format":"regex"},"default":{}},"dependencies":{"type":"object","additionalProperties":{"anyOf":[{"$ref":"#"},{"$ref":"#/definitions/stringArray"}]}},"propertyNames":{"$ref":"#"},"const":true,"enum":{"type":"array","items":true,"minItems":1,"uniqueItems":true},"type":{"anyOf":[{"$ref":"#/definitions/simpleTypes"},{"type":"array","items":{"$ref":"#/definitions/simpleTypes"},"minItems":1,"uniqueItems":true}]},"format":{"type":"string"},"contentMediaType":{"type":"string"},"contentEncoding":{"type":"string"},"if":{"$ref":"#"},"then":{"$ref":"#"},"else":{"$ref":"#"},"allOf":{"$ref":"#/definitions/schemaArray"},"anyOf":{"$ref":"#/definitions/schemaArray"},"oneOf":{"$ref":"#/definitions/schemaArray"},"not":{"$ref":"#"}},"default":true}');
@@ -16941,24 +16941,6 @@ const external_node_util_namespaceObject = __WEBPACK_EXTERNAL_createRequire(impo
 ;// CONCATENATED MODULE: ./src/cli/args.ts
 
 
-const HELP = `prompt-descent — score prompts on your eval datasets and improve them within a budget
-
-Usage:
-  prompt-descent eval      [--config FILE] [--task NAME]... [--split dev|test|all]
-                           [--json FILE] [--markdown FILE] [--junit FILE [--junit-per-example]]
-                           [--estimate] [--no-cache] [budget flags]
-  prompt-descent optimize  [--config FILE] [--method apo|metaspo] [--task NAME]... [--prompt user|system]
-                           [--holdout TASK]... [--adapt] [--seed N] [--write [--write-user-prompts]] [--out DIR]
-                           [--json FILE] [--markdown FILE] [--estimate] [--no-cache] [budget flags]
-  prompt-descent compare   --base REF [--head REF] [--config FILE] [--task NAME]... [--split ...]
-                           [--json FILE] [--markdown FILE] [--junit FILE]
-  prompt-descent demo      [DIR] [--no-optimize] [--seed N]
-  prompt-descent history   [--file FILE] [--task NAME]... [--svg OUT]
-
-Budget flags: --max-usd N  --max-tokens N  --max-calls N  --max-minutes N
-
-Exit codes: 0 ok · 1 a gate failed · 2 bad input or config · 3 the run could not finish
-(provider failure, budget stop, cancel — the report says what was scored).`;
 const BUDGET_FLAGS = ['max-usd', 'max-tokens', 'max-calls', 'max-minutes'];
 const REPORT_FLAGS = ['json', 'markdown', 'junit', 'junit-per-example'];
 const COMMON_FLAGS = [
@@ -16986,7 +16968,9 @@ const FLAGS_OF = {
         'out'
     ],
     demo: ['seed', 'no-optimize', 'no-cache', 'split', 'quiet', ...BUDGET_FLAGS, ...REPORT_FLAGS],
-    history: ['file', 'task', 'svg', 'quiet']
+    history: ['file', 'task', 'svg', 'quiet'],
+    'history append': [...COMMON_FLAGS, 'split', 'file'],
+    init: ['config', 'quiet']
 };
 const COMMANDS = [
     'eval',
@@ -16994,6 +16978,7 @@ const COMMANDS = [
     'compare',
     'demo',
     'history',
+    'init',
     'help',
     'version'
 ];
@@ -17024,6 +17009,11 @@ function parseCliArgs(argv) {
     if (!COMMANDS.includes(first)) {
         throw new errors_InputError(`unknown command "${first}"; expected one of ${COMMANDS.join(', ')} (see --help)`);
     }
+    if (first === 'help')
+        return helpArgs(rest[0]);
+    // `CMD --help` shows that command's help, whatever else is on the line.
+    if (rest.some((a) => a === '--help' || a === '-h'))
+        return helpArgs(first);
     let parsed;
     try {
         parsed = (0,external_node_util_namespaceObject.parseArgs)({
@@ -17066,13 +17056,15 @@ function parseCliArgs(argv) {
         throw new errors_InputError(`${error.message} (see prompt-descent --help)`);
     }
     const v = parsed.values;
-    if (v.help)
-        return emptyArgs('help');
-    const allowed = FLAGS_OF[first];
+    const name = first === 'history' && parsed.positionals[0] === 'append' ? 'history append' : first;
+    const allowed = FLAGS_OF[name];
     const stray = Object.keys(v).filter((flag) => !allowed.includes(flag));
     if (stray.length > 0) {
-        throw new errors_InputError(`${first} does not take ${stray.map((f) => `--${f}`).join(', ')} (see prompt-descent --help)`);
+        throw new errors_InputError(`${name} does not take ${stray.map((f) => `--${f}`).join(', ')} (see prompt-descent --help)`);
     }
+    const needs = flagNeeds(first, parsed.positionals, v);
+    if (needs)
+        throw new errors_InputError(`${needs} (see prompt-descent ${name} --help)`);
     const seed = v.seed === undefined ? undefined : Number(v.seed);
     if (seed !== undefined && !Number.isInteger(seed)) {
         throw new errors_InputError(`--seed expects an integer, got "${v.seed}"`);
@@ -17111,6 +17103,47 @@ function parseCliArgs(argv) {
         adapt: v.adapt ?? false
     };
 }
+/**
+ * A flag that only means something with another one, or a history subcommand missing its file:
+ * the message, or undefined when the line is consistent.
+ */
+function flagNeeds(command, positionals, v) {
+    if (v['junit-per-example'] && v.junit === undefined) {
+        return '--junit-per-example needs --junit FILE (the per-example test cases go into that file)';
+    }
+    if (v['write-user-prompts'] && !v.write) {
+        return '--write-user-prompts needs --write (it widens what --write replaces)';
+    }
+    if (command !== 'history' && command !== 'demo' && positionals.length > 0) {
+        return `${command} takes no argument "${positionals[0] ?? ''}" (a flag needs its -- prefix)`;
+    }
+    if (command === 'demo' && positionals.length > 1) {
+        return `demo takes one folder, got "${positionals.join('", "')}"`;
+    }
+    if (command !== 'history')
+        return undefined;
+    const [sub, ...extra] = positionals;
+    if (sub === undefined)
+        return undefined;
+    if (sub !== 'append')
+        return `history: unknown subcommand "${sub}"; expected append`;
+    if (extra.length > 0)
+        return `history append: unexpected argument "${extra[0] ?? ''}"`;
+    if (v.file === undefined) {
+        return 'history append needs --file FILE (the history file to append to; created when missing)';
+    }
+    return undefined;
+}
+/** `help [COMMAND]` and `COMMAND --help`: the help of one command, or the overview. */
+function helpArgs(topic) {
+    const args = emptyArgs('help');
+    if (topic === undefined)
+        return args;
+    if (!COMMANDS.includes(topic) || topic === 'version') {
+        throw new errors_InputError(`no help for "${topic}"; commands: ${COMMANDS.filter((c) => c !== 'version').join(', ')}`);
+    }
+    return { ...args, positionals: [topic] };
+}
 function emptyArgs(command) {
     return {
         command,
@@ -17142,24 +17175,156 @@ function emptyArgs(command) {
     };
 }
 
+;// CONCATENATED MODULE: ./src/cli/help.ts
+const BUDGET = `Budget (hard caps; a run that reaches one stops, exits 3 and keeps what it scored):
+  --max-usd N         dollars        --max-tokens N     tokens
+  --max-calls N       paid calls     --max-minutes N    wall time`;
+const REPORTS = `Reports (each written in addition to the table on stdout):
+  --json FILE                 the whole report as JSON
+  --markdown FILE             the Markdown of the job summary and the pull-request comment
+  --junit FILE                JUnit XML, one test case per task
+  --junit-per-example         with --junit: one test case per example instead`;
+const COMMON = `Common:
+  -c, --config FILE   the config (default prompt-descent.yml)
+  --task NAME         only this task (repeatable)
+  --no-cache          no response cache for this run: every answer is asked again
+  -q, --quiet         only warnings, errors and the result: no progress, no "wrote …" lines
+  -h, --help          this help`;
+const EXIT = `Exit codes: 0 ok · 1 a gate failed · 2 bad input or config · 3 the run could not finish
+(provider failure, budget stop, cancel — the report says what was scored).`;
+const HELP = `prompt-descent — score prompts on your eval datasets and improve them within a budget
+
+Usage:
+  prompt-descent init      [--config FILE]
+  prompt-descent eval      [--config FILE] [--task NAME]... [--split dev|test|all]
+                           [--json FILE] [--markdown FILE] [--junit FILE [--junit-per-example]]
+                           [--estimate] [--no-cache] [budget flags]
+  prompt-descent compare   --base REF [--head REF] [same flags as eval]
+  prompt-descent optimize  [--config FILE] [--method apo|metaspo] [--task NAME]... [--prompt user|system]
+                           [--holdout TASK]... [--adapt] [--seed N] [--write [--write-user-prompts]] [--out DIR]
+                           [--json FILE] [--markdown FILE] [--estimate] [--no-cache] [budget flags]
+  prompt-descent demo      [DIR] [--no-optimize] [--seed N] [report and budget flags]
+  prompt-descent history   [--file FILE] [--task NAME]... [--svg OUT]
+  prompt-descent history append --file FILE [same flags as eval]
+
+Budget flags: --max-usd N  --max-tokens N  --max-calls N  --max-minutes N
+Every command takes -q/--quiet (no progress lines) and -h/--help (that command's flags):
+prompt-descent eval --help.
+
+${EXIT}`;
+const TEXTS = {
+    init: `prompt-descent init [--config FILE]
+
+Looks for prompt files (prompts/, *.prompt.md, *.md/*.txt templates with {{slots}}) and datasets
+(JSONL, JSON, CSV, YAML rows) in this folder and writes a commented prompt-descent.yml that runs as
+written — or a starter task (a prompt and three rows) when it finds none. Adds .prompt-descent/ and
+the report folder to .gitignore and prints the next command. Never overwrites an existing config.
+
+  -c, --config FILE   where to write the config (default prompt-descent.yml)
+  -q, --quiet         print only the next command`,
+    eval: `prompt-descent eval [--task NAME]... [--split dev|test|all] [report, budget flags]
+
+Scores every task (default: all rows) and prints a table: task, examples, score with its interval,
+unreadable answers, failed calls, calls and tokens. gate.min_score applies (exit 1 below it).
+
+  --split dev|test|all   which rows to score (default all)
+  --estimate             print the expected calls, tokens and cost; no call is made
+
+${COMMON}
+
+${REPORTS}
+
+${BUDGET}
+
+${EXIT}`,
+    compare: `prompt-descent compare --base REF [--head REF] [--task NAME]... [--split dev|test|all]
+
+Scores the base commit's prompts, data and config (read with git show; the working tree is not
+touched) and the head's on the same example ids, and applies the gate: base vs head, paired, with
+an interval and a p-value per task. Tasks added, removed or renamed, and rows scored on one side
+only, are listed. What the action runs on a pull request, for any other CI.
+
+  --base REF             branch, tag or commit to compare against (required)
+  --head REF             compare this commit instead of the working tree
+  --split dev|test|all   which rows to score (default all)
+  --estimate             print the expected calls, tokens and cost; no call is made
+
+${COMMON}
+
+${REPORTS}
+
+${BUDGET}
+
+${EXIT}`,
+    optimize: `prompt-descent optimize [--method apo|metaspo] [--task NAME] [--prompt user|system] ...
+
+Improves prompts within the budget — APO on one task's prompt, or MetaSPO on the shared system
+prompt — then scores the starting and the best prompts once on the held-out test split. The best
+prompts go to --out; --write also replaces the prompt files when the gain on test is more than noise.
+
+  --method apo|metaspo     default: optimize.method
+  --prompt user|system     APO: which prompt to edit (default optimize.apo.target)
+  --holdout TASK           MetaSPO: keep this task out of meta-training (repeatable)
+  --adapt                  MetaSPO: measure test-time adaptation on the unseen tasks
+  --seed N                 optimizer seed (default optimize.seed, else seed)
+  --write                  replace the prompt files in place when the gain is significant
+  --write-user-prompts     MetaSPO, with --write: write the user prompts too
+  --out DIR                where the best prompts go (default .prompt-descent/optimized/)
+  --estimate               print the expected calls, tokens and cost; no call is made
+
+${COMMON}
+
+${REPORTS}
+
+${BUDGET}
+
+${EXIT}`,
+    demo: `prompt-descent demo [DIR] [--no-optimize] [--seed N] [report and budget flags]
+
+Writes two synthetic repositories under DIR (default prompt-descent-demo/) and runs the whole loop
+offline with the simulated provider: eval, APO on a triage prompt, MetaSPO on seven tasks.
+
+  --no-optimize       only score; skip APO and MetaSPO
+  --seed N            seed of the synthetic data and the simulated models
+  --split dev|test|all  rows to score in the eval step
+  --no-cache          ignore the response cache
+  -q, --quiet         no progress lines
+
+${REPORTS}
+
+${BUDGET}`,
+    history: `prompt-descent history [--file FILE] [--task NAME]... [--svg OUT]
+prompt-descent history append --file FILE [--task NAME]... [eval flags]
+
+history prints a table per task (commit, date, score with interval, n, cost) with a sparkline. It
+reads --file, else history/history.json here, else the action's data branch through git
+(git fetch origin prompt-descent-data first).
+
+  --file FILE   the history file
+  --task NAME   only this task (repeatable)
+  --svg OUT     write the trend chart (a file for one task, a folder of <task>.svg for several)
+
+history append scores the tasks as eval does and appends the commit's record (git HEAD) to FILE —
+the same record the action keeps on its data branch, so any CI can keep a history in a file it
+commits or caches. A re-run of a commit replaces its record; the newest 200 records are kept; a
+significant drop against the previous record is printed as a warning. Takes eval's flags
+(--config, --task, --split, --no-cache, report and budget flags); a run that stopped early is not
+recorded.
+
+  -q, --quiet   no progress lines
+
+${EXIT}`
+};
+/** The help for `topic` (a command), or the overview. */
+function helpText(topic) {
+    if (topic === undefined || !(topic in TEXTS))
+        return HELP;
+    return TEXTS[topic];
+}
+
 ;// CONCATENATED MODULE: external "node:path"
 const external_node_path_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:path");
 var external_node_path_default = /*#__PURE__*/__nccwpck_require__.n(external_node_path_namespaceObject);
-;// CONCATENATED MODULE: ./src/report/check-rows.ts
-/** `↳ cites_vendor (contains, not, ×2)`: the check's name, metric, negation and weight. */
-function checkLabel(check, names = new Map()) {
-    const facts = [names.get(check.name) ?? check.metric];
-    if (check.not)
-        facts.push('not');
-    if (check.weight !== 1)
-        facts.push(`×${check.weight}`);
-    return `↳ ${check.name} (${facts.join(', ')})`;
-}
-/** Check names of a task by name, to label a comparison's checks with their metric. */
-function checkMetrics(checks) {
-    return new Map((checks ?? []).map((c) => [c.name, c.metric]));
-}
-
 ;// CONCATENATED MODULE: ./src/report/format.ts
 const DASH = '—';
 const MINUS = '−';
@@ -17303,6 +17468,80 @@ function plural(n, word, pluralWord = `${word}s`) {
 /** A hash shortened for display. */
 function shortHash(hash, length = 12) {
     return hash.slice(0, length);
+}
+
+;// CONCATENATED MODULE: ./src/report/compare-notes.ts
+/**
+ * The sentences every view of a comparison shares about what could not be paired: rows on one
+ * side only, and tasks added, removed or renamed between base and head. Plain text; each view
+ * escapes it for its medium.
+ */
+
+/** "30 paired, 6 new rows scored on head only, 2 rows only in base"; null when all rows paired. */
+function rowsNote(c, labels = ['base', 'head']) {
+    if (c.headOnly === 0 && c.baseOnly === 0)
+        return null;
+    const parts = [`${formatCount(c.n)} paired`];
+    if (c.headOnly > 0) {
+        parts.push(`${plural(c.headOnly, 'new row')} scored on ${labels[1]} only`);
+    }
+    if (c.baseOnly > 0)
+        parts.push(`${plural(c.baseOnly, 'row')} only in ${labels[0]} (removed)`);
+    return parts.join(', ');
+}
+/** The task's name in a table: "new (was old)" when it was renamed. */
+function comparedName(c) {
+    return c.renamedFrom === undefined ? c.task : `${c.task} (was ${c.renamedFrom})`;
+}
+/**
+ * Per task what a comparison table alone would hide: tasks added in head (with their head score),
+ * removed from it, renamed, and rows scored on one side only.
+ */
+function taskChanges(report) {
+    const comparison = report.comparison;
+    if (!comparison)
+        return [];
+    const changes = [];
+    for (const task of comparison.added) {
+        const t = report.tasks.find((x) => x.task === task);
+        const score = t && t.n > 0 ? `${format_formatScore(t.score)} on ${plural(t.n, 'example')}` : 'not scored';
+        changes.push({
+            task,
+            kind: 'added',
+            text: `new in head, no base to compare with; head: ${score}`
+        });
+    }
+    for (const task of comparison.removed) {
+        changes.push({ task, kind: 'removed', text: 'in base only; removed from head, not scored' });
+    }
+    for (const c of comparison.tasks) {
+        if (c.renamedFrom !== undefined) {
+            changes.push({
+                task: c.task,
+                kind: 'renamed',
+                text: `renamed from ${c.renamedFrom} (same prompt and data files); compared with it`
+            });
+        }
+        const rows = rowsNote(c);
+        if (rows !== null)
+            changes.push({ task: c.task, kind: 'rows', text: rows });
+    }
+    return changes;
+}
+
+;// CONCATENATED MODULE: ./src/report/check-rows.ts
+/** `↳ cites_vendor (contains, not, ×2)`: the check's name, metric, negation and weight. */
+function checkLabel(check, names = new Map()) {
+    const facts = [names.get(check.name) ?? check.metric];
+    if (check.not)
+        facts.push('not');
+    if (check.weight !== 1)
+        facts.push(`×${check.weight}`);
+    return `↳ ${check.name} (${facts.join(', ')})`;
+}
+/** Check names of a task by name, to label a comparison's checks with their metric. */
+function checkMetrics(checks) {
+    return new Map((checks ?? []).map((c) => [c.name, c.metric]));
 }
 
 ;// CONCATENATED MODULE: ./src/report/sanitize.ts
@@ -17509,6 +17748,12 @@ function fieldFailuresLines(tasks, clean) {
 }
 
 ;// CONCATENATED MODULE: ./src/report/terminal.ts
+/**
+ * RunReport → text for a terminal: an aligned table, the cost line, the gate line and the stop
+ * reason. ANSI colour only when asked for (the caller knows whether stdout is a TTY and NO_COLOR).
+ * Untrusted text is stripped of escape sequences so a dataset cannot drive the terminal.
+ */
+
 
 
 
@@ -17560,7 +17805,7 @@ function comparisonLines(tasks, labels, paint, width) {
     const level = format_formatLevel(tasks[0]?.delta.level ?? 0.95);
     const rows = tasks.flatMap((t) => [
         [
-            clean(t.task, 60),
+            clean(comparedName(t), 90),
             formatCount(t.n),
             format_formatScore(t.base.value),
             format_formatScore(t.head.value),
@@ -17754,7 +17999,19 @@ function renderTerminal(report, options) {
     }
     lines.push('');
     if (report.kind === 'compare' && report.comparison) {
-        lines.push(...comparisonLines(report.comparison.tasks, ['base', 'head'], paint, width));
+        if (report.comparison.tasks.length > 0) {
+            lines.push(...comparisonLines(report.comparison.tasks, ['base', 'head'], paint, width));
+        }
+        else {
+            lines.push('no task was compared');
+        }
+        const changes = taskChanges(report);
+        if (changes.length > 0)
+            lines.push('');
+        for (const change of changes) {
+            const mark = change.kind === 'added' || change.kind === 'removed' ? paint('yellow', '!') : ' ';
+            lines.push(`${mark} ${clean(change.task, 60)}: ${clean(change.text, 300)}`);
+        }
     }
     else if (report.kind === 'optimize') {
         lines.push(...optimizeLines(report, paint, width));
@@ -17767,6 +18024,7 @@ function renderTerminal(report, options) {
     lines.push('', costLine(report));
     if (report.gate) {
         const failed = report.gate.checks.filter((c) => !c.passed);
+        const warned = report.gate.checks.filter((c) => c.passed && c.warning === true);
         if (report.gate.passed) {
             lines.push(`gate: ${paint('green', '✓ passed')} (${report.gate.checks.length} checks)`);
         }
@@ -17774,6 +18032,12 @@ function renderTerminal(report, options) {
             lines.push(`gate: ${paint('red', '✗ failed')} (${failed.length} of ${report.gate.checks.length} checks)`);
             for (const c of failed)
                 lines.push(`  ${paint('red', '✗')} ${clean(c.task, 60)}: ${clean(c.message, 300)}`);
+        }
+        for (const c of warned)
+            lines.push(`  ${paint('yellow', '!')} ${clean(c.task, 60)}: ${clean(c.message, 300)}`);
+        // The rule matters where a gate judged something: a comparison, or checks that ran.
+        if (report.kind === 'compare' || report.gate.checks.length > 0) {
+            lines.push(paint('dim', `  rule: ${clean(report.gate.rule, 400)}`));
         }
     }
     if (report.stop.reason !== 'completed') {
@@ -17788,8 +18052,8 @@ function renderTerminal(report, options) {
 const external_node_child_process_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:child_process");
 ;// CONCATENATED MODULE: external "node:fs/promises"
 const promises_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:fs/promises");
-// EXTERNAL MODULE: ./node_modules/yaml/dist/index.js
-var dist = __nccwpck_require__(8815);
+// EXTERNAL MODULE: ../wt-response-formats/node_modules/yaml/dist/index.js
+var dist = __nccwpck_require__(7853);
 ;// CONCATENATED MODULE: ./src/config/issues.ts
 
 /**
@@ -18644,10 +18908,10 @@ function hashValue(value) {
     return sha256(canonicalJson(value));
 }
 
-// EXTERNAL MODULE: ./node_modules/ajv/dist/ajv.js
-var ajv = __nccwpck_require__(2463);
-// EXTERNAL MODULE: ./node_modules/ajv/dist/2020.js
-var _2020 = __nccwpck_require__(2210);
+// EXTERNAL MODULE: ../wt-response-formats/node_modules/ajv/dist/ajv.js
+var ajv = __nccwpck_require__(9665);
+// EXTERNAL MODULE: ../wt-response-formats/node_modules/ajv/dist/2020.js
+var _2020 = __nccwpck_require__(4568);
 ;// CONCATENATED MODULE: ./src/config/json-schema.ts
 /**
  * JSON Schema through Ajv: checking that a schema is one (the validator's reason and the path in
@@ -19189,7 +19453,28 @@ function asJsonMap(extra) {
     return extra;
 }
 
+;// CONCATENATED MODULE: ./src/config/types.ts
+/** OpenAI's `reasoning_effort` values (the SDK's Shared.ReasoningEffort). */
+const REASONING_EFFORTS = [
+    'none',
+    'minimal',
+    'low',
+    'medium',
+    'high',
+    'xhigh',
+    'max'
+];
+/** The gate of a config with no `gate:` section: fail on a drop significant at 95%. */
+const DEFAULT_GATE = {
+    source: 'default',
+    minScore: undefined,
+    maxDrop: 0,
+    confidence: 0.95,
+    newTasks: 'warn'
+};
+
 ;// CONCATENATED MODULE: ./src/config/normalize.ts
+
 
 
 /** Model names used with `provider.type: simulated` when the file names none. */
@@ -19277,11 +19562,15 @@ function normalizeConfig(raw) {
             calls: raw.budget.calls,
             minutes: raw.budget.minutes
         },
-        gate: {
-            minScore: raw.gate.min_score,
-            maxDrop: raw.gate.max_drop,
-            confidence: raw.gate.confidence
-        },
+        gate: raw.gate === undefined
+            ? DEFAULT_GATE
+            : {
+                source: 'config',
+                minScore: raw.gate.min_score,
+                maxDrop: raw.gate.max_drop,
+                confidence: raw.gate.confidence,
+                newTasks: raw.gate.new_tasks
+            },
         optimize: {
             method: raw.optimize.method,
             seed: raw.optimize.seed ?? raw.seed,
@@ -19345,7 +19634,7 @@ function checkUniqueNames(tasks, issues) {
     });
 }
 
-;// CONCATENATED MODULE: ./node_modules/zod/v4/core/util.js
+;// CONCATENATED MODULE: ../wt-response-formats/node_modules/zod/v4/core/util.js
 
 // functions
 function assertEqual(val) {
@@ -20220,7 +20509,7 @@ function constantCatch(value) {
     return fn;
 }
 
-;// CONCATENATED MODULE: ./node_modules/zod/v4/core/core.js
+;// CONCATENATED MODULE: ../wt-response-formats/node_modules/zod/v4/core/core.js
 var _a;
 
 /** A special constant with type `never` */
@@ -20363,7 +20652,7 @@ function config(newConfig) {
     return globalConfig;
 }
 
-;// CONCATENATED MODULE: ./node_modules/zod/v4/core/memoizer.js
+;// CONCATENATED MODULE: ../wt-response-formats/node_modules/zod/v4/core/memoizer.js
 
 class $ZodCyclicError extends Error {
     constructor() {
@@ -20676,7 +20965,7 @@ function isBackEdge(ctx, value) {
     return backEdges !== undefined && isRef(value) && backEdges.has(value);
 }
 
-;// CONCATENATED MODULE: ./node_modules/zod/v4/core/regexes.js
+;// CONCATENATED MODULE: ../wt-response-formats/node_modules/zod/v4/core/regexes.js
 
 /**
  * @deprecated CUID v1 is deprecated by its authors due to information leakage
@@ -20834,7 +21123,7 @@ const sha512_hex = /^[0-9a-fA-F]{128}$/;
 const sha512_base64 = /*@__PURE__*/ (/* unused pure expression or super */ null && (fixedBase64(86, "==")));
 const sha512_base64url = /*@__PURE__*/ (/* unused pure expression or super */ null && (fixedBase64url(86)));
 
-;// CONCATENATED MODULE: ./node_modules/zod/v4/core/checks.js
+;// CONCATENATED MODULE: ../wt-response-formats/node_modules/zod/v4/core/checks.js
 // import { $ZodType } from "./schemas.js";
 
 
@@ -21352,7 +21641,7 @@ const $ZodCheckOverwrite = /*@__PURE__*/ $constructor("$ZodCheckOverwrite", (ins
     };
 });
 
-;// CONCATENATED MODULE: ./node_modules/zod/v4/core/doc.js
+;// CONCATENATED MODULE: ../wt-response-formats/node_modules/zod/v4/core/doc.js
 class Doc {
     constructor(args = [], closed = {}) {
         this.content = [];
@@ -21392,14 +21681,14 @@ class Doc {
     }
 }
 
-;// CONCATENATED MODULE: ./node_modules/zod/v4/core/versions.js
+;// CONCATENATED MODULE: ../wt-response-formats/node_modules/zod/v4/core/versions.js
 const version = {
     major: 4,
     minor: 6,
     patch: 7,
 };
 
-;// CONCATENATED MODULE: ./node_modules/zod/v4/core/schemas.js
+;// CONCATENATED MODULE: ../wt-response-formats/node_modules/zod/v4/core/schemas.js
 
 
 
@@ -24037,7 +24326,7 @@ function handleRefineResult(result, payload, input, inst) {
     }
 }
 
-;// CONCATENATED MODULE: ./node_modules/zod/v4/core/registries.js
+;// CONCATENATED MODULE: ../wt-response-formats/node_modules/zod/v4/core/registries.js
 var registries_a;
 const $output = /*@__PURE__*/ (/* unused pure expression or super */ null && (Symbol("ZodOutput")));
 const $input = /*@__PURE__*/ (/* unused pure expression or super */ null && (Symbol("ZodInput")));
@@ -24090,7 +24379,7 @@ function registry() {
 (registries_a = globalThis).__zod_globalRegistry ?? (registries_a.__zod_globalRegistry = registry());
 const globalRegistry = globalThis.__zod_globalRegistry;
 
-;// CONCATENATED MODULE: ./node_modules/zod/v4/core/api.js
+;// CONCATENATED MODULE: ../wt-response-formats/node_modules/zod/v4/core/api.js
 
 
 
@@ -25195,7 +25484,7 @@ function _stringFormat(Class, format, fnOrRegex, _params = {}) {
     return inst;
 }
 
-;// CONCATENATED MODULE: ./node_modules/zod/v4/core/to-json-schema.js
+;// CONCATENATED MODULE: ../wt-response-formats/node_modules/zod/v4/core/to-json-schema.js
 
 
 function assignProps(target, ...sources) {
@@ -25848,7 +26137,7 @@ const createStandardJSONSchemaMethod = (schema, io, processors = {}) => (params)
     return to_json_schema_finalize(ctx, schema);
 };
 
-;// CONCATENATED MODULE: ./node_modules/zod/v4/core/json-schema-processors.js
+;// CONCATENATED MODULE: ../wt-response-formats/node_modules/zod/v4/core/json-schema-processors.js
 
 
 
@@ -26693,7 +26982,7 @@ function toJSONSchema(input, params) {
     return finalize(ctx, input);
 }
 
-;// CONCATENATED MODULE: ./node_modules/zod/v4/locales/en.js
+;// CONCATENATED MODULE: ../wt-response-formats/node_modules/zod/v4/locales/en.js
 
 const error = () => {
     const Sizable = {
@@ -26820,7 +27109,7 @@ const error = () => {
     };
 }
 
-;// CONCATENATED MODULE: ./node_modules/zod/v4/core/errors.js
+;// CONCATENATED MODULE: ../wt-response-formats/node_modules/zod/v4/core/errors.js
 
 
 /* Computing the message eagerly is expensive (pretty-printed JSON of all
@@ -27089,7 +27378,7 @@ function prettifyError(error) {
     return lines.join("\n");
 }
 
-;// CONCATENATED MODULE: ./node_modules/zod/v4/core/parse.js
+;// CONCATENATED MODULE: ../wt-response-formats/node_modules/zod/v4/core/parse.js
 
 
 
@@ -27266,7 +27555,7 @@ const _safeDecodeAsync = (_Err) => async (schema, value, _ctx) => {
 };
 const safeDecodeAsync = /* @__PURE__*/ _safeDecodeAsync($ZodRealError);
 
-;// CONCATENATED MODULE: ./node_modules/zod/v4/classic/errors.js
+;// CONCATENATED MODULE: ../wt-response-formats/node_modules/zod/v4/classic/errors.js
 
 
 
@@ -27325,7 +27614,7 @@ const ZodRealError = /*@__PURE__*/ $constructor("ZodError", errors_initializer, 
 // /** @deprecated Use `z.core.$ZodErrorMapCtx` instead. */
 // export type ErrorMapCtx = core.$ZodErrorMapCtx;
 
-;// CONCATENATED MODULE: ./node_modules/zod/v4/classic/parse.js
+;// CONCATENATED MODULE: ../wt-response-formats/node_modules/zod/v4/classic/parse.js
 
 
 const classic_parse_parse = /* @__PURE__ */ _parse(ZodRealError);
@@ -27343,7 +27632,7 @@ const parse_safeDecode = /* @__PURE__ */ _safeDecode(ZodRealError);
 const parse_safeEncodeAsync = /* @__PURE__ */ _safeEncodeAsync(ZodRealError);
 const parse_safeDecodeAsync = /* @__PURE__ */ _safeDecodeAsync(ZodRealError);
 
-;// CONCATENATED MODULE: ./node_modules/zod/v4/classic/schemas.js
+;// CONCATENATED MODULE: ../wt-response-formats/node_modules/zod/v4/classic/schemas.js
 
 
 
@@ -28880,18 +29169,6 @@ function preprocess(fn, schema) {
     });
 }
 
-;// CONCATENATED MODULE: ./src/config/types.ts
-/** OpenAI's `reasoning_effort` values (the SDK's Shared.ReasoningEffort). */
-const REASONING_EFFORTS = [
-    'none',
-    'minimal',
-    'low',
-    'medium',
-    'high',
-    'xhigh',
-    'max'
-];
-
 ;// CONCATENATED MODULE: ./src/config/schema.ts
 /**
  * The zod schema of `prompt-descent.yml` as written (snake_case). Objects are strict: an unknown key
@@ -29095,7 +29372,8 @@ const budgetSchema = strictObject({
 const gateSchema = strictObject({
     min_score: fraction.optional(),
     max_drop: fraction.optional(),
-    confidence: schemas_number().gt(0).lt(1).default(0.95)
+    confidence: schemas_number().gt(0).lt(1).default(0.95),
+    new_tasks: schemas_enum(['pass', 'warn', 'fail']).default('warn')
 });
 const apoSchema = strictObject({
     rounds: schema_int(1, 1000).default(6),
@@ -29146,7 +29424,8 @@ const rawConfigSchema = strictObject({
     system_prompt: schema_text.optional(),
     tasks: array(taskSchema).min(1, { message: 'expected a list of at least one task' }),
     budget: budgetSchema.prefault({}),
-    gate: gateSchema.prefault({}),
+    // Absent: the default gate (fail on a significant drop); `gate: {}` configures no threshold.
+    gate: gateSchema.optional(),
     optimize: optimizeSchema.prefault({}),
     cache: cacheSchema.prefault({}),
     seed: schema_int(0, 0xffffffff).default(0)
@@ -29501,7 +29780,7 @@ function readFailureReason(error) {
     return error instanceof Error ? error.message : String(error);
 }
 
-;// CONCATENATED MODULE: ./node_modules/csv-parse/lib/api/CsvError.js
+;// CONCATENATED MODULE: ../wt-response-formats/node_modules/csv-parse/lib/api/CsvError.js
 class CsvError extends Error {
   constructor(code, message, options, ...contexts) {
     if (Array.isArray(message)) message = message.join(" ").trim();
@@ -29525,14 +29804,14 @@ class CsvError extends Error {
 
 
 
-;// CONCATENATED MODULE: ./node_modules/csv-parse/lib/utils/is_object.js
+;// CONCATENATED MODULE: ../wt-response-formats/node_modules/csv-parse/lib/utils/is_object.js
 const is_object = function (obj) {
   return typeof obj === "object" && obj !== null && !Array.isArray(obj);
 };
 
 
 
-;// CONCATENATED MODULE: ./node_modules/csv-parse/lib/api/normalize_columns_array.js
+;// CONCATENATED MODULE: ../wt-response-formats/node_modules/csv-parse/lib/api/normalize_columns_array.js
 
 
 
@@ -29566,7 +29845,7 @@ const normalize_columns_array = function (columns) {
 
 
 
-;// CONCATENATED MODULE: ./node_modules/csv-parse/lib/utils/ResizeableBuffer.js
+;// CONCATENATED MODULE: ../wt-response-formats/node_modules/csv-parse/lib/utils/ResizeableBuffer.js
 class ResizeableBuffer {
   constructor(size = 100) {
     this.size = size;
@@ -29631,7 +29910,7 @@ class ResizeableBuffer {
 
 /* harmony default export */ const utils_ResizeableBuffer = (ResizeableBuffer);
 
-;// CONCATENATED MODULE: ./node_modules/csv-parse/lib/api/init_state.js
+;// CONCATENATED MODULE: ../wt-response-formats/node_modules/csv-parse/lib/api/init_state.js
 
 
 // white space characters
@@ -29701,7 +29980,7 @@ const init_state = function (options) {
 
 
 
-;// CONCATENATED MODULE: ./node_modules/csv-parse/lib/utils/underscore.js
+;// CONCATENATED MODULE: ../wt-response-formats/node_modules/csv-parse/lib/utils/underscore.js
 const underscore = function (str) {
   return str.replace(/([A-Z])/g, function (_, match) {
     return "_" + match.toLowerCase();
@@ -29710,7 +29989,7 @@ const underscore = function (str) {
 
 
 
-;// CONCATENATED MODULE: ./node_modules/csv-parse/lib/api/normalize_options.js
+;// CONCATENATED MODULE: ../wt-response-formats/node_modules/csv-parse/lib/api/normalize_options.js
 
 
 
@@ -30403,7 +30682,7 @@ const normalize_options = function (opts) {
 
 
 
-;// CONCATENATED MODULE: ./node_modules/csv-parse/lib/api/index.js
+;// CONCATENATED MODULE: ../wt-response-formats/node_modules/csv-parse/lib/api/index.js
 
 
 
@@ -31327,7 +31606,7 @@ const api_transform = function (original_options = {}) {
 
 
 
-;// CONCATENATED MODULE: ./node_modules/csv-parse/lib/sync.js
+;// CONCATENATED MODULE: ../wt-response-formats/node_modules/csv-parse/lib/sync.js
 
 
 const sync_parse = function (data, opts = {}) {
@@ -33367,7 +33646,7 @@ class Limiter {
     }
 }
 
-;// CONCATENATED MODULE: ./node_modules/openai/internal/tslib.mjs
+;// CONCATENATED MODULE: ../wt-response-formats/node_modules/openai/internal/tslib.mjs
 function __classPrivateFieldSet(receiver, state, value, kind, f) {
     if (kind === "m")
         throw new TypeError("Private method is not writable");
@@ -33386,7 +33665,7 @@ function __classPrivateFieldGet(receiver, state, kind, f) {
 }
 
 
-;// CONCATENATED MODULE: ./node_modules/openai/internal/utils/uuid.mjs
+;// CONCATENATED MODULE: ../wt-response-formats/node_modules/openai/internal/utils/uuid.mjs
 // File generated from our OpenAPI spec by Stainless. See CONTRIBUTING.md for details.
 /**
  * https://stackoverflow.com/a/2117523
@@ -33402,7 +33681,7 @@ let uuid_uuid4 = function () {
     return '10000000-1000-4000-8000-100000000000'.replace(/[018]/g, (c) => (+c ^ (randomByte() & (15 >> (+c / 4)))).toString(16));
 };
 //# sourceMappingURL=uuid.mjs.map
-;// CONCATENATED MODULE: ./node_modules/openai/internal/errors.mjs
+;// CONCATENATED MODULE: ../wt-response-formats/node_modules/openai/internal/errors.mjs
 // File generated from our OpenAPI spec by Stainless. See CONTRIBUTING.md for details.
 function isAbortError(err) {
     return (typeof err === 'object' &&
@@ -33439,7 +33718,7 @@ const castToError = (err) => {
     return new Error(err);
 };
 //# sourceMappingURL=errors.mjs.map
-;// CONCATENATED MODULE: ./node_modules/openai/core/error.mjs
+;// CONCATENATED MODULE: ../wt-response-formats/node_modules/openai/core/error.mjs
 // File generated from our OpenAPI spec by Stainless. See CONTRIBUTING.md for details.
 
 class error_OpenAIError extends Error {
@@ -33588,7 +33867,7 @@ class SubjectTokenProviderError extends error_OpenAIError {
     }
 }
 //# sourceMappingURL=error.mjs.map
-;// CONCATENATED MODULE: ./node_modules/openai/internal/utils/values.mjs
+;// CONCATENATED MODULE: ../wt-response-formats/node_modules/openai/internal/utils/values.mjs
 // File generated from our OpenAPI spec by Stainless. See CONTRIBUTING.md for details.
 
 // https://url.spec.whatwg.org/#url-scheme-string
@@ -33683,14 +33962,14 @@ const safeJSON = (text) => {
     }
 };
 //# sourceMappingURL=values.mjs.map
-;// CONCATENATED MODULE: ./node_modules/openai/internal/utils/sleep.mjs
+;// CONCATENATED MODULE: ../wt-response-formats/node_modules/openai/internal/utils/sleep.mjs
 // File generated from our OpenAPI spec by Stainless. See CONTRIBUTING.md for details.
 const sleep_sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
 //# sourceMappingURL=sleep.mjs.map
-;// CONCATENATED MODULE: ./node_modules/openai/version.mjs
+;// CONCATENATED MODULE: ../wt-response-formats/node_modules/openai/version.mjs
 const version_VERSION = '6.49.0'; // x-release-please-version
 //# sourceMappingURL=version.mjs.map
-;// CONCATENATED MODULE: ./node_modules/openai/internal/detect-platform.mjs
+;// CONCATENATED MODULE: ../wt-response-formats/node_modules/openai/internal/detect-platform.mjs
 // File generated from our OpenAPI spec by Stainless. See CONTRIBUTING.md for details.
 
 const isRunningInBrowser = () => {
@@ -33848,7 +34127,7 @@ const getPlatformHeaders = () => {
     return (_platformHeaders ?? (_platformHeaders = getPlatformProperties()));
 };
 //# sourceMappingURL=detect-platform.mjs.map
-;// CONCATENATED MODULE: ./node_modules/openai/internal/shims.mjs
+;// CONCATENATED MODULE: ../wt-response-formats/node_modules/openai/internal/shims.mjs
 // File generated from our OpenAPI spec by Stainless. See CONTRIBUTING.md for details.
 function getDefaultFetch() {
     if (typeof fetch !== 'undefined') {
@@ -33934,7 +34213,7 @@ async function CancelReadableStream(stream) {
     await cancelPromise;
 }
 //# sourceMappingURL=shims.mjs.map
-;// CONCATENATED MODULE: ./node_modules/openai/internal/request-options.mjs
+;// CONCATENATED MODULE: ../wt-response-formats/node_modules/openai/internal/request-options.mjs
 // File generated from our OpenAPI spec by Stainless. See CONTRIBUTING.md for details.
 const FallbackEncoder = ({ headers, body }) => {
     return {
@@ -33945,7 +34224,7 @@ const FallbackEncoder = ({ headers, body }) => {
     };
 };
 //# sourceMappingURL=request-options.mjs.map
-;// CONCATENATED MODULE: ./node_modules/openai/internal/qs/formats.mjs
+;// CONCATENATED MODULE: ../wt-response-formats/node_modules/openai/internal/qs/formats.mjs
 const default_format = 'RFC3986';
 const default_formatter = (v) => String(v);
 const formatters = {
@@ -33955,7 +34234,7 @@ const formatters = {
 const RFC1738 = 'RFC1738';
 const RFC3986 = 'RFC3986';
 //# sourceMappingURL=formats.mjs.map
-;// CONCATENATED MODULE: ./node_modules/openai/internal/qs/utils.mjs
+;// CONCATENATED MODULE: ../wt-response-formats/node_modules/openai/internal/qs/utils.mjs
 
 
 let has = (obj, key) => ((has = Object.hasOwn ?? Function.prototype.call.bind(Object.prototype.hasOwnProperty)),
@@ -34173,7 +34452,7 @@ function maybe_map(val, fn) {
     return fn(val);
 }
 //# sourceMappingURL=utils.mjs.map
-;// CONCATENATED MODULE: ./node_modules/openai/internal/qs/stringify.mjs
+;// CONCATENATED MODULE: ../wt-response-formats/node_modules/openai/internal/qs/stringify.mjs
 
 
 
@@ -34448,14 +34727,14 @@ function stringify(object, opts = {}) {
     return joined.length > 0 ? prefix + joined : '';
 }
 //# sourceMappingURL=stringify.mjs.map
-;// CONCATENATED MODULE: ./node_modules/openai/internal/utils/query.mjs
+;// CONCATENATED MODULE: ../wt-response-formats/node_modules/openai/internal/utils/query.mjs
 // File generated from our OpenAPI spec by Stainless. See CONTRIBUTING.md for details.
 
 function stringifyQuery(query) {
     return stringify(query, { arrayFormat: 'brackets' });
 }
 //# sourceMappingURL=query.mjs.map
-;// CONCATENATED MODULE: ./node_modules/openai/internal/utils/bytes.mjs
+;// CONCATENATED MODULE: ../wt-response-formats/node_modules/openai/internal/utils/bytes.mjs
 function concatBytes(buffers) {
     let length = 0;
     for (const buffer of buffers) {
@@ -34482,7 +34761,7 @@ function decodeUTF8(bytes) {
         ((decoder = new globalThis.TextDecoder()), (decodeUTF8_ = decoder.decode.bind(decoder))))(bytes);
 }
 //# sourceMappingURL=bytes.mjs.map
-;// CONCATENATED MODULE: ./node_modules/openai/internal/decoders/line.mjs
+;// CONCATENATED MODULE: ../wt-response-formats/node_modules/openai/internal/decoders/line.mjs
 var _LineDecoder_buffer, _LineDecoder_carriageReturnIndex;
 
 
@@ -34591,7 +34870,7 @@ function findDoubleNewlineIndex(buffer) {
     return -1;
 }
 //# sourceMappingURL=line.mjs.map
-;// CONCATENATED MODULE: ./node_modules/openai/internal/utils/log.mjs
+;// CONCATENATED MODULE: ../wt-response-formats/node_modules/openai/internal/utils/log.mjs
 // File generated from our OpenAPI spec by Stainless. See CONTRIBUTING.md for details.
 
 const levelNumbers = {
@@ -34674,7 +34953,7 @@ const formatRequestDetails = (details) => {
     return details;
 };
 //# sourceMappingURL=log.mjs.map
-;// CONCATENATED MODULE: ./node_modules/openai/core/streaming.mjs
+;// CONCATENATED MODULE: ../wt-response-formats/node_modules/openai/core/streaming.mjs
 var _Stream_client;
 
 
@@ -34995,7 +35274,7 @@ function partition(str, delimiter) {
     return [str, '', ''];
 }
 //# sourceMappingURL=streaming.mjs.map
-;// CONCATENATED MODULE: ./node_modules/openai/internal/parse.mjs
+;// CONCATENATED MODULE: ../wt-response-formats/node_modules/openai/internal/parse.mjs
 // File generated from our OpenAPI spec by Stainless. See CONTRIBUTING.md for details.
 
 
@@ -35052,7 +35331,7 @@ function addRequestID(value, response) {
     });
 }
 //# sourceMappingURL=parse.mjs.map
-;// CONCATENATED MODULE: ./node_modules/openai/core/api-promise.mjs
+;// CONCATENATED MODULE: ../wt-response-formats/node_modules/openai/core/api-promise.mjs
 // File generated from our OpenAPI spec by Stainless. See CONTRIBUTING.md for details.
 var _APIPromise_client;
 
@@ -35125,7 +35404,7 @@ class APIPromise extends Promise {
 }
 _APIPromise_client = new WeakMap();
 //# sourceMappingURL=api-promise.mjs.map
-;// CONCATENATED MODULE: ./node_modules/openai/core/pagination.mjs
+;// CONCATENATED MODULE: ../wt-response-formats/node_modules/openai/core/pagination.mjs
 // File generated from our OpenAPI spec by Stainless. See CONTRIBUTING.md for details.
 var _AbstractPage_client;
 
@@ -35304,7 +35583,7 @@ class NextCursorPage extends AbstractPage {
     }
 }
 //# sourceMappingURL=pagination.mjs.map
-;// CONCATENATED MODULE: ./node_modules/openai/auth/workload-identity-auth.mjs
+;// CONCATENATED MODULE: ../wt-response-formats/node_modules/openai/auth/workload-identity-auth.mjs
 
 
 const SUBJECT_TOKEN_TYPES = {
@@ -35403,7 +35682,7 @@ class WorkloadIdentityAuth {
     }
 }
 //# sourceMappingURL=workload-identity-auth.mjs.map
-;// CONCATENATED MODULE: ./node_modules/openai/internal/headers.mjs
+;// CONCATENATED MODULE: ../wt-response-formats/node_modules/openai/internal/headers.mjs
 // File generated from our OpenAPI spec by Stainless. See CONTRIBUTING.md for details.
 
 const brand_privateNullableHeaders = /* @__PURE__ */ Symbol('brand.privateNullableHeaders');
@@ -35482,7 +35761,7 @@ const isEmptyHeaders = (headers) => {
     return true;
 };
 //# sourceMappingURL=headers.mjs.map
-;// CONCATENATED MODULE: ./node_modules/openai/internal/uploads.mjs
+;// CONCATENATED MODULE: ../wt-response-formats/node_modules/openai/internal/uploads.mjs
 
 
 
@@ -35781,7 +36060,7 @@ const addFormValue = async (form, key, value) => {
     }
 };
 //# sourceMappingURL=uploads.mjs.map
-;// CONCATENATED MODULE: ./node_modules/openai/internal/to-file.mjs
+;// CONCATENATED MODULE: ../wt-response-formats/node_modules/openai/internal/to-file.mjs
 
 
 /**
@@ -35870,11 +36149,11 @@ function propsForError(value) {
     return `; props: [${props.map((p) => `"${p}"`).join(', ')}]`;
 }
 //# sourceMappingURL=to-file.mjs.map
-;// CONCATENATED MODULE: ./node_modules/openai/core/uploads.mjs
+;// CONCATENATED MODULE: ../wt-response-formats/node_modules/openai/core/uploads.mjs
 
 
 //# sourceMappingURL=uploads.mjs.map
-;// CONCATENATED MODULE: ./node_modules/openai/core/resource.mjs
+;// CONCATENATED MODULE: ../wt-response-formats/node_modules/openai/core/resource.mjs
 // File generated from our OpenAPI spec by Stainless. See CONTRIBUTING.md for details.
 class APIResource {
     constructor(client) {
@@ -35882,7 +36161,7 @@ class APIResource {
     }
 }
 //# sourceMappingURL=resource.mjs.map
-;// CONCATENATED MODULE: ./node_modules/openai/internal/utils/path.mjs
+;// CONCATENATED MODULE: ../wt-response-formats/node_modules/openai/internal/utils/path.mjs
 
 /**
  * Percent-encode everything that isn't safe to have in a path without encoding safe chars.
@@ -35957,7 +36236,7 @@ const createPathTagFunction = (pathEncoder = encodeURIPath) => function path(sta
  */
 const path = /* @__PURE__ */ createPathTagFunction(encodeURIPath);
 //# sourceMappingURL=path.mjs.map
-;// CONCATENATED MODULE: ./node_modules/openai/resources/chat/completions/messages.mjs
+;// CONCATENATED MODULE: ../wt-response-formats/node_modules/openai/resources/chat/completions/messages.mjs
 // File generated from our OpenAPI spec by Stainless. See CONTRIBUTING.md for details.
 
 
@@ -35985,11 +36264,11 @@ class Messages extends APIResource {
     }
 }
 //# sourceMappingURL=messages.mjs.map
-;// CONCATENATED MODULE: ./node_modules/openai/error.mjs
+;// CONCATENATED MODULE: ../wt-response-formats/node_modules/openai/error.mjs
 /** @deprecated Import from ./core/error instead */
 
 //# sourceMappingURL=error.mjs.map
-;// CONCATENATED MODULE: ./node_modules/openai/lib/parser.mjs
+;// CONCATENATED MODULE: ../wt-response-formats/node_modules/openai/lib/parser.mjs
 
 function isChatCompletionFunctionTool(tool) {
     return tool !== undefined && 'function' in tool && tool.function !== undefined;
@@ -36152,7 +36431,7 @@ function validateInputTools(tools) {
     }
 }
 //# sourceMappingURL=parser.mjs.map
-;// CONCATENATED MODULE: ./node_modules/openai/lib/chatCompletionUtils.mjs
+;// CONCATENATED MODULE: ../wt-response-formats/node_modules/openai/lib/chatCompletionUtils.mjs
 const isAssistantMessage = (message) => {
     return message?.role === 'assistant';
 };
@@ -36163,7 +36442,7 @@ function isPresent(obj) {
     return obj != null;
 }
 //# sourceMappingURL=chatCompletionUtils.mjs.map
-;// CONCATENATED MODULE: ./node_modules/openai/lib/EventStream.mjs
+;// CONCATENATED MODULE: ../wt-response-formats/node_modules/openai/lib/EventStream.mjs
 var _EventStream_instances, _EventStream_connectedPromise, _EventStream_resolveConnectedPromise, _EventStream_rejectConnectedPromise, _EventStream_endPromise, _EventStream_resolveEndPromise, _EventStream_rejectEndPromise, _EventStream_listeners, _EventStream_abortListeners, _EventStream_ended, _EventStream_errored, _EventStream_aborted, _EventStream_catchingPromiseCreated, _EventStream_removeAbortListeners, _EventStream_handleError;
 
 
@@ -36472,7 +36751,7 @@ _EventStream_connectedPromise = new WeakMap(), _EventStream_resolveConnectedProm
     return this._emit('error', new error_OpenAIError(String(error)));
 };
 //# sourceMappingURL=EventStream.mjs.map
-;// CONCATENATED MODULE: ./node_modules/openai/lib/RunnableFunction.mjs
+;// CONCATENATED MODULE: ../wt-response-formats/node_modules/openai/lib/RunnableFunction.mjs
 function isRunnableFunctionWithParse(fn) {
     return typeof fn.parse === 'function';
 }
@@ -36487,7 +36766,7 @@ class ParsingToolFunction {
     }
 }
 //# sourceMappingURL=RunnableFunction.mjs.map
-;// CONCATENATED MODULE: ./node_modules/openai/lib/AbstractChatCompletionRunner.mjs
+;// CONCATENATED MODULE: ../wt-response-formats/node_modules/openai/lib/AbstractChatCompletionRunner.mjs
 var _AbstractChatCompletionRunner_instances, _AbstractChatCompletionRunner_getFinalContent, _AbstractChatCompletionRunner_getFinalMessage, _AbstractChatCompletionRunner_getFinalFunctionToolCall, _AbstractChatCompletionRunner_getFinalFunctionToolCallResult, _AbstractChatCompletionRunner_calculateTotalUsage, _AbstractChatCompletionRunner_validateParams, _AbstractChatCompletionRunner_stringifyFunctionCallResult;
 
 
@@ -36860,7 +37139,7 @@ _AbstractChatCompletionRunner_instances = new WeakSet(), _AbstractChatCompletion
             : JSON.stringify(rawContent));
 };
 //# sourceMappingURL=AbstractChatCompletionRunner.mjs.map
-;// CONCATENATED MODULE: ./node_modules/openai/lib/ChatCompletionRunner.mjs
+;// CONCATENATED MODULE: ../wt-response-formats/node_modules/openai/lib/ChatCompletionRunner.mjs
 
 
 class ChatCompletionRunner extends AbstractChatCompletionRunner {
@@ -36881,7 +37160,7 @@ class ChatCompletionRunner extends AbstractChatCompletionRunner {
     }
 }
 //# sourceMappingURL=ChatCompletionRunner.mjs.map
-;// CONCATENATED MODULE: ./node_modules/openai/_vendor/partial-json-parser/parser.mjs
+;// CONCATENATED MODULE: ../wt-response-formats/node_modules/openai/_vendor/partial-json-parser/parser.mjs
 const STR = 0b000000001;
 const NUM = 0b000000010;
 const ARR = 0b000000100;
@@ -37123,11 +37402,11 @@ const _parseJSON = (jsonString, allow) => {
 const partialParse = (input) => parseJSON(input, Allow.ALL ^ Allow.NUM);
 
 //# sourceMappingURL=parser.mjs.map
-;// CONCATENATED MODULE: ./node_modules/openai/streaming.mjs
+;// CONCATENATED MODULE: ../wt-response-formats/node_modules/openai/streaming.mjs
 /** @deprecated Import from ./core/streaming instead */
 
 //# sourceMappingURL=streaming.mjs.map
-;// CONCATENATED MODULE: ./node_modules/openai/lib/ChatCompletionStream.mjs
+;// CONCATENATED MODULE: ../wt-response-formats/node_modules/openai/lib/ChatCompletionStream.mjs
 var _ChatCompletionStream_instances, _ChatCompletionStream_params, _ChatCompletionStream_audioDoneChoiceIndexes, _ChatCompletionStream_choiceEventStates, _ChatCompletionStream_currentChatCompletionSnapshot, _ChatCompletionStream_beginRequest, _ChatCompletionStream_getChoiceEventState, _ChatCompletionStream_addChunk, _ChatCompletionStream_emitToolCallDoneEvent, _ChatCompletionStream_emitContentDoneEvents, _ChatCompletionStream_endRequest, _ChatCompletionStream_getAutoParseableResponseFormat, _ChatCompletionStream_accumulateChatCompletion;
 
 
@@ -37705,7 +37984,7 @@ function assertIsEmpty(obj) {
 }
 function ChatCompletionStream_assertNever(_x) { }
 //# sourceMappingURL=ChatCompletionStream.mjs.map
-;// CONCATENATED MODULE: ./node_modules/openai/lib/ChatCompletionStreamingRunner.mjs
+;// CONCATENATED MODULE: ../wt-response-formats/node_modules/openai/lib/ChatCompletionStreamingRunner.mjs
 
 
 
@@ -37803,7 +38082,7 @@ class ChatCompletionStreamingRunner extends ChatCompletionStream {
     }
 }
 //# sourceMappingURL=ChatCompletionStreamingRunner.mjs.map
-;// CONCATENATED MODULE: ./node_modules/openai/resources/chat/completions/completions.mjs
+;// CONCATENATED MODULE: ../wt-response-formats/node_modules/openai/resources/chat/completions/completions.mjs
 // File generated from our OpenAPI spec by Stainless. See CONTRIBUTING.md for details.
 
 
@@ -37932,7 +38211,7 @@ class Completions extends APIResource {
 
 Completions.Messages = Messages;
 //# sourceMappingURL=completions.mjs.map
-;// CONCATENATED MODULE: ./node_modules/openai/resources/chat/chat.mjs
+;// CONCATENATED MODULE: ../wt-response-formats/node_modules/openai/resources/chat/chat.mjs
 // File generated from our OpenAPI spec by Stainless. See CONTRIBUTING.md for details.
 
 
@@ -37945,18 +38224,18 @@ class Chat extends APIResource {
 }
 Chat.Completions = Completions;
 //# sourceMappingURL=chat.mjs.map
-;// CONCATENATED MODULE: ./node_modules/openai/resources/chat/completions/index.mjs
+;// CONCATENATED MODULE: ../wt-response-formats/node_modules/openai/resources/chat/completions/index.mjs
 // File generated from our OpenAPI spec by Stainless. See CONTRIBUTING.md for details.
 
 
 
 //# sourceMappingURL=index.mjs.map
-;// CONCATENATED MODULE: ./node_modules/openai/resources/chat/index.mjs
+;// CONCATENATED MODULE: ../wt-response-formats/node_modules/openai/resources/chat/index.mjs
 // File generated from our OpenAPI spec by Stainless. See CONTRIBUTING.md for details.
 
 
 //# sourceMappingURL=index.mjs.map
-;// CONCATENATED MODULE: ./node_modules/openai/resources/admin/organization/admin-api-keys.mjs
+;// CONCATENATED MODULE: ../wt-response-formats/node_modules/openai/resources/admin/organization/admin-api-keys.mjs
 // File generated from our OpenAPI spec by Stainless. See CONTRIBUTING.md for details.
 
 
@@ -38034,7 +38313,7 @@ class AdminAPIKeys extends APIResource {
     }
 }
 //# sourceMappingURL=admin-api-keys.mjs.map
-;// CONCATENATED MODULE: ./node_modules/openai/resources/admin/organization/audit-logs.mjs
+;// CONCATENATED MODULE: ../wt-response-formats/node_modules/openai/resources/admin/organization/audit-logs.mjs
 // File generated from our OpenAPI spec by Stainless. See CONTRIBUTING.md for details.
 
 
@@ -38062,7 +38341,7 @@ class AuditLogs extends APIResource {
     }
 }
 //# sourceMappingURL=audit-logs.mjs.map
-;// CONCATENATED MODULE: ./node_modules/openai/resources/admin/organization/certificates.mjs
+;// CONCATENATED MODULE: ../wt-response-formats/node_modules/openai/resources/admin/organization/certificates.mjs
 // File generated from our OpenAPI spec by Stainless. See CONTRIBUTING.md for details.
 
 
@@ -38203,7 +38482,7 @@ class Certificates extends APIResource {
     }
 }
 //# sourceMappingURL=certificates.mjs.map
-;// CONCATENATED MODULE: ./node_modules/openai/resources/admin/organization/data-retention.mjs
+;// CONCATENATED MODULE: ../wt-response-formats/node_modules/openai/resources/admin/organization/data-retention.mjs
 // File generated from our OpenAPI spec by Stainless. See CONTRIBUTING.md for details.
 
 class DataRetention extends APIResource {
@@ -38242,7 +38521,7 @@ class DataRetention extends APIResource {
     }
 }
 //# sourceMappingURL=data-retention.mjs.map
-;// CONCATENATED MODULE: ./node_modules/openai/resources/admin/organization/invites.mjs
+;// CONCATENATED MODULE: ../wt-response-formats/node_modules/openai/resources/admin/organization/invites.mjs
 // File generated from our OpenAPI spec by Stainless. See CONTRIBUTING.md for details.
 
 
@@ -38322,7 +38601,7 @@ class Invites extends APIResource {
     }
 }
 //# sourceMappingURL=invites.mjs.map
-;// CONCATENATED MODULE: ./node_modules/openai/resources/admin/organization/roles.mjs
+;// CONCATENATED MODULE: ../wt-response-formats/node_modules/openai/resources/admin/organization/roles.mjs
 // File generated from our OpenAPI spec by Stainless. See CONTRIBUTING.md for details.
 
 
@@ -38415,7 +38694,7 @@ class Roles extends APIResource {
     }
 }
 //# sourceMappingURL=roles.mjs.map
-;// CONCATENATED MODULE: ./node_modules/openai/resources/admin/organization/spend-alerts.mjs
+;// CONCATENATED MODULE: ../wt-response-formats/node_modules/openai/resources/admin/organization/spend-alerts.mjs
 // File generated from our OpenAPI spec by Stainless. See CONTRIBUTING.md for details.
 
 
@@ -38522,7 +38801,7 @@ class SpendAlerts extends APIResource {
     }
 }
 //# sourceMappingURL=spend-alerts.mjs.map
-;// CONCATENATED MODULE: ./node_modules/openai/resources/admin/organization/spend-limit.mjs
+;// CONCATENATED MODULE: ../wt-response-formats/node_modules/openai/resources/admin/organization/spend-limit.mjs
 // File generated from our OpenAPI spec by Stainless. See CONTRIBUTING.md for details.
 
 class SpendLimit extends APIResource {
@@ -38578,7 +38857,7 @@ class SpendLimit extends APIResource {
     }
 }
 //# sourceMappingURL=spend-limit.mjs.map
-;// CONCATENATED MODULE: ./node_modules/openai/resources/admin/organization/usage.mjs
+;// CONCATENATED MODULE: ../wt-response-formats/node_modules/openai/resources/admin/organization/usage.mjs
 // File generated from our OpenAPI spec by Stainless. See CONTRIBUTING.md for details.
 
 class Usage extends APIResource {
@@ -38782,7 +39061,7 @@ class Usage extends APIResource {
     }
 }
 //# sourceMappingURL=usage.mjs.map
-;// CONCATENATED MODULE: ./node_modules/openai/resources/admin/organization/groups/roles.mjs
+;// CONCATENATED MODULE: ../wt-response-formats/node_modules/openai/resources/admin/organization/groups/roles.mjs
 // File generated from our OpenAPI spec by Stainless. See CONTRIBUTING.md for details.
 
 
@@ -38863,7 +39142,7 @@ class roles_Roles extends APIResource {
     }
 }
 //# sourceMappingURL=roles.mjs.map
-;// CONCATENATED MODULE: ./node_modules/openai/resources/admin/organization/groups/users.mjs
+;// CONCATENATED MODULE: ../wt-response-formats/node_modules/openai/resources/admin/organization/groups/users.mjs
 // File generated from our OpenAPI spec by Stainless. See CONTRIBUTING.md for details.
 
 
@@ -38944,7 +39223,7 @@ class Users extends APIResource {
     }
 }
 //# sourceMappingURL=users.mjs.map
-;// CONCATENATED MODULE: ./node_modules/openai/resources/admin/organization/groups/groups.mjs
+;// CONCATENATED MODULE: ../wt-response-formats/node_modules/openai/resources/admin/organization/groups/groups.mjs
 // File generated from our OpenAPI spec by Stainless. See CONTRIBUTING.md for details.
 
 
@@ -39049,7 +39328,7 @@ class Groups extends APIResource {
 Groups.Users = Users;
 Groups.Roles = roles_Roles;
 //# sourceMappingURL=groups.mjs.map
-;// CONCATENATED MODULE: ./node_modules/openai/resources/admin/organization/projects/api-keys.mjs
+;// CONCATENATED MODULE: ../wt-response-formats/node_modules/openai/resources/admin/organization/projects/api-keys.mjs
 // File generated from our OpenAPI spec by Stainless. See CONTRIBUTING.md for details.
 
 
@@ -39114,7 +39393,7 @@ class APIKeys extends APIResource {
     }
 }
 //# sourceMappingURL=api-keys.mjs.map
-;// CONCATENATED MODULE: ./node_modules/openai/resources/admin/organization/projects/certificates.mjs
+;// CONCATENATED MODULE: ../wt-response-formats/node_modules/openai/resources/admin/organization/projects/certificates.mjs
 // File generated from our OpenAPI spec by Stainless. See CONTRIBUTING.md for details.
 
 
@@ -39175,7 +39454,7 @@ class certificates_Certificates extends APIResource {
     }
 }
 //# sourceMappingURL=certificates.mjs.map
-;// CONCATENATED MODULE: ./node_modules/openai/resources/admin/organization/projects/data-retention.mjs
+;// CONCATENATED MODULE: ../wt-response-formats/node_modules/openai/resources/admin/organization/projects/data-retention.mjs
 // File generated from our OpenAPI spec by Stainless. See CONTRIBUTING.md for details.
 
 
@@ -39218,7 +39497,7 @@ class data_retention_DataRetention extends APIResource {
     }
 }
 //# sourceMappingURL=data-retention.mjs.map
-;// CONCATENATED MODULE: ./node_modules/openai/resources/admin/organization/projects/hosted-tool-permissions.mjs
+;// CONCATENATED MODULE: ../wt-response-formats/node_modules/openai/resources/admin/organization/projects/hosted-tool-permissions.mjs
 // File generated from our OpenAPI spec by Stainless. See CONTRIBUTING.md for details.
 
 
@@ -39260,7 +39539,7 @@ class HostedToolPermissions extends APIResource {
     }
 }
 //# sourceMappingURL=hosted-tool-permissions.mjs.map
-;// CONCATENATED MODULE: ./node_modules/openai/resources/admin/organization/projects/model-permissions.mjs
+;// CONCATENATED MODULE: ../wt-response-formats/node_modules/openai/resources/admin/organization/projects/model-permissions.mjs
 // File generated from our OpenAPI spec by Stainless. See CONTRIBUTING.md for details.
 
 
@@ -39320,7 +39599,7 @@ class ModelPermissions extends APIResource {
     }
 }
 //# sourceMappingURL=model-permissions.mjs.map
-;// CONCATENATED MODULE: ./node_modules/openai/resources/admin/organization/projects/rate-limits.mjs
+;// CONCATENATED MODULE: ../wt-response-formats/node_modules/openai/resources/admin/organization/projects/rate-limits.mjs
 // File generated from our OpenAPI spec by Stainless. See CONTRIBUTING.md for details.
 
 
@@ -39364,7 +39643,7 @@ class RateLimits extends APIResource {
     }
 }
 //# sourceMappingURL=rate-limits.mjs.map
-;// CONCATENATED MODULE: ./node_modules/openai/resources/admin/organization/projects/roles.mjs
+;// CONCATENATED MODULE: ../wt-response-formats/node_modules/openai/resources/admin/organization/projects/roles.mjs
 // File generated from our OpenAPI spec by Stainless. See CONTRIBUTING.md for details.
 
 
@@ -39469,7 +39748,7 @@ class projects_roles_Roles extends APIResource {
     }
 }
 //# sourceMappingURL=roles.mjs.map
-;// CONCATENATED MODULE: ./node_modules/openai/resources/admin/organization/projects/spend-alerts.mjs
+;// CONCATENATED MODULE: ../wt-response-formats/node_modules/openai/resources/admin/organization/projects/spend-alerts.mjs
 // File generated from our OpenAPI spec by Stainless. See CONTRIBUTING.md for details.
 
 
@@ -39587,7 +39866,7 @@ class spend_alerts_SpendAlerts extends APIResource {
     }
 }
 //# sourceMappingURL=spend-alerts.mjs.map
-;// CONCATENATED MODULE: ./node_modules/openai/resources/admin/organization/projects/spend-limit.mjs
+;// CONCATENATED MODULE: ../wt-response-formats/node_modules/openai/resources/admin/organization/projects/spend-limit.mjs
 // File generated from our OpenAPI spec by Stainless. See CONTRIBUTING.md for details.
 
 
@@ -39651,7 +39930,7 @@ class spend_limit_SpendLimit extends APIResource {
     }
 }
 //# sourceMappingURL=spend-limit.mjs.map
-;// CONCATENATED MODULE: ./node_modules/openai/resources/admin/organization/projects/groups/roles.mjs
+;// CONCATENATED MODULE: ../wt-response-formats/node_modules/openai/resources/admin/organization/projects/groups/roles.mjs
 // File generated from our OpenAPI spec by Stainless. See CONTRIBUTING.md for details.
 
 
@@ -39735,7 +40014,7 @@ class groups_roles_Roles extends APIResource {
     }
 }
 //# sourceMappingURL=roles.mjs.map
-;// CONCATENATED MODULE: ./node_modules/openai/resources/admin/organization/projects/groups/groups.mjs
+;// CONCATENATED MODULE: ../wt-response-formats/node_modules/openai/resources/admin/organization/projects/groups/groups.mjs
 // File generated from our OpenAPI spec by Stainless. See CONTRIBUTING.md for details.
 
 
@@ -39824,7 +40103,7 @@ class groups_Groups extends APIResource {
 }
 groups_Groups.Roles = groups_roles_Roles;
 //# sourceMappingURL=groups.mjs.map
-;// CONCATENATED MODULE: ./node_modules/openai/resources/admin/organization/projects/service-accounts/api-keys.mjs
+;// CONCATENATED MODULE: ../wt-response-formats/node_modules/openai/resources/admin/organization/projects/service-accounts/api-keys.mjs
 // File generated from our OpenAPI spec by Stainless. See CONTRIBUTING.md for details.
 
 
@@ -39847,7 +40126,7 @@ class api_keys_APIKeys extends APIResource {
     }
 }
 //# sourceMappingURL=api-keys.mjs.map
-;// CONCATENATED MODULE: ./node_modules/openai/resources/admin/organization/projects/service-accounts/service-accounts.mjs
+;// CONCATENATED MODULE: ../wt-response-formats/node_modules/openai/resources/admin/organization/projects/service-accounts/service-accounts.mjs
 // File generated from our OpenAPI spec by Stainless. See CONTRIBUTING.md for details.
 
 
@@ -39952,7 +40231,7 @@ class ServiceAccounts extends APIResource {
 }
 ServiceAccounts.APIKeys = api_keys_APIKeys;
 //# sourceMappingURL=service-accounts.mjs.map
-;// CONCATENATED MODULE: ./node_modules/openai/resources/admin/organization/projects/users/roles.mjs
+;// CONCATENATED MODULE: ../wt-response-formats/node_modules/openai/resources/admin/organization/projects/users/roles.mjs
 // File generated from our OpenAPI spec by Stainless. See CONTRIBUTING.md for details.
 
 
@@ -40036,7 +40315,7 @@ class users_roles_Roles extends APIResource {
     }
 }
 //# sourceMappingURL=roles.mjs.map
-;// CONCATENATED MODULE: ./node_modules/openai/resources/admin/organization/projects/users/users.mjs
+;// CONCATENATED MODULE: ../wt-response-formats/node_modules/openai/resources/admin/organization/projects/users/users.mjs
 // File generated from our OpenAPI spec by Stainless. See CONTRIBUTING.md for details.
 
 
@@ -40148,7 +40427,7 @@ class users_Users extends APIResource {
 }
 users_Users.Roles = users_roles_Roles;
 //# sourceMappingURL=users.mjs.map
-;// CONCATENATED MODULE: ./node_modules/openai/resources/admin/organization/projects/projects.mjs
+;// CONCATENATED MODULE: ../wt-response-formats/node_modules/openai/resources/admin/organization/projects/projects.mjs
 // File generated from our OpenAPI spec by Stainless. See CONTRIBUTING.md for details.
 
 
@@ -40297,7 +40576,7 @@ Projects.SpendLimit = spend_limit_SpendLimit;
 Projects.SpendAlerts = spend_alerts_SpendAlerts;
 Projects.Certificates = certificates_Certificates;
 //# sourceMappingURL=projects.mjs.map
-;// CONCATENATED MODULE: ./node_modules/openai/resources/admin/organization/users/roles.mjs
+;// CONCATENATED MODULE: ../wt-response-formats/node_modules/openai/resources/admin/organization/users/roles.mjs
 // File generated from our OpenAPI spec by Stainless. See CONTRIBUTING.md for details.
 
 
@@ -40378,7 +40657,7 @@ class organization_users_roles_Roles extends APIResource {
     }
 }
 //# sourceMappingURL=roles.mjs.map
-;// CONCATENATED MODULE: ./node_modules/openai/resources/admin/organization/users/users.mjs
+;// CONCATENATED MODULE: ../wt-response-formats/node_modules/openai/resources/admin/organization/users/users.mjs
 // File generated from our OpenAPI spec by Stainless. See CONTRIBUTING.md for details.
 
 
@@ -40458,7 +40737,7 @@ class users_users_Users extends APIResource {
 }
 users_users_Users.Roles = organization_users_roles_Roles;
 //# sourceMappingURL=users.mjs.map
-;// CONCATENATED MODULE: ./node_modules/openai/resources/admin/organization/organization.mjs
+;// CONCATENATED MODULE: ../wt-response-formats/node_modules/openai/resources/admin/organization/organization.mjs
 // File generated from our OpenAPI spec by Stainless. See CONTRIBUTING.md for details.
 
 
@@ -40515,7 +40794,7 @@ Organization.SpendAlerts = SpendAlerts;
 Organization.Certificates = Certificates;
 Organization.Projects = Projects;
 //# sourceMappingURL=organization.mjs.map
-;// CONCATENATED MODULE: ./node_modules/openai/resources/admin/admin.mjs
+;// CONCATENATED MODULE: ../wt-response-formats/node_modules/openai/resources/admin/admin.mjs
 // File generated from our OpenAPI spec by Stainless. See CONTRIBUTING.md for details.
 
 
@@ -40528,7 +40807,7 @@ class Admin extends APIResource {
 }
 Admin.Organization = Organization;
 //# sourceMappingURL=admin.mjs.map
-;// CONCATENATED MODULE: ./node_modules/openai/resources/audio/speech.mjs
+;// CONCATENATED MODULE: ../wt-response-formats/node_modules/openai/resources/audio/speech.mjs
 // File generated from our OpenAPI spec by Stainless. See CONTRIBUTING.md for details.
 
 
@@ -40564,7 +40843,7 @@ class Speech extends APIResource {
     }
 }
 //# sourceMappingURL=speech.mjs.map
-;// CONCATENATED MODULE: ./node_modules/openai/resources/audio/transcriptions.mjs
+;// CONCATENATED MODULE: ../wt-response-formats/node_modules/openai/resources/audio/transcriptions.mjs
 // File generated from our OpenAPI spec by Stainless. See CONTRIBUTING.md for details.
 
 
@@ -40583,7 +40862,7 @@ class Transcriptions extends APIResource {
     }
 }
 //# sourceMappingURL=transcriptions.mjs.map
-;// CONCATENATED MODULE: ./node_modules/openai/resources/audio/translations.mjs
+;// CONCATENATED MODULE: ../wt-response-formats/node_modules/openai/resources/audio/translations.mjs
 // File generated from our OpenAPI spec by Stainless. See CONTRIBUTING.md for details.
 
 
@@ -40596,7 +40875,7 @@ class Translations extends APIResource {
     }
 }
 //# sourceMappingURL=translations.mjs.map
-;// CONCATENATED MODULE: ./node_modules/openai/resources/audio/audio.mjs
+;// CONCATENATED MODULE: ../wt-response-formats/node_modules/openai/resources/audio/audio.mjs
 // File generated from our OpenAPI spec by Stainless. See CONTRIBUTING.md for details.
 
 
@@ -40617,7 +40896,7 @@ Audio.Transcriptions = Transcriptions;
 Audio.Translations = Translations;
 Audio.Speech = Speech;
 //# sourceMappingURL=audio.mjs.map
-;// CONCATENATED MODULE: ./node_modules/openai/resources/batches.mjs
+;// CONCATENATED MODULE: ../wt-response-formats/node_modules/openai/resources/batches.mjs
 // File generated from our OpenAPI spec by Stainless. See CONTRIBUTING.md for details.
 
 
@@ -40661,7 +40940,7 @@ class Batches extends APIResource {
     }
 }
 //# sourceMappingURL=batches.mjs.map
-;// CONCATENATED MODULE: ./node_modules/openai/resources/beta/assistants.mjs
+;// CONCATENATED MODULE: ../wt-response-formats/node_modules/openai/resources/beta/assistants.mjs
 // File generated from our OpenAPI spec by Stainless. See CONTRIBUTING.md for details.
 
 
@@ -40736,7 +41015,7 @@ class Assistants extends APIResource {
     }
 }
 //# sourceMappingURL=assistants.mjs.map
-;// CONCATENATED MODULE: ./node_modules/openai/resources/beta/realtime/sessions.mjs
+;// CONCATENATED MODULE: ../wt-response-formats/node_modules/openai/resources/beta/realtime/sessions.mjs
 // File generated from our OpenAPI spec by Stainless. See CONTRIBUTING.md for details.
 
 
@@ -40766,7 +41045,7 @@ class Sessions extends APIResource {
     }
 }
 //# sourceMappingURL=sessions.mjs.map
-;// CONCATENATED MODULE: ./node_modules/openai/resources/beta/realtime/transcription-sessions.mjs
+;// CONCATENATED MODULE: ../wt-response-formats/node_modules/openai/resources/beta/realtime/transcription-sessions.mjs
 // File generated from our OpenAPI spec by Stainless. See CONTRIBUTING.md for details.
 
 
@@ -40796,7 +41075,7 @@ class TranscriptionSessions extends APIResource {
     }
 }
 //# sourceMappingURL=transcription-sessions.mjs.map
-;// CONCATENATED MODULE: ./node_modules/openai/resources/beta/realtime/realtime.mjs
+;// CONCATENATED MODULE: ../wt-response-formats/node_modules/openai/resources/beta/realtime/realtime.mjs
 // File generated from our OpenAPI spec by Stainless. See CONTRIBUTING.md for details.
 
 
@@ -40816,7 +41095,7 @@ class Realtime extends APIResource {
 Realtime.Sessions = Sessions;
 Realtime.TranscriptionSessions = TranscriptionSessions;
 //# sourceMappingURL=realtime.mjs.map
-;// CONCATENATED MODULE: ./node_modules/openai/resources/beta/chatkit/sessions.mjs
+;// CONCATENATED MODULE: ../wt-response-formats/node_modules/openai/resources/beta/chatkit/sessions.mjs
 // File generated from our OpenAPI spec by Stainless. See CONTRIBUTING.md for details.
 
 
@@ -40862,7 +41141,7 @@ class sessions_Sessions extends APIResource {
     }
 }
 //# sourceMappingURL=sessions.mjs.map
-;// CONCATENATED MODULE: ./node_modules/openai/resources/beta/chatkit/threads.mjs
+;// CONCATENATED MODULE: ../wt-response-formats/node_modules/openai/resources/beta/chatkit/threads.mjs
 // File generated from our OpenAPI spec by Stainless. See CONTRIBUTING.md for details.
 
 
@@ -40944,7 +41223,7 @@ class Threads extends APIResource {
     }
 }
 //# sourceMappingURL=threads.mjs.map
-;// CONCATENATED MODULE: ./node_modules/openai/resources/beta/chatkit/chatkit.mjs
+;// CONCATENATED MODULE: ../wt-response-formats/node_modules/openai/resources/beta/chatkit/chatkit.mjs
 // File generated from our OpenAPI spec by Stainless. See CONTRIBUTING.md for details.
 
 
@@ -40961,7 +41240,7 @@ class ChatKit extends APIResource {
 ChatKit.Sessions = sessions_Sessions;
 ChatKit.Threads = Threads;
 //# sourceMappingURL=chatkit.mjs.map
-;// CONCATENATED MODULE: ./node_modules/openai/resources/beta/responses/input-items.mjs
+;// CONCATENATED MODULE: ../wt-response-formats/node_modules/openai/resources/beta/responses/input-items.mjs
 // File generated from our OpenAPI spec by Stainless. See CONTRIBUTING.md for details.
 
 
@@ -40995,7 +41274,7 @@ class InputItems extends APIResource {
     }
 }
 //# sourceMappingURL=input-items.mjs.map
-;// CONCATENATED MODULE: ./node_modules/openai/resources/beta/responses/input-tokens.mjs
+;// CONCATENATED MODULE: ../wt-response-formats/node_modules/openai/resources/beta/responses/input-tokens.mjs
 // File generated from our OpenAPI spec by Stainless. See CONTRIBUTING.md for details.
 
 
@@ -41026,7 +41305,7 @@ class InputTokens extends APIResource {
     }
 }
 //# sourceMappingURL=input-tokens.mjs.map
-;// CONCATENATED MODULE: ./node_modules/openai/resources/beta/responses/responses.mjs
+;// CONCATENATED MODULE: ../wt-response-formats/node_modules/openai/resources/beta/responses/responses.mjs
 // File generated from our OpenAPI spec by Stainless. See CONTRIBUTING.md for details.
 
 
@@ -41143,7 +41422,7 @@ class Responses extends APIResource {
 Responses.InputItems = InputItems;
 Responses.InputTokens = InputTokens;
 //# sourceMappingURL=responses.mjs.map
-;// CONCATENATED MODULE: ./node_modules/openai/resources/beta/threads/messages.mjs
+;// CONCATENATED MODULE: ../wt-response-formats/node_modules/openai/resources/beta/threads/messages.mjs
 // File generated from our OpenAPI spec by Stainless. See CONTRIBUTING.md for details.
 
 
@@ -41223,7 +41502,7 @@ class messages_Messages extends APIResource {
     }
 }
 //# sourceMappingURL=messages.mjs.map
-;// CONCATENATED MODULE: ./node_modules/openai/resources/beta/threads/runs/steps.mjs
+;// CONCATENATED MODULE: ../wt-response-formats/node_modules/openai/resources/beta/threads/runs/steps.mjs
 // File generated from our OpenAPI spec by Stainless. See CONTRIBUTING.md for details.
 
 
@@ -41265,7 +41544,7 @@ class Steps extends APIResource {
     }
 }
 //# sourceMappingURL=steps.mjs.map
-;// CONCATENATED MODULE: ./node_modules/openai/internal/utils/base64.mjs
+;// CONCATENATED MODULE: ../wt-response-formats/node_modules/openai/internal/utils/base64.mjs
 // File generated from our OpenAPI spec by Stainless. See CONTRIBUTING.md for details.
 
 
@@ -41321,7 +41600,7 @@ const toFloat32Array = (base64Str) => {
     }
 };
 //# sourceMappingURL=base64.mjs.map
-;// CONCATENATED MODULE: ./node_modules/openai/internal/utils/env.mjs
+;// CONCATENATED MODULE: ../wt-response-formats/node_modules/openai/internal/utils/env.mjs
 // File generated from our OpenAPI spec by Stainless. See CONTRIBUTING.md for details.
 /**
  * Read an environment variable.
@@ -41340,7 +41619,7 @@ const readEnv = (env) => {
     return undefined;
 };
 //# sourceMappingURL=env.mjs.map
-;// CONCATENATED MODULE: ./node_modules/openai/internal/utils.mjs
+;// CONCATENATED MODULE: ../wt-response-formats/node_modules/openai/internal/utils.mjs
 // File generated from our OpenAPI spec by Stainless. See CONTRIBUTING.md for details.
 
 
@@ -41350,7 +41629,7 @@ const readEnv = (env) => {
 
 
 //# sourceMappingURL=utils.mjs.map
-;// CONCATENATED MODULE: ./node_modules/openai/lib/AssistantStream.mjs
+;// CONCATENATED MODULE: ../wt-response-formats/node_modules/openai/lib/AssistantStream.mjs
 var _AssistantStream_instances, AssistantStream_a, _AssistantStream_events, _AssistantStream_runStepSnapshots, _AssistantStream_messageSnapshots, _AssistantStream_messageSnapshot, _AssistantStream_finalRun, _AssistantStream_currentContentIndex, _AssistantStream_currentContent, _AssistantStream_currentToolCallIndex, _AssistantStream_currentToolCall, _AssistantStream_currentEvent, _AssistantStream_currentRunSnapshot, _AssistantStream_currentRunStepSnapshot, _AssistantStream_addEvent, _AssistantStream_endRequest, _AssistantStream_handleMessage, _AssistantStream_handleRunStep, _AssistantStream_handleEvent, _AssistantStream_accumulateRunStep, _AssistantStream_accumulateMessage, _AssistantStream_accumulateContent, _AssistantStream_handleRun;
 
 
@@ -41881,7 +42160,7 @@ AssistantStream_a = AssistantStream, _AssistantStream_addEvent = function _Assis
 };
 function AssistantStream_assertNever(_x) { }
 //# sourceMappingURL=AssistantStream.mjs.map
-;// CONCATENATED MODULE: ./node_modules/openai/resources/beta/threads/runs/runs.mjs
+;// CONCATENATED MODULE: ../wt-response-formats/node_modules/openai/resources/beta/threads/runs/runs.mjs
 // File generated from our OpenAPI spec by Stainless. See CONTRIBUTING.md for details.
 
 
@@ -42069,7 +42348,7 @@ class Runs extends APIResource {
 }
 Runs.Steps = Steps;
 //# sourceMappingURL=runs.mjs.map
-;// CONCATENATED MODULE: ./node_modules/openai/resources/beta/threads/threads.mjs
+;// CONCATENATED MODULE: ../wt-response-formats/node_modules/openai/resources/beta/threads/threads.mjs
 // File generated from our OpenAPI spec by Stainless. See CONTRIBUTING.md for details.
 
 
@@ -42169,7 +42448,7 @@ class threads_Threads extends APIResource {
 threads_Threads.Runs = Runs;
 threads_Threads.Messages = messages_Messages;
 //# sourceMappingURL=threads.mjs.map
-;// CONCATENATED MODULE: ./node_modules/openai/resources/beta/beta.mjs
+;// CONCATENATED MODULE: ../wt-response-formats/node_modules/openai/resources/beta/beta.mjs
 // File generated from our OpenAPI spec by Stainless. See CONTRIBUTING.md for details.
 
 
@@ -42198,7 +42477,7 @@ Beta.ChatKit = ChatKit;
 Beta.Assistants = Assistants;
 Beta.Threads = threads_Threads;
 //# sourceMappingURL=beta.mjs.map
-;// CONCATENATED MODULE: ./node_modules/openai/resources/completions.mjs
+;// CONCATENATED MODULE: ../wt-response-formats/node_modules/openai/resources/completions.mjs
 // File generated from our OpenAPI spec by Stainless. See CONTRIBUTING.md for details.
 
 /**
@@ -42215,7 +42494,7 @@ class completions_Completions extends APIResource {
     }
 }
 //# sourceMappingURL=completions.mjs.map
-;// CONCATENATED MODULE: ./node_modules/openai/resources/containers/files/content.mjs
+;// CONCATENATED MODULE: ../wt-response-formats/node_modules/openai/resources/containers/files/content.mjs
 // File generated from our OpenAPI spec by Stainless. See CONTRIBUTING.md for details.
 
 
@@ -42235,7 +42514,7 @@ class Content extends APIResource {
     }
 }
 //# sourceMappingURL=content.mjs.map
-;// CONCATENATED MODULE: ./node_modules/openai/resources/containers/files/files.mjs
+;// CONCATENATED MODULE: ../wt-response-formats/node_modules/openai/resources/containers/files/files.mjs
 // File generated from our OpenAPI spec by Stainless. See CONTRIBUTING.md for details.
 
 
@@ -42292,7 +42571,7 @@ class Files extends APIResource {
 }
 Files.Content = Content;
 //# sourceMappingURL=files.mjs.map
-;// CONCATENATED MODULE: ./node_modules/openai/resources/containers/containers.mjs
+;// CONCATENATED MODULE: ../wt-response-formats/node_modules/openai/resources/containers/containers.mjs
 // File generated from our OpenAPI spec by Stainless. See CONTRIBUTING.md for details.
 
 
@@ -42343,7 +42622,7 @@ class Containers extends APIResource {
 }
 Containers.Files = Files;
 //# sourceMappingURL=containers.mjs.map
-;// CONCATENATED MODULE: ./node_modules/openai/resources/conversations/items.mjs
+;// CONCATENATED MODULE: ../wt-response-formats/node_modules/openai/resources/conversations/items.mjs
 // File generated from our OpenAPI spec by Stainless. See CONTRIBUTING.md for details.
 
 
@@ -42393,7 +42672,7 @@ class Items extends APIResource {
     }
 }
 //# sourceMappingURL=items.mjs.map
-;// CONCATENATED MODULE: ./node_modules/openai/resources/conversations/conversations.mjs
+;// CONCATENATED MODULE: ../wt-response-formats/node_modules/openai/resources/conversations/conversations.mjs
 // File generated from our OpenAPI spec by Stainless. See CONTRIBUTING.md for details.
 
 
@@ -42444,7 +42723,7 @@ class Conversations extends APIResource {
 }
 Conversations.Items = Items;
 //# sourceMappingURL=conversations.mjs.map
-;// CONCATENATED MODULE: ./node_modules/openai/resources/embeddings.mjs
+;// CONCATENATED MODULE: ../wt-response-formats/node_modules/openai/resources/embeddings.mjs
 // File generated from our OpenAPI spec by Stainless. See CONTRIBUTING.md for details.
 
 
@@ -42501,7 +42780,7 @@ class Embeddings extends APIResource {
     }
 }
 //# sourceMappingURL=embeddings.mjs.map
-;// CONCATENATED MODULE: ./node_modules/openai/resources/evals/runs/output-items.mjs
+;// CONCATENATED MODULE: ../wt-response-formats/node_modules/openai/resources/evals/runs/output-items.mjs
 // File generated from our OpenAPI spec by Stainless. See CONTRIBUTING.md for details.
 
 
@@ -42529,7 +42808,7 @@ class OutputItems extends APIResource {
     }
 }
 //# sourceMappingURL=output-items.mjs.map
-;// CONCATENATED MODULE: ./node_modules/openai/resources/evals/runs/runs.mjs
+;// CONCATENATED MODULE: ../wt-response-formats/node_modules/openai/resources/evals/runs/runs.mjs
 // File generated from our OpenAPI spec by Stainless. See CONTRIBUTING.md for details.
 
 
@@ -42599,7 +42878,7 @@ class runs_Runs extends APIResource {
 }
 runs_Runs.OutputItems = OutputItems;
 //# sourceMappingURL=runs.mjs.map
-;// CONCATENATED MODULE: ./node_modules/openai/resources/evals/evals.mjs
+;// CONCATENATED MODULE: ../wt-response-formats/node_modules/openai/resources/evals/evals.mjs
 // File generated from our OpenAPI spec by Stainless. See CONTRIBUTING.md for details.
 
 
@@ -42656,7 +42935,7 @@ class Evals extends APIResource {
 }
 Evals.Runs = runs_Runs;
 //# sourceMappingURL=evals.mjs.map
-;// CONCATENATED MODULE: ./node_modules/openai/resources/files.mjs
+;// CONCATENATED MODULE: ../wt-response-formats/node_modules/openai/resources/files.mjs
 // File generated from our OpenAPI spec by Stainless. See CONTRIBUTING.md for details.
 
 
@@ -42754,13 +43033,13 @@ class files_Files extends APIResource {
     }
 }
 //# sourceMappingURL=files.mjs.map
-;// CONCATENATED MODULE: ./node_modules/openai/resources/fine-tuning/methods.mjs
+;// CONCATENATED MODULE: ../wt-response-formats/node_modules/openai/resources/fine-tuning/methods.mjs
 // File generated from our OpenAPI spec by Stainless. See CONTRIBUTING.md for details.
 
 class Methods extends APIResource {
 }
 //# sourceMappingURL=methods.mjs.map
-;// CONCATENATED MODULE: ./node_modules/openai/resources/fine-tuning/alpha/graders.mjs
+;// CONCATENATED MODULE: ../wt-response-formats/node_modules/openai/resources/fine-tuning/alpha/graders.mjs
 // File generated from our OpenAPI spec by Stainless. See CONTRIBUTING.md for details.
 
 /**
@@ -42817,7 +43096,7 @@ class Graders extends APIResource {
     }
 }
 //# sourceMappingURL=graders.mjs.map
-;// CONCATENATED MODULE: ./node_modules/openai/resources/fine-tuning/alpha/alpha.mjs
+;// CONCATENATED MODULE: ../wt-response-formats/node_modules/openai/resources/fine-tuning/alpha/alpha.mjs
 // File generated from our OpenAPI spec by Stainless. See CONTRIBUTING.md for details.
 
 
@@ -42830,7 +43109,7 @@ class Alpha extends APIResource {
 }
 Alpha.Graders = Graders;
 //# sourceMappingURL=alpha.mjs.map
-;// CONCATENATED MODULE: ./node_modules/openai/resources/fine-tuning/checkpoints/permissions.mjs
+;// CONCATENATED MODULE: ../wt-response-formats/node_modules/openai/resources/fine-tuning/checkpoints/permissions.mjs
 // File generated from our OpenAPI spec by Stainless. See CONTRIBUTING.md for details.
 
 
@@ -42917,7 +43196,7 @@ class Permissions extends APIResource {
     }
 }
 //# sourceMappingURL=permissions.mjs.map
-;// CONCATENATED MODULE: ./node_modules/openai/resources/fine-tuning/checkpoints/checkpoints.mjs
+;// CONCATENATED MODULE: ../wt-response-formats/node_modules/openai/resources/fine-tuning/checkpoints/checkpoints.mjs
 // File generated from our OpenAPI spec by Stainless. See CONTRIBUTING.md for details.
 
 
@@ -42930,7 +43209,7 @@ class Checkpoints extends APIResource {
 }
 Checkpoints.Permissions = Permissions;
 //# sourceMappingURL=checkpoints.mjs.map
-;// CONCATENATED MODULE: ./node_modules/openai/resources/fine-tuning/jobs/checkpoints.mjs
+;// CONCATENATED MODULE: ../wt-response-formats/node_modules/openai/resources/fine-tuning/jobs/checkpoints.mjs
 // File generated from our OpenAPI spec by Stainless. See CONTRIBUTING.md for details.
 
 
@@ -42957,7 +43236,7 @@ class checkpoints_Checkpoints extends APIResource {
     }
 }
 //# sourceMappingURL=checkpoints.mjs.map
-;// CONCATENATED MODULE: ./node_modules/openai/resources/fine-tuning/jobs/jobs.mjs
+;// CONCATENATED MODULE: ../wt-response-formats/node_modules/openai/resources/fine-tuning/jobs/jobs.mjs
 // File generated from our OpenAPI spec by Stainless. See CONTRIBUTING.md for details.
 
 
@@ -43095,7 +43374,7 @@ class Jobs extends APIResource {
 }
 Jobs.Checkpoints = checkpoints_Checkpoints;
 //# sourceMappingURL=jobs.mjs.map
-;// CONCATENATED MODULE: ./node_modules/openai/resources/fine-tuning/fine-tuning.mjs
+;// CONCATENATED MODULE: ../wt-response-formats/node_modules/openai/resources/fine-tuning/fine-tuning.mjs
 // File generated from our OpenAPI spec by Stainless. See CONTRIBUTING.md for details.
 
 
@@ -43120,13 +43399,13 @@ FineTuning.Jobs = Jobs;
 FineTuning.Checkpoints = Checkpoints;
 FineTuning.Alpha = Alpha;
 //# sourceMappingURL=fine-tuning.mjs.map
-;// CONCATENATED MODULE: ./node_modules/openai/resources/graders/grader-models.mjs
+;// CONCATENATED MODULE: ../wt-response-formats/node_modules/openai/resources/graders/grader-models.mjs
 // File generated from our OpenAPI spec by Stainless. See CONTRIBUTING.md for details.
 
 class GraderModels extends APIResource {
 }
 //# sourceMappingURL=grader-models.mjs.map
-;// CONCATENATED MODULE: ./node_modules/openai/resources/graders/graders.mjs
+;// CONCATENATED MODULE: ../wt-response-formats/node_modules/openai/resources/graders/graders.mjs
 // File generated from our OpenAPI spec by Stainless. See CONTRIBUTING.md for details.
 
 
@@ -43139,7 +43418,7 @@ class graders_Graders extends APIResource {
 }
 graders_Graders.GraderModels = GraderModels;
 //# sourceMappingURL=graders.mjs.map
-;// CONCATENATED MODULE: ./node_modules/openai/resources/images.mjs
+;// CONCATENATED MODULE: ../wt-response-formats/node_modules/openai/resources/images.mjs
 // File generated from our OpenAPI spec by Stainless. See CONTRIBUTING.md for details.
 
 
@@ -43173,7 +43452,7 @@ class Images extends APIResource {
     }
 }
 //# sourceMappingURL=images.mjs.map
-;// CONCATENATED MODULE: ./node_modules/openai/resources/models.mjs
+;// CONCATENATED MODULE: ../wt-response-formats/node_modules/openai/resources/models.mjs
 // File generated from our OpenAPI spec by Stainless. See CONTRIBUTING.md for details.
 
 
@@ -43205,7 +43484,7 @@ class Models extends APIResource {
     }
 }
 //# sourceMappingURL=models.mjs.map
-;// CONCATENATED MODULE: ./node_modules/openai/resources/moderations.mjs
+;// CONCATENATED MODULE: ../wt-response-formats/node_modules/openai/resources/moderations.mjs
 // File generated from our OpenAPI spec by Stainless. See CONTRIBUTING.md for details.
 
 /**
@@ -43221,7 +43500,7 @@ class Moderations extends APIResource {
     }
 }
 //# sourceMappingURL=moderations.mjs.map
-;// CONCATENATED MODULE: ./node_modules/openai/resources/realtime/calls.mjs
+;// CONCATENATED MODULE: ../wt-response-formats/node_modules/openai/resources/realtime/calls.mjs
 // File generated from our OpenAPI spec by Stainless. See CONTRIBUTING.md for details.
 
 
@@ -43297,7 +43576,7 @@ class Calls extends APIResource {
     }
 }
 //# sourceMappingURL=calls.mjs.map
-;// CONCATENATED MODULE: ./node_modules/openai/resources/realtime/client-secrets.mjs
+;// CONCATENATED MODULE: ../wt-response-formats/node_modules/openai/resources/realtime/client-secrets.mjs
 // File generated from our OpenAPI spec by Stainless. See CONTRIBUTING.md for details.
 
 class ClientSecrets extends APIResource {
@@ -43333,7 +43612,7 @@ class ClientSecrets extends APIResource {
     }
 }
 //# sourceMappingURL=client-secrets.mjs.map
-;// CONCATENATED MODULE: ./node_modules/openai/resources/realtime/realtime.mjs
+;// CONCATENATED MODULE: ../wt-response-formats/node_modules/openai/resources/realtime/realtime.mjs
 // File generated from our OpenAPI spec by Stainless. See CONTRIBUTING.md for details.
 
 
@@ -43350,7 +43629,7 @@ class realtime_Realtime extends APIResource {
 realtime_Realtime.ClientSecrets = ClientSecrets;
 realtime_Realtime.Calls = Calls;
 //# sourceMappingURL=realtime.mjs.map
-;// CONCATENATED MODULE: ./node_modules/openai/lib/ResponsesParser.mjs
+;// CONCATENATED MODULE: ../wt-response-formats/node_modules/openai/lib/ResponsesParser.mjs
 
 
 function maybeParseResponse(response, params) {
@@ -43517,7 +43796,7 @@ function addOutputText(rsp) {
     rsp.output_text = texts.join('');
 }
 //# sourceMappingURL=ResponsesParser.mjs.map
-;// CONCATENATED MODULE: ./node_modules/openai/lib/responses/ResponseAccumulator.mjs
+;// CONCATENATED MODULE: ../wt-response-formats/node_modules/openai/lib/responses/ResponseAccumulator.mjs
 
 
 /**
@@ -43918,7 +44197,7 @@ function ResponseAccumulator_assertNever(value) {
     throw new error_OpenAIError(`Unhandled response stream event: ${JSON.stringify(value)}`);
 }
 //# sourceMappingURL=ResponseAccumulator.mjs.map
-;// CONCATENATED MODULE: ./node_modules/openai/lib/responses/ResponseStream.mjs
+;// CONCATENATED MODULE: ../wt-response-formats/node_modules/openai/lib/responses/ResponseStream.mjs
 var _ResponseStream_instances, _ResponseStream_params, _ResponseStream_currentResponseSnapshot, _ResponseStream_finalResponse, _ResponseStream_beginRequest, _ResponseStream_addEvent, _ResponseStream_endRequest;
 
 
@@ -44116,7 +44395,7 @@ function finalizeResponse(snapshot, params) {
     return maybeParseResponse(snapshot, params);
 }
 //# sourceMappingURL=ResponseStream.mjs.map
-;// CONCATENATED MODULE: ./node_modules/openai/resources/responses/input-items.mjs
+;// CONCATENATED MODULE: ../wt-response-formats/node_modules/openai/resources/responses/input-items.mjs
 // File generated from our OpenAPI spec by Stainless. See CONTRIBUTING.md for details.
 
 
@@ -44140,7 +44419,7 @@ class input_items_InputItems extends APIResource {
     }
 }
 //# sourceMappingURL=input-items.mjs.map
-;// CONCATENATED MODULE: ./node_modules/openai/resources/responses/input-tokens.mjs
+;// CONCATENATED MODULE: ../wt-response-formats/node_modules/openai/resources/responses/input-tokens.mjs
 // File generated from our OpenAPI spec by Stainless. See CONTRIBUTING.md for details.
 
 class input_tokens_InputTokens extends APIResource {
@@ -44164,7 +44443,7 @@ class input_tokens_InputTokens extends APIResource {
     }
 }
 //# sourceMappingURL=input-tokens.mjs.map
-;// CONCATENATED MODULE: ./node_modules/openai/resources/responses/responses.mjs
+;// CONCATENATED MODULE: ../wt-response-formats/node_modules/openai/resources/responses/responses.mjs
 // File generated from our OpenAPI spec by Stainless. See CONTRIBUTING.md for details.
 
 
@@ -44275,7 +44554,7 @@ class responses_Responses extends APIResource {
 responses_Responses.InputItems = input_items_InputItems;
 responses_Responses.InputTokens = input_tokens_InputTokens;
 //# sourceMappingURL=responses.mjs.map
-;// CONCATENATED MODULE: ./node_modules/openai/resources/skills/content.mjs
+;// CONCATENATED MODULE: ../wt-response-formats/node_modules/openai/resources/skills/content.mjs
 // File generated from our OpenAPI spec by Stainless. See CONTRIBUTING.md for details.
 
 
@@ -44294,7 +44573,7 @@ class content_Content extends APIResource {
     }
 }
 //# sourceMappingURL=content.mjs.map
-;// CONCATENATED MODULE: ./node_modules/openai/resources/skills/versions/content.mjs
+;// CONCATENATED MODULE: ../wt-response-formats/node_modules/openai/resources/skills/versions/content.mjs
 // File generated from our OpenAPI spec by Stainless. See CONTRIBUTING.md for details.
 
 
@@ -44314,7 +44593,7 @@ class versions_content_Content extends APIResource {
     }
 }
 //# sourceMappingURL=content.mjs.map
-;// CONCATENATED MODULE: ./node_modules/openai/resources/skills/versions/versions.mjs
+;// CONCATENATED MODULE: ../wt-response-formats/node_modules/openai/resources/skills/versions/versions.mjs
 // File generated from our OpenAPI spec by Stainless. See CONTRIBUTING.md for details.
 
 
@@ -44366,7 +44645,7 @@ class Versions extends APIResource {
 }
 Versions.Content = versions_content_Content;
 //# sourceMappingURL=versions.mjs.map
-;// CONCATENATED MODULE: ./node_modules/openai/resources/skills/skills.mjs
+;// CONCATENATED MODULE: ../wt-response-formats/node_modules/openai/resources/skills/skills.mjs
 // File generated from our OpenAPI spec by Stainless. See CONTRIBUTING.md for details.
 
 
@@ -44424,7 +44703,7 @@ class Skills extends APIResource {
 Skills.Content = content_Content;
 Skills.Versions = Versions;
 //# sourceMappingURL=skills.mjs.map
-;// CONCATENATED MODULE: ./node_modules/openai/resources/uploads/parts.mjs
+;// CONCATENATED MODULE: ../wt-response-formats/node_modules/openai/resources/uploads/parts.mjs
 // File generated from our OpenAPI spec by Stainless. See CONTRIBUTING.md for details.
 
 
@@ -44451,7 +44730,7 @@ class Parts extends APIResource {
     }
 }
 //# sourceMappingURL=parts.mjs.map
-;// CONCATENATED MODULE: ./node_modules/openai/resources/uploads/uploads.mjs
+;// CONCATENATED MODULE: ../wt-response-formats/node_modules/openai/resources/uploads/uploads.mjs
 // File generated from our OpenAPI spec by Stainless. See CONTRIBUTING.md for details.
 
 
@@ -44529,7 +44808,7 @@ class Uploads extends APIResource {
 }
 Uploads.Parts = Parts;
 //# sourceMappingURL=uploads.mjs.map
-;// CONCATENATED MODULE: ./node_modules/openai/lib/Util.mjs
+;// CONCATENATED MODULE: ../wt-response-formats/node_modules/openai/lib/Util.mjs
 /**
  * Like `Promise.allSettled()` but throws an error if any promises are rejected.
  */
@@ -44552,7 +44831,7 @@ const allSettledWithThrow = async (promises) => {
     return values;
 };
 //# sourceMappingURL=Util.mjs.map
-;// CONCATENATED MODULE: ./node_modules/openai/resources/vector-stores/file-batches.mjs
+;// CONCATENATED MODULE: ../wt-response-formats/node_modules/openai/resources/vector-stores/file-batches.mjs
 // File generated from our OpenAPI spec by Stainless. See CONTRIBUTING.md for details.
 
 
@@ -44690,7 +44969,7 @@ class FileBatches extends APIResource {
     }
 }
 //# sourceMappingURL=file-batches.mjs.map
-;// CONCATENATED MODULE: ./node_modules/openai/resources/vector-stores/files.mjs
+;// CONCATENATED MODULE: ../wt-response-formats/node_modules/openai/resources/vector-stores/files.mjs
 // File generated from our OpenAPI spec by Stainless. See CONTRIBUTING.md for details.
 
 
@@ -44838,7 +45117,7 @@ class vector_stores_files_Files extends APIResource {
     }
 }
 //# sourceMappingURL=files.mjs.map
-;// CONCATENATED MODULE: ./node_modules/openai/resources/vector-stores/vector-stores.mjs
+;// CONCATENATED MODULE: ../wt-response-formats/node_modules/openai/resources/vector-stores/vector-stores.mjs
 // File generated from our OpenAPI spec by Stainless. See CONTRIBUTING.md for details.
 
 
@@ -44924,7 +45203,7 @@ class VectorStores extends APIResource {
 VectorStores.Files = vector_stores_files_Files;
 VectorStores.FileBatches = FileBatches;
 //# sourceMappingURL=vector-stores.mjs.map
-;// CONCATENATED MODULE: ./node_modules/openai/resources/videos.mjs
+;// CONCATENATED MODULE: ../wt-response-formats/node_modules/openai/resources/videos.mjs
 // File generated from our OpenAPI spec by Stainless. See CONTRIBUTING.md for details.
 
 
@@ -45010,7 +45289,7 @@ class Videos extends APIResource {
     }
 }
 //# sourceMappingURL=videos.mjs.map
-;// CONCATENATED MODULE: ./node_modules/openai/resources/webhooks/webhooks.mjs
+;// CONCATENATED MODULE: ../wt-response-formats/node_modules/openai/resources/webhooks/webhooks.mjs
 // File generated from our OpenAPI spec by Stainless. See CONTRIBUTING.md for details.
 var _Webhooks_instances, _Webhooks_validateSecret, _Webhooks_getRequiredHeader;
 
@@ -45108,15 +45387,15 @@ _Webhooks_instances = new WeakSet(), _Webhooks_validateSecret = function _Webhoo
     return value;
 };
 //# sourceMappingURL=webhooks.mjs.map
-;// CONCATENATED MODULE: ./node_modules/openai/resources/webhooks/index.mjs
+;// CONCATENATED MODULE: ../wt-response-formats/node_modules/openai/resources/webhooks/index.mjs
 // File generated from our OpenAPI spec by Stainless. See CONTRIBUTING.md for details.
 
 //# sourceMappingURL=index.mjs.map
-;// CONCATENATED MODULE: ./node_modules/openai/resources/webhooks.mjs
+;// CONCATENATED MODULE: ../wt-response-formats/node_modules/openai/resources/webhooks.mjs
 // File generated from our OpenAPI spec by Stainless. See CONTRIBUTING.md for details.
 
 //# sourceMappingURL=webhooks.mjs.map
-;// CONCATENATED MODULE: ./node_modules/openai/resources/index.mjs
+;// CONCATENATED MODULE: ../wt-response-formats/node_modules/openai/resources/index.mjs
 // File generated from our OpenAPI spec by Stainless. See CONTRIBUTING.md for details.
 
 
@@ -45143,7 +45422,7 @@ _Webhooks_instances = new WeakSet(), _Webhooks_validateSecret = function _Webhoo
 
 
 //# sourceMappingURL=index.mjs.map
-;// CONCATENATED MODULE: ./node_modules/openai/internal/provider.mjs
+;// CONCATENATED MODULE: ../wt-response-formats/node_modules/openai/internal/provider.mjs
 /**
  * A provider factory such as `bedrock(options)` captures configuration in a
  * definition, while every OpenAI client receives a fresh runtime from
@@ -45176,7 +45455,7 @@ function configureProvider(provider) {
     return definition.configure();
 }
 //# sourceMappingURL=provider.mjs.map
-;// CONCATENATED MODULE: ./node_modules/openai/client.mjs
+;// CONCATENATED MODULE: ../wt-response-formats/node_modules/openai/client.mjs
 // File generated from our OpenAPI spec by Stainless. See CONTRIBUTING.md for details.
 var _OpenAI_instances, client_a, _OpenAI_encoder, _OpenAI_baseURLOverridden;
 
@@ -45979,7 +46258,7 @@ function isUndiciDispatcherVersionMismatchError(error) {
     return false;
 }
 //# sourceMappingURL=client.mjs.map
-;// CONCATENATED MODULE: ./node_modules/openai/azure.mjs
+;// CONCATENATED MODULE: ../wt-response-formats/node_modules/openai/azure.mjs
 
 
 
@@ -46077,7 +46356,7 @@ const _deployments_endpoints = new Set([
     '/images/edits',
 ]);
 //# sourceMappingURL=azure.mjs.map
-;// CONCATENATED MODULE: ./node_modules/openai/bedrock.mjs
+;// CONCATENATED MODULE: ../wt-response-formats/node_modules/openai/bedrock.mjs
 
 
 
@@ -46178,7 +46457,7 @@ class BedrockOpenAI extends OpenAI {
     }
 }
 //# sourceMappingURL=bedrock.mjs.map
-;// CONCATENATED MODULE: ./node_modules/openai/index.mjs
+;// CONCATENATED MODULE: ../wt-response-formats/node_modules/openai/index.mjs
 // File generated from our OpenAPI spec by Stainless. See CONTRIBUTING.md for details.
 
 
@@ -46810,7 +47089,7 @@ function count(value) {
 
 ;// CONCATENATED MODULE: ./src/util/random.ts
 /** 32-bit FNV-1a hash of a string, used to turn labels and seeds into generator states. */
-function random_hashString32(text) {
+function hashString32(text) {
     let h = 0x811c9dc5;
     for (let i = 0; i < text.length; i++) {
         h ^= text.charCodeAt(i);
@@ -46819,7 +47098,7 @@ function random_hashString32(text) {
     return h >>> 0;
 }
 function createRandom(seed) {
-    const base = typeof seed === 'number' ? seed >>> 0 : random_hashString32(seed);
+    const base = typeof seed === 'number' ? seed >>> 0 : hashString32(seed);
     let state = base;
     const next = () => {
         state = (state + 0x6d2b79f5) >>> 0;
@@ -46844,7 +47123,7 @@ function createRandom(seed) {
         int,
         shuffle,
         sample: (items, k) => shuffle(items).slice(0, Math.max(0, k)),
-        fork: (label) => createRandom(random_hashString32(`${base}:${label}`))
+        fork: (label) => createRandom(hashString32(`${base}:${label}`))
     };
 }
 
@@ -47442,6 +47721,502 @@ function harmfulRulesFor(trait) {
     return RULES.filter((r) => r.claims === trait);
 }
 
+;// CONCATENATED MODULE: ./src/eval/json-find.ts
+
+const FENCE = /```[ \t]*(?:json5?|JSON)?[ \t]*\r?\n?([\s\S]*?)```/g;
+function tryParse(text) {
+    const trimmed = text.trim();
+    if (trimmed === '')
+        return undefined;
+    try {
+        return { value: JSON.parse(trimmed) };
+    }
+    catch {
+        return undefined;
+    }
+}
+/** End index (exclusive) of the balanced `{…}` starting at `start`, or -1; skips braces in strings. */
+function balancedEnd(text, start) {
+    let depth = 0;
+    let inString = false;
+    for (let i = start; i < text.length; i++) {
+        const ch = text[i];
+        if (inString) {
+            if (ch === '\\')
+                i++;
+            else if (ch === '"')
+                inString = false;
+        }
+        else if (ch === '"') {
+            inString = true;
+        }
+        else if (ch === '{') {
+            depth++;
+        }
+        else if (ch === '}') {
+            depth--;
+            if (depth === 0)
+                return i + 1;
+        }
+    }
+    return -1;
+}
+/**
+ * Finds the JSON a model reply carries. In order: the whole reply; else the last ```json (or bare
+ * ```) fenced block that parses; else the last top-level `{…}` object in the prose that parses.
+ * The last wins because a reply that reasons first shows its final answer at the end. Bare arrays
+ * in prose are not picked up (too easily confused with "[1]"-style references); a reply that is
+ * only an array, or an array in a fence, is.
+ */
+function findJson(reply) {
+    const whole = tryParse(reply);
+    if (whole !== undefined)
+        return whole;
+    const fenced = Array.from(reply.matchAll(FENCE), (m) => m[1] ?? '');
+    for (let i = fenced.length - 1; i >= 0; i--) {
+        const found = tryParse(fenced[i]);
+        if (found !== undefined)
+            return found;
+    }
+    const spans = [];
+    let i = reply.indexOf('{');
+    while (i !== -1) {
+        const end = balancedEnd(reply, i);
+        if (end === -1) {
+            i = reply.indexOf('{', i + 1);
+        }
+        else {
+            spans.push([i, end]);
+            i = reply.indexOf('{', end);
+        }
+    }
+    for (let k = spans.length - 1; k >= 0; k--) {
+        const [start, end] = spans[k];
+        const found = tryParse(reply.slice(start, end));
+        if (found !== undefined)
+            return found;
+    }
+    return undefined;
+}
+const STEP = /\.?([^.[\]]+)|\[(\d+)\]|\[\s*"((?:[^"\\]|\\.)*)"\s*\]|\[\s*'([^']*)'\s*\]/y;
+/**
+ * Parses a field path such as `a.b[0]`, `items[2].name`, `["odd key"]` (a leading `$` or `$.` is
+ * allowed). Throws InputError on a malformed path.
+ */
+function parseJsonPath(path) {
+    const text = path.trim().replace(/^\$\.?/, '');
+    const steps = [];
+    STEP.lastIndex = 0;
+    let pos = 0;
+    while (pos < text.length) {
+        STEP.lastIndex = pos;
+        const m = STEP.exec(text);
+        if (m === null || m[0] === '') {
+            throw new errors_InputError(`the JSON path "${path}" cannot be read at character ${pos + 1}; expected a path like a.b[0]`);
+        }
+        if (m[1] !== undefined)
+            steps.push(m[1]);
+        else if (m[2] !== undefined)
+            steps.push(Number(m[2]));
+        else if (m[3] !== undefined)
+            steps.push(JSON.parse(`"${m[3]}"`));
+        else
+            steps.push(m[4] ?? '');
+        pos = STEP.lastIndex;
+    }
+    return steps;
+}
+/** The value at `path` inside `value`, or undefined when any step is missing. */
+function pickJsonPath(value, path) {
+    const steps = typeof path === 'string' ? parseJsonPath(path) : path;
+    let current = value;
+    for (const step of steps) {
+        if (typeof step === 'number') {
+            if (!Array.isArray(current))
+                return undefined;
+            current = current[step];
+        }
+        else {
+            if (current === null || typeof current !== 'object' || Array.isArray(current)) {
+                return undefined;
+            }
+            if (!Object.prototype.hasOwnProperty.call(current, step))
+                return undefined;
+            current = current[step];
+        }
+    }
+    return current;
+}
+/** Structural equality of JSON values (object key order does not matter). */
+function jsonEqual(a, b) {
+    if (a === b)
+        return true;
+    if (typeof a === 'number' && typeof b === 'number')
+        return Number.isNaN(a) && Number.isNaN(b);
+    if (Array.isArray(a) || Array.isArray(b)) {
+        if (!Array.isArray(a) || !Array.isArray(b) || a.length !== b.length)
+            return false;
+        return a.every((item, i) => jsonEqual(item, b[i]));
+    }
+    if (a === null || b === null || typeof a !== 'object' || typeof b !== 'object')
+        return false;
+    const ra = a;
+    const rb = b;
+    const keysA = Object.keys(ra).filter((k) => ra[k] !== undefined);
+    const keysB = Object.keys(rb).filter((k) => rb[k] !== undefined);
+    if (keysA.length !== keysB.length)
+        return false;
+    return keysA.every((k) => Object.prototype.hasOwnProperty.call(rb, k) && jsonEqual(ra[k], rb[k]));
+}
+
+;// CONCATENATED MODULE: ./src/simulate/invoice-reader.ts
+/**
+ * Reading a synthetic invoice the way the simulated target does: the vendor (the company after
+ * "from"), the invoice number, the issue date, the currency and the total, as the text really
+ * means them, and, for each field, the value a careless reader gives when a trait of the text goes
+ * unheeded (the customer it is billed to, the date as written, the currency symbol or word, the
+ * subtotal, an amount whose thousands separator was read as a decimal point). The generator
+ * (./invoice-task.ts) writes with these same patterns, so data and reader can never disagree.
+ */
+const INVOICE_FIELDS = ['vendor', 'invoice_number', 'date', 'currency', 'total'];
+const COMPANIES = [
+    'Northwind Traders',
+    'Blue Harbor Supplies',
+    'Kestrel Office Goods',
+    'Alder and Finch Printing',
+    'Copperline Logistics',
+    'Maple Row Catering',
+    'Quartz Field Software',
+    'Harbor Light Cleaning',
+    'Acme Robotics',
+    'Lumen Dental Care',
+    'Riverside Primary School',
+    'Oakridge Bakery',
+    'Silverpine Architects',
+    'Greenway Bicycles'
+];
+const MONTHS = [
+    'January',
+    'February',
+    'March',
+    'April',
+    'May',
+    'June',
+    'July',
+    'August',
+    'September',
+    'October',
+    'November',
+    'December'
+];
+const CURRENCIES = [
+    { code: 'EUR', symbol: '€', word: 'euros' },
+    { code: 'USD', symbol: '$', word: 'dollars' },
+    { code: 'GBP', symbol: '£', word: 'pounds' }
+];
+const COMPANY = COMPANIES.join('|');
+const VENDOR = new RegExp(`\\bfrom (${COMPANY})\\b`);
+/** Names the customer before the vendor: the trap of the `billed-to` trait. */
+const BILLED_TO = new RegExp(`\\b(?:billed to|customer:) (${COMPANY})\\b`, 'i');
+const INVOICE_NUMBER = /\bINV-\d{4,5}\b/;
+const ISO_DATE = /\b(\d{4})-(\d{2})-(\d{2})\b/;
+const MONTH = MONTHS.join('|');
+/** "March 14, 2026" or "14 March 2026". */
+const WORD_DATE = new RegExp(`\\b(?:(${MONTH}) (\\d{1,2}), (\\d{4})|(\\d{1,2}) (${MONTH}) (\\d{4}))\\b`);
+/** An amount with its currency as a symbol before it, a code before or after it, or a word after. */
+const MONEY = /(?:([€$£])|\b(EUR|USD|GBP) )?(\d{1,3}(?:,\d{3})+|\d+)\.(\d{2})(?: (EUR|USD|GBP|euros|dollars|pounds)\b)?/g;
+/** Every amount with a currency in the text, in order. */
+function moneyIn(text) {
+    const out = [];
+    for (const m of text.matchAll(MONEY)) {
+        const currency = m[1] ?? m[2] ?? m[5];
+        if (currency === undefined)
+            continue;
+        const written = `${m[3]}.${m[4]}`;
+        out.push({ written, value: Number(written.replace(/,/g, '')), currency });
+    }
+    return out;
+}
+/** The ISO code of a currency as written (symbol, code or word), or undefined. */
+function invoice_reader_currencyCode(written) {
+    return CURRENCIES.find((c) => [c.code, c.symbol, c.word].includes(written))?.code;
+}
+/** A date in words as YYYY-MM-DD. */
+function isoOf(match) {
+    const month = (match[1] ?? match[5]);
+    const day = (match[2] ?? match[4]);
+    const year = (match[3] ?? match[6]);
+    const mm = String(MONTHS.indexOf(month) + 1).padStart(2, '0');
+    return `${year}-${mm}-${day.padStart(2, '0')}`;
+}
+/** What a careless reader reads an amount with a thousands separator as: "1,250.00" → 1.25. */
+function commaAsDecimal(written) {
+    const [whole, ...rest] = written.split(',');
+    return Number(`${whole}.${rest.join('').replace(/\./g, '')}`);
+}
+const CAREFUL = {
+    billedTo: true,
+    dateWords: true,
+    currencySymbol: true,
+    currencyWord: true,
+    twoAmounts: true,
+    thousands: true
+};
+/**
+ * The invoice's fields as a reader with the given care reads them; undefined when the text is not
+ * an invoice (no vendor, number, date or amount can be found).
+ */
+function readInvoice(text, care = CAREFUL) {
+    const vendor = VENDOR.exec(text)?.[1];
+    const number = INVOICE_NUMBER.exec(text)?.[0];
+    const iso = ISO_DATE.exec(text);
+    const words = WORD_DATE.exec(text);
+    const money = moneyIn(text);
+    const last = money[money.length - 1];
+    if (vendor === undefined || number === undefined || last === undefined)
+        return undefined;
+    if (iso === null && words === null)
+        return undefined;
+    const customer = BILLED_TO.exec(text)?.[1];
+    const date = iso !== null ? iso[0] : isoOf(words);
+    const code = invoice_reader_currencyCode(last.currency) ?? last.currency;
+    const values = {
+        vendor,
+        invoice_number: number,
+        date,
+        currency: code,
+        total: last.value
+    };
+    const amount = care.twoAmounts ? last : money[0];
+    const symbol = CURRENCIES.some((c) => c.symbol === last.currency);
+    const word = CURRENCIES.some((c) => c.word === last.currency);
+    const raw = {
+        vendor: customer !== undefined && !care.billedTo ? customer : vendor,
+        invoice_number: number,
+        date: iso === null && !care.dateWords ? words[0] : date,
+        currency: (symbol && !care.currencySymbol) || (word && !care.currencyWord) ? last.currency : code,
+        total: amount.written.includes(',') && !care.thousands
+            ? commaAsDecimal(amount.written)
+            : amount.value
+    };
+    return { values, raw };
+}
+
+;// CONCATENATED MODULE: ./src/simulate/json-traits.ts
+/**
+ * The field-level traits of synthetic invoices (the JSON extraction world of the simulation): what
+ * in an invoice's text trips a careless extractor, which field it spoils, the instructions that
+ * address it (with the stems that let any wording count) and the critiques that name it. The
+ * `all-fields` entry is about the reply's format, not a field: a reply that leaves a field out.
+ * Kept apart from the label traits (./traits.ts) so neither world reads the other's instructions.
+ */
+
+const JSON_TRAIT_IDS = (/* unused pure expression or super */ null && ([
+    'billed-to',
+    'date-words',
+    'currency-symbol',
+    'currency-word',
+    'two-amounts',
+    'thousands',
+    'all-fields'
+]));
+const SYMBOLS = /[€$£]\d/;
+const WORDS = /\d (?:euros|dollars|pounds)\b/;
+const JSON_TRAITS = [
+    {
+        id: 'billed-to',
+        title: 'the customer named before the vendor',
+        field: 'vendor',
+        visibleIn: (t) => BILLED_TO.test(t),
+        phrasings: [
+            'The vendor is the company that issued the invoice (the one it is from), never the customer it is billed to.',
+            'Do not confuse the two companies: vendor is the issuer of the invoice, not the customer.'
+        ],
+        stems: ['billed to', 'the customer', 'issuer', 'issued the invoice'],
+        critiques: [
+            'Invoices such as "@{example}" name the customer first, and the model gave the customer as vendor; the prompt should say the vendor is the company that issued the invoice, not the customer.',
+            'The @{field} field is wrong when the invoice names who it is billed to (see "@{example}").'
+        ]
+    },
+    {
+        id: 'date-words',
+        title: 'dates written in words',
+        field: 'date',
+        visibleIn: (t) => WORD_DATE.test(t),
+        phrasings: [
+            'Write date as YYYY-MM-DD, also when the invoice spells the date out in words.',
+            'Convert every date to the ISO date form YYYY-MM-DD.'
+        ],
+        stems: ['yyyy-mm-dd', 'iso date'],
+        critiques: [
+            'Dates spelled out in words ("@{example}") are copied as written; the prompt should ask for the date as YYYY-MM-DD.',
+            'The @{field} field keeps the wording of the text (see "@{example}") instead of an ISO date (YYYY-MM-DD).'
+        ]
+    },
+    {
+        id: 'currency-symbol',
+        title: 'a currency symbol',
+        field: 'currency',
+        visibleIn: (t) => SYMBOLS.test(t),
+        phrasings: [
+            'When the currency is shown as a symbol (€, $, £), give its three-letter code (EUR, USD, GBP) instead of the symbol.',
+            'Map a currency symbol to its three-letter code.'
+        ],
+        stems: ['symbol'],
+        critiques: [
+            'When the amount carries a currency symbol ("@{example}") the model returns the symbol; the prompt should ask for the three-letter code instead of the symbol.'
+        ]
+    },
+    {
+        id: 'currency-word',
+        title: 'a currency named in words',
+        field: 'currency',
+        visibleIn: (t) => WORDS.test(t),
+        phrasings: [
+            'When the currency is given by its name (euros, dollars, pounds), answer with the currency code (EUR, USD, GBP), not the name.',
+            'A currency name such as euros becomes its currency code.'
+        ],
+        stems: ['currency name', 'by its name', 'currency code'],
+        critiques: [
+            'The currency is sometimes given by its name ("@{example}") and the model copied the name; the prompt should ask to turn a currency name into its currency code.'
+        ]
+    },
+    {
+        id: 'two-amounts',
+        title: 'a subtotal before the total',
+        field: 'total',
+        visibleIn: (t) => moneyIn(t).length > 1,
+        phrasings: [
+            'When the invoice lists a subtotal and then the total, total is the final amount due, not the subtotal.',
+            'If several amounts appear, take the final amount due as total.'
+        ],
+        stems: ['subtotal', 'final amount', 'several amounts'],
+        critiques: [
+            'Invoices with more than one amount ("@{example}") get the first one as @{field}; the prompt should say the total is the final amount due, not the subtotal.'
+        ]
+    },
+    {
+        id: 'thousands',
+        title: 'a thousands separator',
+        field: 'total',
+        visibleIn: (t) => moneyIn(t).some((m) => m.written.includes(',')),
+        phrasings: [
+            'Amounts may use commas as thousands separators (1,250.00 is one thousand two hundred fifty); give total as a plain number without them.',
+            'A comma inside an amount separates thousands; it is not a decimal point.'
+        ],
+        stems: ['thousands'],
+        critiques: [
+            'Large amounts such as "@{example}" come back far too small: the model read the comma as a decimal point. The prompt should explain thousands separators.'
+        ]
+    },
+    {
+        id: 'all-fields',
+        title: 'a field left out',
+        field: undefined,
+        visibleIn: () => false,
+        phrasings: [
+            'Always include every field of the object, even when you are unsure of a value.',
+            'Every reply must contain all fields.'
+        ],
+        stems: ['every field', 'all fields', 'all of the fields'],
+        critiques: [
+            'Some replies leave the @{field} field out entirely (see "@{example}"); the prompt should require every field in each reply.'
+        ]
+    }
+];
+const BY_ID = new Map(JSON_TRAITS.map((t) => [t.id, t]));
+function getJsonTrait(id) {
+    const trait = BY_ID.get(id);
+    if (trait === undefined)
+        throw new Error(`unknown JSON trait ${id}`);
+    return trait;
+}
+/** The field traits visible in an invoice's text, in catalogue order. */
+function detectJsonTraits(text) {
+    return JSON_TRAITS.filter((t) => t.visibleIn(text)).map((t) => t.id);
+}
+/** The JSON traits an instruction text addresses (any stem occurs in it). */
+function jsonTraitsAddressedBy(text) {
+    const lower = text.toLowerCase();
+    return JSON_TRAITS.filter((t) => t.stems.some((s) => lower.includes(s))).map((t) => t.id);
+}
+/** How a reader minds each field trap, given the traits its instructions address. */
+function careFrom(addressed) {
+    return {
+        billedTo: addressed.has('billed-to'),
+        dateWords: addressed.has('date-words'),
+        currencySymbol: addressed.has('currency-symbol'),
+        currencyWord: addressed.has('currency-word'),
+        twoAmounts: addressed.has('two-amounts'),
+        thousands: addressed.has('thousands')
+    };
+}
+
+;// CONCATENATED MODULE: ./src/simulate/json-critique.ts
+/**
+ * What the simulated optimizer sees in failing JSON extraction examples: it compares each reply's
+ * JSON with the expected object field by field, and for every field that came back wrong it looks
+ * for the invoice traits in the input that spoil that field; a field left out of the reply is a
+ * format finding. Only traits the studied prompt does not address yet are named, weighted by how
+ * often they spoiled a field.
+ */
+
+
+function objectIn(text) {
+    const value = findJson(text)?.value;
+    return value !== null && typeof value === 'object' && !Array.isArray(value)
+        ? value
+        : undefined;
+}
+function sameField(got, want) {
+    if (typeof want === 'number')
+        return Number(got) === want;
+    return String(got).trim().toLowerCase() === String(want).trim().toLowerCase();
+}
+/** True when the failing examples are JSON extraction: their expected answers are JSON objects. */
+function isJsonRequest(request) {
+    return (request.examples.length > 0 &&
+        request.examples.every((ex) => objectIn(ex.expected) !== undefined));
+}
+/** The field traits (and a missing-field finding) the failures show, not yet addressed by `studied`. */
+function jsonFindings(request, studied) {
+    const addressed = new Set(jsonTraitsAddressedBy(studied));
+    const seen = new Map();
+    const note = (trait, field, example) => {
+        const entry = seen.get(trait) ?? { kind: 'json', trait, field, weight: 0, example };
+        entry.weight++;
+        seen.set(trait, entry);
+    };
+    for (const ex of request.examples) {
+        const want = objectIn(ex.expected);
+        const got = objectIn(ex.output);
+        if (want === undefined || got === undefined)
+            continue;
+        for (const [field, value] of Object.entries(want)) {
+            if (!(field in got)) {
+                note('all-fields', field, ex.text);
+                continue;
+            }
+            if (sameField(got[field], value))
+                continue;
+            for (const trait of JSON_TRAITS) {
+                if (trait.field === field && trait.visibleIn(ex.text))
+                    note(trait.id, field, ex.text);
+            }
+        }
+    }
+    return JSON_TRAITS.flatMap((t) => {
+        const finding = seen.get(t.id);
+        return finding !== undefined && !addressed.has(t.id) ? [finding] : [];
+    });
+}
+/** A critique naming a JSON finding; `quote` makes the excerpt of the example. */
+function renderJsonFinding(finding, rng, quote) {
+    const templates = getJsonTrait(finding.trait).critiques;
+    const template = templates[rng.int(templates.length)];
+    return template.replace('@{example}', quote(finding.example)).replace('@{field}', finding.field);
+}
+
 ;// CONCATENATED MODULE: ./src/simulate/detectors.ts
 /**
  * What makes each trait visible in text: the patterns the trait detectors, the reader
@@ -47732,13 +48507,13 @@ const TRAIT_IDS = (/* unused pure expression or super */ null && ([
     'reported',
     'injection'
 ]));
-const BY_ID = new Map(TRAITS.map((t) => [t.id, t]));
+const traits_BY_ID = new Map(TRAITS.map((t) => [t.id, t]));
 /** The whole catalogue, in a fixed order (the order traps are tried in). */
 function allTraits() {
     return TRAITS;
 }
 function getTrait(id) {
-    const trait = BY_ID.get(id);
+    const trait = traits_BY_ID.get(id);
     if (trait === undefined)
         throw new Error(`unknown trait ${id}`);
     return trait;
@@ -47764,6 +48539,7 @@ const FORMAT_STEMS = ['<answer>', 'answer tag', 'exactly one label'];
 ;// CONCATENATED MODULE: ./src/simulate/optimizer-critique.ts
 
 
+
 const DEFAULT_CRITIQUE_RATES = { useful: 0.6, useless: 0.25 };
 const USELESS = [
     'The prompt could be clearer.',
@@ -47783,6 +48559,9 @@ function excerpt(text, max = 70) {
 /** What the failures show that the studied prompt does not already handle. */
 function findings(request, preferGlobal) {
     const studied = [request.prompt, request.systemPrompt].filter((p) => p !== undefined).join('\n');
+    // JSON extraction failures are read field by field (./json-critique.ts), not for label traits.
+    if (isJsonRequest(request))
+        return jsonFindings(request, studied);
     const addressed = new Set(traitsAddressedBy(studied));
     const seen = new Map();
     for (const ex of request.examples) {
@@ -47822,9 +48601,10 @@ function takeFinding(pool, rng) {
     const format = pool.findIndex((f) => f.kind === 'format');
     let index = removal >= 0 ? removal : -1;
     if (index < 0) {
-        const total = pool.reduce((sum, f) => sum + (f.kind === 'trait' ? f.weight : 1), 0);
+        const weight = (f) => ('weight' in f ? f.weight : 1);
+        const total = pool.reduce((sum, f) => sum + weight(f), 0);
         let u = rng.next() * total;
-        index = pool.findIndex((f) => (u -= f.kind === 'trait' ? f.weight : 1) < 0);
+        index = pool.findIndex((f) => (u -= weight(f)) < 0);
         if (index < 0)
             index = format;
     }
@@ -47843,6 +48623,8 @@ function render(finding, rng) {
             return `The rule "${finding.rule.phrasings[0] ?? ''}" is too broad: it makes the model misread inputs such as "${excerpt(finding.example)}". Remove it.`;
         case 'format':
             return FORMAT_CRITIQUE;
+        case 'json':
+            return renderJsonFinding(finding, rng, excerpt);
     }
 }
 function harmful(request, rng) {
@@ -47863,8 +48645,8 @@ function critiqueItems(request, count, rng, rates, preferGlobal = false) {
         const finding = u < rates.useful ? takeFinding(pool, rng) : undefined;
         if (finding) {
             // a critic often sees more than one problem in a group of failures and says so
-            const also = finding.kind === 'trait' && rng.next() < 0.5
-                ? takeFinding(pool.filter((f) => f.kind === 'trait'), rng)
+            const also = finding.kind !== 'remove' && finding.kind !== 'format' && rng.next() < 0.5
+                ? takeFinding(pool.filter((f) => f.kind === finding.kind), rng)
                 : undefined;
             if (also)
                 pool.splice(pool.indexOf(also), 1);
@@ -47890,6 +48672,7 @@ function analysisText(request, rng, rates) {
 }
 
 ;// CONCATENATED MODULE: ./src/simulate/optimizer-edit.ts
+
 
 
 
@@ -47955,6 +48738,13 @@ function applyCritique(prompt, notes, rng) {
         const conflicting = harmfulRulesIn(edited).filter((r) => r.hurts.includes(id));
         if (conflicting.length > 0)
             edited = removeSentences(edited, conflicting.flatMap((r) => r.stems));
+    }
+    const presentJson = new Set(jsonTraitsAddressedBy(prompt));
+    for (const id of jsonTraitsAddressedBy(plain).slice(0, 3)) {
+        if (presentJson.has(id))
+            continue;
+        const phrasings = getJsonTrait(id).phrasings;
+        add.push(phrasings[rng.int(phrasings.length)]);
     }
     const lowerNotes = notes.toLowerCase();
     if (FORMAT_STEMS.some((s) => lowerNotes.includes(s)) && !/<answer>/i.test(edited)) {
@@ -48218,7 +49008,7 @@ function kindsNamedIn(text) {
  * is used — nothing about the dataset or the template is known here.
  */
 
-const FIELD_NAMES = 'review|ticket|text|message|input|email|sms|request|statement|question|query|sentence|tweet|comment|document|passage|content';
+const FIELD_NAMES = 'review|ticket|text|message|input|email|sms|request|statement|question|query|sentence|tweet|comment|document|passage|content|invoice';
 const FIELD_TAG = new RegExp(`<(${FIELD_NAMES})(?:\\s[^<>]*)?>([\\s\\S]*?)</\\1\\s*>`, 'i');
 const FIELD_LINE = new RegExp(`^[ \\t]*(?:${FIELD_NAMES})[ \\t]*:[ \\t]*(.*)$`, 'im');
 const QUOTED_BLOCK = /("""|```)\n?([\s\S]*?)\n?\1/;
@@ -48460,6 +49250,116 @@ function optimizer_model_createSimulatedOptimizer(options) {
     };
 }
 
+;// CONCATENATED MODULE: ./src/simulate/json-target.ts
+
+
+
+
+/** Share of replies with prose around the JSON when plain text is asked for. */
+const PROSE_RATE = 0.3;
+/** Share of replies missing a field without a strict schema. */
+const MISSING_RATE = 0.12;
+/** Share of plain-text replies cut short (no JSON to read). */
+const CUT_RATE = 0.03;
+const ONLY_JSON = /\bonly (?:the |a |one )?json\b|\bno other text\b|\bnothing else\b/i;
+/** The descriptions in a schema: instructions the model reads as it reads the prompt. */
+function descriptionsOf(schema) {
+    if (Array.isArray(schema))
+        return schema.flatMap(descriptionsOf);
+    if (schema === null || typeof schema !== 'object')
+        return [];
+    return Object.entries(schema).flatMap(([key, value]) => key === 'description' && typeof value === 'string' ? [value] : descriptionsOf(value));
+}
+function schemaOf(format) {
+    return format?.type === 'json_schema' ? format.json_schema.schema : undefined;
+}
+/** The fields asked for: the schema's properties, else the invoice fields the prompt names. */
+function fieldsAsked(format, instructions) {
+    const properties = schemaOf(format)?.['properties'];
+    if (properties !== null && typeof properties === 'object')
+        return Object.keys(properties);
+    const named = INVOICE_FIELDS.filter((f) => new RegExp(`\\b${f}\\b`, 'i').test(instructions));
+    return named.length > 0 ? named : [...INVOICE_FIELDS];
+}
+/** True when the request asks for JSON: a response format, or the word JSON in the instructions. */
+function asksForJson(instructions, format) {
+    return format !== undefined || /\bjson\b/i.test(instructions);
+}
+/**
+ * The simulated target's decision on a JSON request, or undefined when the request holds no
+ * invoice (the label world of ./target-model.ts answers it then).
+ */
+function decideAsJsonTarget(messages, format, options) {
+    const system = messages
+        .filter((m) => m.role === 'system')
+        .map((m) => m.content)
+        .join('\n\n');
+    const last = messages.map((m) => m.role).lastIndexOf('user');
+    const user = messages[last]?.content ?? '';
+    const found = findExample(user);
+    const text = found?.text ?? user;
+    const schema = schemaOf(format);
+    const instructions = [
+        system,
+        found ? user.replace(found.span, ' ') : '',
+        ...descriptionsOf(schema)
+    ].join('\n\n');
+    if (!asksForJson(instructions, format))
+        return undefined;
+    const addressed = new Set(jsonTraitsAddressedBy(instructions));
+    const read = readInvoice(text, careFrom(addressed));
+    if (read === undefined)
+        return undefined;
+    const sample = options.sampleIndex ? `#${options.sampleIndex}` : '';
+    const formatKey = JSON.stringify(format ?? null);
+    const draw = (what) => unitHash(options.seed, 'json', what, system, user, formatKey, sample);
+    const traits = detectJsonTraits(text);
+    const fields = fieldsAsked(format, instructions);
+    const given = {};
+    const truth = {};
+    for (const field of fields) {
+        if (!INVOICE_FIELDS.includes(field))
+            continue;
+        given[field] = read.raw[field];
+        truth[field] = read.values[field];
+    }
+    const missed = traits.filter((t) => {
+        const field = getJsonTrait(t).field;
+        return (field !== undefined && !addressed.has(t) && field in given && given[field] !== truth[field]);
+    });
+    let noisy = false;
+    if (draw('noise') < (options.noise ?? 0.03) && typeof given['invoice_number'] === 'string') {
+        // a digit misread: the last two digits swapped
+        given['invoice_number'] = given['invoice_number'].replace(/(\d)(\d)$/, '$2$1');
+        noisy = given['invoice_number'] !== truth['invoice_number'];
+    }
+    const strict = format?.type === 'json_schema' && format.json_schema.strict;
+    let broken;
+    let dropped;
+    let object = given;
+    const keys = Object.keys(given);
+    if (!strict && !addressed.has('all-fields') && draw('missing') < MISSING_RATE) {
+        dropped = keys[Math.floor(draw('missing-field') * keys.length)];
+        if (dropped !== undefined) {
+            object = Object.fromEntries(Object.entries(given).filter(([k]) => k !== dropped));
+            broken = 'missing-field';
+        }
+    }
+    const json = JSON.stringify(object);
+    let reply = json;
+    if (format === undefined) {
+        if (draw('cut') < CUT_RATE) {
+            reply = json.slice(0, Math.max(1, Math.floor(json.length / 2)));
+            broken = 'cut-short';
+        }
+        else if (!ONLY_JSON.test(instructions) && draw('prose') < PROSE_RATE) {
+            reply = `Here are the invoice details:\n\`\`\`json\n${JSON.stringify(object, null, 2)}\n\`\`\`\nLet me know if you need anything else.`;
+            broken ??= 'prose';
+        }
+    }
+    return { reply, given, truth, traits, missed, broken, dropped, noisy };
+}
+
 ;// CONCATENATED MODULE: ./src/simulate/reader.ts
 /**
  * How the simulated target reads an example: it strips what a trait adds (an injected note, the
@@ -48592,7 +49492,7 @@ function trapOf(trait, text, truth, lex) {
     if (guess !== null && guess !== truth && lex.labels.includes(guess))
         return guess;
     const others = lex.labels.filter((l) => l !== truth);
-    return others[random_hashString32(`${trait}:${text}`) % others.length];
+    return others[hashString32(`${trait}:${text}`) % others.length];
 }
 function structuralTrap(trait, text, lex) {
     const { removed } = coreOf(text);
@@ -48638,9 +49538,11 @@ function defaultTrap(trait, truth, lex) {
  * + user prompt, or shown handled by a few-shot turn; a global trait in the system prompt — and no
  * over-broad rule in the prompt breaks
  * one of them; otherwise it falls for the first unheeded trait. A little noise, seeded by the
- * request text, flips some answers. Nothing is registered between calls: every decision comes from
+ * request text, flips some answers. An invoice asked for as JSON is answered by ./json-target.ts
+ * instead. Nothing is registered between calls: every decision comes from
  * the text, so the model works the same over HTTP and in another process.
  */
+
 
 
 
@@ -48789,11 +49691,10 @@ function target_model_createSimulatedTarget(options) {
             catch (error) {
                 return Promise.reject(error);
             }
-            const decision = decideAsTarget(request.messages, {
-                seed: options.seed,
-                noise: options.noise,
-                sampleIndex: request.sampleIndex
-            });
+            const seeded = { seed: options.seed, noise: options.noise, sampleIndex: request.sampleIndex };
+            // An invoice asked for as JSON is the extraction world (./json-target.ts); else labels.
+            const decision = decideAsJsonTarget(request.messages, request.responseFormat, seeded) ??
+                decideAsTarget(request.messages, seeded);
             return Promise.resolve(simulatedResponse(request.messages, decision.reply));
         }
     };
@@ -49409,12 +50310,227 @@ function makeDomainFamily(spec) {
     };
 }
 
+;// CONCATENATED MODULE: ./src/simulate/invoice-task.ts
+/**
+ * A synthetic JSON extraction task for the simulated provider: short invoice texts, each with its
+ * expected object {vendor, invoice_number, date, currency, total} and zero to two field traits
+ * (./json-traits.ts), a weak starting prompt that asks for JSON and names the fields, and a
+ * response schema. Every row is checked against what the simulated target reads from its text
+ * alone (./invoice-reader.ts), so the dataset and the simulation can never disagree.
+ */
+
+
+
+/** The traits an invoice text can carry (all but the format trait `all-fields`). */
+const INVOICE_TRAITS = [
+    'billed-to',
+    'date-words',
+    'currency-symbol',
+    'currency-word',
+    'two-amounts',
+    'thousands'
+];
+const INVOICE_PROMPT = [
+    'Extract the invoice details from the text below as JSON with the fields vendor, invoice_number, date, currency and total.',
+    '',
+    'Invoice: {{text}}'
+].join('\n');
+const INVOICE_SCHEMA = {
+    type: 'object',
+    additionalProperties: false,
+    required: [...INVOICE_FIELDS],
+    properties: {
+        vendor: { type: 'string', description: 'The company that sent the invoice.' },
+        invoice_number: { type: 'string' },
+        date: { type: 'string' },
+        currency: { type: 'string' },
+        total: { type: 'number' }
+    }
+};
+function invoice_task_pick(rng, items) {
+    return items[rng.int(items.length)];
+}
+/** 1250 → "1,250.00". */
+function formatAmount(value) {
+    const [whole, cents] = value.toFixed(2).split('.');
+    return `${whole.replace(/\B(?=(\d{3})+$)/g, ',')}.${cents}`;
+}
+function invoice_task_chooseTraits(spec, rng) {
+    const pool = spec.traits ?? INVOICE_TRAITS;
+    if (pool.length === 0 || rng.next() < (spec.plainRate ?? 0.25))
+        return [];
+    const first = invoice_task_pick(rng, pool);
+    if (rng.next() >= 0.35)
+        return [first];
+    const second = invoice_task_pick(rng, pool);
+    const currencies = new Set(['currency-symbol', 'currency-word']);
+    if (second === first || (currencies.has(first) && currencies.has(second)))
+        return [first];
+    return [first, second];
+}
+function invoiceText(traits, rng) {
+    const has = (t) => traits.includes(t);
+    const vendor = invoice_task_pick(rng, COMPANIES);
+    const customer = invoice_task_pick(rng, COMPANIES.filter((c) => c !== vendor));
+    const number = `INV-${1000 + rng.int(90000)}`;
+    const year = 2025 + rng.int(2);
+    const month = rng.int(12);
+    const day = 1 + rng.int(28);
+    const iso = `${year}-${String(month + 1).padStart(2, '0')}-${String(day).padStart(2, '0')}`;
+    const monthName = MONTHS[month];
+    const currency = invoice_task_pick(rng, CURRENCIES);
+    const cents = rng.int(100) / 100;
+    const total = has('thousands') ? 1000 + rng.int(47000) + cents : 20 + rng.int(970) + cents;
+    const money = (value) => {
+        const amount = formatAmount(value);
+        if (has('currency-symbol'))
+            return `${currency.symbol}${amount}`;
+        if (has('currency-word'))
+            return `${amount} ${currency.word}`;
+        return rng.next() < 0.5 ? `${amount} ${currency.code}` : `${currency.code} ${amount}`;
+    };
+    const header = has('billed-to')
+        ? invoice_task_pick(rng, [
+            `Billed to ${customer}: invoice ${number} from ${vendor}.`,
+            `Customer: ${customer}. Invoice ${number} from ${vendor}.`
+        ])
+        : invoice_task_pick(rng, [
+            `Invoice ${number} from ${vendor}.`,
+            `Please find attached invoice ${number} from ${vendor}.`,
+            `New invoice ${number} from ${vendor} is ready.`
+        ]);
+    const date = has('date-words')
+        ? invoice_task_pick(rng, [`Issued on ${monthName} ${day}, ${year}.`, `Dated ${day} ${monthName} ${year}.`])
+        : invoice_task_pick(rng, [`Issued ${iso}.`, `Invoice date: ${iso}.`]);
+    let amount;
+    if (has('two-amounts')) {
+        const subtotal = Math.round((total / 1.2) * 100) / 100;
+        amount = invoice_task_pick(rng, [
+            `Subtotal ${money(subtotal)}, total due ${money(total)}.`,
+            `Net amount ${money(subtotal)}; with VAT the total is ${money(total)}.`
+        ]);
+    }
+    else {
+        amount = invoice_task_pick(rng, [
+            `Amount due: ${money(total)}.`,
+            `Total due: ${money(total)}.`,
+            `Please pay ${money(total)} by bank transfer.`
+        ]);
+    }
+    const body = rng.next() < 0.5 ? [date, amount] : [amount, date];
+    const closer = rng.next() < 0.4
+        ? [
+            invoice_task_pick(rng, [
+                'Thank you for your business.',
+                'Payment terms: 30 days.',
+                'Questions? Reply to this email.'
+            ])
+        ]
+        : [];
+    return [header, ...body, ...closer].join(' ');
+}
+/** Generates an invoice extraction task; every row's expected object is what its text says. */
+function makeInvoiceTask(spec) {
+    const rng = createRandom(`invoices:${spec.name}:${String(spec.seed)}`);
+    const rows = [];
+    const seen = new Set();
+    const width = Math.max(3, String(spec.size).length);
+    for (let i = 0; i < spec.size; i++) {
+        for (let attempt = 0;; attempt++) {
+            if (attempt >= 200)
+                throw new Error(`task ${spec.name}: could not generate row ${i + 1}`);
+            const traits = invoice_task_chooseTraits(spec, rng);
+            const text = invoiceText(traits, rng);
+            const read = readInvoice(text);
+            const shown = detectJsonTraits(text);
+            if (read === undefined || seen.has(text))
+                continue;
+            if (shown.join() !== [...traits].sort(byCatalogue).join())
+                continue;
+            seen.add(text);
+            rows.push({
+                id: `${spec.name}-${String(i + 1).padStart(width, '0')}`,
+                text,
+                expected: read.values,
+                traits: shown
+            });
+            break;
+        }
+    }
+    return {
+        name: spec.name,
+        rows,
+        initialPrompt: INVOICE_PROMPT,
+        schema: INVOICE_SCHEMA,
+        description: `invoice field extraction (synthetic, ${spec.size} rows)`
+    };
+}
+function byCatalogue(a, b) {
+    return INVOICE_TRAITS.indexOf(a) - INVOICE_TRAITS.indexOf(b);
+}
+
+;// CONCATENATED MODULE: ./src/simulate/demo-invoices.ts
+/**
+ * The demo's JSON extraction task: synthetic invoices (./invoice-task.ts) with a config of their
+ * own that asks the target for a JSON object and scores each reply with two checks — validity
+ * against the response schema and per-field matches — so APO can be seen raising field scores.
+ */
+
+const DEMO_INVOICES_CONFIG_FILE = 'prompt-descent.invoices.yml';
+const DEMO_INVOICES_PROMPT = 'prompts/invoices.md';
+const DEMO_INVOICES_SCHEMA = 'schemas/invoice.json';
+const DATA = 'evals/invoices.jsonl';
+/** The config of the invoice task, below the demo's header. */
+function configText(header, seed) {
+    return [
+        header.trimEnd(),
+        '# Invoice field extraction: the target answers with a JSON object; each reply is checked for',
+        '# schema validity and scored field by field (4 of 5 fields right scores 0.8 on that check).',
+        'provider: { type: simulated }',
+        `seed: ${seed}`,
+        'tasks:',
+        '  - name: invoices',
+        `    prompt: ${DEMO_INVOICES_PROMPT}`,
+        `    data: ${DATA}`,
+        '    response_format: json_object',
+        '    checks:',
+        `      - { type: json_schema, schema: ${DEMO_INVOICES_SCHEMA}, name: valid }`,
+        '      - type: json',
+        '        name: fields',
+        '        weight: 4',
+        '        fields:',
+        '          - { path: vendor, match: text }',
+        '          - invoice_number',
+        '          - date',
+        '          - currency',
+        '          - { path: total, match: numeric, tolerance: 0.01 }',
+        'optimize:',
+        '  method: apo',
+        '  apo: { rounds: 3 }',
+        ''
+    ].join('\n');
+}
+/** The invoice task's files (config, prompt, dataset, schema), by path relative to the root. */
+function invoiceDemoFiles(header, options) {
+    const task = makeInvoiceTask({ name: 'invoices', size: options.rows ?? 90, seed: options.seed });
+    // The hidden traits stay out of the file: the simulated target must read them from the text.
+    const rows = task.rows.map((r) => JSON.stringify({ id: r.id, text: r.text, expected: r.expected }));
+    return new Map([
+        [DEMO_INVOICES_CONFIG_FILE, configText(header, options.seed)],
+        [DEMO_INVOICES_PROMPT, `${task.initialPrompt}\n`],
+        [DATA, `${rows.join('\n')}\n`],
+        [DEMO_INVOICES_SCHEMA, `${JSON.stringify(task.schema, null, 2)}\n`]
+    ]);
+}
+
 ;// CONCATENATED MODULE: ./src/simulate/demo-repo.ts
 /**
  * `prompt-descent demo`: writes a synthetic repository — config, prompt files, datasets — that runs
- * entirely on the simulated provider. One task (support-ticket triage) by default; with `multiTask`
+ * entirely on the simulated provider. One task (support-ticket triage) by default, with a chat-prompt
+ * config of it and a JSON extraction task on invoices beside it; with `multiTask`
  * a domain family of seven review tasks, three of them held out for MetaSPO's transfer test.
  */
+
 
 
 
@@ -49464,7 +50580,7 @@ function list(values) {
     return `[${values.map(scalar).join(', ')}]`;
 }
 /** The config, written by hand so it reads like one a person would write. */
-function configText(seed, tasks, holdout) {
+function demo_repo_configText(seed, tasks, holdout) {
     const lines = [
         HEADER.trimEnd(),
         'provider: { type: simulated }',
@@ -49526,7 +50642,7 @@ async function writeDemoRepository(dir, options) {
         ];
     }
     const files = new Map([
-        [DEMO_CONFIG_FILE, configText(options.seed, tasks, holdout)],
+        [DEMO_CONFIG_FILE, demo_repo_configText(options.seed, tasks, holdout)],
         ['prompts/system.md', `${DEFAULT_SYSTEM_PROMPT}\n`]
     ]);
     for (const task of tasks) {
@@ -49536,9 +50652,12 @@ async function writeDemoRepository(dir, options) {
     const single = options.multiTask ? undefined : tasks[0];
     if (single !== undefined) {
         files.set(DEMO_CHAT_PROMPT, chatPromptText(single));
-        files.set(DEMO_CHAT_CONFIG_FILE, configText(options.seed, [single], [])
+        files.set(DEMO_CHAT_CONFIG_FILE, demo_repo_configText(options.seed, [single], [])
             .replace('system_prompt: prompts/system.md\n', '')
             .replace(`prompts/${single.name}.md`, DEMO_CHAT_PROMPT));
+        for (const [path, text] of invoiceDemoFiles(HEADER, { seed: options.seed })) {
+            files.set(path, text);
+        }
     }
     for (const [path, text] of files) {
         const absolute = (0,external_node_path_namespaceObject.join)(root, path);
@@ -49548,13 +50667,17 @@ async function writeDemoRepository(dir, options) {
     const chat = single === undefined
         ? undefined
         : { configPath: (0,external_node_path_namespaceObject.join)(root, DEMO_CHAT_CONFIG_FILE), promptFile: DEMO_CHAT_PROMPT };
+    const invoices = single === undefined
+        ? undefined
+        : { configPath: (0,external_node_path_namespaceObject.join)(root, DEMO_INVOICES_CONFIG_FILE), promptFile: DEMO_INVOICES_PROMPT };
     return {
         root,
         configPath,
         files: [...files.keys()],
         tasks: tasks.map((t) => t.name),
         holdout,
-        chat
+        chat,
+        invoices
     };
 }
 
@@ -50164,7 +51287,8 @@ function promptDiff(options) {
 }
 /**
  * Paired comparison of one task between two evals (base → head) on the example ids scored in
- * both (failed calls on either side are left out).
+ * both (failed calls on either side are left out). Rows only one side has are counted apart:
+ * `headOnly` new rows scored on head, `baseOnly` rows the head removed.
  *
  * base, head and delta are means of the per-example scores on those paired examples, with
  * bootstrap intervals; for macro-F1 this is per-example accuracy, not the task's F1 score, because
@@ -50188,9 +51312,14 @@ function compareTaskResults(base, head, options) {
         if (b !== undefined && scored(h))
             pairs.push([b, h]);
     }
+    // Rows one side's dataset has and the other's lacks (failed calls are not rows gone missing).
+    const baseIds = new Set(base.examples.map((r) => r.id));
+    const headIds = new Set(head.examples.map((r) => r.id));
+    const headOnly = head.examples.filter((r) => !baseIds.has(r.id) && scored(r)).length;
+    const baseOnly = base.examples.filter((r) => !headIds.has(r.id)).length;
     const baseScores = pairs.map(([b]) => b.score);
     const headScores = pairs.map(([, h]) => h.score);
-    const seedFor = (label) => random_hashString32(`${seed}:${head.task}:${label}`);
+    const seedFor = (label) => hashString32(`${seed}:${head.task}:${label}`);
     const interval = { level };
     const { test, pValue } = pairedTest(baseScores, headScores, seedFor('permutation'));
     const same = test === 'none';
@@ -50231,6 +51360,8 @@ function compareTaskResults(base, head, options) {
         flipped: flips.slice(0, Math.max(0, options.maxFlipped ?? 10)),
         changed: changedCounts(flips),
         promptDiff: promptDiff(options),
+        headOnly,
+        baseOnly,
         ...(checks.length > 0 && { checks })
     };
 }
@@ -52110,154 +53241,6 @@ label) {
     };
 }
 
-;// CONCATENATED MODULE: ./src/eval/json-find.ts
-
-const FENCE = /```[ \t]*(?:json5?|JSON)?[ \t]*\r?\n?([\s\S]*?)```/g;
-function tryParse(text) {
-    const trimmed = text.trim();
-    if (trimmed === '')
-        return undefined;
-    try {
-        return { value: JSON.parse(trimmed) };
-    }
-    catch {
-        return undefined;
-    }
-}
-/** End index (exclusive) of the balanced `{…}` starting at `start`, or -1; skips braces in strings. */
-function balancedEnd(text, start) {
-    let depth = 0;
-    let inString = false;
-    for (let i = start; i < text.length; i++) {
-        const ch = text[i];
-        if (inString) {
-            if (ch === '\\')
-                i++;
-            else if (ch === '"')
-                inString = false;
-        }
-        else if (ch === '"') {
-            inString = true;
-        }
-        else if (ch === '{') {
-            depth++;
-        }
-        else if (ch === '}') {
-            depth--;
-            if (depth === 0)
-                return i + 1;
-        }
-    }
-    return -1;
-}
-/**
- * Finds the JSON a model reply carries. In order: the whole reply; else the last ```json (or bare
- * ```) fenced block that parses; else the last top-level `{…}` object in the prose that parses.
- * The last wins because a reply that reasons first shows its final answer at the end. Bare arrays
- * in prose are not picked up (too easily confused with "[1]"-style references); a reply that is
- * only an array, or an array in a fence, is.
- */
-function findJson(reply) {
-    const whole = tryParse(reply);
-    if (whole !== undefined)
-        return whole;
-    const fenced = Array.from(reply.matchAll(FENCE), (m) => m[1] ?? '');
-    for (let i = fenced.length - 1; i >= 0; i--) {
-        const found = tryParse(fenced[i]);
-        if (found !== undefined)
-            return found;
-    }
-    const spans = [];
-    let i = reply.indexOf('{');
-    while (i !== -1) {
-        const end = balancedEnd(reply, i);
-        if (end === -1) {
-            i = reply.indexOf('{', i + 1);
-        }
-        else {
-            spans.push([i, end]);
-            i = reply.indexOf('{', end);
-        }
-    }
-    for (let k = spans.length - 1; k >= 0; k--) {
-        const [start, end] = spans[k];
-        const found = tryParse(reply.slice(start, end));
-        if (found !== undefined)
-            return found;
-    }
-    return undefined;
-}
-const STEP = /\.?([^.[\]]+)|\[(\d+)\]|\[\s*"((?:[^"\\]|\\.)*)"\s*\]|\[\s*'([^']*)'\s*\]/y;
-/**
- * Parses a field path such as `a.b[0]`, `items[2].name`, `["odd key"]` (a leading `$` or `$.` is
- * allowed). Throws InputError on a malformed path.
- */
-function parseJsonPath(path) {
-    const text = path.trim().replace(/^\$\.?/, '');
-    const steps = [];
-    STEP.lastIndex = 0;
-    let pos = 0;
-    while (pos < text.length) {
-        STEP.lastIndex = pos;
-        const m = STEP.exec(text);
-        if (m === null || m[0] === '') {
-            throw new errors_InputError(`the JSON path "${path}" cannot be read at character ${pos + 1}; expected a path like a.b[0]`);
-        }
-        if (m[1] !== undefined)
-            steps.push(m[1]);
-        else if (m[2] !== undefined)
-            steps.push(Number(m[2]));
-        else if (m[3] !== undefined)
-            steps.push(JSON.parse(`"${m[3]}"`));
-        else
-            steps.push(m[4] ?? '');
-        pos = STEP.lastIndex;
-    }
-    return steps;
-}
-/** The value at `path` inside `value`, or undefined when any step is missing. */
-function pickJsonPath(value, path) {
-    const steps = typeof path === 'string' ? parseJsonPath(path) : path;
-    let current = value;
-    for (const step of steps) {
-        if (typeof step === 'number') {
-            if (!Array.isArray(current))
-                return undefined;
-            current = current[step];
-        }
-        else {
-            if (current === null || typeof current !== 'object' || Array.isArray(current)) {
-                return undefined;
-            }
-            if (!Object.prototype.hasOwnProperty.call(current, step))
-                return undefined;
-            current = current[step];
-        }
-    }
-    return current;
-}
-/** Structural equality of JSON values (object key order does not matter). */
-function jsonEqual(a, b) {
-    if (a === b)
-        return true;
-    if (typeof a === 'number' && typeof b === 'number')
-        return Number.isNaN(a) && Number.isNaN(b);
-    if (Array.isArray(a) || Array.isArray(b)) {
-        if (!Array.isArray(a) || !Array.isArray(b) || a.length !== b.length)
-            return false;
-        return a.every((item, i) => jsonEqual(item, b[i]));
-    }
-    if (a === null || b === null || typeof a !== 'object' || typeof b !== 'object')
-        return false;
-    const ra = a;
-    const rb = b;
-    const keysA = Object.keys(ra).filter((k) => ra[k] !== undefined);
-    const keysB = Object.keys(rb).filter((k) => rb[k] !== undefined);
-    if (keysA.length !== keysB.length)
-        return false;
-    return keysA.every((k) => Object.prototype.hasOwnProperty.call(rb, k) && jsonEqual(ra[k], rb[k]));
-}
-
 ;// CONCATENATED MODULE: ./src/eval/extract.ts
 
 
@@ -53183,13 +54166,6 @@ function minScoreCheck(task, minScore) {
 }
 function maxDropCheck(c, maxDrop, confidence) {
     const base = { task: c.task, kind: 'max_drop' };
-    if (c.n === 0) {
-        return {
-            ...base,
-            passed: true,
-            message: 'no example was scored in both runs; nothing to compare'
-        };
-    }
     const drop = -c.delta.value;
     const [baseText, headText] = showPair(c.base.value, c.head.value);
     const [dropText, limitText] = showPair(Math.abs(c.delta.value), maxDrop);
@@ -53197,25 +54173,26 @@ function maxDropCheck(c, maxDrop, confidence) {
     // A hair of slack so a delta of exactly −max_drop, computed with float noise, is not "beyond".
     if (drop <= maxDrop + 1e-12) {
         const sign = c.delta.value < 0 ? '-' : '+';
-        return {
-            ...base,
-            passed: true,
-            message: `${move} (${sign}${dropText}), within max_drop ${limitText}`
-        };
+        const within = maxDrop === 0 ? 'no drop' : `within max_drop ${limitText}`;
+        return { ...base, passed: true, message: `${move} (${sign}${dropText}), ${within}` };
     }
     const significant = c.pValue < 1 - confidence;
     const p = formatP(c.pValue);
+    const beyond = maxDrop === 0 ? '' : `, more than max_drop ${limitText}`;
     if (!significant) {
+        const but = maxDrop === 0 ? '' : ' but';
         return {
             ...base,
             passed: true,
-            message: `${move} drops ${dropText}, more than max_drop ${limitText} but within noise (${p})${droppedChecks(c)}`
+            message: `${move} drops ${dropText}${beyond}${but} within noise (${p})${droppedChecks(c)}`
         };
     }
     return {
         ...base,
         passed: false,
-        message: `${move} drops ${dropText}, more than max_drop ${limitText} (${p})${droppedChecks(c)}`
+        message: maxDrop === 0
+            ? `${move} drops ${dropText}, significant at ${percent(confidence)} (${p})${droppedChecks(c)}`
+            : `${move} drops ${dropText}${beyond} (${p})${droppedChecks(c)}`
     };
 }
 /** `; checks that dropped: polite 0.90 → 0.60 (p=0.01)`, worst first; empty without checks. */
@@ -53229,24 +54206,68 @@ function droppedChecks(c) {
     });
     return `; checks that dropped: ${parts.join(', ')}`;
 }
+function percent(x) {
+    return `${Number((x * 100).toFixed(1))}%`;
+}
+/** Which rule applied and how to change it: shown in every view of the gate. */
+function gateRule(gate) {
+    const level = percent(gate.confidence);
+    const noBase = `a task with no base: ${gate.newTasks} (gate.new_tasks)`;
+    if (gate.source === 'default') {
+        return (`default gate (the config has no gate: section): fails on a drop significant at ${level} confidence; ${noBase}. ` +
+            "Set gate.min_score / gate.max_drop to change it, or opt out with `gate: {}` (or the action's `fail-on: never`).");
+    }
+    const parts = [];
+    if (gate.minScore !== undefined)
+        parts.push(`min_score ${gate.minScore}`);
+    if (gate.maxDrop !== undefined)
+        parts.push(`max_drop ${gate.maxDrop} at ${level} confidence`);
+    const rules = parts.length > 0 ? parts.join(', ') : 'no threshold, so no score fails it';
+    return `gate from the config: ${rules}; ${noBase}. Change it under gate: in the config.`;
+}
+/** A task the gate could not compare, by gate.new_tasks: pass, warn (passes, flagged) or fail. */
+function noBaseCheck(task, why, policy) {
+    const check = {
+        task,
+        kind: 'no_base',
+        passed: policy !== 'fail',
+        message: `not compared: ${why} (gate.new_tasks: ${policy})`
+    };
+    if (policy === 'warn')
+        check.warning = true;
+    return check;
+}
 /**
  * Applies the gate. min_score: each task's score must be at least min_score (a task with no
  * scored example fails). max_drop, per compared task: fails only when the paired delta head − base
  * is below −max_drop AND the drop is significant at the gate's confidence (p < 1 − confidence); a
- * larger drop within noise passes, and says so. Without comparisons (a plain eval) there are no
- * max_drop checks. No threshold configured → passed, no checks.
+ * larger drop within noise passes, and says so. A task that could not be compared — added in head,
+ * or with no example scored on both sides — gets a `no_base` check by gate.new_tasks. Without
+ * comparisons (a plain eval) there are no max_drop or no_base checks. The result carries the rule
+ * that applied ({@link gateRule}).
  */
-function applyGate(tasks, comparisons, gate) {
+function applyGate(tasks, comparisons, gate, extras = {}) {
     const checks = [];
     if (gate.minScore !== undefined) {
         for (const task of tasks)
             checks.push(minScoreCheck(task, gate.minScore));
     }
-    if (gate.maxDrop !== undefined && comparisons !== undefined) {
-        for (const c of comparisons)
-            checks.push(maxDropCheck(c, gate.maxDrop, gate.confidence));
+    if (comparisons !== undefined) {
+        for (const c of comparisons) {
+            if (c.n === 0) {
+                checks.push(noBaseCheck(c.task, 'no example was scored in both runs', gate.newTasks));
+            }
+            else if (gate.maxDrop !== undefined) {
+                checks.push(maxDropCheck(c, gate.maxDrop, gate.confidence));
+            }
+        }
+        for (const task of extras.added ?? []) {
+            const head = tasks.find((t) => t.task === task);
+            const scored = head && head.n > 0 ? `; ${percent(head.score)} on head (n=${head.n})` : '';
+            checks.push(noBaseCheck(task, `new in head, no base to compare with${scored}`, gate.newTasks));
+        }
     }
-    return { passed: checks.every((check) => check.passed), checks };
+    return { passed: checks.every((check) => check.passed), checks, rule: gateRule(gate) };
 }
 
 ;// CONCATENATED MODULE: ./src/run/gate-after-stop.ts
@@ -53277,7 +54298,7 @@ function gateAfterStop(gate, config, stop, tasks) {
             });
         }
     }
-    return { passed: checks.every((c) => c.passed), checks };
+    return { ...gate, passed: checks.every((c) => c.passed), checks };
 }
 
 ;// CONCATENATED MODULE: ./src/run/select-tasks.ts
@@ -55274,6 +56295,7 @@ function cdata(text) {
 
 
 
+
 const MESSAGE_CHARS = 500;
 function stoppedEarly(report) {
     return report.stop.reason !== 'completed' && report.stop.reason !== 'no-gain';
@@ -55288,6 +56310,7 @@ function taskCases(report) {
     const evals = new Map(report.tasks.map((t) => [t.task, t]));
     const comparisons = new Map(comparisonsOf(report).map((c) => [c.task, c]));
     const checks = report.gate?.checks ?? [];
+    const changes = taskChanges(report);
     const names = [...new Set([...evals.keys(), ...comparisons.keys(), ...checks.map((c) => c.task)])];
     return names.map((name) => {
         const t = evals.get(name);
@@ -55307,6 +56330,9 @@ function taskCases(report) {
             properties.push(['base', c.base.value], ['head', c.head.value], ['delta', c.delta.value]);
             properties.push(['delta.low', c.delta.low], ['delta.high', c.delta.high]);
             properties.push(['p', c.pValue], ['verdict', c.verdict]);
+            properties.push(['paired', c.n], ['headOnly', c.headOnly], ['baseOnly', c.baseOnly]);
+            if (c.renamedFrom !== undefined)
+                properties.push(['renamedFrom', c.renamedFrom]);
             if (!t)
                 properties.push(['n', c.n]);
             lines.push(`delta ${formatDelta(c.delta)}, p ${format_formatPValue(c.pValue)}, ${c.verdict}`);
@@ -55314,6 +56340,11 @@ function taskCases(report) {
                 properties.push([`check.${check.name}.delta`, check.delta]);
                 lines.push(`  ↳ ${check.name}: ${format_formatScore(check.base)} → ${format_formatScore(check.head)}, p ${format_formatPValue(check.pValue)}, ${check.verdict}`);
             }
+        }
+        for (const change of changes.filter((x) => x.task === name))
+            lines.push(change.text);
+        for (const check of checks.filter((x) => x.task === name && x.warning === true)) {
+            lines.push(`warning (${check.kind}): ${check.message}`);
         }
         const outcomes = checks
             .filter((check) => check.task === name && !check.passed)
@@ -55421,8 +56452,11 @@ function renderJunit(report, options = {}) {
         ['outputTokens', total.outputTokens],
         ['usd', total.usd === null ? 'unknown' : total.usd]
     ];
-    if (report.gate)
-        suiteProperties.push(['gate.passed', String(report.gate.passed)]);
+    if (report.gate) {
+        suiteProperties.push(['gate.passed', String(report.gate.passed)], ['gate.rule', report.gate.rule]);
+    }
+    for (const task of report.comparison?.removed ?? [])
+        suiteProperties.push(['removed', task]);
     return [
         '<?xml version="1.0" encoding="UTF-8"?>',
         `<testsuites name="prompt-descent" ${counts} time="${time}">`,
@@ -55834,13 +56868,24 @@ function gateSection(report) {
         return null;
     const total = gate.checks.length;
     const failed = gate.checks.filter((c) => !c.passed);
+    const warned = gate.checks.filter((c) => c.passed && c.warning === true);
+    const lines = [];
     if (gate.passed) {
-        const what = total === 0 ? 'no checks configured' : `all ${total} check${total === 1 ? '' : 's'} passed`;
-        return `**✅ Gate passed** — ${what}.`;
+        const what = total === 0 ? 'no checks applied' : `all ${total} check${total === 1 ? '' : 's'} passed`;
+        lines.push(`**✅ Gate passed** — ${what}.`);
     }
-    const lines = [`**❌ Gate failed** — ${failed.length} of ${total} checks failed:`, ''];
-    for (const check of failed) {
-        lines.push(`- ❌ **${sanitize_escapeInline(check.task, 100)}** (${check.kind}): ${sanitize_escapeInline(check.message, 300)}`);
+    else {
+        lines.push(`**❌ Gate failed** — ${failed.length} of ${total} checks failed:`, '');
+    }
+    const item = (icon, check) => `- ${icon} **${sanitize_escapeInline(check.task, 100)}** (${check.kind}): ${sanitize_escapeInline(check.message, 300)}`;
+    for (const check of failed)
+        lines.push(item('❌', check));
+    if (warned.length > 0 && gate.passed)
+        lines.push('');
+    for (const check of warned)
+        lines.push(item('⚠️', check));
+    if (report.kind === 'compare' || total > 0) {
+        lines.push('', `<sub>${sanitize_escapeInline(gate.rule, 600)}</sub>`);
     }
     return lines.join('\n');
 }
@@ -55937,6 +56982,7 @@ function footerSection(report) {
 
 
 
+
 /** At most this many changed examples are listed per task; the JSON report has them all. */
 const MAX_FLIPPED_ROWS = 20;
 /** Characters of a model output shown in a table cell. */
@@ -55962,7 +57008,7 @@ function comparisonTable(tasks, labels) {
     const trend = labels.trend;
     const rows = tasks.flatMap((t) => {
         const row = [
-            tableCell(t.task, 80),
+            tableCell(comparedName(t), 120),
             formatCount(t.n),
             labels.intervals ? format_formatInterval(t.base) : format_formatScore(t.base.value),
             labels.intervals ? format_formatInterval(t.head) : format_formatScore(t.head.value),
@@ -56338,6 +57384,7 @@ function reproduceSection(report, info) {
 
 
 
+
 /** Default length limit: safely under GitHub's 65,536-character limit for comments and PR bodies. */
 const COMMENT_MAX_LENGTH = 65_000;
 const DEFAULT_HINT = 'the job summary and the JSON report artifact of this run';
@@ -56357,6 +57404,15 @@ function compareBlocks(report) {
         return [{ text: evalTable(report.tasks) }];
     const labels = { base: 'base', head: 'head', trend: report.trend?.tasks };
     const blocks = [{ text: comparisonTable(comparison.tasks, labels) }];
+    const changes = taskChanges(report);
+    if (changes.length > 0) {
+        const icon = (kind) => kind === 'added' ? '🆕' : kind === 'removed' ? '🗑️' : kind === 'renamed' ? '✏️' : '➕';
+        blocks.push({
+            text: changes
+                .map((c) => `- ${icon(c.kind)} **${sanitize_escapeInline(c.task, 100)}**: ${sanitize_escapeInline(c.text, 300)}`)
+                .join('\n')
+        });
+    }
     for (const t of comparison.tasks) {
         if (t.promptDiff !== '') {
             blocks.push({
@@ -56686,7 +57742,8 @@ async function writePromptsToFolder(root, dir, prompts, confineTo) {
 /**
  * `prompt-descent demo [DIR]`: writes synthetic repositories for the simulated provider and runs the
  * whole loop on them offline: `eval`, then APO on the triage task's prompt (as a Markdown template,
- * then as a chat prompt with a few-shot turn), then MetaSPO on a
+ * then as a chat prompt with a few-shot turn), APO on a JSON extraction task (invoices, scored for
+ * schema validity and field by field), then MetaSPO on a
  * seven-task repository's shared system prompt (four tasks meta-trained, three unseen).
  */
 async function runDemoCommand(context) {
@@ -56729,6 +57786,13 @@ async function runDemoCommand(context) {
         }, { configPath: chat.configPath, optimizing: true });
         print(chatReport, context);
     }
+    let invoicesReport;
+    if (single.invoices !== undefined) {
+        const invoices = single.invoices;
+        logger.info(`\n== step 2c: a JSON extraction task (${show(invoices.configPath)}: invoices → {vendor, invoice_number, date, currency, total}, checked for schema validity and field by field); APO rewrites ${invoices.promptFile}`);
+        invoicesReport = await withCommandSession(context, async (session) => (await runApoOptimization(session, { task: undefined, edit: 'user', seed })).report, { configPath: invoices.configPath, optimizing: true });
+        print(invoicesReport, context);
+    }
     const multi = await writeDemoRepository((0,external_node_path_namespaceObject.join)(dir, 'reviews'), { seed, multiTask: true });
     logger.info(`\n== step 3: one system prompt for seven review tasks with MetaSPO (prompt-descent optimize --method metaspo)\nwrote ${show(multi.root)}: tasks ${multi.tasks.join(', ')}; held out: ${multi.holdout.join(', ')}`);
     const meta = await withCommandSession(context, async (session) => {
@@ -56737,8 +57801,8 @@ async function runDemoCommand(context) {
     }, { configPath: multi.configPath, optimizing: true });
     print(meta, context);
     logger.info(`\nnext: point a config at your own prompts and data (see examples/ and the README), then run \`prompt-descent eval\``);
-    const chatCode = chatReport === undefined ? 0 : exitCodeOf(chatReport);
-    return Math.max(exitCodeOf(apo), chatCode, exitCodeOf(meta)) ? 3 : 0;
+    const codes = [apo, chatReport, invoicesReport, meta].map((r) => r === undefined ? 0 : exitCodeOf(r));
+    return Math.max(...codes) ? 3 : 0;
 }
 function print(report, context) {
     context.io.stdout(`${renderTerminal(report, { color: process.stdout.isTTY === true && !context.io.env['NO_COLOR'] })}\n`);
@@ -56777,6 +57841,30 @@ async function loadBaseProject(head, reader, warn, list = () => Promise.resolve(
     }
 }
 /**
+ * Head tasks absent from the base by name whose prompt and data files a base task absent from the
+ * head used (or whose prompt text and data are the same): renamed, so still compared.
+ * Returns head name → base name.
+ */
+function findRenames(headTasks, baseTasks) {
+    const headNames = new Set(headTasks.map((t) => t.name));
+    const baseNames = new Set(baseTasks.map((t) => t.name));
+    const gone = baseTasks.filter((t) => !headNames.has(t.name));
+    const renames = new Map();
+    const taken = new Set();
+    for (const head of headTasks) {
+        if (baseNames.has(head.name))
+            continue;
+        const same = (b) => (b.config.prompt === head.config.prompt && b.config.data === head.config.data) ||
+            (conversationText(b.prompt) === conversationText(head.prompt) && b.dataHash === head.dataHash);
+        const from = gone.find((b) => !taken.has(b.name) && same(b));
+        if (from) {
+            renames.set(head.name, from.name);
+            taken.add(from.name);
+        }
+    }
+    return renames;
+}
+/**
  * Base vs head on the same examples: each side is scored with its own prompts and data (the cache
  * makes an unchanged pair free), then compared per task on the example ids both have: delta with a
  * paired-bootstrap interval and a p-value. The gate applies min_score to head and max_drop to the
@@ -56788,6 +57876,9 @@ async function runCompare(services, options) {
     const base = await loadBaseProject(project, options.baseReader, (m) => logger.warn(m), options.baseList);
     const headTasks = selectTasks(project.tasks, options.tasks);
     const baseTasks = new Map((base?.tasks ?? []).map((t) => [t.name, t]));
+    const renames = findRenames(project.tasks, base?.tasks ?? []);
+    /** The base task a head task is compared with: the same name, or the one it was renamed from. */
+    const baseNameOf = (name) => baseTasks.has(name) ? name : renames.get(name);
     noteSmallSets(services, options);
     logger.info(`head (${options.headRef.slice(0, 12)})`);
     const head = await evaluateTasks(services, {
@@ -56797,14 +57888,14 @@ async function runCompare(services, options) {
     });
     let stop = head.stop;
     const baseResults = new Map();
-    const comparable = headTasks.filter((t) => baseTasks.has(t.name));
+    const comparable = headTasks.filter((t) => baseNameOf(t.name) !== undefined);
     if (base &&
         comparable.length > 0 &&
         (stop.reason === 'completed' || stop.reason === 'provider-error')) {
         logger.info(`base (${options.baseRef.slice(0, 12)})`);
         const baseServices = { ...services, project: base };
         const outcome = await evaluateTasks(baseServices, {
-            tasks: comparable.map((t) => t.name),
+            tasks: comparable.map((t) => baseNameOf(t.name) ?? t.name),
             split: options.split,
             seed: options.seed
         });
@@ -56815,21 +57906,30 @@ async function runCompare(services, options) {
     }
     const comparisons = [];
     for (const headResult of head.tasks) {
-        const baseResult = baseResults.get(headResult.task);
-        const baseTask = baseTasks.get(headResult.task);
+        const baseName = baseNameOf(headResult.task);
+        const baseResult = baseName === undefined ? undefined : baseResults.get(baseName);
+        const baseTask = baseName === undefined ? undefined : baseTasks.get(baseName);
         const headTask = headTasks.find((t) => t.name === headResult.task);
         if (!baseResult || !baseTask || !headTask)
             continue;
-        comparisons.push(compareTaskResults(baseResult, headResult, {
+        const compared = compareTaskResults(baseResult, headResult, {
             level: project.config.gate.confidence,
             seed: options.seed,
             basePrompt: conversationText(baseTask.prompt),
             headPrompt: conversationText(headTask.prompt),
             baseSystemPrompt: partsOf(baseTask.prompt).system,
             headSystemPrompt: partsOf(headTask.prompt).system
-        }));
+        });
+        if (baseName !== headResult.task)
+            compared.renamedFrom = baseName;
+        comparisons.push(compared);
     }
-    const gate = gateAfterStop(applyGate(head.tasks, comparisons, project.config.gate), project.config.gate, stop, headTasks.map((t) => ({ task: t.name, hasBase: baseTasks.has(t.name) })));
+    // Head tasks with no base at all; a task whose base run was cut short is left to gateAfterStop.
+    const added = headTasks.filter((t) => baseNameOf(t.name) === undefined).map((t) => t.name);
+    const renamedFrom = new Set(renames.values());
+    const headNames = new Set(project.tasks.map((t) => t.name));
+    const removed = [...baseTasks.keys()].filter((n) => !headNames.has(n) && !renamedFrom.has(n));
+    const gate = gateAfterStop(applyGate(head.tasks, comparisons, project.config.gate, { added }), project.config.gate, stop, headTasks.map((t) => ({ task: t.name, hasBase: baseNameOf(t.name) !== undefined })));
     return buildReport(services, {
         kind: 'compare',
         startedAt,
@@ -56838,7 +57938,13 @@ async function runCompare(services, options) {
         tasks: head.tasks,
         stop,
         gate,
-        comparison: { baseRef: options.baseRef, headRef: options.headRef, tasks: comparisons }
+        comparison: {
+            baseRef: options.baseRef,
+            headRef: options.headRef,
+            tasks: comparisons,
+            added,
+            removed
+        }
     });
 }
 
@@ -57343,7 +58449,7 @@ class errors_GitHubApiError extends PromptDescentError {
     }
 }
 /** 401 or 403 (other than a rate limit): the token lacks a permission, or cannot write at all (a fork). */
-class GitHubPermissionError extends errors_GitHubApiError {
+class errors_GitHubPermissionError extends errors_GitHubApiError {
     permission;
     constructor(operation, permission, message, details = {}) {
         super(operation, message, details);
@@ -57397,7 +58503,7 @@ function toGitHubError(error, operation, permission) {
     const detail = githubMessage(error);
     const details = { status, cause: error };
     if (status === 401) {
-        return new GitHubPermissionError(operation, permission, `Could not ${operation}: GitHub rejected the token (401 ${detail}). Check the github-token input.`, details);
+        return new errors_GitHubPermissionError(operation, permission, `Could not ${operation}: GitHub rejected the token (401 ${detail}). Check the github-token input.`, details);
     }
     if (status === 403) {
         const headers = isHttpLike(error) ? error.response?.headers : undefined;
@@ -57408,7 +58514,7 @@ function toGitHubError(error, operation, permission) {
         const hint = actionsPr
             ? 'Enable "Allow GitHub Actions to create and approve pull requests" in the repository settings, or pass a GitHub App or personal token.'
             : `The workflow token needs \`permissions: ${permission}\` (a pull request from a fork only gets a read-only token).`;
-        return new GitHubPermissionError(operation, permission, `Could not ${operation}: 403 ${detail}. ${hint}`, details);
+        return new errors_GitHubPermissionError(operation, permission, `Could not ${operation}: 403 ${detail}. ${hint}`, details);
     }
     if (status === 404) {
         return new errors_GitHubNotFoundError(operation, `Could not ${operation}: 404 ${detail} (missing, or the token cannot see it; it needs \`${permission}\`).`, details);
@@ -57544,13 +58650,13 @@ async function repo_files_writeTree(api, files, baseTree) {
 
 
 
-const DEFAULT_HISTORY_BRANCH = 'prompt-descent-data';
-const DEFAULT_HISTORY_PATH = 'history/history.json';
+const history_branch_DEFAULT_HISTORY_BRANCH = 'prompt-descent-data';
+const history_branch_DEFAULT_HISTORY_PATH = 'history/history.json';
 const wait = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
 /** Reads the history records at the branch head; none when the branch or file is missing. */
-async function readHistory(api, location = {}) {
-    const branch = location.branch ?? DEFAULT_HISTORY_BRANCH;
-    const path = location.path ?? DEFAULT_HISTORY_PATH;
+async function history_branch_readHistory(api, location = {}) {
+    const branch = location.branch ?? history_branch_DEFAULT_HISTORY_BRANCH;
+    const path = location.path ?? history_branch_DEFAULT_HISTORY_PATH;
     const headSha = await api.getBranchSha(branch);
     if (!headSha)
         return { records: [], headSha };
@@ -57568,9 +58674,9 @@ function lostRace(error) {
         (error instanceof GitHubNotFoundError && error.status === 422));
 }
 /** Appends `record` to the history file on the data branch, creating the branch when missing. */
-async function appendHistoryRecord(api, options) {
-    const branch = options.branch ?? DEFAULT_HISTORY_BRANCH;
-    const path = options.path ?? DEFAULT_HISTORY_PATH;
+async function history_branch_appendHistoryRecord(api, options) {
+    const branch = options.branch ?? history_branch_DEFAULT_HISTORY_BRANCH;
+    const path = options.path ?? history_branch_DEFAULT_HISTORY_PATH;
     const maxAttempts = options.maxAttempts ?? 5;
     const sleep = options.sleep ?? wait;
     if (!Number.isInteger(options.maxRecords) || options.maxRecords < 1) {
@@ -57660,7 +58766,7 @@ function taskCost(task, report) {
  * The history record of a run: per task the score, interval, n, hashes, cost and the per-example
  * scores (at most {@link MAX_EXAMPLES_PER_TASK} per task). Pure.
  */
-function historyRecordOf(report, meta, options = {}) {
+function history_record_historyRecordOf(report, meta, options = {}) {
     const max = Math.max(0, Math.floor(options.maxExamples ?? MAX_EXAMPLES_PER_TASK));
     const total = report.ledger.total;
     const record = {
@@ -57792,7 +58898,7 @@ function historyChartSvg(records, task, options = {}) {
     });
 }
 /** A chart per task, rendered from the records (oldest first). */
-function historyCharts(records, options = {}) {
+function history_chart_historyCharts(records, options = {}) {
     const tasks = options.tasks ?? taskNames(records);
     return tasks.map((task) => ({
         task,
@@ -57811,7 +58917,7 @@ function historyCharts(records, options = {}) {
 const history_check_isObj = (v) => typeof v === 'object' && v !== null && !Array.isArray(v);
 const isNum = (v) => typeof v === 'number' && Number.isFinite(v);
 /** Throws an InputError naming `where` and the key path unless every record has the expected shape. */
-function checkHistoryRecords(values, where) {
+function history_check_checkHistoryRecords(values, where) {
     const fail = (location, expected) => {
         throw new errors_InputError(`expected ${expected}`, { file: where, location });
     };
@@ -57868,7 +58974,7 @@ function checkTask(task, at, fail) {
 }
 /** Parses and checks a history file's text. */
 function readHistoryText(text, where) {
-    return checkHistoryRecords(history_file_parseHistoryFile(text, where), where);
+    return history_check_checkHistoryRecords(history_file_parseHistoryFile(text, where), where);
 }
 
 ;// CONCATENATED MODULE: ./src/report/history-markdown.ts
@@ -57993,7 +59099,7 @@ function causeText(trend) {
     return `${trend.changed.join(', ')} changed`;
 }
 /** A regression alert for a commit comment (or the job summary); empty when there is none. */
-function renderAlertMarkdown(alerts, options = {}) {
+function history_markdown_renderAlertMarkdown(alerts, options = {}) {
     const first = alerts[0];
     if (!first)
         return '';
@@ -58040,11 +59146,6 @@ function renderAlertMarkdown(alerts, options = {}) {
 }
 
 ;// CONCATENATED MODULE: ./src/report/history-text.ts
-/**
- * A history file as plain text for a terminal: per task a sparkline and a table of its records
- * (oldest first, so the newest sits next to the prompt). Untrusted text is stripped of control
- * sequences so a history file cannot drive the terminal.
- */
 
 
 
@@ -58116,6 +59217,14 @@ function renderHistoryText(records, options = {}) {
     }
     return `${sections.join('\n\n')}\n`;
 }
+/** One line per regression alert, for a terminal: the drop, its p-value and what changed. */
+function renderAlertLines(alerts) {
+    return alerts.map((a) => {
+        const changed = a.changed.length > 0 ? `; changed: ${a.changed.join(', ')}` : '';
+        return (`${history_text_clean(a.task)} dropped ${format_formatScore(a.previous.score)} → ${format_formatScore(a.current.score)} ` +
+            `since ${history_record_shortSha(a.previous.sha)} (p ${format_formatPValue(a.pValue)}, ${a.paired ? 'paired' : 'unpaired'}, n=${a.n})${changed}`);
+    });
+}
 
 ;// CONCATENATED MODULE: ./src/cli/history-command.ts
 
@@ -58142,8 +59251,8 @@ async function readLocal(path) {
 }
 /** The data branch's history file from the local clone (the branch, or its remote copy). */
 async function readFromGit(cwd) {
-    for (const ref of [DEFAULT_HISTORY_BRANCH, `origin/${DEFAULT_HISTORY_BRANCH}`]) {
-        const spec = `${ref}:${DEFAULT_HISTORY_PATH}`;
+    for (const ref of [history_branch_DEFAULT_HISTORY_BRANCH, `origin/${history_branch_DEFAULT_HISTORY_BRANCH}`]) {
+        const spec = `${ref}:${history_branch_DEFAULT_HISTORY_PATH}`;
         try {
             const { stdout } = await history_command_run('git', ['show', spec], {
                 cwd,
@@ -58172,13 +59281,13 @@ async function findHistory(context) {
         }
         return { text, name: args.file };
     }
-    const local = await readLocal((0,external_node_path_namespaceObject.resolve)(io.cwd, DEFAULT_HISTORY_PATH));
+    const local = await readLocal((0,external_node_path_namespaceObject.resolve)(io.cwd, history_branch_DEFAULT_HISTORY_PATH));
     if (local !== undefined)
-        return { text: local, name: DEFAULT_HISTORY_PATH };
+        return { text: local, name: history_branch_DEFAULT_HISTORY_PATH };
     const fromGit = await readFromGit(io.cwd);
     if (fromGit)
         return fromGit;
-    throw new errors_InputError(`no history file: pass --file FILE, or fetch the data branch (git fetch origin ${DEFAULT_HISTORY_BRANCH}) so ${DEFAULT_HISTORY_BRANCH}:${DEFAULT_HISTORY_PATH} can be read`);
+    throw new errors_InputError(`no history file: pass --file FILE, or fetch the data branch (git fetch origin ${history_branch_DEFAULT_HISTORY_BRANCH}) so ${history_branch_DEFAULT_HISTORY_BRANCH}:${history_branch_DEFAULT_HISTORY_PATH} can be read`);
 }
 async function isFolder(path) {
     try {
@@ -58223,6 +59332,835 @@ async function runHistoryCommand(context) {
             });
         }
     }
+    return ExitCode.ok;
+}
+
+;// CONCATENATED MODULE: ./src/eval/trend-tests.ts
+
+
+
+const MAX_WORSENED = 10;
+// Coefficients of the Chebyshev fit of erfc in Numerical Recipes (fractional error < 1.2e-7).
+const ERFC = [
+    -1.26551223, 1.00002368, 0.37409196, 0.09678418, -0.18628806, 0.27886807, -1.13520398, 1.48851587,
+    -0.82215223, 0.17087277
+];
+/** Standard normal two-sided tail, 2·(1 − Φ(|z|)) = erfc(|z|/√2). */
+function twoSidedNormalP(z) {
+    if (!Number.isFinite(z))
+        return Number.isNaN(z) ? 1 : 0;
+    const x = Math.abs(z) / Math.SQRT2;
+    const t = 1 / (1 + 0.5 * x);
+    const poly = ERFC.reduceRight((acc, c) => c + t * acc, 0);
+    return Math.min(1, t * Math.exp(-x * x + poly));
+}
+/** p of a z-test of `delta` with standard error `se`; a zero se decides by whether delta is 0. */
+function zTest(delta, se) {
+    if (se > 0)
+        return twoSidedNormalP(delta / se);
+    return delta === 0 ? 1 : 0;
+}
+function variance(values) {
+    if (values.length < 2)
+        return 0;
+    const m = mean(values);
+    return values.reduce((s, v) => s + (v - m) ** 2, 0) / (values.length - 1);
+}
+function pairedOutcome(pairs, seed) {
+    const before = pairs.map(([, b]) => b);
+    const after = pairs.map(([, , a]) => a);
+    const delta = mean(after) - mean(before);
+    const { test, pValue } = pairedTest(before, after, seed);
+    const worse = pairs
+        .map(([id, b, a], i) => ({ id, d: a - b, i }))
+        .filter((x) => x.d < 0)
+        .sort((x, y) => x.d - y.d || x.i - y.i);
+    return {
+        paired: true,
+        n: pairs.length,
+        delta,
+        pValue,
+        test,
+        worsened: worse.slice(0, MAX_WORSENED).map((x) => x.id),
+        worsenedCount: worse.length
+    };
+}
+function unpairedOutcome(prev, cur) {
+    const a = prev.examples?.scores ?? [];
+    const b = cur.examples?.scores ?? [];
+    const none = { paired: false, worsened: [], worsenedCount: 0 };
+    if (a.length >= 2 && b.length >= 2) {
+        const delta = mean(b) - mean(a);
+        if (isBinary(a) && isBinary(b)) {
+            const pooled = (a.reduce((s, v) => s + v, 0) + b.reduce((s, v) => s + v, 0)) / (a.length + b.length);
+            const se = Math.sqrt(pooled * (1 - pooled) * (1 / a.length + 1 / b.length));
+            return { ...none, n: b.length, delta, pValue: zTest(delta, se), test: 'two-proportion-z' };
+        }
+        const se = Math.sqrt(variance(a) / a.length + variance(b) / b.length);
+        return { ...none, n: b.length, delta, pValue: zTest(delta, se), test: 'welch-z' };
+    }
+    const delta = cur.score - prev.score;
+    const seOf = (t) => {
+        const level = t.interval.level > 0 && t.interval.level < 1 ? t.interval.level : 0.95;
+        const half = Math.max(0, t.interval.high - t.interval.low) / 2;
+        return half / normalQuantile(1 - (1 - level) / 2);
+    };
+    let se = Math.hypot(seOf(prev), seOf(cur));
+    if (se === 0 && prev.n > 0 && cur.n > 0) {
+        // Zero-width intervals (every example alike): fall back to the binomial standard error.
+        const p = (prev.score * prev.n + cur.score * cur.n) / (prev.n + cur.n);
+        se = Math.sqrt(Math.max(0, p * (1 - p)) * (1 / prev.n + 1 / cur.n));
+    }
+    return { ...none, n: cur.n, delta, pValue: zTest(delta, se), test: 'interval-z' };
+}
+/** A task's per-example scores by id (empty when the record kept none). */
+function exampleScores(task) {
+    const map = new Map();
+    const ex = task.examples;
+    if (!ex)
+        return map;
+    ex.ids.forEach((id, i) => {
+        const s = ex.scores[i];
+        if (s !== undefined)
+            map.set(id, s);
+    });
+    return map;
+}
+/**
+ * The test of one task between two records: paired on their shared example ids when there are
+ * enough of them, else unpaired.
+ */
+function outcomeFor(prevRecord, curRecord, prev, cur) {
+    const before = exampleScores(prev);
+    const pairs = [];
+    for (const [id, score] of exampleScores(cur)) {
+        const b = before.get(id);
+        if (b !== undefined)
+            pairs.push([id, b, score]);
+    }
+    const smaller = Math.min(before.size, cur.examples?.ids.length ?? 0);
+    if (pairs.length >= 2 && pairs.length * 2 >= smaller) {
+        const seed = hashString32(`${prevRecord.sha}:${curRecord.sha}:${cur.task}`);
+        return pairedOutcome(pairs, seed);
+    }
+    return unpairedOutcome(prev, cur);
+}
+
+;// CONCATENATED MODULE: ./src/eval/trend.ts
+
+function side(record, task) {
+    return {
+        sha: record.sha,
+        date: record.date,
+        score: task.score,
+        interval: task.interval,
+        n: task.n
+    };
+}
+function causes(prevRecord, curRecord, prev, cur) {
+    const out = [];
+    if (prev.promptHash !== cur.promptHash)
+        out.push('prompt');
+    if (prev.systemPromptHash !== cur.systemPromptHash)
+        out.push('system prompt');
+    if (prev.dataHash !== cur.dataHash)
+        out.push('data');
+    if (prev.model !== cur.model)
+        out.push('model');
+    if ((prev.judgeModel ?? null) !== (cur.judgeModel ?? null))
+        out.push('judge model');
+    if (prev.metric !== cur.metric)
+        out.push('metric');
+    if (prevRecord.split !== curRecord.split)
+        out.push('split');
+    if (prevRecord.provider !== curRecord.provider)
+        out.push('provider');
+    // The config hash moves with many settings; it is named only when nothing more precise did.
+    if (out.length === 0 && prevRecord.configHash !== curRecord.configHash)
+        out.push('config');
+    return out;
+}
+/** Every task scored in both records, previous → current, with its test and likely causes. */
+function trend_compareRecords(previous, current, options) {
+    const trends = [];
+    for (const cur of current.tasks) {
+        const prev = previous.tasks.find((t) => t.task === cur.task);
+        if (!prev)
+            continue;
+        const outcome = outcomeFor(previous, current, prev, cur);
+        const significant = outcome.pValue < 1 - options.level;
+        let verdict = 'within-noise';
+        if (outcome.test === 'none' || (outcome.delta === 0 && !significant))
+            verdict = 'unchanged';
+        else if (significant && outcome.delta < 0)
+            verdict = 'regressed';
+        else if (significant && outcome.delta > 0)
+            verdict = 'improved';
+        trends.push({
+            task: cur.task,
+            previous: side(previous, prev),
+            current: side(current, cur),
+            ...outcome,
+            level: options.level,
+            verdict,
+            changed: causes(previous, current, prev, cur)
+        });
+    }
+    return trends;
+}
+/** The trends that are alerts: significant drops, beyond `maxDrop` when given. */
+function trend_regressionsOf(trends, maxDrop) {
+    return trends.filter((t) => t.verdict === 'regressed' &&
+        // A hair of slack, as in the gate, so a drop of exactly maxDrop is not "beyond" it.
+        (maxDrop === undefined || -t.delta > maxDrop + 1e-12));
+}
+/**
+ * The tasks whose score dropped significantly below the previous record's (beyond `maxDrop` when
+ * given). No previous record, no alerts.
+ */
+function detectRegressions(previous, current, options) {
+    if (!previous)
+        return [];
+    return trend_regressionsOf(trend_compareRecords(previous, current, options), options.maxDrop);
+}
+
+;// CONCATENATED MODULE: ./src/github/commit-comment.ts
+
+
+/** Comments `body` (Markdown) on commit `sha`. */
+async function commit_comment_commentOnCommit(api, sha, body, options = {}) {
+    const fitted = fitGitHubBody(body, { note: options.truncationNote });
+    try {
+        const created = await api.createCommitComment(sha, fitted.body);
+        return { action: 'created', id: created.id, url: created.url, truncated: fitted.truncated };
+    }
+    catch (error) {
+        if (error instanceof GitHubPermissionError)
+            return { action: 'skipped', warning: error.message };
+        throw error;
+    }
+}
+
+;// CONCATENATED MODULE: ./src/run/history-run.ts
+/**
+ * Score history per commit: append this run's record to the history file on the data branch, with
+ * a trend chart per task beside it, and find the tasks whose score dropped significantly below the
+ * previous record's. The action calls this on pushes to the default branch (see
+ * examples/workflows/prompt-history.yml); pull requests keep their base commit as the baseline.
+ */
+
+
+
+
+
+
+
+
+const DEFAULT_HISTORY_MAX_RECORDS = 200;
+/** The last record of another commit, searching from the end. */
+function lastOtherThan(records, sha) {
+    for (let i = records.length - 1; i >= 0; i--) {
+        const r = records[i];
+        if (r && r.sha !== sha)
+            return r;
+    }
+    return undefined;
+}
+/**
+ * Appends the report's record to the history (retrying when another run moved the branch first;
+ * a re-run of the same commit replaces its record), commits the charts rendered from the final
+ * record list, and compares the record with the one before it.
+ */
+async function recordHistory(api, report, options) {
+    const branch = options.branch ?? DEFAULT_HISTORY_BRANCH;
+    const path = options.path ?? DEFAULT_HISTORY_PATH;
+    const where = `${branch}:${path}`;
+    const record = historyRecordOf(report, options);
+    const compare = (previous) => previous ? compareRecords(previous, record, options) : [];
+    const alertsOf = (trends) => regressionsOf(trends, options.maxDrop);
+    const read = await readHistory(api, { branch, path });
+    const before = checkHistoryRecords(read.records, where);
+    const finished = report.stop.reason === 'completed' || report.stop.reason === 'no-gain';
+    if (!finished && !options.recordIncomplete) {
+        const previous = lastOtherThan(before, record.sha);
+        const trends = compare(previous);
+        return {
+            recorded: false,
+            skippedReason: `the run stopped early (${report.stop.reason}: ${report.stop.message}); a partial score is not recorded`,
+            record,
+            previous,
+            trends,
+            alerts: alertsOf(trends),
+            records: before,
+            commitSha: undefined,
+            chartsWritten: [],
+            retries: 0,
+            chartUrl: () => undefined
+        };
+    }
+    const dir = posix.dirname(path);
+    const inDir = (file) => (dir === '.' ? file : `${dir}/${file}`);
+    let committed = [];
+    let chartFiles = new Map();
+    const appended = await appendHistoryRecord(api, {
+        branch,
+        path,
+        record,
+        maxRecords: options.maxRecords ?? DEFAULT_HISTORY_MAX_RECORDS,
+        message: `prompt-descent history: ${shortSha(record.sha)}`,
+        replaces: (existing) => existing.sha === record.sha,
+        extraFiles: (records) => {
+            // Called once per attempt; the last call is the list that was committed.
+            committed = checkHistoryRecords(records, where);
+            const charts = historyCharts(committed, { threshold: options.threshold });
+            chartFiles = new Map(charts.map((c) => [c.task, inDir(c.path)]));
+            return charts.map((c) => ({ path: inDir(c.path), content: c.content }));
+        },
+        ...(options.sleep ? { sleep: options.sleep } : {}),
+        ...(options.maxAttempts ? { maxAttempts: options.maxAttempts } : {})
+    });
+    // The record before ours in the committed file; with a cap of 1 it is gone, so fall back to the
+    // one read before appending.
+    const previous = lastOtherThan(committed.slice(0, -1), record.sha) ?? lastOtherThan(before, record.sha);
+    const trends = compare(previous);
+    const server = (options.serverUrl ?? 'https://github.com').replace(/\/+$/, '');
+    return {
+        recorded: true,
+        record,
+        previous,
+        trends,
+        alerts: alertsOf(trends),
+        records: committed,
+        commitSha: appended.commitSha,
+        chartsWritten: [...chartFiles.values()],
+        retries: appended.retries,
+        chartUrl: (task) => {
+            const file = chartFiles.get(task);
+            if (!file)
+                return undefined;
+            const at = `${server}/${api.owner}/${api.repo}/blob/${appended.commitSha}`;
+            return `${at}/${file.split('/').map(encodeURIComponent).join('/')}?raw=true`;
+        }
+    };
+}
+/**
+ * The history records at the data branch's head, checked (none when the branch or file is
+ * missing): e.g. for a sparkline per task in a pull request's gate table.
+ */
+async function loadHistory(api, location = {}) {
+    const branch = location.branch ?? DEFAULT_HISTORY_BRANCH;
+    const path = location.path ?? DEFAULT_HISTORY_PATH;
+    const read = await readHistory(api, { branch, path });
+    return checkHistoryRecords(read.records, `${branch}:${path}`);
+}
+/**
+ * Comments the alerts on the commit (nothing when there are none). A token that may not comment
+ * yields `{ action: 'skipped', warning }` rather than an error.
+ */
+async function commentRegressionAlerts(api, sha, alerts, options = {}) {
+    if (alerts.length === 0)
+        return undefined;
+    return commentOnCommit(api, sha, renderAlertMarkdown(alerts, { sha, ...options }));
+}
+/** Scores per task over the last `last` records (oldest first), for a trend column. */
+function recentScores(records, tasks, last = 20) {
+    const recent = records.slice(-last);
+    return Object.fromEntries(tasks.map((task) => [task, taskSeries(recent, task).map(({ entry }) => entry.score)]));
+}
+
+;// CONCATENATED MODULE: ./src/cli/history-append-command.ts
+
+
+
+
+
+
+
+
+
+
+
+
+
+async function readExisting(path, name) {
+    let text;
+    try {
+        text = await (0,promises_namespaceObject.readFile)(path, 'utf8');
+    }
+    catch (error) {
+        if (error.code === 'ENOENT')
+            return [];
+        throw new errors_InputError(`could not read the history file: ${errorMessage(error)}`, { file: name });
+    }
+    return readHistoryText(text, name);
+}
+/**
+ * `prompt-descent history append --file FILE`: scores the tasks as `eval` does, then appends the
+ * commit's record (git HEAD of the config's folder) to FILE — the record the action keeps on its
+ * data branch (./report/history-record.ts), so any CI can keep a history in a file. A record of
+ * the same commit is replaced; the newest {@link DEFAULT_HISTORY_MAX_RECORDS} are kept; a
+ * significant drop against the previous record is a warning. A run that stopped early is not
+ * recorded.
+ */
+async function runHistoryAppendCommand(context) {
+    const { args, io, logger } = context;
+    const name = args.file ?? '';
+    const path = (0,external_node_path_namespaceObject.resolve)(io.cwd, name);
+    // Read (and check) the file before paying for a run: a broken history fails first.
+    const before = await readExisting(path, name);
+    const { report, gate, sha } = await withCommandSession(context, async (session) => {
+        const { sha } = await createGitReader(session.project.root, 'HEAD');
+        const report = await runEval(session, {
+            tasks: args.tasks,
+            split: args.split ?? 'all',
+            seed: session.project.config.seed
+        });
+        return { report, gate: session.project.config.gate, sha };
+    });
+    const code = await eval_command_finish(report, context);
+    if (report.stop.reason !== 'completed') {
+        logger.warn(`history: not recorded, the run stopped early (${report.stop.reason}); a partial score is not kept`);
+        return code;
+    }
+    const record = history_record_historyRecordOf(report, {
+        sha,
+        date: new Date().toISOString(),
+        ...(gate.minScore !== undefined ? { threshold: gate.minScore } : {})
+    });
+    const others = before.filter((r) => r.sha !== sha);
+    const records = [...others, record].slice(-DEFAULT_HISTORY_MAX_RECORDS);
+    try {
+        await (0,promises_namespaceObject.writeFile)(path, history_file_renderHistoryFile(records), 'utf8');
+    }
+    catch (error) {
+        throw new errors_InputError(`could not write the history file: ${errorMessage(error)}`, { file: name });
+    }
+    logger.info(`history: ${records.length} record(s) in ${name} (${sha.slice(0, 7)} appended)`);
+    const previous = others.at(-1);
+    if (previous) {
+        const trends = trend_compareRecords(previous, record, { level: gate.confidence });
+        // The same alert rule as the action's history: significant, and beyond max_drop when set.
+        for (const line of renderAlertLines(trend_regressionsOf(trends, gate.maxDrop))) {
+            logger.warn(`history: ${line}`);
+        }
+    }
+    return code;
+}
+
+;// CONCATENATED MODULE: ./src/config/starter-config.ts
+/**
+ * What `prompt-descent init` writes: tasks matched from the prompt files and datasets found in a
+ * repository (or a starter task), as a commented prompt-descent.yml. Pure: the caller finds the
+ * files and writes the result.
+ */
+/** The field that holds the answer when one of these names is present, in this order. */
+const EXPECTED_NAMES = [
+    'expected',
+    'label',
+    'answer',
+    'output',
+    'target',
+    'gold',
+    'category',
+    'class'
+];
+const NOT_EXPECTED = new Set(['id', 'split']);
+const SYSTEM_NAMES = /^(system|system[_-]prompt|system\.prompt)\.(md|txt|prompt)$/i;
+const stem = (path) => (path.split('/').pop() ?? path).replace(/\.(prompt\.)?[^.]+$/i, '').toLowerCase();
+const topField = (slot) => slot.split('.')[0] ?? slot;
+function expectedField(data, slots) {
+    const used = new Set(slots.map(topField));
+    const free = data.fields.filter((f) => !used.has(f) && !NOT_EXPECTED.has(f));
+    for (const name of EXPECTED_NAMES) {
+        const hit = free.find((f) => f.toLowerCase() === name);
+        if (hit !== undefined)
+            return hit;
+    }
+    return free[0];
+}
+/** choice for a few distinct labels, numeric for numbers, else exact. */
+function metricFor(values) {
+    const present = values.filter((v) => v !== undefined && v !== null && v !== '');
+    if (present.length > 0 && present.every((v) => typeof v === 'number'))
+        return { type: 'numeric' };
+    if (present.every((v) => typeof v === 'string')) {
+        const labels = [...new Set(present)];
+        const fewOfMany = labels.length <= Math.max(2, Math.floor(present.length / 2));
+        if (labels.length >= 2 && labels.length <= 12 && fewOfMany && labels.every(isLabel)) {
+            return { type: 'choice', choices: labels };
+        }
+    }
+    return { type: 'exact' };
+}
+const isLabel = (text) => text.length <= 40 && !/[\r\n]/.test(text);
+function starter_config_taskName(prompt, taken) {
+    const base = stem(prompt.path)
+        .replace(/[^A-Za-z0-9_.-]+/g, '-')
+        .replace(/^[^A-Za-z0-9]+/, '');
+    let name = base === '' ? 'task' : base;
+    for (let i = 2; taken.has(name); i++)
+        name = `${base || 'task'}-${i}`;
+    taken.add(name);
+    return name;
+}
+/**
+ * Pairs each prompt template with a dataset whose fields fill every slot and leave one to compare
+ * the reply with (a dataset of the same name first). A slot-less file named like `system.md` is the
+ * shared system prompt.
+ */
+function planTasks(prompts, datasets) {
+    const tasks = [];
+    const unmatched = [];
+    const taken = new Set();
+    const system = prompts.find((p) => p.slots.length === 0 && SYSTEM_NAMES.test(p.path.split('/').pop() ?? ''));
+    for (const prompt of prompts) {
+        if (prompt.slots.length === 0)
+            continue;
+        const fits = datasets.filter((d) => {
+            const fields = new Set(d.fields);
+            return (prompt.slots.every((s) => fields.has(topField(s))) &&
+                expectedField(d, prompt.slots) !== undefined);
+        });
+        const data = fits.find((d) => stem(d.path) === stem(prompt.path)) ?? fits[0];
+        if (!data) {
+            unmatched.push(`${prompt.path}: no dataset has the fields ${prompt.slots.map(topField).join(', ')} and one more for the answer`);
+            continue;
+        }
+        const expected = expectedField(data, prompt.slots);
+        tasks.push({
+            name: starter_config_taskName(prompt, taken),
+            prompt,
+            data,
+            expected,
+            metric: metricFor(data.values[expected] ?? [])
+        });
+    }
+    return { tasks, systemPrompt: system?.path, unmatched };
+}
+/** The starter task's files, written when the repository has no prompt and dataset that fit. */
+const STARTER_FILES = {
+    prompt: {
+        path: 'prompts/sentiment.md',
+        text: `Is the sentiment of this review positive or negative?
+Answer with one word inside <answer></answer>.
+
+Review: {{text}}
+`
+    },
+    data: {
+        path: 'evals/sentiment.jsonl',
+        text: [
+            {
+                id: 'r1',
+                text: 'Arrived quickly and works perfectly. Would buy again.',
+                label: 'positive'
+            },
+            {
+                id: 'r2',
+                text: 'Stopped working after two days and support never answered.',
+                label: 'negative'
+            },
+            { id: 'r3', text: 'Great value for the price, my kids love it.', label: 'positive' }
+        ]
+            .map((row) => JSON.stringify(row))
+            .join('\n') + '\n'
+    }
+};
+/** The starter plan: one sentiment task over {@link STARTER_FILES}. */
+function starterPlan() {
+    const prompt = { path: STARTER_FILES.prompt.path, slots: ['text'] };
+    const data = {
+        path: STARTER_FILES.data.path,
+        rows: 3,
+        fields: ['id', 'text', 'label'],
+        values: {}
+    };
+    return {
+        tasks: [
+            {
+                name: 'sentiment',
+                prompt,
+                data,
+                expected: 'label',
+                metric: { type: 'choice', choices: ['positive', 'negative'] }
+            }
+        ],
+        systemPrompt: undefined,
+        unmatched: []
+    };
+}
+const starter_config_RESERVED = /^(true|false|yes|no|on|off|null|~|y|n)$/i;
+/** A YAML scalar: bare when safe, else double-quoted (JSON strings are valid YAML). */
+function starter_config_yamlScalar(text) {
+    const bare = /^[A-Za-z_][A-Za-z0-9_./ -]*$/.test(text) && !starter_config_RESERVED.test(text) && !/ $|: | #/.test(text);
+    return bare ? text : JSON.stringify(text);
+}
+/** Text safe inside a YAML comment: no line breaks, no control characters. */
+function commentText(text, max = 100) {
+    const clean = text.replace(/[\p{Cc}\u0085\u2028\u2029]+/gu, ' ').trim();
+    return clean.length > max ? `${clean.slice(0, max - 1)}…` : clean;
+}
+function metricLines(task) {
+    const m = task.metric;
+    switch (m.type) {
+        case 'choice':
+            return [
+                `    metric: { type: choice, choices: [${m.choices.map(starter_config_yamlScalar).join(', ')}], score: accuracy }`,
+                '    # the label is read from <answer>…</answer>, else the last label the reply names'
+            ];
+        case 'numeric':
+            return [
+                '    metric: { type: numeric, tolerance: 0 } # relative: true for a relative tolerance'
+            ];
+        case 'exact':
+            return [
+                '    metric: exact # normalised case, spaces and punctuation; also contains, regex, json, judge'
+            ];
+    }
+}
+/** The commented config for a plan. `found` says what the scan saw, for the header. */
+function starterConfigText(plan, options) {
+    const lines = [
+        '# prompt-descent.yml — written by `prompt-descent init`. Every key is described in the README',
+        '# (Configuration); paths are relative to this file.',
+        `# ${commentText(options.found, 200)}`,
+        'provider:',
+        '  # Any OpenAI-compatible endpoint: set base_url (or OPENAI_BASE_URL), e.g.',
+        '  # http://localhost:11434/v1 for Ollama. `type: simulated` is an offline stand-in (no key).',
+        '  api_key_env: OPENAI_API_KEY # the variable that holds the key (never the key itself)',
+        'models:',
+        '  target: gpt-4o-mini # the model your application uses'
+    ];
+    if (plan.systemPrompt !== undefined) {
+        lines.push(`system_prompt: ${starter_config_yamlScalar(plan.systemPrompt)} # sent as the system message`);
+    }
+    lines.push('tasks:');
+    for (const task of plan.tasks) {
+        const fields = commentText(task.data.fields.join(', '));
+        lines.push(`  - name: ${starter_config_yamlScalar(task.name)}`, `    prompt: ${starter_config_yamlScalar(task.prompt.path)} # slots: ${commentText(task.prompt.slots.join(', '))}`, `    data: ${starter_config_yamlScalar(task.data.path)} # ${task.data.rows} row(s); fields: ${fields}`, `    expected: ${starter_config_yamlScalar(task.expected)} # the field the reply is scored against`, ...metricLines(task));
+    }
+    lines.push('# A hard cap per run (also --max-usd); a dollar cap needs a price for every model used', '# (provider.prices for models the built-in table does not know).', 'budget: { usd: 2 }', '# With no gate: section, compare and the action fail on a drop that is significant at 95%', '# confidence. Set thresholds instead, or `gate: {}` to never fail:', '# gate: { min_score: 0.8, max_drop: 0.02, confidence: 0.95, new_tasks: warn }', `# Reports: prompt-descent eval --markdown ${options.reportDir}/report.md --json ${options.reportDir}/report.json`);
+    return `${lines.join('\n')}\n`;
+}
+
+;// CONCATENATED MODULE: ./src/cli/init-command.ts
+
+
+
+
+
+
+/** The action's default report folder, ignored along with the cache. */
+const REPORT_DIR = 'prompt-descent-report';
+const IGNORED = ['.prompt-descent/', `${REPORT_DIR}/`];
+/** Folders never searched: dependencies, builds, VCS and our own output. */
+const SKIP_DIRS = new Set([
+    'node_modules',
+    'dist',
+    'build',
+    'out',
+    'coverage',
+    'vendor',
+    REPORT_DIR
+]);
+const init_command_MAX_DEPTH = 6;
+const MAX_FILES = 5000;
+const MAX_PROMPT_BYTES = 256 * 1024;
+const MAX_DATA_BYTES = 8 * 1024 * 1024;
+/** Rows read to learn a dataset's fields and labels. */
+const SAMPLE_ROWS = 200;
+const PROMPT_EXT = /\.(md|txt|prompt)$/i;
+const NOT_PROMPTS = /^(readme|changelog|license|contributing|code_of_conduct|security)\b/i;
+const NOT_DATA = /^(package(-lock)?\.json|tsconfig.*\.json|prompt-descent.*\.ya?ml|.*\.config\.json|composer\.json|renovate\.json|\.?eslintrc.*|docker-compose.*\.ya?ml|action\.ya?ml)$/i;
+/** Repository files under `root` worth a look, relative with `/`, bounded in depth and count. */
+async function listFiles(root) {
+    const found = [];
+    const walk = async (dir, depth) => {
+        if (depth > init_command_MAX_DEPTH || found.length >= MAX_FILES)
+            return;
+        let entries;
+        try {
+            entries = await (0,promises_namespaceObject.readdir)(dir, { withFileTypes: true });
+        }
+        catch {
+            return;
+        }
+        entries.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+        for (const entry of entries) {
+            if (found.length >= MAX_FILES)
+                return;
+            if (entry.name.startsWith('.'))
+                continue;
+            const full = (0,external_node_path_namespaceObject.join)(dir, entry.name);
+            // Symbolic links are not followed: everything found stays inside the repository.
+            if (entry.isDirectory() && !SKIP_DIRS.has(entry.name))
+                await walk(full, depth + 1);
+            else if (entry.isFile())
+                found.push((0,external_node_path_namespaceObject.relative)(root, full).split(external_node_path_namespaceObject.sep).join('/'));
+        }
+    };
+    await walk(root, 0);
+    return found;
+}
+async function readSmall(path, max) {
+    const info = await (0,promises_namespaceObject.lstat)(path);
+    if (!info.isFile() || info.size > max)
+        return undefined;
+    const handle = await (0,promises_namespaceObject.open)(path, 'r');
+    try {
+        return await handle.readFile('utf8');
+    }
+    finally {
+        await handle.close();
+    }
+}
+async function findPrompt(root, path) {
+    const name = path.split('/').pop() ?? path;
+    if (!PROMPT_EXT.test(name) || NOT_PROMPTS.test(name))
+        return undefined;
+    const text = await readSmall((0,external_node_path_namespaceObject.join)(root, path), MAX_PROMPT_BYTES);
+    if (text === undefined)
+        return undefined;
+    const slots = templateSlots(text);
+    if (slots.length === 0 && !/^system/i.test(name))
+        return undefined;
+    return { path, slots };
+}
+async function findDataset(root, path) {
+    const name = path.split('/').pop() ?? path;
+    if (datasetFormat(path) === undefined || NOT_DATA.test(name))
+        return undefined;
+    const text = await readSmall((0,external_node_path_namespaceObject.join)(root, path), MAX_DATA_BYTES);
+    if (text === undefined)
+        return undefined;
+    let rows;
+    try {
+        rows = parseDataset(text, path);
+    }
+    catch {
+        return undefined; // not rows of records: a config, a manifest…
+    }
+    const fields = [];
+    const values = {};
+    for (const row of rows.slice(0, SAMPLE_ROWS)) {
+        for (const [key, value] of Object.entries(row.fields)) {
+            if (!fields.includes(key))
+                fields.push(key);
+            (values[key] ??= []).push(value);
+        }
+    }
+    if (fields.length < 2)
+        return undefined;
+    return { path, rows: rows.length, fields, values };
+}
+async function exists(path) {
+    try {
+        await (0,promises_namespaceObject.lstat)(path);
+        return true;
+    }
+    catch {
+        return false;
+    }
+}
+/** Appends the lines `.gitignore` lacks; returns them. */
+async function ignore(root, lines) {
+    const path = (0,external_node_path_namespaceObject.join)(root, '.gitignore');
+    let text = '';
+    try {
+        text = await (0,promises_namespaceObject.readFile)(path, 'utf8');
+    }
+    catch (error) {
+        if (error.code !== 'ENOENT')
+            throw error;
+    }
+    const have = new Set(text.split(/\r?\n/).map((l) => l.trim().replace(/^\//, '')));
+    const missing = lines.filter((l) => !have.has(l) && !have.has(l.replace(/\/$/, '')));
+    if (missing.length === 0)
+        return [];
+    const sep = text === '' || text.endsWith('\n') ? '' : '\n';
+    await (0,promises_namespaceObject.writeFile)(path, `${text}${sep}# prompt-descent: response cache and reports\n${missing.join('\n')}\n`);
+    return missing;
+}
+/**
+ * How to run this CLI again, as the user launched it: `npx prompt-descent` when it runs from an
+ * installed package (node_modules), else `node <path to the script>` (a clone of the repository).
+ */
+function selfCommand(script, cwd) {
+    if (script === undefined || script.split(external_node_path_namespaceObject.sep).includes('node_modules'))
+        return 'npx prompt-descent';
+    const near = (0,external_node_path_namespaceObject.relative)(cwd, script);
+    const path = near !== '' && near.length < script.length ? near : script;
+    return `node ${/\s/.test(path) ? JSON.stringify(path) : path}`;
+}
+const init_command_plural = (n, word) => `${n} ${word}${n === 1 ? '' : 's'}`;
+/**
+ * `prompt-descent init`: finds prompt templates and datasets under the config's folder and writes a
+ * commented config that pairs them (or a starter task and its two files), ignores the cache and
+ * report folders in `.gitignore`, and prints the next command. Never overwrites an existing config.
+ */
+async function runInitCommand(context) {
+    const { args, io, logger } = context;
+    const configPath = (0,external_node_path_namespaceObject.resolve)(io.cwd, args.config);
+    const root = (0,external_node_path_namespaceObject.dirname)(configPath);
+    const shown = (0,external_node_path_namespaceObject.relative)(io.cwd, configPath) || args.config;
+    if (await exists(configPath)) {
+        throw new errors_InputError('a config is already there; init never overwrites one (edit it, or pass --config NEW.yml)', { file: shown });
+    }
+    const files = await listFiles(root);
+    const prompts = [];
+    const datasets = [];
+    for (const file of files) {
+        const prompt = await findPrompt(root, file);
+        if (prompt)
+            prompts.push(prompt);
+        else {
+            const data = await findDataset(root, file);
+            if (data)
+                datasets.push(data);
+        }
+    }
+    let plan = planTasks(prompts, datasets);
+    const starter = plan.tasks.length === 0;
+    const templates = prompts.filter((p) => p.slots.length > 0).length;
+    let found = `Found ${init_command_plural(templates, 'prompt template')} and ${init_command_plural(datasets.length, 'dataset')}.`;
+    const written = [];
+    if (starter) {
+        for (const file of [STARTER_FILES.prompt, STARTER_FILES.data]) {
+            if (await exists((0,external_node_path_namespaceObject.join)(root, file.path))) {
+                throw new errors_InputError(`no prompt template and dataset that fit were found, and the starter task's ${file.path} is already there; write the config by hand (see the README's Configuration)`, { file: file.path });
+            }
+        }
+        found += ' None fit together, so this is a starter task to replace with your own.';
+        plan = { ...starterPlan(), unmatched: plan.unmatched };
+    }
+    for (const line of plan.unmatched)
+        logger.warn(`init: ${line}`);
+    try {
+        if (starter) {
+            for (const file of [STARTER_FILES.prompt, STARTER_FILES.data]) {
+                await (0,promises_namespaceObject.mkdir)((0,external_node_path_namespaceObject.dirname)((0,external_node_path_namespaceObject.join)(root, file.path)), { recursive: true });
+                await (0,promises_namespaceObject.writeFile)((0,external_node_path_namespaceObject.join)(root, file.path), file.text, { flag: 'wx' });
+                written.push(file.path);
+            }
+        }
+        await (0,promises_namespaceObject.writeFile)(configPath, starterConfigText(plan, { found, reportDir: REPORT_DIR }), {
+            flag: 'wx'
+        });
+    }
+    catch (error) {
+        throw new errors_InputError(`could not write the config: ${errorMessage(error)}`, { file: shown });
+    }
+    const ignored = await ignore(root, IGNORED);
+    const config = args.config === 'prompt-descent.yml' ? '' : ` --config ${args.config}`;
+    const tasks = plan.tasks.map((t) => `${t.name} (${t.prompt.path} × ${t.data.path})`);
+    logger.info(`wrote ${shown}: ${init_command_plural(plan.tasks.length, 'task')}: ${tasks.join(', ')}`);
+    for (const file of written)
+        logger.info(`wrote ${file}`);
+    if (ignored.length > 0)
+        logger.info(`added ${ignored.join(' and ')} to .gitignore`);
+    const self = selfCommand(process.argv[1], io.cwd);
+    io.stdout(`Next: ${self} eval${config} --estimate      # what a run costs; no call is made\n` +
+        `Then: export OPENAI_API_KEY=…; ${self} eval${config} --markdown ${REPORT_DIR}/report.md\n`);
     return ExitCode.ok;
 }
 
@@ -58296,6 +60234,9 @@ function createCliLogger(options) {
 
 
 
+
+
+
 const defaultIo = () => ({
     // Reports on stdout quote task names and data; a CI runner must not take a line for a command.
     stdout: (text) => process.stdout.write(neutralizeWorkflowCommands(text)),
@@ -58315,7 +60256,7 @@ async function main(argv, io = defaultIo()) {
         return fail(error, io);
     }
     if (args.command === 'help') {
-        io.stdout(`${HELP}\n`);
+        io.stdout(`${helpText(args.positionals[0])}\n`);
         return 0;
     }
     if (args.command === 'version') {
@@ -58345,7 +60286,11 @@ async function main(argv, io = defaultIo()) {
             case 'demo':
                 return await runDemoCommand(context);
             case 'history':
-                return await runHistoryCommand(context);
+                return args.positionals[0] === 'append'
+                    ? await runHistoryAppendCommand(context)
+                    : await runHistoryCommand(context);
+            case 'init':
+                return await runInitCommand(context);
         }
     }
     catch (error) {
