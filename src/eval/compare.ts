@@ -3,7 +3,8 @@ import { hashString32 } from '../util/random.js'
 import { compareChecks } from './check-compare.js'
 import { lineDiff } from './line-diff.js'
 import { pairedTest } from './paired-test.js'
-import { bootstrapMeanInterval, pairedBootstrapDeltaInterval } from './stats.js'
+import { detectableDrop } from './detectable-drop.js'
+import { bootstrapMeanInterval, pairedBootstrapDeltaInterval, sampleVariance } from './stats.js'
 import type { ExampleResult, TaskEvalResult } from './types.js'
 
 export interface CompareOptions {
@@ -28,6 +29,35 @@ function scored(result: ExampleResult): boolean {
 export function changedCounts(flips: readonly FlippedExample[]): { worse: number; better: number } {
   const worse = flips.filter((e) => e.headScore < e.baseScore).length
   return { worse, better: flips.length - worse }
+}
+
+/** The scores of an example's scored samples (its one score without samples). */
+function sampleScores(result: ExampleResult): number[] {
+  if (result.samples === undefined) return [result.score]
+  return result.samples.filter((s) => s.error === undefined).map((s) => s.score)
+}
+
+/**
+ * What the paired test can see on these pairs: the smallest drop it catches with power 0.8, from
+ * n, the samples per example, the variance of the paired differences and the samples' own noise.
+ */
+function smallestDetectableDrop(
+  pairs: ReadonlyArray<readonly [ExampleResult, ExampleResult]>,
+  differences: readonly number[],
+  level: number
+): { drop: number; samples: number } {
+  const sides = pairs.flatMap(([b, h]) => [sampleScores(b), sampleScores(h)])
+  const samples = Math.max(1, ...sides.map((s) => s.length))
+  const within = sides.length === 0 ? 0 : sides.reduce((sum, s) => sum + sampleVariance(s), 0)
+  const drop = detectableDrop({
+    n: pairs.length,
+    samples,
+    differenceVariance: sampleVariance(differences),
+    withinVariance: sides.length === 0 ? 0 : within / sides.length,
+    binary: sides.every((s) => s.every((v) => v === 0 || v === 1)),
+    confidence: level
+  })
+  return { drop, samples }
 }
 
 /** Worst regressions first, then the largest gains; ties keep the examples' order. */
@@ -72,6 +102,10 @@ function promptDiff(options: CompareOptions): string {
  * p-value alone decides significance (p < 1 − level) and the sign of the delta its direction:
  * `improved` / `regressed`, else `within-noise`. The delta's bootstrap interval is reported for
  * its size; at the margin it can touch 0 while p is just below the threshold, and the test wins.
+ *
+ * With `samples: k`, each example's score is already the aggregate of its k replies, so the tests
+ * and intervals above resample and permute whole examples with their samples (a cluster bootstrap
+ * and a cluster permutation test; see stats.ts and paired-test.ts): the example stays the unit.
  */
 export function compareTaskResults(
   base: TaskEvalResult,
@@ -122,6 +156,11 @@ export function compareTaskResults(
   flips.sort(flipOrder)
 
   const checks = compareChecks(pairs, level, seedFor)
+  const detectable = smallestDetectableDrop(
+    pairs,
+    headScores.map((h, i) => h - (baseScores[i] as number)),
+    level
+  )
   return {
     task: head.task,
     base: bootstrapMeanInterval(baseScores, { ...interval, seed: seedFor('base') }),
@@ -136,6 +175,8 @@ export function compareTaskResults(
     promptDiff: promptDiff(options),
     headOnly,
     baseOnly,
-    ...(checks.length > 0 && { checks })
+    ...(checks.length > 0 && { checks }),
+    detectableDrop: detectable.drop,
+    ...(detectable.samples > 1 && { samples: detectable.samples })
   }
 }

@@ -118,6 +118,29 @@ function noBaseCheck(task: string, why: string, policy: NewTaskPolicy): GateChec
   return check
 }
 
+/** Points on a 0–100 scale, rounded up so the warning never understates what is hidden. */
+function points(drop: number): number {
+  return Math.ceil(drop * 100 - 1e-9)
+}
+
+/**
+ * The warning when max_drop is below the smallest drop this comparison can detect (power 0.8 at the
+ * gate's confidence): e.g. "triage: with 7 test rows this gate cannot see a drop smaller than 53
+ * points (max_drop is 2); add rows or samples".
+ */
+function blindSpot(c: TaskComparison, maxDrop: number): string | undefined {
+  const drop = c.detectableDrop
+  if (drop === undefined || c.n === 0 || drop <= maxDrop + 1e-12) return undefined
+  const rows = `${c.n} row${c.n === 1 ? '' : 's'}`
+  const k = c.samples ?? 1
+  const samples = k > 1 ? ` of ${k} samples each` : ''
+  const limit = Number((maxDrop * 100).toFixed(2))
+  return (
+    `${c.task}: with ${rows}${samples} this gate cannot see a drop smaller than ` +
+    `${points(drop)} points (max_drop is ${limit}); add rows or samples`
+  )
+}
+
 export interface GateExtras {
   /** Head tasks with no base (new, or the base could not be read). */
   added?: readonly string[]
@@ -131,6 +154,8 @@ export interface GateExtras {
  * or with no example scored on both sides — gets a `no_base` check by gate.new_tasks. Without
  * comparisons (a plain eval) there are no max_drop or no_base checks. The result carries the rule
  * that applied ({@link gateRule}).
+ * A compared task whose smallest detectable drop exceeds max_drop adds a warning (the gate still
+ * decides; it just says it is blind below that size).
  */
 export function applyGate(
   tasks: readonly TaskEvalResult[],
@@ -142,12 +167,15 @@ export function applyGate(
   if (gate.minScore !== undefined) {
     for (const task of tasks) checks.push(minScoreCheck(task, gate.minScore))
   }
+  const warnings: string[] = []
   if (comparisons !== undefined) {
     for (const c of comparisons) {
       if (c.n === 0) {
         checks.push(noBaseCheck(c.task, 'no example was scored in both runs', gate.newTasks))
       } else if (gate.maxDrop !== undefined) {
         checks.push(maxDropCheck(c, gate.maxDrop, gate.confidence))
+        const blind = blindSpot(c, gate.maxDrop)
+        if (blind !== undefined) warnings.push(blind)
       }
     }
     for (const task of extras.added ?? []) {
@@ -156,5 +184,10 @@ export function applyGate(
       checks.push(noBaseCheck(task, `new in head, no base to compare with${scored}`, gate.newTasks))
     }
   }
-  return { passed: checks.every((check) => check.passed), checks, rule: gateRule(gate) }
+  return {
+    passed: checks.every((check) => check.passed),
+    checks,
+    rule: gateRule(gate),
+    ...(warnings.length > 0 && { warnings })
+  }
 }

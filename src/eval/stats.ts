@@ -251,3 +251,48 @@ export function wilsonInterval(successes: number, n: number, level: number): Sco
   const half = (z * Math.sqrt((p * (1 - p)) / n + z2 / (4 * n * n))) / denom
   return { value: p, low: Math.max(0, centre - half), high: Math.min(1, centre + half), level }
 }
+
+/** Each cluster's mean (an example's mean over its samples); an empty cluster is an error. */
+export function clusterMeans(clusters: readonly (readonly number[])[]): number[] {
+  return clusters.map((cluster, i) => {
+    if (cluster.length === 0) throw new Error(`cluster ${i} has no values`)
+    return mean(cluster)
+  })
+}
+
+/**
+ * Cluster-bootstrap interval of the mean score when each example (cluster) has k samples: the
+ * examples are resampled with replacement, each carrying all its samples, and the statistic is the
+ * mean of the examples' sample means. That is exactly the percentile bootstrap of the per-example
+ * means, which is how it is computed. Samples that agree add nothing (k identical replies give the
+ * interval of one reply); samples that disagree narrow it only through the example's mean — never as
+ * if the n·k replies were independent rows (Davison & Hinkley 1997, §3.8, resampling clusters).
+ */
+export function clusterBootstrapInterval(
+  clusters: readonly (readonly number[])[],
+  options: BootstrapOptions
+): ScoreEstimate {
+  return bootstrapMeanInterval(clusterMeans(clusters), options)
+}
+
+/**
+ * Paired cluster-bootstrap interval of mean(head) − mean(base): example i's base and head samples
+ * are resampled together (one draw picks the example, with all its samples on both sides).
+ */
+export function pairedClusterDeltaInterval(
+  base: readonly (readonly number[])[],
+  head: readonly (readonly number[])[],
+  options: BootstrapOptions
+): ScoreEstimate {
+  return pairedBootstrapDeltaInterval(clusterMeans(base), clusterMeans(head), options)
+}
+
+/** Unbiased sample variance (n − 1); 0 below two values. */
+export function sampleVariance(values: readonly number[]): number {
+  const n = values.length
+  if (n < 2) return 0
+  const m = mean(values)
+  let sum = 0
+  for (const v of values) sum += (v - m) * (v - m)
+  return sum / (n - 1)
+}

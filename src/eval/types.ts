@@ -92,6 +92,18 @@ export interface Metric {
   summarizeChecks?(results: readonly AggregateInput[]): CheckSummary[]
 }
 
+/** One of an example's k replies (`samples: k` > 1), scored on its own. */
+export interface SampleResult {
+  /** The reply; null when this sample's call failed (then error is set). */
+  output: string | null
+  answer: string | null
+  score: number
+  unreadable: boolean
+  error?: string
+  /** Each check's result on this reply, for a task with several checks. */
+  checks?: CheckScore[]
+}
+
 /** One example's outcome in an eval. */
 export interface ExampleResult {
   id: string
@@ -109,10 +121,17 @@ export interface ExampleResult {
   unreadable: boolean
   error?: string
   rationale?: string
-  /** Each check's result, for a task with several checks. */
+  /** Each check's result, for a task with several checks (with samples: aggregated over them). */
   checks?: CheckScore[]
   /** Per-field outcome, for the json metric with `fields` on a readable reply. */
   fields?: FieldResults
+  /**
+   * With `samples: k` > 1: every reply in sample order; `output`, `answer` and `score` above are
+   * then the first scored reply's text and the aggregate (mean, pass@k, pass^k or majority).
+   */
+  samples?: SampleResult[]
+  /** With k > 1: the share of samples whose score disagrees with the majority (0 = all agree). */
+  flakiness?: number
 }
 
 /** How often one field of JSON replies failed, over the readable replies that were scored on it. */
@@ -193,6 +212,13 @@ export interface TaskComparison {
   renamedFrom?: string
   /** For a task with several checks: each check base vs head on the same paired examples. */
   checks?: CheckComparison[]
+  /**
+   * The smallest drop the paired test would catch with power 0.8 at this confidence, from n, the
+   * samples per example and the observed variance (see eval/detectable-drop.ts).
+   */
+  detectableDrop?: number
+  /** Samples per example (k) the comparison saw; absent for one reply per example. */
+  samples?: number
 }
 
 /** One check of a task, base vs head: means of its per-example scores on the paired examples. */
@@ -231,4 +257,6 @@ export interface GateResult {
   checks: GateCheck[]
   /** Which rule applied and how to change it, one line for a person. */
   rule: string
+  /** What the gate cannot see, e.g. a max_drop below the smallest detectable drop. */
+  warnings?: string[]
 }

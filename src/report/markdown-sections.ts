@@ -75,6 +75,7 @@ export function gateSection(report: RunReport): string | null {
   const total = gate.checks.length
   const failed = gate.checks.filter((c) => !c.passed)
   const warned = gate.checks.filter((c) => c.passed && c.warning === true)
+  const warnings = (gate.warnings ?? []).map((w) => `- ⚠️ ${escapeInline(w, 300)}`)
   const lines: string[] = []
   if (gate.passed) {
     const what =
@@ -91,6 +92,7 @@ export function gateSection(report: RunReport): string | null {
   if (report.kind === 'compare' || total > 0) {
     lines.push('', `<sub>${escapeInline(gate.rule, 600)}</sub>`)
   }
+  if (warnings.length > 0) lines.push('', ...warnings)
   return lines.join('\n')
 }
 

@@ -363,6 +363,8 @@ export function renderTerminal(report: RunReport, options: TerminalOptions): str
     if (report.kind === 'compare' || report.gate.checks.length > 0) {
       lines.push(paint('dim', `  rule: ${clean(report.gate.rule, 400)}`))
     }
+    for (const w of report.gate.warnings ?? [])
+      lines.push(`  ${paint('yellow', '!')} ${clean(w, 300)}`)
   }
   if (report.stop.reason !== 'completed') {
     const style: Style = report.stop.reason === 'no-gain' ? 'dim' : 'yellow'

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest'
+import { compareTaskResults } from '../../src/eval/compare.js'
 import { applyGate, formatP } from '../../src/eval/gate.js'
 import type { TaskComparison } from '../../src/report/types.js'
 import { taskResult } from './fixtures.js'
@@ -137,5 +138,28 @@ describe('formatP', () => {
     expect(formatP(0.0123456)).toBe('p=0.0123')
     expect(formatP(1)).toBe('p=1')
     expect(formatP(0.0004)).toBe('p<0.001')
+  })
+})
+
+describe('what the gate can see', () => {
+  it('warns when max_drop is below the smallest detectable drop of 7 calm rows', () => {
+    const base = taskResult([1, 1, 1, 0, 1, 1, 0])
+    const head = taskResult([1, 1, 1, 0, 1, 1, 0])
+    const c = compareTaskResults(base, head, { level: 0.95, seed: 1 })
+    expect(c.detectableDrop).toBeCloseTo(0.5286, 4)
+    const result = applyGate([head], [c], { ...noGate, maxDrop: 0.02 })
+    expect(result.passed).toBe(true)
+    expect(result.warnings).toEqual([
+      'triage: with 7 rows this gate cannot see a drop smaller than 53 points (max_drop is 2); add rows or samples'
+    ])
+  })
+
+  it('names the samples, and is silent once the rows can show the drop', () => {
+    const withSamples = { ...comparison(0.8, 0.8, 1), n: 7, detectableDrop: 0.11, samples: 5 }
+    expect(applyGate([], [withSamples], { ...noGate, maxDrop: 0.05 }).warnings).toEqual([
+      'triage: with 7 rows of 5 samples each this gate cannot see a drop smaller than 11 points (max_drop is 5); add rows or samples'
+    ])
+    const enough = { ...withSamples, detectableDrop: 0.04 }
+    expect(applyGate([], [enough], { ...noGate, maxDrop: 0.05 }).warnings).toBeUndefined()
   })
 })
