@@ -21,6 +21,7 @@ export const INPUTS = {
   maxCalls: 'max-calls',
   maxTokens: 'max-tokens',
   maxMinutes: 'max-minutes',
+  samples: 'samples',
   cache: 'cache',
   reportDir: 'report-dir',
   method: 'method',
@@ -48,6 +49,8 @@ export interface ActionSettings {
   split: 'dev' | 'test' | 'all'
   baseRef: string | undefined
   budget: { usd?: number; calls?: number; tokens?: number; minutes?: number }
+  /** Target replies per example for every task (1–100), over the config's. */
+  samples: number | undefined
   cache: boolean
   reportDir: string
   /** Optimize mode: the method (the config's optimize.method when unset). */
@@ -130,6 +133,14 @@ function folderInWorkspace(name: string, fallback: string): string {
   return value
 }
 
+function sampleCount(name: string): number | undefined {
+  const n = positive(name, true)
+  if (n !== undefined && n > 100) {
+    throw new InputError(`input \`${name}\` must be a whole number from 1 to 100, got "${n}"`)
+  }
+  return n
+}
+
 /** Reads every input once into typed settings; bad values name the input and what was expected. */
 export function readSettings(): ActionSettings {
   const apiKey = core.getInput(INPUTS.apiKey).trim()
@@ -152,6 +163,7 @@ export function readSettings(): ActionSettings {
       tokens: positive(INPUTS.maxTokens, true),
       minutes: positive(INPUTS.maxMinutes)
     },
+    samples: sampleCount(INPUTS.samples),
     cache: bool(INPUTS.cache, true),
     reportDir: folderInWorkspace(INPUTS.reportDir, 'prompt-descent-report'),
     method: maybe(INPUTS.method, ['apo', 'metaspo'] as const),

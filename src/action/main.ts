@@ -86,7 +86,8 @@ async function produceReport(
     logger,
     signal: cancelSignal(),
     cache: settings.cache,
-    budget: settings.budget
+    budget: settings.budget,
+    samples: settings.samples
   })
   try {
     const seed = project.config.seed

@@ -129,6 +129,7 @@ async function optimize(
     signal: cancelSignal(),
     cache: settings.cache,
     budget: request.budget,
+    samples: settings.samples,
     optimizing: true
   })
   try {

@@ -38,12 +38,15 @@ export interface CliArgs {
   quiet: boolean
   optimize: boolean
   adapt: boolean
+  /** --samples K: target replies per example for every task (1–100). */
+  samples: number | undefined
 }
 
 const BUDGET_FLAGS = ['max-usd', 'max-tokens', 'max-calls', 'max-minutes']
 const REPORT_FLAGS = ['json', 'markdown', 'junit', 'junit-per-example']
 const COMMON_FLAGS = [
   'config',
+  'samples',
   'task',
   'estimate',
   'no-cache',
@@ -148,6 +151,7 @@ export function parseCliArgs(argv: readonly string[]): CliArgs {
         out: { type: 'string' },
         holdout: { type: 'string', multiple: true },
         seed: { type: 'string' },
+        samples: { type: 'string' },
         base: { type: 'string' },
         head: { type: 'string' },
         file: { type: 'string' },
@@ -175,6 +179,10 @@ export function parseCliArgs(argv: readonly string[]): CliArgs {
   const seed = v.seed === undefined ? undefined : Number(v.seed)
   if (seed !== undefined && !Number.isInteger(seed)) {
     throw new InputError(`--seed expects an integer, got "${v.seed}"`)
+  }
+  const samples = v.samples === undefined ? undefined : Number(v.samples)
+  if (samples !== undefined && !(Number.isInteger(samples) && samples >= 1 && samples <= 100)) {
+    throw new InputError(`--samples expects a whole number from 1 to 100, got "${v.samples}"`)
   }
   return {
     command: first as CommandName,
@@ -207,7 +215,8 @@ export function parseCliArgs(argv: readonly string[]): CliArgs {
     svg: v.svg,
     quiet: v.quiet ?? false,
     optimize: !(v['no-optimize'] ?? false),
-    adapt: v.adapt ?? false
+    adapt: v.adapt ?? false,
+    samples
   }
 }
 
@@ -288,6 +297,7 @@ function emptyArgs(command: CommandName): CliArgs {
     svg: undefined,
     quiet: false,
     optimize: true,
-    adapt: false
+    adapt: false,
+    samples: undefined
   }
 }

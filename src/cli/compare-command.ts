@@ -1,5 +1,6 @@
 import { dirname, resolve } from 'node:path'
 import { commitLister, openProject } from '../run/discover-prompts.js'
+import { withSamples } from '../config/samples.js'
 import { ExitCode, InputError } from '../errors.js'
 import { estimateEval } from '../run/estimate-run.js'
 import { runCompare } from '../run/compare-run.js'
@@ -19,9 +20,12 @@ export async function runCompareCommand(context: CommandContext): Promise<number
     throw new InputError('compare needs --base REF (a branch, tag or commit to compare against)')
   if (args.estimate) {
     // No session: an estimate needs no key and makes no call.
-    const head = await openProject(resolve(io.cwd, args.config), {
-      warn: (m) => context.logger.warn(m)
-    })
+    const head = withSamples(
+      await openProject(resolve(io.cwd, args.config), {
+        warn: (m) => context.logger.warn(m)
+      }),
+      args.samples
+    )
     const estimate = estimateEval(
       { project: head },
       { tasks: args.tasks, split: args.split ?? 'all', sides: 2 }

@@ -1,5 +1,6 @@
 import { resolve } from 'node:path'
 import { openProject } from '../run/discover-prompts.js'
+import { withSamples } from '../config/samples.js'
 import { ExitCode } from '../errors.js'
 import { renderTerminal } from '../report/terminal.js'
 import type { RunReport } from '../report/types.js'
@@ -15,9 +16,12 @@ export async function runEvalCommand(context: CommandContext): Promise<number> {
   const { args, io } = context
   if (args.estimate) {
     // No session: an estimate needs no key and makes no call.
-    const project = await openProject(resolve(io.cwd, args.config), {
-      warn: (m) => context.logger.warn(m)
-    })
+    const project = withSamples(
+      await openProject(resolve(io.cwd, args.config), {
+        warn: (m) => context.logger.warn(m)
+      }),
+      args.samples
+    )
     io.stdout(
       `${estimateEval({ project }, { tasks: args.tasks, split: args.split ?? 'all' }).text}\n`
     )

@@ -30,7 +30,7 @@ Usage:
   prompt-descent init      [--config FILE]
   prompt-descent eval      [--config FILE] [--task NAME]... [--split dev|test|all]
                            [--json FILE] [--markdown FILE] [--junit FILE [--junit-per-example]]
-                           [--estimate] [--no-cache] [budget flags]
+                           [--samples K] [--estimate] [--no-cache] [budget flags]
   prompt-descent compare   --base REF [--head REF] [same flags as eval]
   prompt-descent optimize  [--config FILE] [--method apo|metaspo] [--task NAME]... [--prompt user|system]
                            [--holdout TASK]... [--adapt] [--seed N] [--write [--write-user-prompts]] [--out DIR]
@@ -61,6 +61,7 @@ Scores every task (default: all rows) and prints a table: task, examples, score 
 unreadable answers, failed calls, calls and tokens. gate.min_score applies (exit 1 below it).
 
   --split dev|test|all   which rows to score (default all)
+  --samples K            K replies per example (1–100; default models.target.samples)
   --estimate             print the expected calls, tokens and cost; no call is made
 
 ${COMMON}
@@ -80,6 +81,7 @@ only, are listed. What the action runs on a pull request, for any other CI.
   --base REF             branch, tag or commit to compare against (required)
   --head REF             compare this commit instead of the working tree
   --split dev|test|all   which rows to score (default all)
+  --samples K            K replies per example (1–100; default models.target.samples)
   --estimate             print the expected calls, tokens and cost; no call is made
 
 ${COMMON}
@@ -103,6 +105,7 @@ prompts go to --out; --write also replaces the prompt files when the gain on tes
   --write                  replace the prompt files in place when the gain is significant
   --write-user-prompts     MetaSPO, with --write: write the user prompts too
   --out DIR                where the best prompts go (default .prompt-descent/optimized/)
+  --samples K              K replies per example when scoring candidates (1–100)
   --estimate               print the expected calls, tokens and cost; no call is made
 
 ${COMMON}

@@ -1,6 +1,7 @@
 import { relative, resolve } from 'node:path'
 import { openProject } from '../run/discover-prompts.js'
 import { assertGainCanBeConfirmed, gainTasks } from '../run/held-out.js'
+import { withSamples } from '../config/samples.js'
 import { ExitCode, InputError } from '../errors.js'
 import type { RunReport } from '../report/types.js'
 import { estimateOptimize } from '../run/estimate-optimize.js'
@@ -21,9 +22,12 @@ export async function runOptimizeCommand(context: CommandContext): Promise<numbe
   const { args, io } = context
   if (args.estimate) {
     // No session: an estimate needs no key and makes no call.
-    const project = await openProject(resolve(io.cwd, args.config), {
-      warn: (m) => context.logger.warn(m)
-    })
+    const project = withSamples(
+      await openProject(resolve(io.cwd, args.config), {
+        warn: (m) => context.logger.warn(m)
+      }),
+      args.samples
+    )
     const method = args.method ?? project.config.optimize.method
     io.stdout(
       `${estimateOptimize({ project }, { method, task: args.tasks[0], holdout: args.holdout }).text}\n`

@@ -22,7 +22,8 @@ export async function withCommandSession<T>(
     logger,
     signal: context.signal,
     cache: args.cache,
-    budget: args.budget
+    budget: args.budget,
+    samples: args.samples
   })
   try {
     return await body(session)

@@ -56,7 +56,9 @@ export function normalizeTask(
     metric: normalizeMetric(task.metric ?? { type: 'exact' }, at('metric'), issues, responseSchema),
     split: normalizeSplit(task.split, seed, at('split'), issues),
     systemPrompt: task.system_prompt,
-    limit: task.limit
+    limit: task.limit,
+    ...(task.samples !== undefined && { samples: task.samples }),
+    ...(task.aggregate !== undefined && { aggregate: task.aggregate })
   }
   if (task.checks !== undefined)
     config.checks = normalizeChecks(task.checks, task.pass ?? 'mean', at, issues, responseSchema)

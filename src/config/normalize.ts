@@ -7,6 +7,7 @@ import type { RawConfig, RawTask } from './schema.js'
 import { normalizeTask } from './normalize-task.js'
 import { asJsonMap } from './model-extra.js'
 import { DEFAULT_GATE } from './types.js'
+import { checkSampling } from './normalize-samples.js'
 import type { Config, ModelConfig, ModelParams } from './types.js'
 
 /** Model names used with `provider.type: simulated` when the file names none. */
@@ -42,7 +43,9 @@ export function normalizeConfig(raw: RawConfig): { config: Config; issues: PathI
     const config: ModelConfig = {
       model: name ?? '',
       temperature: raw.temperature ?? temperature,
-      maxTokens: raw.max_tokens
+      maxTokens: raw.max_tokens,
+      ...(raw.samples !== undefined && { samples: raw.samples }),
+      ...(raw.aggregate !== undefined && { aggregate: raw.aggregate })
     }
     const params = modelParams(raw)
     if (params !== undefined) config.params = params
@@ -146,6 +149,7 @@ export function normalizeConfig(raw: RawConfig): { config: Config; issues: PathI
     cache: { enabled: raw.cache.enabled, dir: raw.cache.dir },
     seed: raw.seed
   }
+  checkSampling(config, issues)
   return { config, issues }
 }
 

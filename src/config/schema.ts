@@ -6,6 +6,7 @@
 import * as z from 'zod'
 import { REASONING_EFFORTS } from './types.js'
 import { extraParamProblems } from './model-extra.js'
+import { AGGREGATIONS } from './types.js'
 
 export const DATA_EXTENSIONS = ['.jsonl', '.json', '.csv', '.yaml', '.yml'] as const
 
@@ -68,6 +69,16 @@ const providerSchema = z.strictObject({
 })
 
 /** `target: gpt-4o-mini` is shorthand for `target: { model: gpt-4o-mini }`. */
+/** Samples per example or per graded reply: a whole number from 1 to 100. */
+const samplesSchema = z
+  .number({ error: 'expected a whole number of samples from 1 to 100' })
+  .int({ error: 'expected a whole number of samples from 1 to 100' })
+  .min(1, { error: 'expected a whole number of samples from 1 to 100' })
+  .max(100, { error: 'expected a whole number of samples from 1 to 100' })
+const aggregateSchema = z.enum(AGGREGATIONS, {
+  error: `expected one of ${AGGREGATIONS.join(', ')}`
+})
+
 const modelSchema = z.preprocess(
   (value) => (typeof value === 'string' ? { model: value } : value),
   z.strictObject({
@@ -88,7 +99,9 @@ const modelSchema = z.preprocess(
         for (const { path, message } of extraParamProblems(extra))
           ctx.addIssue({ code: 'custom', path, message })
       })
-      .optional()
+      .optional(),
+    samples: samplesSchema.optional(),
+    aggregate: aggregateSchema.optional()
   })
 )
 
@@ -251,7 +264,9 @@ const taskSchema = z.strictObject({
   split: splitSchema.prefault({}),
   system_prompt: text.optional(),
   limit: int(1).optional(),
-  response_format: responseFormatSchema.optional()
+  response_format: responseFormatSchema.optional(),
+  samples: samplesSchema.optional(),
+  aggregate: aggregateSchema.optional()
 })
 
 const budgetSchema = z.strictObject({

@@ -4,12 +4,24 @@
  */
 import type { BuiltinEvaluator, LlmChoice, StringOp } from './github-prompt-file.js'
 
+/**
+ * How an example's k samples make its score: `mean` of the sample scores, `pass@k` (1 when any
+ * sample passes), `pass^k` (1 only when every sample passes), `majority` (the reply whose extracted
+ * answer most samples gave). A judge's j grades combine by `mean` or `majority` only.
+ */
+export const AGGREGATIONS = ['mean', 'pass@k', 'pass^k', 'majority'] as const
+export type Aggregation = (typeof AGGREGATIONS)[number]
+
 export interface ModelConfig {
   model: string
   temperature: number
   maxTokens: number | undefined
   /** Further request parameters; absent when the config sets none (see ModelParams). */
   params?: ModelParams
+  /** Replies per request (k, 1–100; default 1): the target's per example, the judge's per graded reply. */
+  samples?: number
+  /** How the samples combine (default mean; the target's is the tasks' default; the judge's is mean|majority). */
+  aggregate?: Aggregation
 }
 
 /** A JSON value as a config may pass it on to a provider. */
@@ -195,6 +207,10 @@ export interface TaskConfig {
   limit: number | undefined
   /** The output format asked of the target; absent = plain text (nothing sent). */
   responseFormat?: ResponseFormatConfig
+  /** Target samples per example for this task (overrides models.target.samples). */
+  samples?: number
+  /** How this task's samples combine (overrides models.target.aggregate). */
+  aggregate?: Aggregation
 }
 
 export interface BudgetConfig {

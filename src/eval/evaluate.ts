@@ -1,6 +1,7 @@
 import type { Example } from '../config/project-types.js'
 import { conversationText, partsOf } from '../config/prompt.js'
 import type { ChatPrompt } from '../config/prompt.js'
+import type { Sampling } from '../config/samples.js'
 import { renderTemplate } from '../config/template.js'
 import {
   BudgetExceededError,
@@ -14,7 +15,14 @@ import { sha256 } from '../util/hash.js'
 import { fieldFailures } from './field-failures.js'
 import { meanOfScores } from './metrics/shared.js'
 import { bootstrapMeanInterval, bootstrapStatistic } from './stats.js'
-import { OUTPUT_KEEP_CHARS, type ExampleResult, type Metric, type TaskEvalResult } from './types.js'
+import { aggregateSamples, summarizeSamples } from './samples.js'
+import {
+  OUTPUT_KEEP_CHARS,
+  type ExampleResult,
+  type Metric,
+  type SampleResult,
+  type TaskEvalResult
+} from './types.js'
 
 export interface ScoreExamplesInput {
   prompt: ChatPrompt
@@ -30,6 +38,14 @@ export interface ScoreExamplesInput {
   concurrency: number
   signal?: AbortSignal
   onExampleDone?: (done: number, total: number) => void
+  /** Replies per example and how they combine (default: one reply). */
+  sampling?: Sampling
+}
+
+const DEFAULT_SAMPLING: Sampling = {
+  samples: 1,
+  aggregate: 'mean',
+  judge: { samples: 1, aggregate: 'mean' }
 }
 
 /** Result of scoring a set of examples; `stopped` is set when a budget stop or cancel cut it short. */
@@ -63,8 +79,10 @@ export function buildMessages(prompt: ChatPrompt, example: Example): ChatMessage
 }
 
 /**
- * Scores every example with the target model, a bounded number at a time. A failed call marks its
- * example as failed and the run goes on; a budget stop or a cancel ends the run with what was scored.
+ * Scores every example with the target model, a bounded number at a time. With `samples: k` > 1
+ * each example gets k replies (sample indices 0..k−1, each cached under its own index, so raising k
+ * later pays only for the new ones), scored one by one and aggregated (see samples.ts). A failed
+ * call (of any sample) marks its example as failed and the run goes on; a budget stop or a cancel ends the run with what was scored.
  * Results keep the examples' order; unscored examples are left out.
  */
 export async function scoreExamples(input: ScoreExamplesInput): Promise<ScoredExamples> {
@@ -77,24 +95,27 @@ export async function scoreExamples(input: ScoreExamplesInput): Promise<ScoredEx
   let stopped: BudgetExceededError | CancelledError | undefined
   let fatal: unknown
 
-  const scoreOne = async (example: Example): Promise<ExampleResult> => {
-    const messages = buildMessages(input.prompt, example)
-    const base = { id: example.id, split: example.split, expected: example.expected }
+  const sampling = input.sampling ?? DEFAULT_SAMPLING
+  const k = Math.max(1, sampling.samples)
+
+  /** One reply (sample `index`) scored by the metric; a provider failure becomes `error`. */
+  const scoreSample = async (
+    example: Example,
+    messages: ChatMessage[],
+    index: number
+  ): Promise<SampleResult> => {
     let output: string
     try {
-      const request = { messages, responseFormat: input.responseFormat }
+      const request = {
+        messages,
+        responseFormat: input.responseFormat,
+        ...(k > 1 && { sampleIndex: index })
+      }
       const reply = await input.target.complete(request, { signal: input.signal })
       output = reply.text
     } catch (error) {
       if (error instanceof ProviderError && !(error.status && FATAL_STATUS.has(error.status))) {
-        return {
-          ...base,
-          output: null,
-          answer: null,
-          score: 0,
-          unreadable: false,
-          error: error.message
-        }
+        return { output: null, answer: null, score: 0, unreadable: false, error: error.message }
       }
       throw error
     }
@@ -106,7 +127,8 @@ export async function scoreExamples(input: ScoreExamplesInput): Promise<ScoredEx
         input: lastUser,
         fields: example.fields,
         row: { id: example.id, line: example.line },
-        signal: input.signal
+        signal: input.signal,
+        ...(sampling.judge.samples > 1 && { judgeSampling: sampling.judge })
       })
     } catch (error) {
       if (error instanceof InputError && error.file === undefined) {
@@ -117,8 +139,7 @@ export async function scoreExamples(input: ScoreExamplesInput): Promise<ScoredEx
       }
       throw error
     }
-    const result: ExampleResult = {
-      ...base,
+    const result: SampleResult = {
       output: keepOutput(output),
       answer: scored.answer,
       score: scored.score,
@@ -128,6 +149,55 @@ export async function scoreExamples(input: ScoreExamplesInput): Promise<ScoredEx
     if (scored.rationale !== undefined) result.rationale = scored.rationale
     if (scored.checks !== undefined) result.checks = scored.checks
     if (scored.fields !== undefined) result.fields = scored.fields
+    return result
+  }
+
+  const scoreOne = async (example: Example): Promise<ExampleResult> => {
+    const messages = buildMessages(input.prompt, example)
+    const base = { id: example.id, split: example.split, expected: example.expected }
+    const samples = await Promise.all(
+      Array.from({ length: k }, (_, index) => scoreSample(example, messages, index))
+    )
+    const failed = samples.findIndex((s) => s.error !== undefined)
+    if (failed >= 0) {
+      const error = samples[failed]?.error ?? ''
+      return {
+        ...base,
+        output: null,
+        answer: null,
+        score: 0,
+        unreadable: false,
+        error: k > 1 ? `sample ${failed + 1} of ${k}: ${error}` : error,
+        ...(k > 1 && { samples })
+      }
+    }
+    if (k === 1) {
+      const only = samples[0] as SampleResult
+      const result: ExampleResult = {
+        ...base,
+        output: only.output,
+        ...(only.outputLength !== undefined && { outputLength: only.outputLength }),
+        answer: only.answer,
+        score: only.score,
+        unreadable: only.unreadable
+      }
+      if (only.rationale !== undefined) result.rationale = only.rationale
+      if (only.checks !== undefined) result.checks = only.checks
+      if (only.fields !== undefined) result.fields = only.fields
+      return result
+    }
+    const aggregated = aggregateSamples(samples, sampling.aggregate)
+    const result: ExampleResult = {
+      ...base,
+      output: aggregated.output,
+      ...(aggregated.outputLength !== undefined && { outputLength: aggregated.outputLength }),
+      answer: aggregated.answer,
+      score: aggregated.score,
+      unreadable: aggregated.unreadable,
+      samples,
+      flakiness: aggregated.flakiness
+    }
+    if (aggregated.checks !== undefined) result.checks = aggregated.checks
     return result
   }
 
@@ -180,6 +250,8 @@ export function summarizeTask(args: {
   results: ExampleResult[]
   level: number
   seed: number
+  /** With k > 1 samples: adds the samples summary (flakiness, spread). */
+  sampling?: Sampling
 }): TaskEvalResult {
   const scored = args.results.filter((r) => r.error === undefined)
   const perExample = scored.map((r) => r.score)
@@ -205,6 +277,10 @@ export function summarizeTask(args: {
     systemPromptHash: promptHash(partsOf(args.prompt).system),
     dataHash: args.dataHash,
     ...(fields !== undefined ? { fieldFailures: fields } : {}),
+    ...(args.sampling !== undefined &&
+      args.sampling.samples > 1 && {
+        samples: summarizeSamples(scored, args.sampling.samples, args.sampling.aggregate)
+      }),
     examples: args.results
   }
 }

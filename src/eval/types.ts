@@ -1,4 +1,5 @@
 import type { SplitName } from '../config/project-types.js'
+import type { Aggregation } from '../config/types.js'
 import type { ChatModel } from '../llm/chat-model.js'
 
 /**
@@ -69,6 +70,8 @@ export interface MetricContext {
   /** The example's id and line, named when a check value cannot be filled. */
   row?: { id: string; line: number }
   signal?: AbortSignal
+  /** With `models.judge.samples` > 1: grades per reply and how they combine. */
+  judgeSampling?: { samples: number; aggregate: 'mean' | 'majority' }
 }
 
 /** What aggregate() sees of each scored example. */
@@ -94,14 +97,20 @@ export interface Metric {
 
 /** One of an example's k replies (`samples: k` > 1), scored on its own. */
 export interface SampleResult {
-  /** The reply; null when this sample's call failed (then error is set). */
+  /** The reply (kept as ExampleResult.output is); null when this sample's call failed. */
   output: string | null
+  /** The reply's full length, when `output` was cut. */
+  outputLength?: number
   answer: string | null
   score: number
   unreadable: boolean
   error?: string
+  /** The judge's reasoning on this reply, for judge metrics. */
+  rationale?: string
   /** Each check's result on this reply, for a task with several checks. */
   checks?: CheckScore[]
+  /** Per-field outcome on this reply, for the json metric with `fields`. */
+  fields?: FieldResults
 }
 
 /** One example's outcome in an eval. */
@@ -171,7 +180,22 @@ export interface TaskEvalResult {
   usage?: TaskUsage
   /** For JSON field scores: every field that failed at least once, most failures first. */
   fieldFailures?: FieldFailure[]
+  /** With `samples: k` > 1: how the samples combined and how much they disagreed. */
+  samples?: SamplesSummary
   examples: ExampleResult[]
+}
+
+/** A task's sample-to-sample noise, with k replies per example. */
+export interface SamplesSummary {
+  /** Replies per example. */
+  k: number
+  aggregate: Aggregation
+  /** Examples whose samples did not all score the same. */
+  flaky: number
+  /** Mean over examples of the standard deviation of their sample scores (0 = no noise). */
+  spread: number
+  /** The flakiest examples (most disagreeing samples first; at most 5). */
+  flakiest: Array<{ id: string; flakiness: number; scores: number[] }>
 }
 
 export interface TaskUsage {

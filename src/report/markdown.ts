@@ -11,6 +11,7 @@ import { optimizeBlocks } from './markdown-optimize.js'
 import { escapeInline, truncate } from './sanitize.js'
 import { taskChanges } from './compare-notes.js'
 import type { TaskChange } from './compare-notes.js'
+import { samplesMarkdown } from './samples-text.js'
 import {
   costSection,
   evalTable,
@@ -71,6 +72,8 @@ function compareBlocks(report: RunReport): Block[] {
         .join('\n')
     })
   }
+  const samples = samplesMarkdown(report.tasks)
+  if (samples !== null) blocks.push({ text: samples })
   for (const t of comparison.tasks) {
     if (t.promptDiff !== '') {
       blocks.push({
@@ -89,6 +92,8 @@ function bodyBlocks(report: RunReport): Block[] {
   if (report.kind === 'compare') return compareBlocks(report)
   if (report.kind === 'optimize' && report.optimization) return optimizeBlocks(report.optimization)
   const blocks: Block[] = [{ text: evalTable(report.tasks) }]
+  const samples = samplesMarkdown(report.tasks)
+  if (samples !== null) blocks.push({ text: samples })
   const fields = fieldFailuresMarkdown(report.tasks)
   if (fields !== null) blocks.push({ text: fields, drop: 'examples' })
   return blocks

@@ -18,6 +18,7 @@ import {
   STOP_LABELS
 } from './format.js'
 import { fieldFailuresLines } from './field-failures.js'
+import { samplesLines } from './samples-text.js'
 import { stripControl, truncate } from './sanitize.js'
 
 export interface TerminalOptions {
@@ -344,6 +345,8 @@ export function renderTerminal(report: RunReport, options: TerminalOptions): str
     lines.push(...evalLines(report, paint, width))
   }
   if (report.kind === 'eval') lines.push(...fieldFailuresLines(report.tasks, clean))
+  const samples = samplesLines(report.tasks)
+  if (samples.length > 0) lines.push('', ...samples)
   lines.push('', costLine(report))
   if (report.gate) {
     const failed = report.gate.checks.filter((c) => !c.passed)

@@ -7,6 +7,7 @@ import type { TaskEvalResult } from '../eval/types.js'
 import type { RunReport, TaskComparison } from '../report/types.js'
 import { buildReport } from './build-report.js'
 import { conversationText, partsOf } from '../config/prompt.js'
+import { samplingOf } from '../config/samples.js'
 import { evaluateTasks, noteSmallSets } from './eval-run.js'
 import type { EvalSplit } from './eval-run.js'
 import { gateAfterStop } from './gate-after-stop.js'
@@ -133,10 +134,15 @@ export async function runCompare(
   ) {
     logger.info(`base (${options.baseRef.slice(0, 12)})`)
     const baseServices: RunServices = { ...services, project: base }
+    // Base is scored with head's samples and aggregate, so the pairs compare like with like.
+    const headSampling = new Map(
+      headTasks.map((t) => [t.name, samplingOf(t.config, project.config.models)])
+    )
     const outcome = await evaluateTasks(baseServices, {
       tasks: comparable.map((t) => baseNameOf(t.name) ?? t.name),
       split: options.split,
-      seed: options.seed
+      seed: options.seed,
+      samplingFor: (name) => headSampling.get(name)
     })
     for (const result of outcome.tasks) baseResults.set(result.task, result)
     if (outcome.stop.reason !== 'completed') stop = outcome.stop

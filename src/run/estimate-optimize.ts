@@ -1,3 +1,4 @@
+import { samplingOf } from '../config/samples.js'
 import { conversationText } from '../config/prompt.js'
 import type { LoadedTask } from '../config/project-types.js'
 import { buildMessages } from '../eval/evaluate.js'
@@ -62,7 +63,8 @@ export function estimateOptimize(
       dev: count('dev', task)
     })
     const test = 2 * count('test', task)
-    targetCalls = run.targetCalls + test
+    // Every scored example costs k target calls with `samples: k`.
+    targetCalls = (run.targetCalls + test) * samplingOf(task.config, config.models).samples
     optimizerCalls = run.optimizerCalls
     const perCall = meanTargetTokens(task)
     targetTokens = perCall
@@ -85,7 +87,11 @@ export function estimateOptimize(
     const testSizes = Object.fromEntries(holdout.map((t) => [t.name, count('test', t)]))
     const unseen = estimateUnseenCalls(3, testSizes)
     const sourceTest = train.reduce((s, t) => s + 2 * count('test', t), 0)
-    targetCalls = run.targetCalls + unseen + sourceTest
+    const k = Math.max(
+      1,
+      ...[...train, ...holdout].map((t) => samplingOf(t.config, config.models).samples)
+    )
+    targetCalls = (run.targetCalls + unseen + sourceTest) * k
     optimizerCalls = run.optimizerCalls + holdout.length * 2
     const all = [...train, ...holdout]
     targetTokens = all.reduce((s, t) => s + meanTargetTokens(t), 0) / Math.max(1, all.length)

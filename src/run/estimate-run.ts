@@ -1,3 +1,4 @@
+import { samplingOf } from '../config/samples.js'
 import { judgeCalls, taskMetrics } from '../config/task-metrics.js'
 import { buildMessages } from '../eval/evaluate.js'
 import { estimateCost, estimateMessagesTokens, sumEstimates } from '../llm/estimate.js'
@@ -17,9 +18,9 @@ export interface EvalEstimate {
 }
 
 /**
- * What `eval` would spend, without calling the model: one target call per example, input tokens
- * from the rendered messages (≈ 4 characters a token), output tokens at max_tokens (an upper bound)
- * or 100 when unset. Judge metrics add one judge call per example. Cached answers would make the
+ * What `eval` would spend, without calling the model: k target calls per example (`samples: k`),
+ * input tokens from the rendered messages (≈ 4 characters a token), output tokens at max_tokens (an
+ * upper bound) or 100 when unset. Judge metrics add j judge calls per reply (`models.judge.samples`). Cached answers would make the
  * real run cheaper; the estimate assumes none.
  */
 export function estimateEval(
@@ -41,24 +42,27 @@ export function estimateEval(
       input += estimateMessagesTokens(buildMessages(task.prompt, example))
     }
     const outputPerCall = targetModel.maxTokens ?? ASSUMED_OUTPUT_TOKENS
+    const { samples: k, judge: judgeSampling } = samplingOf(task.config, config.models)
     const parts = [
       estimateCost({
-        calls: examples.length,
-        inputTokens: input,
-        outputTokens: outputPerCall * examples.length,
+        calls: examples.length * k,
+        inputTokens: input * k,
+        outputTokens: outputPerCall * examples.length * k,
         model: targetModel.model,
         prices: config.provider.prices
       })
     ]
-    // One judge call per example and judge check.
-    const judged = taskMetrics(task.config).reduce((sum, m) => sum + judgeCalls(m), 0)
+    // j judge calls per reply (k per example) and judge check.
+    const judged = taskMetrics(task.config).reduce((sum, m) => sum + judgeCalls(m), 0) * k
+    const j = judgeSampling.samples
     if (judged > 0) {
       const judge = config.models.judge
       parts.push(
         estimateCost({
-          calls: examples.length * judged,
-          inputTokens: (input + outputPerCall * examples.length + 200 * examples.length) * judged,
-          outputTokens: (judge.maxTokens ?? ASSUMED_OUTPUT_TOKENS) * examples.length * judged,
+          calls: examples.length * judged * j,
+          inputTokens:
+            (input + outputPerCall * examples.length + 200 * examples.length) * judged * j,
+          outputTokens: (judge.maxTokens ?? ASSUMED_OUTPUT_TOKENS) * examples.length * judged * j,
           model: judge.model,
           prices: config.provider.prices
         })

@@ -1,6 +1,8 @@
 import { BudgetExceededError, CancelledError } from '../errors.js'
 import { withParts } from '../config/prompt.js'
 import type { PromptParts } from '../config/prompt.js'
+import { samplingOf } from '../config/samples.js'
+import type { Sampling } from '../config/samples.js'
 import { scoreExamples, summarizeTask } from '../eval/evaluate.js'
 import { smallSetNote } from '../eval/small-set.js'
 import { createTaskMetric } from '../eval/metrics/index.js'
@@ -24,6 +26,8 @@ export interface EvalOptions {
   seed: number
   /** Parts to use instead of the files' (the optimizer's candidates), put into the task's prompt. */
   promptsFor?: (task: LoadedTask) => PromptParts
+  /** Sampling to use instead of the task's own (a comparison scores base with head's k). */
+  samplingFor?: (task: string) => Sampling | undefined
 }
 
 export interface EvalOutcome {
@@ -50,7 +54,10 @@ export async function evaluateTasks(
       ? withParts(task.prompt, options.promptsFor(task), systemSource)
       : task.prompt
     const metric = createTaskMetric(task.config)
-    logger.info(`${task.name}: scoring ${examples.length} examples (${options.split})`)
+    const sampling =
+      options.samplingFor?.(task.name) ?? samplingOf(task.config, project.config.models)
+    const each = sampling.samples > 1 ? ` × ${sampling.samples} samples` : ''
+    logger.info(`${task.name}: scoring ${examples.length} examples${each} (${options.split})`)
     const before = services.usage().total
     const scored = await scoreExamples({
       prompt,
@@ -61,6 +68,7 @@ export async function evaluateTasks(
       metric,
       responseFormat: toResponseFormat(task.config.responseFormat),
       concurrency: services.concurrency,
+      sampling,
       signal: services.signal,
       onExampleDone: (done, total) => logger.progress(`${task.name}: ${done}/${total}`)
     })
@@ -71,7 +79,8 @@ export async function evaluateTasks(
       dataHash: task.dataHash,
       results: scored.results,
       level: project.config.gate.confidence,
-      seed: options.seed
+      seed: options.seed,
+      sampling
     })
     const after = services.usage().total
     summary.usage = {

@@ -1,5 +1,6 @@
 import { openProject } from './discover-prompts.js'
 import type { LoadedProject } from '../config/project-types.js'
+import { samplingWarnings, withSamples } from '../config/samples.js'
 import { usesJudge } from '../config/task-metrics.js'
 import type { BudgetConfig } from '../config/types.js'
 import type { ResponseCache } from '../llm/cache.js'
@@ -29,6 +30,8 @@ export interface SessionOptions {
   project?: LoadedProject
   /** The run will call the optimizer model (optimize, demo): its price is needed for a usd cap. */
   optimizing?: boolean
+  /** `--samples K` / the `samples` input: target samples per example for every task. */
+  samples?: number
 }
 
 export interface Session extends RunServices {
@@ -55,9 +58,12 @@ export function mergeBudget(
  * checked here, before any work, so a missing key is a clear exit-2 error.
  */
 export async function openSession(options: SessionOptions): Promise<Session> {
-  const project =
+  const project = withSamples(
     options.project ??
-    (await openProject(options.configPath, { warn: (m) => options.logger.warn(m) }))
+      (await openProject(options.configPath, { warn: (m) => options.logger.warn(m) })),
+    options.samples
+  )
+  for (const warning of samplingWarnings(project.config)) options.logger.warn(warning)
   const config = {
     ...project.config,
     budget: mergeBudget(project.config.budget, options.budget),

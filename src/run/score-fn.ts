@@ -1,5 +1,6 @@
 import type { LoadedTask } from '../config/project-types.js'
 import { withParts } from '../config/prompt.js'
+import { samplingOf } from '../config/samples.js'
 import { scoreExamples } from '../eval/evaluate.js'
 import { createTaskMetric } from '../eval/metrics/index.js'
 import { toResponseFormat } from '../llm/response-format.js'
@@ -13,6 +14,7 @@ import type { RunServices } from './services.js'
  */
 export function createScoreFn(services: RunServices, task: LoadedTask): ScoreFn {
   const metric = createTaskMetric(task.config)
+  const sampling = samplingOf(task.config, services.project.config.models)
   const shared = services.project.config.systemPrompt
   const systemSource = { file: shared ?? '', index: undefined }
   return async (parts, examples, options) => {
@@ -25,6 +27,7 @@ export function createScoreFn(services: RunServices, task: LoadedTask): ScoreFn 
       metric,
       responseFormat: toResponseFormat(task.config.responseFormat),
       concurrency: services.concurrency,
+      sampling,
       signal: options?.signal ?? services.signal
     })
     if (scored.stopped) throw scored.stopped

@@ -278,6 +278,7 @@ describe('resolveRequest', () => {
   const settings = (over: Partial<ActionSettings> = {}): ActionSettings => ({
     configPath: 'prompt-descent.yml',
     mode: 'optimize',
+    samples: undefined,
     apiKey: '',
     baseUrl: undefined,
     githubToken: 't',

@@ -109,3 +109,52 @@ describe('judge metric', () => {
     expect(readJudgeScore('<score>high</score>')).toBeNull()
   })
 })
+
+describe('judge samples', () => {
+  /** A judge whose grade depends on the request's sample index. */
+  function gradesBySample(grades: readonly string[]): ChatModel & { requests: ChatRequest[] } {
+    const requests: ChatRequest[] = []
+    return {
+      model: 'fake-judge',
+      role: 'judge',
+      requests,
+      complete(request) {
+        requests.push(request)
+        const grade = grades[request.sampleIndex ?? 0] ?? 'none'
+        return Promise.resolve({
+          text: `<reason>sample ${request.sampleIndex}</reason><score>${grade}</score>`,
+          usage: { inputTokens: 1, outputTokens: 1 },
+          cached: false
+        })
+      }
+    }
+  }
+
+  it('asks j grades at the judge’s own temperature and takes their mean', async () => {
+    const judge = gradesBySample(['5', '3', '4', '4'])
+    const metric = createMetric(judgeConfig, { type: 'raw' })
+    const result = await metric.score('It is Paris.', 'Paris', {
+      judge,
+      input: 'Capital of France?',
+      judgeSampling: { samples: 4, aggregate: 'mean' }
+    })
+    expect(judge.requests.map((r) => r.sampleIndex)).toEqual([0, 1, 2, 3])
+    expect(judge.requests.every((r) => r.temperature === undefined)).toBe(true)
+    // Mean grade 4 on 1..5 → (4 − 1)/4.
+    expect(result.score).toBe(0.75)
+    expect(result.answer).toBe('4')
+  })
+
+  it('takes the most common grade with majority, skipping unreadable grades', async () => {
+    const judge = gradesBySample(['2', 'x', '5', '5', '1'])
+    const metric = createMetric({ ...judgeConfig, passAt: 4 }, { type: 'raw' })
+    const result = await metric.score('It is Paris.', 'Paris', {
+      judge,
+      input: 'Capital of France?',
+      judgeSampling: { samples: 5, aggregate: 'majority' }
+    })
+    expect(result.answer).toBe('5')
+    expect(result.score).toBe(1)
+    expect(result.rationale).toContain('4 grades 2, 5, 5, 1')
+  })
+})

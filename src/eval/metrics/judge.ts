@@ -3,6 +3,7 @@ import { lastTagContent } from '../extract.js'
 import { formatNumber } from '../normalize.js'
 import type { Metric } from '../types.js'
 import { buildJudgeMessages } from './judge-prompt.js'
+import { modeOf } from '../samples.js'
 import { meanOfScores, unreadableScore } from './shared.js'
 
 const MAX_RATIONALE = 600
@@ -27,6 +28,10 @@ export function readJudgeScore(judgeReply: string): number | null {
  * the reference answer) on 1..scale, at temperature 0. Score = (N − 1)/(scale − 1), or with
  * `passAt`, 1 when N ≥ passAt else 0. A judge reply without a `<score>` tag, or with a grade
  * outside 1..scale, makes the example unreadable; its text becomes the rationale.
+ *
+ * With `models.judge.samples: j` > 1 the judge grades the reply j times at its configured
+ * temperature (sample indices 0..j−1, each cached apart) and the grade is the mean of the readable
+ * grades, or their most common value with `aggregate: majority`; unreadable only when none reads.
  */
 export function createJudgeMetric(
   rubric: string,
@@ -50,21 +55,39 @@ export function createJudgeMetric(
         )
       }
       const messages = buildJudgeMessages({ rubric, input: context.input, expected, reply, scale })
-      const response = await context.judge.complete(
-        { messages, temperature: 0, sampleIndex: 0 },
-        { signal: context.signal }
+      const sampling = context.judgeSampling
+      const j = Math.max(1, sampling?.samples ?? 1)
+      // One grade at temperature 0; several at the judge's own temperature, one per sample index.
+      const requests =
+        j === 1
+          ? [{ messages, temperature: 0, sampleIndex: 0 }]
+          : Array.from({ length: j }, (_, sampleIndex) => ({ messages, sampleIndex }))
+      const responses = await Promise.all(
+        requests.map((request) => context.judge?.complete(request, { signal: context.signal }))
       )
-      const grade = readJudgeScore(response.text)
-      const reason = lastTagContent(response.text, 'reason')
-      if (grade === null || grade < 1 || grade > scale) {
-        return unreadableScore(shorten(reason ?? response.text))
-      }
+      const read = responses.map((response) => {
+        const text = response?.text ?? ''
+        const grade = readJudgeScore(text)
+        const reason = lastTagContent(text, 'reason')
+        const valid = grade !== null && grade >= 1 && grade <= scale
+        return { grade: valid ? grade : null, reason, text }
+      })
+      const grades = read.map((r) => r.grade).filter((g): g is number => g !== null)
+      const first = read[0] as { reason: string | null; text: string }
+      if (grades.length === 0) return unreadableScore(shorten(first.reason ?? first.text))
+      const grade =
+        sampling?.aggregate === 'majority'
+          ? (modeOf(grades) as number)
+          : grades.reduce((sum, g) => sum + g, 0) / grades.length
       const score = passAt === undefined ? (grade - 1) / (scale - 1) : grade >= passAt ? 1 : 0
+      const reason = read.find((r) => r.grade !== null)?.reason ?? ''
       return {
         score,
         answer: formatNumber(grade),
         unreadable: false,
-        rationale: shorten(reason ?? '')
+        rationale: shorten(
+          j > 1 ? `${grades.length} grades ${grades.join(', ')}; ${reason}` : reason
+        )
       }
     },
     aggregate: meanOfScores
