@@ -4,7 +4,9 @@
  * Per-example and task scores are recomputed here from the recorded replies for every aggregation,
  * and the cache is shown to key each reply by its sample index.
  */
+import { execFile } from 'node:child_process'
 import { readFile, writeFile } from 'node:fs/promises'
+import { promisify } from 'node:util'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { parse, stringify } from 'yaml'
@@ -270,5 +272,49 @@ describe('samples: bad input', () => {
     expect(result.stderr).toContain(
       'samples > 1 for triage with models.target.temperature 0: most providers then repeat the same answer, which costs money and shows nothing'
     )
+  })
+})
+
+describe('samples in a comparison', () => {
+  const git = promisify(execFile)
+  let compareRepo: TestRepo
+
+  afterAll(async () => {
+    await compareRepo.remove()
+  })
+
+  it("scores base with head's k and reports what the gate can see", async () => {
+    compareRepo = await makeRepo(server.url, { rows: ROWS })
+    const run = (args: string[]) => git('git', args, { cwd: compareRepo.root })
+    await run(['init', '-q'])
+    await run(['add', '-A'])
+    await run(['-c', 'user.name=t', '-c', 'user.email=t@t.invalid', 'commit', '-qm', 'base'])
+    // Head: samples: 3 (base has one reply per example) and a reworded prompt.
+    const config = parse(await readFile(compareRepo.configPath, 'utf8')) as Record<string, unknown>
+    config['models'] = { target: { model: 'sim-target', temperature: 0.7, samples: 3 } }
+    config['gate'] = { max_drop: 0.02 }
+    await writeFile(compareRepo.configPath, stringify(config), 'utf8')
+    const prompt = join(compareRepo.root, 'prompts/triage.md')
+    await writeFile(prompt, `${await readFile(prompt, 'utf8')}\nBe brief.\n`, 'utf8')
+    const before = server.stats.requests
+    const result = await runCli(
+      ['compare', '--base', 'HEAD', '--json', 'out/c.json', '--markdown', 'out/c.md'],
+      { cwd: compareRepo.root }
+    )
+    expect(result.code).toBe(0)
+    // k = 3 replies per example on both sides, base included.
+    expect(server.stats.requests - before).toBe(2 * 3 * ROWS)
+    const report = parseReport(await readFile(join(compareRepo.root, 'out/c.json'), 'utf8'), 'c')
+    const comparison = report.comparison?.tasks[0]
+    expect(comparison?.samples).toBe(3)
+    expect(comparison?.detectableDrop).toBeGreaterThan(0.02)
+    expect(report.gate?.warnings?.[0]).toMatch(
+      new RegExp(
+        `^triage: with ${ROWS} rows of 3 samples each this gate cannot see a drop smaller than \\d+ points \\(max_drop is 2\\); add rows or samples$`
+      )
+    )
+    const markdown = await readFile(join(compareRepo.root, 'out/c.md'), 'utf8')
+    expect(markdown).toContain('| triage | 3 | mean |')
+    expect(markdown).toContain('this gate cannot see a drop smaller than')
   })
 })
