@@ -1,84 +1,95 @@
 /**
  * The issue-15 benchmark: is the gate neither trigger-happy nor blind once replies are noisy?
  *
- * Seeded sampling noise: each seed draws a dataset of ROWS examples, each with its own chance p_i
- * that one reply is right (a mix of easy, middling and hard rows: 60 % at 0.95, 25 % at 0.6, 15 % at
- * 0.2, so about 75 %), and every reply is a seeded Bernoulli(p_i) draw — what a model at
- * temperature > 0 does. Base and head are scored with k replies per example, independently, and go
- * through the product's own code: the per-example aggregation (eval/samples.ts), the paired
- * comparison (eval/compare.ts: cluster bootstrap, McNemar or the cluster permutation test, the
- * smallest detectable drop) and the gate (eval/gate.ts).
+ * On the simulated provider with seeded sampling noise. Each seed makes a synthetic triage task of
+ * ROWS rows (src/simulate: three quarters plain, a quarter with a trait that the task's initial
+ * prompt does not address, so the simulated target falls for those) and asks the simulated target k times per row at a
+ * sampling noise ν: each reply, seeded by the sample index, is flipped to another label with
+ * probability ν — what a model at temperature > 0 does. Every reply is scored by the product's
+ * choice metric and aggregated by its code (eval/samples.ts); base and head then go through the
+ * product's paired comparison (eval/compare.ts: cluster bootstrap, McNemar or the cluster
+ * permutation test, the smallest detectable drop) and gate (eval/gate.ts).
  *
- *   - unchanged prompt: head's p_i equal base's; the gate fails only by a false alarm;
- *   - a true 10-point drop: head's p_i = p_i · (1 − 0.10 / mean p), so the expected score falls by
- *     exactly 10 points.
+ *   - unchanged prompt: head is the same prompt asked again with fresh samples (another model
+ *     seed), at the same noise; the gate fails only by a false alarm;
+ *   - a true 10-point drop: head's noise ν' is raised until the expected score is exactly 10 points
+ *     lower (with q the share of rows the noiseless target gets right and c labels, the expected
+ *     score is q(1 − ν) + (1 − q)ν/(c − 1), so ν' = ν + 0.10 / (q − (1 − q)/(c − 1))).
  *
  * Printed per k: the false-alarm rate of the gate (max_drop 0.02, confidence 0.95) and of the bare
  * two-sided test (p < α either way, which must be ≤ α = 5 % within Monte-Carlo error), with a 95 %
  * Wilson interval, the detection rate of the 10-point drop, and the mean smallest detectable drop.
  *
  * Run: `npm run bench:gate` (BENCH_SEEDS=N for N seeds, default 300; BENCH_ROWS, default 200;
- * BENCH_STRICT=1 fails on a missed target).
+ * BENCH_NOISE, default 0.25; BENCH_STRICT=1 fails on a missed target).
  */
 import { describe, expect, it } from 'vitest'
 import { compareTaskResults } from '../src/eval/compare.js'
 import { applyGate } from '../src/eval/gate.js'
+import { createMetric } from '../src/eval/metrics/index.js'
 import { aggregateSamples } from '../src/eval/samples.js'
 import { wilsonInterval } from '../src/eval/stats.js'
-import type { ExampleResult, SampleResult, TaskEvalResult } from '../src/eval/types.js'
-import { createRandom } from '../src/util/random.js'
-import type { Random } from '../src/util/random.js'
+import type { ExampleResult, Metric, SampleResult, TaskEvalResult } from '../src/eval/types.js'
+import { decideAsTarget, makeSyntheticTask, supportedTraits } from '../src/simulate/index.js'
+import type { SyntheticTask } from '../src/simulate/index.js'
 import { pct, table } from './helpers/format.js'
 
 const SEEDS = Number(process.env['BENCH_SEEDS'] ?? 300)
 const ROWS = Number(process.env['BENCH_ROWS'] ?? 200)
+const NOISE = Number(process.env['BENCH_NOISE'] ?? 0.25)
 const STRICT = process.env['BENCH_STRICT'] === '1'
 const ALPHA = 0.05
 const GATE = { minScore: undefined, maxDrop: 0.02, confidence: 1 - ALPHA }
 const DROP = 0.1
 
-/** Each row's chance that one reply is right. */
-function passRates(random: Random): number[] {
-  return Array.from({ length: ROWS }, () => {
-    const u = random.next()
-    return u < 0.6 ? 0.95 : u < 0.85 ? 0.6 : 0.2
-  })
+function messagesFor(task: SyntheticTask, text: string) {
+  return [{ role: 'user' as const, content: task.initialPrompt.replace('{{text}}', text) }]
 }
 
-/** One side's eval: k seeded replies per row, aggregated by the product's code (mean). */
-function side(rates: readonly number[], k: number, random: Random, task: string): TaskEvalResult {
-  const examples: ExampleResult[] = rates.map((p, i) => {
-    const samples: SampleResult[] = Array.from({ length: k }, () => {
-      const right = random.next() < p
-      return {
-        output: right ? 'right' : 'wrong',
-        answer: right ? 'a' : 'b',
-        score: right ? 1 : 0,
-        unreadable: false
-      }
-    })
+/** One side's eval: k replies per row from the simulated target, scored and aggregated. */
+async function side(
+  task: SyntheticTask,
+  metric: Metric,
+  k: number,
+  modelSeed: number,
+  noise: number
+): Promise<TaskEvalResult> {
+  const examples: ExampleResult[] = []
+  for (const row of task.rows) {
+    const messages = messagesFor(task, row.text)
+    const samples: SampleResult[] = []
+    for (let i = 0; i < k; i++) {
+      const { reply } = decideAsTarget(messages, { seed: modelSeed, noise, sampleIndex: i })
+      const scored = await metric.score(reply, row.label, { judge: undefined, input: '' })
+      samples.push({
+        output: reply,
+        answer: scored.answer,
+        score: scored.score,
+        unreadable: scored.unreadable
+      })
+    }
     const aggregated = aggregateSamples(samples, 'mean')
-    return {
-      id: `r${i}`,
+    examples.push({
+      id: row.id,
       split: 'test',
-      expected: 'a',
+      expected: row.label,
       output: aggregated.output,
       answer: aggregated.answer,
       score: aggregated.score,
-      unreadable: false,
+      unreadable: aggregated.unreadable,
       ...(k > 1 && { samples, flakiness: aggregated.flakiness })
-    }
-  })
+    })
+  }
   const score = examples.reduce((s, e) => s + e.score, 0) / examples.length
   return {
-    task,
+    task: task.name,
     score,
     interval: { value: score, low: score, high: score, level: 1 - ALPHA },
     n: examples.length,
     unreadable: 0,
     failed: 0,
-    metric: 'exact',
-    promptHash: task,
+    metric: metric.name,
+    promptHash: 'p',
     systemPromptHash: null,
     dataHash: 'd',
     examples
@@ -91,20 +102,47 @@ interface Outcome {
   detectable: number
 }
 
-function trial(seed: number, k: number, drop: number): Outcome {
-  const random = createRandom(`gate-noise:${seed}`)
-  const rates = passRates(random.fork('rates'))
-  const meanRate = rates.reduce((s, p) => s + p, 0) / rates.length
-  const headRates = rates.map((p) => p * (1 - drop / meanRate))
-  const base = side(rates, k, random.fork(`base:${k}`), 'triage')
-  const head = side(headRates, k, random.fork(`head:${k}:${drop}`), 'triage')
-  const c = compareTaskResults(base, head, { level: 1 - ALPHA, seed })
-  const gate = applyGate([head], [c], GATE)
-  return {
-    gateFailed: !gate.passed,
-    significant: c.pValue < ALPHA,
-    detectable: c.detectableDrop ?? 1
+interface Trial {
+  same: Outcome
+  drop: Outcome
+  /** The noiseless target's share of right rows (q). */
+  q: number
+}
+
+async function trial(seed: number, k: number): Promise<Trial> {
+  const task = makeSyntheticTask({
+    name: 'triage',
+    kind: 'triage',
+    size: ROWS,
+    seed: `gate-noise:${seed}`,
+    // Most rows plain (the prompt handles them), a quarter with a trait it does not address.
+    traits: supportedTraits('triage').slice(0, 3),
+    plainRate: 0.75,
+    pairRate: 0
+  })
+  const metric = createMetric(
+    { type: 'choice', choices: task.choices, score: 'accuracy' },
+    { type: 'tag', tag: 'answer' }
+  )
+  const right = task.rows.filter(
+    (row) => decideAsTarget(messagesFor(task, row.text), { seed, noise: 0 }).answer === row.label
+  ).length
+  const q = right / task.rows.length
+  const c = task.choices.length
+  const dropNoise = NOISE + DROP / (q - (1 - q) / (c - 1))
+  const base = await side(task, metric, k, 2 * seed, NOISE)
+  const outcome = async (head: TaskEvalResult): Promise<Outcome> => {
+    const comparison = compareTaskResults(base, head, { level: 1 - ALPHA, seed })
+    const gate = applyGate([head], [comparison], GATE)
+    return {
+      gateFailed: !gate.passed,
+      significant: comparison.pValue < ALPHA,
+      detectable: comparison.detectableDrop ?? 1
+    }
   }
+  const same = await outcome(await side(task, metric, k, 2 * seed + 1, NOISE))
+  const drop = await outcome(await side(task, metric, k, 2 * seed + 1, dropNoise))
+  return { same, drop, q }
 }
 
 function rate(hits: number): string {
@@ -113,22 +151,23 @@ function rate(hits: number): string {
 }
 
 describe('the gate under sampling noise', () => {
-  it(`false alarms on an unchanged prompt and detection of a ${DROP * 100}-point drop, ${SEEDS} seeds × ${ROWS} rows`, () => {
+  it(`false alarms on an unchanged prompt and detection of a ${DROP * 100}-point drop, ${SEEDS} seeds × ${ROWS} rows`, async () => {
     const rows: string[][] = []
     const detection: number[] = []
     const falseAlarms: Array<{ k: number; gate: number; test: number }> = []
+    let meanQ = 0
     for (const k of [1, 3, 5]) {
       let gate = 0
       let test = 0
       let detected = 0
       let detectable = 0
       for (let seed = 1; seed <= SEEDS; seed++) {
-        const same = trial(seed, k, 0)
+        const { same, drop, q } = await trial(seed, k)
         if (same.gateFailed) gate++
         if (same.significant) test++
-        const drop = trial(seed, k, DROP)
         if (drop.gateFailed) detected++
         detectable += drop.detectable
+        meanQ += q / SEEDS / 3
       }
       falseAlarms.push({ k, gate, test })
       detection.push(detected / SEEDS)
@@ -141,7 +180,7 @@ describe('the gate under sampling noise', () => {
       ])
     }
     console.log(
-      `\nGate under seeded sampling noise (${SEEDS} seeds, ${ROWS} rows, α = ${ALPHA}, max_drop ${GATE.maxDrop}; [95% Wilson interval]):\n` +
+      `\nGate on the simulated provider, sampling noise ${NOISE} (${SEEDS} seeds, ${ROWS} rows, noiseless target right on ${pct(meanQ)}, α = ${ALPHA}, max_drop ${GATE.maxDrop}; [95% Wilson interval]):\n` +
         table(
           [
             'samples',
