@@ -174,7 +174,8 @@ export function applyGate(
         checks.push(noBaseCheck(c.task, 'no example was scored in both runs', gate.newTasks))
       } else if (gate.maxDrop !== undefined) {
         checks.push(maxDropCheck(c, gate.maxDrop, gate.confidence))
-        const blind = blindSpot(c, gate.maxDrop)
+        // The default gate (max_drop 0, no gate: section) would warn on every comparison.
+        const blind = gate.source === 'default' ? undefined : blindSpot(c, gate.maxDrop)
         if (blind !== undefined) warnings.push(blind)
       }
     }
