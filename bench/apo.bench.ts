@@ -24,6 +24,7 @@
  * (about 1.5 s a seed on one core). Part e takes its seeds from BENCH_REPLAY_SEEDS (default 1-20).
  */
 import { afterAll, describe, expect, it } from 'vitest'
+import { partsOf } from '../src/config/prompt.js'
 import type { ApoConfig } from '../src/config/types.js'
 import { parseReport, renderJson } from '../src/report/json.js'
 import { bootstrapMeanInterval } from '../src/eval/stats.js'
@@ -293,12 +294,12 @@ describe(`APO on the simulated provider (triage, ${ROWS} rows, seeds ${seedList(
               tasks: [],
               split: 'test',
               seed,
-              promptsFor: (t) => ({ system: t.systemPrompt?.text, user })
+              promptsFor: (t) => ({ system: partsOf(t.prompt).system, user })
             })
             return out.tasks[0]?.score ?? NaN
           }
           const task = session.project.tasks[0]
-          return [await score(task?.userPrompt.text ?? ''), await score(prompt)]
+          return [await score(task ? partsOf(task.prompt).user : ''), await score(prompt)]
         }
       )
       const clean =

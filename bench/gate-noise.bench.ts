@@ -23,6 +23,7 @@
  * Run: `npm run bench:gate` (BENCH_SEEDS=N for N seeds, default 300; BENCH_ROWS, default 200;
  * BENCH_NOISE, default 0.25; BENCH_STRICT=1 fails on a missed target).
  */
+import type { GateConfig } from '../src/config/types.js'
 import { describe, expect, it } from 'vitest'
 import { compareTaskResults } from '../src/eval/compare.js'
 import { applyGate } from '../src/eval/gate.js'
@@ -39,7 +40,13 @@ const ROWS = Number(process.env['BENCH_ROWS'] ?? 200)
 const NOISE = Number(process.env['BENCH_NOISE'] ?? 0.25)
 const STRICT = process.env['BENCH_STRICT'] === '1'
 const ALPHA = 0.05
-const GATE = { minScore: undefined, maxDrop: 0.02, confidence: 1 - ALPHA }
+const GATE: GateConfig = {
+  minScore: undefined,
+  maxDrop: 0.02,
+  confidence: 1 - ALPHA,
+  source: 'config',
+  newTasks: 'warn'
+}
 const DROP = 0.1
 
 function messagesFor(task: SyntheticTask, text: string) {

@@ -10,6 +10,7 @@
  */
 import type { ApoResult } from '../../src/optimize/apo-types.js'
 import { selectBest } from '../../src/optimize/bandits.js'
+import { partsOf } from '../../src/config/prompt.js'
 import type { BanditName } from '../../src/config/types.js'
 import { createRandom } from '../../src/util/random.js'
 import type { LoadedProject } from '../../src/config/project-types.js'
@@ -128,7 +129,7 @@ export async function scorePools(
     const scoresOf = async (prompt: string) => {
       const hit = known.get(prompt)
       if (hit) return hit
-      const pair = { system: task.systemPrompt?.text, user: prompt }
+      const pair = { system: partsOf(task.prompt).system, user: prompt }
       const [d, t] = [await score(pair, dev), await score(pair, test)]
       const out = { dev: d.map((r) => r.score), test: t.map((r) => r.score) }
       known.set(prompt, out)

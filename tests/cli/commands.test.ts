@@ -107,6 +107,9 @@ describe('init', () => {
     const dir = await tempDir()
     await writeDemoRepository(dir, { seed: SIM_SEED, rows: 12 })
     await rm(join(dir, 'prompt-descent.yml'))
+    // The demo's JSON task pairs too; this test follows the triage task alone.
+    await rm(join(dir, 'prompts/invoices.md'))
+    await rm(join(dir, 'evals/invoices.jsonl'))
     await writeFile(join(dir, '.gitignore'), 'node_modules\n')
     await writeFile(join(dir, 'README.md'), 'Not a {{prompt}}.\n')
     const init = await runCli(['init'], { cwd: dir })
