@@ -8,6 +8,7 @@ import { createGitReader } from '../run/git-reader.js'
 import type { CommandContext } from './context.js'
 import { finish } from './eval-command.js'
 import { withCommandSession } from './session.js'
+import { checkReportPaths, reportPathsOf } from './check-report-paths.js'
 
 /**
  * `prompt-descent compare --base REF`: base vs head in any CI. Head is the working tree (or
@@ -35,6 +36,7 @@ export async function runCompareCommand(context: CommandContext): Promise<number
     )
     return ExitCode.ok
   }
+  await checkReportPaths(reportPathsOf(args), io.cwd)
   // --head REF reads the head from git too; otherwise the working tree is the head.
   let project
   let headRef = 'working tree'

@@ -5,7 +5,6 @@ import { withCommandSession } from './session.js'
 import { runApoOptimization } from '../run/optimize-apo.js'
 import { runMetaspoOptimization } from '../run/optimize-metaspo.js'
 import { writeDemoRepository } from '../simulate/demo-repo.js'
-import { SIMULATION_NOTICE } from '../simulate/index.js'
 import type { CommandContext } from './context.js'
 import { exitCodeOf, runEvalCommand } from './eval-command.js'
 import { writePromptsToFolder } from './write-prompts.js'
@@ -25,7 +24,6 @@ export async function runDemoCommand(context: CommandContext): Promise<number> {
 
   const single = await writeDemoRepository(join(dir, 'triage'), { seed })
   logger.info(`wrote a synthetic repository to ${show(single.root)}: ${single.files.join(', ')}`)
-  logger.info(SIMULATION_NOTICE)
   logger.info('\n== step 1: score the prompts (prompt-descent eval)')
   const evalArgs = {
     ...args,
@@ -118,6 +116,7 @@ export async function runDemoCommand(context: CommandContext): Promise<number> {
 }
 
 function print(report: RunReport, context: CommandContext): void {
+  context.logger.settle?.()
   context.io.stdout(
     `${renderTerminal(report, { color: process.stdout.isTTY === true && !context.io.env['NO_COLOR'] })}\n`
   )

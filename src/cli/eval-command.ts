@@ -9,6 +9,7 @@ import { isIncomplete } from '../run/stop.js'
 import { withCommandSession } from './session.js'
 import { estimateEval } from '../run/estimate-run.js'
 import type { CommandContext } from './context.js'
+import { checkReportPaths, reportPathsOf } from './check-report-paths.js'
 import { writeReportFiles } from './write-reports.js'
 
 /** `prompt-descent eval`: score every task, print the table, write the reports, apply min_score. */
@@ -27,6 +28,7 @@ export async function runEvalCommand(context: CommandContext): Promise<number> {
     )
     return ExitCode.ok
   }
+  await checkReportPaths(reportPathsOf(args), io.cwd)
   const report = await withCommandSession(context, (session) =>
     runEval(session, {
       tasks: args.tasks,
@@ -40,6 +42,7 @@ export async function runEvalCommand(context: CommandContext): Promise<number> {
 /** Prints the table, writes the report files and turns the report into an exit code. */
 export async function finish(report: RunReport, context: CommandContext): Promise<number> {
   const { args, io, logger } = context
+  logger.settle?.()
   io.stdout(
     `${renderTerminal(report, { color: process.stdout.isTTY === true && !io.env['NO_COLOR'] })}\n`
   )

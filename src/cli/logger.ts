@@ -2,6 +2,9 @@ import { stripUrlCredentials } from '../llm/provider-env.js'
 import { neutralizeWorkflowCommands, stripControl } from '../report/sanitize.js'
 import type { Logger } from '../util/logger.js'
 
+/** Seconds of silence in a CI log after which a progress line is worth printing. */
+const PLAIN_PROGRESS_MS = 5000
+
 /**
  * Any text the CLI prints on stderr, made safe for a terminal and a CI log: messages carry
  * untrusted text (a provider's error, a file name, a task name), so escape sequences and control
@@ -13,9 +16,11 @@ export function forLog(text: string): string {
 }
 
 /**
- * Logs to stderr so stdout carries only the report. On a terminal, progress overwrites one line;
- * elsewhere (CI logs) progress is printed as plain lines at most every few seconds. Every message
- * passes through {@link forLog}.
+ * Logs to stderr so stdout carries only the report. On a terminal, progress overwrites one line,
+ * cleared before any other line and by `settle()` before the report is printed. Elsewhere (CI
+ * logs) a progress line is printed only after a few seconds without any other line, so a short
+ * step leaves no lone fragment like "triage: 1/120" and a long one still shows it is alive. Every
+ * message passes through {@link forLog}.
  */
 export function createCliLogger(options: {
   stream?: NodeJS.WriteStream
@@ -26,7 +31,7 @@ export function createCliLogger(options: {
   const stream = options.stream ?? process.stderr
   const tty = stream.isTTY === true
   const now = options.now ?? Date.now
-  let lastPlain = 0
+  let lastPlain = now()
   let dirty = false
   const clear = (): void => {
     if (dirty) {
@@ -37,6 +42,7 @@ export function createCliLogger(options: {
   const line = (text: string): void => {
     clear()
     stream.write(`${forLog(text)}\n`)
+    lastPlain = now()
   }
   return {
     info: (m) => {
@@ -52,10 +58,11 @@ export function createCliLogger(options: {
       if (tty) {
         stream.write(`\r\x1b[2K${text}`)
         dirty = true
-      } else if (now() - lastPlain >= 5000) {
+      } else if (now() - lastPlain >= PLAIN_PROGRESS_MS) {
         lastPlain = now()
         stream.write(`${text}\n`)
       }
-    }
+    },
+    settle: clear
   }
 }

@@ -75,6 +75,7 @@ export async function main(argv: readonly string[], io: CliIo = defaultIo()): Pr
         return await runInitCommand(context)
     }
   } catch (error) {
+    logger.settle?.()
     return fail(error, io)
   } finally {
     process.off('SIGINT', onSignal)

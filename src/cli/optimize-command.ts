@@ -2,7 +2,9 @@ import { relative, resolve } from 'node:path'
 import { openProject } from '../run/discover-prompts.js'
 import { assertGainCanBeConfirmed, gainTasks } from '../run/held-out.js'
 import { withSamples } from '../config/samples.js'
-import { ExitCode, InputError } from '../errors.js'
+import { ExitCode, InputError, ProviderError } from '../errors.js'
+import { providerFailureReport } from '../run/failed-report.js'
+import { checkReportPaths, reportPathsOf } from './check-report-paths.js'
 import type { RunReport } from '../report/types.js'
 import { estimateOptimize } from '../run/estimate-optimize.js'
 import { runApoOptimization } from '../run/optimize-apo.js'
@@ -34,9 +36,11 @@ export async function runOptimizeCommand(context: CommandContext): Promise<numbe
     )
     return ExitCode.ok
   }
+  await checkReportPaths(reportPathsOf(args), io.cwd)
   return withCommandSession(
     context,
     async (session) => {
+      const startedAt = new Date()
       const { config } = session.project
       const method = args.method ?? config.optimize.method
       const seed = args.seed ?? config.optimize.seed
@@ -60,17 +64,28 @@ export async function runOptimizeCommand(context: CommandContext): Promise<numbe
           }),
           'optimize --write'
         )
-      const report: RunReport =
-        method === 'apo'
-          ? (await runApoOptimization(session, { task: args.tasks[0], edit, seed })).report
-          : (
-              await runMetaspoOptimization(session, {
-                holdout: args.holdout.length > 0 ? args.holdout : undefined,
-                seed,
-                tasks: args.tasks,
-                adapt: args.adapt
-              })
-            ).report
+      let report: RunReport
+      try {
+        report =
+          method === 'apo'
+            ? (await runApoOptimization(session, { task: args.tasks[0], edit, seed })).report
+            : (
+                await runMetaspoOptimization(session, {
+                  holdout: args.holdout.length > 0 ? args.holdout : undefined,
+                  seed,
+                  tasks: args.tasks,
+                  adapt: args.adapt
+                })
+              ).report
+      } catch (error) {
+        // A provider that refuses mid-run still leaves the reports that were asked for.
+        if (!(error instanceof ProviderError)) throw error
+        report = providerFailureReport(
+          session,
+          { kind: 'optimize', startedAt, seed, split: 'test' },
+          error
+        )
+      }
       // Reports first: a prompt file the tool refuses to write (a link out of the repository) then
       // ends the run with exit 2 without losing what was computed.
       const code = await finish(report, context)

@@ -13,6 +13,7 @@ import {
 import type { ChatMessage, ChatModel, ResponseFormat } from '../llm/chat-model.js'
 import { sha256 } from '../util/hash.js'
 import { fieldFailures } from './field-failures.js'
+import { failureCauses } from './failures.js'
 import { meanOfScores } from './metrics/shared.js'
 import { bootstrapMeanInterval, bootstrapStatistic } from './stats.js'
 import { aggregateSamples, summarizeSamples } from './samples.js'
@@ -48,12 +49,17 @@ const DEFAULT_SAMPLING: Sampling = {
   judge: { samples: 1, aggregate: 'mean' }
 }
 
-/** Result of scoring a set of examples; `stopped` is set when a budget stop or cancel cut it short. */
+/**
+ * Result of scoring a set of examples; `stopped` is set when a budget stop or cancel cut it short,
+ * `fatal` when the provider refused in a way every further call would repeat (401, 403, 404).
+ * Either way, the examples scored before are kept.
+ */
 export interface ScoredExamples {
   results: ExampleResult[]
-  /** Examples not scored because the run stopped (budget, cancel). */
+  /** Examples not scored because the run stopped (budget, cancel, a fatal provider error). */
   notScored: number
   stopped: BudgetExceededError | CancelledError | undefined
+  fatal: ProviderError | undefined
 }
 
 /** Status codes that mean every further call would fail the same way: stop instead of marking rows. */
@@ -93,7 +99,8 @@ export async function scoreExamples(input: ScoreExamplesInput): Promise<ScoredEx
   let next = 0
   let done = 0
   let stopped: BudgetExceededError | CancelledError | undefined
-  let fatal: unknown
+  let fatal: ProviderError | undefined
+  let thrown: unknown
 
   const sampling = input.sampling ?? DEFAULT_SAMPLING
   const k = Math.max(1, sampling.samples)
@@ -146,6 +153,7 @@ export async function scoreExamples(input: ScoreExamplesInput): Promise<ScoredEx
       unreadable: scored.unreadable
     }
     if (output.length > OUTPUT_KEEP_CHARS) result.outputLength = output.length
+    if (scored.judgeUnreadable === true) result.judgeUnreadable = true
     if (scored.rationale !== undefined) result.rationale = scored.rationale
     if (scored.checks !== undefined) result.checks = scored.checks
     if (scored.fields !== undefined) result.fields = scored.fields
@@ -181,6 +189,7 @@ export async function scoreExamples(input: ScoreExamplesInput): Promise<ScoredEx
         score: only.score,
         unreadable: only.unreadable
       }
+      if (only.judgeUnreadable === true) result.judgeUnreadable = true
       if (only.rationale !== undefined) result.rationale = only.rationale
       if (only.checks !== undefined) result.checks = only.checks
       if (only.fields !== undefined) result.fields = only.fields
@@ -198,11 +207,13 @@ export async function scoreExamples(input: ScoreExamplesInput): Promise<ScoredEx
       flakiness: aggregated.flakiness
     }
     if (aggregated.checks !== undefined) result.checks = aggregated.checks
+    // With k samples the judge failed on the example when it graded none of its replies.
+    if (samples.every((s) => s.judgeUnreadable === true)) result.judgeUnreadable = true
     return result
   }
 
   const worker = async (): Promise<void> => {
-    while (stopped === undefined && fatal === undefined) {
+    while (stopped === undefined && fatal === undefined && thrown === undefined) {
       const index = next++
       const example = examples[index]
       if (example === undefined) return
@@ -213,18 +224,19 @@ export async function scoreExamples(input: ScoreExamplesInput): Promise<ScoredEx
       } catch (error) {
         if (error instanceof BudgetExceededError || error instanceof CancelledError)
           stopped ??= error
-        else fatal ??= error
+        else if (error instanceof ProviderError) fatal ??= error
+        else thrown ??= error
       }
     }
   }
 
   const workers = Math.max(1, Math.min(input.concurrency, examples.length))
   await Promise.all(Array.from({ length: workers }, worker))
-  if (fatal !== undefined) {
-    throw fatal instanceof Error ? fatal : new ProviderError(errorMessage(fatal))
+  if (thrown !== undefined) {
+    throw thrown instanceof Error ? thrown : new ProviderError(errorMessage(thrown))
   }
   const results = slots.filter((r): r is ExampleResult => r !== undefined)
-  return { results, notScored: examples.length - results.length, stopped }
+  return { results, notScored: examples.length - results.length, stopped, fatal }
 }
 
 /** The first {@link OUTPUT_KEEP_CHARS} characters of a reply, never ending in half a surrogate pair. */
@@ -264,7 +276,7 @@ export function summarizeTask(args: {
       ? bootstrapMeanInterval(perExample, options)
       : bootstrapStatistic(scored, (sample) => args.metric.aggregate(sample), options)
   const fields = fieldFailures(scored)
-  return {
+  const result: TaskEvalResult = {
     task: args.task,
     score,
     interval,
@@ -283,4 +295,9 @@ export function summarizeTask(args: {
       }),
     examples: args.results
   }
+  if (args.metric.name === 'judge') {
+    result.judgeUnreadable = scored.filter((r) => r.judgeUnreadable === true).length
+  }
+  if (result.failed > 0) result.failures = failureCauses(args.results)
+  return result
 }

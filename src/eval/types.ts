@@ -1,5 +1,6 @@
 import type { SplitName } from '../config/project-types.js'
 import type { Aggregation } from '../config/types.js'
+import type { FailureCause } from './failures.js'
 import type { ChatModel } from '../llm/chat-model.js'
 
 /**
@@ -16,6 +17,11 @@ export interface ExampleScore {
   answer: string | null
   /** The reply had no readable answer (no tag, no label, no number): scored wrong and counted apart. */
   unreadable: boolean
+  /**
+   * The judge's reply had no grade in 1..scale: scored wrong, and counted as the judge's failure,
+   * apart from the target's unreadable answers.
+   */
+  judgeUnreadable?: boolean
   /** Why it scored so: the judge's reasoning, or where a reply breaks the JSON schema. */
   rationale?: string
   /**
@@ -104,6 +110,8 @@ export interface SampleResult {
   answer: string | null
   score: number
   unreadable: boolean
+  /** The judge gave no readable grade for this reply (the judge's failure, not the target's). */
+  judgeUnreadable?: boolean
   error?: string
   /** The judge's reasoning on this reply, for judge metrics. */
   rationale?: string
@@ -128,6 +136,8 @@ export interface ExampleResult {
   answer: string | null
   score: number
   unreadable: boolean
+  /** The judge's reply could not be read (judge metrics); the target's answer is not blamed. */
+  judgeUnreadable?: boolean
   error?: string
   rationale?: string
   /** Each check's result, for a task with several checks (with samples: aggregated over them). */
@@ -168,8 +178,12 @@ export interface TaskEvalResult {
   interval: ScoreEstimate
   n: number
   unreadable: number
+  /** Judge metrics: examples whose judge reply carried no readable grade (the judge's fault). */
+  judgeUnreadable?: number
   /** Examples whose call failed and were not scored. */
   failed: number
+  /** Why they failed: the distinct provider messages with counts, when any failed. */
+  failures?: FailureCause[]
   metric: string
   /** For a task with several checks, each one's score (`metric` says how they combine). */
   checks?: CheckSummary[]

@@ -12,7 +12,7 @@ import { systemClock, type Clock } from './clock.js'
 import { Ledger } from './ledger.js'
 import { Limiter } from './limiter.js'
 import { createOpenAIModel, OPENAI_DEFAULT_BASE_URL } from './openai-model.js'
-import { resolveApiKey, resolveBaseUrl, resolveHeaders, type Env } from './provider-env.js'
+import { resolveApiKey, resolveBaseUrl, resolveHeaders, safeUrl, type Env } from './provider-env.js'
 import { createRandom } from '../util/random.js'
 import { buildModel } from './stacked-model.js'
 
@@ -42,6 +42,11 @@ export interface ModelRuntime {
   budget: Budget
   limiter: Limiter
   cache: ResponseCache | undefined
+  /**
+   * The endpoint the calls go to, without credentials or query (provider.base_url, else
+   * OPENAI_BASE_URL, else the SDK's default); null for the simulated provider.
+   */
+  baseUrl: string | null
   /** Aborted by a budget stop (reason: the BudgetExceededError) or when options.signal aborts. */
   signal: AbortSignal
   /** Stops every call in flight. */
@@ -88,6 +93,7 @@ export function createModelSet(config: Config, options: ModelSetOptions): ModelR
 
   let inner: (role: ModelRole, model: ModelConfig) => ChatModel
   let identity: string
+  let usedUrl: string | null = null
   if (simulated) {
     const factory = options.simulated
     if (!factory) throw new Error('provider type simulated needs options.simulated (src/simulate)')
@@ -114,6 +120,7 @@ export function createModelSet(config: Config, options: ModelSetOptions): ModelR
       baseUrl ?? OPENAI_DEFAULT_BASE_URL,
       version
     )
+    usedUrl = safeUrl(baseUrl ?? OPENAI_DEFAULT_BASE_URL)
   }
 
   const build = (role: ModelRole): ChatModel => {
@@ -147,6 +154,7 @@ export function createModelSet(config: Config, options: ModelSetOptions): ModelR
     budget,
     limiter,
     cache,
+    baseUrl: usedUrl,
     signal: controller.signal,
     abort: (reason) => controller.abort(reason),
     dispose: () => {

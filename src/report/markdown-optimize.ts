@@ -285,7 +285,10 @@ export function optimizeBlocks(opt: OptimizationReport): Block[] {
   for (const outcome of opt.prompts) blocks.push(...promptBlocks(outcome, opt))
   if (opt.rounds.length > 0) blocks.push({ text: `#### Rounds\n\n${roundsTable(opt.rounds)}` })
   if (opt.candidates.length > 0) {
-    blocks.push({ text: candidatesSummary(opt.candidates, opt.rounds.length) })
+    blocks.push({
+      // Round 0 scores the starting prompts; the rounds the config counts are the ones after it.
+      text: candidatesSummary(opt.candidates, opt.rounds.filter((r) => r.round > 0).length)
+    })
     blocks.push({
       text: details('Candidates', candidatesTable(opt.candidates)),
       drop: 'detail'

@@ -14,10 +14,12 @@ import {
   formatLevel,
   formatTokens,
   formatUsd,
+  plural,
   shortHash,
   STOP_LABELS,
   formatScore
 } from './format.js'
+import { MAX_FAILURE_CAUSES } from '../eval/failures.js'
 import { escapeInline, inlineCode, tableCell } from './sanitize.js'
 
 /** Column alignment of a Markdown table. */
@@ -105,6 +107,29 @@ export function stopSection(report: RunReport): string | null {
   const text = escapeInline(message, 500)
   const sentence = /[.!?…]$/.test(text) ? text : `${text}.`
   return `> [!${kind}]\n> **Stopped early (${STOP_LABELS[reason]}):** ${sentence}${tail}`
+}
+
+/** The run's warnings (a task with no readable answer, a judge that gives no grade), loudly. */
+export function warningsSection(report: RunReport): string | null {
+  const warnings = report.warnings ?? []
+  if (warnings.length === 0) return null
+  return ['> [!WARNING]', ...warnings.map((w) => `> - ${escapeInline(w, 600)}`)].join('\n')
+}
+
+/** Why examples failed at the provider: each distinct cause with its count and one example. */
+export function failuresSection(report: RunReport): string | null {
+  const lines: string[] = []
+  for (const task of report.tasks) {
+    for (const cause of (task.failures ?? []).slice(0, MAX_FAILURE_CAUSES)) {
+      lines.push(
+        `- ${escapeInline(task.task, 80)}: ${formatCount(cause.count)} × ${escapeInline(cause.message, 400)} (e.g. example ${inlineCode(cause.exampleId, 80)})`
+      )
+    }
+    const more = (task.failures ?? []).length - MAX_FAILURE_CAUSES
+    if (more > 0) lines.push(`- ${escapeInline(task.task, 80)}: ${plural(more, 'other cause')}`)
+  }
+  if (lines.length === 0) return null
+  return ['**Failed at the provider:**', '', ...lines].join('\n')
 }
 
 /** Per task of an eval: examples, score with interval, unreadable replies, failed calls. */

@@ -15,11 +15,13 @@ import { samplesMarkdown } from './samples-text.js'
 import {
   costSection,
   evalTable,
+  failuresSection,
   footerSection,
   gateSection,
   simulatedNotice,
   stopSection,
-  titleSection
+  titleSection,
+  warningsSection
 } from './markdown-sections.js'
 import { fieldFailuresMarkdown } from './field-failures.js'
 
@@ -111,7 +113,9 @@ export function renderMarkdown(report: RunReport, options: MarkdownOptions = {})
   add(simulatedNotice(report))
   add(gateSection(report))
   add(stopSection(report))
+  add(warningsSection(report))
   blocks.push(...bodyBlocks(report))
+  add(failuresSection(report))
   add(costSection(report))
   add(footerSection(report))
   return fitBlocks(prefix, blocks, maxLength, options.artifactHint ?? DEFAULT_HINT)

@@ -15,11 +15,17 @@ import {
   formatTokens,
   formatUsd,
   formatLevel,
+  plural,
   STOP_LABELS
 } from './format.js'
 import { fieldFailuresLines } from './field-failures.js'
 import { samplesLines } from './samples-text.js'
+import { MAX_FAILURE_CAUSES } from '../eval/failures.js'
 import { stripControl, truncate } from './sanitize.js'
+
+/** The one wording of the simulated provider's notice, shown once per report. */
+export const SIMULATION_NOTICE =
+  'simulated provider: scores come from the offline simulation, not a real model'
 
 export interface TerminalOptions {
   color: boolean
@@ -194,6 +200,25 @@ function evalLines(report: RunReport, paint: Painter, width?: number): string[] 
   return renderTable(columns, rows, paint, width)
 }
 
+/** Each task's distinct provider failures: count, cause and one example that failed so. */
+function failureLines(report: RunReport, paint: Painter): string[] {
+  const lines: string[] = []
+  for (const task of report.tasks) {
+    const causes = task.failures ?? []
+    for (const cause of causes.slice(0, MAX_FAILURE_CAUSES)) {
+      lines.push(
+        `  ${clean(task.task, 60)}: ${formatCount(cause.count)} × ${clean(cause.message, 300)} (e.g. example ${clean(cause.exampleId, 60)})`
+      )
+    }
+    if (causes.length > MAX_FAILURE_CAUSES) {
+      lines.push(
+        `  ${clean(task.task, 60)}: ${plural(causes.length - MAX_FAILURE_CAUSES, 'other cause')}`
+      )
+    }
+  }
+  return lines.length === 0 ? [] : ['', paint('red', 'failed at the provider:'), ...lines]
+}
+
 function costLine(report: RunReport): string {
   const { total, byRole, elapsedMs } = report.ledger
   const roles = (['target', 'optimizer', 'judge'] as const)
@@ -217,10 +242,10 @@ function optimizeLines(report: RunReport, paint: Painter, width?: number): strin
   const lines = [paint('bold', 'held-out test split:')]
   lines.push(...comparisonLines(opt.testComparison, ['before', 'after'], paint, width))
   const best = opt.bestDev ? ` · best dev ${formatScore(opt.bestDev.value)}` : ''
-  lines.push(
-    '',
-    `${opt.rounds.length} rounds · ${formatCount(opt.candidates.length)} candidates${best}`
-  )
+  // Round 0 scores the starting prompts; the rounds the config counts are the ones after it.
+  const searched = opt.rounds.filter((r) => r.round > 0).length
+  const unit = opt.method === 'metaspo' ? 'iteration' : 'round'
+  lines.push('', `${plural(searched, unit)} · ${plural(opt.candidates.length, 'candidate')}${best}`)
   if (opt.transfer && opt.transfer.tasks.length > 0) {
     lines.push('', paint('bold', 'unseen tasks (default → optimized system prompt, test split):'))
     const rows = opt.transfer.tasks.map((t) => [
@@ -315,12 +340,7 @@ export function renderTerminal(report: RunReport, options: TerminalOptions): str
     `${paint('bold', `prompt-descent ${report.kind}${method}`)} · split ${report.split} · target ${clean(report.models.target, 80)}`
   ]
   if (report.provider.type === 'simulated' || report.optimization?.simulated) {
-    lines.push(
-      paint(
-        'yellow',
-        'simulated provider: scores come from the offline simulation, not a real model'
-      )
-    )
+    lines.push(paint('yellow', SIMULATION_NOTICE))
   }
   if (report.kind === 'compare' && report.comparison) {
     const { baseRef, headRef } = report.comparison
@@ -347,15 +367,18 @@ export function renderTerminal(report: RunReport, options: TerminalOptions): str
   if (report.kind === 'eval') lines.push(...fieldFailuresLines(report.tasks, clean))
   const samples = samplesLines(report.tasks)
   if (samples.length > 0) lines.push('', ...samples)
+  lines.push(...failureLines(report, paint))
   lines.push('', costLine(report))
   if (report.gate) {
     const failed = report.gate.checks.filter((c) => !c.passed)
     const warned = report.gate.checks.filter((c) => c.passed && c.warning === true)
     if (report.gate.passed) {
-      lines.push(`gate: ${paint('green', '✓ passed')} (${report.gate.checks.length} checks)`)
+      lines.push(
+        `gate: ${paint('green', '✓ passed')} (${plural(report.gate.checks.length, 'check')})`
+      )
     } else {
       lines.push(
-        `gate: ${paint('red', '✗ failed')} (${failed.length} of ${report.gate.checks.length} checks)`
+        `gate: ${paint('red', '✗ failed')} (${failed.length} of ${plural(report.gate.checks.length, 'check')})`
       )
       for (const c of failed)
         lines.push(`  ${paint('red', '✗')} ${clean(c.task, 60)}: ${clean(c.message, 300)}`)
@@ -368,6 +391,9 @@ export function renderTerminal(report: RunReport, options: TerminalOptions): str
     }
     for (const w of report.gate.warnings ?? [])
       lines.push(`  ${paint('yellow', '!')} ${clean(w, 300)}`)
+  }
+  for (const warning of report.warnings ?? []) {
+    lines.push(`${paint('yellow', 'warning:')} ${clean(warning, 600)}`)
   }
   if (report.stop.reason !== 'completed') {
     const style: Style = report.stop.reason === 'no-gain' ? 'dim' : 'yellow'

@@ -54,4 +54,9 @@ export interface RunReport {
   optimization?: OptimizationReport
   /** Recent history per task, when the history is kept (shown as a sparkline beside each task). */
   trend?: TrendReport
+  /**
+   * What the results call for a person to fix, e.g. a task whose every answer was unreadable, a
+   * judge whose replies carried no grade; shown in every view. Absent when there is none.
+   */
+  warnings?: string[]
 }

@@ -5,6 +5,7 @@ import type { OptimizationReport } from '../optimize/types.js'
 import { REPORT_SCHEMA_VERSION } from '../report/types.js'
 import type { ComparisonReport, GateResult, RunReport } from '../report/types.js'
 import { TOOL_NAME, VERSION } from '../version.js'
+import { runWarnings } from './run-warnings.js'
 import type { RunServices } from './services.js'
 
 export interface ReportParts {
@@ -28,10 +29,16 @@ export function buildReport(services: RunServices, parts: ReportParts): RunRepor
     tool: { name: TOOL_NAME, version: VERSION },
     startedAt: parts.startedAt.toISOString(),
     finishedAt: new Date().toISOString(),
-    // Origin and path only: credentials or keys in a URL's user part or query never reach a report.
+    // The endpoint actually used (from the config or the environment); origin and path only:
+    // credentials or keys in a URL's user part or query never reach a report.
     provider: {
       type: config.provider.type,
-      baseUrl: config.provider.baseUrl ? safeUrl(config.provider.baseUrl) : null
+      baseUrl:
+        services.providerBaseUrl !== undefined
+          ? services.providerBaseUrl
+          : config.provider.baseUrl
+            ? safeUrl(config.provider.baseUrl)
+            : null
     },
     models: {
       target: services.models.target.model,
@@ -45,6 +52,8 @@ export function buildReport(services: RunServices, parts: ReportParts): RunRepor
     ledger: services.usage(),
     stop: parts.stop
   }
+  const warnings = runWarnings(services.project, parts.tasks)
+  if (warnings.length > 0) report.warnings = warnings
   if (parts.gate) report.gate = parts.gate
   if (parts.comparison) report.comparison = parts.comparison
   if (parts.optimization) report.optimization = parts.optimization

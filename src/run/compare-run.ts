@@ -122,7 +122,8 @@ export async function runCompare(
   const head = await evaluateTasks(services, {
     tasks: headTasks.map((t) => t.name),
     split: options.split,
-    seed: options.seed
+    seed: options.seed,
+    label: 'head'
   })
   let stop = head.stop
   const baseResults = new Map<string, TaskEvalResult>()
@@ -130,6 +131,7 @@ export async function runCompare(
   if (
     base &&
     comparable.length > 0 &&
+    !head.fatal &&
     (stop.reason === 'completed' || stop.reason === 'provider-error')
   ) {
     logger.info(`base (${options.baseRef.slice(0, 12)})`)
@@ -142,7 +144,8 @@ export async function runCompare(
       tasks: comparable.map((t) => baseNameOf(t.name) ?? t.name),
       split: options.split,
       seed: options.seed,
-      samplingFor: (name) => headSampling.get(name)
+      samplingFor: (name) => headSampling.get(name),
+      label: 'base'
     })
     for (const result of outcome.tasks) baseResults.set(result.task, result)
     if (outcome.stop.reason !== 'completed') stop = outcome.stop

@@ -12,6 +12,7 @@ import type { StopInfo } from '../llm/ledger-types.js'
 import type { LoadedTask } from '../config/project-types.js'
 import { applyGate } from '../eval/gate.js'
 import type { RunReport } from '../report/types.js'
+import { formatCount, plural } from '../report/format.js'
 import { buildReport } from './build-report.js'
 import { gateAfterStop } from './gate-after-stop.js'
 import { examplesOf, selectTasks } from './select-tasks.js'
@@ -24,6 +25,8 @@ export interface EvalOptions {
   tasks: readonly string[]
   split: EvalSplit
   seed: number
+  /** Names what is scored in the log ("before", "after", "base"), when one run scores a task twice. */
+  label?: string
   /** Parts to use instead of the files' (the optimizer's candidates), put into the task's prompt. */
   promptsFor?: (task: LoadedTask) => PromptParts
   /** Sampling to use instead of the task's own (a comparison scores base with head's k). */
@@ -33,6 +36,8 @@ export interface EvalOptions {
 export interface EvalOutcome {
   tasks: TaskEvalResult[]
   stop: StopInfo
+  /** The provider refused (401, 403, 404): every further call would fail the same way. */
+  fatal: boolean
 }
 
 /**
@@ -48,6 +53,7 @@ export async function evaluateTasks(
   const results: TaskEvalResult[] = []
   const systemSource = { file: project.config.systemPrompt ?? '', index: undefined }
   let stop: StopInfo = { reason: 'completed', message: 'every example was scored' }
+  let fatal = false
   for (const task of selected) {
     const examples = examplesOf(task, options.split)
     const prompt = options.promptsFor
@@ -57,7 +63,8 @@ export async function evaluateTasks(
     const sampling =
       options.samplingFor?.(task.name) ?? samplingOf(task.config, project.config.models)
     const each = sampling.samples > 1 ? ` × ${sampling.samples} samples` : ''
-    logger.info(`${task.name}: scoring ${examples.length} examples${each} (${options.split})`)
+    const label = options.label ? `${task.name} (${options.label})` : task.name
+    logger.info(`${label}: scoring ${plural(examples.length, 'example')}${each} (${options.split})`)
     const before = services.usage().total
     const scored = await scoreExamples({
       prompt,
@@ -70,7 +77,7 @@ export async function evaluateTasks(
       concurrency: services.concurrency,
       sampling,
       signal: services.signal,
-      onExampleDone: (done, total) => logger.progress(`${task.name}: ${done}/${total}`)
+      onExampleDone: (done, total) => logger.progress(`${label}: ${done}/${total} scored`)
     })
     const summary = summarizeTask({
       task: task.name,
@@ -91,17 +98,31 @@ export async function evaluateTasks(
     }
     results.push(summary)
     if (summary.failed > 0 && stop.reason === 'completed') {
+      stop = { reason: 'provider-error', message: failedMessage(summary) }
+    }
+    if (scored.fatal) {
+      fatal = true
       stop = {
         reason: 'provider-error',
-        message: `${summary.failed} example(s) of ${task.name} failed at the provider; see the report's examples`
+        message: `${scored.fatal.message}; ${task.name} stopped with ${plural(scored.notScored, 'example')} not scored, later tasks were not run`
       }
+      break
     }
     if (scored.stopped) {
       stop = stopInfoOf(scored.stopped, scored.notScored, task.name)
       break
     }
   }
-  return { tasks: results, stop }
+  return { tasks: results, stop, fatal }
+}
+
+/** "3 examples of triage failed at the provider: 2 × <cause>; 1 × <cause>". */
+function failedMessage(summary: TaskEvalResult): string {
+  const causes = summary.failures ?? []
+  const shown = causes.slice(0, 3).map((c) => `${formatCount(c.count)} × ${c.message}`)
+  if (causes.length > shown.length)
+    shown.push(`${plural(causes.length - shown.length, 'other cause')}`)
+  return `${plural(summary.failed, 'example')} of ${summary.task} failed at the provider: ${shown.join('; ')}`
 }
 
 export function stopInfoOf(
@@ -112,7 +133,7 @@ export function stopInfoOf(
   const reason = error instanceof BudgetExceededError ? 'budget' : 'cancelled'
   return {
     reason,
-    message: `${error.message}; ${task} stopped with ${notScored} example(s) not scored, later tasks were not run`
+    message: `${error.message}; ${task} stopped with ${plural(notScored, 'example')} not scored, later tasks were not run`
   }
 }
 

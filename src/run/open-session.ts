@@ -111,6 +111,7 @@ export async function openSession(options: SessionOptions): Promise<Session> {
     concurrency: Math.max(1, config.provider.concurrency * 2),
     nearBudgetEnd: (reserve = 0) =>
       budgetNearEnd(config.budget, runtime.ledger.snapshot(), 0.85, reserve),
+    providerBaseUrl: runtime.baseUrl,
     runtime,
     close: () => runtime.dispose()
   }

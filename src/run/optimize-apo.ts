@@ -124,15 +124,17 @@ export async function runApoOptimization(
       tasks: [task.name],
       split: 'test',
       seed: options.seed,
+      label: 'before',
       promptsFor: () => start
     })
     head =
-      base.stop.reason === 'budget' || base.stop.reason === 'cancelled'
+      base.fatal || base.stop.reason === 'budget' || base.stop.reason === 'cancelled'
         ? undefined
         : await evaluateTasks(services, {
             tasks: [task.name],
             split: 'test',
             seed: options.seed,
+            label: 'after',
             promptsFor: () => result.best
           })
     const baseResult = base.tasks[0]

@@ -129,12 +129,14 @@ export async function runMetaspoOptimization(
         tasks: [task.name],
         split: 'test',
         seed: options.seed,
+        label: 'before',
         promptsFor: () => ({ system: startSystem, user: partsOf(task.prompt).user })
       })
       const head = await evaluateTasks(services, {
         tasks: [task.name],
         split: 'test',
         seed: options.seed,
+        label: 'after',
         promptsFor: () => ({ system: result.system, user: bestUser })
       })
       const b = base.tasks[0]
@@ -152,9 +154,9 @@ export async function runMetaspoOptimization(
           })
         )
       }
-      const cut = [base.stop, head.stop].find(
-        (s) => s.reason === 'budget' || s.reason === 'cancelled'
-      )
+      const cut = [base, head].find(
+        (o) => o.fatal || o.stop.reason === 'budget' || o.stop.reason === 'cancelled'
+      )?.stop
       if (cut) {
         stop = { reason: cut.reason, message: `${cut.message} (while scoring the test split)` }
         break

@@ -31,6 +31,7 @@ export function createScoreFn(services: RunServices, task: LoadedTask): ScoreFn 
       signal: options?.signal ?? services.signal
     })
     if (scored.stopped) throw scored.stopped
+    if (scored.fatal) throw scored.fatal
     return scored.results
   }
 }

@@ -19,6 +19,11 @@ export interface RunServices {
    * (the final test scoring an optimizer must still afford) at the run's cost per call so far.
    */
   nearBudgetEnd(reserveCalls?: number): boolean
+  /**
+   * The endpoint the calls actually go to (the config's, else OPENAI_BASE_URL, else the default),
+   * without credentials; null for the simulated provider. Reports record it when given.
+   */
+  providerBaseUrl?: string | null
 }
 
 export type { StopInfo }

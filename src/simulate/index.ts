@@ -1,15 +1,12 @@
 /**
  * The simulated provider: an offline, deterministic stand-in for an LLM, for the demo, the tests
  * and the benchmarks. Scores it produces measure the simulation, never a real model; every report
- * that shows them says so with SIMULATION_NOTICE.
+ * that shows them says so (the terminal's SIMULATION_NOTICE, the Markdown's note).
  */
 import type { ChatModel, ModelSet } from '../llm/chat-model.js'
 import { createSimulatedJudge } from './judge-model.js'
 import { createSimulatedOptimizer } from './optimizer-model.js'
 import { createSimulatedTarget } from './target-model.js'
-
-export const SIMULATION_NOTICE =
-  'simulated provider: scores are from an offline simulation, not a real model'
 
 export { SIMULATED_MODEL_NAMES } from './names.js'
 

@@ -8,6 +8,8 @@ export interface Logger {
   debug(message: string): void
   /** A progress line that a terminal may overwrite in place; CI gets plain lines at a slower rate. */
   progress(message: string): void
+  /** Clears a progress line left on a terminal, before other output (the report) is printed. */
+  settle?(): void
 }
 
 export const silentLogger: Logger = {

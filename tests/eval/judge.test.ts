@@ -77,17 +77,18 @@ describe('judge metric', () => {
     expect([pass.score, fail.score]).toEqual([1, 0])
   })
 
-  it('is unreadable without a score tag or with a grade off the scale', async () => {
+  it("counts a reply without a score tag or with a grade off the scale as the judge's failure, not the target's", async () => {
     const metric = createMetric(judgeConfig, { type: 'raw' })
     const none = await metric.score('r', 'e', { judge: fakeJudge('Looks fine to me.'), input: '' })
     expect(none).toEqual({
       score: 0,
       answer: null,
-      unreadable: true,
+      unreadable: false,
+      judgeUnreadable: true,
       rationale: 'Looks fine to me.'
     })
     const off = await metric.score('r', 'e', { judge: fakeJudge('<score>9</score>'), input: '' })
-    expect(off.unreadable).toBe(true)
+    expect([off.unreadable, off.judgeUnreadable]).toEqual([false, true])
   })
 
   it('throws a clear error when no judge model is given', async () => {

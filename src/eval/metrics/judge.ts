@@ -27,11 +27,12 @@ export function readJudgeScore(judgeReply: string): number | null {
  * LLM-as-judge: the judge model grades the whole reply against a rubric (with the task's input and
  * the reference answer) on 1..scale, at temperature 0. Score = (N − 1)/(scale − 1), or with
  * `passAt`, 1 when N ≥ passAt else 0. A judge reply without a `<score>` tag, or with a grade
- * outside 1..scale, makes the example unreadable; its text becomes the rationale.
+ * outside 1..scale, scores the example 0 and marks it judge-unreadable (the judge's failure, not
+ * the target's unreadable answer); its text becomes the rationale.
  *
  * With `models.judge.samples: j` > 1 the judge grades the reply j times at its configured
  * temperature (sample indices 0..j−1, each cached apart) and the grade is the mean of the readable
- * grades, or their most common value with `aggregate: majority`; unreadable only when none reads.
+ * grades, or their most common value with `aggregate: majority`; judge-unreadable only when none reads.
  */
 export function createJudgeMetric(
   rubric: string,
@@ -74,7 +75,13 @@ export function createJudgeMetric(
       })
       const grades = read.map((r) => r.grade).filter((g): g is number => g !== null)
       const first = read[0] as { reason: string | null; text: string }
-      if (grades.length === 0) return unreadableScore(shorten(first.reason ?? first.text))
+      if (grades.length === 0) {
+        return {
+          ...unreadableScore(shorten(first.reason ?? first.text)),
+          unreadable: false,
+          judgeUnreadable: true
+        }
+      }
       const grade =
         sampling?.aggregate === 'majority'
           ? (modeOf(grades) as number)
