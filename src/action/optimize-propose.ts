@@ -121,14 +121,9 @@ export async function propose(args: {
   }
 
   const status = statusSection({ operation, pull, reason, branch })
-  const { jsonPath, markdownPath } = await writeReportFiles(
-    report,
-    body,
-    context.workspace,
-    settings.reportDir
-  )
+  const files = await writeReportFiles(report, body, context.workspace, settings.reportDir)
   await writeJobSummary(`${status}\n\n${body}`)
-  setReportOutputs(report, { jsonPath, markdownPath, commentId: undefined, commentUrl: undefined })
+  setReportOutputs(report, { ...files, commentId: undefined, commentUrl: undefined })
   setProposalOutputs(operation, pull, branch)
   if (trigger.comment) {
     await reply(

@@ -7,6 +7,7 @@ import type { GitHubApi } from '../github/api.js'
 import { tokenIdentity } from '../github/identity.js'
 import { upsertStickyComment } from '../github/sticky-comment.js'
 import { renderJson } from '../report/json.js'
+import { renderJunit } from '../report/junit.js'
 import { renderMarkdown } from '../report/markdown.js'
 import type { RunReport } from '../report/types.js'
 import { writeFileAtomic } from '../util/confined-write.js'
@@ -15,6 +16,7 @@ export interface Published {
   /** Undefined when the file could not be written (a warning said why). */
   jsonPath: string | undefined
   markdownPath: string | undefined
+  junitPath: string | undefined
   commentId: number | undefined
   commentUrl: string | undefined
 }
@@ -32,7 +34,7 @@ export function reportPointer(runUrl: string | undefined, reportDir: string): st
 }
 
 /**
- * Writes report.json and report.md under the workspace's report folder, each atomically and never
+ * Writes report.json, report.md and junit.xml (one test case per task) under the workspace's report folder, each atomically and never
  * through a symbolic link that leaves the workspace. A file that cannot be written (full disk, a
  * link out) is a warning naming it, and its path comes back undefined: the summary, the comment and
  * the outputs are still published.
@@ -42,7 +44,11 @@ export async function writeReportFiles(
   markdown: string,
   workspace: string,
   reportDir: string
-): Promise<{ jsonPath: string | undefined; markdownPath: string | undefined }> {
+): Promise<{
+  jsonPath: string | undefined
+  markdownPath: string | undefined
+  junitPath: string | undefined
+}> {
   const put = async (name: string, text: () => string): Promise<string | undefined> => {
     const path = join(workspace, reportDir, name)
     try {
@@ -55,7 +61,8 @@ export async function writeReportFiles(
   }
   const jsonPath = await put('report.json', () => renderJson(report))
   const markdownPath = await put('report.md', () => markdown)
-  return { jsonPath, markdownPath }
+  const junitPath = await put('junit.xml', () => renderJunit(report, { perExample: false }))
+  return { jsonPath, markdownPath, junitPath }
 }
 
 /** Appends to the job summary; a runner without one gets a warning, never a failed run. */
@@ -85,12 +92,7 @@ export async function publishReport(args: {
     marker: commentMarker(project.configPath),
     artifactHint: pointer
   })
-  const { jsonPath, markdownPath } = await writeReportFiles(
-    report,
-    markdown,
-    args.workspace,
-    args.reportDir
-  )
+  const files = await writeReportFiles(report, markdown, args.workspace, args.reportDir)
   await writeJobSummary(markdown)
 
   let commentId: number | undefined
@@ -121,8 +123,10 @@ export async function publishReport(args: {
   }
 
   annotate(report, project, args.workspace)
-  setReportOutputs(report, { jsonPath, markdownPath, commentId, commentUrl })
-  return { jsonPath, markdownPath, commentId, commentUrl }
+  for (const warning of report.warnings ?? []) core.warning(warning)
+  const published = { ...files, commentId, commentUrl }
+  setReportOutputs(report, published)
+  return published
 }
 
 /** A failing gate check becomes an error annotation on the task's prompt file. */
@@ -160,6 +164,7 @@ export function setReportOutputs(report: RunReport, published: Published): void 
   core.setOutput('stop-reason', report.stop.reason)
   core.setOutput('report-json', published.jsonPath ?? '')
   core.setOutput('report-markdown', published.markdownPath ?? '')
+  core.setOutput('report-junit', published.junitPath ?? '')
   core.setOutput('comment-id', published.commentId === undefined ? '' : String(published.commentId))
   core.setOutput('comment-url', published.commentUrl ?? '')
 }

@@ -361,6 +361,38 @@ describe('the built action on a pull request', () => {
     )
   })
 
+  it('after a fatal 401 still writes report.json, report.md and junit.xml with the stop reason, and comments', async () => {
+    const s = await scenario(STRONG, REWORDED)
+    const wrongKey = 'sk-e2e-wrong-key-0000000000'
+    const run = await s.run({
+      inputs: { 'api-key': wrongKey, 'github-token': FAKE_GITHUB_TOKEN }
+    })
+    expect(run.code, explain(run)).toBe(1)
+    expect(run.outputs['stop-reason']).toBe('provider-error')
+    expect(commands(run, 'error')).toContainEqual(
+      expect.stringMatching(/^::error::prompt-descent could not finish: .*401.*check the API key/)
+    )
+    const dir = join(s.repo.dir, 'prompt-descent-report')
+    expect(run.outputs['report-junit']).toBe(join(dir, 'junit.xml'))
+    const report = JSON.parse(await readFile(join(dir, 'report.json'), 'utf8')) as {
+      stop: { reason: string; message: string }
+      tasks: Array<{ examples: unknown[] }>
+    }
+    expect(report.stop.reason).toBe('provider-error')
+    expect(report.stop.message).toMatch(/not scored, later tasks were not run/)
+    expect(report.tasks[0]?.examples).toEqual([])
+    expect(await readFile(join(dir, 'report.md'), 'utf8')).toContain(
+      'Stopped early (provider error)'
+    )
+    const junit = await readFile(join(dir, 'junit.xml'), 'utf8')
+    expect(junit).toMatch(/^<\?xml/)
+    expect(junit).toContain('triage')
+    expect(s.ourComments()[0]?.body).toContain('Stopped early (provider error)')
+    // The head's first refusal ends the run: the base is not scored against a dead key.
+    expect(s.ai.stats.ok).toBe(0)
+    expect(await findLeaks(wrongKey, run, s.repo.dir, [])).toEqual([])
+  })
+
   it('reads the base from git under a project in a subfolder and annotates the right path', async () => {
     const s = await scenario(STRONG, WEAK, { subdir: 'services/triage' })
     const run = await s.run({
