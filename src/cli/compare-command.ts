@@ -6,7 +6,9 @@ import { estimateEval } from '../run/estimate-run.js'
 import { runCompare } from '../run/compare-run.js'
 import { createGitReader } from '../run/git-reader.js'
 import type { CommandContext } from './context.js'
-import { finish } from './eval-command.js'
+import { finish, warnBeforeMoney, withWarnings } from './eval-command.js'
+import { budgetWarnings } from '../run/estimate-warnings.js'
+import { mergeBudget } from '../run/open-session.js'
 import { withCommandSession } from './session.js'
 import { checkReportPaths, reportPathsOf } from './check-report-paths.js'
 
@@ -31,8 +33,12 @@ export async function runCompareCommand(context: CommandContext): Promise<number
       { project: head },
       { tasks: args.tasks, split: args.split ?? 'all', sides: 2 }
     )
+    const caps = mergeBudget(head.config.budget, args.budget)
     io.stdout(
-      `${estimate.text}\n  base (${base}): at most as much again — nothing for the task prompts and data unchanged since the base, whose answers come from the cache\n`
+      withWarnings(
+        `${estimate.text}\n  base (${base}): at most as much again — nothing for the task prompts and data unchanged since the base, whose answers come from the cache`,
+        budgetWarnings(estimate.total, caps)
+      )
     )
     return ExitCode.ok
   }
@@ -54,6 +60,9 @@ export async function runCompareCommand(context: CommandContext): Promise<number
     context,
     async (session) => {
       const { reader, sha } = await createGitReader(session.project.root, base)
+      const split = args.split ?? 'all'
+      const head = estimateEval(session, { tasks: args.tasks, split }).total
+      warnBeforeMoney(context, budgetWarnings(head, session.project.config.budget))
       const report = await runCompare(session, {
         tasks: args.tasks,
         split: args.split ?? 'all',

@@ -8,6 +8,8 @@ import { runEval } from '../run/eval-run.js'
 import { isIncomplete } from '../run/stop.js'
 import { withCommandSession } from './session.js'
 import { estimateEval } from '../run/estimate-run.js'
+import { budgetWarnings } from '../run/estimate-warnings.js'
+import { mergeBudget } from '../run/open-session.js'
 import type { CommandContext } from './context.js'
 import { checkReportPaths, reportPathsOf } from './check-report-paths.js'
 import { writeReportFiles } from './write-reports.js'
@@ -23,20 +25,34 @@ export async function runEvalCommand(context: CommandContext): Promise<number> {
       }),
       args.samples
     )
-    io.stdout(
-      `${estimateEval({ project }, { tasks: args.tasks, split: args.split ?? 'all' }).text}\n`
-    )
+    const estimate = estimateEval({ project }, { tasks: args.tasks, split: args.split ?? 'all' })
+    const caps = mergeBudget(project.config.budget, args.budget)
+    io.stdout(withWarnings(estimate.text, budgetWarnings(estimate.total, caps)))
     return ExitCode.ok
   }
   await checkReportPaths(reportPathsOf(args), io.cwd)
-  const report = await withCommandSession(context, (session) =>
-    runEval(session, {
-      tasks: args.tasks,
-      split: args.split ?? 'all',
-      seed: session.project.config.seed
-    })
-  )
+  const report = await withCommandSession(context, (session) => {
+    const split = args.split ?? 'all'
+    warnBeforeMoney(
+      context,
+      budgetWarnings(
+        estimateEval(session, { tasks: args.tasks, split }).total,
+        session.project.config.budget
+      )
+    )
+    return runEval(session, { tasks: args.tasks, split, seed: session.project.config.seed })
+  })
   return finish(report, context)
+}
+
+/** An estimate's text followed by its warnings, one `warning:` line each. */
+export function withWarnings(text: string, warnings: readonly string[]): string {
+  return [text, ...warnings.map((w) => `warning: ${w}`)].join('\n') + '\n'
+}
+
+/** Warnings logged before the first call of a real run, while there is still time to stop it. */
+export function warnBeforeMoney(context: CommandContext, warnings: readonly string[]): void {
+  for (const warning of warnings) context.logger.warn(warning)
 }
 
 /** Prints the table, writes the report files and turns the report into an exit code. */

@@ -10,7 +10,12 @@ import { estimateOptimize } from '../run/estimate-optimize.js'
 import { runApoOptimization } from '../run/optimize-apo.js'
 import { runMetaspoOptimization } from '../run/optimize-metaspo.js'
 import type { CommandContext } from './context.js'
-import { finish } from './eval-command.js'
+import { finish, warnBeforeMoney, withWarnings } from './eval-command.js'
+import type { LoadedProject } from '../config/project-types.js'
+import { budgetWarnings, testSplitNotes } from '../run/estimate-warnings.js'
+import { mergeBudget } from '../run/open-session.js'
+import { apoTask, assertEditable } from '../run/optimize-apo.js'
+import { partsOf } from '../config/prompt.js'
 import { withCommandSession } from './session.js'
 import { decideGain } from '../run/optimize-gain.js'
 import { writePromptsInPlace, writePromptsToFolder } from './write-prompts.js'
@@ -31,9 +36,17 @@ export async function runOptimizeCommand(context: CommandContext): Promise<numbe
       args.samples
     )
     const method = args.method ?? project.config.optimize.method
-    io.stdout(
-      `${estimateOptimize({ project }, { method, task: args.tasks[0], holdout: args.holdout }).text}\n`
-    )
+    const options = { method, task: args.tasks[0], holdout: args.holdout, tasks: args.tasks }
+    checkOptimizeRequest(project, args, method)
+    const estimate = estimateOptimize({ project }, options)
+    const caps = mergeBudget(project.config.budget, args.budget)
+    const split = testSplitNotes(gainTasks({ project }, options), project.config.gate.confidence)
+    const text = [
+      estimate.text,
+      '  test split (where the gain is measured):',
+      ...split.lines.map((l) => `    ${l}`)
+    ].join('\n')
+    io.stdout(withWarnings(text, [...budgetWarnings(estimate.total, caps), ...split.warnings]))
     return ExitCode.ok
   }
   await checkReportPaths(reportPathsOf(args), io.cwd)
@@ -45,25 +58,15 @@ export async function runOptimizeCommand(context: CommandContext): Promise<numbe
       const method = args.method ?? config.optimize.method
       const seed = args.seed ?? config.optimize.seed
       const edit = args.edit ?? config.optimize.apo.target
-      if (method === 'metaspo' && args.edit === 'user') {
-        throw new InputError(
-          '--prompt user applies to APO; MetaSPO optimizes the shared system prompt'
-        )
-      }
-      if (method === 'apo' && args.tasks.length > 1) {
-        throw new InputError('optimize --method apo improves one task at a time; give one --task')
-      }
-      if (args.write)
-        assertGainCanBeConfirmed(
-          session,
-          gainTasks(session, {
-            method,
-            task: args.tasks[0],
-            tasks: args.tasks,
-            holdout: args.holdout.length > 0 ? args.holdout : undefined
-          }),
-          'optimize --write'
-        )
+      checkOptimizeRequest(session.project, args, method)
+      const holdout = args.holdout.length > 0 ? args.holdout : undefined
+      const gain = gainTasks(session, { method, task: args.tasks[0], tasks: args.tasks, holdout })
+      if (args.write) assertGainCanBeConfirmed(session, gain, 'optimize --write')
+      const options = { method, task: args.tasks[0], holdout: args.holdout, tasks: args.tasks }
+      warnBeforeMoney(context, [
+        ...budgetWarnings(estimateOptimize(session, options).total, config.budget),
+        ...testSplitNotes(gain, config.gate.confidence).warnings
+      ])
       let report: RunReport
       try {
         report =
@@ -94,6 +97,27 @@ export async function runOptimizeCommand(context: CommandContext): Promise<numbe
     },
     { optimizing: true }
   )
+}
+
+/**
+ * What the real run refuses before its first call, checked for `--estimate` too so both exit 2
+ * alike: flags that do not fit the method, and `--prompt system` on a task with no system prompt.
+ */
+function checkOptimizeRequest(
+  project: LoadedProject,
+  args: CommandContext['args'],
+  method: 'apo' | 'metaspo'
+): void {
+  if (method === 'metaspo' && args.edit === 'user') {
+    throw new InputError('--prompt user applies to APO; MetaSPO optimizes the shared system prompt')
+  }
+  if (method === 'apo' && args.tasks.length > 1) {
+    throw new InputError('optimize --method apo improves one task at a time; give one --task')
+  }
+  if (method === 'apo') {
+    const task = apoTask({ project }, args.tasks[0])
+    assertEditable(task, args.edit ?? project.config.optimize.apo.target, partsOf(task.prompt))
+  }
 }
 
 async function savePrompts(
