@@ -55107,7 +55107,7 @@ async function runApoOptimization(services, options) {
         isNearBudgetEnd: () => services.nearBudgetEnd(lastRoundCalls + 2 * examplesOf(task, 'test').length),
         onRound: (round) => {
             lastRoundCalls = round.targetCalls + round.optimizerCalls;
-            logger.info(`round ${round.round}: ${round.candidates} candidates, best dev ${(round.bestDev * 100).toFixed(1)}%, target calls ${round.targetCalls}, optimizer calls ${round.optimizerCalls}`);
+            logger.info(`round ${round.round}: ${plural(round.candidates, 'candidate')}, best dev ${(round.bestDev * 100).toFixed(1)}%, target calls ${round.targetCalls}, optimizer calls ${round.optimizerCalls}`);
             options.onRound?.(round);
         }
     });
@@ -56499,7 +56499,7 @@ async function runMetaspoOptimization(services, options) {
             });
             userVariants.set(task.name, variants.prompts);
         }
-        logger.info(`scoring the default and the optimized system prompt on ${holdout.length} unseen task(s)`);
+        logger.info(`scoring the default and the optimized system prompt on ${plural(holdout.length, 'unseen task')}`);
         unseen = await unseenGeneralization({
             tasks: holdout,
             systems: { default: startSystem, optimized: result.system },

@@ -9,6 +9,7 @@ import { partMessage, partsOf } from '../config/prompt.js'
 import type { PromptPart, PromptParts } from '../config/prompt.js'
 import type { RoundRecord } from '../optimize/types.js'
 import type { RunReport, TaskComparison } from '../report/types.js'
+import { plural } from '../report/format.js'
 import { buildReport } from './build-report.js'
 import { evaluateTasks } from './eval-run.js'
 import type { EvalOutcome } from './eval-run.js'
@@ -106,7 +107,7 @@ export async function runApoOptimization(
     onRound: (round) => {
       lastRoundCalls = round.targetCalls + round.optimizerCalls
       logger.info(
-        `round ${round.round}: ${round.candidates} candidates, best dev ${(round.bestDev * 100).toFixed(1)}%, target calls ${round.targetCalls}, optimizer calls ${round.optimizerCalls}`
+        `round ${round.round}: ${plural(round.candidates, 'candidate')}, best dev ${(round.bestDev * 100).toFixed(1)}%, target calls ${round.targetCalls}, optimizer calls ${round.optimizerCalls}`
       )
       options.onRound?.(round)
     }

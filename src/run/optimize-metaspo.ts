@@ -15,6 +15,7 @@ import type { UnseenResult } from '../optimize/metaspo-transfer.js'
 import type { AdaptationSummary, OptimizationReport, PromptOutcome } from '../optimize/types.js'
 import type { RunReport, TaskComparison } from '../report/types.js'
 import { buildReport } from './build-report.js'
+import { plural } from '../report/format.js'
 import { evaluateTasks } from './eval-run.js'
 import type { EvalOutcome } from './eval-run.js'
 import { createScoreFn } from './score-fn.js'
@@ -175,7 +176,7 @@ export async function runMetaspoOptimization(
       userVariants.set(task.name, variants.prompts)
     }
     logger.info(
-      `scoring the default and the optimized system prompt on ${holdout.length} unseen task(s)`
+      `scoring the default and the optimized system prompt on ${plural(holdout.length, 'unseen task')}`
     )
     unseen = await unseenGeneralization({
       tasks: holdout,
