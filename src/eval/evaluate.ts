@@ -295,9 +295,8 @@ export function summarizeTask(args: {
       }),
     examples: args.results
   }
-  if (args.metric.name === 'judge') {
-    result.judgeUnreadable = scored.filter((r) => r.judgeUnreadable === true).length
-  }
+  const judgeUnreadable = scored.filter((r) => r.judgeUnreadable === true).length
+  if (args.metric.name === 'judge' || judgeUnreadable > 0) result.judgeUnreadable = judgeUnreadable
   if (result.failed > 0) result.failures = failureCauses(args.results)
   return result
 }

@@ -47,6 +47,8 @@ export interface CheckScore {
   passed?: boolean
   answer: string | null
   unreadable: boolean
+  /** A judge check whose judge reply carried no grade (the judge's failure, not the target's). */
+  judgeUnreadable?: boolean
   rationale?: string
   /** The check's own expected value (its `value`, filled from the row), when it has one. */
   expected?: unknown

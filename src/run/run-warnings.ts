@@ -4,7 +4,7 @@
  * grade. They go into the report, so every view shows them, and to the log as the run ends.
  */
 import type { LoadedProject } from '../config/project-types.js'
-import type { ExtractConfig, MetricConfig } from '../config/types.js'
+import type { ExtractConfig, MetricConfig, TaskConfig } from '../config/types.js'
 import type { TaskEvalResult } from '../eval/types.js'
 import { plural } from '../report/format.js'
 
@@ -44,6 +44,13 @@ function rawFix(metric: MetricConfig): string {
   }
 }
 
+/** The judge's scale: of the task's judge metric, or of its first judge check. */
+function judgeScale(config: TaskConfig): number | string {
+  const metrics = [config.metric, ...(config.checks?.checks ?? []).map((c) => c.metric)]
+  for (const metric of metrics) if (metric.type === 'judge') return metric.scale
+  return 'N'
+}
+
 /** The warnings for these task results, in task order. */
 export function runWarnings(project: LoadedProject, tasks: readonly TaskEvalResult[]): string[] {
   const warnings: string[] = []
@@ -56,9 +63,8 @@ export function runWarnings(project: LoadedProject, tasks: readonly TaskEvalResu
       )
     }
     const judged = result.judgeUnreadable ?? 0
-    const metric = task.config.metric
-    if (judged > 0 && metric.type === 'judge') {
-      const grade = `<score>1..${metric.scale}</score>`
+    if (judged > 0) {
+      const grade = `<score>1..${judgeScale(task.config)}</score>`
       const what =
         judged === result.n
           ? `no judge reply carried a readable grade (${grade}), so every example scored 0`

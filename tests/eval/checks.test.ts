@@ -144,6 +144,28 @@ describe('several checks per example', () => {
     expect(scored.score).toBe(1)
     expect(scored.rationale).toBe('judge: rude')
   })
+
+  it("fails a negated judge check whose judge gave no grade, and marks it as the judge's", async () => {
+    const judge: ChatModel = {
+      model: 'j',
+      role: 'judge',
+      complete: () =>
+        Promise.resolve({
+          text: 'Seems polite enough.',
+          usage: { inputTokens: 1, outputTokens: 1 },
+          cached: false
+        })
+    }
+    const metric = taskMetric([
+      check({ type: 'exact' }),
+      check({ type: 'judge', rubric: 'Rude?', scale: 5, passAt: 4 }, { not: true })
+    ])
+    const scored = await metric.score('paris', 'Paris', { ...ctx(), judge })
+    expect(scored.score).toBe(0.5)
+    expect(scored.unreadable).toBe(false)
+    expect(scored.judgeUnreadable).toBe(true)
+    expect(scored.checks?.[1]).toMatchObject({ score: 0, unreadable: false, judgeUnreadable: true })
+  })
 })
 
 function example(id: number, expected: string, answer: string, polite: boolean): ExampleResult {

@@ -37,14 +37,18 @@ async function scoreCheck(
           line: context.row?.line
         })
   const scored = await check.metric.score(reply, own ?? expected, context)
-  // Negation flips pass and fail; an answer that could not be read fails either way.
-  const score = !check.not || scored.unreadable ? scored.score : scored.score === 1 ? 0 : 1
+  // Negation flips pass and fail; an answer (or a judge's grade) that could not be read fails
+  // either way.
+  const unread = scored.unreadable || scored.judgeUnreadable === true
+  const score = !check.not || unread ? scored.score : scored.score === 1 ? 0 : 1
   const passed =
     scored.passed === undefined
       ? undefined
-      : check.not && !scored.unreadable
+      : check.not && !unread
         ? !scored.passed
-        : scored.passed
+        : unread
+          ? false
+          : scored.passed
   const result: CheckScore = {
     name: check.name,
     score,
@@ -52,6 +56,7 @@ async function scoreCheck(
     unreadable: scored.unreadable
   }
   if (passed !== undefined) result.passed = passed
+  if (scored.judgeUnreadable === true) result.judgeUnreadable = true
   if (scored.rationale !== undefined) result.rationale = scored.rationale
   if (own !== undefined) result.expected = own
   return { check: result, fields: scored.fields }
@@ -141,6 +146,7 @@ export function createChecksMetric(
         unreadable: scores.every((s) => s.unreadable),
         checks: scores
       }
+      if (scores.some((s) => s.judgeUnreadable === true)) result.judgeUnreadable = true
       if (rationale !== '') result.rationale = rationale
       if (fields !== undefined) result.fields = fields
       return result
