@@ -17822,7 +17822,8 @@ function painter(color) {
 }
 /** Untrusted text for one terminal line. */
 function clean(text, max = 200) {
-    return truncate(stripControl(text).replace(/\s+/g, ' ').trim(), max);
+    // Also printed in CI logs, where `##[` or a leading `::` would be a workflow command.
+    return neutralizeWorkflowCommands(truncate(stripControl(text).replace(/\s+/g, ' ').trim(), max));
 }
 const visibleLength = (text) => Array.from(text).length;
 function renderTable(columns, rows, paint, width) {

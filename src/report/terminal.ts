@@ -21,7 +21,7 @@ import {
 import { fieldFailuresLines } from './field-failures.js'
 import { samplesLines } from './samples-text.js'
 import { MAX_FAILURE_CAUSES } from '../eval/failures.js'
-import { stripControl, truncate } from './sanitize.js'
+import { neutralizeWorkflowCommands, stripControl, truncate } from './sanitize.js'
 
 /** The one wording of the simulated provider's notice, shown once per report. */
 export const SIMULATION_NOTICE =
@@ -46,7 +46,8 @@ function painter(color: boolean): Painter {
 
 /** Untrusted text for one terminal line. */
 function clean(text: string, max = 200): string {
-  return truncate(stripControl(text).replace(/\s+/g, ' ').trim(), max)
+  // Also printed in CI logs, where `##[` or a leading `::` would be a workflow command.
+  return neutralizeWorkflowCommands(truncate(stripControl(text).replace(/\s+/g, ' ').trim(), max))
 }
 
 const visibleLength = (text: string): number => Array.from(text).length

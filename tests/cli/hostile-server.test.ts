@@ -91,8 +91,9 @@ describe('a provider whose error text carries workflow commands', () => {
     repos.push(repo)
     const result = await runCli(['eval'], { cwd: repo.root })
     expect(result.code).toBe(3)
-    expect(result.stderr).toMatch(/error: .*answered 403: denied/)
-    expect(result.stderr).toContain('pwned')
+    // A fatal 403 ends the run with a report: the provider's text is in its stop line.
+    expect(result.stdout).toMatch(/stopped: provider error — .*answered 403: denied/)
+    expect(result.stdout).toContain('pwned')
     expect(workflowCommands(result.stderr)).toEqual([])
     expect(workflowCommands(result.stdout)).toEqual([])
   })

