@@ -54696,7 +54696,8 @@ async function checkReportPaths(paths, cwd) {
             throw new errors_InputError(`${flag} ${path}: is a folder; give a file path, e.g. ${path.replace(/[/\\]+$/, '')}/${defaultName(flag)}`);
         }
         if (found) {
-            await writable(full, `${flag} ${path}: the file cannot be written`);
+            // The file is replaced (written beside it, then renamed): its folder must be writable.
+            await writable((0,external_node_path_namespaceObject.dirname)(full), `${flag} ${path}: the folder ${(0,external_node_path_namespaceObject.dirname)(full)} cannot be written`);
             continue;
         }
         // The nearest existing folder above must be a folder we can write (the rest is created).

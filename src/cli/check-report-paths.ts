@@ -36,7 +36,11 @@ export async function checkReportPaths(paths: readonly ReportPath[], cwd: string
       )
     }
     if (found) {
-      await writable(full, `${flag} ${path}: the file cannot be written`)
+      // The file is replaced (written beside it, then renamed): its folder must be writable.
+      await writable(
+        dirname(full),
+        `${flag} ${path}: the folder ${dirname(full)} cannot be written`
+      )
       continue
     }
     // The nearest existing folder above must be a folder we can write (the rest is created).

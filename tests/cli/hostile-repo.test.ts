@@ -10,7 +10,8 @@ import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from
 import { parseReport } from '../../src/report/json.js'
 import { writeDemoRepository } from '../../src/simulate/demo-repo.js'
 import type { FakeOpenAI } from '../helpers/fake-openai-server.js'
-import { TEST_KEY, makeRepo, runCli, startSimulatedServer } from './fixture.js'
+import { startFakeOpenAI } from '../helpers/fake-openai-server.js'
+import { TEST_KEY, makeRepo, runCli, simulatedReply, startSimulatedServer } from './fixture.js'
 import type { TestRepo } from './fixture.js'
 
 const CREDENTIAL = 'eC1hY2Nlc3MtdG9rZW46Z2hzX2NoZWNrb3V0'
@@ -68,10 +69,21 @@ describe('a hostile repository', () => {
   })
 
   it('a report that cannot be written is a warning naming it; the others and the exit code stand', async () => {
-    await writeFile(join(repo.root, 'blocked'), 'a file, not a folder')
+    // The paths pass the check before the first call; then, mid-run, `blocked` becomes a file, so
+    // the JSON report cannot be written when the run ends. (A parent that is a file already is
+    // refused before the first call: tests/cli/failures.test.ts.)
+    const blocking = await startFakeOpenAI({
+      apiKey: TEST_KEY,
+      respond: async (body) => {
+        await writeFile(join(repo.root, 'blocked'), 'a file, not a folder')
+        return simulatedReply(body)
+      }
+    })
+    const config = await readFile(repo.configPath, 'utf8')
+    await writeFile(repo.configPath, config.split(server.url).join(blocking.url))
     const result = await runCli(['eval', '--json', 'blocked/r.json', '--markdown', 'r.md'], {
       cwd: repo.root
-    })
+    }).finally(() => blocking.close())
     expect(result.code, result.stderr).toBe(0)
     expect(result.stderr).toMatch(/warning: could not write the report blocked\/r\.json: /)
     expect(await readFile(join(repo.root, 'r.md'), 'utf8')).toContain('prompt-descent')
