@@ -63,6 +63,7 @@ describe('the terminal report', () => {
     const one = makeEvalReport({
       gate: {
         passed: true,
+        rule: 'gate from the config: min_score 0.6.',
         checks: [{ task: 't', kind: 'min_score', passed: true, message: 'ok' }]
       }
     })
