@@ -3,9 +3,6 @@
  * the gain an optimization hopes to show to come out significant.
  */
 import type { LoadedTask } from '../config/project-types.js'
-import { apoTask } from './optimize-apo.js'
-import { metaspoTasks } from './optimize-metaspo.js'
-import type { RunServices } from './services.js'
 import type { BudgetConfig } from '../config/types.js'
 import { mcnemarExact } from '../eval/stats.js'
 import type { CostEstimate } from '../llm/estimate.js'
