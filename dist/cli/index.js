@@ -55122,7 +55122,8 @@ async function evaluateTasks(services, options) {
             fatal = true;
             stop = {
                 reason: 'provider-error',
-                message: `${scored.fatal.message}; ${task.name} stopped with ${plural(scored.notScored, 'example')} not scored, later tasks were not run`
+                message: `${scored.fatal.message}; ${task.name} stopped with ${plural(scored.notScored, 'example')} not scored, later tasks were not run`,
+                ...(scored.fatal.status !== undefined && { status: scored.fatal.status })
             };
             break;
         }

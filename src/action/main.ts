@@ -2,7 +2,7 @@ import * as core from '@actions/core'
 import { resolve } from 'node:path'
 import { commitLister, openProject } from '../run/discover-prompts.js'
 import type { LoadedProject } from '../config/project-types.js'
-import { PromptDescentError, errorMessage } from '../errors.js'
+import { PromptDescentError, ProviderError, errorMessage } from '../errors.js'
 import { createGitHubApi } from '../github/api.js'
 import type { RunReport } from '../report/types.js'
 import { runCompare } from '../run/compare-run.js'
@@ -50,15 +50,27 @@ async function runEvalMode(settings: ActionSettings, context: RunContext): Promi
   })
   if (!(await prepareCredentials(settings, project))) return
   await runWithCache(settings, project, async () => {
+    const fork = context.pullRequest?.fork === true
+    const skipRefusal = (why: string) =>
+      skipRun(
+        settings,
+        `GitHub Models refused the workflow token on this pull request from a fork (${why}). A fork's token may lack \`permissions: models: read\`, so this run skipped scoring; set \`fail-without-key: true\` to fail instead.`
+      )
     let report: RunReport
     try {
       report = await produceReport(settings, context, project)
     } catch (error) {
-      if (!isForkModelsRefusal(error, project, context.pullRequest?.fork === true)) throw error
-      await skipRun(
-        settings,
-        `GitHub Models refused the workflow token on this pull request from a fork (${error.message}). A fork's token may lack \`permissions: models: read\`, so this run skipped scoring; set \`fail-without-key: true\` to fail instead.`
-      )
+      if (!(error instanceof ProviderError && isForkModelsRefusal(error.status, project, fork)))
+        throw error
+      await skipRefusal(error.message)
+      return
+    }
+    // A refusal stops the run with a report (what was scored, and why it stopped).
+    if (
+      report.stop.reason === 'provider-error' &&
+      isForkModelsRefusal(report.stop.status, project, fork)
+    ) {
+      await skipRefusal(report.stop.message)
       return
     }
     const trend = await historyTrend(

@@ -5,7 +5,7 @@
 import * as core from '@actions/core'
 import { resolve } from 'node:path'
 import type { LoadedProject } from '../config/project-types.js'
-import { ProviderError, errorMessage } from '../errors.js'
+import { errorMessage } from '../errors.js'
 import {
   cacheKeys,
   countCacheFiles,
@@ -66,15 +66,12 @@ export async function skipRun(settings: ActionSettings, message: string): Promis
  * token may lack `models: read` there): the run is skipped rather than failed, unless asked to fail.
  */
 export function isForkModelsRefusal(
-  error: unknown,
+  status: number | undefined,
   project: LoadedProject,
   fork: boolean
-): error is ProviderError {
+): boolean {
   return (
-    fork &&
-    project.config.provider.type === 'github-models' &&
-    error instanceof ProviderError &&
-    (error.status === 401 || error.status === 403)
+    fork && project.config.provider.type === 'github-models' && (status === 401 || status === 403)
   )
 }
 

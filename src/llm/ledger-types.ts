@@ -27,4 +27,6 @@ export type StopReason = 'completed' | 'budget' | 'provider-error' | 'cancelled'
 export interface StopInfo {
   reason: StopReason
   message: string
+  /** The provider's HTTP status, when a refusal every further call would repeat stopped the run. */
+  status?: number
 }

@@ -104,7 +104,8 @@ export async function evaluateTasks(
       fatal = true
       stop = {
         reason: 'provider-error',
-        message: `${scored.fatal.message}; ${task.name} stopped with ${plural(scored.notScored, 'example')} not scored, later tasks were not run`
+        message: `${scored.fatal.message}; ${task.name} stopped with ${plural(scored.notScored, 'example')} not scored, later tasks were not run`,
+        ...(scored.fatal.status !== undefined && { status: scored.fatal.status })
       }
       break
     }
