@@ -2,11 +2,11 @@ import { relative, resolve } from 'node:path'
 import { openProject } from '../run/discover-prompts.js'
 import { assertGainCanBeConfirmed, gainTasks } from '../run/held-out.js'
 import { withSamples } from '../config/samples.js'
-import { ExitCode, InputError } from '../errors.js'
+import { ExitCode } from '../errors.js'
 import type { RunReport } from '../report/types.js'
 import { estimateOptimize } from '../run/estimate-optimize.js'
-import { runApoOptimization } from '../run/optimize-apo.js'
-import { runMetaspoOptimization } from '../run/optimize-metaspo.js'
+import { CLI_WORDING, checkMethodChoice, runOptimization } from '../run/optimize-method.js'
+import { methodScope } from '../config/methods.js'
 import type { CommandContext } from './context.js'
 import { finish } from './eval-command.js'
 import { withCommandSession } from './session.js'
@@ -41,36 +41,23 @@ export async function runOptimizeCommand(context: CommandContext): Promise<numbe
       const method = args.method ?? config.optimize.method
       const seed = args.seed ?? config.optimize.seed
       const edit = args.edit ?? config.optimize.apo.target
-      if (method === 'metaspo' && args.edit === 'user') {
-        throw new InputError(
-          '--prompt user applies to APO; MetaSPO optimizes the shared system prompt'
-        )
-      }
-      if (method === 'apo' && args.tasks.length > 1) {
-        throw new InputError('optimize --method apo improves one task at a time; give one --task')
-      }
+      checkMethodChoice({ method, edit: args.edit, tasks: args.tasks }, CLI_WORDING)
+      const holdout = args.holdout.length > 0 ? args.holdout : undefined
       if (args.write)
         assertGainCanBeConfirmed(
           session,
-          gainTasks(session, {
-            method,
-            task: args.tasks[0],
-            tasks: args.tasks,
-            holdout: args.holdout.length > 0 ? args.holdout : undefined
-          }),
+          gainTasks(session, { method, task: args.tasks[0], tasks: args.tasks, holdout }),
           'optimize --write'
         )
-      const report: RunReport =
-        method === 'apo'
-          ? (await runApoOptimization(session, { task: args.tasks[0], edit, seed })).report
-          : (
-              await runMetaspoOptimization(session, {
-                holdout: args.holdout.length > 0 ? args.holdout : undefined,
-                seed,
-                tasks: args.tasks,
-                adapt: args.adapt
-              })
-            ).report
+      const report = await runOptimization(session, {
+        method,
+        seed,
+        task: args.tasks[0],
+        edit,
+        tasks: args.tasks,
+        holdout,
+        adapt: args.adapt
+      })
       // Reports first: a prompt file the tool refuses to write (a link out of the repository) then
       // ends the run with exit 2 without losing what was computed.
       const code = await finish(report, context)
@@ -90,7 +77,8 @@ async function savePrompts(
   const optimization = report.optimization
   if (!optimization) return
   const prompts = optimization.prompts.filter(
-    (p) => args.writeUserPrompts || p.kind === 'system' || optimization.method === 'apo'
+    (p) =>
+      args.writeUserPrompts || p.kind === 'system' || methodScope(optimization.method) === 'task'
   )
   const changed = prompts.filter((p) => p.after !== p.before)
   if (changed.length === 0) {

@@ -3,6 +3,7 @@
  * is an error, because a misspelt option that is silently ignored is worse than a failed run.
  * Defaults that depend on other keys (model names, split seed) are filled in by normalize.ts.
  */
+import { OPTIMIZE_METHODS } from './methods.js'
 import * as z from 'zod'
 import { REASONING_EFFORTS } from './types.js'
 import { extraParamProblems } from './model-extra.js'
@@ -317,7 +318,7 @@ const editEntry = z.union([z.enum(['system', 'user', 'assistant']), int(0, 10_00
 })
 
 const optimizeSchema = z.strictObject({
-  method: z.enum(['apo', 'metaspo']).default('apo'),
+  method: z.enum(OPTIMIZE_METHODS).default('apo'),
   seed: int(0, 0xffffffff).optional(),
   edit: z
     .array(editEntry)

@@ -12,6 +12,8 @@ import type { BuiltinEvaluator, LlmChoice, StringOp } from './github-prompt-file
 export const AGGREGATIONS = ['mean', 'pass@k', 'pass^k', 'majority'] as const
 export type Aggregation = (typeof AGGREGATIONS)[number]
 
+import type { OptimizeMethod } from './methods.js'
+
 export interface ModelConfig {
   model: string
   temperature: number
@@ -284,7 +286,7 @@ export interface MetaspoConfig {
 export type EditEntry = 'system' | 'user' | 'assistant' | number
 
 export interface OptimizeConfig {
-  method: 'apo' | 'metaspo'
+  method: OptimizeMethod
   /** Seed of the optimizer's sampling; `optimize.seed`, else the top-level `seed`. */
   seed: number
   /** Which messages the optimizers may rewrite (`optimize.edit`); undefined → the default. */
