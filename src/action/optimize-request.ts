@@ -3,7 +3,7 @@
  * the comment, the inputs and the config (in that order), and the fixed branch per target.
  */
 import { methodScope, type OptimizeMethod } from '../config/methods.js'
-import { checkMethodChoice, type ChoiceWording } from '../run/optimize-method.js'
+import { checkMethodChoice, defaultEdit, type ChoiceWording } from '../run/optimize-method.js'
 import { partMessage } from '../config/prompt.js'
 import type { LoadedProject } from '../config/project-types.js'
 import type { BudgetConfig } from '../config/types.js'
@@ -93,7 +93,7 @@ export function resolveRequest(
     }
   }
   const task = apoTask({ project }, taskName)
-  const edit = askedPrompt ?? config.optimize.apo.target
+  const edit = askedPrompt ?? defaultEdit(config.optimize, method)
   const file = partMessage(task.prompt, edit)?.source.file
   return {
     method,

@@ -5,7 +5,12 @@ import { withSamples } from '../config/samples.js'
 import { ExitCode } from '../errors.js'
 import type { RunReport } from '../report/types.js'
 import { estimateOptimize } from '../run/estimate-optimize.js'
-import { CLI_WORDING, checkMethodChoice, runOptimization } from '../run/optimize-method.js'
+import {
+  CLI_WORDING,
+  checkMethodChoice,
+  defaultEdit,
+  runOptimization
+} from '../run/optimize-method.js'
 import { methodScope } from '../config/methods.js'
 import type { CommandContext } from './context.js'
 import { finish } from './eval-command.js'
@@ -40,7 +45,7 @@ export async function runOptimizeCommand(context: CommandContext): Promise<numbe
       const { config } = session.project
       const method = args.method ?? config.optimize.method
       const seed = args.seed ?? config.optimize.seed
-      const edit = args.edit ?? config.optimize.apo.target
+      const edit = args.edit ?? defaultEdit(config.optimize, method)
       checkMethodChoice({ method, edit: args.edit, tasks: args.tasks }, CLI_WORDING)
       const holdout = args.holdout.length > 0 ? args.holdout : undefined
       if (args.write)

@@ -3,7 +3,7 @@
  * method is an exhaustive switch over `OptimizeMethod`, so a new entry here is flagged by the compiler
  * wherever it still needs a case.
  */
-export const OPTIMIZE_METHODS = ['apo', 'metaspo'] as const
+export const OPTIMIZE_METHODS = ['apo', 'metaspo', 'gepa'] as const
 
 export type OptimizeMethod = (typeof OPTIMIZE_METHODS)[number]
 
@@ -20,6 +20,7 @@ export function isOptimizeMethod(value: string): value is OptimizeMethod {
 export function methodScope(method: OptimizeMethod): MethodScope {
   switch (method) {
     case 'apo':
+    case 'gepa':
       return 'task'
     case 'metaspo':
       return 'shared-system'
@@ -33,6 +34,8 @@ export function methodName(method: OptimizeMethod): string {
       return 'APO'
     case 'metaspo':
       return 'MetaSPO'
+    case 'gepa':
+      return 'GEPA'
   }
 }
 
@@ -43,5 +46,7 @@ export function methodTitle(method: OptimizeMethod): string {
       return 'APO (ProTeGi)'
     case 'metaspo':
       return 'MetaSPO'
+    case 'gepa':
+      return 'GEPA (reflective prompt evolution)'
   }
 }

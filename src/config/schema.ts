@@ -312,6 +312,17 @@ const metaspoSchema = z.strictObject({
   racing: z.boolean().default(true)
 })
 
+const gepaSchema = z.strictObject({
+  preset: z.enum(['light', 'medium', 'heavy']).default('light'),
+  minibatch: int(1, 50).default(3),
+  confirm: int(0, 50).default(3),
+  dev_rows: int(2, 10_000).default(60),
+  max_calls: int(1, 10_000_000).optional(),
+  selection: z.enum(['pareto', 'best']).default('pareto'),
+  max_prompt_chars: int(100, 100_000).optional(),
+  target: z.enum(['user', 'system']).optional()
+})
+
 /** A message an optimizer may rewrite: every message of a role, or one message of a messages file. */
 const editEntry = z.union([z.enum(['system', 'user', 'assistant']), int(0, 10_000)], {
   error: 'expected a role (system, user, assistant) or a message index (0, 1, …)'
@@ -325,7 +336,8 @@ const optimizeSchema = z.strictObject({
     .min(1, { message: 'expected a list of at least one role or message index' })
     .optional(),
   apo: apoSchema.prefault({}),
-  metaspo: metaspoSchema.prefault({})
+  metaspo: metaspoSchema.prefault({}),
+  gepa: gepaSchema.prefault({})
 })
 
 const cacheSchema = z.strictObject({

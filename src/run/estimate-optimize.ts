@@ -12,6 +12,7 @@ import {
 import type { CostEstimate } from '../llm/estimate.js'
 import { freeTierWarnings } from '../llm/github-models-limits.js'
 import { estimateApoRun } from '../optimize/apo/estimate.js'
+import { estimateGepaRun } from '../optimize/gepa/estimate.js'
 import { estimateMetaspoCalls, estimateUnseenCalls } from '../optimize/metaspo/estimate.js'
 import { describe } from './estimate-run.js'
 import { apoTask } from './optimize-apo.js'
@@ -77,6 +78,31 @@ function estimateApo(
   }
 }
 
+function estimateGepa(
+  services: Pick<RunServices, 'project'>,
+  taskName: string | undefined
+): MethodEstimate {
+  const { config } = services.project
+  const task = apoTask(services, taskName)
+  const run = estimateGepaRun(config.optimize.gepa, {
+    train: count('train', task),
+    dev: count('dev', task)
+  })
+  const test = 2 * count('test', task)
+  const perCall = meanTargetTokens(task)
+  return {
+    targetCalls: run.targetCalls + test,
+    optimizerCalls: run.optimizerCalls,
+    targetTokens: perCall,
+    // A reflection carries the prompt and the minibatch rows with replies and feedback.
+    optimizerTokens:
+      estimateTokens(conversationText(task.prompt)) * 2 +
+      config.optimize.gepa.minibatch * (perCall + TARGET_OUTPUT + 40) +
+      300,
+    line: `GEPA on ${task.name}: at most ${run.iterations} iterations, ${run.devPasses} dev passes over ${run.dev} rows; ${run.formula}; test comparison ${test} target calls`
+  }
+}
+
 function estimateMetaspo(
   services: Pick<RunServices, 'project'>,
   holdoutNames: readonly string[]
@@ -123,6 +149,9 @@ export function estimateOptimize(
       break
     case 'metaspo':
       run = estimateMetaspo(services, options.holdout)
+      break
+    case 'gepa':
+      run = estimateGepa(services, options.task)
       break
   }
   const { targetCalls, optimizerCalls, targetTokens, optimizerTokens } = run

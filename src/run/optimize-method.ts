@@ -8,9 +8,11 @@ import {
   methodScope,
   type OptimizeMethod
 } from '../config/methods.js'
+import type { OptimizeConfig } from '../config/types.js'
 import { InputError } from '../errors.js'
 import type { RunReport } from '../report/types.js'
 import { runApoOptimization } from './optimize-apo.js'
+import { runGepaOptimization } from './optimize-gepa.js'
 import { runMetaspoOptimization } from './optimize-metaspo.js'
 import type { RunServices } from './services.js'
 
@@ -85,6 +87,17 @@ export interface OptimizationRequest {
   adapt?: boolean
 }
 
+/** The prompt a task-scoped method edits when none is asked for. */
+export function defaultEdit(config: OptimizeConfig, method: OptimizeMethod): 'user' | 'system' {
+  switch (method) {
+    case 'apo':
+    case 'metaspo':
+      return config.apo.target
+    case 'gepa':
+      return config.gepa.target ?? config.apo.target
+  }
+}
+
 /** Runs the method and returns its report. */
 export async function runOptimization(
   services: RunServices,
@@ -94,6 +107,14 @@ export async function runOptimization(
     case 'apo':
       return (
         await runApoOptimization(services, {
+          task: request.task,
+          edit: request.edit,
+          seed: request.seed
+        })
+      ).report
+    case 'gepa':
+      return (
+        await runGepaOptimization(services, {
           task: request.task,
           edit: request.edit,
           seed: request.seed
