@@ -57674,7 +57674,119 @@ function flippedDetails(comparison, labels) {
     return details(summary, body);
 }
 
+;// CONCATENATED MODULE: ./src/report/markdown-gepa.ts
+
+
+
+const MAX_TREE_ROWS = 120;
+const FEEDBACK_CHARS = 400;
+const PROMPT_CHARS = 4_000;
+/** The details of a GEPA report, when they have the shape the run writes. */
+function gepaDetailsOf(opt) {
+    const d = opt.details;
+    return Array.isArray(d.nodes) && Array.isArray(d.front) ? d : undefined;
+}
+function depthOf(node, byId) {
+    let depth = 0;
+    for (let p = node.parentId; p !== null && depth < 1000; p = byId.get(p)?.parentId ?? null)
+        depth++;
+    return depth;
+}
+function sum(xs) {
+    const total = xs.reduce((s, x) => s + x, 0);
+    return Number.isInteger(total) ? String(total) : total.toFixed(2);
+}
+/** Depth-first order: each child right under its parent, children in creation order. */
+function treeOrder(nodes) {
+    const children = new Map();
+    for (const n of nodes)
+        children.set(n.parentId, [...(children.get(n.parentId) ?? []), n]);
+    const out = [];
+    const visit = (n) => {
+        out.push(n);
+        for (const c of children.get(n.id) ?? [])
+            visit(c);
+    };
+    for (const root of children.get(null) ?? [])
+        visit(root);
+    return out;
+}
+function treeTable(d, bestId) {
+    const byId = new Map(d.nodes.map((n) => [n.id, n]));
+    const ordered = treeOrder(d.nodes);
+    const rows = ordered.slice(0, MAX_TREE_ROWS).map((n) => {
+        const mark = n.id === bestId ? ' ★' : d.front.includes(n.id) ? ' ◆' : '';
+        const indent = '\u2003'.repeat(depthOf(n, byId));
+        return [
+            `${indent}${sanitize_inlineCode(n.id, 20, true)}${mark}`,
+            n.parentId === null ? '—' : sanitize_inlineCode(n.parentId, 20, true),
+            String(n.iteration),
+            n.minibatch.length === 0
+                ? '—'
+                : `${sum(n.before)} → ${n.after.length === 0 ? '—' : sum(n.after)} of ${n.minibatch.length}`,
+            n.confirm === null ? '—' : `${sum(n.confirm.parent)} → ${sum(n.confirm.child)}`,
+            n.rejected === null ? n.outcome : `${n.outcome}: ${tableCell(n.rejected, 80)}`,
+            n.devMean === null ? '—' : format_formatScore(n.devMean),
+            n.wins.length === 0 ? '—' : String(n.wins.length)
+        ];
+    });
+    const table = markdown_sections_markdownTable(['candidate', 'parent', 'iter', 'minibatch', 'confirm', 'outcome', 'dev', 'wins'], rows, ['left', 'left', 'right', 'right', 'right', 'left', 'right', 'right']);
+    const more = ordered.length > MAX_TREE_ROWS
+        ? `\n\n${ordered.length - MAX_TREE_ROWS} more candidates not shown.`
+        : '';
+    return table + more;
+}
+function feedbackDetails(d) {
+    const parts = d.nodes
+        .filter((n) => n.feedback.length > 0)
+        .map((n) => {
+        const lines = n.minibatch.map((row, i) => `- ${sanitize_inlineCode(row, 40, true)}: ${tableCell(n.feedback[i] ?? '', FEEDBACK_CHARS)}`);
+        const prompt = n.prompt === '' ? '' : `\n\n${sanitize_codeBlock(n.prompt, 'text', PROMPT_CHARS)}`;
+        return `**${sanitize_inlineCode(n.id, 20, true)}** (from ${sanitize_inlineCode(n.parentId ?? '', 20, true)}, ${n.outcome}) — the feedback its reflection was shown:\n\n${lines.join('\n')}${prompt}`;
+    });
+    return parts.join('\n\n');
+}
+function frontTable(d) {
+    const byId = new Map(d.nodes.map((n) => [n.id, n]));
+    const rows = d.front.map((id) => {
+        const n = byId.get(id);
+        return [
+            sanitize_inlineCode(id, 20, true),
+            n?.devMean === null || n?.devMean === undefined ? '—' : format_formatScore(n.devMean),
+            String(n?.wins.length ?? 0),
+            (n?.wins ?? [])
+                .slice(0, 8)
+                .map((w) => sanitize_inlineCode(w, 40, true))
+                .join(', ') || '—'
+        ];
+    });
+    return markdown_sections_markdownTable(['candidate', 'dev', 'rows won', 'some of them'], rows, [
+        'left',
+        'right',
+        'right',
+        'left'
+    ]);
+}
+/** GEPA's blocks: the ledger line, the candidate tree, the feedback per proposal, the front. */
+function gepaBlocks(opt) {
+    const d = gepaDetailsOf(opt);
+    if (d === undefined)
+        return [];
+    const bestId = typeof opt.details['bestId'] === 'string' ? opt.details['bestId'] : undefined;
+    const l = d.ledger;
+    const ledger = `Target calls ${l.targetCalls}: seed on dev ${l.seedDev}, parents on minibatches ${l.parentMinibatch}, children on minibatches ${l.childMinibatch}, confirmation ${l.confirmParent} + ${l.confirmChild}, ${l.devPasses} dev passes ${l.devCalls}; ${l.memoHits} parent scores re-used for free. ` +
+        `Optimizer calls (reflections) ${l.optimizerCalls}. Preset ${d.preset} (${d.devPassCap} dev passes), minibatch ${d.minibatch}, confirmation ${d.confirm}, ${d.devRows.length} Pareto dev rows, selection ${d.selection}.`;
+    return [
+        {
+            text: `#### Candidate tree\n\n${treeTable(d, bestId)}\n\n★ the proposed prompt (best mean on the Pareto dev rows) · ◆ on the Pareto front. *minibatch*: the parent's → the child's score on the rows the reflection read; *confirm*: the same on fresh train rows; *wins*: dev rows where it is among the best while some candidate is not.\n\n${ledger}`
+        },
+        { text: `#### Pareto front at the end\n\n${frontTable(d)}` },
+        { text: details('Feedback shown to each reflection', feedbackDetails(d)), drop: 'detail' }
+    ];
+}
+
 ;// CONCATENATED MODULE: ./src/report/markdown-optimize.ts
+
 
 
 
@@ -57683,7 +57795,7 @@ function flippedDetails(comparison, labels) {
 const LABELS = { base: 'before', head: 'after', intervals: true };
 const MAX_ROUND_ROWS = 50;
 const MAX_CANDIDATE_ROWS = 100;
-const PROMPT_CHARS = 20_000;
+const markdown_optimize_PROMPT_CHARS = 20_000;
 const CRITIQUE_CHARS = 600;
 const METHOD_DETAIL_CHARS = 8_000;
 /**
@@ -57732,7 +57844,7 @@ function promptBlocks(outcome, report) {
     }
     const blocks = [{ text: heading }];
     blocks.push({
-        text: details('Proposed prompt', sanitize_codeBlock(outcome.after, 'text', PROMPT_CHARS)),
+        text: details('Proposed prompt', sanitize_codeBlock(outcome.after, 'text', markdown_optimize_PROMPT_CHARS)),
         drop: 'diffs'
     });
     blocks.push({
@@ -57882,6 +57994,28 @@ function racingLine(racing) {
         `${formatCount(racing.outerCallsSpent)} of ${formatCount(racing.outerCallsFull)} evaluations ` +
         `(${format_formatScore(racing.saved)} saved${racing.rule === 'exact' ? ', same choice as full scoring' : ''}).`);
 }
+/** The method's own sections. */
+function methodBlocks(opt) {
+    switch (opt.method) {
+        case 'apo':
+        case 'metaspo':
+            return [];
+        case 'gepa':
+            return gepaBlocks(opt);
+    }
+}
+/** The details shown as JSON: GEPA's tree is already rendered above, so it is left out. */
+function methodDetailsForJson(opt) {
+    switch (opt.method) {
+        case 'apo':
+        case 'metaspo':
+            return opt.details;
+        case 'gepa': {
+            const { nodes: _nodes, ...rest } = opt.details;
+            return rest;
+        }
+    }
+}
 /** All blocks of the optimization part of a report. */
 function optimizeBlocks(opt) {
     const blocks = [];
@@ -57908,6 +58042,7 @@ function optimizeBlocks(opt) {
         blocks.push({ text: racingLine(opt.racing) });
     for (const outcome of opt.prompts)
         blocks.push(...promptBlocks(outcome, opt));
+    blocks.push(...methodBlocks(opt));
     if (opt.rounds.length > 0)
         blocks.push({ text: `#### Rounds\n\n${roundsTable(opt.rounds)}` });
     if (opt.candidates.length > 0) {
@@ -57918,7 +58053,7 @@ function optimizeBlocks(opt) {
         });
     }
     if (Object.keys(opt.details).length > 0) {
-        const json = JSON.stringify(opt.details, null, 2) ?? '{}';
+        const json = JSON.stringify(methodDetailsForJson(opt), null, 2) ?? '{}';
         blocks.push({
             text: details(`Method details (${opt.method})`, sanitize_codeBlock(json, 'json', METHOD_DETAIL_CHARS)),
             drop: 'detail'
