@@ -22,12 +22,20 @@ function isWrong(feedback: string | undefined): boolean {
 function withMistake(prompt: string, mistake: Mistake, request: OptimizerRequest): string {
   switch (mistake) {
     case 'copy': {
-      const example = request.examples.find((e) => isWrong(e.feedback))?.text ?? ''
-      const quote = example.replace(/\s+/g, ' ').trim().slice(0, 200)
-      return quote === '' ? prompt : insertInstructions(prompt, [`For example: ${quote}`])
+      // A quote long enough to be recognised as copied (six words or more), else bloat instead.
+      const example = request.examples
+        .filter((e) => isWrong(e.feedback))
+        .map((e) => e.text.replace(/\s+/g, ' ').trim())
+        .find((text) => text.split(' ').length >= 8)
+      return example === undefined
+        ? withMistake(prompt, 'bloat', request)
+        : insertInstructions(prompt, [`For example: ${example.slice(0, 200)}`])
     }
-    case 'bloat':
-      return `${prompt}\n\n${Array.from({ length: 12 }, () => prompt).join('\n\n')}`
+    case 'bloat': {
+      // Far past any sensible cap: the prompt repeated up to 20,000 characters or more.
+      const copies = Math.ceil(20_000 / Math.max(1, prompt.length))
+      return Array.from({ length: copies + 1 }, () => prompt).join('\n\n')
+    }
     case 'unclosed':
       return prompt
   }

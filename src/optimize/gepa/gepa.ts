@@ -100,6 +100,8 @@ export async function runGepa(input: GepaInput): Promise<GepaResult> {
   /** Admitted candidates (node indices) and their dev scores, in admission order. */
   const pool: Array<{ node: number; scores: number[] }> = []
   const memo = new Map<string, Map<string, ExampleResult>>()
+  /** Reflections asked of each parent so far (the next one's sample index). */
+  const reflections = new Map<string, number>()
 
   /** Scores `text` on rows, re-using what the memo knows; counts new calls into `bucket`. */
   const scoreRows = async (
@@ -244,8 +246,12 @@ export async function runGepa(input: GepaInput): Promise<GepaResult> {
         return { input: shown.input, output: shown.output, feedback: exampleFeedback(row, result) }
       })
       ledger.optimizerCalls++
+      // A parent reflected on again asks for another sample, not the cached or repeated answer.
+      const sampleIndex = reflections.get(parent.id) ?? 0
+      reflections.set(parent.id, sampleIndex + 1)
       const reply = await input.optimizer.complete(
         {
+          sampleIndex,
           messages: reflectionMessages({
             prompt: parent.prompt,
             kind: edit,
