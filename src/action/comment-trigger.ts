@@ -82,7 +82,7 @@ export function parseOptimizeComment(body: string): ParsedComment {
       if (!allowed.includes(value)) {
         return {
           kind: 'invalid',
-          message: `${inlineCode(field, 20)} must be ${allowed.map((a) => inlineCode(a, 20)).join(' or ')}, got ${inlineCode(value, 40)}`
+          message: `${inlineCode(field, 20)} must be ${orList(allowed.map((a) => inlineCode(a, 20)))}, got ${inlineCode(value, 40)}`
         }
       }
       if (field === 'method') command.method = value as OptimizeMethod
@@ -189,4 +189,11 @@ export async function judgeComment(
   }
   await react(api, comment.id, 'eyes')
   return { kind: 'accepted', command: parsed.command, pull, author }
+}
+
+/** "a or b", "a, b or c". */
+function orList(items: readonly string[]): string {
+  return items.length <= 2
+    ? items.join(' or ')
+    : `${items.slice(0, -1).join(', ')} or ${items[items.length - 1] ?? ''}`
 }
