@@ -4,7 +4,7 @@
 import type { LoadedTask } from '../../config/project-types.js'
 import { partLocation } from '../../config/prompt.js'
 import type { PromptParts } from '../../config/prompt.js'
-import type { TaskComparison } from '../../report/types.js'
+import type { TaskComparison } from '../../eval/types.js'
 import type { OptimizationReport } from '../types.js'
 import type { GepaResult } from './types.js'
 
