@@ -91,7 +91,8 @@ function estimateGepa(
   const test = 2 * count('test', task)
   const perCall = meanTargetTokens(task)
   return {
-    targetCalls: run.targetCalls + test,
+    // Every scored example costs k target calls with `samples: k`.
+    targetCalls: (run.targetCalls + test) * samplingOf(task.config, config.models).samples,
     optimizerCalls: run.optimizerCalls,
     targetTokens: perCall,
     // A reflection carries the prompt and the minibatch rows with replies and feedback.

@@ -23,6 +23,7 @@ export function gainTasks(
 ): LoadedTask[] {
   switch (request.method) {
     case 'apo':
+    case 'gepa':
       return [apoTask(services, request.task)]
     case 'metaspo':
       return metaspoTasks(services, request.holdout, request.tasks).train

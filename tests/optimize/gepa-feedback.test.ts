@@ -70,6 +70,55 @@ describe('GEPA feedback', () => {
       'wrong (score 0.50): check tone failed: expected "", got "rude" — judge: too curt'
     )
   })
+
+  it('tells a schema miss and GitHub Models evaluators by their own rule, not the row', () => {
+    const schema = exampleFeedback(
+      example({ total: 12 }),
+      result({ answer: '{"total":"x"}', rationale: '/total must be number' }),
+      { metric: { type: 'json_schema', schema: { file: undefined, value: { type: 'object' } } } }
+    )
+    expect(schema).toContain('the reply breaks the response schema')
+    expect(schema).toContain('/total must be number')
+    expect(schema).not.toContain('fields with a wrong value')
+    const string = exampleFeedback(example(null, 'bug'), result({ answer: 'billing' }), {
+      metric: { type: 'gh-string', op: 'contains', value: '{{text}}' }
+    })
+    expect(string).toBe('wrong (score 0.00): the reply does not satisfy contains "bug"')
+    const passedCheck = exampleFeedback(
+      example(null),
+      result({
+        score: 0.5,
+        checks: [
+          { name: 'tone', score: 0.5, passed: true, answer: 'ok', unreadable: false },
+          { name: 'label', score: 0, passed: false, answer: 'no', unreadable: false }
+        ]
+      }),
+      {
+        metric: { type: 'exact' },
+        checks: {
+          pass: 'all',
+          checks: [
+            {
+              name: 'tone',
+              weight: 1,
+              not: false,
+              value: undefined,
+              metric: { type: 'gh-builtin', builtin: 'fluency' }
+            },
+            {
+              name: 'label',
+              weight: 1,
+              not: false,
+              value: undefined,
+              metric: { type: 'gh-builtin', builtin: 'relevance' }
+            }
+          ]
+        }
+      }
+    )
+    expect(passedCheck).toContain('check label failed: the evaluator graded it "no"')
+    expect(passedCheck).not.toContain('check tone')
+  })
 })
 
 describe('GEPA reflection guards', () => {

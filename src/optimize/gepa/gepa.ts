@@ -243,7 +243,11 @@ export async function runGepa(input: GepaInput): Promise<GepaResult> {
           pairWith(input.start, edit, parent.prompt).user,
           task
         )
-        return { input: shown.input, output: shown.output, feedback: exampleFeedback(row, result) }
+        return {
+          input: shown.input,
+          output: shown.output,
+          feedback: exampleFeedback(row, result, task.config)
+        }
       })
       ledger.optimizerCalls++
       // A parent reflected on again asks for another sample, not the cached or repeated answer.
