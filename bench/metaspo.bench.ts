@@ -20,8 +20,8 @@
  * 500). BENCH_STRICT=1 fails on a missed target; correctness always holds.
  */
 import { afterAll, describe, expect, it } from 'vitest'
-import type { AdaptationComparison } from '../src/optimize/metaspo-transfer.js'
-import { DEFAULT_META_SYSTEM_PROMPT } from '../src/optimize/metaspo-types.js'
+import type { AdaptationComparison } from '../src/optimize/metaspo/transfer.js'
+import { DEFAULT_META_SYSTEM_PROMPT } from '../src/optimize/metaspo/types.js'
 import { AMAZON_DIR } from './helpers/amazon.js'
 import { runAmazonPipeline } from './helpers/amazon-run.js'
 import {

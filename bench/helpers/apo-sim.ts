@@ -6,7 +6,7 @@
 import { performance } from 'node:perf_hooks'
 import type { LoadedProject } from '../../src/config/project-types.js'
 import type { ApoConfig, BudgetConfig, Config } from '../../src/config/types.js'
-import type { ApoResult } from '../../src/optimize/apo-types.js'
+import type { ApoResult } from '../../src/optimize/apo/types.js'
 import type { RunReport, TaskComparison } from '../../src/report/types.js'
 import { runApoOptimization, type ApoRunOutcome } from '../../src/run/optimize-apo.js'
 import { withSeed, withSession } from './session.js'

@@ -9,7 +9,7 @@ import type { ApoConfig, Config, MetaspoConfig } from '../../src/config/types.js
 import {
   compareTestTimeAdaptation,
   type AdaptationComparison
-} from '../../src/optimize/metaspo-transfer.js'
+} from '../../src/optimize/metaspo/transfer.js'
 import { runMetaspoOptimization, type MetaspoRunOutcome } from '../../src/run/optimize-metaspo.js'
 import { createScoreFn } from '../../src/run/score-fn.js'
 import type { LedgerSnapshot } from '../../src/llm/ledger-types.js'

@@ -8,7 +8,7 @@
  * reading the stored scores. What is measured is what a selector is for: the test score of the
  * prompt it ranks first and of the beam it keeps, for the dev evaluations it spent.
  */
-import type { ApoResult } from '../../src/optimize/apo-types.js'
+import type { ApoResult } from '../../src/optimize/apo/types.js'
 import { selectBest } from '../../src/optimize/bandits.js'
 import { partsOf } from '../../src/config/prompt.js'
 import type { BanditName } from '../../src/config/types.js'

@@ -16936,9 +16936,52 @@ function errorMessage(error) {
 const VERSION = '0.1.0';
 const TOOL_NAME = 'prompt-descent';
 
+;// CONCATENATED MODULE: ./src/config/methods.ts
+/**
+ * The optimization methods: one list, one type, and what each method edits. Every dispatch on a
+ * method is an exhaustive switch over `OptimizeMethod`, so a new entry here is flagged by the compiler
+ * wherever it still needs a case.
+ */
+const OPTIMIZE_METHODS = ['apo', 'metaspo', 'gepa'];
+function isOptimizeMethod(value) {
+    return OPTIMIZE_METHODS.includes(value);
+}
+function methodScope(method) {
+    switch (method) {
+        case 'apo':
+        case 'gepa':
+            return 'task';
+        case 'metaspo':
+            return 'shared-system';
+    }
+}
+/** The short name (commit messages, logs). */
+function methodName(method) {
+    switch (method) {
+        case 'apo':
+            return 'APO';
+        case 'metaspo':
+            return 'MetaSPO';
+        case 'gepa':
+            return 'GEPA';
+    }
+}
+/** The name with its paper's (reports, pull-request bodies). */
+function methodTitle(method) {
+    switch (method) {
+        case 'apo':
+            return 'APO (ProTeGi)';
+        case 'metaspo':
+            return 'MetaSPO';
+        case 'gepa':
+            return 'GEPA (reflective prompt evolution)';
+    }
+}
+
 ;// CONCATENATED MODULE: external "node:util"
 const external_node_util_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:util");
 ;// CONCATENATED MODULE: ./src/cli/args.ts
+
 
 
 const BUDGET_FLAGS = ['max-usd', 'max-tokens', 'max-calls', 'max-minutes'];
@@ -17093,7 +17136,7 @@ function parseCliArgs(argv) {
             calls: positiveNumber('--max-calls', v['max-calls']),
             minutes: positiveNumber('--max-minutes', v['max-minutes'])
         },
-        method: oneOf('--method', v.method, ['apo', 'metaspo']),
+        method: oneOf('--method', v.method, OPTIMIZE_METHODS),
         edit: oneOf('--prompt', v.prompt, ['user', 'system']),
         write: v.write ?? false,
         writeUserPrompts: v['write-user-prompts'] ?? false,
@@ -17184,6 +17227,13 @@ function emptyArgs(command) {
 }
 
 ;// CONCATENATED MODULE: ./src/cli/help.ts
+/**
+ * The CLI's help texts: an overview (`prompt-descent --help`) and one text per command
+ * (`prompt-descent CMD --help` or `prompt-descent help CMD`).
+ */
+
+/** `apo|metaspo|…`: every method the registry knows. */
+const METHODS = OPTIMIZE_METHODS.join('|');
 const BUDGET = `Budget (hard caps; a run that reaches one stops, exits 3 and keeps what it scored):
   --max-usd N         dollars        --max-tokens N     tokens
   --max-calls N       paid calls     --max-minutes N    wall time`;
@@ -17208,7 +17258,7 @@ Usage:
                            [--json FILE] [--markdown FILE] [--junit FILE [--junit-per-example]]
                            [--samples K] [--estimate] [--no-cache] [budget flags]
   prompt-descent compare   --base REF [--head REF] [same flags as eval]
-  prompt-descent optimize  [--config FILE] [--method apo|metaspo] [--task NAME]... [--prompt user|system]
+  prompt-descent optimize  [--config FILE] [--method ${METHODS}] [--task NAME]... [--prompt user|system]
                            [--holdout TASK]... [--adapt] [--seed N] [--write [--write-user-prompts]] [--out DIR]
                            [--json FILE] [--markdown FILE] [--estimate] [--no-cache] [budget flags]
   prompt-descent demo      [DIR] [--no-optimize] [--seed N] [report and budget flags]
@@ -17266,13 +17316,13 @@ ${REPORTS}
 ${BUDGET}
 
 ${EXIT}`,
-    optimize: `prompt-descent optimize [--method apo|metaspo] [--task NAME] [--prompt user|system] ...
+    optimize: `prompt-descent optimize [--method ${METHODS}] [--task NAME] [--prompt user|system] ...
 
 Improves prompts within the budget — APO on one task's prompt, or MetaSPO on the shared system
 prompt — then scores the starting and the best prompts once on the held-out test split. The best
 prompts go to --out; --write also replaces the prompt files when the gain on test is more than noise.
 
-  --method apo|metaspo     default: optimize.method
+  ${`--method ${METHODS}`.padEnd(24)} default: optimize.method
   --prompt user|system     APO: which prompt to edit (default optimize.apo.target)
   --holdout TASK           MetaSPO: keep this task out of meta-training (repeatable)
   --adapt                  MetaSPO: measure test-time adaptation on the unseen tasks
@@ -19919,6 +19969,16 @@ function normalizeConfig(raw) {
                 examplesPerTask: raw.optimize.metaspo.examples_per_task,
                 holdout: [...holdout],
                 racing: raw.optimize.metaspo.racing
+            },
+            gepa: {
+                preset: raw.optimize.gepa.preset,
+                minibatch: raw.optimize.gepa.minibatch,
+                confirm: raw.optimize.gepa.confirm,
+                devRows: raw.optimize.gepa.dev_rows,
+                maxCalls: raw.optimize.gepa.max_calls,
+                selection: raw.optimize.gepa.selection,
+                maxPromptChars: raw.optimize.gepa.max_prompt_chars,
+                target: raw.optimize.gepa.target
             }
         },
         cache: { enabled: raw.cache.enabled, dir: raw.cache.dir },
@@ -29501,6 +29561,7 @@ function preprocess(fn, schema) {
 
 
 
+
 const DATA_EXTENSIONS = ['.jsonl', '.json', '.csv', '.yaml', '.yml'];
 const schema_text = schemas_string().min(1);
 /** provider.max_response_bytes by default: 4 MiB, far above any chat completion's JSON. */
@@ -29735,18 +29796,29 @@ const metaspoSchema = strictObject({
     holdout: array(schema_text).default([]),
     racing: schemas_boolean().default(true)
 });
+const gepaSchema = strictObject({
+    preset: schemas_enum(['light', 'medium', 'heavy']).default('light'),
+    minibatch: schema_int(1, 50).default(3),
+    confirm: schema_int(0, 50).default(3),
+    dev_rows: schema_int(2, 10_000).default(60),
+    max_calls: schema_int(1, 10_000_000).optional(),
+    selection: schemas_enum(['pareto', 'best']).default('pareto'),
+    max_prompt_chars: schema_int(100, 100_000).optional(),
+    target: schemas_enum(['user', 'system']).optional()
+});
 /** A message an optimizer may rewrite: every message of a role, or one message of a messages file. */
 const editEntry = union([schemas_enum(['system', 'user', 'assistant']), schema_int(0, 10_000)], {
     error: 'expected a role (system, user, assistant) or a message index (0, 1, …)'
 });
 const optimizeSchema = strictObject({
-    method: schemas_enum(['apo', 'metaspo']).default('apo'),
+    method: schemas_enum(OPTIMIZE_METHODS).default('apo'),
     seed: schema_int(0, 0xffffffff).optional(),
     edit: array(editEntry)
         .min(1, { message: 'expected a list of at least one role or message index' })
         .optional(),
     apo: apoSchema.prefault({}),
-    metaspo: metaspoSchema.prefault({})
+    metaspo: metaspoSchema.prefault({}),
+    gepa: gepaSchema.prefault({})
 });
 const cacheSchema = strictObject({
     enabled: schemas_boolean().default(true),
@@ -47744,7 +47816,11 @@ const META_TAGS = {
     /** Answer tag of a paraphrase. */
     paraphrase: 'paraphrase',
     /** Answer tag of a system prompt rewrite (MetaSPO). */
-    improvedSystemPrompt: 'improved_system_prompt'
+    improvedSystemPrompt: 'improved_system_prompt',
+    /** GEPA: the feedback on one example (inside <example>, beside <input> and <output>). */
+    feedback: 'feedback',
+    /** Answer tag of a GEPA reflection: the new prompt. */
+    newPrompt: 'new_prompt'
 };
 /** The contract's tag names under the name the simulator reads them by. */
 const CONTRACT_TAGS = META_TAGS;
@@ -47765,6 +47841,7 @@ const ANSWER_TAG = 'answer';
  * critique (or analysis) it answers, so the more specific asks come first.
  */
 const REQUEST_TAGS = [
+    [CONTRACT_TAGS.newPrompt, 'reflect'],
     [CONTRACT_TAGS.improvedSystemPrompt, 'system-rewrite'],
     [CONTRACT_TAGS.improvedPrompt, 'rewrite'],
     [CONTRACT_TAGS.paraphrase, 'paraphrase'],
@@ -49105,6 +49182,55 @@ function paraphrase(prompt, rng, dropRate) {
     return text;
 }
 
+;// CONCATENATED MODULE: ./src/simulate/optimizer-reflect.ts
+
+
+
+function isWrong(feedback) {
+    return feedback !== undefined && !/^\s*correct\b/i.test(feedback);
+}
+function withMistake(prompt, mistake, request) {
+    switch (mistake) {
+        case 'copy': {
+            // A quote long enough to be recognised as copied (six words or more), else bloat instead.
+            const example = request.examples
+                .filter((e) => isWrong(e.feedback))
+                .map((e) => e.text.replace(/\s+/g, ' ').trim())
+                .find((text) => text.split(' ').length >= 8);
+            return example === undefined
+                ? withMistake(prompt, 'bloat', request)
+                : insertInstructions(prompt, [`For example: ${example.slice(0, 200)}`]);
+        }
+        case 'bloat': {
+            // Far past any sensible cap: the prompt repeated up to 20,000 characters or more.
+            const copies = Math.ceil(20_000 / Math.max(1, prompt.length));
+            return Array.from({ length: copies + 1 }, () => prompt).join('\n\n');
+        }
+        case 'unclosed':
+            return prompt;
+    }
+}
+/** The reply, or undefined when the request has no prompt to edit. */
+function reflectReply(request, rng, rates, mistakeRate) {
+    const source = request.prompt ?? request.systemPrompt;
+    if (source === undefined)
+        return undefined;
+    const failing = request.examples.filter((e) => isWrong(e.feedback));
+    const notes = failing.length === 0
+        ? ''
+        : critiqueItems({ ...request, examples: failing }, 1, rng, rates).join('\n');
+    let edited = applyCritique(source, notes, rng);
+    let mistake;
+    if (rng.next() < mistakeRate) {
+        const kinds = ['copy', 'bloat', 'unclosed'];
+        mistake = kinds[rng.int(kinds.length)];
+    }
+    if (mistake !== undefined)
+        edited = withMistake(edited, mistake, request);
+    const open = `<${CONTRACT_TAGS.newPrompt}>\n${edited}\n`;
+    return mistake === 'unclosed' ? open : `${open}</${CONTRACT_TAGS.newPrompt}>`;
+}
+
 ;// CONCATENATED MODULE: ./src/simulate/lexicon.ts
 /**
  * What the simulated target "knows" about each kind of synthetic task: its labels, and the cue
@@ -49380,7 +49506,8 @@ function parseOptimizerRequest(messages) {
             input,
             text: findExample(input)?.text ?? input,
             expected: taggedFirst(block, CONTRACT_TAGS.expected) ?? '',
-            output: taggedFirst(block, CONTRACT_TAGS.output) ?? ''
+            output: taggedFirst(block, CONTRACT_TAGS.output) ?? '',
+            feedback: taggedFirst(block, CONTRACT_TAGS.feedback)
         };
     });
     // Critiques and analyses sent along are outside the prompt and example blocks.
@@ -49446,9 +49573,14 @@ function parseOptimizerRequest(messages) {
  *      (default 5 %) one instruction sentence is dropped.
  *    - system rewrite: one `<improved_system_prompt>…</improved_system_prompt>`: the system prompt
  *      with a general instruction appended per analysed trait (malformed at the same rate: unclosed).
+ *    - reflect (GEPA; asks for `<new_prompt></new_prompt>`, examples carry `<feedback>`): one
+ *      `<new_prompt>…</new_prompt>`: the `<prompt>` edited as a rewrite would be for the critique
+ *      drawn from the failing examples only (feedback other than "correct"); at a seeded rate
+ *      (default 10 %) it copies a failing example's text, bloats the prompt, or leaves the tag open.
  *    - anything else: a plausible reply without tags.
  * 5. Determinism: every choice is drawn from the seed, the whole request text and `sampleIndex`.
  */
+
 
 
 
@@ -49501,6 +49633,10 @@ function answerAsOptimizer(messages, options, sampleIndex = 0) {
                 return GENERIC_REPLY;
             const n = request.count ?? 1;
             return Array.from({ length: n }, () => `<${CONTRACT_TAGS.paraphrase}>\n${paraphrase(source, rng, options.dropRate ?? 0.05)}\n</${CONTRACT_TAGS.paraphrase}>`).join('\n\n');
+        }
+        case 'reflect': {
+            const reflected = reflectReply(request, rng, rates, options.mistakeRate ?? 0.1);
+            return reflected ?? GENERIC_REPLY;
         }
         default:
             return GENERIC_REPLY;
@@ -51111,6 +51247,25 @@ async function withCommandSession(context, body, options = {}) {
     }
 }
 
+;// CONCATENATED MODULE: ./src/optimize/conversation.ts
+/**
+ * What an optimizer model is shown of a chat prompt beyond the part it rewrites: the other messages,
+ * fixed, in order, with the part's place marked — so a critique of the last user message can see
+ * the few-shot turns before it. A plain prompt (a system prompt and one user template) has none.
+ */
+
+/** The marker standing for the rewritten part (named in the meta-prompts' wording). */
+const PROMPT_PLACE = '[the prompt]';
+/** The conversation around `part`, or undefined when the prompt is plain. */
+function conversationContext(prompt, part) {
+    if (isPlainPrompt(prompt))
+        return undefined;
+    const at = partIndex(prompt, part);
+    return prompt.messages
+        .map((m, i) => `[${m.role}]\n${i === at ? PROMPT_PLACE : m.content}`)
+        .join('\n\n');
+}
+
 ;// CONCATENATED MODULE: ./src/eval/stats.ts
 
 /*
@@ -51371,405 +51526,6 @@ function sampleVariance(values) {
     return sum / (n - 1);
 }
 
-;// CONCATENATED MODULE: ./src/eval/paired-test.ts
-/**
- * The one choice of significance test for paired per-example scores, shared by the PR comparison
- * (./compare.ts) and the per-commit trend (./trend-tests.ts), so the two can never disagree on it.
- */
-
-/**
- * Paired test of `base[i]` → `head[i]`: `none` (p = 1) when every pair is equal (or there are no
- * pairs); McNemar's exact test on the discordant pairs when every score is 0 or 1; else a paired
- * sign-flip permutation test seeded with `seed`.
- */
-function pairedTest(base, head, seed) {
-    if (base.every((b, i) => b === head[i]))
-        return { test: 'none', pValue: 1 };
-    if (isBinary(base) && isBinary(head)) {
-        let onlyBase = 0;
-        let onlyHead = 0;
-        base.forEach((b, i) => {
-            const h = head[i];
-            if (b > h)
-                onlyBase++;
-            else if (h > b)
-                onlyHead++;
-        });
-        return { test: 'mcnemar-exact', pValue: mcnemarExact(onlyBase, onlyHead) };
-    }
-    return { test: 'paired-permutation', pValue: pairedPermutationTest(base, head, { seed }) };
-}
-/**
- * The paired test with the example as the unit when each example has k samples on each side: the
- * examples' sample means are compared by `pairedTest`. The sign-flip permutation swaps base and head
- * of a whole example (all its samples at once), which is the cluster-level permutation test; with
- * k = 1 and 0/1 scores the means are the scores and McNemar's exact test applies as before.
- */
-function pairedClusterTest(base, head, seed) {
-    if (base.length !== head.length) {
-        throw new Error(`paired statistics need samples of equal length (base ${base.length}, head ${head.length})`);
-    }
-    return pairedTest(clusterMeans(base), clusterMeans(head), seed);
-}
-
-;// CONCATENATED MODULE: ./src/eval/check-compare.ts
-
-function check_compare_mean(values) {
-    return values.length === 0 ? 0 : values.reduce((sum, v) => sum + v, 0) / values.length;
-}
-/**
- * Per-check breakdown of a paired comparison, for tasks with several checks: on the same paired
- * examples as the task's comparison, each check's mean score on base and head, the delta, and the
- * same paired test and verdict rule as the task (p < 1 − level decides; the delta's sign the
- * direction). Empty when the examples carry no checks or the two sides checked different things.
- */
-function compareChecks(pairs, level, seedFor) {
-    const first = pairs[0];
-    const names = first?.[1].checks?.map((c) => c.name) ?? [];
-    const sameChecks = (r) => r.checks !== undefined &&
-        r.checks.length === names.length &&
-        r.checks.every((c, i) => c.name === names[i]);
-    if (names.length === 0 || !pairs.every(([b, h]) => sameChecks(b) && sameChecks(h)))
-        return [];
-    return names.map((name, i) => {
-        const base = pairs.map(([b]) => b.checks?.[i]?.score ?? 0);
-        const head = pairs.map(([, h]) => h.checks?.[i]?.score ?? 0);
-        const { test, pValue } = pairedTest(base, head, seedFor(`check:${name}`));
-        const delta = check_compare_mean(head) - check_compare_mean(base);
-        let verdict;
-        if (test === 'none')
-            verdict = 'unchanged';
-        else if (pValue < 1 - level && delta > 0)
-            verdict = 'improved';
-        else if (pValue < 1 - level && delta < 0)
-            verdict = 'regressed';
-        else
-            verdict = 'within-noise';
-        return { name, base: check_compare_mean(base), head: check_compare_mean(head), delta, pValue, verdict };
-    });
-}
-
-;// CONCATENATED MODULE: ./src/eval/line-diff.ts
-/*
- * A small unified line diff for showing how a prompt changed. Longest common subsequence on lines
- * after the common head and tail are trimmed; prompts are short, so the quadratic table is fine.
- * A very large middle (over MAX_CELLS) is shown as one replaced block instead.
- */
-const MAX_CELLS = 4_000_000;
-function splitLines(text) {
-    if (text === '')
-        return [];
-    const lines = text.replace(/\r\n?/g, '\n').split('\n');
-    if (lines[lines.length - 1] === '')
-        lines.pop();
-    return lines;
-}
-function diffOps(a, b) {
-    let start = 0;
-    while (start < a.length && start < b.length && a[start] === b[start])
-        start++;
-    let endA = a.length;
-    let endB = b.length;
-    while (endA > start && endB > start && a[endA - 1] === b[endB - 1]) {
-        endA--;
-        endB--;
-    }
-    const head = a.slice(0, start).map((line) => ({ kind: ' ', line }));
-    const tail = a.slice(endA).map((line) => ({ kind: ' ', line }));
-    const midA = a.slice(start, endA);
-    const midB = b.slice(start, endB);
-    const n = midA.length;
-    const m = midB.length;
-    const middle = [];
-    if (n * m > MAX_CELLS) {
-        for (const line of midA)
-            middle.push({ kind: '-', line });
-        for (const line of midB)
-            middle.push({ kind: '+', line });
-        return [...head, ...middle, ...tail];
-    }
-    // lcs[i][j] = LCS length of midA[i..] and midB[j..], flattened.
-    const width = m + 1;
-    const lcs = new Uint32Array((n + 1) * width);
-    for (let i = n - 1; i >= 0; i--) {
-        for (let j = m - 1; j >= 0; j--) {
-            lcs[i * width + j] =
-                midA[i] === midB[j]
-                    ? lcs[(i + 1) * width + j + 1] + 1
-                    : Math.max(lcs[(i + 1) * width + j], lcs[i * width + j + 1]);
-        }
-    }
-    let i = 0;
-    let j = 0;
-    while (i < n || j < m) {
-        if (i < n && j < m && midA[i] === midB[j]) {
-            middle.push({ kind: ' ', line: midA[i] });
-            i++;
-            j++;
-        }
-        else if (j < m &&
-            (i >= n || lcs[i * width + j + 1] > lcs[(i + 1) * width + j])) {
-            middle.push({ kind: '+', line: midB[j] });
-            j++;
-        }
-        else {
-            middle.push({ kind: '-', line: midA[i] });
-            i++;
-        }
-    }
-    return [...head, ...middle, ...tail];
-}
-function range(start, count) {
-    // Unified-diff convention: an empty range names the line before it.
-    const first = count === 0 ? start : start + 1;
-    return count === 1 ? `${first}` : `${first},${count}`;
-}
-/**
- * Unified diff of two texts, line by line, with `context` unchanged lines around each change and
- * `@@ -a,b +c,d @@` hunk headers. '' when the texts have the same lines (line-ending style and a
- * final newline do not count as changes).
- */
-function lineDiff(before, after, options = {}) {
-    const context = Math.max(0, Math.floor(options.context ?? 3));
-    const ops = diffOps(splitLines(before), splitLines(after));
-    const changed = ops.flatMap((op, index) => (op.kind === ' ' ? [] : [index]));
-    if (changed.length === 0)
-        return '';
-    // Group changes whose context windows touch into one hunk.
-    const hunks = [];
-    for (const index of changed) {
-        const from = Math.max(0, index - context);
-        const to = Math.min(ops.length, index + context + 1);
-        const last = hunks[hunks.length - 1];
-        if (last !== undefined && from <= last[1])
-            last[1] = Math.max(last[1], to);
-        else
-            hunks.push([from, to]);
-    }
-    const out = [];
-    if (options.fromLabel !== undefined || options.toLabel !== undefined) {
-        out.push(`--- ${options.fromLabel ?? 'before'}`, `+++ ${options.toLabel ?? 'after'}`);
-    }
-    // Line numbers before each op index, in the old and new text.
-    let oldLine = 0;
-    let newLine = 0;
-    let cursor = 0;
-    for (const [from, to] of hunks) {
-        for (; cursor < from; cursor++) {
-            const kind = ops[cursor].kind;
-            if (kind !== '+')
-                oldLine++;
-            if (kind !== '-')
-                newLine++;
-        }
-        const slice = ops.slice(from, to);
-        const oldCount = slice.filter((op) => op.kind !== '+').length;
-        const newCount = slice.filter((op) => op.kind !== '-').length;
-        out.push(`@@ -${range(oldLine, oldCount)} +${range(newLine, newCount)} @@`);
-        for (const op of slice)
-            out.push(`${op.kind}${op.line}`);
-    }
-    return out.join('\n');
-}
-
-;// CONCATENATED MODULE: ./src/eval/detectable-drop.ts
-
-/**
- * The smallest drop the paired test sees with the given power (0.8 by default) at the gate's
- * confidence — the classic minimum detectable effect of a paired two-sided test,
- * δ = (z₁₋α/₂ + z_power) · σ_d / √n (e.g. Cohen 1988, ch. 2; Bloom 1995), in score units (0–1).
- *
- * σ_d² is the larger of the observed variance of the paired differences and the variance that the
- * samples' own noise puts on a difference of two k-sample means (2·w/k): re-running either side
- * would show at least that, even when this run's two sides happen to agree. When every sample scores
- * 0 or 1, a drop of δ has to flip at least δ·n·k samples, which alone gives σ_d² ≥ δ/k − δ²; solving
- * δ ≥ c·√(δ/k − δ²)/√n gives the floor δ ≥ c²/(k·(n + c²)) — why 7 rows of one sample each cannot
- * show a drop under ~53 points however calm they look. Capped at 1; 1 when nothing was paired.
- */
-function detectableDrop(input) {
-    const { n, confidence } = input;
-    if (n <= 0)
-        return 1;
-    const k = Math.max(1, input.samples);
-    const c = normalQuantile(1 - (1 - confidence) / 2) + normalQuantile(input.power ?? 0.8);
-    const variance = Math.max(input.differenceVariance, (2 * input.withinVariance) / k);
-    const observed = (c * Math.sqrt(Math.max(0, variance))) / Math.sqrt(n);
-    const floor = input.binary ? (c * c) / (k * (n + c * c)) : 0;
-    return Math.min(1, Math.max(observed, floor));
-}
-
-;// CONCATENATED MODULE: ./src/eval/compare.ts
-
-
-
-
-
-
-function scored(result) {
-    return result.error === undefined && result.output !== null;
-}
-/** Worse and better among every changed example (before the list is cut). */
-function changedCounts(flips) {
-    const worse = flips.filter((e) => e.headScore < e.baseScore).length;
-    return { worse, better: flips.length - worse };
-}
-/** The scores of an example's scored samples (its one score without samples). */
-function sampleScores(result) {
-    if (result.samples === undefined)
-        return [result.score];
-    return result.samples.filter((s) => s.error === undefined).map((s) => s.score);
-}
-/**
- * What the paired test can see on these pairs: the smallest drop it catches with power 0.8, from
- * n, the samples per example, the variance of the paired differences and the samples' own noise.
- */
-function smallestDetectableDrop(pairs, differences, level) {
-    const sides = pairs.flatMap(([b, h]) => [sampleScores(b), sampleScores(h)]);
-    const samples = Math.max(1, ...sides.map((s) => s.length));
-    const within = sides.length === 0 ? 0 : sides.reduce((sum, s) => sum + sampleVariance(s), 0);
-    const drop = detectableDrop({
-        n: pairs.length,
-        samples,
-        differenceVariance: sampleVariance(differences),
-        withinVariance: sides.length === 0 ? 0 : within / sides.length,
-        binary: sides.every((s) => s.every((v) => v === 0 || v === 1)),
-        confidence: level
-    });
-    return { drop, samples };
-}
-/** Worst regressions first, then the largest gains; ties keep the examples' order. */
-function flipOrder(a, b) {
-    const da = a.headScore - a.baseScore;
-    const db = b.headScore - b.baseScore;
-    if (da < 0 && db < 0)
-        return da - db;
-    if (da > 0 && db > 0)
-        return db - da;
-    return da < 0 ? -1 : db < 0 ? 1 : 0;
-}
-/**
- * The system prompt's diff (when either text is given) above the user prompt's. A lone user-prompt
- * diff has no header, to stay small; once the system prompt changed, each part is labelled.
- */
-function promptDiff(options) {
-    const { baseSystemPrompt: bs, headSystemPrompt: hs, basePrompt: bu, headPrompt: hu } = options;
-    const system = bs !== undefined || hs !== undefined
-        ? lineDiff(bs ?? '', hs ?? '', {
-            fromLabel: 'base system prompt',
-            toLabel: 'head system prompt'
-        })
-        : '';
-    const userLabels = system === '' ? {} : { fromLabel: 'base user prompt', toLabel: 'head user prompt' };
-    const user = bu !== undefined && hu !== undefined ? lineDiff(bu, hu, userLabels) : '';
-    return [system, user].filter((part) => part !== '').join('\n');
-}
-/**
- * Paired comparison of one task between two evals (base → head) on the example ids scored in
- * both (failed calls on either side are left out). Rows only one side has are counted apart:
- * `headOnly` new rows scored on head, `baseOnly` rows the head removed.
- *
- * base, head and delta are means of the per-example scores on those paired examples, with
- * bootstrap intervals; for macro-F1 this is per-example accuracy, not the task's F1 score, because
- * F1 is not a mean and has no paired per-example form. The p-value comes from McNemar's exact test
- * when every paired score is 0 or 1, else from a paired sign-flip permutation test.
- *
- * Verdict: `unchanged` when every paired score is equal (or nothing is paired); otherwise the
- * p-value alone decides significance (p < 1 − level) and the sign of the delta its direction:
- * `improved` / `regressed`, else `within-noise`. The delta's bootstrap interval is reported for
- * its size; at the margin it can touch 0 while p is just below the threshold, and the test wins.
- *
- * With `samples: k`, each example's score is already the aggregate of its k replies, so the tests
- * and intervals above resample and permute whole examples with their samples (a cluster bootstrap
- * and a cluster permutation test; see stats.ts and paired-test.ts): the example stays the unit.
- */
-function compareTaskResults(base, head, options) {
-    const { level, seed } = options;
-    const baseById = new Map();
-    for (const r of base.examples)
-        if (scored(r))
-            baseById.set(r.id, r);
-    const pairs = [];
-    for (const h of head.examples) {
-        const b = baseById.get(h.id);
-        if (b !== undefined && scored(h))
-            pairs.push([b, h]);
-    }
-    // Rows one side's dataset has and the other's lacks (failed calls are not rows gone missing).
-    const baseIds = new Set(base.examples.map((r) => r.id));
-    const headIds = new Set(head.examples.map((r) => r.id));
-    const headOnly = head.examples.filter((r) => !baseIds.has(r.id) && scored(r)).length;
-    const baseOnly = base.examples.filter((r) => !headIds.has(r.id)).length;
-    const baseScores = pairs.map(([b]) => b.score);
-    const headScores = pairs.map(([, h]) => h.score);
-    const seedFor = (label) => hashString32(`${seed}:${head.task}:${label}`);
-    const interval = { level };
-    const { test, pValue } = pairedTest(baseScores, headScores, seedFor('permutation'));
-    const same = test === 'none';
-    const delta = pairedBootstrapDeltaInterval(baseScores, headScores, {
-        ...interval,
-        seed: seedFor('delta')
-    });
-    let verdict;
-    if (same)
-        verdict = 'unchanged';
-    else if (pValue < 1 - level && delta.value > 0)
-        verdict = 'improved';
-    else if (pValue < 1 - level && delta.value < 0)
-        verdict = 'regressed';
-    else
-        verdict = 'within-noise';
-    const flips = pairs
-        .filter(([b, h]) => b.score !== h.score)
-        .map(([b, h]) => ({
-        id: h.id,
-        expected: h.expected,
-        baseScore: b.score,
-        headScore: h.score,
-        baseOutput: b.output,
-        headOutput: h.output
-    }));
-    flips.sort(flipOrder);
-    const checks = compareChecks(pairs, level, seedFor);
-    const detectable = smallestDetectableDrop(pairs, headScores.map((h, i) => h - baseScores[i]), level);
-    return {
-        task: head.task,
-        base: bootstrapMeanInterval(baseScores, { ...interval, seed: seedFor('base') }),
-        head: bootstrapMeanInterval(headScores, { ...interval, seed: seedFor('head') }),
-        n: pairs.length,
-        delta,
-        pValue,
-        test,
-        verdict,
-        flipped: flips.slice(0, Math.max(0, options.maxFlipped ?? 10)),
-        changed: changedCounts(flips),
-        promptDiff: promptDiff(options),
-        headOnly,
-        baseOnly,
-        ...(checks.length > 0 && { checks }),
-        detectableDrop: detectable.drop,
-        ...(detectable.samples > 1 && { samples: detectable.samples })
-    };
-}
-
-;// CONCATENATED MODULE: ./src/optimize/conversation.ts
-/**
- * What an optimizer model is shown of a chat prompt beyond the part it rewrites: the other messages,
- * fixed, in order, with the part's place marked — so a critique of the last user message can see
- * the few-shot turns before it. A plain prompt (a system prompt and one user template) has none.
- */
-
-/** The marker standing for the rewritten part (named in the meta-prompts' wording). */
-const PROMPT_PLACE = '[the prompt]';
-/** The conversation around `part`, or undefined when the prompt is plain. */
-function conversationContext(prompt, part) {
-    if (isPlainPrompt(prompt))
-        return undefined;
-    const at = partIndex(prompt, part);
-    return prompt.messages
-        .map((m, i) => `[${m.role}]\n${i === at ? PROMPT_PLACE : m.content}`)
-        .join('\n\n');
-}
-
 ;// CONCATENATED MODULE: ./src/optimize/candidate-guard.ts
 /**
  * The gate every proposed prompt passes before it is scored or written: a candidate with no answer in
@@ -51806,7 +51562,8 @@ const FORBIDDEN_TAGS = [
     META_TAGS.systemPrompt,
     META_TAGS.improvedPrompt,
     META_TAGS.improvedSystemPrompt,
-    META_TAGS.paraphrase
+    META_TAGS.paraphrase,
+    META_TAGS.newPrompt
 ];
 /** The same prompt up to case, Unicode form, whitespace and spacing inside {{ slots }}. */
 function normalizePrompt(text) {
@@ -52256,7 +52013,7 @@ async function allOrAbort(tasks, controller) {
     return settled.map((s) => s.value);
 }
 
-;// CONCATENATED MODULE: ./src/optimize/apo-expand.ts
+;// CONCATENATED MODULE: ./src/optimize/apo/expand.ts
 
 
 
@@ -52381,7 +52138,7 @@ async function expandParent(ctx, parent, round) {
     return expansion;
 }
 
-;// CONCATENATED MODULE: ./src/optimize/apo-pool.ts
+;// CONCATENATED MODULE: ./src/optimize/apo/pool.ts
 
 
 
@@ -52575,18 +52332,18 @@ function compareMeans(stats, a, b) {
 function rankByMean(stats, arms) {
     return [...arms].sort((a, b) => compareMeans(stats, a, b) || a - b);
 }
-const bandits_range = (n) => Array.from({ length: n }, (_, i) => i);
+const range = (n) => Array.from({ length: n }, (_, i) => i);
 /** Budget below one evaluation per arm: pull arms in order, one evaluation each, while it lasts. */
 async function tinyBudget(stats) {
     for (let arm = 0; arm < stats.arms && stats.remaining > 0; arm++)
         await stats.pull(arm, 1);
-    return rankByMean(stats, bandits_range(stats.arms));
+    return rankByMean(stats, range(stats.arms));
 }
 async function uniform(stats) {
     const each = Math.floor(stats.budget / stats.arms);
     for (let arm = 0; arm < stats.arms; arm++)
         await stats.pull(arm, each);
-    return rankByMean(stats, bandits_range(stats.arms));
+    return rankByMean(stats, range(stats.arms));
 }
 /** The arm of `candidates` with the highest `score`; exact ties are broken at random. */
 function argmax(candidates, score, random) {
@@ -52611,7 +52368,7 @@ async function ucb(stats, input, batch) {
     const a = input.ucbEA ?? input.c;
     const keep = Math.floor(input.keep);
     const topK = input.algorithm === 'ucb' && keep > 1 && keep < stats.arms ? keep : 0;
-    const all = bandits_range(stats.arms);
+    const all = range(stats.arms);
     /** One step: UCB1 / UCB-E pull one arm, LUCB two; false when no arm has examples left. */
     const step = async () => {
         const open = all.filter((arm) => !stats.exhausted[arm]);
@@ -52693,7 +52450,7 @@ function successiveRejectsSchedule(arms, budget) {
 }
 async function successiveRejects(stats) {
     const schedule = successiveRejectsSchedule(stats.arms, stats.budget);
-    let alive = bandits_range(stats.arms);
+    let alive = range(stats.arms);
     const rejected = [];
     let previous = 0;
     for (const nk of schedule) {
@@ -52709,7 +52466,7 @@ async function successiveRejects(stats) {
 }
 async function successiveHalving(stats) {
     const phases = Math.ceil(Math.log2(stats.arms));
-    let alive = bandits_range(stats.arms);
+    let alive = range(stats.arms);
     const dropped = [];
     for (let r = 0; r < phases && alive.length > 1; r++) {
         // Karnin et al.'s t_r = floor(T / (|S_r| ceil(log2 K))), computed on what is left so that
@@ -52772,7 +52529,7 @@ async function selectBest(input) {
     const unpulled = ranking.filter((arm) => (stats.pulls[arm] ?? 0) === 0);
     ranking = [...pulled, ...unpulled];
     return {
-        means: bandits_range(arms).map((arm) => stats.mean(arm)),
+        means: range(arms).map((arm) => stats.mean(arm)),
         pulls: stats.pulls.slice(),
         spent: stats.spent,
         ranking,
@@ -52800,7 +52557,7 @@ function stopFromError(error, signal) {
     return undefined;
 }
 
-;// CONCATENATED MODULE: ./src/optimize/apo.ts
+;// CONCATENATED MODULE: ./src/optimize/apo/apo.ts
 /**
  * APO / ProTeGi (Pryzant et al., EMNLP 2023): beam search over prompt texts. Each round every beam
  * prompt is expanded (./apo-expand.ts), every proposal passes the candidate guard, at most
@@ -53005,7 +52762,7 @@ async function runApo(input) {
     };
 }
 
-;// CONCATENATED MODULE: ./src/optimize/apo-report.ts
+;// CONCATENATED MODULE: ./src/optimize/apo/report.ts
 
 function apoOptimizationReport(input) {
     const { result, task, start, edit } = input;
@@ -53149,6 +52906,386 @@ function buildReport(services, parts) {
     if (parts.optimization)
         report.optimization = parts.optimization;
     return report;
+}
+
+;// CONCATENATED MODULE: ./src/eval/paired-test.ts
+/**
+ * The one choice of significance test for paired per-example scores, shared by the PR comparison
+ * (./compare.ts) and the per-commit trend (./trend-tests.ts), so the two can never disagree on it.
+ */
+
+/**
+ * Paired test of `base[i]` → `head[i]`: `none` (p = 1) when every pair is equal (or there are no
+ * pairs); McNemar's exact test on the discordant pairs when every score is 0 or 1; else a paired
+ * sign-flip permutation test seeded with `seed`.
+ */
+function pairedTest(base, head, seed) {
+    if (base.every((b, i) => b === head[i]))
+        return { test: 'none', pValue: 1 };
+    if (isBinary(base) && isBinary(head)) {
+        let onlyBase = 0;
+        let onlyHead = 0;
+        base.forEach((b, i) => {
+            const h = head[i];
+            if (b > h)
+                onlyBase++;
+            else if (h > b)
+                onlyHead++;
+        });
+        return { test: 'mcnemar-exact', pValue: mcnemarExact(onlyBase, onlyHead) };
+    }
+    return { test: 'paired-permutation', pValue: pairedPermutationTest(base, head, { seed }) };
+}
+/**
+ * The paired test with the example as the unit when each example has k samples on each side: the
+ * examples' sample means are compared by `pairedTest`. The sign-flip permutation swaps base and head
+ * of a whole example (all its samples at once), which is the cluster-level permutation test; with
+ * k = 1 and 0/1 scores the means are the scores and McNemar's exact test applies as before.
+ */
+function pairedClusterTest(base, head, seed) {
+    if (base.length !== head.length) {
+        throw new Error(`paired statistics need samples of equal length (base ${base.length}, head ${head.length})`);
+    }
+    return pairedTest(clusterMeans(base), clusterMeans(head), seed);
+}
+
+;// CONCATENATED MODULE: ./src/eval/check-compare.ts
+
+function check_compare_mean(values) {
+    return values.length === 0 ? 0 : values.reduce((sum, v) => sum + v, 0) / values.length;
+}
+/**
+ * Per-check breakdown of a paired comparison, for tasks with several checks: on the same paired
+ * examples as the task's comparison, each check's mean score on base and head, the delta, and the
+ * same paired test and verdict rule as the task (p < 1 − level decides; the delta's sign the
+ * direction). Empty when the examples carry no checks or the two sides checked different things.
+ */
+function compareChecks(pairs, level, seedFor) {
+    const first = pairs[0];
+    const names = first?.[1].checks?.map((c) => c.name) ?? [];
+    const sameChecks = (r) => r.checks !== undefined &&
+        r.checks.length === names.length &&
+        r.checks.every((c, i) => c.name === names[i]);
+    if (names.length === 0 || !pairs.every(([b, h]) => sameChecks(b) && sameChecks(h)))
+        return [];
+    return names.map((name, i) => {
+        const base = pairs.map(([b]) => b.checks?.[i]?.score ?? 0);
+        const head = pairs.map(([, h]) => h.checks?.[i]?.score ?? 0);
+        const { test, pValue } = pairedTest(base, head, seedFor(`check:${name}`));
+        const delta = check_compare_mean(head) - check_compare_mean(base);
+        let verdict;
+        if (test === 'none')
+            verdict = 'unchanged';
+        else if (pValue < 1 - level && delta > 0)
+            verdict = 'improved';
+        else if (pValue < 1 - level && delta < 0)
+            verdict = 'regressed';
+        else
+            verdict = 'within-noise';
+        return { name, base: check_compare_mean(base), head: check_compare_mean(head), delta, pValue, verdict };
+    });
+}
+
+;// CONCATENATED MODULE: ./src/eval/line-diff.ts
+/*
+ * A small unified line diff for showing how a prompt changed. Longest common subsequence on lines
+ * after the common head and tail are trimmed; prompts are short, so the quadratic table is fine.
+ * A very large middle (over MAX_CELLS) is shown as one replaced block instead.
+ */
+const MAX_CELLS = 4_000_000;
+function splitLines(text) {
+    if (text === '')
+        return [];
+    const lines = text.replace(/\r\n?/g, '\n').split('\n');
+    if (lines[lines.length - 1] === '')
+        lines.pop();
+    return lines;
+}
+function diffOps(a, b) {
+    let start = 0;
+    while (start < a.length && start < b.length && a[start] === b[start])
+        start++;
+    let endA = a.length;
+    let endB = b.length;
+    while (endA > start && endB > start && a[endA - 1] === b[endB - 1]) {
+        endA--;
+        endB--;
+    }
+    const head = a.slice(0, start).map((line) => ({ kind: ' ', line }));
+    const tail = a.slice(endA).map((line) => ({ kind: ' ', line }));
+    const midA = a.slice(start, endA);
+    const midB = b.slice(start, endB);
+    const n = midA.length;
+    const m = midB.length;
+    const middle = [];
+    if (n * m > MAX_CELLS) {
+        for (const line of midA)
+            middle.push({ kind: '-', line });
+        for (const line of midB)
+            middle.push({ kind: '+', line });
+        return [...head, ...middle, ...tail];
+    }
+    // lcs[i][j] = LCS length of midA[i..] and midB[j..], flattened.
+    const width = m + 1;
+    const lcs = new Uint32Array((n + 1) * width);
+    for (let i = n - 1; i >= 0; i--) {
+        for (let j = m - 1; j >= 0; j--) {
+            lcs[i * width + j] =
+                midA[i] === midB[j]
+                    ? lcs[(i + 1) * width + j + 1] + 1
+                    : Math.max(lcs[(i + 1) * width + j], lcs[i * width + j + 1]);
+        }
+    }
+    let i = 0;
+    let j = 0;
+    while (i < n || j < m) {
+        if (i < n && j < m && midA[i] === midB[j]) {
+            middle.push({ kind: ' ', line: midA[i] });
+            i++;
+            j++;
+        }
+        else if (j < m &&
+            (i >= n || lcs[i * width + j + 1] > lcs[(i + 1) * width + j])) {
+            middle.push({ kind: '+', line: midB[j] });
+            j++;
+        }
+        else {
+            middle.push({ kind: '-', line: midA[i] });
+            i++;
+        }
+    }
+    return [...head, ...middle, ...tail];
+}
+function line_diff_range(start, count) {
+    // Unified-diff convention: an empty range names the line before it.
+    const first = count === 0 ? start : start + 1;
+    return count === 1 ? `${first}` : `${first},${count}`;
+}
+/**
+ * Unified diff of two texts, line by line, with `context` unchanged lines around each change and
+ * `@@ -a,b +c,d @@` hunk headers. '' when the texts have the same lines (line-ending style and a
+ * final newline do not count as changes).
+ */
+function lineDiff(before, after, options = {}) {
+    const context = Math.max(0, Math.floor(options.context ?? 3));
+    const ops = diffOps(splitLines(before), splitLines(after));
+    const changed = ops.flatMap((op, index) => (op.kind === ' ' ? [] : [index]));
+    if (changed.length === 0)
+        return '';
+    // Group changes whose context windows touch into one hunk.
+    const hunks = [];
+    for (const index of changed) {
+        const from = Math.max(0, index - context);
+        const to = Math.min(ops.length, index + context + 1);
+        const last = hunks[hunks.length - 1];
+        if (last !== undefined && from <= last[1])
+            last[1] = Math.max(last[1], to);
+        else
+            hunks.push([from, to]);
+    }
+    const out = [];
+    if (options.fromLabel !== undefined || options.toLabel !== undefined) {
+        out.push(`--- ${options.fromLabel ?? 'before'}`, `+++ ${options.toLabel ?? 'after'}`);
+    }
+    // Line numbers before each op index, in the old and new text.
+    let oldLine = 0;
+    let newLine = 0;
+    let cursor = 0;
+    for (const [from, to] of hunks) {
+        for (; cursor < from; cursor++) {
+            const kind = ops[cursor].kind;
+            if (kind !== '+')
+                oldLine++;
+            if (kind !== '-')
+                newLine++;
+        }
+        const slice = ops.slice(from, to);
+        const oldCount = slice.filter((op) => op.kind !== '+').length;
+        const newCount = slice.filter((op) => op.kind !== '-').length;
+        out.push(`@@ -${line_diff_range(oldLine, oldCount)} +${line_diff_range(newLine, newCount)} @@`);
+        for (const op of slice)
+            out.push(`${op.kind}${op.line}`);
+    }
+    return out.join('\n');
+}
+
+;// CONCATENATED MODULE: ./src/eval/detectable-drop.ts
+
+/**
+ * The smallest drop the paired test sees with the given power (0.8 by default) at the gate's
+ * confidence — the classic minimum detectable effect of a paired two-sided test,
+ * δ = (z₁₋α/₂ + z_power) · σ_d / √n (e.g. Cohen 1988, ch. 2; Bloom 1995), in score units (0–1).
+ *
+ * σ_d² is the larger of the observed variance of the paired differences and the variance that the
+ * samples' own noise puts on a difference of two k-sample means (2·w/k): re-running either side
+ * would show at least that, even when this run's two sides happen to agree. When every sample scores
+ * 0 or 1, a drop of δ has to flip at least δ·n·k samples, which alone gives σ_d² ≥ δ/k − δ²; solving
+ * δ ≥ c·√(δ/k − δ²)/√n gives the floor δ ≥ c²/(k·(n + c²)) — why 7 rows of one sample each cannot
+ * show a drop under ~53 points however calm they look. Capped at 1; 1 when nothing was paired.
+ */
+function detectableDrop(input) {
+    const { n, confidence } = input;
+    if (n <= 0)
+        return 1;
+    const k = Math.max(1, input.samples);
+    const c = normalQuantile(1 - (1 - confidence) / 2) + normalQuantile(input.power ?? 0.8);
+    const variance = Math.max(input.differenceVariance, (2 * input.withinVariance) / k);
+    const observed = (c * Math.sqrt(Math.max(0, variance))) / Math.sqrt(n);
+    const floor = input.binary ? (c * c) / (k * (n + c * c)) : 0;
+    return Math.min(1, Math.max(observed, floor));
+}
+
+;// CONCATENATED MODULE: ./src/eval/compare.ts
+
+
+
+
+
+
+function scored(result) {
+    return result.error === undefined && result.output !== null;
+}
+/** Worse and better among every changed example (before the list is cut). */
+function changedCounts(flips) {
+    const worse = flips.filter((e) => e.headScore < e.baseScore).length;
+    return { worse, better: flips.length - worse };
+}
+/** The scores of an example's scored samples (its one score without samples). */
+function sampleScores(result) {
+    if (result.samples === undefined)
+        return [result.score];
+    return result.samples.filter((s) => s.error === undefined).map((s) => s.score);
+}
+/**
+ * What the paired test can see on these pairs: the smallest drop it catches with power 0.8, from
+ * n, the samples per example, the variance of the paired differences and the samples' own noise.
+ */
+function smallestDetectableDrop(pairs, differences, level) {
+    const sides = pairs.flatMap(([b, h]) => [sampleScores(b), sampleScores(h)]);
+    const samples = Math.max(1, ...sides.map((s) => s.length));
+    const within = sides.length === 0 ? 0 : sides.reduce((sum, s) => sum + sampleVariance(s), 0);
+    const drop = detectableDrop({
+        n: pairs.length,
+        samples,
+        differenceVariance: sampleVariance(differences),
+        withinVariance: sides.length === 0 ? 0 : within / sides.length,
+        binary: sides.every((s) => s.every((v) => v === 0 || v === 1)),
+        confidence: level
+    });
+    return { drop, samples };
+}
+/** Worst regressions first, then the largest gains; ties keep the examples' order. */
+function flipOrder(a, b) {
+    const da = a.headScore - a.baseScore;
+    const db = b.headScore - b.baseScore;
+    if (da < 0 && db < 0)
+        return da - db;
+    if (da > 0 && db > 0)
+        return db - da;
+    return da < 0 ? -1 : db < 0 ? 1 : 0;
+}
+/**
+ * The system prompt's diff (when either text is given) above the user prompt's. A lone user-prompt
+ * diff has no header, to stay small; once the system prompt changed, each part is labelled.
+ */
+function promptDiff(options) {
+    const { baseSystemPrompt: bs, headSystemPrompt: hs, basePrompt: bu, headPrompt: hu } = options;
+    const system = bs !== undefined || hs !== undefined
+        ? lineDiff(bs ?? '', hs ?? '', {
+            fromLabel: 'base system prompt',
+            toLabel: 'head system prompt'
+        })
+        : '';
+    const userLabels = system === '' ? {} : { fromLabel: 'base user prompt', toLabel: 'head user prompt' };
+    const user = bu !== undefined && hu !== undefined ? lineDiff(bu, hu, userLabels) : '';
+    return [system, user].filter((part) => part !== '').join('\n');
+}
+/**
+ * Paired comparison of one task between two evals (base → head) on the example ids scored in
+ * both (failed calls on either side are left out). Rows only one side has are counted apart:
+ * `headOnly` new rows scored on head, `baseOnly` rows the head removed.
+ *
+ * base, head and delta are means of the per-example scores on those paired examples, with
+ * bootstrap intervals; for macro-F1 this is per-example accuracy, not the task's F1 score, because
+ * F1 is not a mean and has no paired per-example form. The p-value comes from McNemar's exact test
+ * when every paired score is 0 or 1, else from a paired sign-flip permutation test.
+ *
+ * Verdict: `unchanged` when every paired score is equal (or nothing is paired); otherwise the
+ * p-value alone decides significance (p < 1 − level) and the sign of the delta its direction:
+ * `improved` / `regressed`, else `within-noise`. The delta's bootstrap interval is reported for
+ * its size; at the margin it can touch 0 while p is just below the threshold, and the test wins.
+ *
+ * With `samples: k`, each example's score is already the aggregate of its k replies, so the tests
+ * and intervals above resample and permute whole examples with their samples (a cluster bootstrap
+ * and a cluster permutation test; see stats.ts and paired-test.ts): the example stays the unit.
+ */
+function compareTaskResults(base, head, options) {
+    const { level, seed } = options;
+    const baseById = new Map();
+    for (const r of base.examples)
+        if (scored(r))
+            baseById.set(r.id, r);
+    const pairs = [];
+    for (const h of head.examples) {
+        const b = baseById.get(h.id);
+        if (b !== undefined && scored(h))
+            pairs.push([b, h]);
+    }
+    // Rows one side's dataset has and the other's lacks (failed calls are not rows gone missing).
+    const baseIds = new Set(base.examples.map((r) => r.id));
+    const headIds = new Set(head.examples.map((r) => r.id));
+    const headOnly = head.examples.filter((r) => !baseIds.has(r.id) && scored(r)).length;
+    const baseOnly = base.examples.filter((r) => !headIds.has(r.id)).length;
+    const baseScores = pairs.map(([b]) => b.score);
+    const headScores = pairs.map(([, h]) => h.score);
+    const seedFor = (label) => hashString32(`${seed}:${head.task}:${label}`);
+    const interval = { level };
+    const { test, pValue } = pairedTest(baseScores, headScores, seedFor('permutation'));
+    const same = test === 'none';
+    const delta = pairedBootstrapDeltaInterval(baseScores, headScores, {
+        ...interval,
+        seed: seedFor('delta')
+    });
+    let verdict;
+    if (same)
+        verdict = 'unchanged';
+    else if (pValue < 1 - level && delta.value > 0)
+        verdict = 'improved';
+    else if (pValue < 1 - level && delta.value < 0)
+        verdict = 'regressed';
+    else
+        verdict = 'within-noise';
+    const flips = pairs
+        .filter(([b, h]) => b.score !== h.score)
+        .map(([b, h]) => ({
+        id: h.id,
+        expected: h.expected,
+        baseScore: b.score,
+        headScore: h.score,
+        baseOutput: b.output,
+        headOutput: h.output
+    }));
+    flips.sort(flipOrder);
+    const checks = compareChecks(pairs, level, seedFor);
+    const detectable = smallestDetectableDrop(pairs, headScores.map((h, i) => h - baseScores[i]), level);
+    return {
+        task: head.task,
+        base: bootstrapMeanInterval(baseScores, { ...interval, seed: seedFor('base') }),
+        head: bootstrapMeanInterval(headScores, { ...interval, seed: seedFor('head') }),
+        n: pairs.length,
+        delta,
+        pValue,
+        test,
+        verdict,
+        flipped: flips.slice(0, Math.max(0, options.maxFlipped ?? 10)),
+        changed: changedCounts(flips),
+        promptDiff: promptDiff(options),
+        headOnly,
+        baseOnly,
+        ...(checks.length > 0 && { checks }),
+        detectableDrop: detectable.drop,
+        ...(detectable.samples > 1 && { samples: detectable.samples })
+    };
 }
 
 ;// CONCATENATED MODULE: ./src/eval/field-failures.ts
@@ -55182,6 +55319,55 @@ async function runEval(services, options) {
     });
 }
 
+;// CONCATENATED MODULE: ./src/run/test-before-after.ts
+
+
+async function scoreBeforeAfterOnTest(services, input) {
+    const { task, start, best, seed } = input;
+    let stop = { reason: input.searchStop.reason, message: input.searchStop.message };
+    let comparison;
+    const interrupted = stop.reason === 'cancelled' || stop.reason === 'provider-error';
+    if (interrupted)
+        return { stop, comparison, head: undefined };
+    services.logger.info(`scoring the starting and the best prompt on the test split`);
+    const base = await evaluateTasks(services, {
+        tasks: [task.name],
+        split: 'test',
+        seed,
+        label: 'before',
+        promptsFor: () => start
+    });
+    const head = base.fatal || base.stop.reason === 'budget' || base.stop.reason === 'cancelled'
+        ? undefined
+        : await evaluateTasks(services, {
+            tasks: [task.name],
+            split: 'test',
+            seed,
+            label: 'after',
+            promptsFor: () => best
+        });
+    const baseResult = base.tasks[0];
+    const headResult = head?.tasks[0];
+    if (baseResult && headResult) {
+        comparison = compareTaskResults(baseResult, headResult, {
+            level: services.project.config.gate.confidence,
+            seed,
+            basePrompt: start.user,
+            headPrompt: best.user,
+            baseSystemPrompt: start.system,
+            headSystemPrompt: best.system
+        });
+    }
+    const testStop = head?.stop.reason !== 'completed' ? (head?.stop ?? base.stop) : undefined;
+    if (testStop && testStop.reason !== 'completed') {
+        stop = {
+            reason: testStop.reason,
+            message: `${testStop.message} (while scoring the test split after the search; the best prompt is kept)`
+        };
+    }
+    return { stop, comparison, head };
+}
+
 ;// CONCATENATED MODULE: ./src/run/score-fn.ts
 
 
@@ -55220,7 +55406,6 @@ function createScoreFn(services, task) {
 }
 
 ;// CONCATENATED MODULE: ./src/run/optimize-apo.ts
-
 
 
 
@@ -55290,49 +55475,13 @@ async function runApoOptimization(services, options) {
     });
     logger.info(`APO stopped: ${result.stop.reason} — ${result.stop.message}`);
     // The final word belongs to the test split, scored once for the start and once for the best.
-    let stop = { reason: result.stop.reason, message: result.stop.message };
-    let comparison;
-    let head;
-    const interrupted = result.stop.reason === 'cancelled' || result.stop.reason === 'provider-error';
-    if (!interrupted) {
-        logger.info(`scoring the starting and the best prompt on the test split`);
-        const base = await evaluateTasks(services, {
-            tasks: [task.name],
-            split: 'test',
-            seed: options.seed,
-            label: 'before',
-            promptsFor: () => start
-        });
-        head =
-            base.fatal || base.stop.reason === 'budget' || base.stop.reason === 'cancelled'
-                ? undefined
-                : await evaluateTasks(services, {
-                    tasks: [task.name],
-                    split: 'test',
-                    seed: options.seed,
-                    label: 'after',
-                    promptsFor: () => result.best
-                });
-        const baseResult = base.tasks[0];
-        const headResult = head?.tasks[0];
-        if (baseResult && headResult) {
-            comparison = compareTaskResults(baseResult, headResult, {
-                level: project.config.gate.confidence,
-                seed: options.seed,
-                basePrompt: start.user,
-                headPrompt: result.best.user,
-                baseSystemPrompt: start.system,
-                headSystemPrompt: result.best.system
-            });
-        }
-        const testStop = head?.stop.reason !== 'completed' ? (head?.stop ?? base.stop) : undefined;
-        if (testStop && testStop.reason !== 'completed') {
-            stop = {
-                reason: testStop.reason,
-                message: `${testStop.message} (while scoring the test split after the search; the best prompt is kept)`
-            };
-        }
-    }
+    const { stop, comparison, head } = await scoreBeforeAfterOnTest(services, {
+        task,
+        start,
+        best: result.best,
+        seed: options.seed,
+        searchStop: result.stop
+    });
     const optimization = apoOptimizationReport({
         result,
         task,
@@ -55354,7 +55503,7 @@ async function runApoOptimization(services, options) {
     return { report, result, task, comparison };
 }
 
-;// CONCATENATED MODULE: ./src/optimize/metaspo-scores.ts
+;// CONCATENATED MODULE: ./src/optimize/metaspo/scores.ts
 
 
 /** Mean of values summed in order; the racing bounds use the same summation so they stay exact. */
@@ -55484,7 +55633,7 @@ class ScoreBook {
     }
 }
 
-;// CONCATENATED MODULE: ./src/optimize/racing.ts
+;// CONCATENATED MODULE: ./src/optimize/metaspo/racing.ts
 /**
  * Racing system-prompt candidates in MetaSPO's outer loop. The reference scores every candidate on
  * every (task, kept user prompt, train example) — most of a run's calls, mostly spent on hopeless
@@ -55677,7 +55826,7 @@ async function race(input) {
     return { winner, arms: states.map((s) => s.arm), spent, full, steps, interrupted };
 }
 
-;// CONCATENATED MODULE: ./src/optimize/metaspo-context.ts
+;// CONCATENATED MODULE: ./src/optimize/metaspo/context.ts
 
 function pairOf(system, user) {
     return { system, user };
@@ -55714,14 +55863,14 @@ function incumbentMetaScore(ctx) {
     return metaScoreOf(cellScoresOf(ctx, ctx.system.text), layoutOf(ctx));
 }
 /** One optimizer call, counted in the run's and the caller's counters. */
-async function metaspo_context_ask(ctx, messages, sampleIndex, signal, local) {
+async function context_ask(ctx, messages, sampleIndex, signal, local) {
     const reply = await ctx.optimizer.complete({ messages, sampleIndex }, { signal });
     ctx.counters.optimizer++;
     local.optimizerCalls++;
     return reply.text;
 }
 
-;// CONCATENATED MODULE: ./src/optimize/metaspo-inner.ts
+;// CONCATENATED MODULE: ./src/optimize/metaspo/inner.ts
 /**
  * MetaSPO's inner loop for one task: from the task's best user prompt (under the incumbent system
  * prompt), `userCandidates` times: sample a few of its wrong train examples, ask for an analysis,
@@ -55802,11 +55951,11 @@ async function innerLoopForTask(ctx, task, iteration, phaseSignal) {
             .sample(errors, settings.errorsPerUserCandidate)
             .map((e) => toFailingExample(e, best.prompt, task));
         const sampleIndex = (iteration - 1) * m + j;
-        const analysisReply = await metaspo_context_ask(ctx, userAnalysisMessages({ prompt: best.prompt, examples, conversation }), sampleIndex, signal, local);
+        const analysisReply = await context_ask(ctx, userAnalysisMessages({ prompt: best.prompt, examples, conversation }), sampleIndex, signal, local);
         const analysis = parseLastTagged(analysisReply, META_TAGS.analysis);
         if (analysis === undefined || analysis === '')
             return { analysis: null, outcome: null };
-        const rewriteReply = await metaspo_context_ask(ctx, userRewriteMessages({ prompt: best.prompt, examples, analysis, slots, conversation }), sampleIndex, signal, local);
+        const rewriteReply = await context_ask(ctx, userRewriteMessages({ prompt: best.prompt, examples, analysis, slots, conversation }), sampleIndex, signal, local);
         const raw = parseLastTagged(rewriteReply, META_TAGS.improvedPrompt);
         return { analysis, outcome: checkCandidate(raw, rules) };
     }), controller);
@@ -55862,7 +56011,7 @@ async function innerLoopForTask(ctx, task, iteration, phaseSignal) {
     return finish();
 }
 
-;// CONCATENATED MODULE: ./src/optimize/metaspo-outer.ts
+;// CONCATENATED MODULE: ./src/optimize/metaspo/outer.ts
 
 
 
@@ -55939,7 +56088,7 @@ async function outerLoop(ctx, iteration) {
     try {
         proposals = await allOrAbort(pools.map((examples, j) => async () => {
             const sampleIndex = (iteration - 1) * S + j;
-            const analysisReply = await metaspo_context_ask(ctx, systemAnalysisMessages({ systemPrompt: incumbent.text, examples }), sampleIndex, signal, local);
+            const analysisReply = await context_ask(ctx, systemAnalysisMessages({ systemPrompt: incumbent.text, examples }), sampleIndex, signal, local);
             const analysis = parseLastTagged(analysisReply, META_TAGS.analysis);
             if (analysis === undefined || analysis === '')
                 return { analysis: null, outcome: null };
@@ -55948,7 +56097,7 @@ async function outerLoop(ctx, iteration) {
                 analysis,
                 ...(settings.systemRewriteSeesExamples ? { examples } : {})
             });
-            const reply = await metaspo_context_ask(ctx, rewrite, sampleIndex, signal, local);
+            const reply = await context_ask(ctx, rewrite, sampleIndex, signal, local);
             const raw = parseLastTagged(reply, META_TAGS.improvedSystemPrompt);
             return { analysis, outcome: checkCandidate(raw, { requiredSlots: [], allowedSlots: [] }) };
         }), controller);
@@ -56039,7 +56188,7 @@ async function outerLoop(ctx, iteration) {
     return { record, interrupted: result.interrupted };
 }
 
-;// CONCATENATED MODULE: ./src/optimize/metaspo-result.ts
+;// CONCATENATED MODULE: ./src/optimize/metaspo/result.ts
 /**
  * Turning a MetaSPO run's state into its result: the best pair under the incumbent, each task's
  * kept user prompts, the candidates with their final `kept` flags, the iterations as RoundRecords,
@@ -56127,11 +56276,11 @@ function finish(ctx, run) {
     };
 }
 
-;// CONCATENATED MODULE: ./src/optimize/metaspo-types.ts
+;// CONCATENATED MODULE: ./src/optimize/metaspo/types.ts
 /** The system prompt a run starts from when the project has none (the paper's s0). */
 const DEFAULT_META_SYSTEM_PROMPT = 'You are a helpful assistant.';
 
-;// CONCATENATED MODULE: ./src/optimize/metaspo.ts
+;// CONCATENATED MODULE: ./src/optimize/metaspo/metaspo.ts
 /**
  * MetaSPO (Choi, Baek & Hwang, "System Prompt Optimization with Meta-Learning", NeurIPS 2025):
  * one system prompt meta-learned across a repository's tasks, so that it holds up under many user
@@ -56322,7 +56471,7 @@ async function runMetaspo(input) {
     return finish(ctx, { iterations, rounds, stop, initialMetaScore, initialTarget });
 }
 
-;// CONCATENATED MODULE: ./src/optimize/metaspo-adaptation.ts
+;// CONCATENATED MODULE: ./src/optimize/metaspo/adaptation.ts
 /**
  * Test-time adaptation (MetaSPO's second transfer protocol): on a task, optimize the user prompt
  * with APO while the system prompt stays fixed, and measure how fast it gets good. After the run,
@@ -56421,7 +56570,7 @@ async function compareTestTimeAdaptation(input) {
     };
 }
 
-;// CONCATENATED MODULE: ./src/optimize/metaspo-transfer.ts
+;// CONCATENATED MODULE: ./src/optimize/metaspo/transfer.ts
 /**
  * Does a meta-learned system prompt carry over to tasks it never saw? (MetaSPO's "unseen
  * generalization" protocol.) Each held-out task is scored under the default and the optimized system
@@ -57712,6 +57861,12 @@ function sparklineText(values, options = {}) {
 }
 
 ;// CONCATENATED MODULE: ./src/report/markdown-sections.ts
+/**
+ * The Markdown sections every kind of report shares: title, notices, gate verdict, stop reason, the
+ * eval table, the cost block and the footer. Each returns finished Markdown built only from
+ * sanitised pieces; none of them holds a code fence or a <details>, so they can be cut at a line.
+ */
+
 
 
 
@@ -57741,7 +57896,7 @@ function titleSection(report, title) {
         context = `Comparing ${sanitize_inlineCode(baseRef, 80)} → ${sanitize_inlineCode(headRef, 80)} ${split}, ${target}.`;
     }
     else if (report.kind === 'optimize' && report.optimization) {
-        const method = report.optimization.method === 'apo' ? 'APO (ProTeGi)' : 'MetaSPO';
+        const method = methodTitle(report.optimization.method);
         context = `Optimized with ${method}: ${target}, optimizer ${sanitize_inlineCode(report.models.optimizer, 80)}.`;
     }
     else {
@@ -58013,7 +58168,119 @@ function flippedDetails(comparison, labels) {
     return details(summary, body);
 }
 
+;// CONCATENATED MODULE: ./src/report/markdown-gepa.ts
+
+
+
+const MAX_TREE_ROWS = 120;
+const FEEDBACK_CHARS = 400;
+const PROMPT_CHARS = 4_000;
+/** The details of a GEPA report, when they have the shape the run writes. */
+function gepaDetailsOf(opt) {
+    const d = opt.details;
+    return Array.isArray(d.nodes) && Array.isArray(d.front) ? d : undefined;
+}
+function depthOf(node, byId) {
+    let depth = 0;
+    for (let p = node.parentId; p !== null && depth < 1000; p = byId.get(p)?.parentId ?? null)
+        depth++;
+    return depth;
+}
+function sum(xs) {
+    const total = xs.reduce((s, x) => s + x, 0);
+    return Number.isInteger(total) ? String(total) : total.toFixed(2);
+}
+/** Depth-first order: each child right under its parent, children in creation order. */
+function treeOrder(nodes) {
+    const children = new Map();
+    for (const n of nodes)
+        children.set(n.parentId, [...(children.get(n.parentId) ?? []), n]);
+    const out = [];
+    const visit = (n) => {
+        out.push(n);
+        for (const c of children.get(n.id) ?? [])
+            visit(c);
+    };
+    for (const root of children.get(null) ?? [])
+        visit(root);
+    return out;
+}
+function treeTable(d, bestId) {
+    const byId = new Map(d.nodes.map((n) => [n.id, n]));
+    const ordered = treeOrder(d.nodes);
+    const rows = ordered.slice(0, MAX_TREE_ROWS).map((n) => {
+        const mark = n.id === bestId ? ' ★' : d.front.includes(n.id) ? ' ◆' : '';
+        const indent = '\u2003'.repeat(depthOf(n, byId));
+        return [
+            `${indent}${sanitize_inlineCode(n.id, 20, true)}${mark}`,
+            n.parentId === null ? '—' : sanitize_inlineCode(n.parentId, 20, true),
+            String(n.iteration),
+            n.minibatch.length === 0
+                ? '—'
+                : `${sum(n.before)} → ${n.after.length === 0 ? '—' : sum(n.after)} of ${n.minibatch.length}`,
+            n.confirm === null ? '—' : `${sum(n.confirm.parent)} → ${sum(n.confirm.child)}`,
+            n.rejected === null ? n.outcome : `${n.outcome}: ${tableCell(n.rejected, 80)}`,
+            n.devMean === null ? '—' : format_formatScore(n.devMean),
+            n.wins.length === 0 ? '—' : String(n.wins.length)
+        ];
+    });
+    const table = markdown_sections_markdownTable(['candidate', 'parent', 'iter', 'minibatch', 'confirm', 'outcome', 'dev', 'wins'], rows, ['left', 'left', 'right', 'right', 'right', 'left', 'right', 'right']);
+    const more = ordered.length > MAX_TREE_ROWS
+        ? `\n\n${ordered.length - MAX_TREE_ROWS} more candidates not shown.`
+        : '';
+    return table + more;
+}
+function feedbackDetails(d) {
+    const parts = d.nodes
+        .filter((n) => n.feedback.length > 0)
+        .map((n) => {
+        const lines = n.minibatch.map((row, i) => `- ${sanitize_inlineCode(row, 40, true)}: ${tableCell(n.feedback[i] ?? '', FEEDBACK_CHARS)}`);
+        const prompt = n.prompt === '' ? '' : `\n\n${sanitize_codeBlock(n.prompt, 'text', PROMPT_CHARS)}`;
+        return `**${sanitize_inlineCode(n.id, 20, true)}** (from ${sanitize_inlineCode(n.parentId ?? '', 20, true)}, ${n.outcome}) — the feedback its reflection was shown:\n\n${lines.join('\n')}${prompt}`;
+    });
+    return parts.join('\n\n');
+}
+function frontTable(d) {
+    const byId = new Map(d.nodes.map((n) => [n.id, n]));
+    const rows = d.front.map((id) => {
+        const n = byId.get(id);
+        return [
+            sanitize_inlineCode(id, 20, true),
+            n?.devMean === null || n?.devMean === undefined ? '—' : format_formatScore(n.devMean),
+            String(n?.wins.length ?? 0),
+            (n?.wins ?? [])
+                .slice(0, 8)
+                .map((w) => sanitize_inlineCode(w, 40, true))
+                .join(', ') || '—'
+        ];
+    });
+    return markdown_sections_markdownTable(['candidate', 'dev', 'rows won', 'some of them'], rows, [
+        'left',
+        'right',
+        'right',
+        'left'
+    ]);
+}
+/** GEPA's blocks: the ledger line, the candidate tree, the feedback per proposal, the front. */
+function gepaBlocks(opt) {
+    const d = gepaDetailsOf(opt);
+    if (d === undefined)
+        return [];
+    const bestId = typeof opt.details['bestId'] === 'string' ? opt.details['bestId'] : undefined;
+    const l = d.ledger;
+    const ledger = `Target calls ${l.targetCalls}: seed on dev ${l.seedDev}, parents on minibatches ${l.parentMinibatch}, children on minibatches ${l.childMinibatch}, confirmation ${l.confirmParent} + ${l.confirmChild}, ${l.devPasses} dev passes ${l.devCalls}; ${l.memoHits} parent scores re-used for free. ` +
+        `Optimizer calls (reflections) ${l.optimizerCalls}. Preset ${d.preset} (${d.devPassCap} dev passes), minibatch ${d.minibatch}, confirmation ${d.confirm}, ${d.devRows.length} Pareto dev rows, selection ${d.selection}.`;
+    return [
+        {
+            text: `#### Candidate tree\n\n${treeTable(d, bestId)}\n\n★ the proposed prompt (best mean on the Pareto dev rows) · ◆ on the Pareto front. *minibatch*: the parent's → the child's score on the rows the reflection read; *confirm*: the same on fresh train rows; *wins*: dev rows where it is among the best while some candidate is not.\n\n${ledger}`
+        },
+        { text: `#### Pareto front at the end\n\n${frontTable(d)}` },
+        { text: details('Feedback shown to each reflection', feedbackDetails(d)), drop: 'detail' }
+    ];
+}
+
 ;// CONCATENATED MODULE: ./src/report/markdown-optimize.ts
+
 
 
 
@@ -58022,7 +58289,7 @@ function flippedDetails(comparison, labels) {
 const LABELS = { base: 'before', head: 'after', intervals: true };
 const MAX_ROUND_ROWS = 50;
 const MAX_CANDIDATE_ROWS = 100;
-const PROMPT_CHARS = 20_000;
+const markdown_optimize_PROMPT_CHARS = 20_000;
 const CRITIQUE_CHARS = 600;
 const METHOD_DETAIL_CHARS = 8_000;
 /**
@@ -58071,7 +58338,7 @@ function promptBlocks(outcome, report) {
     }
     const blocks = [{ text: heading }];
     blocks.push({
-        text: details('Proposed prompt', sanitize_codeBlock(outcome.after, 'text', PROMPT_CHARS)),
+        text: details('Proposed prompt', sanitize_codeBlock(outcome.after, 'text', markdown_optimize_PROMPT_CHARS)),
         drop: 'diffs'
     });
     blocks.push({
@@ -58221,6 +58488,28 @@ function racingLine(racing) {
         `${formatCount(racing.outerCallsSpent)} of ${formatCount(racing.outerCallsFull)} evaluations ` +
         `(${format_formatScore(racing.saved)} saved${racing.rule === 'exact' ? ', same choice as full scoring' : ''}).`);
 }
+/** The method's own sections. */
+function methodBlocks(opt) {
+    switch (opt.method) {
+        case 'apo':
+        case 'metaspo':
+            return [];
+        case 'gepa':
+            return gepaBlocks(opt);
+    }
+}
+/** The details shown as JSON: GEPA's tree is already rendered above, so it is left out. */
+function methodDetailsForJson(opt) {
+    switch (opt.method) {
+        case 'apo':
+        case 'metaspo':
+            return opt.details;
+        case 'gepa': {
+            const { nodes: _nodes, ...rest } = opt.details;
+            return rest;
+        }
+    }
+}
 /** All blocks of the optimization part of a report. */
 function optimizeBlocks(opt) {
     const blocks = [];
@@ -58247,6 +58536,7 @@ function optimizeBlocks(opt) {
         blocks.push({ text: racingLine(opt.racing) });
     for (const outcome of opt.prompts)
         blocks.push(...promptBlocks(outcome, opt));
+    blocks.push(...methodBlocks(opt));
     if (opt.rounds.length > 0)
         blocks.push({ text: `#### Rounds\n\n${roundsTable(opt.rounds)}` });
     if (opt.candidates.length > 0) {
@@ -58260,7 +58550,7 @@ function optimizeBlocks(opt) {
         });
     }
     if (Object.keys(opt.details).length > 0) {
-        const json = JSON.stringify(opt.details, null, 2) ?? '{}';
+        const json = JSON.stringify(methodDetailsForJson(opt), null, 2) ?? '{}';
         blocks.push({
             text: details(`Method details (${opt.method})`, sanitize_codeBlock(json, 'json', METHOD_DETAIL_CHARS)),
             drop: 'detail'
@@ -59026,6 +59316,7 @@ async function runCompareCommand(context) {
 function gainTasks(services, request) {
     switch (request.method) {
         case 'apo':
+        case 'gepa':
             return [apoTask(services, request.task)];
         case 'metaspo':
             return metaspoTasks(services, request.holdout, request.tasks).train;
@@ -59058,7 +59349,7 @@ function providerFailureReport(services, parts, error) {
     });
 }
 
-;// CONCATENATED MODULE: ./src/optimize/estimate.ts
+;// CONCATENATED MODULE: ./src/optimize/apo/estimate.ts
 /** Optimizer calls one parent costs: its critiques, their rewrites and the rewrites' paraphrases. */
 function optimizerCallsPerParent(config, critiquesPerGroup = 1) {
     const rewrites = config.errorGroups * critiquesPerGroup;
@@ -59097,7 +59388,57 @@ function estimateApoRun(config, sizes = {}) {
     };
 }
 
-;// CONCATENATED MODULE: ./src/optimize/metaspo-estimate.ts
+;// CONCATENATED MODULE: ./src/optimize/gepa/presets.ts
+/** Candidates that get a full dev pass, per preset. */
+function presetDevPasses(preset) {
+    switch (preset) {
+        case 'light':
+            return 6;
+        case 'medium':
+            return 12;
+        case 'heavy':
+            return 18;
+    }
+}
+/** Iterations allowed per dev pass of the preset (rejected proposals are cheap but not free). */
+const GEPA_ITERATIONS_PER_PASS = 6;
+/** The most target calls one iteration can cost: minibatch and confirmation for both, a dev pass. */
+function iterationWorstCase(minibatch, confirm, dev) {
+    return 2 * minibatch + 2 * confirm + dev;
+}
+
+;// CONCATENATED MODULE: ./src/optimize/gepa/estimate.ts
+
+function estimateGepaRun(config, sizes) {
+    const V = Math.min(config.devRows, sizes.dev);
+    const b = Math.min(config.minibatch, sizes.train);
+    const c = Math.min(config.confirm, Math.max(0, sizes.train - b));
+    const passes = presetDevPasses(config.preset);
+    const iterations = passes * GEPA_ITERATIONS_PER_PASS;
+    // Rejected iterations cost at most 2b + 2c; admitted ones add V.
+    let target = V + iterations * (2 * b + 2 * c) + passes * V;
+    if (config.maxCalls !== undefined)
+        target = Math.min(target, config.maxCalls);
+    return {
+        dev: V,
+        devPasses: passes,
+        iterations,
+        targetCalls: target,
+        optimizerCalls: iterations,
+        formula: `≤ V + T·(2b + 2c) + A·V = ${V} + ${iterations}·${2 * b + 2 * c} + ${passes}·${V} target calls${config.maxCalls === undefined ? '' : ` (capped at ${config.maxCalls})`}, ≤ ${iterations} optimizer calls`
+    };
+}
+/**
+ * The exact target calls of a finished run from its event counts (the formula above). Equal to the
+ * ledger's `targetCalls` by construction of the loop; tests check it against the calls a counting
+ * score function saw.
+ */
+function gepaTargetCalls(counts, ledger) {
+    const u = ledger.parentMinibatch + ledger.confirmParent;
+    return (counts.V + u + counts.proposed * counts.b + counts.gated * counts.c + counts.admitted * counts.V);
+}
+
+;// CONCATENATED MODULE: ./src/optimize/metaspo/estimate.ts
 /** Calls of a MetaSPO run; `trainSizes` gives each task's train examples (after any limit). */
 function estimateMetaspoCalls(config, tasks, trainSizes) {
     const sizes = tasks.map((t) => Math.max(0, Math.floor(trainSizes[t] ?? 0)));
@@ -59146,6 +59487,7 @@ function estimateUnseenCalls(userPromptsPerTask, splitSizes) {
 
 
 
+
 /** Output tokens assumed per target call when max_tokens is unset. */
 const TARGET_OUTPUT = 100;
 /** Output tokens assumed per optimizer call (a critique, a rewritten prompt) when unset. */
@@ -59158,6 +59500,70 @@ function meanTargetTokens(task) {
     const sum = rows.reduce((s, e) => s + estimateMessagesTokens(buildMessages(task.prompt, e)), 0);
     return sum / rows.length;
 }
+function estimate_optimize_count(split, task) {
+    return task.examples.filter((e) => e.split === split).length;
+}
+function estimateApo(services, taskName) {
+    const { config } = services.project;
+    const task = apoTask(services, taskName);
+    const run = estimateApoRun(config.optimize.apo, {
+        train: estimate_optimize_count('train', task),
+        dev: estimate_optimize_count('dev', task)
+    });
+    const test = 2 * estimate_optimize_count('test', task);
+    const perCall = meanTargetTokens(task);
+    return {
+        // Every scored example costs k target calls with `samples: k`.
+        targetCalls: (run.targetCalls + test) * samplingOf(task.config, config.models).samples,
+        optimizerCalls: run.optimizerCalls,
+        targetTokens: perCall,
+        // An optimizer call carries the prompt and a group of failing examples with their replies.
+        optimizerTokens: estimateTokens(conversationText(task.prompt)) * 2 +
+            config.optimize.apo.errorsPerGroup * (perCall + TARGET_OUTPUT) +
+            300,
+        line: `APO on ${task.name}: ${run.perRound.length} rounds; per full round ${run.perRound.at(-1)?.targetCalls ?? 0} target + ${run.perRound.at(-1)?.optimizerCalls ?? 0} optimizer calls; test comparison ${test} target calls`
+    };
+}
+function estimateGepa(services, taskName) {
+    const { config } = services.project;
+    const task = apoTask(services, taskName);
+    const run = estimateGepaRun(config.optimize.gepa, {
+        train: estimate_optimize_count('train', task),
+        dev: estimate_optimize_count('dev', task)
+    });
+    const test = 2 * estimate_optimize_count('test', task);
+    const perCall = meanTargetTokens(task);
+    return {
+        // Every scored example costs k target calls with `samples: k`.
+        targetCalls: (run.targetCalls + test) * samplingOf(task.config, config.models).samples,
+        optimizerCalls: run.optimizerCalls,
+        targetTokens: perCall,
+        // A reflection carries the prompt and the minibatch rows with replies and feedback.
+        optimizerTokens: estimateTokens(conversationText(task.prompt)) * 2 +
+            config.optimize.gepa.minibatch * (perCall + TARGET_OUTPUT + 40) +
+            300,
+        line: `GEPA on ${task.name}: at most ${run.iterations} iterations, ${run.devPasses} dev passes over ${run.dev} rows; ${run.formula}; test comparison ${test} target calls`
+    };
+}
+function estimateMetaspo(services, holdoutNames) {
+    const { config } = services.project;
+    const { train, holdout } = metaspoTasks(services, holdoutNames);
+    const sizes = Object.fromEntries(train.map((t) => [t.name, estimate_optimize_count('train', t)]));
+    const run = estimateMetaspoCalls(config.optimize.metaspo, train.map((t) => t.name), sizes);
+    const testSizes = Object.fromEntries(holdout.map((t) => [t.name, estimate_optimize_count('test', t)]));
+    const unseen = estimateUnseenCalls(3, testSizes);
+    const sourceTest = train.reduce((s, t) => s + 2 * estimate_optimize_count('test', t), 0);
+    const all = [...train, ...holdout];
+    const k = Math.max(1, ...all.map((t) => samplingOf(t.config, config.models).samples));
+    const targetTokens = all.reduce((s, t) => s + meanTargetTokens(t), 0) / Math.max(1, all.length);
+    return {
+        targetCalls: (run.targetCalls + unseen + sourceTest) * k,
+        optimizerCalls: run.optimizerCalls + holdout.length * 2,
+        targetTokens,
+        optimizerTokens: 3 * (targetTokens + TARGET_OUTPUT) * Math.max(1, train.length) + 300,
+        line: `MetaSPO on ${train.length} tasks (${holdout.length} held out): per iteration ${run.perIteration[0]?.targetCalls ?? 0} target calls without racing + ${run.perIteration[0]?.optimizerCalls ?? 0} optimizer calls; unseen-task comparison ${unseen}, source-task test ${sourceTest} target calls`
+    };
+}
 /**
  * What `optimize` would spend, without calling a model: the method's call counts (upper bounds from
  * its formula; cache hits, early stops and racing make real runs cheaper) times tokens per call
@@ -59167,46 +59573,19 @@ function estimateOptimize(services, options) {
     const { config } = services.project;
     const targetModel = config.models.target;
     const optimizerModel = config.models.optimizer;
-    const count = (split, t) => t.examples.filter((e) => e.split === split).length;
-    let targetCalls;
-    let optimizerCalls;
-    let targetTokens;
-    let optimizerTokens;
-    const lines = [];
-    if (options.method === 'apo') {
-        const task = apoTask(services, options.task);
-        const run = estimateApoRun(config.optimize.apo, {
-            train: count('train', task),
-            dev: count('dev', task)
-        });
-        const test = 2 * count('test', task);
-        // Every scored example costs k target calls with `samples: k`.
-        targetCalls = (run.targetCalls + test) * samplingOf(task.config, config.models).samples;
-        optimizerCalls = run.optimizerCalls;
-        const perCall = meanTargetTokens(task);
-        targetTokens = perCall;
-        // An optimizer call carries the prompt and a group of failing examples with their replies.
-        optimizerTokens =
-            estimateTokens(conversationText(task.prompt)) * 2 +
-                config.optimize.apo.errorsPerGroup * (perCall + TARGET_OUTPUT) +
-                300;
-        lines.push(`APO on ${task.name}: ${run.perRound.length} rounds; per full round ${run.perRound.at(-1)?.targetCalls ?? 0} target + ${run.perRound.at(-1)?.optimizerCalls ?? 0} optimizer calls; test comparison ${test} target calls`);
+    let run;
+    switch (options.method) {
+        case 'apo':
+            run = estimateApo(services, options.task);
+            break;
+        case 'metaspo':
+            run = estimateMetaspo(services, options.holdout);
+            break;
+        case 'gepa':
+            run = estimateGepa(services, options.task);
+            break;
     }
-    else {
-        const { train, holdout } = metaspoTasks(services, options.holdout);
-        const sizes = Object.fromEntries(train.map((t) => [t.name, count('train', t)]));
-        const run = estimateMetaspoCalls(config.optimize.metaspo, train.map((t) => t.name), sizes);
-        const testSizes = Object.fromEntries(holdout.map((t) => [t.name, count('test', t)]));
-        const unseen = estimateUnseenCalls(3, testSizes);
-        const sourceTest = train.reduce((s, t) => s + 2 * count('test', t), 0);
-        const k = Math.max(1, ...[...train, ...holdout].map((t) => samplingOf(t.config, config.models).samples));
-        targetCalls = (run.targetCalls + unseen + sourceTest) * k;
-        optimizerCalls = run.optimizerCalls + holdout.length * 2;
-        const all = [...train, ...holdout];
-        targetTokens = all.reduce((s, t) => s + meanTargetTokens(t), 0) / Math.max(1, all.length);
-        optimizerTokens = 3 * (targetTokens + TARGET_OUTPUT) * Math.max(1, train.length) + 300;
-        lines.push(`MetaSPO on ${train.length} tasks (${holdout.length} held out): per iteration ${run.perIteration[0]?.targetCalls ?? 0} target calls without racing + ${run.perIteration[0]?.optimizerCalls ?? 0} optimizer calls; unseen-task comparison ${unseen}, source-task test ${sourceTest} target calls`);
-    }
+    const { targetCalls, optimizerCalls, targetTokens, optimizerTokens } = run;
     const target = estimateCost({
         calls: targetCalls,
         inputTokens: Math.round(targetCalls * targetTokens),
@@ -59225,7 +59604,7 @@ function estimateOptimize(services, options) {
     const simulated = config.provider.type === 'simulated';
     const text = [
         `estimate for optimize --method ${options.method} — an upper bound, no calls made${simulated ? ' (simulated provider: free)' : ''}:`,
-        `  ${lines.join('\n  ')}`,
+        `  ${run.line}`,
         `  target (${targetModel.model}): ${estimate_run_describe(target, simulated)}`,
         `  optimizer (${optimizerModel.model}): ${estimate_run_describe(optimizer, simulated)}`,
         `  total: ${estimate_run_describe(total, simulated)}`,
@@ -59242,6 +59621,828 @@ function estimateOptimize(services, options) {
             : [])
     ].join('\n');
     return { target, optimizer, total, text };
+}
+
+;// CONCATENATED MODULE: ./src/optimize/gepa/feedback.ts
+
+
+/** Longest expected value shown as is (a label, a number, a short answer). */
+const SHOWN_CHARS = 40;
+/** Longest judge critique kept. */
+const feedback_CRITIQUE_CHARS = 300;
+function flat(text, max) {
+    const one = text.replace(/\s+/g, ' ').trim();
+    return one.length <= max ? one : `${one.slice(0, max - 1)}…`;
+}
+function asNumber(value) {
+    const n = typeof value === 'number' ? value : typeof value === 'string' ? Number(value) : NaN;
+    return Number.isFinite(n) ? n : undefined;
+}
+function jsonObject(text) {
+    if (text === null)
+        return undefined;
+    try {
+        const parsed = JSON.parse(text);
+        return parsed !== null && typeof parsed === 'object' && !Array.isArray(parsed)
+            ? parsed
+            : undefined;
+    }
+    catch {
+        return undefined;
+    }
+}
+/** One miss described: expected vs given, without ever quoting a long gold text. */
+function describeMiss(expected, answer, unreadable) {
+    if (unreadable || answer === null)
+        return 'nothing readable: no answer could be read from the reply';
+    if (expected !== null && typeof expected === 'object' && !Array.isArray(expected)) {
+        const given = jsonObject(answer);
+        if (given === undefined)
+            return 'expected a JSON object; the answer is not one';
+        const want = expected;
+        const missing = Object.keys(want).filter((k) => !(k in given));
+        const wrong = Object.keys(want).filter((k) => k in given && JSON.stringify(given[k]) !== JSON.stringify(want[k]));
+        const parts = [];
+        if (missing.length > 0)
+            parts.push(`fields missing: ${missing.join(', ')}`);
+        if (wrong.length > 0)
+            parts.push(`fields with a wrong value: ${wrong.join(', ')}`);
+        return parts.length > 0 ? parts.join('; ') : 'the JSON answer does not match';
+    }
+    const want = asNumber(expected);
+    const got = asNumber(answer);
+    if (want !== undefined && got !== undefined) {
+        return `expected the number ${want}, got ${got} (off by ${Math.abs(got - want)})`;
+    }
+    const text = expectedText(expected);
+    if (text.length <= SHOWN_CHARS && !text.includes('\n')) {
+        return `expected ${JSON.stringify(text)}, got ${JSON.stringify(flat(answer, SHOWN_CHARS))}`;
+    }
+    return 'the answer does not match the expected one (too long to show)';
+}
+/** What a miss is measured against, per metric type (exhaustive: a new metric needs a case). */
+function missOf(metric, example, scored) {
+    const asExpected = () => describeMiss(scored.expected, scored.answer, scored.unreadable);
+    if (metric === undefined)
+        return asExpected();
+    switch (metric.type) {
+        case 'exact':
+        case 'contains':
+        case 'choice':
+        case 'regex':
+        case 'numeric':
+        case 'json':
+        case 'judge':
+            return asExpected();
+        case 'json_schema':
+            // Scored against the schema, not the row's expected value; the rationale says where.
+            return scored.unreadable || scored.answer === null
+                ? 'nothing readable: the reply is not JSON'
+                : 'the reply breaks the response schema';
+        case 'gh-string': {
+            const value = fillGhTemplate(metric.value, example.fields);
+            const shown = value.length <= SHOWN_CHARS && !value.includes('\n')
+                ? JSON.stringify(value)
+                : "the evaluator's value (too long to show)";
+            return `the reply does not satisfy ${metric.op} ${shown}`;
+        }
+        case 'gh-llm':
+        case 'gh-builtin':
+            // Graded by a judge against its own prompt or rubric: its verdict is the feedback.
+            return scored.unreadable || scored.answer === null
+                ? "no grade could be read from the evaluator's reply"
+                : `the evaluator graded it ${JSON.stringify(flat(scored.answer, SHOWN_CHARS))}`;
+    }
+}
+function checkLine(check, metric, example) {
+    const miss = missOf(metric, example, {
+        expected: check.expected,
+        answer: check.answer,
+        unreadable: check.unreadable
+    });
+    const critique = check.rationale ? ` — judge: ${flat(check.rationale, feedback_CRITIQUE_CHARS)}` : '';
+    return `check ${check.name} failed: ${miss}${critique}`;
+}
+/** A check failed unless its metric passed it (GitHub Models evaluators) or it scored 1. */
+function checkFailed(check) {
+    return check.passed !== undefined ? !check.passed : check.score < 1;
+}
+/**
+ * The feedback line for one scored row. With the task's config, each metric's miss is told its
+ * own way (a schema, a GitHub Models evaluator); without it, against the expected value.
+ */
+function exampleFeedback(example, result, task) {
+    if (result.error !== undefined || result.output === null)
+        return 'the call failed; no reply';
+    if (result.score >= 1)
+        return 'correct';
+    const score = `score ${result.score.toFixed(2)}`;
+    if (result.checks !== undefined && result.checks.length > 0) {
+        const metrics = new Map(task?.checks?.checks.map((c) => [c.name, c.metric]));
+        const failed = result.checks
+            .filter(checkFailed)
+            .map((c) => checkLine(c, metrics.get(c.name), example));
+        return `wrong (${score}): ${failed.join('; ')}`;
+    }
+    const miss = missOf(task?.metric, example, {
+        expected: example.expected,
+        answer: result.answer,
+        unreadable: result.unreadable
+    });
+    const critique = result.rationale ? ` — judge: ${flat(result.rationale, feedback_CRITIQUE_CHARS)}` : '';
+    return `wrong (${score}): ${miss}${critique}`;
+}
+
+;// CONCATENATED MODULE: ./src/optimize/gepa/pareto.ts
+/** Share of draws that go to the best-mean candidate whatever the fronts say. */
+const BEST_FLOOR = 0.2;
+function meanOf(scores) {
+    return scores.length === 0 ? 0 : scores.reduce((s, x) => s + x, 0) / scores.length;
+}
+/** The best mean (ties: the lowest index). */
+function bestByMean(pool) {
+    let best = pool[0];
+    for (const entry of pool)
+        if (best === undefined || meanOf(entry.scores) > meanOf(best.scores))
+            best = entry;
+    return best?.index ?? 0;
+}
+/**
+ * Per informative dev row (someone solves it better than someone else), the pool indices at its
+ * best score. Rows where the best is 0 or where every candidate ties are dropped.
+ */
+function informativeFronts(pool) {
+    const rows = pool[0]?.scores.length ?? 0;
+    const out = [];
+    for (let row = 0; row < rows; row++) {
+        const values = pool.map((e) => e.scores[row] ?? 0);
+        const top = Math.max(...values);
+        if (top <= 0)
+            continue;
+        const front = pool.filter((_, k) => values[k] === top).map((e) => e.index);
+        if (front.length === pool.length)
+            continue;
+        out.push({ row, front });
+    }
+    return out;
+}
+/**
+ * The reference's pruning: in ascending order of mean, drop a candidate when every front holding it
+ * holds another survivor; repeat until none can go. Survivors are each the only survivor on some row.
+ */
+function pruneFronts(pool, fronts) {
+    const mean = new Map(pool.map((e) => [e.index, meanOf(e.scores)]));
+    const alive = new Set(fronts.flatMap((f) => f.front));
+    let changed = true;
+    while (changed) {
+        changed = false;
+        const order = [...alive].sort((a, b) => (mean.get(a) ?? 0) - (mean.get(b) ?? 0) || b - a);
+        for (const k of order) {
+            const holding = fronts.filter((f) => f.front.includes(k));
+            if (holding.every((f) => f.front.some((j) => j !== k && alive.has(j)))) {
+                alive.delete(k);
+                changed = true;
+                break;
+            }
+        }
+    }
+    return [...alive].sort((a, b) => a - b);
+}
+/** Survivors with their weights (how many informative fronts they belong to). */
+function frontWeights(pool) {
+    const fronts = informativeFronts(pool);
+    const survivors = pruneFronts(pool, fronts);
+    return survivors.map((index) => ({
+        index,
+        weight: fronts.filter((f) => f.front.includes(index)).length
+    }));
+}
+/**
+ * A parent: with probability BEST_FLOOR (or when no row is informative) the best-mean candidate,
+ * else a survivor drawn in proportion to its weight.
+ */
+function selectParent(pool, selection, random) {
+    const best = bestByMean(pool);
+    if (selection === 'best')
+        return best;
+    const weights = frontWeights(pool);
+    const total = weights.reduce((s, w) => s + w.weight, 0);
+    if (random.next() < BEST_FLOOR || total === 0)
+        return best;
+    let u = random.next() * total;
+    for (const w of weights) {
+        u -= w.weight;
+        if (u < 0)
+            return w.index;
+    }
+    return weights[weights.length - 1]?.index ?? best;
+}
+
+;// CONCATENATED MODULE: ./src/optimize/gepa/reflect.ts
+
+
+
+
+
+/** Words in a row that count as copying the train data. */
+const COPY_WORDS = 6;
+/** Expected answers at least this long may not appear in a candidate. */
+const COPY_ANSWER_CHARS = 24;
+const SUBJECT = {
+    user: 'a prompt template that instructs a language model to do a task; each placeholder in double curly braces is filled from a data row before the model sees it',
+    system: 'the system prompt that a language model receives before every request of a task'
+};
+function reflectionMessages(input) {
+    const examples = input.records
+        .map((r) => wrapTag(META_TAGS.example, [
+        wrapTag(META_TAGS.input, clip(r.input)),
+        wrapTag(META_TAGS.output, clip(r.output)),
+        wrapTag(META_TAGS.feedback, r.feedback)
+    ].join('\n')))
+        .join('\n\n');
+    const content = [
+        `A language model was given ${SUBJECT[input.kind]}:`,
+        wrapTag(META_TAGS.prompt, input.prompt) + conversationBlock(input.conversation),
+        '',
+        'Below are inputs it received, its replies, and feedback on each reply (what was wrong, or "correct").',
+        examples,
+        '',
+        'Write a new version of the prompt that fixes the failures while keeping what made the correct replies correct.',
+        'Infer from the inputs what kinds of cases trip the model and state a general rule for each; never copy the text or the answer of a specific example into the prompt.',
+        'Keep the task, the answer format and every instruction that still holds.',
+        slotsInstruction(input.slots),
+        `Keep the prompt under ${input.maxChars} characters.`,
+        `Answer with the whole new prompt inside ${`<${META_TAGS.newPrompt}></${META_TAGS.newPrompt}>`}.`
+    ].join('\n');
+    return [{ role: 'user', content }];
+}
+function words(text) {
+    return text.toLowerCase().match(/[\p{L}\p{N}']+/gu) ?? [];
+}
+/** Every run of COPY_WORDS words of the text, joined by spaces. */
+function shingles(text) {
+    const w = words(text);
+    const out = new Set();
+    for (let i = 0; i + COPY_WORDS <= w.length; i++)
+        out.add(w.slice(i, i + COPY_WORDS).join(' '));
+    return out;
+}
+function copyIndex(train) {
+    const index = { shingles: new Set(), answers: [] };
+    for (const example of train) {
+        for (const value of Object.values(example.fields)) {
+            if (typeof value !== 'string')
+                continue;
+            for (const s of shingles(value))
+                index.shingles.add(s);
+        }
+        const answer = expectedText(example.expected).trim().toLowerCase();
+        if (answer.length >= COPY_ANSWER_CHARS)
+            index.answers.push(answer);
+    }
+    return index;
+}
+/** What a copy check finds: the copied words, or undefined. */
+function copiedTrainText(candidate, parent, index) {
+    const known = shingles(parent);
+    for (const s of shingles(candidate))
+        if (index.shingles.has(s) && !known.has(s))
+            return s;
+    const lower = candidate.toLowerCase();
+    const parentLower = parent.toLowerCase();
+    return index.answers.find((a) => lower.includes(a) && !parentLower.includes(a));
+}
+/** Parses and guards a reflection reply. */
+function readReflection(reply, parent, rules, maxChars, index) {
+    const outcome = checkCandidate(parseLastTagged(reply, META_TAGS.newPrompt), rules);
+    if (!outcome.ok)
+        return outcome;
+    if (outcome.prompt.length > maxChars) {
+        return {
+            ok: false,
+            reason: 'tooLong',
+            detail: `${outcome.prompt.length} characters, over the cap of ${maxChars}`
+        };
+    }
+    const copied = copiedTrainText(outcome.prompt, parent, index);
+    if (copied !== undefined) {
+        return { ok: false, reason: 'copiesTrain', detail: `copies train text "${copied}"` };
+    }
+    return outcome;
+}
+
+;// CONCATENATED MODULE: ./src/optimize/gepa/gepa.ts
+/**
+ * GEPA (Agrawal et al., 2025): reflective prompt evolution with a per-example Pareto pool. Each
+ * iteration draws a parent from the pool (./pareto.ts), scores it on a train minibatch, shows the
+ * optimizer model those rows with per-example feedback (./feedback.ts) and asks for a new prompt
+ * (./reflect.ts); the child is kept only if it beats the parent on that minibatch, does not lose on
+ * fresh train rows, and is then scored on every Pareto dev row.
+ *
+ * Where the reference falls short (../shared/research/gepa.md §6), this does better:
+ * - the budget is exact: an iteration starts only when the cap covers its worst case
+ *   (2·minibatch + 2·confirm + dev rows target calls and one optimizer call), so no cap overshoots;
+ * - every (candidate, row) score is kept, so a parent is never re-scored on a row (free, counted as
+ *   memo hits);
+ * - minibatches are drawn first from rows the parent is known to fail, then from rows it was never
+ *   scored on; a minibatch it solves costs only the rows not yet known and proposes nothing;
+ * - a confirmation on fresh train rows comes before paying for a dev pass;
+ * - selection ignores dev rows nobody or everybody solves and keeps a floor for the best mean.
+ *
+ * Every sampling decision draws from createRandom(seed).fork(label): same seed, same tree.
+ */
+
+
+
+
+
+
+
+
+
+
+
+
+
+
+function emptyLedger() {
+    return {
+        targetCalls: 0,
+        optimizerCalls: 0,
+        memoHits: 0,
+        seedDev: 0,
+        parentMinibatch: 0,
+        childMinibatch: 0,
+        confirmParent: 0,
+        confirmChild: 0,
+        devPasses: 0,
+        devCalls: 0
+    };
+}
+async function runGepa(input) {
+    const { task, config, edit } = input;
+    const train = task.examples.filter((e) => e.split === 'train');
+    const devAll = task.examples.filter((e) => e.split === 'dev');
+    if (train.length === 0 || devAll.length === 0) {
+        throw new errors_InputError(`task "${task.name}": GEPA needs train and dev examples, found ${train.length} train and ${devAll.length} dev; adjust the split`, { file: task.config.data });
+    }
+    const random = createRandom(input.seed).fork(`gepa:${task.name}`);
+    const dev = random
+        .fork('dev-rows')
+        .sample(devAll, Math.min(config.devRows, devAll.length))
+        .sort((a, b) => devAll.indexOf(a) - devAll.indexOf(b));
+    const b = Math.min(config.minibatch, train.length);
+    const c = Math.min(config.confirm, Math.max(0, train.length - b));
+    const startText = edit === 'user' ? input.start.user : (input.start.system ?? '');
+    const maxChars = config.maxPromptChars ?? Math.max(2000, 3 * startText.length);
+    const devPassCap = presetDevPasses(config.preset);
+    const maxIterations = devPassCap * GEPA_ITERATIONS_PER_PASS;
+    const ledger = emptyLedger();
+    const rules = {
+        requiredSlots: templateSlots(startText),
+        requiredMarkers: outputMarkers(startText, task.config.extract),
+        repairFrom: undefined
+    };
+    const copies = copyIndex(train);
+    const conversation = conversationContext(task.prompt, edit);
+    const registry = new CandidateRegistry();
+    const guard = {};
+    const nodes = [];
+    const rounds = [];
+    /** Admitted candidates (node indices) and their dev scores, in admission order. */
+    const pool = [];
+    const memo = new Map();
+    /** Reflections asked of each parent so far (the next one's sample index). */
+    const reflections = new Map();
+    /** Scores `text` on rows, re-using what the memo knows; counts new calls into `bucket`. */
+    const scoreRows = async (id, text, rows, bucket) => {
+        const known = memo.get(id) ?? new Map();
+        memo.set(id, known);
+        const missing = rows.filter((r) => !known.has(r.id));
+        ledger.memoHits += rows.length - missing.length;
+        if (missing.length > 0) {
+            ledger.targetCalls += missing.length;
+            ledger[bucket] += missing.length;
+            const results = await input.score(pairWith(input.start, edit, text), missing, {
+                ...(input.signal ? { signal: input.signal } : {})
+            });
+            missing.forEach((row, i) => {
+                const result = results[i];
+                if (result)
+                    known.set(row.id, result);
+            });
+        }
+        return rows.map((r) => known.get(r.id));
+    };
+    const scoresOf = (results) => results.map((r) => r.score);
+    const poolEntries = () => pool.map((p, index) => ({ index, scores: p.scores }));
+    const bestNode = () => pool[bestByMean(poolEntries())]?.node ?? 0;
+    const seed = {
+        id: 'g0',
+        parentId: null,
+        iteration: 0,
+        prompt: startText,
+        minibatch: [],
+        feedback: [],
+        before: [],
+        after: [],
+        confirm: null,
+        outcome: 'seed',
+        rejected: null,
+        devScores: null,
+        devMean: null,
+        wins: []
+    };
+    nodes.push(seed);
+    registry.claim(startText, seed.id);
+    let stop = {
+        reason: 'completed',
+        message: `${devPassCap} dev passes (preset ${config.preset})`
+    };
+    let iteration = 0;
+    const worst = iterationWorstCase(b, c, dev.length);
+    const overCap = (calls) => config.maxCalls !== undefined && ledger.targetCalls + calls > config.maxCalls;
+    const record = (parentId, childId, outcome, before) => {
+        const it = { iteration, parentId, childId, outcome, ledger: { ...ledger } };
+        const child = childId === null ? undefined : nodes.find((n) => n.id === childId);
+        const rejected = emptyRejectCounts();
+        if (outcome === 'guard' && child?.rejected) {
+            const reason = child.rejected.split(':')[0];
+            if (reason in rejected)
+                rejected[reason]++;
+        }
+        rounds.push({
+            round: iteration,
+            candidates: childId === null ? 0 : 1,
+            rejected,
+            bestDev: nodes[bestNode()]?.devMean ?? 0,
+            beam: pool.map((p) => nodes[p.node]?.id ?? ''),
+            targetCalls: ledger.targetCalls - before.targetCalls,
+            optimizerCalls: ledger.optimizerCalls - before.optimizerCalls,
+            selectionEvaluations: ledger.devCalls - before.devCalls
+        });
+        input.onIteration?.(it);
+    };
+    try {
+        throwIfAborted(input.signal);
+        if (overCap(dev.length)) {
+            throw new errors_InputError(`optimize.gepa.max_calls (${config.maxCalls}) is below one dev pass (${dev.length} rows); raise it or lower optimize.gepa.dev_rows`, { location: 'optimize.gepa.max_calls' });
+        }
+        const seedScores = scoresOf(await scoreRows(seed.id, startText, dev, 'seedDev'));
+        seed.devScores = seedScores;
+        seed.devMean = meanOf(seedScores);
+        pool.push({ node: 0, scores: seedScores });
+        for (iteration = 1; iteration <= maxIterations; iteration++) {
+            if (ledger.devPasses >= devPassCap)
+                break;
+            if (overCap(worst)) {
+                stop = {
+                    reason: 'budget',
+                    message: `optimize.gepa.max_calls (${config.maxCalls}) cannot cover another iteration (${worst} target calls at most); stopped before iteration ${iteration}`
+                };
+                break;
+            }
+            if (input.canAfford?.(worst, 1) === false) {
+                stop = {
+                    reason: 'budget',
+                    message: `the budget cannot cover another iteration (${worst} target calls and 1 optimizer call at most); stopped before iteration ${iteration}`
+                };
+                break;
+            }
+            throwIfAborted(input.signal);
+            const before = { ...ledger };
+            const it = random.fork(`iteration-${iteration}`);
+            const parentIndex = pool[selectParent(poolEntries(), config.selection, it.fork('parent'))]?.node ?? 0;
+            const parent = nodes[parentIndex];
+            const known = memo.get(parent.id) ?? new Map();
+            const failing = train.filter((r) => (known.get(r.id)?.score ?? 1) < 1);
+            const unknown = train.filter((r) => !known.has(r.id));
+            if (failing.length === 0 && unknown.length === 0) {
+                stop = { reason: 'completed', message: 'the parent drawn solves every train row' };
+                break;
+            }
+            const order = it.fork('minibatch');
+            const minibatch = [...order.shuffle(failing), ...order.shuffle(unknown)].slice(0, b);
+            const parentResults = await scoreRows(parent.id, parent.prompt, minibatch, 'parentMinibatch');
+            const parentScores = scoresOf(parentResults);
+            if (parentScores.every((s) => s >= 1)) {
+                record(parent.id, null, 'solved-minibatch', before);
+                continue;
+            }
+            const records = minibatch.map((row, i) => {
+                const result = parentResults[i];
+                const shown = toFailingExample({ example: row, result }, pairWith(input.start, edit, parent.prompt).user, task);
+                return {
+                    input: shown.input,
+                    output: shown.output,
+                    feedback: exampleFeedback(row, result, task.config)
+                };
+            });
+            ledger.optimizerCalls++;
+            // A parent reflected on again asks for another sample, not the cached or repeated answer.
+            const sampleIndex = reflections.get(parent.id) ?? 0;
+            reflections.set(parent.id, sampleIndex + 1);
+            const reply = await input.optimizer.complete({
+                sampleIndex,
+                messages: reflectionMessages({
+                    prompt: parent.prompt,
+                    kind: edit,
+                    conversation,
+                    records,
+                    slots: rules.requiredSlots,
+                    maxChars
+                })
+            }, input.signal ? { signal: input.signal } : undefined);
+            const child = {
+                id: `g${nodes.length}`,
+                parentId: parent.id,
+                iteration,
+                prompt: '',
+                minibatch: minibatch.map((r) => r.id),
+                feedback: records.map((r) => r.feedback),
+                before: parentScores,
+                after: [],
+                confirm: null,
+                outcome: 'guard',
+                rejected: null,
+                devScores: null,
+                devMean: null,
+                wins: []
+            };
+            const outcome = readReflection(reply.text, parent.prompt, { ...rules, repairFrom: parent.prompt }, maxChars, copies);
+            if (!outcome.ok) {
+                child.outcome = outcome.reason === 'missingTags' ? 'no-proposal' : 'guard';
+                child.rejected = `${outcome.reason}: ${outcome.detail}`;
+                guard[outcome.reason] = (guard[outcome.reason] ?? 0) + 1;
+                nodes.push(child);
+                record(parent.id, child.id, child.outcome, before);
+                continue;
+            }
+            child.prompt = outcome.prompt;
+            const duplicate = registry.claim(outcome.prompt, child.id);
+            if (duplicate) {
+                child.rejected = `duplicates: same as ${duplicate.duplicateOf}`;
+                guard['duplicates'] = (guard['duplicates'] ?? 0) + 1;
+                nodes.push(child);
+                record(parent.id, child.id, 'guard', before);
+                continue;
+            }
+            nodes.push(child);
+            child.after = scoresOf(await scoreRows(child.id, child.prompt, minibatch, 'childMinibatch'));
+            const sum = (xs) => xs.reduce((s, x) => s + x, 0);
+            if (sum(child.after) <= sum(parentScores)) {
+                child.outcome = 'gate';
+                record(parent.id, child.id, 'gate', before);
+                continue;
+            }
+            if (c > 0) {
+                const rest = train.filter((r) => !minibatch.includes(r));
+                const fresh = it.fork('confirm').sample(rest, c);
+                const p = scoresOf(await scoreRows(parent.id, parent.prompt, fresh, 'confirmParent'));
+                const q = scoresOf(await scoreRows(child.id, child.prompt, fresh, 'confirmChild'));
+                child.confirm = { rows: fresh.map((r) => r.id), parent: p, child: q };
+                if (sum(q) < sum(p)) {
+                    child.outcome = 'confirm';
+                    record(parent.id, child.id, 'confirm', before);
+                    continue;
+                }
+            }
+            const devScores = scoresOf(await scoreRows(child.id, child.prompt, dev, 'devCalls'));
+            ledger.devPasses++;
+            child.devScores = devScores;
+            child.devMean = meanOf(devScores);
+            child.outcome = 'admitted';
+            pool.push({ node: nodes.length - 1, scores: devScores });
+            record(parent.id, child.id, 'admitted', before);
+        }
+        if (stop.reason === 'completed' && iteration > maxIterations) {
+            stop = {
+                reason: 'completed',
+                message: `${maxIterations} iterations (preset ${config.preset})`
+            };
+        }
+    }
+    catch (error) {
+        const stopped = stopFromError(error, input.signal);
+        if (stopped !== undefined)
+            stop = stopped;
+        else if (error instanceof ProviderError)
+            stop = { reason: 'provider-error', message: error.message };
+        else
+            throw error;
+    }
+    // Wins and the front, over the informative dev rows.
+    const entries = poolEntries();
+    for (const { row, front } of informativeFronts(entries)) {
+        for (const k of front)
+            nodes[pool[k]?.node ?? 0]?.wins.push(dev[row]?.id ?? '');
+    }
+    const front = frontWeights(entries).map((w) => nodes[pool[w.index]?.node ?? 0]?.id ?? '');
+    const best = nodes[bestNode()];
+    const bestScores = best.devScores ?? [];
+    const candidates = nodes.map((n) => ({
+        id: n.id,
+        round: n.iteration,
+        parentId: n.parentId,
+        origin: n.parentId === null ? 'initial' : 'edit',
+        critique: n.feedback.length === 0 ? null : n.feedback.join('\n'),
+        prompt: n.prompt,
+        devScore: n.devMean,
+        devEvaluations: n.devScores?.length ?? 0,
+        kept: front.includes(n.id) || n.id === best.id
+    }));
+    const details = {
+        preset: config.preset,
+        selection: config.selection,
+        minibatch: b,
+        confirm: c,
+        devRows: dev.map((r) => r.id),
+        devPassCap,
+        maxCalls: config.maxCalls ?? null,
+        maxPromptChars: maxChars,
+        ledger: { ...ledger },
+        nodes,
+        front,
+        guard
+    };
+    return {
+        best: pairWith(input.start, edit, best.prompt),
+        bestId: best.id,
+        bestDev: bestScores.length === 0
+            ? null
+            : bootstrapMeanInterval(bestScores, { level: 0.95, seed: input.seed }),
+        candidates,
+        rounds,
+        stop,
+        details
+    };
+}
+
+;// CONCATENATED MODULE: ./src/optimize/gepa/report.ts
+
+function gepaOptimizationReport(input) {
+    const { result, task, start, edit } = input;
+    const location = partLocation(task.prompt, edit);
+    const file = location?.file ?? task.config.systemPrompt;
+    return {
+        method: 'gepa',
+        simulated: input.simulated,
+        seed: input.seed,
+        prompts: [
+            {
+                file: file ?? '',
+                kind: edit,
+                ...(location?.message === undefined ? {} : { message: location.message }),
+                task: task.name,
+                before: edit === 'user' ? start.user : (start.system ?? ''),
+                after: edit === 'user' ? result.best.user : (result.best.system ?? '')
+            }
+        ],
+        testComparison: input.testComparison,
+        rounds: result.rounds,
+        candidates: result.candidates,
+        details: { ...result.details, bestId: result.bestId, stop: result.stop },
+        bestDev: result.bestDev
+    };
+}
+
+;// CONCATENATED MODULE: ./src/run/optimize-gepa.ts
+
+
+
+
+
+
+
+
+async function runGepaOptimization(services, options) {
+    const startedAt = new Date();
+    const { project, logger } = services;
+    const task = apoTask(services, options.task);
+    const config = project.config.optimize.gepa;
+    const edit = options.edit;
+    const start = options.start ?? partsOf(task.prompt);
+    assertEditable(task, edit, start);
+    const simulated = project.config.provider.type === 'simulated';
+    const testRows = 2 * examplesOf(task, 'test').length;
+    logger.info(`GEPA on ${task.name} (${edit} prompt): preset ${config.preset}, minibatch ${config.minibatch}, confirm ${config.confirm}, selection ${config.selection}, seed ${options.seed}`);
+    const result = await runGepa({
+        task,
+        start,
+        edit,
+        config,
+        optimizer: services.models.optimizer,
+        score: createScoreFn(services, task),
+        seed: options.seed,
+        signal: services.signal,
+        // An iteration starts only when the budget covers its worst case and, after it, the test pass.
+        canAfford: (target, optimizer) => !services.nearBudgetEnd(target + optimizer + testRows),
+        onIteration: (it) => {
+            logger.info(`iteration ${it.iteration}: parent ${it.parentId} → ${it.childId ?? 'nothing'} (${it.outcome}); target calls ${it.ledger.targetCalls}, optimizer calls ${it.ledger.optimizerCalls}`);
+        }
+    });
+    logger.info(`GEPA stopped: ${result.stop.reason} — ${result.stop.message}`);
+    const { stop, comparison, head } = await scoreBeforeAfterOnTest(services, {
+        task,
+        start,
+        best: result.best,
+        seed: options.seed,
+        searchStop: result.stop
+    });
+    const optimization = gepaOptimizationReport({
+        result,
+        task,
+        start,
+        edit,
+        seed: options.seed,
+        simulated,
+        testComparison: comparison ? [comparison] : []
+    });
+    const report = buildReport(services, {
+        kind: 'optimize',
+        startedAt,
+        seed: options.seed,
+        split: 'test',
+        tasks: head?.tasks ?? [],
+        stop,
+        optimization
+    });
+    return { report, result, task, comparison };
+}
+
+;// CONCATENATED MODULE: ./src/run/optimize-method.ts
+/**
+ * Method checks and dispatch, written once for the CLI and the action: what a method accepts (from
+ * its scope) and which runner it goes to. Both switches are exhaustive over `OptimizeMethod`.
+ */
+
+
+
+
+
+const CLI_WORDING = {
+    prompt: '--prompt user',
+    task: '--task',
+    taskIsSingle: false
+};
+/** The methods that edit one task's prompt, by name ("APO"). */
+function taskMethods() {
+    return OPTIMIZE_METHODS.filter((m) => methodScope(m) === 'task')
+        .map(methodName)
+        .join(' and ');
+}
+/** Bad combinations of method and options, as InputErrors that name the option. */
+function checkMethodChoice(choice, wording) {
+    const name = methodName(choice.method);
+    switch (methodScope(choice.method)) {
+        case 'task':
+            if (choice.tasks.length > 1) {
+                throw new errors_InputError(`optimize --method ${choice.method} improves one task at a time; give one ${wording.task}`);
+            }
+            return;
+        case 'shared-system':
+            if (choice.edit === 'user') {
+                throw new errors_InputError(`${wording.prompt} applies to ${taskMethods()}; ${name} optimizes the shared system prompt`);
+            }
+            if (wording.taskIsSingle && choice.tasks.length > 0) {
+                throw new errors_InputError(`${wording.task} applies to ${taskMethods()}, which improve one task; ${name} trains on every task (restrict them with the \`tasks\` input)`);
+            }
+            return;
+    }
+}
+/** The prompt a task-scoped method edits when none is asked for. */
+function defaultEdit(config, method) {
+    switch (method) {
+        case 'apo':
+        case 'metaspo':
+            return config.apo.target;
+        case 'gepa':
+            return config.gepa.target ?? config.apo.target;
+    }
+}
+/** Runs the method and returns its report. */
+async function runOptimization(services, request) {
+    switch (request.method) {
+        case 'apo':
+            return (await runApoOptimization(services, {
+                task: request.task,
+                edit: request.edit,
+                seed: request.seed
+            })).report;
+        case 'gepa':
+            return (await runGepaOptimization(services, {
+                task: request.task,
+                edit: request.edit,
+                seed: request.seed
+            })).report;
+        case 'metaspo':
+            return (await runMetaspoOptimization(services, {
+                holdout: request.holdout,
+                seed: request.seed,
+                tasks: request.tasks,
+                ...(request.adapt === undefined ? {} : { adapt: request.adapt })
+            })).report;
+    }
 }
 
 ;// CONCATENATED MODULE: ./src/run/optimize-gain.ts
@@ -59377,7 +60578,7 @@ async function runOptimizeCommand(context) {
         const { config } = session.project;
         const method = args.method ?? config.optimize.method;
         const seed = args.seed ?? config.optimize.seed;
-        const edit = args.edit ?? config.optimize.apo.target;
+        const edit = args.edit ?? defaultEdit(config.optimize, method);
         checkOptimizeRequest(session.project, args, method);
         const holdout = args.holdout.length > 0 ? args.holdout : undefined;
         const gain = gainTasks(session, { method, task: args.tasks[0], tasks: args.tasks, holdout });
@@ -59390,15 +60591,15 @@ async function runOptimizeCommand(context) {
         ]);
         let report;
         try {
-            report =
-                method === 'apo'
-                    ? (await runApoOptimization(session, { task: args.tasks[0], edit, seed })).report
-                    : (await runMetaspoOptimization(session, {
-                        holdout: args.holdout.length > 0 ? args.holdout : undefined,
-                        seed,
-                        tasks: args.tasks,
-                        adapt: args.adapt
-                    })).report;
+            report = await runOptimization(session, {
+                method,
+                seed,
+                task: args.tasks[0],
+                edit,
+                tasks: args.tasks,
+                holdout,
+                adapt: args.adapt
+            });
         }
         catch (error) {
             // A provider that refuses mid-run still leaves the reports that were asked for.
@@ -59418,15 +60619,16 @@ async function runOptimizeCommand(context) {
  * alike: flags that do not fit the method, and `--prompt system` on a task with no system prompt.
  */
 function checkOptimizeRequest(project, args, method) {
-    if (method === 'metaspo' && args.edit === 'user') {
-        throw new errors_InputError('--prompt user applies to APO; MetaSPO optimizes the shared system prompt');
-    }
-    if (method === 'apo' && args.tasks.length > 1) {
-        throw new errors_InputError('optimize --method apo improves one task at a time; give one --task');
-    }
-    if (method === 'apo') {
-        const task = apoTask({ project }, args.tasks[0]);
-        assertEditable(task, args.edit ?? project.config.optimize.apo.target, partsOf(task.prompt));
+    checkMethodChoice({ method, edit: args.edit, tasks: args.tasks }, CLI_WORDING);
+    switch (methodScope(method)) {
+        case 'task': {
+            const task = apoTask({ project }, args.tasks[0]);
+            const edit = args.edit ?? defaultEdit(project.config.optimize, method);
+            assertEditable(task, edit, partsOf(task.prompt));
+            return;
+        }
+        case 'shared-system':
+            return;
     }
 }
 async function savePrompts(report, context, root) {
@@ -59434,7 +60636,7 @@ async function savePrompts(report, context, root) {
     const optimization = report.optimization;
     if (!optimization)
         return;
-    const prompts = optimization.prompts.filter((p) => args.writeUserPrompts || p.kind === 'system' || optimization.method === 'apo');
+    const prompts = optimization.prompts.filter((p) => args.writeUserPrompts || p.kind === 'system' || methodScope(optimization.method) === 'task');
     const changed = prompts.filter((p) => p.after !== p.before);
     if (changed.length === 0) {
         logger.info('the search found no prompt better than the starting one; nothing to write');

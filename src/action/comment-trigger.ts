@@ -4,6 +4,7 @@
  * A fork's pull request is refused too: its head branch lives in another repository, so the
  * suggestion could not be based on it, and its code must not run with this repository's secrets.
  */
+import { OPTIMIZE_METHODS, type OptimizeMethod } from '../config/methods.js'
 import * as core from '@actions/core'
 import { errorMessage } from '../errors.js'
 import type { GitHubApi, PullRequest, ReactionContent } from '../github/api.js'
@@ -14,7 +15,7 @@ import type { CommentContext } from './context.js'
 /** What a `/optimize` comment asks for; unset fields fall back to the inputs, then the config. */
 export interface OptimizeCommand {
   task?: string
-  method?: 'apo' | 'metaspo'
+  method?: OptimizeMethod
   prompt?: 'user' | 'system'
   /** Caps asked for in the comment; they can only lower the workflow's caps. */
   budget: { usd?: number; calls?: number; tokens?: number; minutes?: number }
@@ -25,8 +26,7 @@ export type ParsedComment =
   | { kind: 'command'; command: OptimizeCommand }
   | { kind: 'invalid'; message: string }
 
-export const COMMAND_USAGE =
-  '`/optimize [task=NAME] [method=apo|metaspo] [prompt=user|system] [budget=USD] [calls=N] [minutes=N]`'
+export const COMMAND_USAGE = `\`/optimize [task=NAME] [method=${OPTIMIZE_METHODS.join('|')}] [prompt=user|system] [budget=USD] [calls=N] [minutes=N]\``
 
 const KEYS: Record<
   string,
@@ -78,14 +78,14 @@ export function parseOptimizeComment(body: string): ParsedComment {
       if (value.length > 100) return { kind: 'invalid', message: 'the task name is too long' }
       command.task = value
     } else if (field === 'method' || field === 'prompt') {
-      const allowed = field === 'method' ? ['apo', 'metaspo'] : ['user', 'system']
+      const allowed: readonly string[] = field === 'method' ? OPTIMIZE_METHODS : ['user', 'system']
       if (!allowed.includes(value)) {
         return {
           kind: 'invalid',
-          message: `${inlineCode(field, 20)} must be ${allowed.map((a) => inlineCode(a, 20)).join(' or ')}, got ${inlineCode(value, 40)}`
+          message: `${inlineCode(field, 20)} must be ${orList(allowed.map((a) => inlineCode(a, 20)))}, got ${inlineCode(value, 40)}`
         }
       }
-      if (field === 'method') command.method = value as 'apo' | 'metaspo'
+      if (field === 'method') command.method = value as OptimizeMethod
       else command.prompt = value as 'user' | 'system'
     } else {
       const cap = field.slice('budget.'.length) as 'usd' | 'calls' | 'tokens' | 'minutes'
@@ -189,4 +189,11 @@ export async function judgeComment(
   }
   await react(api, comment.id, 'eyes')
   return { kind: 'accepted', command: parsed.command, pull, author }
+}
+
+/** "a or b", "a, b or c". */
+function orList(items: readonly string[]): string {
+  return items.length <= 2
+    ? items.join(' or ')
+    : `${items.slice(0, -1).join(', ')} or ${items[items.length - 1] ?? ''}`
 }

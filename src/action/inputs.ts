@@ -1,3 +1,4 @@
+import { OPTIMIZE_METHODS, type OptimizeMethod } from '../config/methods.js'
 import * as core from '@actions/core'
 import path from 'node:path'
 import { InputError } from '../errors.js'
@@ -54,7 +55,7 @@ export interface ActionSettings {
   cache: boolean
   reportDir: string
   /** Optimize mode: the method (the config's optimize.method when unset). */
-  method: 'apo' | 'metaspo' | undefined
+  method: OptimizeMethod | undefined
   /** Optimize mode, APO: the task (the only task when unset). */
   task: string | undefined
   /** Optimize mode, APO: which prompt to edit (the config's optimize.apo.target when unset). */
@@ -166,7 +167,7 @@ export function readSettings(): ActionSettings {
     samples: sampleCount(INPUTS.samples),
     cache: bool(INPUTS.cache, true),
     reportDir: folderInWorkspace(INPUTS.reportDir, 'prompt-descent-report'),
-    method: maybe(INPUTS.method, ['apo', 'metaspo'] as const),
+    method: maybe(INPUTS.method, OPTIMIZE_METHODS),
     task: core.getInput(INPUTS.task).trim() || undefined,
     prompt: maybe(INPUTS.prompt, ['user', 'system'] as const),
     prLabels: list(INPUTS.prLabels),

@@ -4,6 +4,8 @@
  * fixed branch (created, or updated in place by later runs). Started by workflow_dispatch, schedule,
  * a pull_request run, or a `/optimize` comment on a pull request.
  */
+import { methodName, methodScope } from '../config/methods.js'
+import { runOptimization } from '../run/optimize-method.js'
 import * as core from '@actions/core'
 import { resolve } from 'node:path'
 import { openProject } from '../run/discover-prompts.js'
@@ -15,8 +17,6 @@ import type { GitHubApi } from '../github/api.js'
 import { escapeInline } from '../report/sanitize.js'
 import type { RunReport } from '../report/types.js'
 import { openSession } from '../run/open-session.js'
-import { runApoOptimization } from '../run/optimize-apo.js'
-import { runMetaspoOptimization } from '../run/optimize-metaspo.js'
 import { cancelSignal } from './cancel.js'
 import { mention, reply } from './comment-trigger.js'
 import type { RunContext } from './context.js'
@@ -133,25 +133,21 @@ async function optimize(
     optimizing: true
   })
   try {
-    if (request.method === 'apo') {
-      const label = `Optimize the ${request.edit} prompt of ${request.task ?? ''} with APO`
-      return await core.group(label, async () => {
-        const outcome = await runApoOptimization(session, {
-          task: request.task,
-          edit: request.edit,
-          seed: request.seed
-        })
-        return outcome.report
-      })
-    }
-    return await core.group('Optimize the system prompt with MetaSPO', async () => {
-      const outcome = await runMetaspoOptimization(session, {
-        holdout: undefined,
+    const name = methodName(request.method)
+    const label =
+      methodScope(request.method) === 'task'
+        ? `Optimize the ${request.edit} prompt of ${request.task ?? ''} with ${name}`
+        : `Optimize the system prompt with ${name}`
+    return await core.group(label, () =>
+      runOptimization(session, {
+        method: request.method,
         seed: request.seed,
-        tasks: request.tasks
+        task: request.task,
+        edit: request.edit,
+        tasks: request.tasks,
+        holdout: undefined
       })
-      return outcome.report
-    })
+    )
   } finally {
     session.close()
   }

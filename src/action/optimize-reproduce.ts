@@ -2,6 +2,7 @@
  * How to repeat an optimize run: the CLI command and the action step, with the same method, task,
  * prompt, budget overrides and seed (the seed and the rest live in the config, named by its hash).
  */
+import { methodScope } from '../config/methods.js'
 import { safeUrl } from '../llm/provider-env.js'
 import type { LoadedProject } from '../config/project-types.js'
 import type { ReproduceInfo } from '../report/markdown-optimize.js'
@@ -39,7 +40,7 @@ export function reproduceInfo(args: {
   if (settings.configPath !== 'prompt-descent.yml') inputs.push(['config', settings.configPath])
   words.push('--method', request.method)
   inputs.push(['method', request.method])
-  if (request.method === 'apo') {
+  if (methodScope(request.method) === 'task') {
     words.push('--task', request.task ?? '', '--prompt', request.edit)
     inputs.push(['task', request.task ?? ''], ['prompt', request.edit])
   } else if (request.tasks.length > 0) {

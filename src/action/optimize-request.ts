@@ -2,6 +2,8 @@
  * What an optimize run does and where its proposal goes: the method, task, prompt and budget from
  * the comment, the inputs and the config (in that order), and the fixed branch per target.
  */
+import { methodScope, type OptimizeMethod } from '../config/methods.js'
+import { checkMethodChoice, defaultEdit, type ChoiceWording } from '../run/optimize-method.js'
 import { partMessage } from '../config/prompt.js'
 import type { LoadedProject } from '../config/project-types.js'
 import type { BudgetConfig } from '../config/types.js'
@@ -13,8 +15,14 @@ import type { ActionSettings } from './inputs.js'
 
 export const BRANCH_PREFIX = 'prompt-descent/optimize/'
 
+const ACTION_WORDING: ChoiceWording = {
+  prompt: '`prompt: user`',
+  task: '`task`',
+  taskIsSingle: true
+}
+
 export interface OptimizeRequest {
-  method: 'apo' | 'metaspo'
+  method: OptimizeMethod
   /** APO: the task (resolved: the named one, or the only one). */
   task: string | undefined
   /** APO: the prompt it edits. MetaSPO always edits the shared system prompt. */
@@ -61,17 +69,11 @@ export function resolveRequest(
   const taskName = command?.task ?? settings.task
   const budget = commentBudget(settings.budget, config.budget, command?.budget)
   const seed = config.optimize.seed
-  if (method === 'metaspo') {
-    if (askedPrompt === 'user') {
-      throw new InputError(
-        '`prompt: user` applies to APO; MetaSPO optimizes the shared system prompt'
-      )
-    }
-    if (taskName !== undefined) {
-      throw new InputError(
-        '`task` applies to APO, which improves one task; MetaSPO trains on every task (restrict them with the `tasks` input)'
-      )
-    }
+  checkMethodChoice(
+    { method, edit: askedPrompt, tasks: taskName === undefined ? [] : [taskName] },
+    ACTION_WORDING
+  )
+  if (methodScope(method) === 'shared-system') {
     const { train } = metaspoTasks({ project }, undefined, settings.tasks)
     const system = config.systemPrompt
     if (system === undefined) {
@@ -91,7 +93,7 @@ export function resolveRequest(
     }
   }
   const task = apoTask({ project }, taskName)
-  const edit = askedPrompt ?? config.optimize.apo.target
+  const edit = askedPrompt ?? defaultEdit(config.optimize, method)
   const file = partMessage(task.prompt, edit)?.source.file
   return {
     method,
@@ -121,7 +123,7 @@ export function refSegment(name: string): string {
  */
 export function proposalBranch(request: OptimizeRequest, pullNumber: number | undefined): string {
   if (pullNumber !== undefined) return `${BRANCH_PREFIX}pr-${pullNumber}`
-  if (request.method === 'metaspo') return `${BRANCH_PREFIX}system-prompt`
+  if (methodScope(request.method) === 'shared-system') return `${BRANCH_PREFIX}system-prompt`
   const task = refSegment(request.task ?? 'task')
   return `${BRANCH_PREFIX}${request.edit === 'user' ? task : `${task}-system`}`
 }

@@ -2,6 +2,7 @@
  * The words of an optimize run: the pull request's title, commit message and body (the report as
  * evidence, plus how to reproduce it), the job-summary status and the reply to a `/optimize`.
  */
+import { methodName, methodScope, methodTitle } from '../config/methods.js'
 import type { ProposeChangesResult } from '../github/pull-request.js'
 import { renderMarkdown } from '../report/markdown.js'
 import { reproduceSection } from '../report/markdown-optimize.js'
@@ -24,7 +25,7 @@ export interface ProposalOrigin {
 
 /** What was optimized, in words; `markdown` escapes the task name for a body (a title is plain text). */
 function target(request: OptimizeRequest, markdown = true): string {
-  if (request.method === 'metaspo') return 'the shared system prompt'
+  if (methodScope(request.method) === 'shared-system') return 'the shared system prompt'
   const name = (request.task ?? '').replace(/\s+/g, ' ').slice(0, 80)
   const task = markdown ? escapeInline(name, 80) : name
   return request.edit === 'user' ? `the ${task} prompt` : `the ${task} system prompt`
@@ -43,17 +44,13 @@ export function commitMessage(
   decision: GainDecision & { gain: true },
   origin: ProposalOrigin
 ): string {
-  const method = request.method === 'apo' ? 'APO' : 'MetaSPO'
+  const method = methodName(request.method)
   return [
     proposalTitle(request, origin),
     '',
     `Held-out test split: ${decision.summary}.`,
     `${method}, seed ${report.seed}, config ${report.config.path} (sha256 ${report.config.hash.slice(0, 16)}).`
   ].join('\n')
-}
-
-function methodName(request: OptimizeRequest): string {
-  return request.method === 'apo' ? 'APO (ProTeGi)' : 'MetaSPO'
 }
 
 /**
@@ -77,7 +74,7 @@ export function proposalBody(args: {
       : ` Requested by ${inlineCode(`@${origin.requestedBy}`, 60)} with \`/optimize\` on #${origin.pullNumber ?? ''}.`
   const run = args.runUrl ? ` ([workflow run](${args.runUrl}))` : ''
   const intro = [
-    `prompt-descent ran **${methodName(request)}** on ${target(request)} and proposes the best prompt it found. On the held-out test split, which was never used to choose, it scores ${escapeInline(args.decision.summary, 2_000)}.${asked}${run}`,
+    `prompt-descent ran **${methodTitle(request.method)}** on ${target(request)} and proposes the best prompt it found. On the held-out test split, which was never used to choose, it scores ${escapeInline(args.decision.summary, 2_000)}.${asked}${run}`,
     '',
     'Review the diff and the evidence below; merge to adopt the prompt, or close the pull request to decline it.'
   ].join('\n')

@@ -1,3 +1,4 @@
+import { OPTIMIZE_METHODS, type OptimizeMethod } from '../config/methods.js'
 import { parseArgs } from 'node:util'
 import { InputError } from '../errors.js'
 
@@ -24,7 +25,7 @@ export interface CliArgs {
   estimate: boolean
   cache: boolean
   budget: BudgetFlags
-  method: 'apo' | 'metaspo' | undefined
+  method: OptimizeMethod | undefined
   edit: 'user' | 'system' | undefined
   write: boolean
   writeUserPrompts: boolean
@@ -202,7 +203,7 @@ export function parseCliArgs(argv: readonly string[]): CliArgs {
       calls: positiveNumber('--max-calls', v['max-calls']),
       minutes: positiveNumber('--max-minutes', v['max-minutes'])
     },
-    method: oneOf('--method', v.method, ['apo', 'metaspo'] as const),
+    method: oneOf('--method', v.method, OPTIMIZE_METHODS),
     edit: oneOf('--prompt', v.prompt, ['user', 'system'] as const),
     write: v.write ?? false,
     writeUserPrompts: v['write-user-prompts'] ?? false,

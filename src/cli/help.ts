@@ -2,7 +2,11 @@
  * The CLI's help texts: an overview (`prompt-descent --help`) and one text per command
  * (`prompt-descent CMD --help` or `prompt-descent help CMD`).
  */
+import { OPTIMIZE_METHODS } from '../config/methods.js'
 import type { CommandName } from './args.js'
+
+/** `apo|metaspo|…`: every method the registry knows. */
+const METHODS = OPTIMIZE_METHODS.join('|')
 
 const BUDGET = `Budget (hard caps; a run that reaches one stops, exits 3 and keeps what it scored):
   --max-usd N         dollars        --max-tokens N     tokens
@@ -32,7 +36,7 @@ Usage:
                            [--json FILE] [--markdown FILE] [--junit FILE [--junit-per-example]]
                            [--samples K] [--estimate] [--no-cache] [budget flags]
   prompt-descent compare   --base REF [--head REF] [same flags as eval]
-  prompt-descent optimize  [--config FILE] [--method apo|metaspo] [--task NAME]... [--prompt user|system]
+  prompt-descent optimize  [--config FILE] [--method ${METHODS}] [--task NAME]... [--prompt user|system]
                            [--holdout TASK]... [--adapt] [--seed N] [--write [--write-user-prompts]] [--out DIR]
                            [--json FILE] [--markdown FILE] [--estimate] [--no-cache] [budget flags]
   prompt-descent demo      [DIR] [--no-optimize] [--seed N] [report and budget flags]
@@ -91,13 +95,13 @@ ${REPORTS}
 ${BUDGET}
 
 ${EXIT}`,
-  optimize: `prompt-descent optimize [--method apo|metaspo] [--task NAME] [--prompt user|system] ...
+  optimize: `prompt-descent optimize [--method ${METHODS}] [--task NAME] [--prompt user|system] ...
 
 Improves prompts within the budget — APO on one task's prompt, or MetaSPO on the shared system
 prompt — then scores the starting and the best prompts once on the held-out test split. The best
 prompts go to --out; --write also replaces the prompt files when the gain on test is more than noise.
 
-  --method apo|metaspo     default: optimize.method
+  ${`--method ${METHODS}`.padEnd(24)} default: optimize.method
   --prompt user|system     APO: which prompt to edit (default optimize.apo.target)
   --holdout TASK           MetaSPO: keep this task out of meta-training (repeatable)
   --adapt                  MetaSPO: measure test-time adaptation on the unseen tasks

@@ -2,13 +2,19 @@ import { relative, resolve } from 'node:path'
 import { openProject } from '../run/discover-prompts.js'
 import { assertGainCanBeConfirmed, gainTasks } from '../run/held-out.js'
 import { withSamples } from '../config/samples.js'
-import { ExitCode, InputError, ProviderError } from '../errors.js'
+import { ExitCode, ProviderError } from '../errors.js'
 import { providerFailureReport } from '../run/failed-report.js'
 import { checkReportPaths, reportPathsOf } from './check-report-paths.js'
 import type { RunReport } from '../report/types.js'
 import { estimateOptimize } from '../run/estimate-optimize.js'
-import { runApoOptimization } from '../run/optimize-apo.js'
-import { runMetaspoOptimization } from '../run/optimize-metaspo.js'
+import {
+  CLI_WORDING,
+  checkMethodChoice,
+  defaultEdit,
+  runOptimization
+} from '../run/optimize-method.js'
+import { methodScope } from '../config/methods.js'
+import type { OptimizeMethod } from '../config/methods.js'
 import type { CommandContext } from './context.js'
 import { finish, warnBeforeMoney, withWarnings } from './eval-command.js'
 import type { LoadedProject } from '../config/project-types.js'
@@ -57,7 +63,7 @@ export async function runOptimizeCommand(context: CommandContext): Promise<numbe
       const { config } = session.project
       const method = args.method ?? config.optimize.method
       const seed = args.seed ?? config.optimize.seed
-      const edit = args.edit ?? config.optimize.apo.target
+      const edit = args.edit ?? defaultEdit(config.optimize, method)
       checkOptimizeRequest(session.project, args, method)
       const holdout = args.holdout.length > 0 ? args.holdout : undefined
       const gain = gainTasks(session, { method, task: args.tasks[0], tasks: args.tasks, holdout })
@@ -69,17 +75,15 @@ export async function runOptimizeCommand(context: CommandContext): Promise<numbe
       ])
       let report: RunReport
       try {
-        report =
-          method === 'apo'
-            ? (await runApoOptimization(session, { task: args.tasks[0], edit, seed })).report
-            : (
-                await runMetaspoOptimization(session, {
-                  holdout: args.holdout.length > 0 ? args.holdout : undefined,
-                  seed,
-                  tasks: args.tasks,
-                  adapt: args.adapt
-                })
-              ).report
+        report = await runOptimization(session, {
+          method,
+          seed,
+          task: args.tasks[0],
+          edit,
+          tasks: args.tasks,
+          holdout,
+          adapt: args.adapt
+        })
       } catch (error) {
         // A provider that refuses mid-run still leaves the reports that were asked for.
         if (!(error instanceof ProviderError)) throw error
@@ -106,17 +110,18 @@ export async function runOptimizeCommand(context: CommandContext): Promise<numbe
 function checkOptimizeRequest(
   project: LoadedProject,
   args: CommandContext['args'],
-  method: 'apo' | 'metaspo'
+  method: OptimizeMethod
 ): void {
-  if (method === 'metaspo' && args.edit === 'user') {
-    throw new InputError('--prompt user applies to APO; MetaSPO optimizes the shared system prompt')
-  }
-  if (method === 'apo' && args.tasks.length > 1) {
-    throw new InputError('optimize --method apo improves one task at a time; give one --task')
-  }
-  if (method === 'apo') {
-    const task = apoTask({ project }, args.tasks[0])
-    assertEditable(task, args.edit ?? project.config.optimize.apo.target, partsOf(task.prompt))
+  checkMethodChoice({ method, edit: args.edit, tasks: args.tasks }, CLI_WORDING)
+  switch (methodScope(method)) {
+    case 'task': {
+      const task = apoTask({ project }, args.tasks[0])
+      const edit = args.edit ?? defaultEdit(project.config.optimize, method)
+      assertEditable(task, edit, partsOf(task.prompt))
+      return
+    }
+    case 'shared-system':
+      return
   }
 }
 
@@ -129,7 +134,8 @@ async function savePrompts(
   const optimization = report.optimization
   if (!optimization) return
   const prompts = optimization.prompts.filter(
-    (p) => args.writeUserPrompts || p.kind === 'system' || optimization.method === 'apo'
+    (p) =>
+      args.writeUserPrompts || p.kind === 'system' || methodScope(optimization.method) === 'task'
   )
   const changed = prompts.filter((p) => p.after !== p.before)
   if (changed.length === 0) {

@@ -144,6 +144,16 @@ export function normalizeConfig(raw: RawConfig): { config: Config; issues: PathI
         examplesPerTask: raw.optimize.metaspo.examples_per_task,
         holdout: [...holdout],
         racing: raw.optimize.metaspo.racing
+      },
+      gepa: {
+        preset: raw.optimize.gepa.preset,
+        minibatch: raw.optimize.gepa.minibatch,
+        confirm: raw.optimize.gepa.confirm,
+        devRows: raw.optimize.gepa.dev_rows,
+        maxCalls: raw.optimize.gepa.max_calls,
+        selection: raw.optimize.gepa.selection,
+        maxPromptChars: raw.optimize.gepa.max_prompt_chars,
+        target: raw.optimize.gepa.target
       }
     },
     cache: { enabled: raw.cache.enabled, dir: raw.cache.dir },

@@ -3,6 +3,7 @@
  * is an error, because a misspelt option that is silently ignored is worse than a failed run.
  * Defaults that depend on other keys (model names, split seed) are filled in by normalize.ts.
  */
+import { OPTIMIZE_METHODS } from './methods.js'
 import * as z from 'zod'
 import { REASONING_EFFORTS } from './types.js'
 import { extraParamProblems } from './model-extra.js'
@@ -311,20 +312,32 @@ const metaspoSchema = z.strictObject({
   racing: z.boolean().default(true)
 })
 
+const gepaSchema = z.strictObject({
+  preset: z.enum(['light', 'medium', 'heavy']).default('light'),
+  minibatch: int(1, 50).default(3),
+  confirm: int(0, 50).default(3),
+  dev_rows: int(2, 10_000).default(60),
+  max_calls: int(1, 10_000_000).optional(),
+  selection: z.enum(['pareto', 'best']).default('pareto'),
+  max_prompt_chars: int(100, 100_000).optional(),
+  target: z.enum(['user', 'system']).optional()
+})
+
 /** A message an optimizer may rewrite: every message of a role, or one message of a messages file. */
 const editEntry = z.union([z.enum(['system', 'user', 'assistant']), int(0, 10_000)], {
   error: 'expected a role (system, user, assistant) or a message index (0, 1, …)'
 })
 
 const optimizeSchema = z.strictObject({
-  method: z.enum(['apo', 'metaspo']).default('apo'),
+  method: z.enum(OPTIMIZE_METHODS).default('apo'),
   seed: int(0, 0xffffffff).optional(),
   edit: z
     .array(editEntry)
     .min(1, { message: 'expected a list of at least one role or message index' })
     .optional(),
   apo: apoSchema.prefault({}),
-  metaspo: metaspoSchema.prefault({})
+  metaspo: metaspoSchema.prefault({}),
+  gepa: gepaSchema.prefault({})
 })
 
 const cacheSchema = z.strictObject({

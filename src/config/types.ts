@@ -12,6 +12,8 @@ import type { BuiltinEvaluator, LlmChoice, StringOp } from './github-prompt-file
 export const AGGREGATIONS = ['mean', 'pass@k', 'pass^k', 'majority'] as const
 export type Aggregation = (typeof AGGREGATIONS)[number]
 
+import type { OptimizeMethod } from './methods.js'
+
 export interface ModelConfig {
   model: string
   temperature: number
@@ -283,14 +285,36 @@ export interface MetaspoConfig {
  */
 export type EditEntry = 'system' | 'user' | 'assistant' | number
 
+/** GEPA presets: how many candidates get a full pass over the Pareto dev rows (6 / 12 / 18). */
+export type GepaPreset = 'light' | 'medium' | 'heavy'
+
+export interface GepaConfig {
+  preset: GepaPreset
+  /** Train rows the reflection reads and the gate judges on. */
+  minibatch: number
+  /** Fresh train rows a child must not lose on before it gets a dev pass (0 = no confirmation). */
+  confirm: number
+  /** The Pareto dev set: at most this many dev rows (a seeded sample). */
+  devRows: number
+  /** Target calls the search may spend (test comparison excluded); unset → the preset's. */
+  maxCalls: number | undefined
+  /** `pareto`: parents drawn from the per-row front; `best`: always the best mean (ablation). */
+  selection: 'pareto' | 'best'
+  /** Longest candidate in characters; unset → max(2,000, 3 × the starting prompt). */
+  maxPromptChars: number | undefined
+  /** Which prompt GEPA edits; unset → optimize.apo.target. */
+  target: 'user' | 'system' | undefined
+}
+
 export interface OptimizeConfig {
-  method: 'apo' | 'metaspo'
+  method: OptimizeMethod
   /** Seed of the optimizer's sampling; `optimize.seed`, else the top-level `seed`. */
   seed: number
   /** Which messages the optimizers may rewrite (`optimize.edit`); undefined → the default. */
   edit: EditEntry[] | undefined
   apo: ApoConfig
   metaspo: MetaspoConfig
+  gepa: GepaConfig
 }
 
 export interface CacheConfig {

@@ -66,7 +66,8 @@ const FORBIDDEN_TAGS = [
   META_TAGS.systemPrompt,
   META_TAGS.improvedPrompt,
   META_TAGS.improvedSystemPrompt,
-  META_TAGS.paraphrase
+  META_TAGS.paraphrase,
+  META_TAGS.newPrompt
 ]
 
 /** The same prompt up to case, Unicode form, whitespace and spacing inside {{ slots }}. */

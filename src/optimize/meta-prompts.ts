@@ -142,7 +142,7 @@ export function fill(lines: readonly string[], values: Record<string, string>): 
   return lines.join('\n').replace(/@\{(\w+)\}/g, (marker, name: string) => values[name] ?? marker)
 }
 
-function clip(text: string): string {
+export function clip(text: string): string {
   if (text.length <= MAX_EXAMPLE_FIELD_CHARS) return text
   const cut = text.length - MAX_EXAMPLE_FIELD_CHARS
   return `${text.slice(0, MAX_EXAMPLE_FIELD_CHARS)}\n[… ${cut} more characters cut]`
@@ -164,7 +164,7 @@ function formatExamples(examples: readonly FailingExample[]): string {
 }
 
 /** The sentence that tells the model which {{slots}} to keep. */
-function slotsInstruction(slots: readonly string[]): string {
+export function slotsInstruction(slots: readonly string[]): string {
   if (slots.length === 0) {
     return 'The prompt has no placeholders in double curly braces; do not add any.'
   }
@@ -178,7 +178,7 @@ const user = (content: string): ChatMessage[] => [{ role: 'user', content }]
  * The context of a prompt that is one message of a conversation (a chat prompt with few-shot
  * turns): the other messages, fixed, with the prompt's place marked. Empty for a plain prompt.
  */
-function conversationBlock(conversation: string | undefined): string {
+export function conversationBlock(conversation: string | undefined): string {
   if (conversation === undefined) return ''
   return `\n\n${WORDING.conversationIntro}\n${wrapTag(T.conversation, conversation)}`
 }

@@ -28,7 +28,11 @@ export const META_TAGS = {
   /** Answer tag of a paraphrase. */
   paraphrase: 'paraphrase',
   /** Answer tag of a system prompt rewrite (MetaSPO). */
-  improvedSystemPrompt: 'improved_system_prompt'
+  improvedSystemPrompt: 'improved_system_prompt',
+  /** GEPA: the feedback on one example (inside <example>, beside <input> and <output>). */
+  feedback: 'feedback',
+  /** Answer tag of a GEPA reflection: the new prompt. */
+  newPrompt: 'new_prompt'
 } as const
 
 /** The contract's tag names under the name the simulator reads them by. */

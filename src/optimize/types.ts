@@ -1,3 +1,4 @@
+import type { OptimizeMethod } from '../config/methods.js'
 import type { PromptParts } from '../config/prompt.js'
 import type { ScoreEstimate } from '../eval/types.js'
 import type { TaskComparison } from '../eval/types.js'
@@ -89,7 +90,7 @@ export interface RacingReport {
 }
 
 export interface OptimizationReport {
-  method: 'apo' | 'metaspo'
+  method: OptimizeMethod
   simulated: boolean
   seed: number
   /** The prompts the run proposes (best found), per file. */

@@ -23,6 +23,7 @@ import {
 } from './format.js'
 import { codeBlock, details, escapeInline, inlineCode, tableCell } from './sanitize.js'
 import { lineDiff } from '../eval/line-diff.js'
+import { gepaBlocks } from './markdown-gepa.js'
 
 const LABELS = { base: 'before', head: 'after', intervals: true }
 const MAX_ROUND_ROWS = 50
@@ -261,6 +262,32 @@ function racingLine(racing: RacingReport): string {
   )
 }
 
+/** The method's own sections. */
+function methodBlocks(opt: OptimizationReport): Block[] {
+  switch (opt.method) {
+    case 'apo':
+    case 'metaspo':
+      return []
+    case 'gepa':
+      return gepaBlocks(opt)
+  }
+}
+
+/** The details shown as JSON: GEPA's tree is already rendered above, so it is left out. */
+function methodDetailsForJson(opt: OptimizationReport): Record<string, unknown> {
+  switch (opt.method) {
+    case 'apo':
+    case 'metaspo':
+      return opt.details
+    case 'gepa': {
+      const { nodes: _nodes, ...rest } = opt.details as Record<string, unknown> & {
+        nodes?: unknown
+      }
+      return rest
+    }
+  }
+}
+
 /** All blocks of the optimization part of a report. */
 export function optimizeBlocks(opt: OptimizationReport): Block[] {
   const blocks: Block[] = []
@@ -283,6 +310,7 @@ export function optimizeBlocks(opt: OptimizationReport): Block[] {
   }
   if (opt.racing) blocks.push({ text: racingLine(opt.racing) })
   for (const outcome of opt.prompts) blocks.push(...promptBlocks(outcome, opt))
+  blocks.push(...methodBlocks(opt))
   if (opt.rounds.length > 0) blocks.push({ text: `#### Rounds\n\n${roundsTable(opt.rounds)}` })
   if (opt.candidates.length > 0) {
     blocks.push({
@@ -295,7 +323,7 @@ export function optimizeBlocks(opt: OptimizationReport): Block[] {
     })
   }
   if (Object.keys(opt.details).length > 0) {
-    const json = JSON.stringify(opt.details, null, 2) ?? '{}'
+    const json = JSON.stringify(methodDetailsForJson(opt), null, 2) ?? '{}'
     blocks.push({
       text: details(`Method details (${opt.method})`, codeBlock(json, 'json', METHOD_DETAIL_CHARS)),
       drop: 'detail'

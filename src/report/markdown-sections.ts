@@ -3,6 +3,7 @@
  * eval table, the cost block and the footer. Each returns finished Markdown built only from
  * sanitised pieces; none of them holds a code fence or a <details>, so they can be cut at a line.
  */
+import { methodTitle } from '../config/methods.js'
 import type { GateCheck, RunReport } from './types.js'
 import { checkLabel } from './check-rows.js'
 import type { TaskEvalResult } from '../eval/types.js'
@@ -51,7 +52,7 @@ export function titleSection(report: RunReport, title: string | undefined): stri
     const { baseRef, headRef } = report.comparison
     context = `Comparing ${inlineCode(baseRef, 80)} → ${inlineCode(headRef, 80)} ${split}, ${target}.`
   } else if (report.kind === 'optimize' && report.optimization) {
-    const method = report.optimization.method === 'apo' ? 'APO (ProTeGi)' : 'MetaSPO'
+    const method = methodTitle(report.optimization.method)
     context = `Optimized with ${method}: ${target}, optimizer ${inlineCode(report.models.optimizer, 80)}.`
   } else {
     const n = report.tasks.length

@@ -1,3 +1,4 @@
+import type { OptimizeMethod } from '../config/methods.js'
 import { samplingOf } from '../config/samples.js'
 import { conversationText } from '../config/prompt.js'
 import type { LoadedTask } from '../config/project-types.js'
@@ -10,8 +11,9 @@ import {
 } from '../llm/estimate.js'
 import type { CostEstimate } from '../llm/estimate.js'
 import { freeTierWarnings } from '../llm/github-models-limits.js'
-import { estimateApoRun } from '../optimize/estimate.js'
-import { estimateMetaspoCalls, estimateUnseenCalls } from '../optimize/metaspo-estimate.js'
+import { estimateApoRun } from '../optimize/apo/estimate.js'
+import { estimateGepaRun } from '../optimize/gepa/estimate.js'
+import { estimateMetaspoCalls, estimateUnseenCalls } from '../optimize/metaspo/estimate.js'
 import { describe } from './estimate-run.js'
 import { apoTask } from './optimize-apo.js'
 import { metaspoTasks } from './optimize-metaspo.js'
@@ -37,6 +39,98 @@ function meanTargetTokens(task: LoadedTask): number {
   return sum / rows.length
 }
 
+/** Calls and tokens per call of one method's run, and the line that explains them. */
+interface MethodEstimate {
+  targetCalls: number
+  optimizerCalls: number
+  targetTokens: number
+  optimizerTokens: number
+  line: string
+}
+
+function count(split: string, task: LoadedTask): number {
+  return task.examples.filter((e) => e.split === split).length
+}
+
+function estimateApo(
+  services: Pick<RunServices, 'project'>,
+  taskName: string | undefined
+): MethodEstimate {
+  const { config } = services.project
+  const task = apoTask(services, taskName)
+  const run = estimateApoRun(config.optimize.apo, {
+    train: count('train', task),
+    dev: count('dev', task)
+  })
+  const test = 2 * count('test', task)
+  const perCall = meanTargetTokens(task)
+  return {
+    // Every scored example costs k target calls with `samples: k`.
+    targetCalls: (run.targetCalls + test) * samplingOf(task.config, config.models).samples,
+    optimizerCalls: run.optimizerCalls,
+    targetTokens: perCall,
+    // An optimizer call carries the prompt and a group of failing examples with their replies.
+    optimizerTokens:
+      estimateTokens(conversationText(task.prompt)) * 2 +
+      config.optimize.apo.errorsPerGroup * (perCall + TARGET_OUTPUT) +
+      300,
+    line: `APO on ${task.name}: ${run.perRound.length} rounds; per full round ${run.perRound.at(-1)?.targetCalls ?? 0} target + ${run.perRound.at(-1)?.optimizerCalls ?? 0} optimizer calls; test comparison ${test} target calls`
+  }
+}
+
+function estimateGepa(
+  services: Pick<RunServices, 'project'>,
+  taskName: string | undefined
+): MethodEstimate {
+  const { config } = services.project
+  const task = apoTask(services, taskName)
+  const run = estimateGepaRun(config.optimize.gepa, {
+    train: count('train', task),
+    dev: count('dev', task)
+  })
+  const test = 2 * count('test', task)
+  const perCall = meanTargetTokens(task)
+  return {
+    // Every scored example costs k target calls with `samples: k`.
+    targetCalls: (run.targetCalls + test) * samplingOf(task.config, config.models).samples,
+    optimizerCalls: run.optimizerCalls,
+    targetTokens: perCall,
+    // A reflection carries the prompt and the minibatch rows with replies and feedback.
+    optimizerTokens:
+      estimateTokens(conversationText(task.prompt)) * 2 +
+      config.optimize.gepa.minibatch * (perCall + TARGET_OUTPUT + 40) +
+      300,
+    line: `GEPA on ${task.name}: at most ${run.iterations} iterations, ${run.devPasses} dev passes over ${run.dev} rows; ${run.formula}; test comparison ${test} target calls`
+  }
+}
+
+function estimateMetaspo(
+  services: Pick<RunServices, 'project'>,
+  holdoutNames: readonly string[]
+): MethodEstimate {
+  const { config } = services.project
+  const { train, holdout } = metaspoTasks(services, holdoutNames)
+  const sizes = Object.fromEntries(train.map((t) => [t.name, count('train', t)]))
+  const run = estimateMetaspoCalls(
+    config.optimize.metaspo,
+    train.map((t) => t.name),
+    sizes
+  )
+  const testSizes = Object.fromEntries(holdout.map((t) => [t.name, count('test', t)]))
+  const unseen = estimateUnseenCalls(3, testSizes)
+  const sourceTest = train.reduce((s, t) => s + 2 * count('test', t), 0)
+  const all = [...train, ...holdout]
+  const k = Math.max(1, ...all.map((t) => samplingOf(t.config, config.models).samples))
+  const targetTokens = all.reduce((s, t) => s + meanTargetTokens(t), 0) / Math.max(1, all.length)
+  return {
+    targetCalls: (run.targetCalls + unseen + sourceTest) * k,
+    optimizerCalls: run.optimizerCalls + holdout.length * 2,
+    targetTokens,
+    optimizerTokens: 3 * (targetTokens + TARGET_OUTPUT) * Math.max(1, train.length) + 300,
+    line: `MetaSPO on ${train.length} tasks (${holdout.length} held out): per iteration ${run.perIteration[0]?.targetCalls ?? 0} target calls without racing + ${run.perIteration[0]?.optimizerCalls ?? 0} optimizer calls; unseen-task comparison ${unseen}, source-task test ${sourceTest} target calls`
+  }
+}
+
 /**
  * What `optimize` would spend, without calling a model: the method's call counts (upper bounds from
  * its formula; cache hits, early stops and racing make real runs cheaper) times tokens per call
@@ -44,62 +138,24 @@ function meanTargetTokens(task: LoadedTask): number {
  */
 export function estimateOptimize(
   services: Pick<RunServices, 'project'>,
-  options: { method: 'apo' | 'metaspo'; task: string | undefined; holdout: readonly string[] }
+  options: { method: OptimizeMethod; task: string | undefined; holdout: readonly string[] }
 ): OptimizeEstimate {
   const { config } = services.project
   const targetModel = config.models.target
   const optimizerModel = config.models.optimizer
-  const count = (split: string, t: LoadedTask): number =>
-    t.examples.filter((e) => e.split === split).length
-  let targetCalls: number
-  let optimizerCalls: number
-  let targetTokens: number
-  let optimizerTokens: number
-  const lines: string[] = []
-  if (options.method === 'apo') {
-    const task = apoTask(services, options.task)
-    const run = estimateApoRun(config.optimize.apo, {
-      train: count('train', task),
-      dev: count('dev', task)
-    })
-    const test = 2 * count('test', task)
-    // Every scored example costs k target calls with `samples: k`.
-    targetCalls = (run.targetCalls + test) * samplingOf(task.config, config.models).samples
-    optimizerCalls = run.optimizerCalls
-    const perCall = meanTargetTokens(task)
-    targetTokens = perCall
-    // An optimizer call carries the prompt and a group of failing examples with their replies.
-    optimizerTokens =
-      estimateTokens(conversationText(task.prompt)) * 2 +
-      config.optimize.apo.errorsPerGroup * (perCall + TARGET_OUTPUT) +
-      300
-    lines.push(
-      `APO on ${task.name}: ${run.perRound.length} rounds; per full round ${run.perRound.at(-1)?.targetCalls ?? 0} target + ${run.perRound.at(-1)?.optimizerCalls ?? 0} optimizer calls; test comparison ${test} target calls`
-    )
-  } else {
-    const { train, holdout } = metaspoTasks(services, options.holdout)
-    const sizes = Object.fromEntries(train.map((t) => [t.name, count('train', t)]))
-    const run = estimateMetaspoCalls(
-      config.optimize.metaspo,
-      train.map((t) => t.name),
-      sizes
-    )
-    const testSizes = Object.fromEntries(holdout.map((t) => [t.name, count('test', t)]))
-    const unseen = estimateUnseenCalls(3, testSizes)
-    const sourceTest = train.reduce((s, t) => s + 2 * count('test', t), 0)
-    const k = Math.max(
-      1,
-      ...[...train, ...holdout].map((t) => samplingOf(t.config, config.models).samples)
-    )
-    targetCalls = (run.targetCalls + unseen + sourceTest) * k
-    optimizerCalls = run.optimizerCalls + holdout.length * 2
-    const all = [...train, ...holdout]
-    targetTokens = all.reduce((s, t) => s + meanTargetTokens(t), 0) / Math.max(1, all.length)
-    optimizerTokens = 3 * (targetTokens + TARGET_OUTPUT) * Math.max(1, train.length) + 300
-    lines.push(
-      `MetaSPO on ${train.length} tasks (${holdout.length} held out): per iteration ${run.perIteration[0]?.targetCalls ?? 0} target calls without racing + ${run.perIteration[0]?.optimizerCalls ?? 0} optimizer calls; unseen-task comparison ${unseen}, source-task test ${sourceTest} target calls`
-    )
+  let run: MethodEstimate
+  switch (options.method) {
+    case 'apo':
+      run = estimateApo(services, options.task)
+      break
+    case 'metaspo':
+      run = estimateMetaspo(services, options.holdout)
+      break
+    case 'gepa':
+      run = estimateGepa(services, options.task)
+      break
   }
+  const { targetCalls, optimizerCalls, targetTokens, optimizerTokens } = run
   const target = estimateCost({
     calls: targetCalls,
     inputTokens: Math.round(targetCalls * targetTokens),
@@ -118,7 +174,7 @@ export function estimateOptimize(
   const simulated = config.provider.type === 'simulated'
   const text = [
     `estimate for optimize --method ${options.method} — an upper bound, no calls made${simulated ? ' (simulated provider: free)' : ''}:`,
-    `  ${lines.join('\n  ')}`,
+    `  ${run.line}`,
     `  target (${targetModel.model}): ${describe(target, simulated)}`,
     `  optimizer (${optimizerModel.model}): ${describe(optimizer, simulated)}`,
     `  total: ${describe(total, simulated)}`,

@@ -3,6 +3,7 @@
  * only when the held-out test rows confirm its gain. With too few test rows no gain can ever be
  * confirmed, so the run is refused before a single call, saying how many rows would do.
  */
+import type { OptimizeMethod } from '../config/methods.js'
 import type { LoadedTask } from '../config/project-types.js'
 import { InputError } from '../errors.js'
 import { heldOutShortfall } from '../eval/small-set.js'
@@ -14,7 +15,7 @@ import type { RunServices } from './services.js'
 export function gainTasks(
   services: Pick<RunServices, 'project'>,
   request: {
-    method: 'apo' | 'metaspo'
+    method: OptimizeMethod
     task: string | undefined
     tasks: readonly string[]
     holdout?: readonly string[]
@@ -22,6 +23,7 @@ export function gainTasks(
 ): LoadedTask[] {
   switch (request.method) {
     case 'apo':
+    case 'gepa':
       return [apoTask(services, request.task)]
     case 'metaspo':
       return metaspoTasks(services, request.holdout, request.tasks).train

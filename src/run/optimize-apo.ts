@@ -1,18 +1,15 @@
 import type { LoadedTask } from '../config/project-types.js'
 import { InputError } from '../errors.js'
-import { compareTaskResults } from '../eval/compare.js'
-import type { StopInfo } from '../llm/ledger-types.js'
-import { runApo } from '../optimize/apo.js'
-import { apoOptimizationReport } from '../optimize/apo-report.js'
-import type { ApoResult } from '../optimize/apo-types.js'
+import { runApo } from '../optimize/apo/apo.js'
+import { apoOptimizationReport } from '../optimize/apo/report.js'
+import type { ApoResult } from '../optimize/apo/types.js'
 import { partMessage, partsOf } from '../config/prompt.js'
 import type { PromptPart, PromptParts } from '../config/prompt.js'
 import type { RoundRecord } from '../optimize/types.js'
 import type { RunReport, TaskComparison } from '../report/types.js'
 import { plural } from '../report/format.js'
 import { buildReport } from './build-report.js'
-import { evaluateTasks } from './eval-run.js'
-import type { EvalOutcome } from './eval-run.js'
+import { scoreBeforeAfterOnTest } from './test-before-after.js'
 import { createScoreFn } from './score-fn.js'
 import { examplesOf, selectTasks } from './select-tasks.js'
 import type { RunServices } from './services.js'
@@ -115,49 +112,13 @@ export async function runApoOptimization(
   logger.info(`APO stopped: ${result.stop.reason} — ${result.stop.message}`)
 
   // The final word belongs to the test split, scored once for the start and once for the best.
-  let stop: StopInfo = { reason: result.stop.reason, message: result.stop.message }
-  let comparison: TaskComparison | undefined
-  let head: EvalOutcome | undefined
-  const interrupted = result.stop.reason === 'cancelled' || result.stop.reason === 'provider-error'
-  if (!interrupted) {
-    logger.info(`scoring the starting and the best prompt on the test split`)
-    const base = await evaluateTasks(services, {
-      tasks: [task.name],
-      split: 'test',
-      seed: options.seed,
-      label: 'before',
-      promptsFor: () => start
-    })
-    head =
-      base.fatal || base.stop.reason === 'budget' || base.stop.reason === 'cancelled'
-        ? undefined
-        : await evaluateTasks(services, {
-            tasks: [task.name],
-            split: 'test',
-            seed: options.seed,
-            label: 'after',
-            promptsFor: () => result.best
-          })
-    const baseResult = base.tasks[0]
-    const headResult = head?.tasks[0]
-    if (baseResult && headResult) {
-      comparison = compareTaskResults(baseResult, headResult, {
-        level: project.config.gate.confidence,
-        seed: options.seed,
-        basePrompt: start.user,
-        headPrompt: result.best.user,
-        baseSystemPrompt: start.system,
-        headSystemPrompt: result.best.system
-      })
-    }
-    const testStop = head?.stop.reason !== 'completed' ? (head?.stop ?? base.stop) : undefined
-    if (testStop && testStop.reason !== 'completed') {
-      stop = {
-        reason: testStop.reason,
-        message: `${testStop.message} (while scoring the test split after the search; the best prompt is kept)`
-      }
-    }
-  }
+  const { stop, comparison, head } = await scoreBeforeAfterOnTest(services, {
+    task,
+    start,
+    best: result.best,
+    seed: options.seed,
+    searchStop: result.stop
+  })
   const optimization = apoOptimizationReport({
     result,
     task,

@@ -3,15 +3,15 @@ import type { LoadedTask } from '../config/project-types.js'
 import { InputError } from '../errors.js'
 import { compareTaskResults } from '../eval/compare.js'
 import type { StopInfo } from '../llm/ledger-types.js'
-import { runMetaspo } from '../optimize/metaspo.js'
-import type { MetaspoResult } from '../optimize/metaspo-types.js'
+import { runMetaspo } from '../optimize/metaspo/metaspo.js'
+import type { MetaspoResult } from '../optimize/metaspo/types.js'
 import {
   compareTestTimeAdaptation,
   makeUserVariants,
   unseenGeneralization
-} from '../optimize/metaspo-transfer.js'
-import type { AdaptationPoint } from '../optimize/metaspo-transfer.js'
-import type { UnseenResult } from '../optimize/metaspo-transfer.js'
+} from '../optimize/metaspo/transfer.js'
+import type { AdaptationPoint } from '../optimize/metaspo/transfer.js'
+import type { UnseenResult } from '../optimize/metaspo/transfer.js'
 import type { AdaptationSummary, OptimizationReport, PromptOutcome } from '../optimize/types.js'
 import type { RunReport, TaskComparison } from '../report/types.js'
 import { buildReport } from './build-report.js'

@@ -15,13 +15,15 @@ export type ContractTag = MetaTag
 export const ANSWER_TAG = 'answer'
 
 /** The kinds of optimizer request the simulation understands, by the answer tag they ask for. */
-export type RequestKind = 'critique' | 'rewrite' | 'paraphrase' | 'analysis' | 'system-rewrite'
+export type RequestKind =
+  'critique' | 'rewrite' | 'paraphrase' | 'analysis' | 'system-rewrite' | 'reflect'
 
 /**
  * Answer tag → request kind, in the order they are tried: a rewrite request also carries the
  * critique (or analysis) it answers, so the more specific asks come first.
  */
 export const REQUEST_TAGS: ReadonlyArray<readonly [ContractTag, RequestKind]> = [
+  [CONTRACT_TAGS.newPrompt, 'reflect'],
   [CONTRACT_TAGS.improvedSystemPrompt, 'system-rewrite'],
   [CONTRACT_TAGS.improvedPrompt, 'rewrite'],
   [CONTRACT_TAGS.paraphrase, 'paraphrase'],

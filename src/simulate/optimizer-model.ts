@@ -43,6 +43,10 @@
  *      (default 5 %) one instruction sentence is dropped.
  *    - system rewrite: one `<improved_system_prompt>…</improved_system_prompt>`: the system prompt
  *      with a general instruction appended per analysed trait (malformed at the same rate: unclosed).
+ *    - reflect (GEPA; asks for `<new_prompt></new_prompt>`, examples carry `<feedback>`): one
+ *      `<new_prompt>…</new_prompt>`: the `<prompt>` edited as a rewrite would be for the critique
+ *      drawn from the failing examples only (feedback other than "correct"); at a seeded rate
+ *      (default 10 %) it copies a failing example's text, bloats the prompt, or leaves the tag open.
  *    - anything else: a plausible reply without tags.
  * 5. Determinism: every choice is drawn from the seed, the whole request text and `sampleIndex`.
  */
@@ -61,6 +65,7 @@ import { DEFAULT_CRITIQUE_RATES, analysisText, critiqueItems } from './optimizer
 import type { CritiqueRates } from './optimizer-critique.js'
 import { applyCritique, malform, paraphrase } from './optimizer-edit.js'
 import type { Malformation } from './optimizer-edit.js'
+import { reflectReply } from './optimizer-reflect.js'
 import { parseOptimizerRequest } from './optimizer-request.js'
 
 export interface SimulatedOptimizerOptions {
@@ -73,6 +78,8 @@ export interface SimulatedOptimizerOptions {
   malformedRate?: number
   /** Share of paraphrases that drop one instruction (default 0.05). */
   dropRate?: number
+  /** Share of GEPA reflections that come back copying an example, bloated or unclosed (0.1). */
+  mistakeRate?: number
 }
 
 const GENERIC_REPLY =
@@ -126,6 +133,10 @@ export function answerAsOptimizer(
         () =>
           `<${T.paraphrase}>\n${paraphrase(source, rng, options.dropRate ?? 0.05)}\n</${T.paraphrase}>`
       ).join('\n\n')
+    }
+    case 'reflect': {
+      const reflected = reflectReply(request, rng, rates, options.mistakeRate ?? 0.1)
+      return reflected ?? GENERIC_REPLY
     }
     default:
       return GENERIC_REPLY

@@ -22,6 +22,8 @@ export interface FailingExampleView {
   text: string
   expected: string
   output: string
+  /** GEPA: the feedback on the reply ("correct", or what was wrong), when the request carries it. */
+  feedback: string | undefined
 }
 
 export interface OptimizerRequest {
@@ -66,7 +68,8 @@ export function parseOptimizerRequest(messages: readonly ChatMessage[]): Optimiz
       input,
       text: findExample(input)?.text ?? input,
       expected: taggedFirst(block, T.expected) ?? '',
-      output: taggedFirst(block, T.output) ?? ''
+      output: taggedFirst(block, T.output) ?? '',
+      feedback: taggedFirst(block, T.feedback)
     }
   })
   // Critiques and analyses sent along are outside the prompt and example blocks.

@@ -128,7 +128,7 @@ describe('readSettings', () => {
     ],
     ['max-calls', '2.5', /input `max-calls` must be a positive whole number, got "2.5"/],
     ['max-tokens', 'lots', /input `max-tokens` must be a positive whole number/],
-    ['method', 'dspy', /input `method` must be one of apo, metaspo, got "dspy"/],
+    ['method', 'dspy', /input `method` must be one of apo, metaspo, gepa, got "dspy"/],
     ['prompt', 'both', /input `prompt` must be one of user, system, got "both"/],
     ['pr-draft', 'draft', /input `pr-draft` must be true or false/],
     [

@@ -38,7 +38,7 @@ describe('parseOptimizeComment', () => {
 
   it.each([
     ['/optimize now', /`now` is not an option I know\. Usage: `\/optimize \[task=NAME\]/],
-    ['/optimize method=dspy', /`method` must be `apo` or `metaspo`, got `dspy`/],
+    ['/optimize method=dspy', /`method` must be `apo`, `metaspo` or `gepa`, got `dspy`/],
     ['/optimize prompt=both', /`prompt` must be `user` or `system`/],
     ['/optimize calls=2.5', /`calls` must be a positive whole number, got `2.5`/],
     ['/optimize budget=0', /`budget` must be a positive number/],
@@ -177,7 +177,7 @@ describe('judgeComment', () => {
       'bad arguments',
       { permission: 'write' },
       { body: '/optimize method=gradient' },
-      /^@alice `method` must be `apo` or `metaspo`/,
+      /^@alice `method` must be `apo`, `metaspo` or `gepa`/,
       'confused'
     ]
   ])('refuses %s with a reply and a reaction', async (_what, api, over, reply, reaction) => {

@@ -65,6 +65,16 @@ export function testConfig(
         examplesPerTask: 1,
         holdout: [],
         racing: false
+      },
+      gepa: {
+        preset: 'light',
+        minibatch: 3,
+        confirm: 3,
+        devRows: 60,
+        maxCalls: undefined,
+        selection: 'pareto',
+        maxPromptChars: undefined,
+        target: undefined
       }
     },
     cache: { enabled: false, dir: '.prompt-descent/cache' },

@@ -2,89 +2,16 @@
  * APO end to end on the simulated provider: a synthetic task, the simulated target behind a small
  * ScoreFn (tag-extracted exact label), and the simulated optimizer answering our meta-prompts.
  */
-import { partsOf, plainPrompt } from '../../src/config/prompt.js'
+import { partsOf } from '../../src/config/prompt.js'
 import { describe, expect, it } from 'vitest'
 import type { Example, LoadedTask } from '../../src/config/project-types.js'
 import type { ApoConfig } from '../../src/config/types.js'
-import { renderTemplate } from '../../src/config/template.js'
-import { BudgetExceededError } from '../../src/errors.js'
-import type { ExampleResult } from '../../src/eval/types.js'
-import type { ChatMessage } from '../../src/llm/chat-model.js'
-import { runApo } from '../../src/optimize/apo.js'
+import { runApo } from '../../src/optimize/apo/apo.js'
 import type { PromptParts } from '../../src/config/prompt.js'
 import type { ScoreFn } from '../../src/optimize/types.js'
-import { createSimulatedOptimizer, createSimulatedTarget } from '../../src/simulate/index.js'
-import { makeSyntheticTask, type SyntheticTask } from '../../src/simulate/tasks.js'
-
-function loadedTask(synthetic: SyntheticTask): LoadedTask {
-  const n = synthetic.rows.length
-  const examples: Example[] = synthetic.rows.map((row, i) => ({
-    id: row.id,
-    fields: { id: row.id, text: row.text },
-    expected: row.label,
-    split: i < n * 0.4 ? 'train' : i < n * 0.7 ? 'dev' : 'test',
-    line: i + 1
-  }))
-  return {
-    name: synthetic.name,
-    config: {
-      name: synthetic.name,
-      prompt: `prompts/${synthetic.name}.md`,
-      data: `evals/${synthetic.name}.jsonl`,
-      expected: 'label',
-      idField: 'id',
-      extract: { type: 'tag', tag: 'answer' },
-      metric: { type: 'choice', choices: synthetic.choices, score: 'accuracy' },
-      split: { train: 0.4, dev: 0.3, test: 0.3, seed: 1, field: undefined },
-      systemPrompt: undefined,
-      limit: undefined
-    },
-    prompt: plainPrompt(undefined, {
-      path: `prompts/${synthetic.name}.md`,
-      text: synthetic.initialPrompt
-    }),
-    examples,
-    dataHash: 'synthetic'
-  }
-}
-
-/** Scores with the simulated target; an answer is right when its <answer> tag holds the label. */
-function simulatedScore(task: LoadedTask, seed: number, callCap = Infinity) {
-  const target = createSimulatedTarget({ seed })
-  const log = { calls: 0, splits: new Set<string>() }
-  const score: ScoreFn = async (pair: PromptParts, examples, options) => {
-    if (log.calls + examples.length > callCap) {
-      throw new BudgetExceededError('calls', `call cap of ${callCap} reached`)
-    }
-    log.calls += examples.length
-    return Promise.all(
-      examples.map(async (ex): Promise<ExampleResult> => {
-        log.splits.add(ex.split)
-        const user = renderTemplate(pair.user, ex.fields, {
-          file: 'prompts/task.md',
-          rowId: ex.id
-        })
-        const messages: ChatMessage[] = [
-          ...(pair.system === undefined ? [] : [{ role: 'system' as const, content: pair.system }]),
-          { role: 'user', content: user }
-        ]
-        const reply = await target.complete({ messages }, { signal: options?.signal })
-        const answer = /<answer>\s*([\s\S]*?)\s*<\/answer>/i.exec(reply.text)?.[1] ?? null
-        const right = answer !== null && answer.toLowerCase() === String(ex.expected).toLowerCase()
-        return {
-          id: ex.id,
-          split: ex.split,
-          expected: ex.expected,
-          output: reply.text,
-          answer,
-          score: right ? 1 : 0,
-          unreadable: answer === null
-        }
-      })
-    )
-  }
-  return { score, log }
-}
+import { createSimulatedOptimizer } from '../../src/simulate/index.js'
+import { makeSyntheticTask } from '../../src/simulate/tasks.js'
+import { loadedTask, simulatedScore } from './sim-task.js'
 
 async function accuracy(score: ScoreFn, pair: PromptParts, examples: readonly Example[]) {
   const results = await score(pair, examples)

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest'
 import { ProviderError } from '../../src/errors.js'
-import { runApo, type ApoInput } from '../../src/optimize/apo.js'
-import { apoOptimizationReport } from '../../src/optimize/apo-report.js'
+import { runApo, type ApoInput } from '../../src/optimize/apo/apo.js'
+import { apoOptimizationReport } from '../../src/optimize/apo/report.js'
 import type { RoundRecord } from '../../src/optimize/types.js'
 import { CONFIG, START, makeOptimizer, makeScore, makeTask, type Behaviour } from './fixtures.js'
 

@@ -3,8 +3,8 @@ import {
   estimateApoRound,
   estimateApoRun,
   optimizerCallsPerParent
-} from '../../src/optimize/estimate.js'
-import { runApo } from '../../src/optimize/apo.js'
+} from '../../src/optimize/apo/estimate.js'
+import { runApo } from '../../src/optimize/apo/apo.js'
 import { CONFIG, START, makeOptimizer, makeScore, makeTask } from './fixtures.js'
 
 const paper = {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest'
-import { estimateMetaspoCalls, estimateUnseenCalls } from '../../src/optimize/metaspo-estimate.js'
-import { runMetaspo } from '../../src/optimize/metaspo.js'
+import { estimateMetaspoCalls, estimateUnseenCalls } from '../../src/optimize/metaspo/estimate.js'
+import { runMetaspo } from '../../src/optimize/metaspo/metaspo.js'
 import { META_CONFIG, makeMetaOptimizer, makeMetaScore, makeMetaTask } from './metaspo-fixtures.js'
 
 const PAPER = {

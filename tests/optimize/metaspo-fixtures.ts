@@ -10,7 +10,7 @@ import type { MetaspoConfig } from '../../src/config/types.js'
 import { BudgetExceededError } from '../../src/errors.js'
 import type { ExampleResult } from '../../src/eval/types.js'
 import type { ChatModel, ChatRequest, ChatResponse } from '../../src/llm/chat-model.js'
-import type { TaskScoreFn } from '../../src/optimize/metaspo-types.js'
+import type { TaskScoreFn } from '../../src/optimize/metaspo/types.js'
 import type { PromptParts } from '../../src/config/prompt.js'
 import { REQUEST_TAGS, askFor, taggedAll } from '../../src/simulate/contract.js'
 

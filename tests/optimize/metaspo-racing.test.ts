@@ -1,7 +1,12 @@
 import { describe, expect, it } from 'vitest'
 import type { MetaspoConfig } from '../../src/config/types.js'
-import { runMetaspo } from '../../src/optimize/metaspo.js'
-import { metaScoreOf, race, type RaceInput, type RaceTask } from '../../src/optimize/racing.js'
+import { runMetaspo } from '../../src/optimize/metaspo/metaspo.js'
+import {
+  metaScoreOf,
+  race,
+  type RaceInput,
+  type RaceTask
+} from '../../src/optimize/metaspo/racing.js'
 import { createRandom, type Random } from '../../src/util/random.js'
 import { makeMetaOptimizer, makeMetaScore, makeMetaTask } from './metaspo-fixtures.js'
 

@@ -1,12 +1,12 @@
 import { beforeAll, describe, expect, it } from 'vitest'
 import type { ApoConfig, MetaspoConfig } from '../../src/config/types.js'
 import type { LoadedTask } from '../../src/config/project-types.js'
-import { runMetaspo, type MetaspoResult } from '../../src/optimize/metaspo.js'
+import { runMetaspo, type MetaspoResult } from '../../src/optimize/metaspo/metaspo.js'
 import {
   compareTestTimeAdaptation,
   makeUserVariants,
   unseenGeneralization
-} from '../../src/optimize/metaspo-transfer.js'
+} from '../../src/optimize/metaspo/transfer.js'
 import { createSimulatedOptimizer, createSimulatedTarget } from '../../src/simulate/index.js'
 import { DEFAULT_SYSTEM_PROMPT, makeDomainFamily } from '../../src/simulate/family.js'
 import { loadSynthetic, simulatedScoreFor } from './metaspo-sim.js'

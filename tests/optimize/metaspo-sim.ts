@@ -8,7 +8,7 @@ import type { Example, LoadedTask } from '../../src/config/project-types.js'
 import { scoreExamples } from '../../src/eval/evaluate.js'
 import { createMetric } from '../../src/eval/metrics/index.js'
 import type { ChatModel } from '../../src/llm/chat-model.js'
-import type { TaskScoreFn } from '../../src/optimize/metaspo-types.js'
+import type { TaskScoreFn } from '../../src/optimize/metaspo/types.js'
 import type { SyntheticTask } from '../../src/simulate/tasks.js'
 import { createRandom } from '../../src/util/random.js'
 

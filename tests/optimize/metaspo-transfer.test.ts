@@ -5,7 +5,7 @@ import {
   makeUserVariants,
   testTimeAdaptation,
   unseenGeneralization
-} from '../../src/optimize/metaspo-transfer.js'
+} from '../../src/optimize/metaspo/transfer.js'
 import {
   USER_TEMPLATE,
   makeMetaOptimizer,

@@ -1,5 +1,9 @@
 import { describe, expect, it } from 'vitest'
-import { runMetaspo, type MetaspoInput, type MetaspoResult } from '../../src/optimize/metaspo.js'
+import {
+  runMetaspo,
+  type MetaspoInput,
+  type MetaspoResult
+} from '../../src/optimize/metaspo/metaspo.js'
 import {
   META_CONFIG,
   USER_TEMPLATE,

@@ -8,30 +8,23 @@
  * A best prompt with no wrong train example is left alone: nothing would ground a rewrite, and the
  * optimizer would invent problems (a fault seen with the reference code at 100% accuracy).
  */
-import { conversationContext } from './conversation.js'
-import type { LoadedTask } from '../config/project-types.js'
-import { combineSignals } from '../llm/abort.js'
+import { conversationContext } from '../conversation.js'
+import type { LoadedTask } from '../../config/project-types.js'
+import { combineSignals } from '../../llm/abort.js'
 import {
   checkCandidate,
   emptyRejectCounts,
   outputMarkers,
   type GuardOutcome,
   type SlotRules
-} from './candidate-guard.js'
-import { toFailingExample } from './failing-examples.js'
-import { userAnalysisMessages, userRewriteMessages } from './meta-prompts.js'
-import { META_TAGS } from './meta-tags.js'
-import {
-  ask,
-  beamOf,
-  pairOf,
-  sortBySystem,
-  type MetaspoContext,
-  type UserNode
-} from './metaspo-context.js'
-import type { InnerTaskRecord, MetaspoCandidateRecord } from './metaspo-types.js'
-import { allOrAbort } from './parallel.js'
-import { parseLastTagged } from './tags.js'
+} from '../candidate-guard.js'
+import { toFailingExample } from '../failing-examples.js'
+import { userAnalysisMessages, userRewriteMessages } from '../meta-prompts.js'
+import { META_TAGS } from '../meta-tags.js'
+import { ask, beamOf, pairOf, sortBySystem, type MetaspoContext, type UserNode } from './context.js'
+import type { InnerTaskRecord, MetaspoCandidateRecord } from './types.js'
+import { allOrAbort } from '../parallel.js'
+import { parseLastTagged } from '../tags.js'
 
 interface Proposal {
   analysis: string | null

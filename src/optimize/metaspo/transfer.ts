@@ -6,25 +6,25 @@
  * example's score averaged over the user prompts), the unit that was sampled; the user prompts are
  * fixed, as in the paper. Test-time adaptation lives in ./metaspo-adaptation.ts.
  */
-import { partsOf } from '../config/prompt.js'
-import type { LoadedTask, SplitName } from '../config/project-types.js'
-import { templateSlots } from '../config/template.js'
-import { bootstrapMeanInterval, mean, pairedBootstrapDeltaInterval } from '../eval/stats.js'
-import type { ScoreEstimate } from '../eval/types.js'
-import { combineSignals } from '../llm/abort.js'
-import type { ChatModel } from '../llm/chat-model.js'
+import { partsOf } from '../../config/prompt.js'
+import type { LoadedTask, SplitName } from '../../config/project-types.js'
+import { templateSlots } from '../../config/template.js'
+import { bootstrapMeanInterval, mean, pairedBootstrapDeltaInterval } from '../../eval/stats.js'
+import type { ScoreEstimate } from '../../eval/types.js'
+import { combineSignals } from '../../llm/abort.js'
+import type { ChatModel } from '../../llm/chat-model.js'
 import {
   CandidateRegistry,
   checkCandidate,
   emptyRejectCounts,
   type RejectCounts
-} from './candidate-guard.js'
-import { paraphraseMessages } from './meta-prompts.js'
-import { META_TAGS } from './meta-tags.js'
-import type { TaskScoreFn } from './metaspo-types.js'
-import { allOrAbort } from './parallel.js'
-import { stopFromError } from './stop.js'
-import { parseLastTagged } from './tags.js'
+} from '../candidate-guard.js'
+import { paraphraseMessages } from '../meta-prompts.js'
+import { META_TAGS } from '../meta-tags.js'
+import type { TaskScoreFn } from './types.js'
+import { allOrAbort } from '../parallel.js'
+import { stopFromError } from '../stop.js'
+import { parseLastTagged } from '../tags.js'
 
 export {
   compareTestTimeAdaptation,
@@ -33,7 +33,7 @@ export {
   type AdaptationInput,
   type AdaptationPoint,
   type AdaptationResult
-} from './metaspo-adaptation.js'
+} from './adaptation.js'
 
 export interface UserVariants {
   /** The task's own prompt first, then the accepted variants. */

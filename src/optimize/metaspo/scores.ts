@@ -5,13 +5,13 @@
  * the target twice: the reference code re-scored every unchanged pair it copied; here a known result
  * is read back, and only the examples not yet scored reach the score function (and the counters).
  */
-import type { Example, LoadedTask } from '../config/project-types.js'
-import { InputError } from '../errors.js'
-import type { ExampleResult } from '../eval/types.js'
-import type { Random } from '../util/random.js'
-import { collectErrors, type ScoredError } from './failing-examples.js'
-import type { TaskScoreFn } from './metaspo-types.js'
-import type { PromptParts } from '../config/prompt.js'
+import type { Example, LoadedTask } from '../../config/project-types.js'
+import { InputError } from '../../errors.js'
+import type { ExampleResult } from '../../eval/types.js'
+import type { Random } from '../../util/random.js'
+import { collectErrors, type ScoredError } from '../failing-examples.js'
+import type { TaskScoreFn } from './types.js'
+import type { PromptParts } from '../../config/prompt.js'
 
 /** Mean of values summed in order; the racing bounds use the same summation so they stay exact. */
 export function orderedMean(values: readonly number[]): number {

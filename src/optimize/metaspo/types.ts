@@ -2,11 +2,11 @@
  * The input, result and accounting types of MetaSPO (./metaspo.ts): bilevel system-prompt
  * optimization across tasks (Choi, Baek & Hwang, NeurIPS 2025).
  */
-import type { LoadedTask } from '../config/project-types.js'
-import type { MetaspoConfig } from '../config/types.js'
-import type { ChatModel } from '../llm/chat-model.js'
-import type { RejectCounts } from './candidate-guard.js'
-import type { CandidateRecord, RoundRecord, ScoreFn } from './types.js'
+import type { LoadedTask } from '../../config/project-types.js'
+import type { MetaspoConfig } from '../../config/types.js'
+import type { ChatModel } from '../../llm/chat-model.js'
+import type { RejectCounts } from '../candidate-guard.js'
+import type { CandidateRecord, RoundRecord, ScoreFn } from '../types.js'
 
 /** The system prompt a run starts from when the project has none (the paper's s0). */
 export const DEFAULT_META_SYSTEM_PROMPT = 'You are a helpful assistant.'

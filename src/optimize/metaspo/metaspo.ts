@@ -12,34 +12,34 @@
  * the best (system, user prompts) found so far. Every sampling decision draws from a generator
  * forked by a label naming the iteration, task and candidate: the same seed gives the same run.
  */
-import { partsOf } from '../config/prompt.js'
-import { templateSlots } from '../config/template.js'
-import { InputError } from '../errors.js'
-import { combineSignals, throwIfAborted } from '../llm/abort.js'
-import { createRandom } from '../util/random.js'
-import { CandidateRegistry, emptyRejectCounts } from './candidate-guard.js'
+import { partsOf } from '../../config/prompt.js'
+import { templateSlots } from '../../config/template.js'
+import { InputError } from '../../errors.js'
+import { combineSignals, throwIfAborted } from '../../llm/abort.js'
+import { createRandom } from '../../util/random.js'
+import { CandidateRegistry, emptyRejectCounts } from '../candidate-guard.js'
 import {
   beamOf,
   incumbentMetaScore,
   pairOf,
   type MetaspoContext,
   type MetaspoSettings
-} from './metaspo-context.js'
-import { innerLoopForTask, type InnerOutcome } from './metaspo-inner.js'
-import { outerLoop } from './metaspo-outer.js'
-import { finish, toRound } from './metaspo-result.js'
-import { ScoreBook } from './metaspo-scores.js'
+} from './context.js'
+import { innerLoopForTask, type InnerOutcome } from './inner.js'
+import { outerLoop } from './outer.js'
+import { finish, toRound } from './result.js'
+import { ScoreBook } from './scores.js'
 import {
   DEFAULT_META_SYSTEM_PROMPT,
   type MetaspoInput,
   type MetaspoIterationRecord,
   type MetaspoResult
-} from './metaspo-types.js'
-import { allOrAbort } from './parallel.js'
-import { stopFromError } from './stop.js'
-import type { RoundRecord } from './types.js'
+} from './types.js'
+import { allOrAbort } from '../parallel.js'
+import { stopFromError } from '../stop.js'
+import type { RoundRecord } from '../types.js'
 
-export * from './metaspo-types.js'
+export * from './types.js'
 
 function settingsOf(input: MetaspoInput): MetaspoSettings {
   const o = input.options ?? {}

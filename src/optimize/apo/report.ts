@@ -2,12 +2,12 @@
  * The optimization part of the run report for an APO run. The test-split comparison is the caller's
  * (it scores baseline and best on test once, with the eval layer's paired compare) and is passed in.
  */
-import type { LoadedTask } from '../config/project-types.js'
-import type { TaskComparison } from '../eval/types.js'
-import type { ApoResult } from './apo-types.js'
-import { partLocation } from '../config/prompt.js'
-import type { PromptParts } from '../config/prompt.js'
-import type { OptimizationReport } from './types.js'
+import type { LoadedTask } from '../../config/project-types.js'
+import type { TaskComparison } from '../../eval/types.js'
+import type { ApoResult } from './types.js'
+import { partLocation } from '../../config/prompt.js'
+import type { PromptParts } from '../../config/prompt.js'
+import type { OptimizationReport } from '../types.js'
 
 export function apoOptimizationReport(input: {
   result: ApoResult

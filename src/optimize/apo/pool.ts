@@ -7,15 +7,15 @@
  * every candidate (paired comparisons). A candidate re-competing in a later round re-reads its known
  * prefix without calling the model and extends it only with examples it has not seen.
  */
-import type { Example } from '../config/project-types.js'
-import type { ApoConfig } from '../config/types.js'
-import { mean } from '../eval/stats.js'
-import type { Random } from '../util/random.js'
-import { pairWith, type Expansion } from './apo-expand.js'
-import type { ApoDetails } from './apo-types.js'
-import { CandidateRegistry, emptyRejectCounts, type RejectCounts } from './candidate-guard.js'
-import type { PromptParts } from '../config/prompt.js'
-import type { CandidateRecord, ScoreFn } from './types.js'
+import type { Example } from '../../config/project-types.js'
+import type { ApoConfig } from '../../config/types.js'
+import { mean } from '../../eval/stats.js'
+import type { Random } from '../../util/random.js'
+import { pairWith, type Expansion } from './expand.js'
+import type { ApoDetails } from './types.js'
+import { CandidateRegistry, emptyRejectCounts, type RejectCounts } from '../candidate-guard.js'
+import type { PromptParts } from '../../config/prompt.js'
+import type { CandidateRecord, ScoreFn } from '../types.js'
 
 export class CandidatePool {
   readonly candidates: CandidateRecord[] = []

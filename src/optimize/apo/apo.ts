@@ -12,20 +12,20 @@
  * Every sampling decision draws from createRandom(seed).fork(label) with a label naming the round,
  * the parent and the decision: the same seed, config and cache give the same run, call for call.
  */
-import { conversationContext } from './conversation.js'
-import { templateSlots } from '../config/template.js'
-import { InputError, ProviderError } from '../errors.js'
-import { bootstrapMeanInterval } from '../eval/stats.js'
-import { combineSignals, throwIfAborted } from '../llm/abort.js'
-import { createRandom } from '../util/random.js'
-import { expandParent, type ExpandContext } from './apo-expand.js'
-import { CandidatePool, admitProposals } from './apo-pool.js'
-import type { ApoDetails, ApoInput, ApoResult } from './apo-types.js'
-import { selectBest } from './bandits.js'
-import { emptyRejectCounts, outputMarkers, type RejectCounts } from './candidate-guard.js'
-import { allOrAbort } from './parallel.js'
-import { stopFromError } from './stop.js'
-import type { RoundRecord } from './types.js'
+import { conversationContext } from '../conversation.js'
+import { templateSlots } from '../../config/template.js'
+import { InputError, ProviderError } from '../../errors.js'
+import { bootstrapMeanInterval } from '../../eval/stats.js'
+import { combineSignals, throwIfAborted } from '../../llm/abort.js'
+import { createRandom } from '../../util/random.js'
+import { expandParent, type ExpandContext } from './expand.js'
+import { CandidatePool, admitProposals } from './pool.js'
+import type { ApoDetails, ApoInput, ApoResult } from './types.js'
+import { selectBest } from '../bandits.js'
+import { emptyRejectCounts, outputMarkers, type RejectCounts } from '../candidate-guard.js'
+import { allOrAbort } from '../parallel.js'
+import { stopFromError } from '../stop.js'
+import type { RoundRecord } from '../types.js'
 
 export type {
   ApoDetails,
@@ -34,7 +34,7 @@ export type {
   ApoResult,
   ApoSelection,
   ApoStopReason
-} from './apo-types.js'
+} from './types.js'
 
 /** Runs APO on one task; resolves with the best prompt found, also after a budget stop or cancel. */
 export async function runApo(input: ApoInput): Promise<ApoResult> {

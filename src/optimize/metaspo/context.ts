@@ -3,15 +3,15 @@
  * (./metaspo-outer.ts): the incumbent system prompt, each task's kept user prompts (best first
  * under the incumbent), every candidate with its lineage, and the call counters.
  */
-import type { LoadedTask } from '../config/project-types.js'
-import type { MetaspoConfig } from '../config/types.js'
-import type { ChatMessage, ChatModel } from '../llm/chat-model.js'
-import type { Random } from '../util/random.js'
-import type { CandidateRegistry } from './candidate-guard.js'
-import type { ScoreBook } from './metaspo-scores.js'
-import type { MetaspoCandidateRecord, RacingRule } from './metaspo-types.js'
+import type { LoadedTask } from '../../config/project-types.js'
+import type { MetaspoConfig } from '../../config/types.js'
+import type { ChatMessage, ChatModel } from '../../llm/chat-model.js'
+import type { Random } from '../../util/random.js'
+import type { CandidateRegistry } from '../candidate-guard.js'
+import type { ScoreBook } from './scores.js'
+import type { MetaspoCandidateRecord, RacingRule } from './types.js'
 import { metaScoreOf, type RaceTask } from './racing.js'
-import type { PromptParts } from '../config/prompt.js'
+import type { PromptParts } from '../../config/prompt.js'
 
 export interface UserNode {
   id: string

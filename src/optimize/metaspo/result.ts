@@ -3,10 +3,10 @@
  * kept user prompts, the candidates with their final `kept` flags, the iterations as RoundRecords,
  * and the racing and call accounting.
  */
-import { addRejectCounts, emptyRejectCounts } from './candidate-guard.js'
-import { beamOf, incumbentMetaScore, pairOf, type MetaspoContext } from './metaspo-context.js'
-import type { MetaspoIterationRecord, MetaspoResult } from './metaspo-types.js'
-import type { RoundRecord } from './types.js'
+import { addRejectCounts, emptyRejectCounts } from '../candidate-guard.js'
+import { beamOf, incumbentMetaScore, pairOf, type MetaspoContext } from './context.js'
+import type { MetaspoIterationRecord, MetaspoResult } from './types.js'
+import type { RoundRecord } from '../types.js'
 
 /** An iteration as a RoundRecord (OptimizationReport.rounds); bestDev is the train meta score. */
 export function toRound(r: MetaspoIterationRecord, ctx: MetaspoContext): RoundRecord {

@@ -8,12 +8,12 @@
  * names the round, the parent and the decision, so the proposals (and their order) do not depend on
  * which call returns first.
  */
-import type { LoadedTask } from '../config/project-types.js'
-import type { ApoConfig } from '../config/types.js'
-import type { ChatMessage, ChatModel } from '../llm/chat-model.js'
-import type { Random } from '../util/random.js'
-import { checkCandidate, type GuardOutcome, type SlotRules } from './candidate-guard.js'
-import { collectErrors, toFailingExample } from './failing-examples.js'
+import type { LoadedTask } from '../../config/project-types.js'
+import type { ApoConfig } from '../../config/types.js'
+import type { ChatMessage, ChatModel } from '../../llm/chat-model.js'
+import type { Random } from '../../util/random.js'
+import { checkCandidate, type GuardOutcome, type SlotRules } from '../candidate-guard.js'
+import { collectErrors, toFailingExample } from '../failing-examples.js'
 import {
   critiqueMessages,
   paraphraseMessages,
@@ -21,12 +21,12 @@ import {
   userAnalysisMessages,
   userRewriteMessages,
   type FailingExample
-} from './meta-prompts.js'
-import { META_TAGS } from './meta-tags.js'
-import { allOrAbort } from './parallel.js'
-import { parseLastTagged, parseTagged } from './tags.js'
-import type { PromptParts } from '../config/prompt.js'
-import type { ScoreFn } from './types.js'
+} from '../meta-prompts.js'
+import { META_TAGS } from '../meta-tags.js'
+import { allOrAbort } from '../parallel.js'
+import { parseLastTagged, parseTagged } from '../tags.js'
+import type { PromptParts } from '../../config/prompt.js'
+import type { ScoreFn } from '../types.js'
 
 export interface ExpandContext {
   task: LoadedTask

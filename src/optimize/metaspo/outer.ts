@@ -9,16 +9,16 @@
  * strictly beaten; among candidates that beat it, the first with the highest meta score wins (the
  * reference's running argmax). Racing (./racing.ts) stops scoring candidates that cannot win.
  */
-import type { Example } from '../config/project-types.js'
-import { combineSignals } from '../llm/abort.js'
-import { checkCandidate, emptyRejectCounts, type GuardOutcome } from './candidate-guard.js'
-import { toFailingExample } from './failing-examples.js'
+import type { Example } from '../../config/project-types.js'
+import { combineSignals } from '../../llm/abort.js'
+import { checkCandidate, emptyRejectCounts, type GuardOutcome } from '../candidate-guard.js'
+import { toFailingExample } from '../failing-examples.js'
 import {
   systemAnalysisMessages,
   systemRewriteMessages,
   type FailingExample
-} from './meta-prompts.js'
-import { META_TAGS } from './meta-tags.js'
+} from '../meta-prompts.js'
+import { META_TAGS } from '../meta-tags.js'
 import {
   ask,
   beamOf,
@@ -27,11 +27,11 @@ import {
   pairOf,
   sortBySystem,
   type MetaspoContext
-} from './metaspo-context.js'
-import type { MetaspoCandidateRecord, OuterRecord } from './metaspo-types.js'
-import { allOrAbort } from './parallel.js'
+} from './context.js'
+import type { MetaspoCandidateRecord, OuterRecord } from './types.js'
+import { allOrAbort } from '../parallel.js'
 import { race } from './racing.js'
-import { parseLastTagged } from './tags.js'
+import { parseLastTagged } from '../tags.js'
 
 interface Proposal {
   analysis: string | null

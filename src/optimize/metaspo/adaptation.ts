@@ -5,14 +5,14 @@
  * examples for every round and both system prompts), so the trajectory is comparable across runs:
  * APO's own running dev means rest on different numbers of examples per prompt.
  */
-import { partsOf } from '../config/prompt.js'
-import type { LoadedTask, SplitName } from '../config/project-types.js'
-import type { ApoConfig } from '../config/types.js'
-import { mean } from '../eval/stats.js'
-import type { ChatModel } from '../llm/chat-model.js'
-import { runApo, type ApoOptions, type ApoResult } from './apo.js'
-import { stopFromError } from './stop.js'
-import type { ScoreFn } from './types.js'
+import { partsOf } from '../../config/prompt.js'
+import type { LoadedTask, SplitName } from '../../config/project-types.js'
+import type { ApoConfig } from '../../config/types.js'
+import { mean } from '../../eval/stats.js'
+import type { ChatModel } from '../../llm/chat-model.js'
+import { runApo, type ApoOptions, type ApoResult } from '../apo/apo.js'
+import { stopFromError } from '../stop.js'
+import type { ScoreFn } from '../types.js'
 
 export interface AdaptationInput {
   task: LoadedTask

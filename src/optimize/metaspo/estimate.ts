@@ -10,7 +10,7 @@
  * E.g. the paper's defaults on 4 tasks of 50: 600 + 5,400 target and 42 optimizer calls per
  * iteration, the figures of the reference.
  */
-import type { MetaspoConfig } from '../config/types.js'
+import type { MetaspoConfig } from '../../config/types.js'
 
 export interface MetaspoIterationEstimate {
   iteration: number

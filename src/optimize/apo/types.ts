@@ -1,12 +1,12 @@
 /**
  * The input, result and accounting types of APO (./apo.ts).
  */
-import type { LoadedTask } from '../config/project-types.js'
-import type { ApoConfig, BanditName } from '../config/types.js'
-import type { ScoreEstimate } from '../eval/types.js'
-import type { ChatModel } from '../llm/chat-model.js'
-import type { PromptParts } from '../config/prompt.js'
-import type { CandidateRecord, RoundRecord, ScoreFn } from './types.js'
+import type { LoadedTask } from '../../config/project-types.js'
+import type { ApoConfig, BanditName } from '../../config/types.js'
+import type { ScoreEstimate } from '../../eval/types.js'
+import type { ChatModel } from '../../llm/chat-model.js'
+import type { PromptParts } from '../../config/prompt.js'
+import type { CandidateRecord, RoundRecord, ScoreFn } from '../types.js'
 
 export interface ApoOptions {
   /** Critiques asked per error group (ProTeGi's gradients_per_error); default 1. */

@@ -8,7 +8,7 @@
  * with G = errorGroups, c = critiques per group (1), p = paraphrases. Round 0 scores the starting
  * prompt on min(dev, minibatch) dev examples once.
  */
-import type { ApoConfig } from '../config/types.js'
+import type { ApoConfig } from '../../config/types.js'
 
 export interface CallEstimate {
   targetCalls: number

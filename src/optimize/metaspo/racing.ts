@@ -17,11 +17,11 @@
  * The `confident` rule also drops a candidate whose Hoeffding upper confidence bound falls below the
  * best known score; it saves more and is not exact.
  */
-import { BudgetExceededError, CancelledError } from '../errors.js'
-import { throwIfAborted } from '../llm/abort.js'
-import { orderedMean } from './metaspo-scores.js'
-import type { OuterCandidateRecord, RacingRule } from './metaspo-types.js'
-import { allOrAbort } from './parallel.js'
+import { BudgetExceededError, CancelledError } from '../../errors.js'
+import { throwIfAborted } from '../../llm/abort.js'
+import { orderedMean } from './scores.js'
+import type { OuterCandidateRecord, RacingRule } from './types.js'
+import { allOrAbort } from '../parallel.js'
 
 /** One task's share of the meta score: `cells` kept user prompts, each scored on `size` examples. */
 export interface RaceTask {
