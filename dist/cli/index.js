@@ -52762,25 +52762,39 @@ async function runApo(input) {
     };
 }
 
+;// CONCATENATED MODULE: ./src/optimize/prompt-outcome.ts
+
+function taskPromptOutcome(input) {
+    const { task, edit, start, best } = input;
+    const location = input.file === undefined ? partLocation(task.prompt, edit) : undefined;
+    const file = input.file ?? location?.file ?? task.config.systemPrompt;
+    const text = (parts) => (edit === 'user' ? parts.user : (parts.system ?? ''));
+    return {
+        file: file ?? '',
+        kind: edit,
+        ...(location?.message === undefined ? {} : { message: location.message }),
+        task: task.name,
+        before: text(start),
+        after: text(best)
+    };
+}
+
 ;// CONCATENATED MODULE: ./src/optimize/apo/report.ts
 
 function apoOptimizationReport(input) {
     const { result, task, start, edit } = input;
-    const location = input.file === undefined ? partLocation(task.prompt, edit) : undefined;
-    const file = input.file ?? location?.file ?? task.config.systemPrompt;
     return {
         method: 'apo',
         simulated: input.simulated,
         seed: input.seed,
         prompts: [
-            {
-                file: file ?? '',
-                kind: edit,
-                ...(location?.message === undefined ? {} : { message: location.message }),
-                task: task.name,
-                before: edit === 'user' ? start.user : (start.system ?? ''),
-                after: edit === 'user' ? result.best.user : (result.best.system ?? '')
-            }
+            taskPromptOutcome({
+                task,
+                edit,
+                start,
+                best: result.best,
+                ...(input.file === undefined ? {} : { file: input.file })
+            })
         ],
         testComparison: input.testComparison,
         rounds: result.rounds,
@@ -60282,22 +60296,11 @@ async function runGepa(input) {
 
 function gepaOptimizationReport(input) {
     const { result, task, start, edit } = input;
-    const location = partLocation(task.prompt, edit);
-    const file = location?.file ?? task.config.systemPrompt;
     return {
         method: 'gepa',
         simulated: input.simulated,
         seed: input.seed,
-        prompts: [
-            {
-                file: file ?? '',
-                kind: edit,
-                ...(location?.message === undefined ? {} : { message: location.message }),
-                task: task.name,
-                before: edit === 'user' ? start.user : (start.system ?? ''),
-                after: edit === 'user' ? result.best.user : (result.best.system ?? '')
-            }
-        ],
+        prompts: [taskPromptOutcome({ task, edit, start, best: result.best })],
         testComparison: input.testComparison,
         rounds: result.rounds,
         candidates: result.candidates,

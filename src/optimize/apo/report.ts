@@ -5,7 +5,7 @@
 import type { LoadedTask } from '../../config/project-types.js'
 import type { TaskComparison } from '../../eval/types.js'
 import type { ApoResult } from './types.js'
-import { partLocation } from '../../config/prompt.js'
+import { taskPromptOutcome } from '../prompt-outcome.js'
 import type { PromptParts } from '../../config/prompt.js'
 import type { OptimizationReport } from '../types.js'
 
@@ -21,21 +21,18 @@ export function apoOptimizationReport(input: {
   file?: string
 }): OptimizationReport {
   const { result, task, start, edit } = input
-  const location = input.file === undefined ? partLocation(task.prompt, edit) : undefined
-  const file = input.file ?? location?.file ?? task.config.systemPrompt
   return {
     method: 'apo',
     simulated: input.simulated,
     seed: input.seed,
     prompts: [
-      {
-        file: file ?? '',
-        kind: edit,
-        ...(location?.message === undefined ? {} : { message: location.message }),
-        task: task.name,
-        before: edit === 'user' ? start.user : (start.system ?? ''),
-        after: edit === 'user' ? result.best.user : (result.best.system ?? '')
-      }
+      taskPromptOutcome({
+        task,
+        edit,
+        start,
+        best: result.best,
+        ...(input.file === undefined ? {} : { file: input.file })
+      })
     ],
     testComparison: input.testComparison,
     rounds: result.rounds,

@@ -2,7 +2,7 @@
  * The optimization part of the run report for a GEPA run; the test comparison is the caller's.
  */
 import type { LoadedTask } from '../../config/project-types.js'
-import { partLocation } from '../../config/prompt.js'
+import { taskPromptOutcome } from '../prompt-outcome.js'
 import type { PromptParts } from '../../config/prompt.js'
 import type { TaskComparison } from '../../eval/types.js'
 import type { OptimizationReport } from '../types.js'
@@ -18,22 +18,11 @@ export function gepaOptimizationReport(input: {
   testComparison: TaskComparison[]
 }): OptimizationReport {
   const { result, task, start, edit } = input
-  const location = partLocation(task.prompt, edit)
-  const file = location?.file ?? task.config.systemPrompt
   return {
     method: 'gepa',
     simulated: input.simulated,
     seed: input.seed,
-    prompts: [
-      {
-        file: file ?? '',
-        kind: edit,
-        ...(location?.message === undefined ? {} : { message: location.message }),
-        task: task.name,
-        before: edit === 'user' ? start.user : (start.system ?? ''),
-        after: edit === 'user' ? result.best.user : (result.best.system ?? '')
-      }
-    ],
+    prompts: [taskPromptOutcome({ task, edit, start, best: result.best })],
     testComparison: input.testComparison,
     rounds: result.rounds,
     candidates: result.candidates,
