@@ -52556,6 +52556,19 @@ function stopFromError(error, signal) {
     }
     return undefined;
 }
+/**
+ * The stop a ProviderError means (a refusal past the retries: 401, 403, 404, …), else undefined.
+ * The optimizers end their loop with it and keep the best result found before it.
+ */
+function providerStop(error) {
+    if (!(error instanceof ProviderError))
+        return undefined;
+    return {
+        reason: 'provider-error',
+        message: error.message,
+        ...(error.status !== undefined && { status: error.status })
+    };
+}
 
 ;// CONCATENATED MODULE: ./src/optimize/apo/apo.ts
 /**
@@ -52738,14 +52751,10 @@ async function runApo(input) {
     }
     catch (error) {
         details.interruptedRound = round;
-        const stopped = stopFromError(error, input.signal);
-        if (stopped !== undefined)
-            stop = stopped;
-        else if (error instanceof ProviderError) {
-            stop = { reason: 'provider-error', message: error.message };
-        }
-        else
+        const stopped = stopFromError(error, input.signal) ?? providerStop(error);
+        if (stopped === undefined)
             throw error;
+        stop = stopped;
     }
     pool.syncRecords();
     const bestScores = pool.scores(bestId);
@@ -55338,7 +55347,7 @@ async function runEval(services, options) {
 
 async function scoreBeforeAfterOnTest(services, input) {
     const { task, start, best, seed } = input;
-    let stop = { reason: input.searchStop.reason, message: input.searchStop.message };
+    let stop = { ...input.searchStop };
     let comparison;
     const interrupted = stop.reason === 'cancelled' || stop.reason === 'provider-error';
     if (interrupted)
@@ -55375,7 +55384,7 @@ async function scoreBeforeAfterOnTest(services, input) {
     const testStop = head?.stop.reason !== 'completed' ? (head?.stop ?? base.stop) : undefined;
     if (testStop && testStop.reason !== 'completed') {
         stop = {
-            reason: testStop.reason,
+            ...testStop,
             message: `${testStop.message} (while scoring the test split after the search; the best prompt is kept)`
         };
     }
@@ -56475,7 +56484,7 @@ async function runMetaspo(input) {
         }
     }
     catch (error) {
-        const stopped = stopFromError(error, input.signal);
+        const stopped = stopFromError(error, input.signal) ?? providerStop(error);
         if (stopped === undefined)
             throw error;
         stop = stopped;
@@ -56516,12 +56525,9 @@ async function testTimeAdaptation(input) {
     const prompts = new Map(apo.candidates.map((c) => [c.id, c.prompt]));
     const known = new Map();
     const trajectory = [];
-    let stop = {
-        reason: apo.stop.reason === 'budget' || apo.stop.reason === 'cancelled'
-            ? apo.stop.reason
-            : 'completed',
-        message: apo.stop.message
-    };
+    let stop = apo.stop.reason === 'no-gain'
+        ? { reason: 'completed', message: apo.stop.message }
+        : { ...apo.stop, reason: apo.stop.reason };
     let evaluationCalls = 0;
     let targetCalls = 0;
     let optimizerCalls = 0;
@@ -56546,7 +56552,7 @@ async function testTimeAdaptation(input) {
         }
     }
     catch (error) {
-        const stopped = stopFromError(error, input.signal);
+        const stopped = stopFromError(error, input.signal) ?? providerStop(error);
         if (stopped === undefined)
             throw error;
         stop = stopped;
@@ -56711,7 +56717,7 @@ async function unseenGeneralization(input) {
         }
     }
     catch (error) {
-        const stopped = stopFromError(error, input.signal);
+        const stopped = stopFromError(error, input.signal) ?? providerStop(error);
         if (stopped === undefined)
             throw error;
         out.stop = stopped;
@@ -56735,6 +56741,14 @@ async function unseenGeneralization(input) {
 
 /** User prompts per unseen task: its own and this many variants (the paper averages over several). */
 const UNSEEN_VARIANTS = 2;
+/** A stop after which no further call is made: a cancel, or a provider that refuses. */
+function interrupted(stop) {
+    return stop.reason === 'cancelled' || stop.reason === 'provider-error';
+}
+/** A stop after which the optional later phases (unseen tasks, adaptation) are skipped. */
+function cutShort(stop) {
+    return interrupted(stop) || stop.reason === 'budget';
+}
 /** The meta-training tasks and the held-out (unseen) ones. */
 function metaspoTasks(services, holdoutOverride, only = []) {
     const { project } = services;
@@ -56792,11 +56806,12 @@ async function runMetaspoOptimization(services, options) {
         }
     });
     logger.info(`MetaSPO stopped: ${result.stop.reason} — ${result.stop.message}`);
-    let stop = { reason: result.stop.reason, message: result.stop.message };
-    // Source tasks: the starting pair vs the optimized pair, on test.
+    let stop = { ...result.stop };
+    // Source tasks: the starting pair vs the optimized pair, on test — unless the run was cancelled
+    // or the provider refused (every further call would be refused too).
     const comparisons = [];
     const headTasks = [];
-    if (result.stop.reason !== 'cancelled') {
+    if (!interrupted(stop)) {
         for (const task of train) {
             const bestUser = result.users.get(task.name) ?? partsOf(task.prompt).user;
             const base = await evaluateTasks(services, {
@@ -56829,14 +56844,14 @@ async function runMetaspoOptimization(services, options) {
             }
             const cut = [base, head].find((o) => o.fatal || o.stop.reason === 'budget' || o.stop.reason === 'cancelled')?.stop;
             if (cut) {
-                stop = { reason: cut.reason, message: `${cut.message} (while scoring the test split)` };
+                stop = { ...cut, message: `${cut.message} (while scoring the test split)` };
                 break;
             }
         }
     }
     // Unseen tasks: default vs optimized system prompt under the task's own prompt and variants.
     let unseen;
-    if (holdout.length > 0 && stop.reason !== 'budget' && stop.reason !== 'cancelled') {
+    if (holdout.length > 0 && !cutShort(stop)) {
         const userVariants = new Map();
         for (const task of holdout) {
             const variants = await makeUserVariants(task, models.optimizer, UNSEEN_VARIANTS, {
@@ -56859,7 +56874,7 @@ async function runMetaspoOptimization(services, options) {
             stop = { ...unseen.stop };
     }
     const adaptations = new Map();
-    if (options.adapt && unseen && stop.reason !== 'budget' && stop.reason !== 'cancelled') {
+    if (options.adapt && unseen && !cutShort(stop)) {
         for (const task of holdout) {
             logger.info(`test-time adaptation on ${task.name} under the default and the optimized system prompt`);
             const comparison = await compareTestTimeAdaptation({
@@ -56884,7 +56899,7 @@ async function runMetaspoOptimization(services, options) {
             });
             const cut = [comparison.default.stop, comparison.optimized.stop].find((s) => s.reason !== 'completed');
             if (cut) {
-                stop = { reason: cut.reason, message: `${cut.message} (during test-time adaptation)` };
+                stop = { ...cut, message: `${cut.message} (during test-time adaptation)` };
                 break;
             }
         }
@@ -57364,6 +57379,15 @@ function stoppedEarly(report) {
 function stopOutcome(report) {
     return { kind: 'failure', type: `stopped:${report.stop.reason}`, message: report.stop.message };
 }
+/** The run's own test case, failed with the stop reason, for a run that ended early. */
+function runCase(report) {
+    return {
+        classname: 'prompt-descent.run',
+        name: 'run completed',
+        properties: [],
+        outcomes: [stopOutcome(report)]
+    };
+}
 function comparisonsOf(report) {
     return report.comparison?.tasks ?? report.optimization?.testComparison ?? [];
 }
@@ -57373,6 +57397,9 @@ function taskCases(report) {
     const checks = report.gate?.checks ?? [];
     const changes = taskChanges(report);
     const names = [...new Set([...evals.keys(), ...comparisons.keys(), ...checks.map((c) => c.task)])];
+    // A run stopped before any task was scored (a refused key) still fails in the CI's test view.
+    if (names.length === 0)
+        return stoppedEarly(report) ? [runCase(report)] : [];
     return names.map((name) => {
         const t = evals.get(name);
         const c = comparisons.get(name);
@@ -57453,14 +57480,8 @@ function exampleCases(report) {
             out: check.message
         });
     }
-    if (stoppedEarly(report)) {
-        cases.push({
-            classname: 'prompt-descent.run',
-            name: 'run completed',
-            properties: [],
-            outcomes: [stopOutcome(report)]
-        });
-    }
+    if (stoppedEarly(report))
+        cases.push(runCase(report));
     return cases;
 }
 function propertiesXml(properties, indent) {
@@ -59348,21 +59369,6 @@ function assertGainCanBeConfirmed(services, tasks, what) {
         throw new errors_InputError(`${what} needs held-out rows to confirm a gain before it changes a prompt: ${problems.join('; ')}. Add rows (a .prompt.yml's testData), or run without it to see the candidates.`);
 }
 
-;// CONCATENATED MODULE: ./src/run/failed-report.ts
-
-/**
- * The report of a run that a provider error ended before it could build its own (e.g. the
- * optimizer model refused mid-search): the stop reason, the ledger and nothing scored, so a run
- * that was asked for reports still writes them.
- */
-function providerFailureReport(services, parts, error) {
-    return buildReport(services, {
-        ...parts,
-        tasks: [],
-        stop: { reason: 'provider-error', message: error.message }
-    });
-}
-
 ;// CONCATENATED MODULE: ./src/optimize/apo/estimate.ts
 /** Optimizer calls one parent costs: its critiques, their rewrites and the rewrites' paraphrases. */
 function optimizerCallsPerParent(config, critiquesPerGroup = 1) {
@@ -59635,6 +59641,25 @@ function estimateOptimize(services, options) {
             : [])
     ].join('\n');
     return { target, optimizer, total, text };
+}
+
+;// CONCATENATED MODULE: ./src/run/failed-report.ts
+
+/**
+ * The report of a run that a provider error ended before it could build its own (e.g. the
+ * optimizer model refused mid-search): the stop reason, the ledger and nothing scored, so a run
+ * that was asked for reports still writes them.
+ */
+function providerFailureReport(services, parts, error) {
+    return buildReport(services, {
+        ...parts,
+        tasks: [],
+        stop: {
+            reason: 'provider-error',
+            message: error.message,
+            ...(error.status !== undefined && { status: error.status })
+        }
+    });
 }
 
 ;// CONCATENATED MODULE: ./src/optimize/gepa/feedback.ts
@@ -60237,13 +60262,10 @@ async function runGepa(input) {
         }
     }
     catch (error) {
-        const stopped = stopFromError(error, input.signal);
-        if (stopped !== undefined)
-            stop = stopped;
-        else if (error instanceof ProviderError)
-            stop = { reason: 'provider-error', message: error.message };
-        else
+        const stopped = stopFromError(error, input.signal) ?? providerStop(error);
+        if (stopped === undefined)
             throw error;
+        stop = stopped;
     }
     // Wins and the front, over the informative dev rows.
     const entries = poolEntries();
@@ -60383,6 +60405,7 @@ async function runGepaOptimization(services, options) {
 
 
 
+
 const CLI_WORDING = {
     prompt: '--prompt user',
     task: '--task',
@@ -60423,8 +60446,23 @@ function defaultEdit(config, method) {
             return config.gepa.target ?? config.apo.target;
     }
 }
-/** Runs the method and returns its report. */
+/**
+ * Runs the method and returns its report — also when the provider refused past the optimizer's own
+ * handling (e.g. while writing variants for the unseen tasks): then the report carries the stop
+ * reason, the HTTP status and the ledger, so the CLI and the action still write what was asked for.
+ */
 async function runOptimization(services, request) {
+    const startedAt = new Date();
+    try {
+        return await runMethod(services, request);
+    }
+    catch (error) {
+        if (!(error instanceof ProviderError))
+            throw error;
+        return providerFailureReport(services, { kind: 'optimize', startedAt, seed: request.seed, split: 'test' }, error);
+    }
+}
+async function runMethod(services, request) {
     switch (request.method) {
         case 'apo':
             return (await runApoOptimization(services, {
@@ -60548,7 +60586,6 @@ function optimize_gain_decide(report) {
 
 
 
-
 /**
  * `prompt-descent optimize`: APO on one task's prompt or MetaSPO on the shared system prompt, within
  * the budget; writes the best prompts to a folder, or over the prompt files with --write when the
@@ -60577,7 +60614,6 @@ async function runOptimizeCommand(context) {
     }
     await checkReportPaths(reportPathsOf(args), io.cwd);
     return withCommandSession(context, async (session) => {
-        const startedAt = new Date();
         const { config } = session.project;
         const method = args.method ?? config.optimize.method;
         const seed = args.seed ?? config.optimize.seed;
@@ -60592,24 +60628,16 @@ async function runOptimizeCommand(context) {
             ...budgetWarnings(estimateOptimize(session, options).total, config.budget),
             ...testSplitNotes(gain, config.gate.confidence).warnings
         ]);
-        let report;
-        try {
-            report = await runOptimization(session, {
-                method,
-                seed,
-                task: args.tasks[0],
-                edit,
-                tasks: args.tasks,
-                holdout,
-                adapt: args.adapt
-            });
-        }
-        catch (error) {
-            // A provider that refuses mid-run still leaves the reports that were asked for.
-            if (!(error instanceof ProviderError))
-                throw error;
-            report = providerFailureReport(session, { kind: 'optimize', startedAt, seed, split: 'test' }, error);
-        }
+        // A provider that refuses mid-run still leaves a report: the stop reason and what was scored.
+        const report = await runOptimization(session, {
+            method,
+            seed,
+            task: args.tasks[0],
+            edit,
+            tasks: args.tasks,
+            holdout,
+            adapt: args.adapt
+        });
         // Reports first: a prompt file the tool refuses to write (a link out of the repository) then
         // ends the run with exit 2 without losing what was computed.
         const code = await eval_command_finish(report, context);

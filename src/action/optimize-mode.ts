@@ -29,7 +29,12 @@ import { resolveTrigger } from './optimize-trigger.js'
 import type { Trigger } from './optimize-trigger.js'
 import { assertWorkspaceIsBranch, repositoryRoot } from './proposal-files.js'
 import { writeJobSummary } from './publish.js'
-import { prepareCredentials, runWithCache } from './run-setup.js'
+import {
+  isForkModelsRefusal,
+  prepareCredentials,
+  runWithCache,
+  skipForkRefusal
+} from './run-setup.js'
 
 /** Runs optimize mode; a failure after a `/optimize` was accepted is replied to, then rethrown. */
 export async function runOptimizeMode(
@@ -110,7 +115,15 @@ async function optimizeAndPropose(
     return
   }
   await runWithCache(settings, project, async () => {
+    // Every method ends a provider refusal with a report: what was scored and why it stopped.
     const report = await optimize(settings, project, request)
+    const { stop } = report
+    const fork = context.pullRequest?.fork === true
+    if (stop.reason === 'provider-error' && isForkModelsRefusal(stop.status, project, fork)) {
+      setProposalOutputs('skipped', { number: undefined, url: undefined }, branch)
+      await skipForkRefusal(settings, stop.message)
+      return
+    }
     await propose({ api, settings, context, trigger, project, request, branch, repoRoot, report })
     conclude(report)
   })

@@ -120,7 +120,7 @@ export async function propose(args: {
     body = renderMarkdown(report, { artifactHint: pointer })
   }
 
-  const status = statusSection({ operation, pull, reason, branch })
+  const status = statusSection({ operation, pull, reason, branch, stop: report.stop })
   const files = await writeReportFiles(report, body, context.workspace, settings.reportDir)
   await writeJobSummary(`${status}\n\n${body}`)
   setReportOutputs(report, { ...files, commentId: undefined, commentUrl: undefined })

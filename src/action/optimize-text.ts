@@ -9,6 +9,8 @@ import { reproduceSection } from '../report/markdown-optimize.js'
 import type { ReproduceInfo } from '../report/markdown-optimize.js'
 import { escapeInline, inlineCode } from '../report/sanitize.js'
 import type { RunReport } from '../report/types.js'
+import { STOP_LABELS } from '../report/format.js'
+import type { StopInfo } from '../llm/ledger-types.js'
 import type { GainDecision } from '../run/optimize-gain.js'
 import type { OptimizeRequest } from './optimize-request.js'
 
@@ -106,15 +108,20 @@ export function statusSection(args: {
   pull: { number: number | undefined; url: string | undefined }
   reason: string
   branch: string
+  /** The run's stop: a provider refusal or a cancel heads the summary as what it is. */
+  stop?: StopInfo
 }): string {
   const { operation, pull } = args
   const link = pull.number === undefined ? '' : `[#${pull.number}](${pull.url ?? ''})`
   const reason = escapeInline(args.reason, 2_000)
   if (operation === 'no-gain' || operation === 'not-needed') {
+    const failed = args.stop?.reason === 'provider-error' || args.stop?.reason === 'cancelled'
     const heading =
-      operation === 'no-gain'
-        ? '### prompt-descent: no pull request — no significant gain'
-        : '### prompt-descent: nothing to propose — the branch already has these prompts'
+      operation === 'not-needed'
+        ? '### prompt-descent: nothing to propose — the branch already has these prompts'
+        : failed && args.stop
+          ? `### prompt-descent: no pull request — the run could not finish (${STOP_LABELS[args.stop.reason]})`
+          : '### prompt-descent: no pull request — no significant gain'
     const open =
       pull.number === undefined
         ? ''

@@ -2,8 +2,7 @@ import { relative, resolve } from 'node:path'
 import { openProject } from '../run/discover-prompts.js'
 import { assertGainCanBeConfirmed, gainTasks } from '../run/held-out.js'
 import { withSamples } from '../config/samples.js'
-import { ExitCode, ProviderError } from '../errors.js'
-import { providerFailureReport } from '../run/failed-report.js'
+import { ExitCode } from '../errors.js'
 import { checkReportPaths, reportPathsOf } from './check-report-paths.js'
 import type { RunReport } from '../report/types.js'
 import { estimateOptimize } from '../run/estimate-optimize.js'
@@ -59,7 +58,6 @@ export async function runOptimizeCommand(context: CommandContext): Promise<numbe
   return withCommandSession(
     context,
     async (session) => {
-      const startedAt = new Date()
       const { config } = session.project
       const method = args.method ?? config.optimize.method
       const seed = args.seed ?? config.optimize.seed
@@ -73,26 +71,16 @@ export async function runOptimizeCommand(context: CommandContext): Promise<numbe
         ...budgetWarnings(estimateOptimize(session, options).total, config.budget),
         ...testSplitNotes(gain, config.gate.confidence).warnings
       ])
-      let report: RunReport
-      try {
-        report = await runOptimization(session, {
-          method,
-          seed,
-          task: args.tasks[0],
-          edit,
-          tasks: args.tasks,
-          holdout,
-          adapt: args.adapt
-        })
-      } catch (error) {
-        // A provider that refuses mid-run still leaves the reports that were asked for.
-        if (!(error instanceof ProviderError)) throw error
-        report = providerFailureReport(
-          session,
-          { kind: 'optimize', startedAt, seed, split: 'test' },
-          error
-        )
-      }
+      // A provider that refuses mid-run still leaves a report: the stop reason and what was scored.
+      const report = await runOptimization(session, {
+        method,
+        seed,
+        task: args.tasks[0],
+        edit,
+        tasks: args.tasks,
+        holdout,
+        adapt: args.adapt
+      })
       // Reports first: a prompt file the tool refuses to write (a link out of the repository) then
       // ends the run with exit 2 without losing what was computed.
       const code = await finish(report, context)

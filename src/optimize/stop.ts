@@ -2,7 +2,7 @@
  * How an optimizer turns the error that ended its loop into a stop: running out of budget and being
  * cancelled are graceful stops that keep the best result so far, not failures.
  */
-import { BudgetExceededError, CancelledError } from '../errors.js'
+import { BudgetExceededError, CancelledError, ProviderError } from '../errors.js'
 
 /** A graceful stop read from an error. */
 export interface ErrorStop {
@@ -21,4 +21,24 @@ export function stopFromError(error: unknown, signal?: AbortSignal): ErrorStop |
     return { reason: 'cancelled', message: error instanceof Error ? error.message : 'cancelled' }
   }
   return undefined
+}
+
+/** The stop of a run the provider ended: its message and, when it answered, its HTTP status. */
+export interface ProviderStop {
+  reason: 'provider-error'
+  message: string
+  status?: number
+}
+
+/**
+ * The stop a ProviderError means (a refusal past the retries: 401, 403, 404, …), else undefined.
+ * The optimizers end their loop with it and keep the best result found before it.
+ */
+export function providerStop(error: unknown): ProviderStop | undefined {
+  if (!(error instanceof ProviderError)) return undefined
+  return {
+    reason: 'provider-error',
+    message: error.message,
+    ...(error.status !== undefined && { status: error.status })
+  }
 }

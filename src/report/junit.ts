@@ -47,6 +47,16 @@ function stopOutcome(report: RunReport): Outcome {
   return { kind: 'failure', type: `stopped:${report.stop.reason}`, message: report.stop.message }
 }
 
+/** The run's own test case, failed with the stop reason, for a run that ended early. */
+function runCase(report: RunReport): Case {
+  return {
+    classname: 'prompt-descent.run',
+    name: 'run completed',
+    properties: [],
+    outcomes: [stopOutcome(report)]
+  }
+}
+
 function comparisonsOf(report: RunReport): TaskComparison[] {
   return report.comparison?.tasks ?? report.optimization?.testComparison ?? []
 }
@@ -57,6 +67,8 @@ function taskCases(report: RunReport): Case[] {
   const checks = report.gate?.checks ?? []
   const changes = taskChanges(report)
   const names = [...new Set([...evals.keys(), ...comparisons.keys(), ...checks.map((c) => c.task)])]
+  // A run stopped before any task was scored (a refused key) still fails in the CI's test view.
+  if (names.length === 0) return stoppedEarly(report) ? [runCase(report)] : []
   return names.map((name) => {
     const t: TaskEvalResult | undefined = evals.get(name)
     const c = comparisons.get(name)
@@ -145,14 +157,7 @@ function exampleCases(report: RunReport): Case[] {
       out: check.message
     })
   }
-  if (stoppedEarly(report)) {
-    cases.push({
-      classname: 'prompt-descent.run',
-      name: 'run completed',
-      properties: [],
-      outcomes: [stopOutcome(report)]
-    })
-  }
+  if (stoppedEarly(report)) cases.push(runCase(report))
   return cases
 }
 

@@ -16,6 +16,10 @@ export function providerFailureReport(
   return buildReport(services, {
     ...parts,
     tasks: [],
-    stop: { reason: 'provider-error', message: error.message }
+    stop: {
+      reason: 'provider-error',
+      message: error.message,
+      ...(error.status !== undefined && { status: error.status })
+    }
   })
 }

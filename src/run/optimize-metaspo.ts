@@ -44,6 +44,16 @@ export interface MetaspoRunOutcome {
   unseen: UnseenResult | undefined
 }
 
+/** A stop after which no further call is made: a cancel, or a provider that refuses. */
+function interrupted(stop: StopInfo): boolean {
+  return stop.reason === 'cancelled' || stop.reason === 'provider-error'
+}
+
+/** A stop after which the optional later phases (unseen tasks, adaptation) are skipped. */
+function cutShort(stop: StopInfo): boolean {
+  return interrupted(stop) || stop.reason === 'budget'
+}
+
 /** The meta-training tasks and the held-out (unseen) ones. */
 export function metaspoTasks(
   services: Pick<RunServices, 'project'>,
@@ -118,12 +128,13 @@ export async function runMetaspoOptimization(
     }
   })
   logger.info(`MetaSPO stopped: ${result.stop.reason} — ${result.stop.message}`)
-  let stop: StopInfo = { reason: result.stop.reason, message: result.stop.message }
+  let stop: StopInfo = { ...result.stop }
 
-  // Source tasks: the starting pair vs the optimized pair, on test.
+  // Source tasks: the starting pair vs the optimized pair, on test — unless the run was cancelled
+  // or the provider refused (every further call would be refused too).
   const comparisons: TaskComparison[] = []
   const headTasks: EvalOutcome['tasks'] = []
-  if (result.stop.reason !== 'cancelled') {
+  if (!interrupted(stop)) {
     for (const task of train) {
       const bestUser = result.users.get(task.name) ?? partsOf(task.prompt).user
       const base = await evaluateTasks(services, {
@@ -159,7 +170,7 @@ export async function runMetaspoOptimization(
         (o) => o.fatal || o.stop.reason === 'budget' || o.stop.reason === 'cancelled'
       )?.stop
       if (cut) {
-        stop = { reason: cut.reason, message: `${cut.message} (while scoring the test split)` }
+        stop = { ...cut, message: `${cut.message} (while scoring the test split)` }
         break
       }
     }
@@ -167,7 +178,7 @@ export async function runMetaspoOptimization(
 
   // Unseen tasks: default vs optimized system prompt under the task's own prompt and variants.
   let unseen: UnseenResult | undefined
-  if (holdout.length > 0 && stop.reason !== 'budget' && stop.reason !== 'cancelled') {
+  if (holdout.length > 0 && !cutShort(stop)) {
     const userVariants = new Map<string, string[]>()
     for (const task of holdout) {
       const variants = await makeUserVariants(task, models.optimizer, UNSEEN_VARIANTS, {
@@ -191,7 +202,7 @@ export async function runMetaspoOptimization(
     if (unseen.stop.reason !== 'completed') stop = { ...unseen.stop }
   }
   const adaptations = new Map<string, AdaptationSummary>()
-  if (options.adapt && unseen && stop.reason !== 'budget' && stop.reason !== 'cancelled') {
+  if (options.adapt && unseen && !cutShort(stop)) {
     for (const task of holdout) {
       logger.info(
         `test-time adaptation on ${task.name} under the default and the optimized system prompt`
@@ -220,7 +231,7 @@ export async function runMetaspoOptimization(
         (s) => s.reason !== 'completed'
       )
       if (cut) {
-        stop = { reason: cut.reason, message: `${cut.message} (during test-time adaptation)` }
+        stop = { ...cut, message: `${cut.message} (during test-time adaptation)` }
         break
       }
     }

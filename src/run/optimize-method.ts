@@ -9,7 +9,8 @@ import {
   type OptimizeMethod
 } from '../config/methods.js'
 import type { OptimizeConfig } from '../config/types.js'
-import { InputError } from '../errors.js'
+import { InputError, ProviderError } from '../errors.js'
+import { providerFailureReport } from './failed-report.js'
 import type { RunReport } from '../report/types.js'
 import { runApoOptimization } from './optimize-apo.js'
 import { runGepaOptimization } from './optimize-gepa.js'
@@ -98,11 +99,29 @@ export function defaultEdit(config: OptimizeConfig, method: OptimizeMethod): 'us
   }
 }
 
-/** Runs the method and returns its report. */
+/**
+ * Runs the method and returns its report — also when the provider refused past the optimizer's own
+ * handling (e.g. while writing variants for the unseen tasks): then the report carries the stop
+ * reason, the HTTP status and the ledger, so the CLI and the action still write what was asked for.
+ */
 export async function runOptimization(
   services: RunServices,
   request: OptimizationRequest
 ): Promise<RunReport> {
+  const startedAt = new Date()
+  try {
+    return await runMethod(services, request)
+  } catch (error) {
+    if (!(error instanceof ProviderError)) throw error
+    return providerFailureReport(
+      services,
+      { kind: 'optimize', startedAt, seed: request.seed, split: 'test' },
+      error
+    )
+  }
+}
+
+async function runMethod(services: RunServices, request: OptimizationRequest): Promise<RunReport> {
   switch (request.method) {
     case 'apo':
       return (

@@ -26,11 +26,11 @@ export async function scoreBeforeAfterOnTest(
     start: PromptParts
     best: PromptParts
     seed: number
-    searchStop: { reason: StopInfo['reason']; message: string }
+    searchStop: StopInfo
   }
 ): Promise<BeforeAfter> {
   const { task, start, best, seed } = input
-  let stop: StopInfo = { reason: input.searchStop.reason, message: input.searchStop.message }
+  let stop: StopInfo = { ...input.searchStop }
   let comparison: TaskComparison | undefined
   const interrupted = stop.reason === 'cancelled' || stop.reason === 'provider-error'
   if (interrupted) return { stop, comparison, head: undefined }
@@ -67,7 +67,7 @@ export async function scoreBeforeAfterOnTest(
   const testStop = head?.stop.reason !== 'completed' ? (head?.stop ?? base.stop) : undefined
   if (testStop && testStop.reason !== 'completed') {
     stop = {
-      reason: testStop.reason,
+      ...testStop,
       message: `${testStop.message} (while scoring the test split after the search; the best prompt is kept)`
     }
   }

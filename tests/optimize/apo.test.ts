@@ -172,7 +172,11 @@ describe('runApo', () => {
       }
     }
     const result = await runApo({ ...input, optimizer: failing })
-    expect(result.stop).toEqual({ reason: 'provider-error', message: 'HTTP 503 after 3 retries' })
+    expect(result.stop).toEqual({
+      reason: 'provider-error',
+      message: 'HTTP 503 after 3 retries',
+      status: 503
+    })
     expect(result.details.interruptedRound).toBe(2)
     expect(result.bestId).toBe(result.rounds[1]?.beam[0])
     expect(result.bestId).not.toBe('r0-0')

@@ -14,7 +14,7 @@
  */
 import { conversationContext } from '../conversation.js'
 import { templateSlots } from '../../config/template.js'
-import { InputError, ProviderError } from '../../errors.js'
+import { InputError } from '../../errors.js'
 import { bootstrapMeanInterval } from '../../eval/stats.js'
 import { combineSignals, throwIfAborted } from '../../llm/abort.js'
 import { createRandom } from '../../util/random.js'
@@ -24,7 +24,7 @@ import type { ApoDetails, ApoInput, ApoResult } from './types.js'
 import { selectBest } from '../bandits.js'
 import { emptyRejectCounts, outputMarkers, type RejectCounts } from '../candidate-guard.js'
 import { allOrAbort } from '../parallel.js'
-import { stopFromError } from '../stop.js'
+import { providerStop, stopFromError } from '../stop.js'
 import type { RoundRecord } from '../types.js'
 
 export type {
@@ -209,11 +209,9 @@ export async function runApo(input: ApoInput): Promise<ApoResult> {
     }
   } catch (error) {
     details.interruptedRound = round
-    const stopped = stopFromError(error, input.signal)
-    if (stopped !== undefined) stop = stopped
-    else if (error instanceof ProviderError) {
-      stop = { reason: 'provider-error', message: error.message }
-    } else throw error
+    const stopped = stopFromError(error, input.signal) ?? providerStop(error)
+    if (stopped === undefined) throw error
+    stop = stopped
   }
 
   pool.syncRecords()

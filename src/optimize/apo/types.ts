@@ -93,6 +93,7 @@ export interface ApoResult {
   bestDev: ScoreEstimate | null
   candidates: CandidateRecord[]
   rounds: RoundRecord[]
-  stop: { reason: ApoStopReason; message: string }
+  /** `status`: the provider's HTTP status when a refusal ended the run. */
+  stop: { reason: ApoStopReason; message: string; status?: number }
   details: ApoDetails
 }

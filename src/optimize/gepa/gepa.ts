@@ -19,7 +19,7 @@
  */
 import { templateSlots } from '../../config/template.js'
 import type { Example } from '../../config/project-types.js'
-import { InputError, ProviderError } from '../../errors.js'
+import { InputError } from '../../errors.js'
 import { bootstrapMeanInterval } from '../../eval/stats.js'
 import type { ExampleResult } from '../../eval/types.js'
 import { throwIfAborted } from '../../llm/abort.js'
@@ -28,7 +28,7 @@ import { pairWith } from '../apo/expand.js'
 import { CandidateRegistry, emptyRejectCounts, outputMarkers } from '../candidate-guard.js'
 import { conversationContext } from '../conversation.js'
 import { toFailingExample } from '../failing-examples.js'
-import { stopFromError } from '../stop.js'
+import { providerStop, stopFromError } from '../stop.js'
 import type { CandidateRecord, RoundRecord } from '../types.js'
 import { exampleFeedback } from './feedback.js'
 import { GEPA_ITERATIONS_PER_PASS, iterationWorstCase, presetDevPasses } from './presets.js'
@@ -342,11 +342,9 @@ export async function runGepa(input: GepaInput): Promise<GepaResult> {
       }
     }
   } catch (error) {
-    const stopped = stopFromError(error, input.signal)
-    if (stopped !== undefined) stop = stopped
-    else if (error instanceof ProviderError)
-      stop = { reason: 'provider-error', message: error.message }
-    else throw error
+    const stopped = stopFromError(error, input.signal) ?? providerStop(error)
+    if (stopped === undefined) throw error
+    stop = stopped
   }
 
   // Wins and the front, over the informative dev rows.

@@ -103,6 +103,7 @@ export interface GepaResult {
   bestDev: ScoreEstimate | null
   candidates: CandidateRecord[]
   rounds: RoundRecord[]
-  stop: { reason: GepaStopReason; message: string }
+  /** `status`: the provider's HTTP status when a refusal ended the run. */
+  stop: { reason: GepaStopReason; message: string; status?: number }
   details: GepaDetails
 }

@@ -11,7 +11,7 @@ import type { ApoConfig } from '../../config/types.js'
 import { mean } from '../../eval/stats.js'
 import type { ChatModel } from '../../llm/chat-model.js'
 import { runApo, type ApoOptions, type ApoResult } from '../apo/apo.js'
-import { stopFromError } from '../stop.js'
+import { providerStop, stopFromError } from '../stop.js'
 import type { ScoreFn } from '../types.js'
 
 export interface AdaptationInput {
@@ -54,7 +54,11 @@ export interface AdaptationResult {
   /** Evaluations spent scoring round bests on the split. */
   evaluationCalls: number
   apo: ApoResult
-  stop: { reason: 'completed' | 'budget' | 'cancelled'; message: string }
+  stop: {
+    reason: 'completed' | 'budget' | 'cancelled' | 'provider-error'
+    message: string
+    status?: number
+  }
 }
 
 /** Runs APO on the task's user prompt under a fixed system prompt; see the file comment. */
@@ -76,13 +80,10 @@ export async function testTimeAdaptation(input: AdaptationInput): Promise<Adapta
   const prompts = new Map(apo.candidates.map((c) => [c.id, c.prompt]))
   const known = new Map<string, number>()
   const trajectory: AdaptationPoint[] = []
-  let stop: AdaptationResult['stop'] = {
-    reason:
-      apo.stop.reason === 'budget' || apo.stop.reason === 'cancelled'
-        ? apo.stop.reason
-        : 'completed',
-    message: apo.stop.message
-  }
+  let stop: AdaptationResult['stop'] =
+    apo.stop.reason === 'no-gain'
+      ? { reason: 'completed', message: apo.stop.message }
+      : { ...apo.stop, reason: apo.stop.reason }
   let evaluationCalls = 0
   let targetCalls = 0
   let optimizerCalls = 0
@@ -105,7 +106,7 @@ export async function testTimeAdaptation(input: AdaptationInput): Promise<Adapta
       trajectory.push({ round: round.round, bestId, score, targetCalls, optimizerCalls })
     }
   } catch (error) {
-    const stopped = stopFromError(error, input.signal)
+    const stopped = stopFromError(error, input.signal) ?? providerStop(error)
     if (stopped === undefined) throw error
     stop = stopped
   }

@@ -36,7 +36,7 @@ import {
   type MetaspoResult
 } from './types.js'
 import { allOrAbort } from '../parallel.js'
-import { stopFromError } from '../stop.js'
+import { providerStop, stopFromError } from '../stop.js'
 import type { RoundRecord } from '../types.js'
 
 export * from './types.js'
@@ -198,7 +198,7 @@ export async function runMetaspo(input: MetaspoInput): Promise<MetaspoResult> {
       current = undefined
     }
   } catch (error) {
-    const stopped = stopFromError(error, input.signal)
+    const stopped = stopFromError(error, input.signal) ?? providerStop(error)
     if (stopped === undefined) throw error
     stop = stopped
   }

@@ -23,7 +23,7 @@ import { paraphraseMessages } from '../meta-prompts.js'
 import { META_TAGS } from '../meta-tags.js'
 import type { TaskScoreFn } from './types.js'
 import { allOrAbort } from '../parallel.js'
-import { stopFromError } from '../stop.js'
+import { providerStop, stopFromError } from '../stop.js'
 import { parseLastTagged } from '../tags.js'
 
 export {
@@ -129,7 +129,11 @@ export interface UnseenResult {
   /** Unweighted means over the tasks scored. */
   average: { default: number; optimized: number; delta: number }
   targetCalls: number
-  stop: { reason: 'completed' | 'budget' | 'cancelled'; message: string }
+  stop: {
+    reason: 'completed' | 'budget' | 'cancelled' | 'provider-error'
+    message: string
+    status?: number
+  }
 }
 
 export interface UnseenInput {
@@ -211,7 +215,7 @@ export async function unseenGeneralization(input: UnseenInput): Promise<UnseenRe
       })
     }
   } catch (error) {
-    const stopped = stopFromError(error, input.signal)
+    const stopped = stopFromError(error, input.signal) ?? providerStop(error)
     if (stopped === undefined) throw error
     out.stop = stopped
   }

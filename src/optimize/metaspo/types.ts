@@ -152,7 +152,11 @@ export interface MetaspoIterationRecord {
   optimizerCalls: number
 }
 
-export type MetaspoStopReason = 'completed' | 'budget' | 'cancelled'
+/**
+ * Why the run ended. `provider-error`: the provider refused past its retries (a ProviderError from a
+ * score function or the optimizer); the run still returns the best pair found before it.
+ */
+export type MetaspoStopReason = 'completed' | 'budget' | 'cancelled' | 'provider-error'
 
 export interface MetaspoResult {
   /** The best system prompt found (the incumbent at the end). */
@@ -178,5 +182,6 @@ export interface MetaspoResult {
     saved: number
   }
   calls: { target: number; optimizer: number; initialTarget: number }
-  stop: { reason: MetaspoStopReason; message: string }
+  /** `status`: the provider's HTTP status when a refusal ended the run. */
+  stop: { reason: MetaspoStopReason; message: string; status?: number }
 }
