@@ -20,12 +20,7 @@ import { createActionLogger } from './logger.js'
 import { runOptimizeMode } from './optimize-mode.js'
 import { historyTrend, recordHistoryStep } from './history-step.js'
 import { publishReport } from './publish.js'
-import {
-  isForkModelsRefusal,
-  prepareCredentials,
-  runWithCache,
-  skipForkRefusal
-} from './run-setup.js'
+import { isForkModelsRefusal, prepareCredentials, runWithCache, skipRun } from './run-setup.js'
 
 /**
  * The action: on a pull request, base vs head with a sticky comment; elsewhere, an eval of the
@@ -56,7 +51,11 @@ async function runEvalMode(settings: ActionSettings, context: RunContext): Promi
   if (!(await prepareCredentials(settings, project))) return
   await runWithCache(settings, project, async () => {
     const fork = context.pullRequest?.fork === true
-    const skipRefusal = (why: string) => skipForkRefusal(settings, why)
+    const skipRefusal = (why: string) =>
+      skipRun(
+        settings,
+        `GitHub Models refused the workflow token on this pull request from a fork (${why}). A fork's token may lack \`permissions: models: read\`, so this run skipped scoring; set \`fail-without-key: true\` to fail instead.`
+      )
     let report: RunReport
     try {
       report = await produceReport(settings, context, project)

@@ -29,12 +29,7 @@ import { resolveTrigger } from './optimize-trigger.js'
 import type { Trigger } from './optimize-trigger.js'
 import { assertWorkspaceIsBranch, repositoryRoot } from './proposal-files.js'
 import { writeJobSummary } from './publish.js'
-import {
-  isForkModelsRefusal,
-  prepareCredentials,
-  runWithCache,
-  skipForkRefusal
-} from './run-setup.js'
+import { prepareCredentials, runWithCache } from './run-setup.js'
 
 /** Runs optimize mode; a failure after a `/optimize` was accepted is replied to, then rethrown. */
 export async function runOptimizeMode(
@@ -116,14 +111,9 @@ async function optimizeAndPropose(
   }
   await runWithCache(settings, project, async () => {
     // Every method ends a provider refusal with a report: what was scored and why it stopped.
+    // (A fork's pull request never gets here: resolveTrigger refuses it, so there is no GitHub
+    // Models fork refusal to skip as eval mode does.)
     const report = await optimize(settings, project, request)
-    const { stop } = report
-    const fork = context.pullRequest?.fork === true
-    if (stop.reason === 'provider-error' && isForkModelsRefusal(stop.status, project, fork)) {
-      setProposalOutputs('skipped', { number: undefined, url: undefined }, branch)
-      await skipForkRefusal(settings, stop.message)
-      return
-    }
     await propose({ api, settings, context, trigger, project, request, branch, repoRoot, report })
     conclude(report)
   })

@@ -75,14 +75,6 @@ export function isForkModelsRefusal(
   )
 }
 
-/** Ends a run that GitHub Models refused on a fork's pull request as skipped (see isForkModelsRefusal). */
-export async function skipForkRefusal(settings: ActionSettings, why: string): Promise<void> {
-  await skipRun(
-    settings,
-    `GitHub Models refused the workflow token on this pull request from a fork (${why}). A fork's token may lack \`permissions: models: read\`, so this run skipped scoring; set \`fail-without-key: true\` to fail instead.`
-  )
-}
-
 /** Runs `body` between restoring and saving the response cache (when enabled and available). */
 export async function runWithCache<T>(
   settings: ActionSettings,

@@ -7,7 +7,15 @@ import {
   starterConfigText,
   starterPlan
 } from '../config/starter-config.js'
-import type { FoundDataset, FoundPrompt, InitPlan } from '../config/starter-config.js'
+import type {
+  FoundDataset,
+  FoundPrompt,
+  FoundPromptFile,
+  InitPlan
+} from '../config/starter-config.js'
+import { isGithubPromptFile, parseGithubPromptFile } from '../config/github-prompt-file.js'
+import { isMessagesFile, parseMessagesFile } from '../config/messages-file.js'
+import type { RawRow } from '../config/datasets.js'
 import { templateSlots } from '../config/template.js'
 import { ExitCode, InputError, errorMessage } from '../errors.js'
 import type { CommandContext } from './context.js'
@@ -83,6 +91,63 @@ async function findPrompt(root: string, path: string): Promise<FoundPrompt | und
   return { path, slots }
 }
 
+/** The slots of every message, in order of first use. */
+function messageSlots(messages: ReadonlyArray<{ content: string }>): string[] {
+  return [...new Set(messages.flatMap((m) => templateSlots(m.content)))]
+}
+
+/**
+ * A chat-messages file (YAML/JSON with a `messages:` list) with at least one slot to fill. A file
+ * that merely mentions `messages` but is not one is left to the dataset check.
+ */
+async function findMessagesPrompt(root: string, path: string): Promise<FoundPrompt | undefined> {
+  const name = path.split('/').pop() ?? path
+  if (!isMessagesFile(path) || NOT_DATA.test(name)) return undefined
+  const text = await readSmall(join(root, path), MAX_PROMPT_BYTES)
+  if (text === undefined || !/(^|["{,\s])messages["']?\s*:/m.test(text)) return undefined
+  let slots: string[]
+  try {
+    slots = messageSlots(parseMessagesFile(text, path))
+  } catch {
+    return undefined
+  }
+  return slots.length === 0 ? undefined : { path, slots, kind: 'messages' }
+}
+
+/** A GitHub Models prompt file, or a line saying why it cannot be used as it is. */
+async function findPromptFile(
+  root: string,
+  path: string
+): Promise<FoundPromptFile | string | undefined> {
+  const text = await readSmall(join(root, path), MAX_DATA_BYTES)
+  if (text === undefined) return undefined
+  try {
+    const file = parseGithubPromptFile(text, path)
+    return {
+      path,
+      slots: messageSlots(file.messages),
+      data: datasetOf(path, file.testData),
+      evaluators: file.evaluators.length,
+      model: file.model
+    }
+  } catch (error) {
+    return `${path}: not a prompt file init can read — ${errorMessage(error).split('\n')[0] ?? ''}`
+  }
+}
+
+/** Rows' field names (in order of first appearance) and values, over the first rows. */
+function datasetOf(path: string, rows: readonly RawRow[]): FoundDataset {
+  const fields: string[] = []
+  const values: Record<string, unknown[]> = {}
+  for (const row of rows.slice(0, SAMPLE_ROWS)) {
+    for (const [key, value] of Object.entries(row.fields)) {
+      if (!fields.includes(key)) fields.push(key)
+      ;(values[key] ??= []).push(value)
+    }
+  }
+  return { path, rows: rows.length, fields, values }
+}
+
 async function findDataset(root: string, path: string): Promise<FoundDataset | undefined> {
   const name = path.split('/').pop() ?? path
   if (datasetFormat(path) === undefined || NOT_DATA.test(name)) return undefined
@@ -94,16 +159,9 @@ async function findDataset(root: string, path: string): Promise<FoundDataset | u
   } catch {
     return undefined // not rows of records: a config, a manifest…
   }
-  const fields: string[] = []
-  const values: Record<string, unknown[]> = {}
-  for (const row of rows.slice(0, SAMPLE_ROWS)) {
-    for (const [key, value] of Object.entries(row.fields)) {
-      if (!fields.includes(key)) fields.push(key)
-      ;(values[key] ??= []).push(value)
-    }
-  }
-  if (fields.length < 2) return undefined
-  return { path, rows: rows.length, fields, values }
+  const found = datasetOf(path, rows)
+  if (found.fields.length < 2) return undefined
+  return found
 }
 
 async function exists(path: string): Promise<boolean> {
@@ -168,18 +226,34 @@ export async function runInitCommand(context: CommandContext): Promise<number> {
   const files = await listFiles(root)
   const prompts: FoundPrompt[] = []
   const datasets: FoundDataset[] = []
+  const promptFiles: FoundPromptFile[] = []
+  const unreadable: string[] = []
   for (const file of files) {
-    const prompt = await findPrompt(root, file)
+    if (isGithubPromptFile(file)) {
+      const found = await findPromptFile(root, file)
+      if (typeof found === 'string') unreadable.push(found)
+      else if (found) promptFiles.push(found)
+      continue
+    }
+    const prompt = (await findPrompt(root, file)) ?? (await findMessagesPrompt(root, file))
     if (prompt) prompts.push(prompt)
     else {
       const data = await findDataset(root, file)
       if (data) datasets.push(data)
     }
   }
-  let plan: InitPlan = planTasks(prompts, datasets)
-  const starter = plan.tasks.length === 0
-  const templates = prompts.filter((p) => p.slots.length > 0).length
-  let found = `Found ${plural(templates, 'prompt template')} and ${plural(datasets.length, 'dataset')}.`
+  let plan: InitPlan = planTasks(prompts, datasets, promptFiles)
+  plan = { ...plan, unmatched: [...unreadable, ...plan.unmatched] }
+  const starter = plan.tasks.length === 0 && plan.promptFileTasks.length === 0
+  const templates = prompts.filter((p) => p.slots.length > 0 && p.kind !== 'messages').length
+  const messages = prompts.filter((p) => p.kind === 'messages').length
+  const parts = [
+    plural(templates, 'prompt template'),
+    ...(messages > 0 ? [plural(messages, 'messages file')] : []),
+    ...(promptFiles.length > 0 ? [plural(promptFiles.length, 'GitHub Models prompt file')] : []),
+    plural(datasets.length, 'dataset')
+  ]
+  let found = `Found ${parts.slice(0, -1).join(', ')} and ${parts.at(-1) ?? ''}.`
   const written: string[] = []
   if (starter) {
     for (const file of [STARTER_FILES.prompt, STARTER_FILES.data]) {
@@ -210,14 +284,19 @@ export async function runInitCommand(context: CommandContext): Promise<number> {
   }
   const ignored = await ignore(root, IGNORED)
   const config = args.config === 'prompt-descent.yml' ? '' : ` --config ${args.config}`
-  const tasks = plan.tasks.map((t) => `${t.name} (${t.prompt.path} × ${t.data.path})`)
-  logger.info(`wrote ${shown}: ${plural(plan.tasks.length, 'task')}: ${tasks.join(', ')}`)
+  const tasks = [
+    ...plan.tasks.map((t) => `${t.name} (${t.prompt.path} × ${t.data.path})`),
+    ...plan.promptFileTasks.map((t) => `${t.name} (${t.file.path}, its testData)`)
+  ]
+  logger.info(`wrote ${shown}: ${plural(tasks.length, 'task')}: ${tasks.join(', ')}`)
   for (const file of written) logger.info(`wrote ${file}`)
   if (ignored.length > 0) logger.info(`added ${ignored.join(' and ')} to .gitignore`)
   const self = selfCommand(process.argv[1], io.cwd)
+  const key =
+    plan.provider === 'github-models' ? 'GITHUB_TOKEN=$(gh auth token)' : 'OPENAI_API_KEY=…'
   io.stdout(
     `Next: ${self} eval${config} --estimate      # what a run costs; no call is made\n` +
-      `Then: export OPENAI_API_KEY=…; ${self} eval${config} --markdown ${REPORT_DIR}/report.md\n`
+      `Then: export ${key}; ${self} eval${config} --markdown ${REPORT_DIR}/report.md\n`
   )
   return ExitCode.ok
 }

@@ -10,6 +10,29 @@ export interface FoundPrompt {
   path: string
   /** Its `{{slot}}` names (empty for a system prompt). */
   slots: string[]
+  /** `messages`: a YAML/JSON chat-messages file (`messages:`); else one user template. */
+  kind?: 'template' | 'messages'
+}
+
+/** A GitHub Models prompt file (`*.prompt.yml`) found in the repository. */
+export interface FoundPromptFile {
+  path: string
+  /** The `{{slot}}` names of its messages. */
+  slots: string[]
+  /** Its `testData` as a dataset (rows, fields, values); 0 rows when it has none. */
+  data: FoundDataset
+  /** How many `evaluators:` it has (they become the task's checks). */
+  evaluators: number
+  /** Its `model:`, when it names one. */
+  model: string | undefined
+}
+
+/** A task over a prompt file: its rows are the file's testData, its checks its evaluators. */
+export interface PlannedPromptFileTask {
+  name: string
+  file: FoundPromptFile
+  /** With no evaluators: the testData field the reply is compared with, and how. */
+  check: { expected: string; metric: PlannedMetric } | undefined
 }
 
 /** A dataset found in the repository. */
@@ -35,6 +58,15 @@ export type PlannedMetric =
 
 export interface InitPlan {
   tasks: PlannedTask[]
+  /** Tasks over GitHub Models prompt files (written after `tasks`). */
+  promptFileTasks: PlannedPromptFileTask[]
+  /**
+   * `github-models` when the repository has only prompt files (they are written for it, and a
+   * workflow reaches it with its own token); else an OpenAI-compatible endpoint.
+   */
+  provider: 'openai' | 'github-models'
+  /** The target model: the prompt files' `model:` under GitHub Models. */
+  targetModel: string
   systemPrompt: string | undefined
   /** Prompt files no dataset could fill, with why. */
   unmatched: string[]
@@ -95,14 +127,21 @@ function taskName(prompt: FoundPrompt, taken: Set<string>): string {
   return name
 }
 
+/** The model the config names when no prompt file says one. */
+export const STARTER_MODEL = 'gpt-4o-mini'
+/** The model GitHub Models runs a prompt file without `model:` on (as discovered-config does). */
+const PROMPT_FILE_MODEL = 'openai/gpt-4o-mini'
+
 /**
- * Pairs each prompt template with a dataset whose fields fill every slot and leave one to compare
- * the reply with (a dataset of the same name first). A slot-less file named like `system.md` is the
- * shared system prompt.
+ * Pairs each prompt template (or messages file) with a dataset whose fields fill every slot and
+ * leave one to compare the reply with (a dataset of the same name first). A slot-less file named
+ * like `system.md` is the shared system prompt. Each GitHub Models prompt file with `testData` is a
+ * task as it stands (its evaluators, or a check planned from its rows when it has none).
  */
 export function planTasks(
   prompts: readonly FoundPrompt[],
-  datasets: readonly FoundDataset[]
+  datasets: readonly FoundDataset[],
+  promptFiles: readonly FoundPromptFile[] = []
 ): InitPlan {
   const tasks: PlannedTask[] = []
   const unmatched: string[] = []
@@ -135,7 +174,37 @@ export function planTasks(
       metric: metricFor(data.values[expected] ?? [])
     })
   }
-  return { tasks, systemPrompt: system?.path, unmatched }
+  const promptFileTasks: PlannedPromptFileTask[] = []
+  for (const file of promptFiles) {
+    if (file.data.rows === 0) {
+      unmatched.push(
+        `${file.path}: has no testData rows to score; add some, or give it a task with a data: file`
+      )
+      continue
+    }
+    let check: PlannedPromptFileTask['check']
+    if (file.evaluators === 0) {
+      const expected = expectedField(file.data, file.slots)
+      if (expected === undefined) {
+        unmatched.push(
+          `${file.path}: has no evaluators, and its testData has no field besides ${file.slots.map(topField).join(', ')} to compare the reply with`
+        )
+        continue
+      }
+      check = { expected, metric: metricFor(file.data.values[expected] ?? []) }
+    }
+    promptFileTasks.push({ name: taskName({ path: file.path, slots: [] }, taken), file, check })
+  }
+  const onlyPromptFiles = tasks.length === 0 && promptFileTasks.length > 0
+  const named = promptFileTasks.find((t) => t.file.model !== undefined)?.file.model
+  return {
+    tasks,
+    promptFileTasks,
+    provider: onlyPromptFiles ? 'github-models' : 'openai',
+    targetModel: onlyPromptFiles ? (named ?? PROMPT_FILE_MODEL) : STARTER_MODEL,
+    systemPrompt: system?.path,
+    unmatched
+  }
 }
 
 /** The starter task's files, written when the repository has no prompt and dataset that fit. */
@@ -188,6 +257,9 @@ export function starterPlan(): InitPlan {
         metric: { type: 'choice', choices: ['positive', 'negative'] }
       }
     ],
+    promptFileTasks: [],
+    provider: 'openai',
+    targetModel: STARTER_MODEL,
     systemPrompt: undefined,
     unmatched: []
   }
@@ -208,7 +280,7 @@ function commentText(text: string, max = 100): string {
   return clean.length > max ? `${clean.slice(0, max - 1)}…` : clean
 }
 
-function metricLines(task: PlannedTask): string[] {
+function metricLines(task: { metric: PlannedMetric }): string[] {
   const m = task.metric
   switch (m.type) {
     case 'choice':
@@ -227,6 +299,53 @@ function metricLines(task: PlannedTask): string[] {
   }
 }
 
+function providerLines(plan: InitPlan): string[] {
+  const model = yamlScalar(plan.targetModel)
+  switch (plan.provider) {
+    case 'github-models':
+      return [
+        '# Only GitHub Models prompt files (*.prompt.yml) were found, so they run where they were',
+        '# written for: GitHub Models. A workflow reaches it with its own token (the action, with',
+        '# `permissions: models: read`); elsewhere set GITHUB_TOKEN to a token with models access',
+        '# (e.g. `gh auth token`). For another endpoint, use type: openai with base_url.',
+        'provider:',
+        '  type: github-models',
+        'models:',
+        `  target: ${model} # from the prompt files' model: (all tasks run on one target)`
+      ]
+    case 'openai':
+      return [
+        'provider:',
+        '  # Any OpenAI-compatible endpoint: set base_url (or OPENAI_BASE_URL), e.g.',
+        '  # http://localhost:11434/v1 for Ollama. `type: simulated` is an offline stand-in (no key).',
+        '  api_key_env: OPENAI_API_KEY # the variable that holds the key (never the key itself)',
+        'models:',
+        `  target: ${model} # the model your application uses`
+      ]
+  }
+}
+
+function promptFileTaskLines(task: PlannedPromptFileTask): string[] {
+  const { file } = task
+  const rows = `${file.data.rows} testData row(s)`
+  const lines = [
+    `  - name: ${yamlScalar(task.name)}`,
+    `    prompt: ${yamlScalar(file.path)} # a GitHub Models prompt file: its messages, model parameters and response format`,
+    `    # no data: key — the file's ${rows} are the dataset`
+  ]
+  if (task.check === undefined) {
+    lines.push(
+      `    # no metric: key — the file's ${file.evaluators} evaluator(s) are the checks, scored as gh models eval does`
+    )
+    return lines
+  }
+  lines.push(
+    `    expected: ${yamlScalar(task.check.expected)} # the file has no evaluators: the testData field the reply is scored against`,
+    ...metricLines(task.check)
+  )
+  return lines
+}
+
 /** The commented config for a plan. `found` says what the scan saw, for the header. */
 export function starterConfigText(
   plan: InitPlan,
@@ -236,12 +355,7 @@ export function starterConfigText(
     '# prompt-descent.yml — written by `prompt-descent init`. Every key is described in the README',
     '# (Configuration); paths are relative to this file.',
     `# ${commentText(options.found, 200)}`,
-    'provider:',
-    '  # Any OpenAI-compatible endpoint: set base_url (or OPENAI_BASE_URL), e.g.',
-    '  # http://localhost:11434/v1 for Ollama. `type: simulated` is an offline stand-in (no key).',
-    '  api_key_env: OPENAI_API_KEY # the variable that holds the key (never the key itself)',
-    'models:',
-    '  target: gpt-4o-mini # the model your application uses'
+    ...providerLines(plan)
   ]
   if (plan.systemPrompt !== undefined) {
     lines.push(`system_prompt: ${yamlScalar(plan.systemPrompt)} # sent as the system message`)
@@ -257,6 +371,7 @@ export function starterConfigText(
       ...metricLines(task)
     )
   }
+  for (const task of plan.promptFileTasks) lines.push(...promptFileTaskLines(task))
   lines.push(
     '# A hard cap per run (also --max-usd); a dollar cap needs a price for every model used',
     '# (provider.prices for models the built-in table does not know).',

@@ -8,11 +8,14 @@
 import { existsSync } from 'node:fs'
 import { readFile } from 'node:fs/promises'
 import { afterEach, beforeAll, describe, expect, it } from 'vitest'
+import { OPTIMIZE_METHODS } from '../../src/config/methods.js'
+import type { OptimizeMethod } from '../../src/config/methods.js'
 import type { RunReport } from '../../src/report/types.js'
 import { DEFAULT_SYSTEM_PROMPT } from '../../src/simulate/index.js'
 import { FAKE_GITHUB_TOKEN, startFakeGitHubServer } from '../helpers/fake-github-server.js'
 import type { FakeGitHubServer } from '../helpers/fake-github-server.js'
-import type { FakeOpenAI } from '../helpers/fake-openai-server.js'
+import { FakeHttpError } from '../helpers/fake-openai-server.js'
+import type { FakeOpenAI, FakeRequestContext } from '../helpers/fake-openai-server.js'
 import {
   createFixtureRepo,
   promptAddressing,
@@ -87,8 +90,10 @@ async function scenario(options: {
   headPrompt?: string
   optimize?: Record<string, unknown>
   systemPrompt?: string
+  /** Sees each model request first; may throw a FakeHttpError. */
+  fault?: (context: FakeRequestContext) => void
 }): Promise<Scenario> {
-  const ai = await startSimulatedOpenAI()
+  const ai = await startSimulatedOpenAI(5, options.fault)
   cleanups.push(() => ai.close())
   const repo = await createFixtureRepo({
     baseUrl: ai.url,
@@ -330,6 +335,66 @@ describe('the built action in optimize mode', () => {
     expect(pull?.title).toBe('prompt-descent: improve the shared system prompt')
     expect(pull?.body).toContain('--method metaspo')
   })
+})
+
+describe('the built action in optimize mode after a fatal provider error', () => {
+  const FAULTS = [
+    { status: 401, after: 0, text: 'Bad credentials', expect: /401.*check the API key/ },
+    {
+      status: 404,
+      after: 12,
+      text: 'The model does not exist',
+      expect: /404: The model does not exist — check the model name/
+    }
+  ] as const
+  const METHOD_CONFIG: Record<OptimizeMethod, Record<string, unknown>> = {
+    apo: { method: 'apo', seed: 3, apo: SMALL_APO },
+    gepa: { method: 'gepa', seed: 3, gepa: { max_calls: 400, minibatch: 4 } },
+    metaspo: {
+      method: 'metaspo',
+      seed: 3,
+      metaspo: { iterations: 1, user_candidates: 2, user_top_k: 1, system_candidates: 2 }
+    }
+  }
+  for (const method of OPTIMIZE_METHODS) {
+    for (const fault of FAULTS) {
+      it(`${method}: a ${fault.status} still writes the report folder, the summary and the outputs, then fails`, async () => {
+        const s = await scenario({
+          basePrompt: WEAK,
+          systemPrompt: `${DEFAULT_SYSTEM_PROMPT}\n`,
+          optimize: METHOD_CONFIG[method],
+          fault: (context) => {
+            if (context.index >= fault.after) throw new FakeHttpError(fault.status, fault.text)
+          }
+        })
+        const run = await s.run()
+        expect(run.code, explain(run)).toBe(1)
+        expect(run.stdout).toMatch(/::error::prompt-descent could not finish: /)
+        expect(run.stdout).toMatch(fault.expect)
+        expect(run.stdout + run.stderr).not.toMatch(/\n\s+at /)
+        expect(run.outputs).toMatchObject({
+          'stop-reason': 'provider-error',
+          'pr-operation': 'no-gain'
+        })
+
+        const report = await reportOf(run)
+        expect(report.kind).toBe('optimize')
+        expect(report.stop).toMatchObject({ reason: 'provider-error', status: fault.status })
+        expect(report.stop.message).toMatch(fault.expect)
+        if (fault.after > 0) expect(report.optimization?.method).toBe(method)
+        const markdown = await readFile(run.outputs['report-markdown'] ?? '', 'utf8')
+        expect(markdown).toMatch(/Stopped early \(provider error\)/)
+        const junit = await readFile(run.outputs['report-junit'] ?? '', 'utf8')
+        expect(junit).toContain('type="stopped:provider-error"')
+
+        expect(run.summary).toContain(
+          '### prompt-descent: no pull request — the run could not finish (provider error)'
+        )
+        expect(run.summary).toMatch(fault.expect)
+        expect(s.gh.state.pulls).toEqual([])
+      })
+    }
+  }
 })
 
 describe('the /optimize comment', () => {

@@ -13,6 +13,8 @@ import { historyRecordOf } from '../../src/report/history-record.js'
 import type { HistoryRecord } from '../../src/report/history-record.js'
 import type { RunReport } from '../../src/report/types.js'
 import { writeDemoRepository } from '../../src/simulate/demo-repo.js'
+import { loadProject } from '../../src/config/load-project.js'
+import { PROMPT_FILE_PATH, promptFileTask, promptFileText } from '../helpers/github-prompt-repo.js'
 import type { FakeOpenAI } from '../helpers/fake-openai-server.js'
 import { SIM_SEED, TEST_KEY, makeRepo, runCli, startSimulatedServer } from './fixture.js'
 
@@ -110,6 +112,8 @@ describe('init', () => {
     // The demo's JSON task pairs too; this test follows the triage task alone.
     await rm(join(dir, 'prompts/invoices.md'))
     await rm(join(dir, 'evals/invoices.jsonl'))
+    // Its chat-messages copy of the triage prompt pairs too (tested below).
+    await rm(join(dir, 'prompts/triage.chat.yml'))
     await writeFile(join(dir, '.gitignore'), 'node_modules\n')
     await writeFile(join(dir, 'README.md'), 'Not a {{prompt}}.\n')
     const init = await runCli(['init'], { cwd: dir })
@@ -155,6 +159,141 @@ describe('init', () => {
     expect(run.code, run.stderr).toBe(0)
     const report = JSON.parse(await readFile(join(dir, 'r.json'), 'utf8')) as RunReport
     expect(report.tasks.map((t) => [t.task, t.n])).toEqual([['sentiment', 3]])
+  })
+})
+
+describe('init on messages files and GitHub Models prompt files', () => {
+  const task = promptFileTask(12)
+  const rowsJsonl = (): string =>
+    task.rows.map((r) => JSON.stringify({ id: r.id, text: r.text, label: r.label })).join('\n') +
+    '\n'
+  /** A messages file: a system message, one few-shot pair, the user template. */
+  const messagesYaml = [
+    'messages:',
+    '  - role: system',
+    '    content: You sort support tickets into queues.',
+    '  - role: user',
+    '    content: "My card was charged twice"',
+    '  - role: assistant',
+    '    content: <answer>billing</answer>',
+    '  - role: user',
+    `    content: ${JSON.stringify(task.initialPrompt)}`,
+    ''
+  ].join('\n')
+
+  /** init, then the written config loads and `eval` runs on it as written. */
+  async function initAndRun(dir: string, runEnv: Record<string, string>) {
+    const init = await runCli(['init'], { cwd: dir })
+    expect(init.code, init.stderr).toBe(0)
+    const config = await readFile(join(dir, 'prompt-descent.yml'), 'utf8')
+    const project = await loadProject(join(dir, 'prompt-descent.yml'))
+    const run = await runCli(['eval', '--json', 'r.json'], { cwd: dir, env: runEnv })
+    expect(run.code, run.stderr).toBe(0)
+    const report = JSON.parse(await readFile(join(dir, 'r.json'), 'utf8')) as RunReport
+    return { init, config, project, report }
+  }
+
+  const openaiEnv = (): Record<string, string> => ({
+    OPENAI_BASE_URL: server.url,
+    OPENAI_API_KEY: TEST_KEY
+  })
+
+  it('pairs a YAML messages file with the dataset that fills its slots', async () => {
+    const dir = await tempDir()
+    await mkdir(join(dir, 'prompts'))
+    await mkdir(join(dir, 'evals'))
+    await writeFile(join(dir, 'prompts/triage.yml'), messagesYaml)
+    await writeFile(join(dir, 'evals/triage.jsonl'), rowsJsonl())
+    const { init, config, project, report } = await initAndRun(dir, openaiEnv())
+    expect(config).toContain('# Found 0 prompt templates, 1 messages file and 1 dataset.')
+    expect(config).toContain('prompt: prompts/triage.yml # slots: text')
+    expect(config).toContain('data: evals/triage.jsonl # 12 row(s)')
+    expect(config).toContain('api_key_env: OPENAI_API_KEY')
+    expect(init.stdout).toContain('export OPENAI_API_KEY=')
+    const [loaded] = project.tasks
+    expect(loaded?.prompt.messages.map((m) => m.role)).toEqual([
+      'system',
+      'user',
+      'assistant',
+      'user'
+    ])
+    expect(report.tasks.map((t) => [t.task, t.n, t.failed])).toEqual([['triage', 12, 0]])
+  })
+
+  it('reads a JSON messages file too', async () => {
+    const dir = await tempDir()
+    const messages = [{ role: 'user', content: task.initialPrompt }]
+    await writeFile(join(dir, 'ask.json'), `${JSON.stringify({ messages }, null, 2)}\n`)
+    await writeFile(join(dir, 'ask.jsonl'), rowsJsonl())
+    const { config, report } = await initAndRun(dir, openaiEnv())
+    expect(config).toContain('prompt: ask.json # slots: text')
+    expect(config).toContain('data: ask.jsonl')
+    expect(report.tasks.map((t) => [t.task, t.n])).toEqual([['ask', 12]])
+  })
+
+  it('makes each .prompt.yml a task on its testData, on GitHub Models when that is all there is', async () => {
+    const models = await startSimulatedServer()
+    try {
+      const dir = await tempDir()
+      await mkdir(join(dir, 'support'))
+      await writeFile(join(dir, PROMPT_FILE_PATH), promptFileText(task.initialPrompt, task.rows))
+      // A second file without evaluators: the check is planned from its testData.
+      const bare = promptFileText(task.initialPrompt, task.rows.slice(0, 5)).replace(
+        /\nevaluators:[\s\S]*$/,
+        '\n'
+      )
+      await writeFile(join(dir, 'support/route.prompt.yaml'), bare)
+      const { init, config, project, report } = await initAndRun(dir, {
+        GITHUB_MODELS_BASE_URL: models.url,
+        GITHUB_TOKEN: TEST_KEY
+      })
+      expect(config).toContain('# Only GitHub Models prompt files (*.prompt.yml) were found')
+      expect(config).toMatch(/^ {2}type: github-models$/m)
+      expect(config).toMatch(/^ {2}target: openai\/gpt-4o-mini /m)
+      expect(config).toContain(`prompt: ${PROMPT_FILE_PATH} # a GitHub Models prompt file`)
+      expect(config).toContain("# no data: key — the file's 12 testData row(s) are the dataset")
+      expect(config).toContain("the file's 1 evaluator(s) are the checks")
+      expect(config).toMatch(
+        /prompt: support\/route\.prompt\.yaml[^\n]*\n.*\n {4}expected: expected /
+      )
+      expect(init.stdout).toContain('export GITHUB_TOKEN=$(gh auth token)')
+      expect(project.config.provider.type).toBe('github-models')
+      expect(project.tasks.map((t) => [t.name, t.examples.length])).toEqual([
+        ['route', 5],
+        ['triage', 12]
+      ])
+      expect(report.tasks.map((t) => [t.task, t.n, t.failed])).toEqual([
+        ['route', 5, 0],
+        ['triage', 12, 0]
+      ])
+      // route's rows are triage's first five with the same prompt: answered from the cache.
+      expect(models.stats.requests).toBe(12)
+    } finally {
+      await models.close()
+    }
+  })
+
+  it('keeps an OpenAI-compatible provider when prompt files sit beside templates', async () => {
+    const dir = await tempDir()
+    await writeDemoRepository(dir, { seed: SIM_SEED, rows: 6 })
+    await rm(join(dir, 'prompt-descent.yml'))
+    await rm(join(dir, 'prompts/invoices.md'))
+    await rm(join(dir, 'evals/invoices.jsonl'))
+    await rm(join(dir, 'prompts/triage.chat.yml'))
+    await mkdir(join(dir, 'support'))
+    await writeFile(join(dir, PROMPT_FILE_PATH), promptFileText(task.initialPrompt, task.rows))
+    // An unreadable prompt file is named, not fatal.
+    await writeFile(join(dir, 'support/broken.prompt.yml'), 'messages: nope\n')
+    const { init, config, report } = await initAndRun(dir, openaiEnv())
+    expect(config).not.toContain('github-models')
+    expect(config).toContain('api_key_env: OPENAI_API_KEY')
+    expect(init.stderr).toMatch(
+      /init: support\/broken\.prompt\.yml: not a prompt file init can read/
+    )
+    expect(report.tasks.map((t) => [t.task, t.n])).toEqual([
+      ['triage', 6],
+      ['triage-2', 12]
+    ])
   })
 })
 
