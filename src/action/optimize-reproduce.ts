@@ -11,7 +11,13 @@ import type { RunContext } from './context.js'
 import type { ActionSettings } from './inputs.js'
 import type { OptimizeRequest } from './optimize-request.js'
 
-const DEFAULT_USES = 'prompt-descent/prompt-descent@v1'
+/**
+ * The step when the workflow did not say which repository the action came from (a local
+ * `uses: ./…`): the form the README's Install section gives, to fill in.
+ */
+const UNKNOWN_USES = '<owner>/prompt-descent@<commit sha>'
+/** Where the clone goes, and so the CLI's path in the command. */
+const CLONE_DIR = 'prompt-descent'
 
 /** A word for a POSIX shell: bare when safe, else single-quoted. */
 export function shellWord(word: string): string {
@@ -35,7 +41,13 @@ export function reproduceInfo(args: {
 }): ReproduceInfo {
   const { settings, request } = args
   const env = args.env ?? process.env
-  const words = [`npx`, `${TOOL_NAME}@${VERSION}`, 'optimize', '--config', settings.configPath]
+  const words = [
+    'node',
+    `${CLONE_DIR}/dist/cli/index.js`,
+    'optimize',
+    '--config',
+    settings.configPath
+  ]
   const inputs: Array<[string, string]> = [['mode', 'optimize']]
   if (settings.configPath !== 'prompt-descent.yml') inputs.push(['config', settings.configPath])
   words.push('--method', request.method)
@@ -62,8 +74,38 @@ export function reproduceInfo(args: {
   const ref = env['GITHUB_ACTION_REF']
   return {
     commit: args.commit,
+    setup: setupLines(repository, ref, args.context.serverUrl),
     command: words.map(shellWord).join(' '),
-    uses: repository && ref ? `${repository}@${ref}` : DEFAULT_USES,
+    uses: repository && ref ? `${repository}@${ref}` : UNKNOWN_USES,
     inputs
   }
+}
+
+/**
+ * How to get the CLI today, as the README's Install section says: the package is not on npm yet,
+ * so a clone of the action's repository at the commit the workflow ran (its dist/ is committed).
+ */
+function setupLines(
+  repository: string | undefined,
+  ref: string | undefined,
+  serverUrl: string | undefined
+): string[] {
+  const note = `# ${TOOL_NAME} ${VERSION} is not on npm yet: run it from a clone of the action's repository (dist/ is committed)`
+  if (!repository || !ref) {
+    return [
+      note,
+      `# at the commit this workflow used — e.g. git clone <its URL> ${CLONE_DIR} && npm --prefix ${CLONE_DIR} ci`
+    ]
+  }
+  const url = `${(serverUrl || 'https://github.com').replace(/\/+$/, '')}/${repository}.git`
+  return [
+    note,
+    [
+      ['git', 'clone', '--quiet', url, CLONE_DIR],
+      ['git', '-C', CLONE_DIR, 'checkout', '--quiet', ref],
+      ['npm', '--prefix', CLONE_DIR, 'ci']
+    ]
+      .map((cmd) => cmd.map(shellWord).join(' '))
+      .join(' && ')
+  ]
 }

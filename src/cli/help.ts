@@ -52,9 +52,11 @@ ${EXIT}`
 const TEXTS: Record<Exclude<CommandName, 'help' | 'version'>, string> = {
   init: `prompt-descent init [--config FILE]
 
-Looks for prompt files (prompts/, *.prompt.md, *.md/*.txt templates with {{slots}}) and datasets
-(JSONL, JSON, CSV, YAML rows) in this folder and writes a commented prompt-descent.yml that runs as
-written — or a starter task (a prompt and three rows) when it finds none. Adds .prompt-descent/ and
+Looks for prompt files (*.md/*.txt templates with {{slots}}, YAML/JSON messages files, GitHub
+Models *.prompt.yml files) and datasets (JSONL, JSON, CSV, YAML rows) in this folder and writes a
+commented prompt-descent.yml that runs as written — a *.prompt.yml is a task on its own testData,
+on GitHub Models when there is nothing else — or a starter task (a prompt and three rows) when it
+finds none. Adds .prompt-descent/ and
 the report folder to .gitignore and prints the next command. Never overwrites an existing config.
 
   -c, --config FILE   where to write the config (default prompt-descent.yml)

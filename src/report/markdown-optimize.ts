@@ -336,9 +336,14 @@ export function optimizeBlocks(opt: OptimizationReport): Block[] {
 export interface ReproduceInfo {
   /** The commit the run started from, when known. */
   commit: string | undefined
+  /**
+   * The shell lines that get the CLI first (a comment, a clone at the action's commit), as they
+   * are to be run; empty when there is nothing to set up.
+   */
+  setup: readonly string[]
   /** The CLI command line that repeats the run (already shell-quoted). */
   command: string
-  /** `uses:` of the action step, e.g. `prompt-descent/prompt-descent@v1`. */
+  /** `uses:` of the action step, e.g. `octo/prompt-descent@<sha>`. */
   uses: string
   /** The step's `with:` inputs (never a secret), in order. */
   inputs: ReadonlyArray<readonly [string, string]>
@@ -372,7 +377,7 @@ export function reproduceSection(
     '',
     `Seed ${report.seed}, config ${inlineCode(report.config.path, 120)} (sha256 ${inlineCode(report.config.hash.slice(0, 16))}),${from}:`,
     '',
-    codeBlock(info.command, 'sh', 2_000),
+    codeBlock([...info.setup, info.command].join('\n'), 'sh', 3_000),
     '',
     'or as a workflow step:',
     '',

@@ -5,6 +5,8 @@ import { describe, expect, it } from 'vitest'
 import { decideGain } from '../../src/run/optimize-gain.js'
 import { proposalBody, proposalTitle } from '../../src/action/optimize-text.js'
 import { reproduceInfo, shellWord } from '../../src/action/optimize-reproduce.js'
+import { reproduceSection } from '../../src/report/markdown-optimize.js'
+import { VERSION } from '../../src/version.js'
 import {
   commentBudget,
   proposalBranch,
@@ -356,10 +358,14 @@ describe('resolveRequest', () => {
     )
   })
 
-  it('writes the command and the step that repeat the run', async () => {
+  it('writes the command and the step that repeat the run, with what works before the package is published', async () => {
     const p = await project()
     const request = resolveRequest(settings(), undefined, p)
-    const context = { owner: 'o', repo: 'r' } as unknown as RunContext
+    const context = {
+      owner: 'o',
+      repo: 'r',
+      serverUrl: 'https://github.example.com'
+    } as unknown as RunContext
     const info = reproduceInfo({
       settings: settings(),
       context,
@@ -368,10 +374,16 @@ describe('resolveRequest', () => {
       commit: 'abc',
       env: { GITHUB_ACTION_REPOSITORY: 'octo/prompt-descent', GITHUB_ACTION_REF: 'v1.2.0' }
     })
+    // Not `npx prompt-descent@…` (the package is not on npm): a clone of the action's repository
+    // at the ref the workflow ran, as the README's Install section says.
     expect(info).toEqual({
       commit: 'abc',
+      setup: [
+        `# prompt-descent ${VERSION} is not on npm yet: run it from a clone of the action's repository (dist/ is committed)`,
+        'git clone --quiet https://github.example.com/octo/prompt-descent.git prompt-descent && git -C prompt-descent checkout --quiet v1.2.0 && npm --prefix prompt-descent ci'
+      ],
       command:
-        'npx prompt-descent@0.1.0 optimize --config prompt-descent.yml --method apo --task triage --prompt user --seed 11 --max-calls 500',
+        'node prompt-descent/dist/cli/index.js optimize --config prompt-descent.yml --method apo --task triage --prompt user --seed 11 --max-calls 500',
       uses: 'octo/prompt-descent@v1.2.0',
       inputs: [
         ['mode', 'optimize'],
@@ -381,6 +393,31 @@ describe('resolveRequest', () => {
         ['max-calls', '500']
       ]
     })
+    const section = reproduceSection(
+      {
+        seed: 11,
+        config: { path: 'prompt-descent.yml', hash: 'f'.repeat(64) },
+        provider: { type: 'openai' }
+      },
+      info
+    )
+    expect(section).toContain(`\`\`\`sh\n${info.setup.join('\n')}\n${info.command}\n\`\`\``)
+    expect(section).not.toContain('npx')
+
+    // A local action (`uses: ./…`) names no repository: the README's form, to fill in.
+    const local = reproduceInfo({
+      settings: settings(),
+      context,
+      request,
+      project: p,
+      commit: undefined,
+      env: {}
+    })
+    expect(local.uses).toBe('<owner>/prompt-descent@<commit sha>')
+    expect(local.setup.join('\n')).toMatch(
+      /^# .*not on npm yet.*\n# at the commit this workflow used/
+    )
+    expect(local.command).toMatch(/^node prompt-descent\/dist\/cli\/index\.js optimize /)
   })
 })
 
@@ -419,7 +456,8 @@ describe('the pull-request body', () => {
       branch: 'prompt-descent/optimize/pr-4',
       reproduce: {
         commit: 'abc',
-        command: 'npx prompt-descent optimize',
+        setup: [],
+        command: 'node prompt-descent/dist/cli/index.js optimize',
         uses: 'x/y@v1',
         inputs: []
       },
