@@ -17273,9 +17273,11 @@ ${EXIT}`;
 const TEXTS = {
     init: `prompt-descent init [--config FILE]
 
-Looks for prompt files (prompts/, *.prompt.md, *.md/*.txt templates with {{slots}}) and datasets
-(JSONL, JSON, CSV, YAML rows) in this folder and writes a commented prompt-descent.yml that runs as
-written — or a starter task (a prompt and three rows) when it finds none. Adds .prompt-descent/ and
+Looks for prompt files (*.md/*.txt templates with {{slots}}, YAML/JSON messages files, GitHub
+Models *.prompt.yml files) and datasets (JSONL, JSON, CSV, YAML rows) in this folder and writes a
+commented prompt-descent.yml that runs as written — a *.prompt.yml is a task on its own testData,
+on GitHub Models when there is nothing else — or a starter task (a prompt and three rows) when it
+finds none. Adds .prompt-descent/ and
 the report folder to .gitignore and prints the next command. Never overwrites an existing config.
 
   -c, --config FILE   where to write the config (default prompt-descent.yml)
@@ -58617,7 +58619,7 @@ function reproduceSection(report, info) {
         '',
         `Seed ${report.seed}, config ${inlineCode(report.config.path, 120)} (sha256 ${inlineCode(report.config.hash.slice(0, 16))}),${from}:`,
         '',
-        codeBlock(info.command, 'sh', 2_000),
+        codeBlock([...info.setup, info.command].join('\n'), 'sh', 3_000),
         '',
         'or as a workflow step:',
         '',
@@ -62064,12 +62066,17 @@ function starter_config_taskName(prompt, taken) {
     taken.add(name);
     return name;
 }
+/** The model the config names when no prompt file says one. */
+const STARTER_MODEL = 'gpt-4o-mini';
+/** The model GitHub Models runs a prompt file without `model:` on (as discovered-config does). */
+const PROMPT_FILE_MODEL = 'openai/gpt-4o-mini';
 /**
- * Pairs each prompt template with a dataset whose fields fill every slot and leave one to compare
- * the reply with (a dataset of the same name first). A slot-less file named like `system.md` is the
- * shared system prompt.
+ * Pairs each prompt template (or messages file) with a dataset whose fields fill every slot and
+ * leave one to compare the reply with (a dataset of the same name first). A slot-less file named
+ * like `system.md` is the shared system prompt. Each GitHub Models prompt file with `testData` is a
+ * task as it stands (its evaluators, or a check planned from its rows when it has none).
  */
-function planTasks(prompts, datasets) {
+function planTasks(prompts, datasets, promptFiles = []) {
     const tasks = [];
     const unmatched = [];
     const taken = new Set();
@@ -62096,7 +62103,33 @@ function planTasks(prompts, datasets) {
             metric: metricFor(data.values[expected] ?? [])
         });
     }
-    return { tasks, systemPrompt: system?.path, unmatched };
+    const promptFileTasks = [];
+    for (const file of promptFiles) {
+        if (file.data.rows === 0) {
+            unmatched.push(`${file.path}: has no testData rows to score; add some, or give it a task with a data: file`);
+            continue;
+        }
+        let check;
+        if (file.evaluators === 0) {
+            const expected = expectedField(file.data, file.slots);
+            if (expected === undefined) {
+                unmatched.push(`${file.path}: has no evaluators, and its testData has no field besides ${file.slots.map(topField).join(', ')} to compare the reply with`);
+                continue;
+            }
+            check = { expected, metric: metricFor(file.data.values[expected] ?? []) };
+        }
+        promptFileTasks.push({ name: starter_config_taskName({ path: file.path, slots: [] }, taken), file, check });
+    }
+    const onlyPromptFiles = tasks.length === 0 && promptFileTasks.length > 0;
+    const named = promptFileTasks.find((t) => t.file.model !== undefined)?.file.model;
+    return {
+        tasks,
+        promptFileTasks,
+        provider: onlyPromptFiles ? 'github-models' : 'openai',
+        targetModel: onlyPromptFiles ? (named ?? PROMPT_FILE_MODEL) : STARTER_MODEL,
+        systemPrompt: system?.path,
+        unmatched
+    };
 }
 /** The starter task's files, written when the repository has no prompt and dataset that fit. */
 const STARTER_FILES = {
@@ -62146,6 +62179,9 @@ function starterPlan() {
                 metric: { type: 'choice', choices: ['positive', 'negative'] }
             }
         ],
+        promptFileTasks: [],
+        provider: 'openai',
+        targetModel: STARTER_MODEL,
         systemPrompt: undefined,
         unmatched: []
     };
@@ -62179,18 +62215,53 @@ function metricLines(task) {
             ];
     }
 }
+function providerLines(plan) {
+    const model = starter_config_yamlScalar(plan.targetModel);
+    switch (plan.provider) {
+        case 'github-models':
+            return [
+                '# Only GitHub Models prompt files (*.prompt.yml) were found, so they run where they were',
+                '# written for: GitHub Models. A workflow reaches it with its own token (the action, with',
+                '# `permissions: models: read`); elsewhere set GITHUB_TOKEN to a token with models access',
+                '# (e.g. `gh auth token`). For another endpoint, use type: openai with base_url.',
+                'provider:',
+                '  type: github-models',
+                'models:',
+                `  target: ${model} # from the prompt files' model: (all tasks run on one target)`
+            ];
+        case 'openai':
+            return [
+                'provider:',
+                '  # Any OpenAI-compatible endpoint: set base_url (or OPENAI_BASE_URL), e.g.',
+                '  # http://localhost:11434/v1 for Ollama. `type: simulated` is an offline stand-in (no key).',
+                '  api_key_env: OPENAI_API_KEY # the variable that holds the key (never the key itself)',
+                'models:',
+                `  target: ${model} # the model your application uses`
+            ];
+    }
+}
+function promptFileTaskLines(task) {
+    const { file } = task;
+    const rows = `${file.data.rows} testData row(s)`;
+    const lines = [
+        `  - name: ${starter_config_yamlScalar(task.name)}`,
+        `    prompt: ${starter_config_yamlScalar(file.path)} # a GitHub Models prompt file: its messages, model parameters and response format`,
+        `    # no data: key — the file's ${rows} are the dataset`
+    ];
+    if (task.check === undefined) {
+        lines.push(`    # no metric: key — the file's ${file.evaluators} evaluator(s) are the checks, scored as gh models eval does`);
+        return lines;
+    }
+    lines.push(`    expected: ${starter_config_yamlScalar(task.check.expected)} # the file has no evaluators: the testData field the reply is scored against`, ...metricLines(task.check));
+    return lines;
+}
 /** The commented config for a plan. `found` says what the scan saw, for the header. */
 function starterConfigText(plan, options) {
     const lines = [
         '# prompt-descent.yml — written by `prompt-descent init`. Every key is described in the README',
         '# (Configuration); paths are relative to this file.',
         `# ${commentText(options.found, 200)}`,
-        'provider:',
-        '  # Any OpenAI-compatible endpoint: set base_url (or OPENAI_BASE_URL), e.g.',
-        '  # http://localhost:11434/v1 for Ollama. `type: simulated` is an offline stand-in (no key).',
-        '  api_key_env: OPENAI_API_KEY # the variable that holds the key (never the key itself)',
-        'models:',
-        '  target: gpt-4o-mini # the model your application uses'
+        ...providerLines(plan)
     ];
     if (plan.systemPrompt !== undefined) {
         lines.push(`system_prompt: ${starter_config_yamlScalar(plan.systemPrompt)} # sent as the system message`);
@@ -62200,11 +62271,15 @@ function starterConfigText(plan, options) {
         const fields = commentText(task.data.fields.join(', '));
         lines.push(`  - name: ${starter_config_yamlScalar(task.name)}`, `    prompt: ${starter_config_yamlScalar(task.prompt.path)} # slots: ${commentText(task.prompt.slots.join(', '))}`, `    data: ${starter_config_yamlScalar(task.data.path)} # ${task.data.rows} row(s); fields: ${fields}`, `    expected: ${starter_config_yamlScalar(task.expected)} # the field the reply is scored against`, ...metricLines(task));
     }
+    for (const task of plan.promptFileTasks)
+        lines.push(...promptFileTaskLines(task));
     lines.push('# A hard cap per run (also --max-usd); a dollar cap needs a price for every model used', '# (provider.prices for models the built-in table does not know).', 'budget: { usd: 2 }', '# With no gate: section, compare and the action fail on a drop that is significant at 95%', '# confidence. Set thresholds instead, or `gate: {}` to never fail:', '# gate: { min_score: 0.8, max_drop: 0.02, confidence: 0.95, new_tasks: warn }', `# Reports: prompt-descent eval --markdown ${options.reportDir}/report.md --json ${options.reportDir}/report.json`);
     return `${lines.join('\n')}\n`;
 }
 
 ;// CONCATENATED MODULE: ./src/cli/init-command.ts
+
+
 
 
 
@@ -62287,6 +62362,62 @@ async function findPrompt(root, path) {
         return undefined;
     return { path, slots };
 }
+/** The slots of every message, in order of first use. */
+function messageSlots(messages) {
+    return [...new Set(messages.flatMap((m) => templateSlots(m.content)))];
+}
+/**
+ * A chat-messages file (YAML/JSON with a `messages:` list) with at least one slot to fill. A file
+ * that merely mentions `messages` but is not one is left to the dataset check.
+ */
+async function findMessagesPrompt(root, path) {
+    const name = path.split('/').pop() ?? path;
+    if (!isMessagesFile(path) || NOT_DATA.test(name))
+        return undefined;
+    const text = await readSmall((0,external_node_path_namespaceObject.join)(root, path), MAX_PROMPT_BYTES);
+    if (text === undefined || !/(^|["{,\s])messages["']?\s*:/m.test(text))
+        return undefined;
+    let slots;
+    try {
+        slots = messageSlots(parseMessagesFile(text, path));
+    }
+    catch {
+        return undefined;
+    }
+    return slots.length === 0 ? undefined : { path, slots, kind: 'messages' };
+}
+/** A GitHub Models prompt file, or a line saying why it cannot be used as it is. */
+async function findPromptFile(root, path) {
+    const text = await readSmall((0,external_node_path_namespaceObject.join)(root, path), MAX_DATA_BYTES);
+    if (text === undefined)
+        return undefined;
+    try {
+        const file = parseGithubPromptFile(text, path);
+        return {
+            path,
+            slots: messageSlots(file.messages),
+            data: datasetOf(path, file.testData),
+            evaluators: file.evaluators.length,
+            model: file.model
+        };
+    }
+    catch (error) {
+        return `${path}: not a prompt file init can read — ${errorMessage(error).split('\n')[0] ?? ''}`;
+    }
+}
+/** Rows' field names (in order of first appearance) and values, over the first rows. */
+function datasetOf(path, rows) {
+    const fields = [];
+    const values = {};
+    for (const row of rows.slice(0, SAMPLE_ROWS)) {
+        for (const [key, value] of Object.entries(row.fields)) {
+            if (!fields.includes(key))
+                fields.push(key);
+            (values[key] ??= []).push(value);
+        }
+    }
+    return { path, rows: rows.length, fields, values };
+}
 async function findDataset(root, path) {
     const name = path.split('/').pop() ?? path;
     if (datasetFormat(path) === undefined || NOT_DATA.test(name))
@@ -62301,18 +62432,10 @@ async function findDataset(root, path) {
     catch {
         return undefined; // not rows of records: a config, a manifest…
     }
-    const fields = [];
-    const values = {};
-    for (const row of rows.slice(0, SAMPLE_ROWS)) {
-        for (const [key, value] of Object.entries(row.fields)) {
-            if (!fields.includes(key))
-                fields.push(key);
-            (values[key] ??= []).push(value);
-        }
-    }
-    if (fields.length < 2)
+    const found = datasetOf(path, rows);
+    if (found.fields.length < 2)
         return undefined;
-    return { path, rows: rows.length, fields, values };
+    return found;
 }
 async function exists(path) {
     try {
@@ -62370,8 +62493,18 @@ async function runInitCommand(context) {
     const files = await listFiles(root);
     const prompts = [];
     const datasets = [];
+    const promptFiles = [];
+    const unreadable = [];
     for (const file of files) {
-        const prompt = await findPrompt(root, file);
+        if (isGithubPromptFile(file)) {
+            const found = await findPromptFile(root, file);
+            if (typeof found === 'string')
+                unreadable.push(found);
+            else if (found)
+                promptFiles.push(found);
+            continue;
+        }
+        const prompt = (await findPrompt(root, file)) ?? (await findMessagesPrompt(root, file));
         if (prompt)
             prompts.push(prompt);
         else {
@@ -62380,10 +62513,18 @@ async function runInitCommand(context) {
                 datasets.push(data);
         }
     }
-    let plan = planTasks(prompts, datasets);
-    const starter = plan.tasks.length === 0;
-    const templates = prompts.filter((p) => p.slots.length > 0).length;
-    let found = `Found ${init_command_plural(templates, 'prompt template')} and ${init_command_plural(datasets.length, 'dataset')}.`;
+    let plan = planTasks(prompts, datasets, promptFiles);
+    plan = { ...plan, unmatched: [...unreadable, ...plan.unmatched] };
+    const starter = plan.tasks.length === 0 && plan.promptFileTasks.length === 0;
+    const templates = prompts.filter((p) => p.slots.length > 0 && p.kind !== 'messages').length;
+    const messages = prompts.filter((p) => p.kind === 'messages').length;
+    const parts = [
+        init_command_plural(templates, 'prompt template'),
+        ...(messages > 0 ? [init_command_plural(messages, 'messages file')] : []),
+        ...(promptFiles.length > 0 ? [init_command_plural(promptFiles.length, 'GitHub Models prompt file')] : []),
+        init_command_plural(datasets.length, 'dataset')
+    ];
+    let found = `Found ${parts.slice(0, -1).join(', ')} and ${parts.at(-1) ?? ''}.`;
     const written = [];
     if (starter) {
         for (const file of [STARTER_FILES.prompt, STARTER_FILES.data]) {
@@ -62413,15 +62554,19 @@ async function runInitCommand(context) {
     }
     const ignored = await ignore(root, IGNORED);
     const config = args.config === 'prompt-descent.yml' ? '' : ` --config ${args.config}`;
-    const tasks = plan.tasks.map((t) => `${t.name} (${t.prompt.path} × ${t.data.path})`);
-    logger.info(`wrote ${shown}: ${init_command_plural(plan.tasks.length, 'task')}: ${tasks.join(', ')}`);
+    const tasks = [
+        ...plan.tasks.map((t) => `${t.name} (${t.prompt.path} × ${t.data.path})`),
+        ...plan.promptFileTasks.map((t) => `${t.name} (${t.file.path}, its testData)`)
+    ];
+    logger.info(`wrote ${shown}: ${init_command_plural(tasks.length, 'task')}: ${tasks.join(', ')}`);
     for (const file of written)
         logger.info(`wrote ${file}`);
     if (ignored.length > 0)
         logger.info(`added ${ignored.join(' and ')} to .gitignore`);
     const self = selfCommand(process.argv[1], io.cwd);
+    const key = plan.provider === 'github-models' ? 'GITHUB_TOKEN=$(gh auth token)' : 'OPENAI_API_KEY=…';
     io.stdout(`Next: ${self} eval${config} --estimate      # what a run costs; no call is made\n` +
-        `Then: export OPENAI_API_KEY=…; ${self} eval${config} --markdown ${REPORT_DIR}/report.md\n`);
+        `Then: export ${key}; ${self} eval${config} --markdown ${REPORT_DIR}/report.md\n`);
     return ExitCode.ok;
 }
 

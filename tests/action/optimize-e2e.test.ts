@@ -219,6 +219,10 @@ describe('the built action in optimize mode', () => {
     expect(body).toContain('#### Cost')
     expect(body).toContain('#### Reproduce')
     expect(body).toContain(`--method apo --task triage --prompt user --seed ${report.seed}`)
+    // What works today: the committed CLI of a clone, not npx of a package that is not published.
+    expect(body).toContain('node prompt-descent/dist/cli/index.js optimize --config')
+    expect(body).toContain('is not on npm yet')
+    expect(body).not.toContain('npx prompt-descent@')
     expect(body).toContain(report.config.hash.slice(0, 16))
     expect(body).toContain('mode: optimize')
 
