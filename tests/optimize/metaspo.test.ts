@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest'
+import { ProviderError } from '../../src/errors.js'
 import {
   runMetaspo,
   type MetaspoInput,
@@ -205,6 +206,30 @@ describe('runMetaspo', () => {
     const cancelled = await runMetaspo(setup({ signal: controller.signal }).input)
     expect(cancelled.stop.reason).toBe('cancelled')
     expect(cancelled.system).toBe('You are a helpful assistant.')
+  })
+
+  it('ends with the best pair so far, not a throw, when the provider refuses', async () => {
+    const full = await runMetaspo(setup().input)
+    const { input, optimizer } = setup()
+    let calls = 0
+    const refusing = {
+      ...optimizer,
+      complete: (...args: Parameters<typeof optimizer.complete>) => {
+        // Past the first iteration's inner loops the optimizer's key is revoked.
+        if (++calls > 6)
+          throw new ProviderError('403: forbidden — check the token', { status: 403 })
+        return optimizer.complete(...args)
+      }
+    }
+    const result = await runMetaspo({ ...input, optimizer: refusing })
+    expect(result.stop).toEqual({
+      reason: 'provider-error',
+      message: '403: forbidden — check the token',
+      status: 403
+    })
+    expect(result.initialMetaScore).toBe(full.initialMetaScore)
+    expect(result.iterations.length).toBeGreaterThanOrEqual(1)
+    for (const task of TASKS) expect(result.users.get(task.name)).toContain('{{text}}')
   })
 
   it('leaves a task alone when its best prompt gets every train example right', async () => {

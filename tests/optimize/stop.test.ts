@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest'
 import { BudgetExceededError, CancelledError, ProviderError } from '../../src/errors.js'
-import { stopFromError } from '../../src/optimize/stop.js'
+import { providerStop, stopFromError } from '../../src/optimize/stop.js'
 
 describe('stopFromError', () => {
   it('turns a budget error into a budget stop with its message', () => {
@@ -30,8 +30,25 @@ describe('stopFromError', () => {
 
   it('leaves other errors to the caller', () => {
     expect(stopFromError(new Error('bug'))).toBeUndefined()
-    // A provider failure is APO's own stop reason, not a graceful stop of every optimizer.
+    // A provider failure is not a graceful stop: providerStop (below) reads it.
     expect(stopFromError(new ProviderError('503 from the provider'))).toBeUndefined()
     expect(stopFromError(new Error('bug'), new AbortController().signal)).toBeUndefined()
+  })
+})
+
+describe('providerStop', () => {
+  it('turns a refusal into a provider-error stop that keeps its HTTP status', () => {
+    const refused = new ProviderError('401: bad key — check the API key', { status: 401 })
+    expect(providerStop(refused)).toEqual({
+      reason: 'provider-error',
+      message: refused.message,
+      status: 401
+    })
+    // A connection that never answered has no status.
+    expect(providerStop(new ProviderError('connection refused'))).toEqual({
+      reason: 'provider-error',
+      message: 'connection refused'
+    })
+    expect(providerStop(new Error('bug'))).toBeUndefined()
   })
 })
