@@ -62220,10 +62220,10 @@ function providerLines(plan) {
     switch (plan.provider) {
         case 'github-models':
             return [
-                '# Only GitHub Models prompt files (*.prompt.yml) were found, so they run where they were',
-                '# written for: GitHub Models. A workflow reaches it with its own token (the action, with',
-                '# `permissions: models: read`); elsewhere set GITHUB_TOKEN to a token with models access',
-                '# (e.g. `gh auth token`). For another endpoint, use type: openai with base_url.',
+                '# Only GitHub Models prompt files (*.prompt.yml) were found, so they run on GitHub Models,',
+                '# the service they are written for. A workflow reaches it with its own token (the action,',
+                '# with `permissions: models: read`); elsewhere set GITHUB_TOKEN to a token with models',
+                '# access (e.g. `gh auth token`). For another endpoint, use type: openai with base_url.',
                 'provider:',
                 '  type: github-models',
                 'models:',
