@@ -24,6 +24,8 @@ import { partsOf } from '../config/prompt.js'
 import { withCommandSession } from './session.js'
 import { decideGain } from '../run/optimize-gain.js'
 import { writePromptsInPlace, writePromptsToFolder } from './write-prompts.js'
+import { isIncomplete } from '../run/stop.js'
+import { STOP_LABELS } from '../report/format.js'
 
 /**
  * `prompt-descent optimize`: APO on one task's prompt or MetaSPO on the shared system prompt, within
@@ -127,7 +129,11 @@ async function savePrompts(
   )
   const changed = prompts.filter((p) => p.after !== p.before)
   if (changed.length === 0) {
-    logger.info('the search found no prompt better than the starting one; nothing to write')
+    logger.info(
+      isIncomplete(report.stop)
+        ? `the run stopped (${STOP_LABELS[report.stop.reason]}) before it found a better prompt; nothing to write`
+        : 'the search found no prompt better than the starting one; nothing to write'
+    )
     return
   }
   const out = resolve(io.cwd, args.out ?? resolve(root, '.prompt-descent/optimized'))

@@ -241,7 +241,14 @@ function optimizeLines(report: RunReport, paint: Painter, width?: number): strin
   const opt = report.optimization
   if (!opt) return evalLines(report, paint, width)
   const lines = [paint('bold', 'held-out test split:')]
-  lines.push(...comparisonLines(opt.testComparison, ['before', 'after'], paint, width))
+  if (opt.testComparison.length > 0)
+    lines.push(...comparisonLines(opt.testComparison, ['before', 'after'], paint, width))
+  else
+    lines.push(
+      report.stop.reason === 'completed' || report.stop.reason === 'no-gain'
+        ? '  nothing compared'
+        : `  not scored: the run stopped first (${STOP_LABELS[report.stop.reason]})`
+    )
   const best = opt.bestDev ? ` · best dev ${formatScore(opt.bestDev.value)}` : ''
   // Round 0 scores the starting prompts; the rounds the config counts are the ones after it.
   const searched = opt.rounds.filter((r) => r.round > 0).length

@@ -104,7 +104,7 @@ export async function runMetaspoOptimization(
     train.reduce((s, t) => s + 2 * testRows(t), 0) +
     holdout.reduce((s, t) => s + 2 * (1 + UNSEEN_VARIANTS) * testRows(t), 0)
   logger.info(
-    `MetaSPO on ${train.map((t) => t.name).join(', ')}${holdout.length ? ` (held out: ${holdout.map((t) => t.name).join(', ')})` : ''}: ${config.iterations} iterations, ${config.systemCandidates} system candidates, racing ${config.racing ? 'on' : 'off'}`
+    `MetaSPO on ${train.map((t) => t.name).join(', ')}${holdout.length ? ` (held out: ${holdout.map((t) => t.name).join(', ')})` : ''}: ${plural(config.iterations, 'iteration')}, ${plural(config.systemCandidates, 'system candidate')}, racing ${config.racing ? 'on' : 'off'}`
   )
   let lastIterationCalls = 0
   const result = await runMetaspo({

@@ -77,6 +77,14 @@ describe('optimize after a fatal provider error', () => {
         expect(result.stdout + result.stderr).toMatch(fault.expect)
         expect(result.stderr).not.toMatch(/\n\s+at /)
         expect(result.stderr).toMatch(/wrote out\/r\.json/)
+        // The terminal says what was not done and why, not an empty table or "found nothing".
+        expect(result.stdout).toContain(
+          'held-out test split:\n  not scored: the run stopped first (provider error)'
+        )
+        expect(result.stderr).toContain(
+          'the run stopped (provider error) before it found a better prompt; nothing to write'
+        )
+        expect(result.stderr).not.toMatch(/\b1 iterations\b/)
 
         const report = parseReport(await readFile(join(repo.root, 'out/r.json'), 'utf8'))
         expect(report.kind).toBe('optimize')
