@@ -18054,7 +18054,12 @@ function optimizeLines(report, paint, width) {
     if (!opt)
         return evalLines(report, paint, width);
     const lines = [paint('bold', 'held-out test split:')];
-    lines.push(...comparisonLines(opt.testComparison, ['before', 'after'], paint, width));
+    if (opt.testComparison.length > 0)
+        lines.push(...comparisonLines(opt.testComparison, ['before', 'after'], paint, width));
+    else
+        lines.push(report.stop.reason === 'completed' || report.stop.reason === 'no-gain'
+            ? '  nothing compared'
+            : `  not scored: the run stopped first (${STOP_LABELS[report.stop.reason]})`);
     const best = opt.bestDev ? ` · best dev ${format_formatScore(opt.bestDev.value)}` : '';
     // Round 0 scores the starting prompts; the rounds the config counts are the ones after it.
     const searched = opt.rounds.filter((r) => r.round > 0).length;
@@ -56787,7 +56792,7 @@ async function runMetaspoOptimization(services, options) {
     const testRows = (t) => examplesOf(t, 'test').length;
     const reserve = train.reduce((s, t) => s + 2 * testRows(t), 0) +
         holdout.reduce((s, t) => s + 2 * (1 + UNSEEN_VARIANTS) * testRows(t), 0);
-    logger.info(`MetaSPO on ${train.map((t) => t.name).join(', ')}${holdout.length ? ` (held out: ${holdout.map((t) => t.name).join(', ')})` : ''}: ${config.iterations} iterations, ${config.systemCandidates} system candidates, racing ${config.racing ? 'on' : 'off'}`);
+    logger.info(`MetaSPO on ${train.map((t) => t.name).join(', ')}${holdout.length ? ` (held out: ${holdout.map((t) => t.name).join(', ')})` : ''}: ${plural(config.iterations, 'iteration')}, ${plural(config.systemCandidates, 'system candidate')}, racing ${config.racing ? 'on' : 'off'}`);
     let lastIterationCalls = 0;
     const result = await runMetaspo({
         tasks: train,
@@ -60588,6 +60593,8 @@ function optimize_gain_decide(report) {
 
 
 
+
+
 /**
  * `prompt-descent optimize`: APO on one task's prompt or MetaSPO on the shared system prompt, within
  * the budget; writes the best prompts to a folder, or over the prompt files with --write when the
@@ -60672,7 +60679,9 @@ async function savePrompts(report, context, root) {
     const prompts = optimization.prompts.filter((p) => args.writeUserPrompts || p.kind === 'system' || methodScope(optimization.method) === 'task');
     const changed = prompts.filter((p) => p.after !== p.before);
     if (changed.length === 0) {
-        logger.info('the search found no prompt better than the starting one; nothing to write');
+        logger.info(isIncomplete(report.stop)
+            ? `the run stopped (${STOP_LABELS[report.stop.reason]}) before it found a better prompt; nothing to write`
+            : 'the search found no prompt better than the starting one; nothing to write');
         return;
     }
     const out = (0,external_node_path_namespaceObject.resolve)(io.cwd, args.out ?? (0,external_node_path_namespaceObject.resolve)(root, '.prompt-descent/optimized'));
