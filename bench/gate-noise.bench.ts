@@ -45,7 +45,10 @@ const GATE: GateConfig = {
   maxDrop: 0.02,
   confidence: 1 - ALPHA,
   source: 'config',
-  newTasks: 'warn'
+  newTasks: 'warn',
+  sequential: true,
+  firstLook: 50,
+  lookEvery: 25
 }
 const DROP = 0.1
 

@@ -115,7 +115,10 @@ export function normalizeConfig(raw: RawConfig): { config: Config; issues: PathI
             minScore: raw.gate.min_score,
             maxDrop: raw.gate.max_drop,
             confidence: raw.gate.confidence,
-            newTasks: raw.gate.new_tasks
+            newTasks: raw.gate.new_tasks,
+            sequential: raw.gate.sequential,
+            firstLook: raw.gate.first_look,
+            lookEvery: raw.gate.look_every
           },
     optimize: {
       method: raw.optimize.method,

@@ -7,7 +7,7 @@ import { OPTIMIZE_METHODS } from './methods.js'
 import * as z from 'zod'
 import { REASONING_EFFORTS } from './types.js'
 import { extraParamProblems } from './model-extra.js'
-import { AGGREGATIONS } from './types.js'
+import { AGGREGATIONS, DEFAULT_FIRST_LOOK, DEFAULT_LOOK_EVERY } from './types.js'
 
 export const DATA_EXTENSIONS = ['.jsonl', '.json', '.csv', '.yaml', '.yml'] as const
 
@@ -281,7 +281,10 @@ const gateSchema = z.strictObject({
   min_score: fraction.optional(),
   max_drop: fraction.optional(),
   confidence: z.number().gt(0).lt(1).default(0.95),
-  new_tasks: z.enum(['pass', 'warn', 'fail']).default('warn')
+  new_tasks: z.enum(['pass', 'warn', 'fail']).default('warn'),
+  sequential: z.boolean().default(true),
+  first_look: int(1).default(DEFAULT_FIRST_LOOK),
+  look_every: int(1).default(DEFAULT_LOOK_EVERY)
 })
 
 const apoSchema = z.strictObject({

@@ -231,7 +231,20 @@ export interface GateConfig {
   confidence: number
   /** What a task with no base to compare with does to the gate. */
   newTasks: NewTaskPolicy
+  /**
+   * Score base and head in a seeded random order, in batches, and stop once the max_drop verdict
+   * is settled (eval/sequential-test.ts); false scores every row.
+   */
+  sequential: boolean
+  /** Paired rows scored before the first look. */
+  firstLook: number
+  /** Paired rows scored between two looks. */
+  lookEvery: number
 }
+
+/** Rows before the sequential gate's first look, and between looks, unless the config says. */
+export const DEFAULT_FIRST_LOOK = 50
+export const DEFAULT_LOOK_EVERY = 25
 
 export type NewTaskPolicy = 'pass' | 'warn' | 'fail'
 
@@ -241,7 +254,10 @@ export const DEFAULT_GATE: GateConfig = {
   minScore: undefined,
   maxDrop: 0,
   confidence: 0.95,
-  newTasks: 'warn'
+  newTasks: 'warn',
+  sequential: true,
+  firstLook: DEFAULT_FIRST_LOOK,
+  lookEvery: DEFAULT_LOOK_EVERY
 }
 
 export type BanditName = 'ucb' | 'ucb-e' | 'successive-rejects' | 'successive-halving' | 'uniform'

@@ -47,6 +47,17 @@ function maxDropCheck(c: TaskComparison, maxDrop: number, confidence: number): G
   const [baseText, headText] = showPair(c.base.value, c.head.value)
   const [dropText, limitText] = showPair(Math.abs(c.delta.value), maxDrop)
   const move = `${baseText} → ${headText}`
+  // The sequential test settled the verdict on the rows it scored: it decides, not the partial
+  // data's fixed-sample test (which is only valid at one planned n).
+  const settled = c.sequential?.stop
+  if (settled === 'regressed' || settled === 'not-regressed') {
+    const sign = c.delta.value < 0 ? '-' : '+'
+    return {
+      ...base,
+      passed: settled === 'not-regressed',
+      message: `${move} (${sign}${dropText}); ${c.sequential?.message ?? ''}`
+    }
+  }
   // A hair of slack so a delta of exactly −max_drop, computed with float noise, is not "beyond".
   if (drop <= maxDrop + 1e-12) {
     const sign = c.delta.value < 0 ? '-' : '+'
@@ -130,7 +141,9 @@ function points(drop: number): number {
  */
 function blindSpot(c: TaskComparison, maxDrop: number): string | undefined {
   const drop = c.detectableDrop
-  if (drop === undefined || c.n === 0 || drop <= maxDrop + 1e-12) return undefined
+  // A verdict the sequential test settled is not blind: it stopped because it could see.
+  const settled = c.sequential?.stop === 'regressed' || c.sequential?.stop === 'not-regressed'
+  if (settled || drop === undefined || c.n === 0 || drop <= maxDrop + 1e-12) return undefined
   const rows = `${c.n} row${c.n === 1 ? '' : 's'}`
   const k = c.samples ?? 1
   const samples = k > 1 ? ` of ${k} samples each` : ''

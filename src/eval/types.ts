@@ -259,6 +259,25 @@ export interface TaskComparison {
   detectableDrop?: number
   /** Samples per example (k) the comparison saw; absent for one reply per example. */
   samples?: number
+  /** How many rows the gate scored and why it stopped (see eval/sequential-test.ts). */
+  sequential?: SequentialOutcome
+}
+
+/**
+ * Why the comparison scored the rows it did: `regressed` / `not-regressed` — the sequential test
+ * settled the max_drop verdict after `rows` of `total` paired rows; `exhausted` — it looked until
+ * the rows ran out, so the full-data test decides; `off` — every row was scored without looking
+ * (gate.sequential: false, or a gate rule the sequential test does not cover); `interrupted` — the
+ * run stopped (budget, cancel, provider) before the verdict was settled.
+ */
+export interface SequentialOutcome {
+  stop: 'regressed' | 'not-regressed' | 'exhausted' | 'interrupted' | 'off'
+  /** Paired rows scored on both sides (before leaving out failed calls). */
+  rows: number
+  /** Paired rows the two datasets have. */
+  total: number
+  /** One line for a person: "stopped after 340 of 2,000 rows: the head is not worse than …". */
+  message: string
 }
 
 /** One check of a task, base vs head: means of its per-example scores on the paired examples. */

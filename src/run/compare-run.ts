@@ -3,12 +3,13 @@ import type { LoadedProject, LoadedTask } from '../config/project-types.js'
 import { InputError, errorMessage } from '../errors.js'
 import { compareTaskResults } from '../eval/compare.js'
 import { applyGate } from '../eval/gate.js'
-import type { TaskEvalResult } from '../eval/types.js'
 import type { RunReport, TaskComparison } from '../report/types.js'
 import { buildReport } from './build-report.js'
 import { conversationText, partsOf } from '../config/prompt.js'
 import { samplingOf } from '../config/samples.js'
-import { evaluateTasks, noteSmallSets } from './eval-run.js'
+import { sequentialOutcome } from '../eval/sequential-outcome.js'
+import { scoreEveryRow, scoreSequentially, sequentialOff } from './compare-sides.js'
+import { noteSmallSets } from './eval-run.js'
 import type { EvalSplit } from './eval-run.js'
 import { gateAfterStop } from './gate-after-stop.js'
 import { selectTasks } from './select-tasks.js'
@@ -118,41 +119,33 @@ export async function runCompare(
     baseTasks.has(name) ? name : renames.get(name)
 
   noteSmallSets(services, options)
-  logger.info(`head (${options.headRef.slice(0, 12)})`)
-  const head = await evaluateTasks(services, {
-    tasks: headTasks.map((t) => t.name),
-    split: options.split,
-    seed: options.seed,
-    label: 'head'
-  })
-  let stop = head.stop
-  const baseResults = new Map<string, TaskEvalResult>()
+  const gateConfig = project.config.gate
   const comparable = headTasks.filter((t) => baseNameOf(t.name) !== undefined)
-  if (
-    base &&
-    comparable.length > 0 &&
-    !head.fatal &&
-    (stop.reason === 'completed' || stop.reason === 'provider-error')
-  ) {
-    logger.info(`base (${options.baseRef.slice(0, 12)})`)
-    const baseServices: RunServices = { ...services, project: base }
-    // Base is scored with head's samples and aggregate, so the pairs compare like with like.
-    const headSampling = new Map(
-      headTasks.map((t) => [t.name, samplingOf(t.config, project.config.models)])
-    )
-    const outcome = await evaluateTasks(baseServices, {
-      tasks: comparable.map((t) => baseNameOf(t.name) ?? t.name),
-      split: options.split,
-      seed: options.seed,
-      samplingFor: (name) => headSampling.get(name),
-      label: 'base'
-    })
-    for (const result of outcome.tasks) baseResults.set(result.task, result)
-    if (outcome.stop.reason !== 'completed') stop = outcome.stop
-  }
+  // Base is scored with head's samples and aggregate, so the pairs compare like with like.
+  const headSampling = new Map(
+    headTasks.map((t) => [t.name, samplingOf(t.config, project.config.models)])
+  )
+  const off = sequentialOff(gateConfig)
+  const sides =
+    base && comparable.length > 0 && off === undefined && gateConfig.maxDrop !== undefined
+      ? await scoreSequentially(services, base, options, {
+          headTasks,
+          comparable,
+          baseTaskOf: (name) => baseTasks.get(baseNameOf(name) ?? '') as LoadedTask,
+          samplingFor: (name) => headSampling.get(name),
+          gate: { ...gateConfig, maxDrop: gateConfig.maxDrop }
+        })
+      : await scoreEveryRow(services, base, options, {
+          headTasks,
+          comparable,
+          baseNameOf,
+          samplingFor: (name) => headSampling.get(name)
+        })
+  const { head, baseResults } = sides
+  const stop = sides.stop
 
   const comparisons: TaskComparison[] = []
-  for (const headResult of head.tasks) {
+  for (const headResult of head) {
     const baseName = baseNameOf(headResult.task)
     const baseResult = baseName === undefined ? undefined : baseResults.get(baseName)
     const baseTask = baseName === undefined ? undefined : baseTasks.get(baseName)
@@ -167,6 +160,16 @@ export async function runCompare(
       headSystemPrompt: partsOf(headTask.prompt).system
     })
     if (baseName !== headResult.task) compared.renamedFrom = baseName
+    compared.sequential =
+      sides.sequential.get(headResult.task) ??
+      sequentialOutcome(
+        { decision: 'off', rows: compared.n, total: compared.n },
+        {
+          maxDrop: gateConfig.maxDrop ?? 0,
+          confidence: gateConfig.confidence,
+          off: off ?? 'config'
+        }
+      )
     comparisons.push(compared)
   }
   // Head tasks with no base at all; a task whose base run was cut short is left to gateAfterStop.
@@ -175,7 +178,7 @@ export async function runCompare(
   const headNames = new Set(project.tasks.map((t) => t.name))
   const removed = [...baseTasks.keys()].filter((n) => !headNames.has(n) && !renamedFrom.has(n))
   const gate = gateAfterStop(
-    applyGate(head.tasks, comparisons, project.config.gate, { added }),
+    applyGate(head, comparisons, project.config.gate, { added }),
     project.config.gate,
     stop,
     headTasks.map((t) => ({ task: t.name, hasBase: baseNameOf(t.name) !== undefined }))
@@ -185,7 +188,7 @@ export async function runCompare(
     startedAt,
     seed: options.seed,
     split: options.split,
-    tasks: head.tasks,
+    tasks: head,
     stop,
     gate,
     comparison: {

@@ -1,12 +1,7 @@
 import { BudgetExceededError, CancelledError } from '../errors.js'
-import { withParts } from '../config/prompt.js'
 import type { PromptParts } from '../config/prompt.js'
-import { samplingOf } from '../config/samples.js'
 import type { Sampling } from '../config/samples.js'
-import { scoreExamples, summarizeTask } from '../eval/evaluate.js'
 import { smallSetNote } from '../eval/small-set.js'
-import { createTaskMetric } from '../eval/metrics/index.js'
-import { toResponseFormat } from '../llm/response-format.js'
 import type { TaskEvalResult } from '../eval/types.js'
 import type { StopInfo } from '../llm/ledger-types.js'
 import type { LoadedTask } from '../config/project-types.js'
@@ -16,6 +11,7 @@ import { formatCount, plural } from '../report/format.js'
 import { buildReport } from './build-report.js'
 import { gateAfterStop } from './gate-after-stop.js'
 import { examplesOf, selectTasks } from './select-tasks.js'
+import { prepareTask, scoreRows, summarizeRows, usageBetween } from './task-scoring.js'
 import type { RunServices } from './services.js'
 
 export type { EvalSplit } from '../eval/types.js'
@@ -48,54 +44,22 @@ export async function evaluateTasks(
   services: RunServices,
   options: EvalOptions
 ): Promise<EvalOutcome> {
-  const { project, models, logger } = services
+  const { project, logger } = services
   const selected = selectTasks(project.tasks, options.tasks)
   const results: TaskEvalResult[] = []
-  const systemSource = { file: project.config.systemPrompt ?? '', index: undefined }
   let stop: StopInfo = { reason: 'completed', message: 'every example was scored' }
   let fatal = false
   for (const task of selected) {
     const examples = examplesOf(task, options.split)
-    const prompt = options.promptsFor
-      ? withParts(task.prompt, options.promptsFor(task), systemSource)
-      : task.prompt
-    const metric = createTaskMetric(task.config)
-    const sampling =
-      options.samplingFor?.(task.name) ?? samplingOf(task.config, project.config.models)
-    const each = sampling.samples > 1 ? ` × ${sampling.samples} samples` : ''
-    const label = options.label ? `${task.name} (${options.label})` : task.name
-    logger.info(`${label}: scoring ${plural(examples.length, 'example')}${each} (${options.split})`)
+    const scoring = prepareTask(services, task, options)
+    const each = scoring.sampling.samples > 1 ? ` × ${scoring.sampling.samples} samples` : ''
+    logger.info(
+      `${scoring.label}: scoring ${plural(examples.length, 'example')}${each} (${options.split})`
+    )
     const before = services.usage().total
-    const scored = await scoreExamples({
-      prompt,
-      examples,
-      dataFile: task.config.data,
-      target: models.target,
-      judge: models.judge,
-      metric,
-      responseFormat: toResponseFormat(task.config.responseFormat),
-      concurrency: services.concurrency,
-      sampling,
-      signal: services.signal,
-      onExampleDone: (done, total) => logger.progress(`${label}: ${done}/${total} scored`)
-    })
-    const summary = summarizeTask({
-      task: task.name,
-      metric,
-      prompt,
-      dataHash: task.dataHash,
-      results: scored.results,
-      level: project.config.gate.confidence,
-      seed: options.seed,
-      sampling
-    })
-    const after = services.usage().total
-    summary.usage = {
-      calls: after.calls - before.calls,
-      cachedCalls: after.cachedCalls - before.cachedCalls,
-      inputTokens: after.inputTokens - before.inputTokens,
-      outputTokens: after.outputTokens - before.outputTokens
-    }
+    const scored = await scoreRows(services, scoring, examples)
+    const usage = usageBetween(before, services.usage().total)
+    const summary = summarizeRows(services, scoring, scored.results, options.seed, usage)
     results.push(summary)
     if (summary.failed > 0 && stop.reason === 'completed') {
       stop = { reason: 'provider-error', message: failedMessage(summary) }
@@ -118,7 +82,7 @@ export async function evaluateTasks(
 }
 
 /** "3 examples of triage failed at the provider: 2 × <cause>; 1 × <cause>". */
-function failedMessage(summary: TaskEvalResult): string {
+export function failedMessage(summary: TaskEvalResult): string {
   const causes = summary.failures ?? []
   const shown = causes.slice(0, 3).map((c) => `${formatCount(c.count)} × ${c.message}`)
   if (causes.length > shown.length)

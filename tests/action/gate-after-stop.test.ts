@@ -8,7 +8,10 @@ const config: GateConfig = {
   maxDrop: 0.05,
   confidence: 0.95,
   source: 'config' as const,
-  newTasks: 'warn' as const
+  newTasks: 'warn' as const,
+  sequential: true,
+  firstLook: 50,
+  lookEvery: 25
 }
 const checked: GateResult = {
   passed: true,
@@ -52,7 +55,10 @@ describe('gateAfterStop', () => {
       maxDrop: undefined,
       confidence: 0.95,
       source: 'config' as const,
-      newTasks: 'warn' as const
+      newTasks: 'warn' as const,
+      sequential: true,
+      firstLook: 50,
+      lookEvery: 25
     }
     const stop = { reason: 'provider-error' as const, message: 'down' }
     expect(gateAfterStop({ passed: true, checks: [], rule: 'r' }, none, stop, tasks)).toEqual({

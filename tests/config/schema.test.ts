@@ -53,7 +53,10 @@ describe('parseConfig defaults', () => {
       minScore: undefined,
       maxDrop: 0,
       confidence: 0.95,
-      newTasks: 'warn'
+      newTasks: 'warn',
+      sequential: true,
+      firstLook: 50,
+      lookEvery: 25
     })
     expect(config.budget).toEqual({
       usd: undefined,
@@ -182,7 +185,10 @@ cache: { enabled: false, dir: tmp/cache }
       minScore: 0.8,
       maxDrop: 0.02,
       confidence: 0.9,
-      newTasks: 'warn'
+      newTasks: 'warn',
+      sequential: true,
+      firstLook: 50,
+      lookEvery: 25
     })
     expect(config.optimize.method).toBe('metaspo')
     expect(config.optimize.apo.bandit).toBe('successive-halving')
@@ -290,7 +296,7 @@ describe('parseConfig errors', () => {
       'line 8, optimize.rounds: unknown key; did you mean apo.rounds?'
     )
     expect(error.message).toContain(
-      'line 10, gate.zzz: unknown key (allowed here: min_score, max_drop, confidence, new_tasks)'
+      'line 10, gate.zzz: unknown key (allowed here: min_score, max_drop, confidence, new_tasks, sequential, first_look, look_every)'
     )
   })
 

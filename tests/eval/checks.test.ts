@@ -295,7 +295,10 @@ describe('comparing tasks with several checks', () => {
       minScore: undefined,
       maxDrop: 0.05,
       confidence: 0.95,
-      newTasks: 'warn'
+      newTasks: 'warn',
+      sequential: true,
+      firstLook: 50,
+      lookEvery: 25
     })
     expect(gate.passed).toBe(false)
     expect(gate.checks[0]?.message).toMatch(

@@ -28,7 +28,10 @@ const noGate = {
   maxDrop: undefined,
   confidence: 0.95,
   source: 'config' as const,
-  newTasks: 'warn' as const
+  newTasks: 'warn' as const,
+  sequential: true,
+  firstLook: 50,
+  lookEvery: 25
 }
 
 describe('applyGate', () => {
@@ -122,7 +125,10 @@ describe('applyGate', () => {
       maxDrop: 0.02,
       confidence: 0.95,
       source: 'config' as const,
-      newTasks: 'warn' as const
+      newTasks: 'warn' as const,
+      sequential: true,
+      firstLook: 50,
+      lookEvery: 25
     }
     const result = applyGate([taskResult([1, 1])], [comparison(0.9, 0.7, 0.001)], gate)
     expect(result.checks.map((c) => [c.kind, c.passed])).toEqual([

@@ -36,7 +36,10 @@ export function testConfig(
       maxDrop: undefined,
       confidence: 0.95,
       source: 'config' as const,
-      newTasks: 'warn' as const
+      newTasks: 'warn' as const,
+      sequential: true,
+      firstLook: 50,
+      lookEvery: 25
     },
     optimize: {
       method: 'apo',
