@@ -27,13 +27,15 @@ export function comparedName(c: TaskComparison): string {
 
 export interface TaskChange {
   task: string
-  kind: 'added' | 'removed' | 'renamed' | 'rows'
+  /** `sequential`: how many rows the gate needed and why it stopped (every compared task). */
+  kind: 'added' | 'removed' | 'renamed' | 'rows' | 'sequential'
   text: string
 }
 
 /**
  * Per task what a comparison table alone would hide: tasks added in head (with their head score),
- * removed from it, renamed, and rows scored on one side only.
+ * removed from it, renamed, rows scored on one side only, and how many rows the gate scored and
+ * why it stopped there.
  */
 export function taskChanges(report: RunReport): TaskChange[] {
   const comparison = report.comparison
@@ -62,6 +64,9 @@ export function taskChanges(report: RunReport): TaskChange[] {
     }
     const rows = rowsNote(c)
     if (rows !== null) changes.push({ task: c.task, kind: 'rows', text: rows })
+    if (c.sequential !== undefined) {
+      changes.push({ task: c.task, kind: 'sequential', text: c.sequential.message })
+    }
   }
   return changes
 }

@@ -57,6 +57,21 @@ function hiddenMarker(marker: string): string {
   return `<!-- ${marker.replace(/-(?=-)/g, '- ').replace(/[<>]/g, '')} -->`
 }
 
+function changeIcon(kind: TaskChange['kind']): string {
+  switch (kind) {
+    case 'added':
+      return '🆕'
+    case 'removed':
+      return '🗑️'
+    case 'renamed':
+      return '✏️'
+    case 'rows':
+      return '➕'
+    case 'sequential':
+      return '⏱️'
+  }
+}
+
 function compareBlocks(report: RunReport): Block[] {
   const comparison = report.comparison
   if (!comparison) return [{ text: evalTable(report.tasks) }]
@@ -64,12 +79,11 @@ function compareBlocks(report: RunReport): Block[] {
   const blocks: Block[] = [{ text: comparisonTable(comparison.tasks, labels) }]
   const changes = taskChanges(report)
   if (changes.length > 0) {
-    const icon = (kind: TaskChange['kind']): string =>
-      kind === 'added' ? '🆕' : kind === 'removed' ? '🗑️' : kind === 'renamed' ? '✏️' : '➕'
     blocks.push({
       text: changes
         .map(
-          (c) => `- ${icon(c.kind)} **${escapeInline(c.task, 100)}**: ${escapeInline(c.text, 300)}`
+          (c) =>
+            `- ${changeIcon(c.kind)} **${escapeInline(c.task, 100)}**: ${escapeInline(c.text, 300)}`
         )
         .join('\n')
     })
