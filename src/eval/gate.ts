@@ -169,6 +169,9 @@ export interface GateExtras {
  * that applied ({@link gateRule}).
  * A compared task whose smallest detectable drop exceeds max_drop adds a warning (the gate still
  * decides; it just says it is blind below that size).
+ * A comparison the sequential gate stopped early (`sequential.stop` regressed / not-regressed) takes
+ * its max_drop verdict from the sequential test instead (eval/sequential-test.ts), and has no
+ * blind-spot warning: it stopped because it could tell.
  */
 export function applyGate(
   tasks: readonly TaskEvalResult[],

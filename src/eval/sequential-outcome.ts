@@ -18,6 +18,18 @@ function limit(maxDrop: number): string {
 /** Why every row was scored without looking (gate.sequential: false, or a rule it cannot decide). */
 export type SequentialOffReason = 'config' | 'min_score' | 'no_max_drop'
 
+/** Why every row was scored, after "scored all 2,000 rows". */
+function offMessage(all: string, reason: SequentialOffReason): string {
+  switch (reason) {
+    case 'config':
+      return `${all} (gate.sequential: false)`
+    case 'min_score':
+      return `${all}: gate.min_score needs the head's score on every row, so the gate does not stop early`
+    case 'no_max_drop':
+      return `${all}: the gate has no max_drop to settle early`
+  }
+}
+
 /**
  * The record of how many rows a comparison needed and why it stopped, with its one line for a
  * person, e.g. "stopped after 340 of 2,000 rows: the head is not worse than max_drop 0.05 at 95%".
@@ -63,12 +75,7 @@ export function sequentialOutcome(
         stop: 'off',
         rows,
         total,
-        message:
-          gate.off === 'min_score'
-            ? `${all}: gate.min_score needs the head's score on every row, so the gate does not stop early`
-            : gate.off === 'no_max_drop'
-              ? `${all}: the gate has no max_drop to settle early`
-              : `${all} (gate.sequential: false)`
+        message: offMessage(all, gate.off ?? 'config')
       }
   }
 }

@@ -51,13 +51,8 @@ afterEach(async () => {
   for (const repo of repos.splice(0)) await repo.cleanup()
 })
 
-async function repoWith(gate: Record<string, unknown>): Promise<FixtureRepo> {
-  const repo = await createFixtureRepo({
-    baseUrl: ai.url,
-    basePrompt: BASE,
-    headPrompt: HEAD,
-    task
-  })
+async function repoWith(gate: Record<string, unknown>, headPrompt = HEAD): Promise<FixtureRepo> {
+  const repo = await createFixtureRepo({ baseUrl: ai.url, basePrompt: BASE, headPrompt, task })
   repos.push(repo)
   const path = join(repo.dir, 'prompt-descent.yml')
   const config = parse(await readFile(path, 'utf8')) as Record<string, unknown>
@@ -131,6 +126,19 @@ describe('compare with the sequential gate', () => {
     const again = await compare(repo)
     expect(again.calls).toBe(0)
     expect(again.json.comparison?.tasks[0]?.sequential).toEqual(c?.sequential)
+  })
+
+  it('stops once a harmless change is settled as not worse: 71 equal rows are needed, so at the look after 80', async () => {
+    const repo = await repoWith(GATE, `${BASE}\nBe brief.\n`)
+    const run = await compare(repo)
+    expect(run.code).toBe(0)
+    expect(run.json.comparison?.tasks[0]?.sequential).toMatchObject({
+      stop: 'not-regressed',
+      rows: 80,
+      message: `stopped after 80 of ${task.rows.length} rows: the head is not worse than max_drop 0.1 at 95%`
+    })
+    expect(run.calls).toBe(160)
+    expect(run.json.gate?.passed).toBe(true)
   })
 
   it('with gate.sequential: false scores every row on both sides, and says so', async () => {
