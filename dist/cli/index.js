@@ -53539,6 +53539,9 @@ function blindSpot(c, maxDrop) {
  * that applied ({@link gateRule}).
  * A compared task whose smallest detectable drop exceeds max_drop adds a warning (the gate still
  * decides; it just says it is blind below that size).
+ * A comparison the sequential gate stopped early (`sequential.stop` regressed / not-regressed) takes
+ * its max_drop verdict from the sequential test instead (eval/sequential-test.ts), and has no
+ * blind-spot warning: it stopped because it could tell.
  */
 function applyGate(tasks, comparisons, gate, extras = {}) {
     const checks = [];
@@ -59179,6 +59182,17 @@ function sequential_outcome_percent(x) {
 function sequential_outcome_limit(maxDrop) {
     return maxDrop === 0 ? 'the base' : `max_drop ${Number(maxDrop.toFixed(6))}`;
 }
+/** Why every row was scored, after "scored all 2,000 rows". */
+function offMessage(all, reason) {
+    switch (reason) {
+        case 'config':
+            return `${all} (gate.sequential: false)`;
+        case 'min_score':
+            return `${all}: gate.min_score needs the head's score on every row, so the gate does not stop early`;
+        case 'no_max_drop':
+            return `${all}: the gate has no max_drop to settle early`;
+    }
+}
 /**
  * The record of how many rows a comparison needed and why it stopped, with its one line for a
  * person, e.g. "stopped after 340 of 2,000 rows: the head is not worse than max_drop 0.05 at 95%".
@@ -59221,11 +59235,7 @@ function sequentialOutcome(result, gate) {
                 stop: 'off',
                 rows,
                 total,
-                message: gate.off === 'min_score'
-                    ? `${all}: gate.min_score needs the head's score on every row, so the gate does not stop early`
-                    : gate.off === 'no_max_drop'
-                        ? `${all}: the gate has no max_drop to settle early`
-                        : `${all} (gate.sequential: false)`
+                message: offMessage(all, gate.off ?? 'config')
             };
     }
 }
