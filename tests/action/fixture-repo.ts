@@ -77,7 +77,13 @@ export interface FixtureOptions {
   headPrompt: string
   task: SyntheticTask
   /** The config's gate section; `null` writes none (the default gate). */
-  gate?: { max_drop?: number; min_score?: number; confidence?: number; new_tasks?: string } | null
+  gate?: {
+    max_drop?: number
+    min_score?: number
+    confidence?: number
+    new_tasks?: string
+    sequential?: boolean
+  } | null
   seed?: number
   /** Folder of the project inside the repository (a monorepo); default the repository root. */
   subdir?: string

@@ -142,7 +142,10 @@ beforeAll(() => {
 
 describe('the built action on a pull request', () => {
   it('creates the sticky comment, then updates it in place on the next push; writes outputs and the summary', async () => {
-    const s = await scenario(PARTIAL, STRONG)
+    // Every row scored (the sequential gate would stop early: see the regression test below).
+    const s = await scenario(PARTIAL, STRONG, {
+      gate: { max_drop: 0.01, confidence: 0.95, sequential: false }
+    })
 
     const first = await s.run()
     expect(first.code, explain(first)).toBe(0)
@@ -214,13 +217,16 @@ describe('the built action on a pull request', () => {
     const s = await scenario(STRONG, WEAK)
     const run = await s.run()
     expect(run.code, explain(run)).toBe(1)
+    // The sequential gate (the default) settles this drop at its first look: 50 rows a side.
+    expect(s.ai.stats.requests).toBe(2 * 50)
+    expect(run.summary).toContain('stopped after 50 of 80 rows: the head is worse than max\\_drop')
     expect(run.outputs['passed']).toBe('false')
     expect(run.outputs['verdicts']).toBe(JSON.stringify({ triage: 'regressed' }))
     expect(Number(run.outputs['score'])).toBeLessThan(0.5)
     const errors = commands(run, 'error')
     const annotation = errors.find((line) => line.includes(`file=${PROMPT_FILE}`))
     expect(annotation, run.stdout).toMatch(
-      /^::error title=prompt-descent gate \(max_drop\),file=prompts\/triage\.md::triage: .*drops .*more than max_drop 0\.01 \(p<0\.001\)$/
+      /^::error title=prompt-descent gate \(max_drop\),file=prompts\/triage\.md::triage: .*; stopped after 50 of 80 rows: the head is worse than max_drop 0\.01 at 95%25$/
     )
     // setFailed: the step's own error line says why the check failed.
     expect(errors).toContainEqual(
@@ -430,8 +436,9 @@ describe('the built action on a pull request', () => {
       env: { OPENAI_API_KEY: SECRET_API_KEY }
     })
     expect(run.code, explain(run)).toBe(1)
-    // The fake provider answers only with the key, so every call carried it.
-    expect(s.ai.stats.ok).toBe(2 * ROWS)
+    // The fake provider answers only with the key, so every call carried it (50 rows a side: the
+    // sequential gate settles this drop at its first look).
+    expect(s.ai.stats.ok).toBe(2 * 50)
     expect(run.stdout.split('\n')).toContain(`::add-mask::${SECRET_API_KEY}`)
     expect(await listFiles(join(s.repo.dir, '.prompt-descent/cache'))).not.toEqual([])
     // (s.run checked stdout, stderr, summary, outputs, comments and every workspace file.)
