@@ -8,7 +8,7 @@ import { partMessage } from '../config/prompt.js'
 import type { LoadedProject } from '../config/project-types.js'
 import type { BudgetConfig } from '../config/types.js'
 import { InputError } from '../errors.js'
-import { apoTask } from '../run/optimize-apo.js'
+import { oneTask } from '../run/task-optimization.js'
 import { metaspoTasks } from '../run/optimize-metaspo.js'
 import type { OptimizeCommand } from './comment-trigger.js'
 import type { ActionSettings } from './inputs.js'
@@ -92,7 +92,7 @@ export function resolveRequest(
       files: [system, ...train.map((t) => partMessage(t.prompt, 'user')?.source.file ?? '')]
     }
   }
-  const task = apoTask({ project }, taskName)
+  const task = oneTask({ project }, taskName, method)
   const edit = askedPrompt ?? defaultEdit(config.optimize, method)
   const file = partMessage(task.prompt, edit)?.source.file
   return {

@@ -19,7 +19,7 @@ import { finish, warnBeforeMoney, withWarnings } from './eval-command.js'
 import type { LoadedProject } from '../config/project-types.js'
 import { budgetWarnings, testSplitNotes } from '../run/estimate-warnings.js'
 import { mergeBudget } from '../run/open-session.js'
-import { apoTask, assertEditable } from '../run/optimize-apo.js'
+import { assertEditable, oneTask } from '../run/task-optimization.js'
 import { partsOf } from '../config/prompt.js'
 import { withCommandSession } from './session.js'
 import { decideGain } from '../run/optimize-gain.js'
@@ -105,7 +105,7 @@ function checkOptimizeRequest(
   checkMethodChoice({ method, edit: args.edit, tasks: args.tasks }, CLI_WORDING)
   switch (methodScope(method)) {
     case 'task': {
-      const task = apoTask({ project }, args.tasks[0])
+      const task = oneTask({ project }, args.tasks[0], method)
       const edit = args.edit ?? defaultEdit(project.config.optimize, method)
       assertEditable(task, edit, partsOf(task.prompt))
       return

@@ -1,4 +1,5 @@
 import type { OptimizeMethod } from '../config/methods.js'
+import type { LoadedTask } from '../config/project-types.js'
 import type { PromptParts } from '../config/prompt.js'
 import type { ScoreEstimate } from '../eval/types.js'
 import type { TaskComparison } from '../eval/types.js'
@@ -118,3 +119,17 @@ export type ScoreFn = (
   examples: readonly import('../config/project-types.js').Example[],
   options?: { signal?: AbortSignal }
 ) => Promise<import('../eval/types.js').ExampleResult[]>
+
+/**
+ * What a task-scoped method's section of the report is built from: its result, the task, the
+ * starting prompts, the part edited and the test comparison (scored by the caller).
+ */
+export interface TaskOptimizationInput<R> {
+  result: R
+  task: LoadedTask
+  start: PromptParts
+  edit: 'user' | 'system'
+  seed: number
+  simulated: boolean
+  testComparison: TaskComparison[]
+}

@@ -15,7 +15,7 @@ import { estimateApoRun } from '../optimize/apo/estimate.js'
 import { estimateGepaRun } from '../optimize/gepa/estimate.js'
 import { estimateMetaspoCalls, estimateUnseenCalls } from '../optimize/metaspo/estimate.js'
 import { describe } from './estimate-run.js'
-import { apoTask } from './optimize-apo.js'
+import { oneTask } from './task-optimization.js'
 import { metaspoTasks } from './optimize-metaspo.js'
 import type { RunServices } from './services.js'
 
@@ -52,56 +52,82 @@ function count(split: string, task: LoadedTask): number {
   return task.examples.filter((e) => e.split === split).length
 }
 
+/** What differs between the task-scoped methods' estimates; the rest is estimateOneTask's. */
+interface TaskMethodEstimate {
+  /** The search's calls (upper bounds). */
+  calls: { targetCalls: number; optimizerCalls: number }
+  /** Input tokens of one optimizer call. */
+  optimizerTokens: number
+  /** The line that explains the counts, before the test comparison's share. */
+  line: string
+}
+
+/**
+ * A task-scoped method's estimate: its search's calls (from `run`, given the task's train and dev
+ * sizes and the input tokens of one target call), plus the test comparison, every scored example
+ * counted k times with `samples: k`.
+ */
+function estimateOneTask(
+  services: Pick<RunServices, 'project'>,
+  method: 'apo' | 'gepa',
+  taskName: string | undefined,
+  run: (
+    task: LoadedTask,
+    sizes: { train: number; dev: number },
+    perCall: number
+  ) => TaskMethodEstimate
+): MethodEstimate {
+  const { config } = services.project
+  const task = oneTask(services, taskName, method)
+  const perCall = meanTargetTokens(task)
+  const search = run(task, { train: count('train', task), dev: count('dev', task) }, perCall)
+  const test = 2 * count('test', task)
+  return {
+    targetCalls: (search.calls.targetCalls + test) * samplingOf(task.config, config.models).samples,
+    optimizerCalls: search.calls.optimizerCalls,
+    targetTokens: perCall,
+    optimizerTokens: search.optimizerTokens,
+    line: `${search.line}; test comparison ${test} target calls`
+  }
+}
+
 function estimateApo(
   services: Pick<RunServices, 'project'>,
   taskName: string | undefined
 ): MethodEstimate {
-  const { config } = services.project
-  const task = apoTask(services, taskName)
-  const run = estimateApoRun(config.optimize.apo, {
-    train: count('train', task),
-    dev: count('dev', task)
+  const apo = services.project.config.optimize.apo
+  return estimateOneTask(services, 'apo', taskName, (task, sizes, perCall) => {
+    const run = estimateApoRun(apo, sizes)
+    const full = run.perRound.at(-1)
+    return {
+      calls: run,
+      // An optimizer call carries the prompt and a group of failing examples with their replies.
+      optimizerTokens:
+        estimateTokens(conversationText(task.prompt)) * 2 +
+        apo.errorsPerGroup * (perCall + TARGET_OUTPUT) +
+        300,
+      line: `APO on ${task.name}: ${run.perRound.length} rounds; per full round ${full?.targetCalls ?? 0} target + ${full?.optimizerCalls ?? 0} optimizer calls`
+    }
   })
-  const test = 2 * count('test', task)
-  const perCall = meanTargetTokens(task)
-  return {
-    // Every scored example costs k target calls with `samples: k`.
-    targetCalls: (run.targetCalls + test) * samplingOf(task.config, config.models).samples,
-    optimizerCalls: run.optimizerCalls,
-    targetTokens: perCall,
-    // An optimizer call carries the prompt and a group of failing examples with their replies.
-    optimizerTokens:
-      estimateTokens(conversationText(task.prompt)) * 2 +
-      config.optimize.apo.errorsPerGroup * (perCall + TARGET_OUTPUT) +
-      300,
-    line: `APO on ${task.name}: ${run.perRound.length} rounds; per full round ${run.perRound.at(-1)?.targetCalls ?? 0} target + ${run.perRound.at(-1)?.optimizerCalls ?? 0} optimizer calls; test comparison ${test} target calls`
-  }
 }
 
 function estimateGepa(
   services: Pick<RunServices, 'project'>,
   taskName: string | undefined
 ): MethodEstimate {
-  const { config } = services.project
-  const task = apoTask(services, taskName)
-  const run = estimateGepaRun(config.optimize.gepa, {
-    train: count('train', task),
-    dev: count('dev', task)
+  const gepa = services.project.config.optimize.gepa
+  return estimateOneTask(services, 'gepa', taskName, (task, sizes, perCall) => {
+    const run = estimateGepaRun(gepa, sizes)
+    return {
+      calls: run,
+      // A reflection carries the prompt and the minibatch rows with replies and feedback.
+      optimizerTokens:
+        estimateTokens(conversationText(task.prompt)) * 2 +
+        gepa.minibatch * (perCall + TARGET_OUTPUT + 40) +
+        300,
+      line: `GEPA on ${task.name}: at most ${run.iterations} iterations, ${run.devPasses} dev passes over ${run.dev} rows; ${run.formula}`
+    }
   })
-  const test = 2 * count('test', task)
-  const perCall = meanTargetTokens(task)
-  return {
-    // Every scored example costs k target calls with `samples: k`.
-    targetCalls: (run.targetCalls + test) * samplingOf(task.config, config.models).samples,
-    optimizerCalls: run.optimizerCalls,
-    targetTokens: perCall,
-    // A reflection carries the prompt and the minibatch rows with replies and feedback.
-    optimizerTokens:
-      estimateTokens(conversationText(task.prompt)) * 2 +
-      config.optimize.gepa.minibatch * (perCall + TARGET_OUTPUT + 40) +
-      300,
-    line: `GEPA on ${task.name}: at most ${run.iterations} iterations, ${run.devPasses} dev passes over ${run.dev} rows; ${run.formula}; test comparison ${test} target calls`
-  }
 }
 
 function estimateMetaspo(

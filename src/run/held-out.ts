@@ -7,7 +7,7 @@ import type { OptimizeMethod } from '../config/methods.js'
 import type { LoadedTask } from '../config/project-types.js'
 import { InputError } from '../errors.js'
 import { heldOutShortfall } from '../eval/small-set.js'
-import { apoTask } from './optimize-apo.js'
+import { oneTask } from './task-optimization.js'
 import { metaspoTasks } from './optimize-metaspo.js'
 import type { RunServices } from './services.js'
 
@@ -24,7 +24,7 @@ export function gainTasks(
   switch (request.method) {
     case 'apo':
     case 'gepa':
-      return [apoTask(services, request.task)]
+      return [oneTask(services, request.task, request.method)]
     case 'metaspo':
       return metaspoTasks(services, request.holdout, request.tasks).train
   }

@@ -16,6 +16,7 @@ import { runApoOptimization } from './optimize-apo.js'
 import { runGepaOptimization } from './optimize-gepa.js'
 import { runMetaspoOptimization } from './optimize-metaspo.js'
 import type { RunServices } from './services.js'
+import type { TaskRunOptions } from './task-optimization.js'
 
 /** What the caller asked for, before the method's rules are applied. */
 export interface MethodChoice {
@@ -99,6 +100,11 @@ export function defaultEdit(config: OptimizeConfig, method: OptimizeMethod): 'us
   }
 }
 
+/** What a task-scoped method is asked to do. */
+function taskRun(request: OptimizationRequest): TaskRunOptions {
+  return { task: request.task, edit: request.edit, seed: request.seed }
+}
+
 /**
  * Runs the method and returns its report — also when the provider refused past the optimizer's own
  * handling (e.g. while writing variants for the unseen tasks): then the report carries the stop
@@ -124,21 +130,9 @@ export async function runOptimization(
 async function runMethod(services: RunServices, request: OptimizationRequest): Promise<RunReport> {
   switch (request.method) {
     case 'apo':
-      return (
-        await runApoOptimization(services, {
-          task: request.task,
-          edit: request.edit,
-          seed: request.seed
-        })
-      ).report
+      return (await runApoOptimization(services, taskRun(request))).report
     case 'gepa':
-      return (
-        await runGepaOptimization(services, {
-          task: request.task,
-          edit: request.edit,
-          seed: request.seed
-        })
-      ).report
+      return (await runGepaOptimization(services, taskRun(request))).report
     case 'metaspo':
       return (
         await runMetaspoOptimization(services, {

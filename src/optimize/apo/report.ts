@@ -2,24 +2,16 @@
  * The optimization part of the run report for an APO run. The test-split comparison is the caller's
  * (it scores baseline and best on test once, with the eval layer's paired compare) and is passed in.
  */
-import type { LoadedTask } from '../../config/project-types.js'
-import type { TaskComparison } from '../../eval/types.js'
 import type { ApoResult } from './types.js'
 import { taskPromptOutcome } from '../prompt-outcome.js'
-import type { PromptParts } from '../../config/prompt.js'
-import type { OptimizationReport } from '../types.js'
+import type { OptimizationReport, TaskOptimizationInput } from '../types.js'
 
-export function apoOptimizationReport(input: {
-  result: ApoResult
-  task: LoadedTask
-  start: PromptParts
-  edit: 'user' | 'system'
-  seed: number
-  simulated: boolean
-  testComparison: TaskComparison[]
-  /** The file the edited prompt is written to; default the task's prompt file of that kind. */
-  file?: string
-}): OptimizationReport {
+export function apoOptimizationReport(
+  input: TaskOptimizationInput<ApoResult> & {
+    /** The file the edited prompt is written to; default the task's prompt file of that kind. */
+    file?: string
+  }
+): OptimizationReport {
   const { result, task, start, edit } = input
   return {
     method: 'apo',

@@ -1,22 +1,13 @@
 /**
  * The optimization part of the run report for a GEPA run; the test comparison is the caller's.
  */
-import type { LoadedTask } from '../../config/project-types.js'
 import { taskPromptOutcome } from '../prompt-outcome.js'
-import type { PromptParts } from '../../config/prompt.js'
-import type { TaskComparison } from '../../eval/types.js'
-import type { OptimizationReport } from '../types.js'
+import type { OptimizationReport, TaskOptimizationInput } from '../types.js'
 import type { GepaResult } from './types.js'
 
-export function gepaOptimizationReport(input: {
-  result: GepaResult
-  task: LoadedTask
-  start: PromptParts
-  edit: 'user' | 'system'
-  seed: number
-  simulated: boolean
-  testComparison: TaskComparison[]
-}): OptimizationReport {
+export function gepaOptimizationReport(
+  input: TaskOptimizationInput<GepaResult>
+): OptimizationReport {
   const { result, task, start, edit } = input
   return {
     method: 'gepa',
