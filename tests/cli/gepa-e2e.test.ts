@@ -1,0 +1,190 @@
+/**
+ * `optimize --method gepa` end to end through the CLI: the real openai SDK path against the fake
+ * OpenAI-compatible server answering as the simulated target and optimizer. The server records
+ * every request, so the reflections' shape and the call counts are checked from outside the loop:
+ * what the server saw equals the report's ledger, and both equal GEPA's cost formula.
+ */
+import { readFile } from 'node:fs/promises'
+import { join } from 'node:path'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { gepaTargetCalls } from '../../src/optimize/gepa/estimate.js'
+import type { GepaDetails, GepaNode } from '../../src/optimize/gepa/types.js'
+import type { RunReport } from '../../src/report/types.js'
+import type { FakeOpenAI, FakeRecord } from '../helpers/fake-openai-server.js'
+import { makeRepo, runCli, startSimulatedServer } from './fixture.js'
+import type { TestRepo } from './fixture.js'
+
+const GEPA = { preset: 'light', minibatch: 3, confirm: 2, dev_rows: 12 }
+
+let server: FakeOpenAI
+let repo: TestRepo
+let report: RunReport
+let markdown: string
+let run: Awaited<ReturnType<typeof runCli>>
+/** Requests of this run (the server is the test file's own). */
+let requests: FakeRecord[]
+
+beforeAll(async () => {
+  server = await startSimulatedServer()
+  repo = await makeRepo(server.url, {
+    rows: 120,
+    config: { optimize: { method: 'gepa', seed: 4, gepa: GEPA }, cache: { enabled: false } }
+  })
+  run = await runCli(
+    [
+      'optimize',
+      '--method',
+      'gepa',
+      '--write',
+      '--json',
+      'out/opt.json',
+      '--markdown',
+      'out/opt.md'
+    ],
+    { cwd: repo.root }
+  )
+  report = JSON.parse(await readFile(join(repo.root, 'out/opt.json'), 'utf8')) as RunReport
+  markdown = await readFile(join(repo.root, 'out/opt.md'), 'utf8')
+  requests = [...server.record]
+})
+
+afterAll(async () => {
+  await server.close()
+  await repo.remove()
+})
+
+function details(): GepaDetails & { bestId: string } {
+  return report.optimization?.details as unknown as GepaDetails & { bestId: string }
+}
+
+const isReflection = (r: FakeRecord): boolean => r.model === 'sim-optimizer'
+const isTarget = (r: FakeRecord): boolean => r.model === 'sim-target'
+
+describe('optimize --method gepa through the CLI', () => {
+  it('runs, writes the best prompt into the prompt file and reports the method', async () => {
+    expect(run.code, run.stderr).toBe(0)
+    expect(run.stderr).toContain(
+      'GEPA on triage (user prompt): preset light, minibatch 3, confirm 2'
+    )
+    expect(run.stderr).toMatch(/GEPA stopped: (completed|budget) — /)
+    expect(report.kind).toBe('optimize')
+    const opt = report.optimization
+    expect(opt?.method).toBe('gepa')
+    const [outcome] = opt?.prompts ?? []
+    expect(outcome?.file).toBe('prompts/triage.md')
+    const written = await readFile(join(repo.root, 'prompts/triage.md'), 'utf8')
+    expect(written.trimEnd()).toBe(outcome?.after.trimEnd())
+    // The weak demo prompt gets better, and the best is what the tree marks as proposed.
+    expect(outcome?.after).not.toBe(outcome?.before)
+    expect(outcome?.after).toContain('{{text}}')
+    const best = details().nodes.find((n) => n.id === details().bestId)
+    expect(best?.prompt.trimEnd()).toBe(outcome?.after.trimEnd())
+  })
+
+  it('sends reflections of the documented shape: the prompt, each minibatch row with feedback, the answer tag', () => {
+    const reflections = requests.filter(isReflection)
+    expect(reflections.length).toBeGreaterThan(0)
+    const proposals = details().nodes.filter((n) => n.parentId !== null)
+    expect(reflections).toHaveLength(proposals.length)
+    const prompts = new Map(details().nodes.map((n) => [n.id, n.prompt]))
+    reflections.forEach((r, i) => {
+      const node = proposals[i] as GepaNode
+      expect(r.messages.map((m) => m.role)).toEqual(['user'])
+      const content = r.messages[0]?.content ?? ''
+      expect(content).toContain(`<prompt>\n${prompts.get(node.parentId ?? '') ?? ''}\n</prompt>`)
+      const examples = content.match(/<example>[\s\S]*?<\/example>/g) ?? []
+      expect(examples).toHaveLength(node.minibatch.length)
+      examples.forEach((example, k) => {
+        expect(example).toMatch(/<input>[\s\S]+<\/input>\n<output>[\s\S]*<\/output>\n<feedback>/)
+        expect(example).toContain(`<feedback>\n${node.feedback[k] ?? ''}\n</feedback>`)
+      })
+      // Feedback names the labels expected and given, never text to copy.
+      for (const line of node.feedback) {
+        expect(line).toMatch(
+          /^(correct|nothing readable|wrong \(score 0\.00\): expected "(billing|bug|account|other)", got )/
+        )
+      }
+      expect(content).toContain(
+        'Answer with the whole new prompt inside <new_prompt></new_prompt>.'
+      )
+      expect(content).toContain('{{text}}')
+    })
+  })
+
+  it('makes exactly the calls the formula gives, as the server and the ledger count them', () => {
+    const d = details()
+    const l = d.ledger
+    const proposals = d.nodes.filter((n) => n.parentId !== null)
+    const outcomes = (...names: string[]) =>
+      proposals.filter((n) => names.includes(n.outcome)).length
+    const V = d.devRows.length
+    const formula = gepaTargetCalls(
+      {
+        V,
+        b: d.minibatch,
+        c: d.confirm,
+        proposed: outcomes('gate', 'confirm', 'admitted'),
+        gated: outcomes('confirm', 'admitted'),
+        admitted: outcomes('admitted')
+      },
+      l
+    )
+    expect(V).toBe(12)
+    expect(l.targetCalls).toBe(formula)
+    expect(l.targetCalls).toBe(
+      l.seedDev +
+        l.parentMinibatch +
+        l.childMinibatch +
+        l.confirmParent +
+        l.confirmChild +
+        l.devCalls
+    )
+    expect(l.devCalls).toBe(l.devPasses * V)
+    expect(l.devPasses).toBe(outcomes('admitted'))
+    expect(l.devPasses).toBeLessThanOrEqual(d.devPassCap)
+
+    // What the server saw: the search's target calls plus the test comparison (start and best,
+    // once each, no cache), and one optimizer call per reflection.
+    const test = report.tasks[0]?.n ?? 0
+    expect(test).toBeGreaterThan(0)
+    expect(requests.filter(isTarget)).toHaveLength(l.targetCalls + 2 * test)
+    expect(requests.filter(isReflection)).toHaveLength(l.optimizerCalls)
+    expect(requests).toHaveLength(l.targetCalls + 2 * test + l.optimizerCalls)
+    expect(requests.every((r) => r.status === 200)).toBe(true)
+
+    // The run's ledger agrees by role.
+    expect(report.ledger.byRole.target.calls).toBe(l.targetCalls + 2 * test)
+    expect(report.ledger.byRole.optimizer.calls).toBe(l.optimizerCalls)
+    expect(report.ledger.byRole.judge.calls).toBe(0)
+  })
+
+  it('reports the lineage and the final paired before/after on test, in JSON and Markdown', () => {
+    const d = details()
+    const [comparison] = report.optimization?.testComparison ?? []
+    expect(comparison?.task).toBe('triage')
+    expect(comparison?.n).toBe(report.tasks[0]?.n)
+    expect(comparison?.delta.low).toBeLessThanOrEqual(comparison?.delta.value ?? NaN)
+    expect(comparison?.delta.high).toBeGreaterThanOrEqual(comparison?.delta.value ?? NaN)
+    expect(comparison?.head.value).toBeGreaterThan(comparison?.base.value ?? 1)
+
+    // Every candidate but the seed hangs under a parent that exists and came before it.
+    const ids = d.nodes.map((n) => n.id)
+    expect(d.nodes[0]).toMatchObject({ id: 'g0', parentId: null, outcome: 'seed' })
+    for (const n of d.nodes.slice(1)) {
+      expect(ids.indexOf(n.parentId ?? '')).toBeGreaterThanOrEqual(0)
+      expect(ids.indexOf(n.parentId ?? '')).toBeLessThan(ids.indexOf(n.id))
+      expect(n.feedback).toHaveLength(n.minibatch.length)
+    }
+    expect(d.front.length).toBeGreaterThan(0)
+    expect(d.nodes.some((n) => n.outcome === 'admitted')).toBe(true)
+
+    expect(markdown).toContain('#### Candidate tree')
+    expect(markdown).toContain(`\`${d.bestId}\` ★`)
+    expect(markdown).toContain('#### Pareto front at the end')
+    expect(markdown).toContain('Feedback shown to each reflection')
+    expect(markdown).toContain(
+      `Target calls ${d.ledger.targetCalls}: seed on dev ${d.ledger.seedDev}`
+    )
+    expect(markdown).toMatch(/\| triage \| \d+ \| [\d.]+% \[[\d.]+, [\d.]+\] \| [\d.]+% \[/)
+  })
+})
