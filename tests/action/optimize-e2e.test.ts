@@ -401,6 +401,53 @@ describe('the built action in optimize mode after a fatal provider error', () =>
   }
 })
 
+describe('the built action in optimize mode with method: gepa', () => {
+  it('opens a pull request editing the prompt file, its body showing the lineage', async () => {
+    const s = await scenario({
+      basePrompt: WEAK,
+      optimize: {
+        method: 'gepa',
+        seed: 3,
+        gepa: { preset: 'light', minibatch: 3, confirm: 2, dev_rows: 12 }
+      }
+    })
+    const run = await s.run({ inputs: OPTIMIZE_INPUTS })
+    expect(run.code, explain(run)).toBe(0)
+    expect(run.outputs).toMatchObject({
+      'pr-operation': 'created',
+      'pr-branch': APO_BRANCH,
+      verdicts: JSON.stringify({ triage: 'improved' })
+    })
+    const report = await reportOf(run)
+    expect(report.optimization?.method).toBe('gepa')
+    const proposed = report.optimization?.prompts[0]
+    expect(proposed?.file).toBe(PROMPT_FILE)
+    expect(proposed?.after).not.toBe(proposed?.before)
+
+    // One commit on main changing exactly the prompt file, to the report's best prompt.
+    const commit = branchCommit(s.gh, APO_BRANCH)
+    expect(commit.parents).toEqual([s.gh.state.refs.get('main')])
+    expect(commit.changed).toEqual({ [PROMPT_FILE]: `${proposed?.after.trimEnd() ?? ''}\n` })
+
+    const [pull] = s.pullsFrom(APO_BRANCH)
+    const body = pull?.body ?? ''
+    expect(pull?.title).toBe('prompt-descent: improve the triage prompt')
+    expect(body.length).toBeLessThan(65_536)
+    expect(body).toContain('#### Result on the held-out test split')
+    expect(body).toMatch(/\| triage \| 20 \| [\d.]+% \[[\d.]+, [\d.]+\] \| [\d.]+% \[/)
+    // The lineage summary: the candidate tree with the proposed prompt starred, the ledger line
+    // and the front; how to repeat the run names the method.
+    const details = report.optimization?.details as { bestId: string; front: string[] }
+    expect(body).toContain('#### Candidate tree')
+    expect(body).toContain(`\`${details.bestId}\` ★`)
+    expect(body).toMatch(/Target calls \d+: seed on dev 12, parents on minibatches \d+/)
+    expect(body).toContain('#### Pareto front at the end')
+    for (const id of details.front) expect(body).toContain(`\`${id}\``)
+    expect(body).toContain(`--method gepa --task triage --prompt user --seed ${report.seed}`)
+    expect(body).toContain('#### Cost')
+  })
+})
+
 describe('the /optimize comment', () => {
   async function pullRequestScenario() {
     // The pull request trims the prompt down to its bare instruction, losing a rule.
