@@ -3,6 +3,7 @@ import { renderTerminal } from '../report/terminal.js'
 import type { RunReport } from '../report/types.js'
 import { withCommandSession } from './session.js'
 import { runApoOptimization } from '../run/optimize-apo.js'
+import { runGepaOptimization } from '../run/optimize-gepa.js'
 import { runMetaspoOptimization } from '../run/optimize-metaspo.js'
 import { writeDemoRepository } from '../simulate/demo-repo.js'
 import type { CommandContext } from './context.js'
@@ -11,8 +12,8 @@ import { writePromptsToFolder } from './write-prompts.js'
 
 /**
  * `prompt-descent demo [DIR]`: writes synthetic repositories for the simulated provider and runs the
- * whole loop on them offline: `eval`, then APO on the triage task's prompt (as a Markdown template,
- * then as a chat prompt with a few-shot turn), APO on a JSON extraction task (invoices, scored for
+ * whole loop on them offline: `eval`, then APO on the triage task's prompt (as a Markdown template),
+ * GEPA on the same prompt, APO again on it as a chat prompt with a few-shot turn, APO on a JSON extraction task (invoices, scored for
  * schema validity and field by field), then MetaSPO on a
  * seven-task repository's shared system prompt (four tasks meta-trained, three unseen).
  */
@@ -53,6 +54,17 @@ export async function runDemoCommand(context: CommandContext): Promise<number> {
     { configPath: single.configPath, optimizing: true }
   )
   print(apo, context)
+
+  logger.info(
+    "\n== step 2a: the same prompt with GEPA (prompt-descent optimize --method gepa): a few failing rows' feedback at a time, a Pareto pool of candidates, a fraction of APO's calls"
+  )
+  const gepa = await withCommandSession(
+    context,
+    async (session) =>
+      (await runGepaOptimization(session, { task: undefined, edit: 'user', seed })).report,
+    { configPath: single.configPath, optimizing: true }
+  )
+  print(gepa, context)
 
   let chatReport: RunReport | undefined
   if (single.chat !== undefined) {
@@ -109,7 +121,7 @@ export async function runDemoCommand(context: CommandContext): Promise<number> {
   logger.info(
     `\nnext: point a config at your own prompts and data (see examples/ and the README), then run \`prompt-descent eval\``
   )
-  const codes = [apo, chatReport, invoicesReport, meta].map((r) =>
+  const codes = [apo, gepa, chatReport, invoicesReport, meta].map((r) =>
     r === undefined ? 0 : exitCodeOf(r)
   )
   return Math.max(...codes) ? 3 : 0
