@@ -91,6 +91,19 @@ function estimateOneTask(
   }
 }
 
+/** Tokens of the feedback line GEPA adds to each row it shows. */
+const FEEDBACK_TOKENS = 40
+
+/**
+ * Input tokens of one optimizer call: the prompt (shown, and echoed in the instructions' terms),
+ * `rows` examples of `rowTokens` each with the target's reply, and the instructions around them.
+ */
+function metaPromptTokens(task: LoadedTask, rows: number, rowTokens: number): number {
+  return (
+    estimateTokens(conversationText(task.prompt)) * 2 + rows * (rowTokens + TARGET_OUTPUT) + 300
+  )
+}
+
 function estimateApo(
   services: Pick<RunServices, 'project'>,
   taskName: string | undefined
@@ -102,10 +115,7 @@ function estimateApo(
     return {
       calls: run,
       // An optimizer call carries the prompt and a group of failing examples with their replies.
-      optimizerTokens:
-        estimateTokens(conversationText(task.prompt)) * 2 +
-        apo.errorsPerGroup * (perCall + TARGET_OUTPUT) +
-        300,
+      optimizerTokens: metaPromptTokens(task, apo.errorsPerGroup, perCall),
       line: `APO on ${task.name}: ${run.perRound.length} rounds; per full round ${full?.targetCalls ?? 0} target + ${full?.optimizerCalls ?? 0} optimizer calls`
     }
   })
@@ -120,11 +130,8 @@ function estimateGepa(
     const run = estimateGepaRun(gepa, sizes)
     return {
       calls: run,
-      // A reflection carries the prompt and the minibatch rows with replies and feedback.
-      optimizerTokens:
-        estimateTokens(conversationText(task.prompt)) * 2 +
-        gepa.minibatch * (perCall + TARGET_OUTPUT + 40) +
-        300,
+      // A reflection carries the prompt and the minibatch rows with replies and a feedback line each.
+      optimizerTokens: metaPromptTokens(task, gepa.minibatch, perCall + FEEDBACK_TOKENS),
       line: `GEPA on ${task.name}: at most ${run.iterations} iterations, ${run.devPasses} dev passes over ${run.dev} rows; ${run.formula}`
     }
   })

@@ -14,7 +14,7 @@ import type { RunReport } from '../../src/report/types.js'
 import { sha256 } from '../../src/util/hash.js'
 import { createRandom } from '../../src/util/random.js'
 import { startFakeOpenAI } from '../helpers/fake-openai-server.js'
-import type { FakeChatBody, FakeOpenAI } from '../helpers/fake-openai-server.js'
+import type { FakeChatBody, FakeOpenAI, FakeRecord } from '../helpers/fake-openai-server.js'
 import {
   ETHOS_PROMPT,
   ETHOS_TEST_ROWS,
@@ -122,13 +122,17 @@ for (const dataset of datasets) {
       })
     })
 
-    it('eval sends one request per test row, the row rendered into the prompt', async () => {
+    /** Runs the CLI, which must succeed; the requests it made and the JSON report it wrote. */
+    async function run(argv: string[]): Promise<{ requests: FakeRecord[]; report: RunReport }> {
       const before = server.record.length
-      const r = await runCli(['eval', '--split', 'test', '--json', 'eval.json'], {
-        cwd: repo.root
-      })
+      const r = await runCli([...argv, '--json', 'report.json'], { cwd: repo.root })
       expect(r.code, r.stderr).toBe(0)
-      const requests = server.record.slice(before)
+      const report = JSON.parse(await readFile(join(repo.root, 'report.json'), 'utf8')) as RunReport
+      return { requests: server.record.slice(before), report }
+    }
+
+    it('eval sends one request per test row, the row rendered into the prompt', async () => {
+      const { requests, report } = await run(['eval', '--split', 'test'])
       const test = repo.rows.filter((row) => row.split === 'test')
       expect(requests).toHaveLength(test.length)
       for (const request of requests) {
@@ -140,20 +144,12 @@ for (const dataset of datasets) {
       // The prompt file as written (with its final newline), the slot filled with the row's text.
       const rendered = test.map((row) => `${dataset.prompt}\n`.replace('{{text}}', row.text)).sort()
       expect(sent).toEqual(rendered)
-
-      const report = JSON.parse(await readFile(join(repo.root, 'eval.json'), 'utf8')) as RunReport
       expect(report.tasks.map((t) => [t.task, t.n, t.failed])).toEqual([[name, test.length, 0]])
       expect(report.ledger.byRole.target.calls).toBe(test.length)
     })
 
     it('optimize --method gepa makes the calls of its formula, reflections of rows of this data', async () => {
-      const before = server.record.length
-      const r = await runCli(['optimize', '--method', 'gepa', '--json', 'opt.json'], {
-        cwd: repo.root
-      })
-      expect(r.code, r.stderr).toBe(0)
-      const requests = server.record.slice(before)
-      const report = JSON.parse(await readFile(join(repo.root, 'opt.json'), 'utf8')) as RunReport
+      const { requests, report } = await run(['optimize', '--method', 'gepa'])
       expectGepaCallsMatchFormula(report, requests, { target: TARGET, optimizer: OPTIMIZER })
 
       // The reflections show the train rows of the minibatch, as the target received them.
