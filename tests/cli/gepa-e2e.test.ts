@@ -151,3 +151,33 @@ describe('optimize --method gepa through the CLI', () => {
     expect(markdown).toMatch(/\| triage \| \d+ \| [\d.]+% \[[\d.]+, [\d.]+\] \| [\d.]+% \[/)
   })
 })
+
+describe('optimize --method gepa under a run budget', () => {
+  it('stops before an iteration the budget cannot cover, keeps the best and still compares on test', async () => {
+    const capped = await startSimulatedServer()
+    const small = await makeRepo(capped.url, {
+      rows: 120,
+      config: { optimize: { method: 'gepa', seed: 4, gepa: GEPA }, cache: { enabled: false } }
+    })
+    try {
+      const r = await runCli(['optimize', '--max-calls', '150', '--json', 'r.json'], {
+        cwd: small.root
+      })
+      const capReport = JSON.parse(await readFile(join(small.root, 'r.json'), 'utf8')) as RunReport
+      expect(capped.stats.requests).toBeLessThanOrEqual(150)
+      const d = gepaDetails(capReport)
+      expect(capReport.stop.reason).toBe('budget')
+      expect(r.code).toBe(3)
+      expect(r.stderr).toContain('GEPA stopped: budget — the budget cannot cover another iteration')
+      // The search stopped early, the test comparison was still paid for.
+      expect(d.ledger.devPasses).toBeLessThan(d.devPassCap)
+      const [comparison] = capReport.optimization?.testComparison ?? []
+      expect(comparison?.n).toBe(capReport.tasks[0]?.n)
+      const best = d.nodes.find((n) => n.id === d.bestId)
+      expect(capReport.optimization?.prompts[0]?.after.trimEnd()).toBe(best?.prompt.trimEnd())
+    } finally {
+      await capped.close()
+      await small.remove()
+    }
+  })
+})
