@@ -170,6 +170,20 @@ for (const dataset of datasets) {
         expect(content).toContain('<new_prompt></new_prompt>')
       })
       expect(d.devRows.every((id) => byId.get(id)?.split === 'dev')).toBe(true)
+
+      // --estimate, made without a call, bounds what the run spent.
+      const served = server.record.length
+      const estimate = await runCli(['optimize', '--method', 'gepa', '--estimate'], {
+        cwd: repo.root
+      })
+      expect(estimate.code, estimate.stderr).toBe(0)
+      expect(server.record).toHaveLength(served)
+      const test = dataset.sizes.test
+      expect(estimate.stdout).toContain(
+        `GEPA on ${name}: at most 36 iterations, 6 dev passes over 20 rows; ≤ V + T·(2b + 2c) + A·V = 20 + 36·10 + 6·20 target calls, ≤ 36 optimizer calls; test comparison ${2 * test} target calls`
+      )
+      expect(d.ledger.targetCalls).toBeLessThanOrEqual(20 + 36 * 10 + 6 * 20)
+      expect(d.ledger.optimizerCalls).toBeLessThanOrEqual(36)
       expect(report.optimization?.testComparison[0]?.n).toBe(dataset.sizes.test)
     })
   })
