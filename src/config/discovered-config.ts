@@ -49,22 +49,16 @@ export function discoveredConfig(files: readonly DiscoveredFile[]): DiscoveredCo
     throw new InputError(
       `two prompt files share a name (with no prompt-descent.yml, each *.prompt.yml is a task named after its file): ${clashes.join('; ')}`
     )
-  const withModel = files.filter((f) => f.file.model !== undefined)
-  const lead = withModel[0]
+  // Each task runs on its own file's `model` (load-project applies it with the file's
+  // modelParameters); models.target, the optimizer's and judge's default, is the first named one.
+  const lead = files.find((f) => f.file.model !== undefined)
   const model = lead?.file.model ?? DEFAULT_PROMPT_FILE_MODEL
-  if (lead === undefined)
-    notes.push(`no prompt file names a model; using ${DEFAULT_PROMPT_FILE_MODEL}`)
-  const others = withModel.filter((f) => f.file.model !== model)
-  if (others.length > 0)
+  const unnamed = files.filter((f) => f.file.model === undefined)
+  if (unnamed.length > 0)
     notes.push(
-      `every task runs on ${model} (from ${lead?.path ?? '?'}); ${others.map((f) => `${f.path} names ${f.file.model ?? '?'}`).join(', ')} — add a prompt-descent.yml to choose`
+      `${unnamed.map((f) => f.path).join(', ')} ${unnamed.length === 1 ? 'names' : 'name'} no model; using ${model}${lead === undefined ? '' : ` (from ${lead.path})`}`
     )
-  const params = lead?.file.modelParameters
   const target: Record<string, unknown> = { model }
-  if (params?.temperature !== undefined) target.temperature = params.temperature
-  const maxTokens = params?.maxCompletionTokens ?? params?.maxTokens
-  if (maxTokens !== undefined) target.max_tokens = maxTokens
-  if (params?.topP !== undefined) target.top_p = params.topP
   const judge = evaluatorJudgeModel(files.flatMap((f) => f.file.evaluators))
   const config = {
     provider: { type: 'github-models' },

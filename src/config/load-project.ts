@@ -17,6 +17,7 @@ import { buildExamples, checkValueGaps } from './examples.js'
 import { buildTaskPrompt } from './task-prompt.js'
 import { isGithubPromptFile, parseGithubPromptFile } from './github-prompt-file.js'
 import { evaluatorChecks, promptFileResponseFormat } from './prompt-file-checks.js'
+import { promptFileTarget } from './task-models.js'
 import type { TaskConfig } from './types.js'
 import type { LoadedProject, LoadedTask, PromptFile } from './project-types.js'
 import { readSchemaFile, schemaFileRefs, withSchemaValues } from './schema-files.js'
@@ -142,6 +143,14 @@ export async function loadProject(
     const format = ghFile === undefined ? undefined : promptFileResponseFormat(ghFile)
     if (format !== undefined && task.responseFormat === undefined)
       task = { ...task, responseFormat: format }
+    // On GitHub Models, the file's `model` (with its modelParameters) answers the task, unless
+    // the config gives tasks[].model; other providers do not take publisher/model ids.
+    const fileTarget =
+      ghFile === undefined || config.provider.type !== 'github-models'
+        ? undefined
+        : promptFileTarget(ghFile, config.models.target)
+    if (fileTarget !== undefined && task.target === undefined)
+      task = { ...task, target: fileTarget }
     if (task !== configured) config.tasks[i] = task
     const dataFile = files.relative(task.data)
     const examples = buildExamples(task, prompt, dataFile, data)

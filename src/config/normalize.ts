@@ -52,7 +52,17 @@ export function normalizeConfig(raw: RawConfig): { config: Config; issues: PathI
     return config
   }
 
-  const tasks = raw.tasks.map((task, index) => normalizeTask(task, index, raw.seed, issues))
+  const models = {
+    target: model(targetModel, m.target, 0),
+    optimizer: model(optimizerModel, m.optimizer, 1),
+    judge: model(judgeModel, m.judge, 0)
+  }
+  const tasks = raw.tasks.map((task, index) => {
+    const normalized = normalizeTask(task, index, raw.seed, issues)
+    // `tasks[].model`: this task's target, with models.target's other settings.
+    if (task.model !== undefined) normalized.target = { ...models.target, model: task.model }
+    return normalized
+  })
   checkUniqueNames(raw.tasks, issues)
 
   const names = new Set(raw.tasks.map((task) => task.name))
@@ -94,11 +104,7 @@ export function normalizeConfig(raw: RawConfig): { config: Config; issues: PathI
       headers: p.headers,
       apiVersion: p.api_version
     },
-    models: {
-      target: model(targetModel, m.target, 0),
-      optimizer: model(optimizerModel, m.optimizer, 1),
-      judge: model(judgeModel, m.judge, 0)
-    },
+    models,
     systemPrompt: raw.system_prompt,
     tasks,
     budget: {

@@ -266,6 +266,8 @@ const taskSchema = z.strictObject({
   system_prompt: text.optional(),
   limit: int(1).optional(),
   response_format: responseFormatSchema.optional(),
+  /** This task's target model id, instead of models.target's (its other settings stay). */
+  model: text.optional(),
   samples: samplesSchema.optional(),
   aggregate: aggregateSchema.optional()
 })

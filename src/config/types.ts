@@ -209,6 +209,11 @@ export interface TaskConfig {
   limit: number | undefined
   /** The output format asked of the target; absent = plain text (nothing sent). */
   responseFormat?: ResponseFormatConfig
+  /**
+   * This task's own target model when it is not models.target: `tasks[].model` in the config, else
+   * (on GitHub Models) its prompt file's `model` with the file's `modelParameters`.
+   */
+  target?: ModelConfig
   /** Target samples per example for this task (overrides models.target.samples). */
   samples?: number
   /** How this task's samples combine (overrides models.target.aggregate). */

@@ -26,17 +26,50 @@ export function worstHalfWidthPoints(n: number, confidence: number): number {
   return Math.round(100 * z * Math.sqrt(0.25 / Math.max(1, n)))
 }
 
-/** A plain sentence on what `n` rows can show, or undefined when the set is not small. */
-export function smallSetNote(task: string, n: number, confidence: number): string | undefined {
+/** What a small set of rows can show, as every report view states it (TaskEvalResult.smallSet). */
+export interface SmallSetFacts {
+  /** Rows scored. */
+  rows: number
+  /** Half-width, in points, of the score's interval at its widest (p = ½). */
+  halfWidthPoints: number
+  confidence: number
+  /** Rows that must all move one way for a paired change to be significant. */
+  minRowsMoved: number
+  /** The smallest drop it could detect, in points; null when no drop can be detected at all. */
+  detectableDropPoints: number | null
+  /** The plain sentence, as logged and rendered. */
+  text: string
+}
+
+/** What `n` rows can show, or undefined when the set is not small. */
+export function smallSetFacts(
+  task: string,
+  n: number,
+  confidence: number
+): SmallSetFacts | undefined {
   if (n >= SMALL_SET_ROWS || n === 0) return undefined
   const k = minRowsForSignificance(confidence)
   const level = `${Math.round(confidence * 100)}%`
-  const width = `a score is known to about ±${worstHalfWidthPoints(n, confidence)} points (${level})`
+  const halfWidthPoints = worstHalfWidthPoints(n, confidence)
+  const width = `a score is known to about ±${halfWidthPoints} points (${level})`
+  const detectableDropPoints = n < k ? null : Math.round((100 * k) / n)
   const detect =
-    n < k
+    detectableDropPoints === null
       ? `no drop can be shown to be more than noise: that takes at least ${k} rows that all got worse`
-      : `the smallest drop it could detect is ${k} of ${n} rows all getting worse (${Math.round((100 * k) / n)} points)`
-  return `${task} has only ${n} row${n === 1 ? '' : 's'}: ${width}, and ${detect}; add rows for a firmer answer`
+      : `the smallest drop it could detect is ${k} of ${n} rows all getting worse (${detectableDropPoints} points)`
+  return {
+    rows: n,
+    halfWidthPoints,
+    confidence,
+    minRowsMoved: k,
+    detectableDropPoints,
+    text: `${task} has only ${n} row${n === 1 ? '' : 's'}: ${width}, and ${detect}; add rows for a firmer answer`
+  }
+}
+
+/** A plain sentence on what `n` rows can show, or undefined when the set is not small. */
+export function smallSetNote(task: string, n: number, confidence: number): string | undefined {
+  return smallSetFacts(task, n, confidence)?.text
 }
 
 /**

@@ -1,3 +1,4 @@
+import type { SmallSetFacts } from './small-set.js'
 import type { SplitName } from '../config/project-types.js'
 import type { Aggregation } from '../config/types.js'
 import type { FailureCause } from './failures.js'
@@ -66,6 +67,8 @@ export interface CheckSummary {
   /** Examples on which the check passed (scored 1, or passed by its own rule). */
   passed: number
   unreadable: number
+  /** The model that judged this check, for judge checks (an `llm` evaluator's own `modelId`). */
+  judgeModel?: string
 }
 
 export interface MetricContext {
@@ -187,6 +190,12 @@ export interface TaskEvalResult {
   /** Why they failed: the distinct provider messages with counts, when any failed. */
   failures?: FailureCause[]
   metric: string
+  /** The target model that answered (a prompt file's own `model`, else models.target). */
+  model?: string
+  /** For a one-metric task whose metric calls a judge: the judge model. */
+  judgeModel?: string
+  /** With few rows (under 30): what they can and cannot show (eval/small-set.ts). */
+  smallSet?: SmallSetFacts
   /** For a task with several checks, each one's score (`metric` says how they combine). */
   checks?: CheckSummary[]
   promptHash: string

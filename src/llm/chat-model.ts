@@ -1,3 +1,5 @@
+import type { ModelConfig } from '../config/types.js'
+
 /**
  * The one interface every caller of a language model uses. Implementations: the OpenAI-compatible
  * client (src/llm/openai-model.ts), the simulated provider (src/simulate), and decorators that add
@@ -56,6 +58,22 @@ export interface ChatModel {
   readonly model: string
   readonly role: ModelRole
   complete(request: ChatRequest, options?: CallOptions): Promise<ChatResponse>
+  /**
+   * The same role on another model of the same provider, sharing this model's limiter, ledger,
+   * budget and cache: `changes` (at least the model id) over this model's configuration. Used for
+   * a task's own target (a prompt file's `model`) and an `llm` evaluator's own `modelId`. Absent on
+   * bare clients and test fakes, which then serve every model id themselves.
+   */
+  withModel?(changes: ModelVariant): ChatModel
+}
+
+/** Another model id for a role, with the settings that differ from the role's configuration. */
+export type ModelVariant = Pick<ModelConfig, 'model'> & Partial<Omit<ModelConfig, 'model'>>
+
+/** `base` itself, or its variant for `config` when that names another model or other settings. */
+export function modelFor(base: ChatModel, config: ModelConfig | undefined): ChatModel {
+  if (config === undefined || base.withModel === undefined) return base
+  return base.withModel(config)
 }
 
 /** The three roles a run may use; judge only when a task has a judge metric. */

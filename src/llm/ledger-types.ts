@@ -16,9 +16,20 @@ export interface UsageTotals {
   noContent: number
 }
 
+export interface ModelUsage {
+  calls: number
+  inputTokens: number
+  outputTokens: number
+}
+
 export interface LedgerSnapshot {
   total: UsageTotals
   byRole: Record<ModelRole, UsageTotals>
+  /**
+   * Answered paid calls and their tokens by model id (a task's own target, an evaluator's own
+   * judge); absent in reports written before it existed.
+   */
+  byModel?: Record<string, ModelUsage>
   elapsedMs: number
 }
 

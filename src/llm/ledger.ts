@@ -6,7 +6,7 @@
 import type { Price } from '../config/types.js'
 import type { ModelRole, TokenUsage } from './chat-model.js'
 import { systemClock, type Clock } from './clock.js'
-import type { LedgerSnapshot, UsageTotals } from './ledger-types.js'
+import type { LedgerSnapshot, ModelUsage, UsageTotals } from './ledger-types.js'
 import { costUsd, priceFor } from './prices.js'
 
 const MODEL_ROLES: readonly ModelRole[] = ['target', 'optimizer', 'judge']
@@ -30,6 +30,7 @@ export class Ledger {
   private readonly started: number
   private readonly priceOf: (model: string) => Price | undefined
   private readonly accounts: Record<ModelRole, RoleAccount>
+  private readonly models = new Map<string, ModelUsage>()
 
   constructor(options: LedgerOptions = {}) {
     this.clock = options.clock ?? systemClock
@@ -45,6 +46,11 @@ export class Ledger {
     account.calls++
     account.inputTokens += usage.inputTokens
     account.outputTokens += usage.outputTokens
+    const used = this.models.get(model) ?? { calls: 0, inputTokens: 0, outputTokens: 0 }
+    used.calls++
+    used.inputTokens += usage.inputTokens
+    used.outputTokens += usage.outputTokens
+    this.models.set(model, used)
     const price = this.priceOf(model)
     if (price) account.knownUsd += costUsd(usage, price)
     else account.unpriced = true
@@ -113,7 +119,8 @@ export class Ledger {
       unpriced ||= account.unpriced
     }
     total.usd = unpriced ? null : this.spentUsd()
-    return { total, byRole, elapsedMs: this.elapsedMs() }
+    const byModel = Object.fromEntries([...this.models].map(([model, u]) => [model, { ...u }]))
+    return { total, byRole, byModel, elapsedMs: this.elapsedMs() }
   }
 }
 

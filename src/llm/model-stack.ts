@@ -123,9 +123,8 @@ export function createModelSet(config: Config, options: ModelSetOptions): ModelR
     usedUrl = safeUrl(baseUrl ?? OPENAI_DEFAULT_BASE_URL)
   }
 
-  const build = (role: ModelRole): ChatModel => {
-    const model = config.models[role]
-    return buildModel(inner(role, model), {
+  const stacked = (role: ModelRole, model: ModelConfig): ChatModel =>
+    buildModel(inner(role, model), {
       cache,
       key: {
         provider: identity,
@@ -145,8 +144,28 @@ export function createModelSet(config: Config, options: ModelSetOptions): ModelR
       signal: controller.signal,
       onWarning: options.onWarning
     })
+  // One decorated model per role and configuration: a task's own target or an evaluator's own
+  // judge shares the limiter, ledger, budget and cache, and is built once however often it is asked.
+  const built = new Map<string, ChatModel>()
+  const build = (role: ModelRole, model: ModelConfig): ChatModel => {
+    const key = `${role}\0${JSON.stringify(model)}`
+    const known = built.get(key)
+    if (known !== undefined) return known
+    const base = stacked(role, model)
+    const variant: ChatModel = {
+      model: base.model,
+      role: base.role,
+      complete: (request, callOptions) => base.complete(request, callOptions),
+      withModel: (changes) => build(role, { ...model, ...changes })
+    }
+    built.set(key, variant)
+    return variant
   }
-  const [target, optimizer, judge] = ROLES.map(build) as [ChatModel, ChatModel, ChatModel]
+  const [target, optimizer, judge] = ROLES.map((role) => build(role, config.models[role])) as [
+    ChatModel,
+    ChatModel,
+    ChatModel
+  ]
 
   return {
     models: { target, optimizer, judge },

@@ -194,6 +194,14 @@ export function costSection(report: RunReport): string {
       `${formatCount(total.noContent)} replies without text (content: null), counted as failed`
     )
   if (total.usd === null) facts.push('cost unknown: a model has no price configured')
+  // Several models (a task's own target, an evaluator's own judge): the paid calls of each.
+  const byModel = Object.entries(report.ledger.byModel ?? {})
+  if (byModel.length > 1)
+    facts.push(
+      `paid calls by model: ${byModel
+        .map(([model, u]) => `${inlineCode(model, 80)} ${formatCount(u.calls)}`)
+        .join(', ')}`
+    )
   return `#### Cost\n\n${table}\n\n${facts.join(' · ')}`
 }
 

@@ -24,6 +24,7 @@ import {
   warningsSection
 } from './markdown-sections.js'
 import { fieldFailuresMarkdown } from './field-failures.js'
+import { modelsSection, smallSetsSection } from './markdown-task-notes.js'
 
 /** Default length limit: safely under GitHub's 65,536-character limit for comments and PR bodies. */
 export const COMMENT_MAX_LENGTH = 65_000
@@ -128,6 +129,8 @@ export function renderMarkdown(report: RunReport, options: MarkdownOptions = {})
   add(gateSection(report))
   add(stopSection(report))
   add(warningsSection(report))
+  add(smallSetsSection(report))
+  add(modelsSection(report))
   blocks.push(...bodyBlocks(report))
   add(failuresSection(report))
   add(costSection(report))

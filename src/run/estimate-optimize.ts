@@ -1,3 +1,4 @@
+import { taskTargetModel } from '../config/task-models.js'
 import type { OptimizeMethod } from '../config/methods.js'
 import { samplingOf } from '../config/samples.js'
 import { conversationText } from '../config/prompt.js'
@@ -174,7 +175,10 @@ export function estimateOptimize(
   options: { method: OptimizeMethod; task: string | undefined; holdout: readonly string[] }
 ): OptimizeEstimate {
   const { config } = services.project
-  const targetModel = config.models.target
+  // One task's optimization runs on that task's own target (a prompt file's model).
+  const one = services.project.tasks.find((t) => t.name === options.task)
+  const targetModel =
+    one === undefined ? config.models.target : taskTargetModel(one.config, config.models)
   const optimizerModel = config.models.optimizer
   let run: MethodEstimate
   switch (options.method) {

@@ -1,5 +1,6 @@
 import { samplingOf } from '../config/samples.js'
 import { judgeCalls, taskMetrics } from '../config/task-metrics.js'
+import { metricJudgeModel, taskTargetModel } from '../config/task-models.js'
 import { buildMessages } from '../eval/evaluate.js'
 import { estimateCost, estimateMessagesTokens, sumEstimates } from '../llm/estimate.js'
 import type { CostEstimate } from '../llm/estimate.js'
@@ -12,7 +13,8 @@ import type { RunServices } from './services.js'
 const ASSUMED_OUTPUT_TOKENS = 100
 
 export interface EvalEstimate {
-  perTask: Array<{ task: string } & CostEstimate>
+  /** Per task: its cost and the models it calls (target first, then each check's judge). */
+  perTask: Array<{ task: string; models: string[] } & CostEstimate>
   total: CostEstimate
   text: string
 }
@@ -33,9 +35,9 @@ export function estimateEval(
   }
 ): EvalEstimate {
   const { config } = services.project
-  const targetModel = config.models.target
   const calls = new Map<string, number>()
   const perTask = selectTasks(services.project.tasks, options.tasks).map((task) => {
+    const targetModel = taskTargetModel(task.config, config.models)
     const examples = examplesOf(task, options.split)
     let input = 0
     for (const example of examples) {
@@ -44,21 +46,26 @@ export function estimateEval(
     const outputPerCall = targetModel.maxTokens ?? ASSUMED_OUTPUT_TOKENS
     const { samples: k, judge: judgeSampling } = samplingOf(task.config, config.models)
     const parts = [
-      estimateCost({
-        calls: examples.length * k,
-        inputTokens: input * k,
-        outputTokens: outputPerCall * examples.length * k,
+      {
         model: targetModel.model,
-        prices: config.provider.prices
-      })
+        cost: estimateCost({
+          calls: examples.length * k,
+          inputTokens: input * k,
+          outputTokens: outputPerCall * examples.length * k,
+          model: targetModel.model,
+          prices: config.provider.prices
+        })
+      }
     ]
-    // j judge calls per reply (k per example) and judge check.
-    const judged = taskMetrics(task.config).reduce((sum, m) => sum + judgeCalls(m), 0) * k
+    // j judge calls per reply (k per example) and judge check, on each check's own judge model.
     const j = judgeSampling.samples
-    if (judged > 0) {
-      const judge = config.models.judge
-      parts.push(
-        estimateCost({
+    for (const metric of taskMetrics(task.config)) {
+      const judged = judgeCalls(metric) * k
+      const judge = metricJudgeModel(metric, config.models)
+      if (judged === 0 || judge === undefined) continue
+      parts.push({
+        model: judge.model,
+        cost: estimateCost({
           calls: examples.length * judged * j,
           inputTokens:
             (input + outputPerCall * examples.length + 200 * examples.length) * judged * j,
@@ -66,19 +73,18 @@ export function estimateEval(
           model: judge.model,
           prices: config.provider.prices
         })
-      )
+      })
     }
-    for (const [i, part] of parts.entries()) {
-      const model = i === 0 ? targetModel.model : config.models.judge.model
-      calls.set(model, (calls.get(model) ?? 0) + part.calls * (options.sides ?? 1))
-    }
-    return { task: task.name, ...sumEstimates(parts) }
+    for (const part of parts)
+      calls.set(part.model, (calls.get(part.model) ?? 0) + part.cost.calls * (options.sides ?? 1))
+    const models = [...new Set(parts.map((p) => p.model))]
+    return { task: task.name, models, ...sumEstimates(parts.map((p) => p.cost)) }
   })
   const total = sumEstimates(perTask)
   const simulated = config.provider.type === 'simulated'
   const lines = [
     `estimate for eval (${options.split}) — no calls made${simulated ? ' (simulated provider: free)' : ''}:`,
-    ...perTask.map((t) => `  ${t.task}: ${describe(t, simulated)}`),
+    ...perTask.map((t) => `  ${t.task} (${t.models.join(', ')}): ${describe(t, simulated)}`),
     `  total: ${describe(total, simulated)}`
   ]
   if (config.provider.type === 'github-models') lines.push(...freeTierWarnings(calls))

@@ -3,6 +3,7 @@ import { withParts } from '../config/prompt.js'
 import { samplingOf } from '../config/samples.js'
 import { scoreExamples } from '../eval/evaluate.js'
 import { createTaskMetric } from '../eval/metrics/index.js'
+import { modelFor } from '../llm/chat-model.js'
 import { toResponseFormat } from '../llm/response-format.js'
 import type { ScoreFn } from '../optimize/types.js'
 import type { RunServices } from './services.js'
@@ -22,7 +23,7 @@ export function createScoreFn(services: RunServices, task: LoadedTask): ScoreFn 
       prompt: withParts(task.prompt, parts, systemSource),
       examples,
       dataFile: task.config.data,
-      target: services.models.target,
+      target: modelFor(services.models.target, task.config.target),
       judge: services.models.judge,
       metric,
       responseFormat: toResponseFormat(task.config.responseFormat),

@@ -7,7 +7,10 @@ import { scoreExamples, summarizeTask } from '../eval/evaluate.js'
 import type { ScoredExamples } from '../eval/evaluate.js'
 import { createTaskMetric } from '../eval/metrics/index.js'
 import type { ExampleResult, Metric, TaskEvalResult, TaskUsage } from '../eval/types.js'
+import { smallSetFacts } from '../eval/small-set.js'
+import { modelFor } from '../llm/chat-model.js'
 import { toResponseFormat } from '../llm/response-format.js'
+import { nameModels } from './name-models.js'
 import type { RunServices } from './services.js'
 
 /** What scoring one task's rows needs: its prompt, metric, sampling and the name the log shows. */
@@ -59,7 +62,7 @@ export function scoreRows(
     prompt: scoring.prompt,
     examples,
     dataFile: scoring.task.config.data,
-    target: services.models.target,
+    target: modelFor(services.models.target, scoring.task.config.target),
     judge: services.models.judge,
     metric: scoring.metric,
     responseFormat: toResponseFormat(scoring.task.config.responseFormat),
@@ -89,6 +92,15 @@ export function summarizeRows(
     sampling: scoring.sampling
   })
   summary.usage = usage
+  // Which model answered, and which judged each check (an llm evaluator's own modelId).
+  nameModels(summary, scoring.task.config, services.project.config.models)
+  // What a handful of rows can and cannot show, for every report view.
+  const small = smallSetFacts(
+    scoring.task.name,
+    results.length,
+    services.project.config.gate.confidence
+  )
+  if (small !== undefined) summary.smallSet = small
   return summary
 }
 

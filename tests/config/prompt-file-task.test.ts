@@ -131,4 +131,30 @@ describe('a task whose prompt is a .prompt.yml', () => {
     )
     expect(fromConfig.tasks[0]?.config.responseFormat).toEqual({ type: 'json_object' })
   })
+
+  it('on GitHub Models runs on the file’s model unless tasks[].model names one', async () => {
+    const project = await load(
+      [
+        'provider: { type: github-models }',
+        'models: { target: { model: openai/gpt-4.1, temperature: 0.5 } }',
+        'tasks:',
+        '  - { name: route, prompt: support/route.prompt.yml }',
+        '  - { name: pinned, prompt: support/route.prompt.yml, model: meta/llama-3.3-70b-instruct }',
+        ''
+      ].join('\n')
+    )
+    expect(
+      project.tasks.map((t) => [t.name, t.config.target?.model, t.config.target?.temperature])
+    ).toEqual([
+      ['route', 'openai/gpt-4o-mini', 0.5],
+      ['pinned', 'meta/llama-3.3-70b-instruct', 0.5]
+    ])
+  })
+
+  it('with another provider, models.target answers (publisher/model ids are GitHub Models’)', async () => {
+    const project = await load(
+      'provider: { type: openai }\nmodels: { target: gpt-4o-mini }\ntasks:\n  - { name: route, prompt: support/route.prompt.yml }\n'
+    )
+    expect(project.tasks[0]?.config.target).toBeUndefined()
+  })
 })

@@ -87,19 +87,46 @@ describe('prompt file discovery', () => {
       type: 'github-models',
       apiKeyEnv: 'GITHUB_TOKEN'
     })
-    expect(project.config.models.target).toMatchObject({
-      model: 'openai/gpt-4.1',
-      temperature: 0.3,
-      params: { topP: 0.8 }
-    })
+    // models.target (the optimizer's and judge's default) is the first named model; each task
+    // runs on its own file's model with the file's parameters.
+    expect(project.config.models.target.model).toBe('openai/gpt-4.1')
+    expect(project.tasks.map((t) => t.config.target)).toEqual([
+      expect.objectContaining({
+        model: 'openai/gpt-4.1',
+        temperature: 0.3,
+        params: { topP: 0.8 }
+      }),
+      expect.objectContaining({
+        model: 'openai/gpt-4o-mini',
+        temperature: 0.3,
+        params: { topP: 0.8 }
+      })
+    ])
     expect(project.tasks[1]?.config.checks?.checks[0]?.metric).toEqual({
       type: 'gh-string',
       op: 'equals',
       value: '{{expected}}'
     })
     expect(warnings).toEqual([
-      'every task runs on openai/gpt-4.1 (from summarize.prompt.yaml); support/route.prompt.yml names openai/gpt-4o-mini — add a prompt-descent.yml to choose',
       expect.stringContaining('summarize.prompt.yaml:16: unknown key `owner`, ignored')
+    ])
+  })
+
+  it('a file without a model runs on the first named one, and says so', async () => {
+    const root = await repo({
+      'a.prompt.yml': prompt('openai/gpt-4.1'),
+      'b.prompt.yml': prompt('openai/gpt-4.1').replace('model: openai/gpt-4.1\n', '')
+    })
+    const warnings: string[] = []
+    const project = await openProject(`${root}/prompt-descent.yml`, {
+      warn: (m) => warnings.push(m)
+    })
+    expect(project.tasks.map((t) => t.config.target?.model)).toEqual([
+      'openai/gpt-4.1',
+      'openai/gpt-4.1'
+    ])
+    expect(warnings).toEqual([
+      'b.prompt.yml names no model; using openai/gpt-4.1 (from a.prompt.yml)'
     ])
   })
 

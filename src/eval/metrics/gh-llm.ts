@@ -25,13 +25,19 @@ export async function judgeByChoices(
   messages: ChatMessage[],
   choices: readonly LlmChoice[],
   context: MetricContext,
-  evaluator: string
+  evaluator: string,
+  modelId?: string
 ): Promise<ExampleScore> {
   if (context.judge === undefined)
     throw new InputError(
       `the evaluator ${evaluator} needs a judge model, but none was given (configure models.judge)`
     )
-  const response = await context.judge.complete(
+  // The evaluator's own modelId judges it (same provider, limiter, budget and cache).
+  const judge =
+    modelId === undefined
+      ? context.judge
+      : (context.judge.withModel?.({ model: modelId }) ?? context.judge)
+  const response = await judge.complete(
     { messages, temperature: 0, sampleIndex: 0 },
     { signal: context.signal }
   )
@@ -60,9 +66,12 @@ export async function judgeByChoices(
  * An `llm:` evaluator of a GitHub Models prompt file: the judge gets the evaluator's system prompt
  * (if any) and its prompt, filled from the row plus `{{completion}}` (the reply); the first listed
  * choice found in its lower-cased reply gives the score; it passes when the score is above 0.
+ * With a `modelId`, that model judges (through the judge's `withModel`), else models.judge.
  */
 export function createGhLlmMetric(spec: {
   name: string
+  /** The evaluator's own judge model; models.judge without it. */
+  modelId: string | undefined
   prompt: string
   systemPrompt: string | undefined
   choices: readonly LlmChoice[]
@@ -75,7 +84,7 @@ export function createGhLlmMetric(spec: {
       if (spec.systemPrompt !== undefined && spec.systemPrompt.trim() !== '')
         messages.push({ role: 'system', content: fillGhTemplate(spec.systemPrompt, vars) })
       messages.push({ role: 'user', content: fillGhTemplate(spec.prompt, vars) })
-      return judgeByChoices(messages, spec.choices, context, spec.name)
+      return judgeByChoices(messages, spec.choices, context, spec.name, spec.modelId)
     },
     aggregate: meanOfScores
   }
