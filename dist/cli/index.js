@@ -17558,8 +17558,7 @@ function comparedName(c) {
 }
 /**
  * Per task what a comparison table alone would hide: tasks added in head (with their head score),
- * removed from it, renamed, rows scored on one side only, and how many rows the gate scored and
- * why it stopped there.
+ * removed from it, renamed, and rows scored on one side only.
  */
 function taskChanges(report) {
     const comparison = report.comparison;
@@ -17589,9 +17588,6 @@ function taskChanges(report) {
         const rows = rowsNote(c);
         if (rows !== null)
             changes.push({ task: c.task, kind: 'rows', text: rows });
-        if (c.sequential !== undefined) {
-            changes.push({ task: c.task, kind: 'sequential', text: c.sequential.message });
-        }
     }
     return changes;
 }
@@ -19024,23 +19020,14 @@ function discoveredConfig(files) {
     }
     if (clashes.length > 0)
         throw new errors_InputError(`two prompt files share a name (with no prompt-descent.yml, each *.prompt.yml is a task named after its file): ${clashes.join('; ')}`);
-    const withModel = files.filter((f) => f.file.model !== undefined);
-    const lead = withModel[0];
+    // Each task runs on its own file's `model` (load-project applies it with the file's
+    // modelParameters); models.target, the optimizer's and judge's default, is the first named one.
+    const lead = files.find((f) => f.file.model !== undefined);
     const model = lead?.file.model ?? DEFAULT_PROMPT_FILE_MODEL;
-    if (lead === undefined)
-        notes.push(`no prompt file names a model; using ${DEFAULT_PROMPT_FILE_MODEL}`);
-    const others = withModel.filter((f) => f.file.model !== model);
-    if (others.length > 0)
-        notes.push(`every task runs on ${model} (from ${lead?.path ?? '?'}); ${others.map((f) => `${f.path} names ${f.file.model ?? '?'}`).join(', ')} — add a prompt-descent.yml to choose`);
-    const params = lead?.file.modelParameters;
+    const unnamed = files.filter((f) => f.file.model === undefined);
+    if (unnamed.length > 0)
+        notes.push(`${unnamed.map((f) => f.path).join(', ')} ${unnamed.length === 1 ? 'names' : 'name'} no model; using ${model}${lead === undefined ? '' : ` (from ${lead.path})`}`);
     const target = { model };
-    if (params?.temperature !== undefined)
-        target.temperature = params.temperature;
-    const maxTokens = params?.maxCompletionTokens ?? params?.maxTokens;
-    if (maxTokens !== undefined)
-        target.max_tokens = maxTokens;
-    if (params?.topP !== undefined)
-        target.top_p = params.topP;
     const judge = evaluatorJudgeModel(files.flatMap((f) => f.file.evaluators));
     const config = {
         provider: { type: 'github-models' },
@@ -19644,19 +19631,13 @@ const REASONING_EFFORTS = [
     'xhigh',
     'max'
 ];
-/** Rows before the sequential gate's first look, and between looks, unless the config says. */
-const DEFAULT_FIRST_LOOK = 50;
-const DEFAULT_LOOK_EVERY = 25;
 /** The gate of a config with no `gate:` section: fail on a drop significant at 95%. */
 const DEFAULT_GATE = {
     source: 'default',
     minScore: undefined,
     maxDrop: 0,
     confidence: 0.95,
-    newTasks: 'warn',
-    sequential: true,
-    firstLook: DEFAULT_FIRST_LOOK,
-    lookEvery: DEFAULT_LOOK_EVERY
+    newTasks: 'warn'
 };
 
 ;// CONCATENATED MODULE: ./src/config/samples.ts
@@ -19898,7 +19879,18 @@ function normalizeConfig(raw) {
             config.params = params;
         return config;
     };
-    const tasks = raw.tasks.map((task, index) => normalizeTask(task, index, raw.seed, issues));
+    const models = {
+        target: model(targetModel, m.target, 0),
+        optimizer: model(optimizerModel, m.optimizer, 1),
+        judge: model(judgeModel, m.judge, 0)
+    };
+    const tasks = raw.tasks.map((task, index) => {
+        const normalized = normalizeTask(task, index, raw.seed, issues);
+        // `tasks[].model`: this task's target, with models.target's other settings.
+        if (task.model !== undefined)
+            normalized.target = { ...models.target, model: task.model };
+        return normalized;
+    });
     checkUniqueNames(raw.tasks, issues);
     const names = new Set(raw.tasks.map((task) => task.name));
     const holdout = raw.optimize.metaspo.holdout;
@@ -19937,11 +19929,7 @@ function normalizeConfig(raw) {
             headers: p.headers,
             apiVersion: p.api_version
         },
-        models: {
-            target: model(targetModel, m.target, 0),
-            optimizer: model(optimizerModel, m.optimizer, 1),
-            judge: model(judgeModel, m.judge, 0)
-        },
+        models,
         systemPrompt: raw.system_prompt,
         tasks,
         budget: {
@@ -19957,10 +19945,7 @@ function normalizeConfig(raw) {
                 minScore: raw.gate.min_score,
                 maxDrop: raw.gate.max_drop,
                 confidence: raw.gate.confidence,
-                newTasks: raw.gate.new_tasks,
-                sequential: raw.gate.sequential,
-                firstLook: raw.gate.first_look,
-                lookEvery: raw.gate.look_every
+                newTasks: raw.gate.new_tasks
             },
         optimize: {
             method: raw.optimize.method,
@@ -29776,6 +29761,8 @@ const taskSchema = strictObject({
     system_prompt: schema_text.optional(),
     limit: schema_int(1).optional(),
     response_format: responseFormatSchema.optional(),
+    /** This task's target model id, instead of models.target's (its other settings stay). */
+    model: schema_text.optional(),
     samples: samplesSchema.optional(),
     aggregate: aggregateSchema.optional()
 });
@@ -29789,10 +29776,7 @@ const gateSchema = strictObject({
     min_score: fraction.optional(),
     max_drop: fraction.optional(),
     confidence: schemas_number().gt(0).lt(1).default(0.95),
-    new_tasks: schemas_enum(['pass', 'warn', 'fail']).default('warn'),
-    sequential: schemas_boolean().default(true),
-    first_look: schema_int(1).default(DEFAULT_FIRST_LOOK),
-    look_every: schema_int(1).default(DEFAULT_LOOK_EVERY)
+    new_tasks: schemas_enum(['pass', 'warn', 'fail']).default('warn')
 });
 const apoSchema = strictObject({
     rounds: schema_int(1, 1000).default(6),
@@ -32852,6 +32836,54 @@ function markEditable(prompt, edit) {
     return { messages };
 }
 
+;// CONCATENATED MODULE: ./src/config/task-models.ts
+/**
+ * A prompt file's `model` and `modelParameters` over `base` (the config's models.target), or
+ * undefined when the file sets neither.
+ */
+function promptFileTarget(file, base) {
+    const params = file.modelParameters;
+    if (file.model === undefined && Object.values(params).every((v) => v === undefined))
+        return undefined;
+    const target = { ...base, model: file.model ?? base.model };
+    if (params.temperature !== undefined)
+        target.temperature = params.temperature;
+    const maxTokens = params.maxCompletionTokens ?? params.maxTokens;
+    if (maxTokens !== undefined)
+        target.maxTokens = maxTokens;
+    if (params.topP !== undefined)
+        target.params = { ...base.params, topP: params.topP };
+    return target;
+}
+/** The model that answers the task: its own (a prompt file's `model`), else models.target. */
+function taskTargetModel(task, models) {
+    return task.target ?? models.target;
+}
+/**
+ * The model that judges a metric: an `llm` evaluator's own `modelId` (with the judge's other
+ * settings), else models.judge; undefined for a metric that calls no judge.
+ */
+function metricJudgeModel(metric, models) {
+    switch (metric.type) {
+        case 'gh-llm':
+            return metric.modelId === undefined
+                ? models.judge
+                : { ...models.judge, model: metric.modelId };
+        case 'judge':
+        case 'gh-builtin':
+            return models.judge;
+        case 'exact':
+        case 'contains':
+        case 'choice':
+        case 'numeric':
+        case 'json':
+        case 'regex':
+        case 'json_schema':
+        case 'gh-string':
+            return undefined;
+    }
+}
+
 ;// CONCATENATED MODULE: ./src/config/schema-files.ts
 
 
@@ -32927,6 +32959,7 @@ function withSchemaValues(task, values) {
  * All file access goes through one FileReader, so the same code can load the working tree or,
  * through `git show <sha>:<path>`, the files of another commit.
  */
+
 
 
 
@@ -33033,6 +33066,13 @@ async function loadProject(configPath, options = {}) {
         const format = ghFile === undefined ? undefined : promptFileResponseFormat(ghFile);
         if (format !== undefined && task.responseFormat === undefined)
             task = { ...task, responseFormat: format };
+        // On GitHub Models, the file's `model` (with its modelParameters) answers the task, unless
+        // the config gives tasks[].model; other providers do not take publisher/model ids.
+        const fileTarget = ghFile === undefined || config.provider.type !== 'github-models'
+            ? undefined
+            : promptFileTarget(ghFile, config.models.target);
+        if (fileTarget !== undefined && task.target === undefined)
+            task = { ...task, target: fileTarget };
         if (task !== configured)
             config.tasks[i] = task;
         const dataFile = files.relative(task.data);
@@ -33744,6 +33784,7 @@ class Ledger {
     started;
     priceOf;
     accounts;
+    models = new Map();
     constructor(options = {}) {
         this.clock = options.clock ?? systemClock;
         this.started = this.clock.now();
@@ -33757,6 +33798,11 @@ class Ledger {
         account.calls++;
         account.inputTokens += usage.inputTokens;
         account.outputTokens += usage.outputTokens;
+        const used = this.models.get(model) ?? { calls: 0, inputTokens: 0, outputTokens: 0 };
+        used.calls++;
+        used.inputTokens += usage.inputTokens;
+        used.outputTokens += usage.outputTokens;
+        this.models.set(model, used);
         const price = this.priceOf(model);
         if (price)
             account.knownUsd += costUsd(usage, price);
@@ -33816,7 +33862,8 @@ class Ledger {
             unpriced ||= account.unpriced;
         }
         total.usd = unpriced ? null : this.spentUsd();
-        return { total, byRole, elapsedMs: this.elapsedMs() };
+        const byModel = Object.fromEntries([...this.models].map(([model, u]) => [model, { ...u }]));
+        return { total, byRole, byModel, elapsedMs: this.elapsedMs() };
     }
 }
 function emptyAccount() {
@@ -47732,30 +47779,45 @@ function createModelSet(config, options) {
         identity = providerIdentity(provider.type === 'github-models' ? 'github-models' : 'openai', baseUrl ?? OPENAI_DEFAULT_BASE_URL, version);
         usedUrl = safeUrl(baseUrl ?? OPENAI_DEFAULT_BASE_URL);
     }
-    const build = (role) => {
-        const model = config.models[role];
-        return buildModel(inner(role, model), {
-            cache,
-            key: {
-                provider: identity,
-                temperature: model.temperature,
-                maxTokens: model.maxTokens,
-                params: model.params
-            },
-            limiter,
-            budget,
-            ledger,
-            retry: {
-                maxRetries: provider.maxRetries,
-                baseDelayMs: options.retryBaseDelayMs,
-                random: () => random.next(),
-                clock
-            },
-            signal: controller.signal,
-            onWarning: options.onWarning
-        });
+    const stacked = (role, model) => buildModel(inner(role, model), {
+        cache,
+        key: {
+            provider: identity,
+            temperature: model.temperature,
+            maxTokens: model.maxTokens,
+            params: model.params
+        },
+        limiter,
+        budget,
+        ledger,
+        retry: {
+            maxRetries: provider.maxRetries,
+            baseDelayMs: options.retryBaseDelayMs,
+            random: () => random.next(),
+            clock
+        },
+        signal: controller.signal,
+        onWarning: options.onWarning
+    });
+    // One decorated model per role and configuration: a task's own target or an evaluator's own
+    // judge shares the limiter, ledger, budget and cache, and is built once however often it is asked.
+    const built = new Map();
+    const build = (role, model) => {
+        const key = `${role}\0${JSON.stringify(model)}`;
+        const known = built.get(key);
+        if (known !== undefined)
+            return known;
+        const base = stacked(role, model);
+        const variant = {
+            model: base.model,
+            role: base.role,
+            complete: (request, callOptions) => base.complete(request, callOptions),
+            withModel: (changes) => build(role, { ...model, ...changes })
+        };
+        built.set(key, variant);
+        return variant;
     };
-    const [target, optimizer, judge] = ROLES.map(build);
+    const [target, optimizer, judge] = ROLES.map((role) => build(role, config.models[role]));
     return {
         models: { target, optimizer, judge },
         ledger,
@@ -52954,6 +53016,386 @@ function buildReport(services, parts) {
     return report;
 }
 
+;// CONCATENATED MODULE: ./src/eval/paired-test.ts
+/**
+ * The one choice of significance test for paired per-example scores, shared by the PR comparison
+ * (./compare.ts) and the per-commit trend (./trend-tests.ts), so the two can never disagree on it.
+ */
+
+/**
+ * Paired test of `base[i]` → `head[i]`: `none` (p = 1) when every pair is equal (or there are no
+ * pairs); McNemar's exact test on the discordant pairs when every score is 0 or 1; else a paired
+ * sign-flip permutation test seeded with `seed`.
+ */
+function pairedTest(base, head, seed) {
+    if (base.every((b, i) => b === head[i]))
+        return { test: 'none', pValue: 1 };
+    if (isBinary(base) && isBinary(head)) {
+        let onlyBase = 0;
+        let onlyHead = 0;
+        base.forEach((b, i) => {
+            const h = head[i];
+            if (b > h)
+                onlyBase++;
+            else if (h > b)
+                onlyHead++;
+        });
+        return { test: 'mcnemar-exact', pValue: mcnemarExact(onlyBase, onlyHead) };
+    }
+    return { test: 'paired-permutation', pValue: pairedPermutationTest(base, head, { seed }) };
+}
+/**
+ * The paired test with the example as the unit when each example has k samples on each side: the
+ * examples' sample means are compared by `pairedTest`. The sign-flip permutation swaps base and head
+ * of a whole example (all its samples at once), which is the cluster-level permutation test; with
+ * k = 1 and 0/1 scores the means are the scores and McNemar's exact test applies as before.
+ */
+function pairedClusterTest(base, head, seed) {
+    if (base.length !== head.length) {
+        throw new Error(`paired statistics need samples of equal length (base ${base.length}, head ${head.length})`);
+    }
+    return pairedTest(clusterMeans(base), clusterMeans(head), seed);
+}
+
+;// CONCATENATED MODULE: ./src/eval/check-compare.ts
+
+function check_compare_mean(values) {
+    return values.length === 0 ? 0 : values.reduce((sum, v) => sum + v, 0) / values.length;
+}
+/**
+ * Per-check breakdown of a paired comparison, for tasks with several checks: on the same paired
+ * examples as the task's comparison, each check's mean score on base and head, the delta, and the
+ * same paired test and verdict rule as the task (p < 1 − level decides; the delta's sign the
+ * direction). Empty when the examples carry no checks or the two sides checked different things.
+ */
+function compareChecks(pairs, level, seedFor) {
+    const first = pairs[0];
+    const names = first?.[1].checks?.map((c) => c.name) ?? [];
+    const sameChecks = (r) => r.checks !== undefined &&
+        r.checks.length === names.length &&
+        r.checks.every((c, i) => c.name === names[i]);
+    if (names.length === 0 || !pairs.every(([b, h]) => sameChecks(b) && sameChecks(h)))
+        return [];
+    return names.map((name, i) => {
+        const base = pairs.map(([b]) => b.checks?.[i]?.score ?? 0);
+        const head = pairs.map(([, h]) => h.checks?.[i]?.score ?? 0);
+        const { test, pValue } = pairedTest(base, head, seedFor(`check:${name}`));
+        const delta = check_compare_mean(head) - check_compare_mean(base);
+        let verdict;
+        if (test === 'none')
+            verdict = 'unchanged';
+        else if (pValue < 1 - level && delta > 0)
+            verdict = 'improved';
+        else if (pValue < 1 - level && delta < 0)
+            verdict = 'regressed';
+        else
+            verdict = 'within-noise';
+        return { name, base: check_compare_mean(base), head: check_compare_mean(head), delta, pValue, verdict };
+    });
+}
+
+;// CONCATENATED MODULE: ./src/eval/line-diff.ts
+/*
+ * A small unified line diff for showing how a prompt changed. Longest common subsequence on lines
+ * after the common head and tail are trimmed; prompts are short, so the quadratic table is fine.
+ * A very large middle (over MAX_CELLS) is shown as one replaced block instead.
+ */
+const MAX_CELLS = 4_000_000;
+function splitLines(text) {
+    if (text === '')
+        return [];
+    const lines = text.replace(/\r\n?/g, '\n').split('\n');
+    if (lines[lines.length - 1] === '')
+        lines.pop();
+    return lines;
+}
+function diffOps(a, b) {
+    let start = 0;
+    while (start < a.length && start < b.length && a[start] === b[start])
+        start++;
+    let endA = a.length;
+    let endB = b.length;
+    while (endA > start && endB > start && a[endA - 1] === b[endB - 1]) {
+        endA--;
+        endB--;
+    }
+    const head = a.slice(0, start).map((line) => ({ kind: ' ', line }));
+    const tail = a.slice(endA).map((line) => ({ kind: ' ', line }));
+    const midA = a.slice(start, endA);
+    const midB = b.slice(start, endB);
+    const n = midA.length;
+    const m = midB.length;
+    const middle = [];
+    if (n * m > MAX_CELLS) {
+        for (const line of midA)
+            middle.push({ kind: '-', line });
+        for (const line of midB)
+            middle.push({ kind: '+', line });
+        return [...head, ...middle, ...tail];
+    }
+    // lcs[i][j] = LCS length of midA[i..] and midB[j..], flattened.
+    const width = m + 1;
+    const lcs = new Uint32Array((n + 1) * width);
+    for (let i = n - 1; i >= 0; i--) {
+        for (let j = m - 1; j >= 0; j--) {
+            lcs[i * width + j] =
+                midA[i] === midB[j]
+                    ? lcs[(i + 1) * width + j + 1] + 1
+                    : Math.max(lcs[(i + 1) * width + j], lcs[i * width + j + 1]);
+        }
+    }
+    let i = 0;
+    let j = 0;
+    while (i < n || j < m) {
+        if (i < n && j < m && midA[i] === midB[j]) {
+            middle.push({ kind: ' ', line: midA[i] });
+            i++;
+            j++;
+        }
+        else if (j < m &&
+            (i >= n || lcs[i * width + j + 1] > lcs[(i + 1) * width + j])) {
+            middle.push({ kind: '+', line: midB[j] });
+            j++;
+        }
+        else {
+            middle.push({ kind: '-', line: midA[i] });
+            i++;
+        }
+    }
+    return [...head, ...middle, ...tail];
+}
+function line_diff_range(start, count) {
+    // Unified-diff convention: an empty range names the line before it.
+    const first = count === 0 ? start : start + 1;
+    return count === 1 ? `${first}` : `${first},${count}`;
+}
+/**
+ * Unified diff of two texts, line by line, with `context` unchanged lines around each change and
+ * `@@ -a,b +c,d @@` hunk headers. '' when the texts have the same lines (line-ending style and a
+ * final newline do not count as changes).
+ */
+function lineDiff(before, after, options = {}) {
+    const context = Math.max(0, Math.floor(options.context ?? 3));
+    const ops = diffOps(splitLines(before), splitLines(after));
+    const changed = ops.flatMap((op, index) => (op.kind === ' ' ? [] : [index]));
+    if (changed.length === 0)
+        return '';
+    // Group changes whose context windows touch into one hunk.
+    const hunks = [];
+    for (const index of changed) {
+        const from = Math.max(0, index - context);
+        const to = Math.min(ops.length, index + context + 1);
+        const last = hunks[hunks.length - 1];
+        if (last !== undefined && from <= last[1])
+            last[1] = Math.max(last[1], to);
+        else
+            hunks.push([from, to]);
+    }
+    const out = [];
+    if (options.fromLabel !== undefined || options.toLabel !== undefined) {
+        out.push(`--- ${options.fromLabel ?? 'before'}`, `+++ ${options.toLabel ?? 'after'}`);
+    }
+    // Line numbers before each op index, in the old and new text.
+    let oldLine = 0;
+    let newLine = 0;
+    let cursor = 0;
+    for (const [from, to] of hunks) {
+        for (; cursor < from; cursor++) {
+            const kind = ops[cursor].kind;
+            if (kind !== '+')
+                oldLine++;
+            if (kind !== '-')
+                newLine++;
+        }
+        const slice = ops.slice(from, to);
+        const oldCount = slice.filter((op) => op.kind !== '+').length;
+        const newCount = slice.filter((op) => op.kind !== '-').length;
+        out.push(`@@ -${line_diff_range(oldLine, oldCount)} +${line_diff_range(newLine, newCount)} @@`);
+        for (const op of slice)
+            out.push(`${op.kind}${op.line}`);
+    }
+    return out.join('\n');
+}
+
+;// CONCATENATED MODULE: ./src/eval/detectable-drop.ts
+
+/**
+ * The smallest drop the paired test sees with the given power (0.8 by default) at the gate's
+ * confidence — the classic minimum detectable effect of a paired two-sided test,
+ * δ = (z₁₋α/₂ + z_power) · σ_d / √n (e.g. Cohen 1988, ch. 2; Bloom 1995), in score units (0–1).
+ *
+ * σ_d² is the larger of the observed variance of the paired differences and the variance that the
+ * samples' own noise puts on a difference of two k-sample means (2·w/k): re-running either side
+ * would show at least that, even when this run's two sides happen to agree. When every sample scores
+ * 0 or 1, a drop of δ has to flip at least δ·n·k samples, which alone gives σ_d² ≥ δ/k − δ²; solving
+ * δ ≥ c·√(δ/k − δ²)/√n gives the floor δ ≥ c²/(k·(n + c²)) — why 7 rows of one sample each cannot
+ * show a drop under ~53 points however calm they look. Capped at 1; 1 when nothing was paired.
+ */
+function detectableDrop(input) {
+    const { n, confidence } = input;
+    if (n <= 0)
+        return 1;
+    const k = Math.max(1, input.samples);
+    const c = normalQuantile(1 - (1 - confidence) / 2) + normalQuantile(input.power ?? 0.8);
+    const variance = Math.max(input.differenceVariance, (2 * input.withinVariance) / k);
+    const observed = (c * Math.sqrt(Math.max(0, variance))) / Math.sqrt(n);
+    const floor = input.binary ? (c * c) / (k * (n + c * c)) : 0;
+    return Math.min(1, Math.max(observed, floor));
+}
+
+;// CONCATENATED MODULE: ./src/eval/compare.ts
+
+
+
+
+
+
+function scored(result) {
+    return result.error === undefined && result.output !== null;
+}
+/** Worse and better among every changed example (before the list is cut). */
+function changedCounts(flips) {
+    const worse = flips.filter((e) => e.headScore < e.baseScore).length;
+    return { worse, better: flips.length - worse };
+}
+/** The scores of an example's scored samples (its one score without samples). */
+function sampleScores(result) {
+    if (result.samples === undefined)
+        return [result.score];
+    return result.samples.filter((s) => s.error === undefined).map((s) => s.score);
+}
+/**
+ * What the paired test can see on these pairs: the smallest drop it catches with power 0.8, from
+ * n, the samples per example, the variance of the paired differences and the samples' own noise.
+ */
+function smallestDetectableDrop(pairs, differences, level) {
+    const sides = pairs.flatMap(([b, h]) => [sampleScores(b), sampleScores(h)]);
+    const samples = Math.max(1, ...sides.map((s) => s.length));
+    const within = sides.length === 0 ? 0 : sides.reduce((sum, s) => sum + sampleVariance(s), 0);
+    const drop = detectableDrop({
+        n: pairs.length,
+        samples,
+        differenceVariance: sampleVariance(differences),
+        withinVariance: sides.length === 0 ? 0 : within / sides.length,
+        binary: sides.every((s) => s.every((v) => v === 0 || v === 1)),
+        confidence: level
+    });
+    return { drop, samples };
+}
+/** Worst regressions first, then the largest gains; ties keep the examples' order. */
+function flipOrder(a, b) {
+    const da = a.headScore - a.baseScore;
+    const db = b.headScore - b.baseScore;
+    if (da < 0 && db < 0)
+        return da - db;
+    if (da > 0 && db > 0)
+        return db - da;
+    return da < 0 ? -1 : db < 0 ? 1 : 0;
+}
+/**
+ * The system prompt's diff (when either text is given) above the user prompt's. A lone user-prompt
+ * diff has no header, to stay small; once the system prompt changed, each part is labelled.
+ */
+function promptDiff(options) {
+    const { baseSystemPrompt: bs, headSystemPrompt: hs, basePrompt: bu, headPrompt: hu } = options;
+    const system = bs !== undefined || hs !== undefined
+        ? lineDiff(bs ?? '', hs ?? '', {
+            fromLabel: 'base system prompt',
+            toLabel: 'head system prompt'
+        })
+        : '';
+    const userLabels = system === '' ? {} : { fromLabel: 'base user prompt', toLabel: 'head user prompt' };
+    const user = bu !== undefined && hu !== undefined ? lineDiff(bu, hu, userLabels) : '';
+    return [system, user].filter((part) => part !== '').join('\n');
+}
+/**
+ * Paired comparison of one task between two evals (base → head) on the example ids scored in
+ * both (failed calls on either side are left out). Rows only one side has are counted apart:
+ * `headOnly` new rows scored on head, `baseOnly` rows the head removed.
+ *
+ * base, head and delta are means of the per-example scores on those paired examples, with
+ * bootstrap intervals; for macro-F1 this is per-example accuracy, not the task's F1 score, because
+ * F1 is not a mean and has no paired per-example form. The p-value comes from McNemar's exact test
+ * when every paired score is 0 or 1, else from a paired sign-flip permutation test.
+ *
+ * Verdict: `unchanged` when every paired score is equal (or nothing is paired); otherwise the
+ * p-value alone decides significance (p < 1 − level) and the sign of the delta its direction:
+ * `improved` / `regressed`, else `within-noise`. The delta's bootstrap interval is reported for
+ * its size; at the margin it can touch 0 while p is just below the threshold, and the test wins.
+ *
+ * With `samples: k`, each example's score is already the aggregate of its k replies, so the tests
+ * and intervals above resample and permute whole examples with their samples (a cluster bootstrap
+ * and a cluster permutation test; see stats.ts and paired-test.ts): the example stays the unit.
+ */
+function compareTaskResults(base, head, options) {
+    const { level, seed } = options;
+    const baseById = new Map();
+    for (const r of base.examples)
+        if (scored(r))
+            baseById.set(r.id, r);
+    const pairs = [];
+    for (const h of head.examples) {
+        const b = baseById.get(h.id);
+        if (b !== undefined && scored(h))
+            pairs.push([b, h]);
+    }
+    // Rows one side's dataset has and the other's lacks (failed calls are not rows gone missing).
+    const baseIds = new Set(base.examples.map((r) => r.id));
+    const headIds = new Set(head.examples.map((r) => r.id));
+    const headOnly = head.examples.filter((r) => !baseIds.has(r.id) && scored(r)).length;
+    const baseOnly = base.examples.filter((r) => !headIds.has(r.id)).length;
+    const baseScores = pairs.map(([b]) => b.score);
+    const headScores = pairs.map(([, h]) => h.score);
+    const seedFor = (label) => hashString32(`${seed}:${head.task}:${label}`);
+    const interval = { level };
+    const { test, pValue } = pairedTest(baseScores, headScores, seedFor('permutation'));
+    const same = test === 'none';
+    const delta = pairedBootstrapDeltaInterval(baseScores, headScores, {
+        ...interval,
+        seed: seedFor('delta')
+    });
+    let verdict;
+    if (same)
+        verdict = 'unchanged';
+    else if (pValue < 1 - level && delta.value > 0)
+        verdict = 'improved';
+    else if (pValue < 1 - level && delta.value < 0)
+        verdict = 'regressed';
+    else
+        verdict = 'within-noise';
+    const flips = pairs
+        .filter(([b, h]) => b.score !== h.score)
+        .map(([b, h]) => ({
+        id: h.id,
+        expected: h.expected,
+        baseScore: b.score,
+        headScore: h.score,
+        baseOutput: b.output,
+        headOutput: h.output
+    }));
+    flips.sort(flipOrder);
+    const checks = compareChecks(pairs, level, seedFor);
+    const detectable = smallestDetectableDrop(pairs, headScores.map((h, i) => h - baseScores[i]), level);
+    return {
+        task: head.task,
+        base: bootstrapMeanInterval(baseScores, { ...interval, seed: seedFor('base') }),
+        head: bootstrapMeanInterval(headScores, { ...interval, seed: seedFor('head') }),
+        n: pairs.length,
+        delta,
+        pValue,
+        test,
+        verdict,
+        flipped: flips.slice(0, Math.max(0, options.maxFlipped ?? 10)),
+        changed: changedCounts(flips),
+        promptDiff: promptDiff(options),
+        headOnly,
+        baseOnly,
+        ...(checks.length > 0 && { checks }),
+        detectableDrop: detectable.drop,
+        ...(detectable.samples > 1 && { samples: detectable.samples })
+    };
+}
+
 ;// CONCATENATED MODULE: ./src/eval/field-failures.ts
 /**
  * The fields of JSON replies that fail most: for each field scored on at least one example, how
@@ -53519,6 +53961,69 @@ function summarizeTask(args) {
     if (result.failed > 0)
         result.failures = failureCauses(args.results);
     return result;
+}
+
+;// CONCATENATED MODULE: ./src/eval/small-set.ts
+/**
+ * What a small set of rows can and cannot show. GitHub Models prompt files usually carry a handful
+ * of rows; these numbers let the tools say so plainly instead of presenting a 3-row score as fact.
+ *
+ * The gate's paired test on pass/fail rows is McNemar's exact test on the rows that changed: when
+ * k rows change and all in one direction, p = 2 · 0.5^k. So a change is significant at confidence
+ * c only when at least k* = the smallest k with 2 · 0.5^k < 1 − c rows moved (6 at 95%); with
+ * fewer rows than that, no drop (and no gain) can be detected at all.
+ */
+
+/** Rows below this count get the note. */
+const SMALL_SET_ROWS = 30;
+/** The fewest rows that must all move one way for a paired change to be significant. */
+function minRowsForSignificance(confidence) {
+    const alpha = 1 - confidence;
+    let k = 1;
+    while (2 * 0.5 ** k >= alpha && k < 64)
+        k++;
+    return k;
+}
+/** Half-width, in points, of a score's normal-approximation interval at its widest (p = ½). */
+function worstHalfWidthPoints(n, confidence) {
+    const z = normalQuantile(1 - (1 - confidence) / 2);
+    return Math.round(100 * z * Math.sqrt(0.25 / Math.max(1, n)));
+}
+/** What `n` rows can show, or undefined when the set is not small. */
+function smallSetFacts(task, n, confidence) {
+    if (n >= SMALL_SET_ROWS || n === 0)
+        return undefined;
+    const k = minRowsForSignificance(confidence);
+    const level = `${Math.round(confidence * 100)}%`;
+    const halfWidthPoints = worstHalfWidthPoints(n, confidence);
+    const width = `a score is known to about ±${halfWidthPoints} points (${level})`;
+    const detectableDropPoints = n < k ? null : Math.round((100 * k) / n);
+    const detect = detectableDropPoints === null
+        ? `no drop can be shown to be more than noise: that takes at least ${k} rows that all got worse`
+        : `the smallest drop it could detect is ${k} of ${n} rows all getting worse (${detectableDropPoints} points)`;
+    return {
+        rows: n,
+        halfWidthPoints,
+        confidence,
+        minRowsMoved: k,
+        detectableDropPoints,
+        text: `${task} has only ${n} row${n === 1 ? '' : 's'}: ${width}, and ${detect}; add rows for a firmer answer`
+    };
+}
+/** A plain sentence on what `n` rows can show, or undefined when the set is not small. */
+function smallSetNote(task, n, confidence) {
+    return smallSetFacts(task, n, confidence)?.text;
+}
+/**
+ * Why an optimized prompt could not be confirmed on the held-out rows, or undefined when there
+ * are enough: it says how many rows would do at the task's test fraction.
+ */
+function heldOutShortfall(task, testRows, testFraction, confidence) {
+    const k = minRowsForSignificance(confidence);
+    if (testRows >= k)
+        return undefined;
+    const total = testFraction > 0 ? Math.ceil(k / testFraction) : undefined;
+    return `${task} has ${testRows} held-out (test) row${testRows === 1 ? '' : 's'}; confirming a gain at ${Math.round(confidence * 100)}% confidence takes at least ${k}${total === undefined ? ' (give the task a test split)' : ` — about ${total} rows in all at the ${Math.round(testFraction * 100)}% test split`}`;
 }
 
 ;// CONCATENATED MODULE: ./src/eval/metrics/checks.ts
@@ -54232,10 +54737,14 @@ function pickChoice(judgeReply, choices) {
     return choices.find((c) => lower.includes(c.choice));
 }
 /** Asks the judge and scores its reply by the choices (shared by `llm:` and the built-ins). */
-async function judgeByChoices(messages, choices, context, evaluator) {
+async function judgeByChoices(messages, choices, context, evaluator, modelId) {
     if (context.judge === undefined)
         throw new errors_InputError(`the evaluator ${evaluator} needs a judge model, but none was given (configure models.judge)`);
-    const response = await context.judge.complete({ messages, temperature: 0, sampleIndex: 0 }, { signal: context.signal });
+    // The evaluator's own modelId judges it (same provider, limiter, budget and cache).
+    const judge = modelId === undefined
+        ? context.judge
+        : (context.judge.withModel?.({ model: modelId }) ?? context.judge);
+    const response = await judge.complete({ messages, temperature: 0, sampleIndex: 0 }, { signal: context.signal });
     const picked = pickChoice(response.text, choices);
     const flat = response.text.trim().replace(/\s+/g, ' ');
     const shown = flat.length > gh_llm_MAX_RATIONALE ? `${flat.slice(0, gh_llm_MAX_RATIONALE - 3)}...` : flat;
@@ -54260,6 +54769,7 @@ async function judgeByChoices(messages, choices, context, evaluator) {
  * An `llm:` evaluator of a GitHub Models prompt file: the judge gets the evaluator's system prompt
  * (if any) and its prompt, filled from the row plus `{{completion}}` (the reply); the first listed
  * choice found in its lower-cased reply gives the score; it passes when the score is above 0.
+ * With a `modelId`, that model judges (through the judge's `withModel`), else models.judge.
  */
 function createGhLlmMetric(spec) {
     return {
@@ -54270,7 +54780,7 @@ function createGhLlmMetric(spec) {
             if (spec.systemPrompt !== undefined && spec.systemPrompt.trim() !== '')
                 messages.push({ role: 'system', content: fillGhTemplate(spec.systemPrompt, vars) });
             messages.push({ role: 'user', content: fillGhTemplate(spec.prompt, vars) });
-            return judgeByChoices(messages, spec.choices, context, spec.name);
+            return judgeByChoices(messages, spec.choices, context, spec.name, spec.modelId);
         },
         aggregate: meanOfScores
     };
@@ -54549,6 +55059,14 @@ function createTaskMetric(task) {
     })), gh ? 'pass rate' : undefined);
 }
 
+;// CONCATENATED MODULE: ./src/llm/chat-model.ts
+/** `base` itself, or its variant for `config` when that names another model or other settings. */
+function modelFor(base, config) {
+    if (config === undefined || base.withModel === undefined)
+        return base;
+    return base.withModel(config);
+}
+
 ;// CONCATENATED MODULE: ./src/llm/response-format.ts
 /**
  * A task's `response_format` as the OpenAI request field. `text` is the API's default, so nothing
@@ -54572,493 +55090,6 @@ function toResponseFormat(config) {
             };
         }
     }
-}
-
-;// CONCATENATED MODULE: ./src/run/score-fn.ts
-
-
-
-
-
-/**
- * The optimizers' view of the target model: score a prompt's parts on examples through the cached,
- * rate-limited, budgeted target. A budget stop or cancel is rethrown so the optimizer stops cleanly
- * and keeps its best prompt; a failed call scores the example wrong (it is marked failed).
- */
-function createScoreFn(services, task) {
-    const metric = createTaskMetric(task.config);
-    const sampling = samplingOf(task.config, services.project.config.models);
-    const shared = services.project.config.systemPrompt;
-    const systemSource = { file: shared ?? '', index: undefined };
-    return async (parts, examples, options) => {
-        const scored = await scoreExamples({
-            prompt: withParts(task.prompt, parts, systemSource),
-            examples,
-            dataFile: task.config.data,
-            target: services.models.target,
-            judge: services.models.judge,
-            metric,
-            responseFormat: toResponseFormat(task.config.responseFormat),
-            concurrency: services.concurrency,
-            sampling,
-            signal: options?.signal ?? services.signal
-        });
-        if (scored.stopped)
-            throw scored.stopped;
-        if (scored.fatal)
-            throw scored.fatal;
-        return scored.results;
-    };
-}
-
-;// CONCATENATED MODULE: ./src/run/select-tasks.ts
-
-/** The tasks named on the command line (all when none), or an error that lists the known names. */
-function selectTasks(tasks, names) {
-    if (names.length === 0)
-        return [...tasks];
-    const known = new Map(tasks.map((t) => [t.name, t]));
-    return names.map((name) => {
-        const task = known.get(name);
-        if (!task) {
-            throw new errors_InputError(`unknown task "${name}"; the config defines: ${[...known.keys()].join(', ')}`);
-        }
-        return task;
-    });
-}
-/** Examples of a task in the requested split ('all' keeps every row). */
-function examplesOf(task, split) {
-    return split === 'all' ? task.examples : task.examples.filter((e) => e.split === split);
-}
-
-;// CONCATENATED MODULE: ./src/eval/paired-test.ts
-/**
- * The one choice of significance test for paired per-example scores, shared by the PR comparison
- * (./compare.ts) and the per-commit trend (./trend-tests.ts), so the two can never disagree on it.
- */
-
-/**
- * Paired test of `base[i]` → `head[i]`: `none` (p = 1) when every pair is equal (or there are no
- * pairs); McNemar's exact test on the discordant pairs when every score is 0 or 1; else a paired
- * sign-flip permutation test seeded with `seed`.
- */
-function pairedTest(base, head, seed) {
-    if (base.every((b, i) => b === head[i]))
-        return { test: 'none', pValue: 1 };
-    if (isBinary(base) && isBinary(head)) {
-        let onlyBase = 0;
-        let onlyHead = 0;
-        base.forEach((b, i) => {
-            const h = head[i];
-            if (b > h)
-                onlyBase++;
-            else if (h > b)
-                onlyHead++;
-        });
-        return { test: 'mcnemar-exact', pValue: mcnemarExact(onlyBase, onlyHead) };
-    }
-    return { test: 'paired-permutation', pValue: pairedPermutationTest(base, head, { seed }) };
-}
-/**
- * The paired test with the example as the unit when each example has k samples on each side: the
- * examples' sample means are compared by `pairedTest`. The sign-flip permutation swaps base and head
- * of a whole example (all its samples at once), which is the cluster-level permutation test; with
- * k = 1 and 0/1 scores the means are the scores and McNemar's exact test applies as before.
- */
-function pairedClusterTest(base, head, seed) {
-    if (base.length !== head.length) {
-        throw new Error(`paired statistics need samples of equal length (base ${base.length}, head ${head.length})`);
-    }
-    return pairedTest(clusterMeans(base), clusterMeans(head), seed);
-}
-
-;// CONCATENATED MODULE: ./src/eval/check-compare.ts
-
-function check_compare_mean(values) {
-    return values.length === 0 ? 0 : values.reduce((sum, v) => sum + v, 0) / values.length;
-}
-/**
- * Per-check breakdown of a paired comparison, for tasks with several checks: on the same paired
- * examples as the task's comparison, each check's mean score on base and head, the delta, and the
- * same paired test and verdict rule as the task (p < 1 − level decides; the delta's sign the
- * direction). Empty when the examples carry no checks or the two sides checked different things.
- */
-function compareChecks(pairs, level, seedFor) {
-    const first = pairs[0];
-    const names = first?.[1].checks?.map((c) => c.name) ?? [];
-    const sameChecks = (r) => r.checks !== undefined &&
-        r.checks.length === names.length &&
-        r.checks.every((c, i) => c.name === names[i]);
-    if (names.length === 0 || !pairs.every(([b, h]) => sameChecks(b) && sameChecks(h)))
-        return [];
-    return names.map((name, i) => {
-        const base = pairs.map(([b]) => b.checks?.[i]?.score ?? 0);
-        const head = pairs.map(([, h]) => h.checks?.[i]?.score ?? 0);
-        const { test, pValue } = pairedTest(base, head, seedFor(`check:${name}`));
-        const delta = check_compare_mean(head) - check_compare_mean(base);
-        let verdict;
-        if (test === 'none')
-            verdict = 'unchanged';
-        else if (pValue < 1 - level && delta > 0)
-            verdict = 'improved';
-        else if (pValue < 1 - level && delta < 0)
-            verdict = 'regressed';
-        else
-            verdict = 'within-noise';
-        return { name, base: check_compare_mean(base), head: check_compare_mean(head), delta, pValue, verdict };
-    });
-}
-
-;// CONCATENATED MODULE: ./src/eval/line-diff.ts
-/*
- * A small unified line diff for showing how a prompt changed. Longest common subsequence on lines
- * after the common head and tail are trimmed; prompts are short, so the quadratic table is fine.
- * A very large middle (over MAX_CELLS) is shown as one replaced block instead.
- */
-const MAX_CELLS = 4_000_000;
-function splitLines(text) {
-    if (text === '')
-        return [];
-    const lines = text.replace(/\r\n?/g, '\n').split('\n');
-    if (lines[lines.length - 1] === '')
-        lines.pop();
-    return lines;
-}
-function diffOps(a, b) {
-    let start = 0;
-    while (start < a.length && start < b.length && a[start] === b[start])
-        start++;
-    let endA = a.length;
-    let endB = b.length;
-    while (endA > start && endB > start && a[endA - 1] === b[endB - 1]) {
-        endA--;
-        endB--;
-    }
-    const head = a.slice(0, start).map((line) => ({ kind: ' ', line }));
-    const tail = a.slice(endA).map((line) => ({ kind: ' ', line }));
-    const midA = a.slice(start, endA);
-    const midB = b.slice(start, endB);
-    const n = midA.length;
-    const m = midB.length;
-    const middle = [];
-    if (n * m > MAX_CELLS) {
-        for (const line of midA)
-            middle.push({ kind: '-', line });
-        for (const line of midB)
-            middle.push({ kind: '+', line });
-        return [...head, ...middle, ...tail];
-    }
-    // lcs[i][j] = LCS length of midA[i..] and midB[j..], flattened.
-    const width = m + 1;
-    const lcs = new Uint32Array((n + 1) * width);
-    for (let i = n - 1; i >= 0; i--) {
-        for (let j = m - 1; j >= 0; j--) {
-            lcs[i * width + j] =
-                midA[i] === midB[j]
-                    ? lcs[(i + 1) * width + j + 1] + 1
-                    : Math.max(lcs[(i + 1) * width + j], lcs[i * width + j + 1]);
-        }
-    }
-    let i = 0;
-    let j = 0;
-    while (i < n || j < m) {
-        if (i < n && j < m && midA[i] === midB[j]) {
-            middle.push({ kind: ' ', line: midA[i] });
-            i++;
-            j++;
-        }
-        else if (j < m &&
-            (i >= n || lcs[i * width + j + 1] > lcs[(i + 1) * width + j])) {
-            middle.push({ kind: '+', line: midB[j] });
-            j++;
-        }
-        else {
-            middle.push({ kind: '-', line: midA[i] });
-            i++;
-        }
-    }
-    return [...head, ...middle, ...tail];
-}
-function line_diff_range(start, count) {
-    // Unified-diff convention: an empty range names the line before it.
-    const first = count === 0 ? start : start + 1;
-    return count === 1 ? `${first}` : `${first},${count}`;
-}
-/**
- * Unified diff of two texts, line by line, with `context` unchanged lines around each change and
- * `@@ -a,b +c,d @@` hunk headers. '' when the texts have the same lines (line-ending style and a
- * final newline do not count as changes).
- */
-function lineDiff(before, after, options = {}) {
-    const context = Math.max(0, Math.floor(options.context ?? 3));
-    const ops = diffOps(splitLines(before), splitLines(after));
-    const changed = ops.flatMap((op, index) => (op.kind === ' ' ? [] : [index]));
-    if (changed.length === 0)
-        return '';
-    // Group changes whose context windows touch into one hunk.
-    const hunks = [];
-    for (const index of changed) {
-        const from = Math.max(0, index - context);
-        const to = Math.min(ops.length, index + context + 1);
-        const last = hunks[hunks.length - 1];
-        if (last !== undefined && from <= last[1])
-            last[1] = Math.max(last[1], to);
-        else
-            hunks.push([from, to]);
-    }
-    const out = [];
-    if (options.fromLabel !== undefined || options.toLabel !== undefined) {
-        out.push(`--- ${options.fromLabel ?? 'before'}`, `+++ ${options.toLabel ?? 'after'}`);
-    }
-    // Line numbers before each op index, in the old and new text.
-    let oldLine = 0;
-    let newLine = 0;
-    let cursor = 0;
-    for (const [from, to] of hunks) {
-        for (; cursor < from; cursor++) {
-            const kind = ops[cursor].kind;
-            if (kind !== '+')
-                oldLine++;
-            if (kind !== '-')
-                newLine++;
-        }
-        const slice = ops.slice(from, to);
-        const oldCount = slice.filter((op) => op.kind !== '+').length;
-        const newCount = slice.filter((op) => op.kind !== '-').length;
-        out.push(`@@ -${line_diff_range(oldLine, oldCount)} +${line_diff_range(newLine, newCount)} @@`);
-        for (const op of slice)
-            out.push(`${op.kind}${op.line}`);
-    }
-    return out.join('\n');
-}
-
-;// CONCATENATED MODULE: ./src/eval/detectable-drop.ts
-
-/**
- * The smallest drop the paired test sees with the given power (0.8 by default) at the gate's
- * confidence — the classic minimum detectable effect of a paired two-sided test,
- * δ = (z₁₋α/₂ + z_power) · σ_d / √n (e.g. Cohen 1988, ch. 2; Bloom 1995), in score units (0–1).
- *
- * σ_d² is the larger of the observed variance of the paired differences and the variance that the
- * samples' own noise puts on a difference of two k-sample means (2·w/k): re-running either side
- * would show at least that, even when this run's two sides happen to agree. When every sample scores
- * 0 or 1, a drop of δ has to flip at least δ·n·k samples, which alone gives σ_d² ≥ δ/k − δ²; solving
- * δ ≥ c·√(δ/k − δ²)/√n gives the floor δ ≥ c²/(k·(n + c²)) — why 7 rows of one sample each cannot
- * show a drop under ~53 points however calm they look. Capped at 1; 1 when nothing was paired.
- */
-function detectableDrop(input) {
-    const { n, confidence } = input;
-    if (n <= 0)
-        return 1;
-    const k = Math.max(1, input.samples);
-    const c = normalQuantile(1 - (1 - confidence) / 2) + normalQuantile(input.power ?? 0.8);
-    const variance = Math.max(input.differenceVariance, (2 * input.withinVariance) / k);
-    const observed = (c * Math.sqrt(Math.max(0, variance))) / Math.sqrt(n);
-    const floor = input.binary ? (c * c) / (k * (n + c * c)) : 0;
-    return Math.min(1, Math.max(observed, floor));
-}
-
-;// CONCATENATED MODULE: ./src/eval/compare.ts
-
-
-
-
-
-
-function scored(result) {
-    return result.error === undefined && result.output !== null;
-}
-/** Worse and better among every changed example (before the list is cut). */
-function changedCounts(flips) {
-    const worse = flips.filter((e) => e.headScore < e.baseScore).length;
-    return { worse, better: flips.length - worse };
-}
-/** The scores of an example's scored samples (its one score without samples). */
-function sampleScores(result) {
-    if (result.samples === undefined)
-        return [result.score];
-    return result.samples.filter((s) => s.error === undefined).map((s) => s.score);
-}
-/**
- * What the paired test can see on these pairs: the smallest drop it catches with power 0.8, from
- * n, the samples per example, the variance of the paired differences and the samples' own noise.
- */
-function smallestDetectableDrop(pairs, differences, level) {
-    const sides = pairs.flatMap(([b, h]) => [sampleScores(b), sampleScores(h)]);
-    const samples = Math.max(1, ...sides.map((s) => s.length));
-    const within = sides.length === 0 ? 0 : sides.reduce((sum, s) => sum + sampleVariance(s), 0);
-    const drop = detectableDrop({
-        n: pairs.length,
-        samples,
-        differenceVariance: sampleVariance(differences),
-        withinVariance: sides.length === 0 ? 0 : within / sides.length,
-        binary: sides.every((s) => s.every((v) => v === 0 || v === 1)),
-        confidence: level
-    });
-    return { drop, samples };
-}
-/** Worst regressions first, then the largest gains; ties keep the examples' order. */
-function flipOrder(a, b) {
-    const da = a.headScore - a.baseScore;
-    const db = b.headScore - b.baseScore;
-    if (da < 0 && db < 0)
-        return da - db;
-    if (da > 0 && db > 0)
-        return db - da;
-    return da < 0 ? -1 : db < 0 ? 1 : 0;
-}
-/**
- * The system prompt's diff (when either text is given) above the user prompt's. A lone user-prompt
- * diff has no header, to stay small; once the system prompt changed, each part is labelled.
- */
-function promptDiff(options) {
-    const { baseSystemPrompt: bs, headSystemPrompt: hs, basePrompt: bu, headPrompt: hu } = options;
-    const system = bs !== undefined || hs !== undefined
-        ? lineDiff(bs ?? '', hs ?? '', {
-            fromLabel: 'base system prompt',
-            toLabel: 'head system prompt'
-        })
-        : '';
-    const userLabels = system === '' ? {} : { fromLabel: 'base user prompt', toLabel: 'head user prompt' };
-    const user = bu !== undefined && hu !== undefined ? lineDiff(bu, hu, userLabels) : '';
-    return [system, user].filter((part) => part !== '').join('\n');
-}
-/**
- * Paired comparison of one task between two evals (base → head) on the example ids scored in
- * both (failed calls on either side are left out). Rows only one side has are counted apart:
- * `headOnly` new rows scored on head, `baseOnly` rows the head removed.
- *
- * base, head and delta are means of the per-example scores on those paired examples, with
- * bootstrap intervals; for macro-F1 this is per-example accuracy, not the task's F1 score, because
- * F1 is not a mean and has no paired per-example form. The p-value comes from McNemar's exact test
- * when every paired score is 0 or 1, else from a paired sign-flip permutation test.
- *
- * Verdict: `unchanged` when every paired score is equal (or nothing is paired); otherwise the
- * p-value alone decides significance (p < 1 − level) and the sign of the delta its direction:
- * `improved` / `regressed`, else `within-noise`. The delta's bootstrap interval is reported for
- * its size; at the margin it can touch 0 while p is just below the threshold, and the test wins.
- *
- * With `samples: k`, each example's score is already the aggregate of its k replies, so the tests
- * and intervals above resample and permute whole examples with their samples (a cluster bootstrap
- * and a cluster permutation test; see stats.ts and paired-test.ts): the example stays the unit.
- */
-function compareTaskResults(base, head, options) {
-    const { level, seed } = options;
-    const baseById = new Map();
-    for (const r of base.examples)
-        if (scored(r))
-            baseById.set(r.id, r);
-    const pairs = [];
-    for (const h of head.examples) {
-        const b = baseById.get(h.id);
-        if (b !== undefined && scored(h))
-            pairs.push([b, h]);
-    }
-    // Rows one side's dataset has and the other's lacks (failed calls are not rows gone missing).
-    const baseIds = new Set(base.examples.map((r) => r.id));
-    const headIds = new Set(head.examples.map((r) => r.id));
-    const headOnly = head.examples.filter((r) => !baseIds.has(r.id) && scored(r)).length;
-    const baseOnly = base.examples.filter((r) => !headIds.has(r.id)).length;
-    const baseScores = pairs.map(([b]) => b.score);
-    const headScores = pairs.map(([, h]) => h.score);
-    const seedFor = (label) => hashString32(`${seed}:${head.task}:${label}`);
-    const interval = { level };
-    const { test, pValue } = pairedTest(baseScores, headScores, seedFor('permutation'));
-    const same = test === 'none';
-    const delta = pairedBootstrapDeltaInterval(baseScores, headScores, {
-        ...interval,
-        seed: seedFor('delta')
-    });
-    let verdict;
-    if (same)
-        verdict = 'unchanged';
-    else if (pValue < 1 - level && delta.value > 0)
-        verdict = 'improved';
-    else if (pValue < 1 - level && delta.value < 0)
-        verdict = 'regressed';
-    else
-        verdict = 'within-noise';
-    const flips = pairs
-        .filter(([b, h]) => b.score !== h.score)
-        .map(([b, h]) => ({
-        id: h.id,
-        expected: h.expected,
-        baseScore: b.score,
-        headScore: h.score,
-        baseOutput: b.output,
-        headOutput: h.output
-    }));
-    flips.sort(flipOrder);
-    const checks = compareChecks(pairs, level, seedFor);
-    const detectable = smallestDetectableDrop(pairs, headScores.map((h, i) => h - baseScores[i]), level);
-    return {
-        task: head.task,
-        base: bootstrapMeanInterval(baseScores, { ...interval, seed: seedFor('base') }),
-        head: bootstrapMeanInterval(headScores, { ...interval, seed: seedFor('head') }),
-        n: pairs.length,
-        delta,
-        pValue,
-        test,
-        verdict,
-        flipped: flips.slice(0, Math.max(0, options.maxFlipped ?? 10)),
-        changed: changedCounts(flips),
-        promptDiff: promptDiff(options),
-        headOnly,
-        baseOnly,
-        ...(checks.length > 0 && { checks }),
-        detectableDrop: detectable.drop,
-        ...(detectable.samples > 1 && { samples: detectable.samples })
-    };
-}
-
-;// CONCATENATED MODULE: ./src/eval/small-set.ts
-/**
- * What a small set of rows can and cannot show. GitHub Models prompt files usually carry a handful
- * of rows; these numbers let the tools say so plainly instead of presenting a 3-row score as fact.
- *
- * The gate's paired test on pass/fail rows is McNemar's exact test on the rows that changed: when
- * k rows change and all in one direction, p = 2 · 0.5^k. So a change is significant at confidence
- * c only when at least k* = the smallest k with 2 · 0.5^k < 1 − c rows moved (6 at 95%); with
- * fewer rows than that, no drop (and no gain) can be detected at all.
- */
-
-/** Rows below this count get the note. */
-const SMALL_SET_ROWS = 30;
-/** The fewest rows that must all move one way for a paired change to be significant. */
-function minRowsForSignificance(confidence) {
-    const alpha = 1 - confidence;
-    let k = 1;
-    while (2 * 0.5 ** k >= alpha && k < 64)
-        k++;
-    return k;
-}
-/** Half-width, in points, of a score's normal-approximation interval at its widest (p = ½). */
-function worstHalfWidthPoints(n, confidence) {
-    const z = normalQuantile(1 - (1 - confidence) / 2);
-    return Math.round(100 * z * Math.sqrt(0.25 / Math.max(1, n)));
-}
-/** A plain sentence on what `n` rows can show, or undefined when the set is not small. */
-function smallSetNote(task, n, confidence) {
-    if (n >= SMALL_SET_ROWS || n === 0)
-        return undefined;
-    const k = minRowsForSignificance(confidence);
-    const level = `${Math.round(confidence * 100)}%`;
-    const width = `a score is known to about ±${worstHalfWidthPoints(n, confidence)} points (${level})`;
-    const detect = n < k
-        ? `no drop can be shown to be more than noise: that takes at least ${k} rows that all got worse`
-        : `the smallest drop it could detect is ${k} of ${n} rows all getting worse (${Math.round((100 * k) / n)} points)`;
-    return `${task} has only ${n} row${n === 1 ? '' : 's'}: ${width}, and ${detect}; add rows for a firmer answer`;
-}
-/**
- * Why an optimized prompt could not be confirmed on the held-out rows, or undefined when there
- * are enough: it says how many rows would do at the task's test fraction.
- */
-function heldOutShortfall(task, testRows, testFraction, confidence) {
-    const k = minRowsForSignificance(confidence);
-    if (testRows >= k)
-        return undefined;
-    const total = testFraction > 0 ? Math.ceil(k / testFraction) : undefined;
-    return `${task} has ${testRows} held-out (test) row${testRows === 1 ? '' : 's'}; confirming a gain at ${Math.round(confidence * 100)}% confidence takes at least ${k}${total === undefined ? ' (give the task a test split)' : ` — about ${total} rows in all at the ${Math.round(testFraction * 100)}% test split`}`;
 }
 
 ;// CONCATENATED MODULE: ./src/eval/gate.ts
@@ -55106,17 +55137,6 @@ function maxDropCheck(c, maxDrop, confidence) {
     const [baseText, headText] = showPair(c.base.value, c.head.value);
     const [dropText, limitText] = showPair(Math.abs(c.delta.value), maxDrop);
     const move = `${baseText} → ${headText}`;
-    // The sequential test settled the verdict on the rows it scored: it decides, not the partial
-    // data's fixed-sample test (which is only valid at one planned n).
-    const settled = c.sequential?.stop;
-    if (settled === 'regressed' || settled === 'not-regressed') {
-        const sign = c.delta.value < 0 ? '-' : '+';
-        return {
-            ...base,
-            passed: settled === 'not-regressed',
-            message: `${move} (${sign}${dropText}); ${c.sequential?.message ?? ''}`
-        };
-    }
     // A hair of slack so a delta of exactly −max_drop, computed with float noise, is not "beyond".
     if (drop <= maxDrop + 1e-12) {
         const sign = c.delta.value < 0 ? '-' : '+';
@@ -55195,9 +55215,7 @@ function points(drop) {
  */
 function blindSpot(c, maxDrop) {
     const drop = c.detectableDrop;
-    // A verdict the sequential test settled is not blind: it stopped because it could see.
-    const settled = c.sequential?.stop === 'regressed' || c.sequential?.stop === 'not-regressed';
-    if (settled || drop === undefined || c.n === 0 || drop <= maxDrop + 1e-12)
+    if (drop === undefined || c.n === 0 || drop <= maxDrop + 1e-12)
         return undefined;
     const rows = `${c.n} row${c.n === 1 ? '' : 's'}`;
     const k = c.samples ?? 1;
@@ -55216,9 +55234,6 @@ function blindSpot(c, maxDrop) {
  * that applied ({@link gateRule}).
  * A compared task whose smallest detectable drop exceeds max_drop adds a warning (the gate still
  * decides; it just says it is blind below that size).
- * A comparison the sequential gate stopped early (`sequential.stop` regressed / not-regressed) takes
- * its max_drop verdict from the sequential test instead (eval/sequential-test.ts), and has no
- * blind-spot warning: it stopped because it could tell.
  */
 function applyGate(tasks, comparisons, gate, extras = {}) {
     const checks = [];
@@ -55285,77 +55300,52 @@ function gateAfterStop(gate, config, stop, tasks) {
     return { ...gate, passed: checks.every((c) => c.passed), checks };
 }
 
-;// CONCATENATED MODULE: ./src/run/task-scoring.ts
+;// CONCATENATED MODULE: ./src/run/name-models.ts
+/** Names, in a task's result, the model that answered it and the model that judged each check. */
 
-
-
-
-
-function prepareTask(services, task, options) {
-    const { project } = services;
-    const systemSource = { file: project.config.systemPrompt ?? '', index: undefined };
-    const prompt = options.promptsFor
-        ? withParts(task.prompt, options.promptsFor(task), systemSource)
-        : task.prompt;
-    return {
-        task,
-        prompt,
-        metric: createTaskMetric(task.config),
-        sampling: options.samplingFor?.(task.name) ?? samplingOf(task.config, project.config.models),
-        label: options.label ? `${task.name} (${options.label})` : task.name
-    };
-}
-/** Scores some of a task's rows (all of them, or a batch of the sequential gate). */
-function scoreRows(services, scoring, examples, progress = (done, total) => services.logger.progress(`${scoring.label}: ${done}/${total} scored`)) {
-    return scoreExamples({
-        prompt: scoring.prompt,
-        examples,
-        dataFile: scoring.task.config.data,
-        target: services.models.target,
-        judge: services.models.judge,
-        metric: scoring.metric,
-        responseFormat: toResponseFormat(scoring.task.config.responseFormat),
-        concurrency: services.concurrency,
-        sampling: scoring.sampling,
-        signal: services.signal,
-        onExampleDone: progress
+function nameModels(result, task, models) {
+    result.model = taskTargetModel(task, models).model;
+    if (task.checks === undefined) {
+        const judge = metricJudgeModel(task.metric, models);
+        if (judge !== undefined)
+            result.judgeModel = judge.model;
+        return;
+    }
+    task.checks.checks.forEach((check, i) => {
+        const summary = result.checks?.[i];
+        const judge = metricJudgeModel(check.metric, models);
+        if (summary?.name === check.name && judge !== undefined)
+            summary.judgeModel = judge.model;
     });
 }
-/** The task's result from its scored rows, with the calls and tokens they used. */
-function summarizeRows(services, scoring, results, seed, usage) {
-    const summary = summarizeTask({
-        task: scoring.task.name,
-        metric: scoring.metric,
-        prompt: scoring.prompt,
-        dataHash: scoring.task.dataHash,
-        results,
-        level: services.project.config.gate.confidence,
-        seed,
-        sampling: scoring.sampling
+
+;// CONCATENATED MODULE: ./src/run/select-tasks.ts
+
+/** The tasks named on the command line (all when none), or an error that lists the known names. */
+function selectTasks(tasks, names) {
+    if (names.length === 0)
+        return [...tasks];
+    const known = new Map(tasks.map((t) => [t.name, t]));
+    return names.map((name) => {
+        const task = known.get(name);
+        if (!task) {
+            throw new errors_InputError(`unknown task "${name}"; the config defines: ${[...known.keys()].join(', ')}`);
+        }
+        return task;
     });
-    summary.usage = usage;
-    return summary;
 }
-/** Calls and tokens used between two readings of the ledger's totals. */
-function usageBetween(before, after) {
-    return {
-        calls: after.calls - before.calls,
-        cachedCalls: after.cachedCalls - before.cachedCalls,
-        inputTokens: after.inputTokens - before.inputTokens,
-        outputTokens: after.outputTokens - before.outputTokens
-    };
-}
-/** Adds two usages. */
-function addUsage(a, b) {
-    return {
-        calls: a.calls + b.calls,
-        cachedCalls: a.cachedCalls + b.cachedCalls,
-        inputTokens: a.inputTokens + b.inputTokens,
-        outputTokens: a.outputTokens + b.outputTokens
-    };
+/** Examples of a task in the requested split ('all' keeps every row). */
+function examplesOf(task, split) {
+    return split === 'all' ? task.examples : task.examples.filter((e) => e.split === split);
 }
 
 ;// CONCATENATED MODULE: ./src/run/eval-run.ts
+
+
+
+
+
+
 
 
 
@@ -55369,20 +55359,58 @@ function addUsage(a, b) {
  * example scored so far kept (the task in progress is reported with what it has).
  */
 async function evaluateTasks(services, options) {
-    const { project, logger } = services;
+    const { project, models, logger } = services;
     const selected = selectTasks(project.tasks, options.tasks);
     const results = [];
+    const systemSource = { file: project.config.systemPrompt ?? '', index: undefined };
     let stop = { reason: 'completed', message: 'every example was scored' };
     let fatal = false;
     for (const task of selected) {
         const examples = examplesOf(task, options.split);
-        const scoring = prepareTask(services, task, options);
-        const each = scoring.sampling.samples > 1 ? ` × ${scoring.sampling.samples} samples` : '';
-        logger.info(`${scoring.label}: scoring ${plural(examples.length, 'example')}${each} (${options.split})`);
+        const prompt = options.promptsFor
+            ? withParts(task.prompt, options.promptsFor(task), systemSource)
+            : task.prompt;
+        const metric = createTaskMetric(task.config);
+        const sampling = options.samplingFor?.(task.name) ?? samplingOf(task.config, project.config.models);
+        const each = sampling.samples > 1 ? ` × ${sampling.samples} samples` : '';
+        const label = options.label ? `${task.name} (${options.label})` : task.name;
+        logger.info(`${label}: scoring ${plural(examples.length, 'example')}${each} (${options.split})`);
         const before = services.usage().total;
-        const scored = await scoreRows(services, scoring, examples);
-        const usage = usageBetween(before, services.usage().total);
-        const summary = summarizeRows(services, scoring, scored.results, options.seed, usage);
+        const scored = await scoreExamples({
+            prompt,
+            examples,
+            dataFile: task.config.data,
+            target: modelFor(models.target, task.config.target),
+            judge: models.judge,
+            metric,
+            responseFormat: toResponseFormat(task.config.responseFormat),
+            concurrency: services.concurrency,
+            sampling,
+            signal: services.signal,
+            onExampleDone: (done, total) => logger.progress(`${label}: ${done}/${total} scored`)
+        });
+        const summary = summarizeTask({
+            task: task.name,
+            metric,
+            prompt,
+            dataHash: task.dataHash,
+            results: scored.results,
+            level: project.config.gate.confidence,
+            seed: options.seed,
+            sampling
+        });
+        // Which model answered, and which judged each check (an llm evaluator's own modelId).
+        nameModels(summary, task.config, project.config.models);
+        const small = smallSetFacts(task.name, examples.length, project.config.gate.confidence);
+        if (small !== undefined)
+            summary.smallSet = small;
+        const after = services.usage().total;
+        summary.usage = {
+            calls: after.calls - before.calls,
+            cachedCalls: after.cachedCalls - before.cachedCalls,
+            inputTokens: after.inputTokens - before.inputTokens,
+            outputTokens: after.outputTokens - before.outputTokens
+        };
         results.push(summary);
         if (summary.failed > 0 && stop.reason === 'completed') {
             stop = { reason: 'provider-error', message: failedMessage(summary) };
@@ -55500,25 +55528,66 @@ async function scoreBeforeAfterOnTest(services, input) {
     return { stop, comparison, head };
 }
 
-;// CONCATENATED MODULE: ./src/run/task-optimization.ts
+;// CONCATENATED MODULE: ./src/run/score-fn.ts
 
 
 
 
 
 
-/** The one task a task-scoped method works on: the named one, or the only one. */
-function oneTask(services, name, method) {
+/**
+ * The optimizers' view of the target model: score a prompt's parts on examples through the cached,
+ * rate-limited, budgeted target. A budget stop or cancel is rethrown so the optimizer stops cleanly
+ * and keeps its best prompt; a failed call scores the example wrong (it is marked failed).
+ */
+function createScoreFn(services, task) {
+    const metric = createTaskMetric(task.config);
+    const sampling = samplingOf(task.config, services.project.config.models);
+    const shared = services.project.config.systemPrompt;
+    const systemSource = { file: shared ?? '', index: undefined };
+    return async (parts, examples, options) => {
+        const scored = await scoreExamples({
+            prompt: withParts(task.prompt, parts, systemSource),
+            examples,
+            dataFile: task.config.data,
+            target: modelFor(services.models.target, task.config.target),
+            judge: services.models.judge,
+            metric,
+            responseFormat: toResponseFormat(task.config.responseFormat),
+            concurrency: services.concurrency,
+            sampling,
+            signal: options?.signal ?? services.signal
+        });
+        if (scored.stopped)
+            throw scored.stopped;
+        if (scored.fatal)
+            throw scored.fatal;
+        return scored.results;
+    };
+}
+
+;// CONCATENATED MODULE: ./src/run/optimize-apo.ts
+
+
+
+
+
+
+
+
+
+/** The one task APO works on: the named one, or the only one. */
+function apoTask(services, name) {
     const tasks = services.project.tasks;
     if (name !== undefined)
         return selectTasks(tasks, [name])[0];
     if (tasks.length === 1)
         return tasks[0];
-    throw new errors_InputError(`optimize --method ${method} improves one task's prompt; name it with --task (the config defines: ${tasks.map((t) => t.name).join(', ')})`);
+    throw new errors_InputError(`optimize --method apo improves one task's prompt; name it with --task (the config defines: ${tasks.map((t) => t.name).join(', ')})`);
 }
 /**
- * The part a method is asked to edit exists and may be edited: a system prompt for `--prompt
- * system`, and a message that `optimize.edit` does not freeze.
+ * The part APO is asked to edit exists and may be edited: a system prompt for `--prompt system`, and
+ * a message that `optimize.edit` does not freeze.
  */
 function assertEditable(task, edit, start) {
     if (edit === 'system' && start.system === undefined) {
@@ -55533,809 +55602,66 @@ function assertEditable(task, edit, start) {
     }
 }
 /**
- * A task-scoped method on one task: its search on train/dev within the budget, then one paired
- * comparison of the starting prompt and the best prompt on the held-out test split (never used
- * to choose), and the report.
+ * APO on one task: beam search on train/dev within the budget, then one paired comparison of the
+ * starting prompt and the best prompt on the held-out test split (never used to choose).
  */
-async function runTaskOptimization(services, options, method) {
+async function runApoOptimization(services, options) {
     const startedAt = new Date();
     const { project, logger } = services;
-    const task = oneTask(services, options.task, method.id);
-    const { edit, seed } = options;
+    const task = apoTask(services, options.task);
+    const config = project.config.optimize.apo;
+    const edit = options.edit;
     const start = options.start ?? partsOf(task.prompt);
     assertEditable(task, edit, start);
     const simulated = project.config.provider.type === 'simulated';
-    logger.info(`${method.name} on ${task.name} (${edit} prompt): ${method.settings(task)}, seed ${seed}`);
-    const testCalls = 2 * examplesOf(task, 'test').length;
-    const result = await method.search({
+    logger.info(`APO on ${task.name} (${edit} prompt): ${config.rounds} rounds, beam ${config.beam}, bandit ${config.bandit}, seed ${options.seed}`);
+    let lastRoundCalls = 0;
+    const result = await runApo({
         task,
         start,
         edit,
-        seed,
+        config,
         optimizer: services.models.optimizer,
         score: createScoreFn(services, task),
-        signal: services.signal
-    }, testCalls);
-    logger.info(`${method.name} stopped: ${result.stop.reason} — ${result.stop.message}`);
+        seed: options.seed,
+        signal: services.signal,
+        // Start a round only when the budget can pay for one more like the last and, after it, for
+        // scoring the start and the best prompt on test.
+        isNearBudgetEnd: () => services.nearBudgetEnd(lastRoundCalls + 2 * examplesOf(task, 'test').length),
+        onRound: (round) => {
+            lastRoundCalls = round.targetCalls + round.optimizerCalls;
+            logger.info(`round ${round.round}: ${plural(round.candidates, 'candidate')}, best dev ${(round.bestDev * 100).toFixed(1)}%, target calls ${round.targetCalls}, optimizer calls ${round.optimizerCalls}`);
+            options.onRound?.(round);
+        }
+    });
+    logger.info(`APO stopped: ${result.stop.reason} — ${result.stop.message}`);
     // The final word belongs to the test split, scored once for the start and once for the best.
     const { stop, comparison, head } = await scoreBeforeAfterOnTest(services, {
         task,
         start,
         best: result.best,
-        seed,
+        seed: options.seed,
         searchStop: result.stop
     });
-    const optimization = method.optimization({
+    const optimization = apoOptimizationReport({
         result,
         task,
         start,
         edit,
-        seed,
+        seed: options.seed,
         simulated,
         testComparison: comparison ? [comparison] : []
     });
     const report = buildReport(services, {
         kind: 'optimize',
         startedAt,
-        seed,
+        seed: options.seed,
         split: 'test',
         tasks: head?.tasks ?? [],
         stop,
         optimization
     });
     return { report, result, task, comparison };
-}
-
-;// CONCATENATED MODULE: ./src/run/optimize-apo.ts
-/**
- * APO on one task's user or system prompt: beam search on train/dev within the budget; the shared
- * task-scoped plumbing (./task-optimization.ts) does the rest.
- */
-
-
-
-
-function runApoOptimization(services, options) {
-    const config = services.project.config.optimize.apo;
-    return runTaskOptimization(services, options, {
-        id: 'apo',
-        name: 'APO',
-        settings: () => `${config.rounds} rounds, beam ${config.beam}, bandit ${config.bandit}`,
-        search: (input, testCalls) => {
-            let lastRoundCalls = 0;
-            return runApo({
-                ...input,
-                config,
-                // Start a round only when the budget can pay for one more like the last and, after it,
-                // for scoring the start and the best prompt on test.
-                isNearBudgetEnd: () => services.nearBudgetEnd(lastRoundCalls + testCalls),
-                onRound: (round) => {
-                    lastRoundCalls = round.targetCalls + round.optimizerCalls;
-                    services.logger.info(`round ${round.round}: ${plural(round.candidates, 'candidate')}, best dev ${(round.bestDev * 100).toFixed(1)}%, target calls ${round.targetCalls}, optimizer calls ${round.optimizerCalls}`);
-                    options.onRound?.(round);
-                }
-            });
-        },
-        optimization: apoOptimizationReport
-    });
-}
-
-;// CONCATENATED MODULE: ./src/optimize/gepa/feedback.ts
-
-
-/** Longest expected value shown as is (a label, a number, a short answer). */
-const SHOWN_CHARS = 40;
-/** Longest judge critique kept. */
-const CRITIQUE_CHARS = 300;
-function flat(text, max) {
-    const one = text.replace(/\s+/g, ' ').trim();
-    return one.length <= max ? one : `${one.slice(0, max - 1)}…`;
-}
-function asNumber(value) {
-    const n = typeof value === 'number' ? value : typeof value === 'string' ? Number(value) : NaN;
-    return Number.isFinite(n) ? n : undefined;
-}
-function jsonObject(text) {
-    if (text === null)
-        return undefined;
-    try {
-        const parsed = JSON.parse(text);
-        return parsed !== null && typeof parsed === 'object' && !Array.isArray(parsed)
-            ? parsed
-            : undefined;
-    }
-    catch {
-        return undefined;
-    }
-}
-/** One miss described: expected vs given, without ever quoting a long gold text. */
-function describeMiss(expected, answer, unreadable) {
-    if (unreadable || answer === null)
-        return 'nothing readable: no answer could be read from the reply';
-    if (expected !== null && typeof expected === 'object' && !Array.isArray(expected)) {
-        const given = jsonObject(answer);
-        if (given === undefined)
-            return 'expected a JSON object; the answer is not one';
-        const want = expected;
-        const missing = Object.keys(want).filter((k) => !(k in given));
-        const wrong = Object.keys(want).filter((k) => k in given && JSON.stringify(given[k]) !== JSON.stringify(want[k]));
-        const parts = [];
-        if (missing.length > 0)
-            parts.push(`fields missing: ${missing.join(', ')}`);
-        if (wrong.length > 0)
-            parts.push(`fields with a wrong value: ${wrong.join(', ')}`);
-        return parts.length > 0 ? parts.join('; ') : 'the JSON answer does not match';
-    }
-    const want = asNumber(expected);
-    const got = asNumber(answer);
-    if (want !== undefined && got !== undefined) {
-        return `expected the number ${want}, got ${got} (off by ${Math.abs(got - want)})`;
-    }
-    const text = expectedText(expected);
-    if (text.length <= SHOWN_CHARS && !text.includes('\n')) {
-        return `expected ${JSON.stringify(text)}, got ${JSON.stringify(flat(answer, SHOWN_CHARS))}`;
-    }
-    return 'the answer does not match the expected one (too long to show)';
-}
-/** What a miss is measured against, per metric type (exhaustive: a new metric needs a case). */
-function missOf(metric, example, scored) {
-    const asExpected = () => describeMiss(scored.expected, scored.answer, scored.unreadable);
-    if (metric === undefined)
-        return asExpected();
-    switch (metric.type) {
-        case 'exact':
-        case 'contains':
-        case 'choice':
-        case 'regex':
-        case 'numeric':
-        case 'json':
-        case 'judge':
-            return asExpected();
-        case 'json_schema':
-            // Scored against the schema, not the row's expected value; the rationale says where.
-            return scored.unreadable || scored.answer === null
-                ? 'nothing readable: the reply is not JSON'
-                : 'the reply breaks the response schema';
-        case 'gh-string': {
-            const value = fillGhTemplate(metric.value, example.fields);
-            const shown = value.length <= SHOWN_CHARS && !value.includes('\n')
-                ? JSON.stringify(value)
-                : "the evaluator's value (too long to show)";
-            return `the reply does not satisfy ${metric.op} ${shown}`;
-        }
-        case 'gh-llm':
-        case 'gh-builtin':
-            // Graded by a judge against its own prompt or rubric: its verdict is the feedback.
-            return scored.unreadable || scored.answer === null
-                ? "no grade could be read from the evaluator's reply"
-                : `the evaluator graded it ${JSON.stringify(flat(scored.answer, SHOWN_CHARS))}`;
-    }
-}
-function checkLine(check, metric, example) {
-    const miss = missOf(metric, example, {
-        expected: check.expected,
-        answer: check.answer,
-        unreadable: check.unreadable
-    });
-    const critique = check.rationale ? ` — judge: ${flat(check.rationale, CRITIQUE_CHARS)}` : '';
-    return `check ${check.name} failed: ${miss}${critique}`;
-}
-/** A check failed unless its metric passed it (GitHub Models evaluators) or it scored 1. */
-function checkFailed(check) {
-    return check.passed !== undefined ? !check.passed : check.score < 1;
-}
-/**
- * The feedback line for one scored row. With the task's config, each metric's miss is told its
- * own way (a schema, a GitHub Models evaluator); without it, against the expected value.
- */
-function exampleFeedback(example, result, task) {
-    if (result.error !== undefined || result.output === null)
-        return 'the call failed; no reply';
-    if (result.score >= 1)
-        return 'correct';
-    const score = `score ${result.score.toFixed(2)}`;
-    if (result.checks !== undefined && result.checks.length > 0) {
-        const metrics = new Map(task?.checks?.checks.map((c) => [c.name, c.metric]));
-        const failed = result.checks
-            .filter(checkFailed)
-            .map((c) => checkLine(c, metrics.get(c.name), example));
-        return `wrong (${score}): ${failed.join('; ')}`;
-    }
-    const miss = missOf(task?.metric, example, {
-        expected: example.expected,
-        answer: result.answer,
-        unreadable: result.unreadable
-    });
-    const critique = result.rationale ? ` — judge: ${flat(result.rationale, CRITIQUE_CHARS)}` : '';
-    return `wrong (${score}): ${miss}${critique}`;
-}
-
-;// CONCATENATED MODULE: ./src/optimize/gepa/presets.ts
-/** Candidates that get a full dev pass, per preset. */
-function presetDevPasses(preset) {
-    switch (preset) {
-        case 'light':
-            return 6;
-        case 'medium':
-            return 12;
-        case 'heavy':
-            return 18;
-    }
-}
-/** Iterations allowed per dev pass of the preset (rejected proposals are cheap but not free). */
-const GEPA_ITERATIONS_PER_PASS = 6;
-/** The most target calls one iteration can cost: minibatch and confirmation for both, a dev pass. */
-function iterationWorstCase(minibatch, confirm, dev) {
-    return 2 * minibatch + 2 * confirm + dev;
-}
-
-;// CONCATENATED MODULE: ./src/optimize/gepa/pareto.ts
-/** Share of draws that go to the best-mean candidate whatever the fronts say. */
-const BEST_FLOOR = 0.2;
-function meanOf(scores) {
-    return scores.length === 0 ? 0 : scores.reduce((s, x) => s + x, 0) / scores.length;
-}
-/** The best mean (ties: the lowest index). */
-function bestByMean(pool) {
-    let best = pool[0];
-    for (const entry of pool)
-        if (best === undefined || meanOf(entry.scores) > meanOf(best.scores))
-            best = entry;
-    return best?.index ?? 0;
-}
-/**
- * Per informative dev row (someone solves it better than someone else), the pool indices at its
- * best score. Rows where the best is 0 or where every candidate ties are dropped.
- */
-function informativeFronts(pool) {
-    const rows = pool[0]?.scores.length ?? 0;
-    const out = [];
-    for (let row = 0; row < rows; row++) {
-        const values = pool.map((e) => e.scores[row] ?? 0);
-        const top = Math.max(...values);
-        if (top <= 0)
-            continue;
-        const front = pool.filter((_, k) => values[k] === top).map((e) => e.index);
-        if (front.length === pool.length)
-            continue;
-        out.push({ row, front });
-    }
-    return out;
-}
-/**
- * The reference's pruning: in ascending order of mean, drop a candidate when every front holding it
- * holds another survivor; repeat until none can go. Survivors are each the only survivor on some row.
- */
-function pruneFronts(pool, fronts) {
-    const mean = new Map(pool.map((e) => [e.index, meanOf(e.scores)]));
-    const alive = new Set(fronts.flatMap((f) => f.front));
-    let changed = true;
-    while (changed) {
-        changed = false;
-        const order = [...alive].sort((a, b) => (mean.get(a) ?? 0) - (mean.get(b) ?? 0) || b - a);
-        for (const k of order) {
-            const holding = fronts.filter((f) => f.front.includes(k));
-            if (holding.every((f) => f.front.some((j) => j !== k && alive.has(j)))) {
-                alive.delete(k);
-                changed = true;
-                break;
-            }
-        }
-    }
-    return [...alive].sort((a, b) => a - b);
-}
-/** Survivors with their weights (how many informative fronts they belong to). */
-function frontWeights(pool) {
-    const fronts = informativeFronts(pool);
-    const survivors = pruneFronts(pool, fronts);
-    return survivors.map((index) => ({
-        index,
-        weight: fronts.filter((f) => f.front.includes(index)).length
-    }));
-}
-/**
- * A parent: with probability BEST_FLOOR (or when no row is informative) the best-mean candidate,
- * else a survivor drawn in proportion to its weight.
- */
-function selectParent(pool, selection, random) {
-    const best = bestByMean(pool);
-    if (selection === 'best')
-        return best;
-    const weights = frontWeights(pool);
-    const total = weights.reduce((s, w) => s + w.weight, 0);
-    if (random.next() < BEST_FLOOR || total === 0)
-        return best;
-    let u = random.next() * total;
-    for (const w of weights) {
-        u -= w.weight;
-        if (u < 0)
-            return w.index;
-    }
-    return weights[weights.length - 1]?.index ?? best;
-}
-
-;// CONCATENATED MODULE: ./src/optimize/gepa/reflect.ts
-
-
-
-
-
-/** Words in a row that count as copying the train data. */
-const COPY_WORDS = 6;
-/** Expected answers at least this long may not appear in a candidate. */
-const COPY_ANSWER_CHARS = 24;
-const SUBJECT = {
-    user: 'a prompt template that instructs a language model to do a task; each placeholder in double curly braces is filled from a data row before the model sees it',
-    system: 'the system prompt that a language model receives before every request of a task'
-};
-function reflectionMessages(input) {
-    const examples = input.records
-        .map((r) => wrapTag(META_TAGS.example, [
-        wrapTag(META_TAGS.input, clip(r.input)),
-        wrapTag(META_TAGS.output, clip(r.output)),
-        wrapTag(META_TAGS.feedback, r.feedback)
-    ].join('\n')))
-        .join('\n\n');
-    const content = [
-        `A language model was given ${SUBJECT[input.kind]}:`,
-        wrapTag(META_TAGS.prompt, input.prompt) + conversationBlock(input.conversation),
-        '',
-        'Below are inputs it received, its replies, and feedback on each reply (what was wrong, or "correct").',
-        examples,
-        '',
-        'Write a new version of the prompt that fixes the failures while keeping what made the correct replies correct.',
-        'Infer from the inputs what kinds of cases trip the model and state a general rule for each; never copy the text or the answer of a specific example into the prompt.',
-        'Keep the task, the answer format and every instruction that still holds.',
-        slotsInstruction(input.slots),
-        `Keep the prompt under ${input.maxChars} characters.`,
-        `Answer with the whole new prompt inside ${`<${META_TAGS.newPrompt}></${META_TAGS.newPrompt}>`}.`
-    ].join('\n');
-    return [{ role: 'user', content }];
-}
-function words(text) {
-    return text.toLowerCase().match(/[\p{L}\p{N}']+/gu) ?? [];
-}
-/** Every run of COPY_WORDS words of the text, joined by spaces. */
-function shingles(text) {
-    const w = words(text);
-    const out = new Set();
-    for (let i = 0; i + COPY_WORDS <= w.length; i++)
-        out.add(w.slice(i, i + COPY_WORDS).join(' '));
-    return out;
-}
-function copyIndex(train) {
-    const index = { shingles: new Set(), answers: [] };
-    for (const example of train) {
-        for (const value of Object.values(example.fields)) {
-            if (typeof value !== 'string')
-                continue;
-            for (const s of shingles(value))
-                index.shingles.add(s);
-        }
-        const answer = expectedText(example.expected).trim().toLowerCase();
-        if (answer.length >= COPY_ANSWER_CHARS)
-            index.answers.push(answer);
-    }
-    return index;
-}
-/** What a copy check finds: the copied words, or undefined. */
-function copiedTrainText(candidate, parent, index) {
-    const known = shingles(parent);
-    for (const s of shingles(candidate))
-        if (index.shingles.has(s) && !known.has(s))
-            return s;
-    const lower = candidate.toLowerCase();
-    const parentLower = parent.toLowerCase();
-    return index.answers.find((a) => lower.includes(a) && !parentLower.includes(a));
-}
-/** Parses and guards a reflection reply. */
-function readReflection(reply, parent, rules, maxChars, index) {
-    const outcome = checkCandidate(parseLastTagged(reply, META_TAGS.newPrompt), rules);
-    if (!outcome.ok)
-        return outcome;
-    if (outcome.prompt.length > maxChars) {
-        return {
-            ok: false,
-            reason: 'tooLong',
-            detail: `${outcome.prompt.length} characters, over the cap of ${maxChars}`
-        };
-    }
-    const copied = copiedTrainText(outcome.prompt, parent, index);
-    if (copied !== undefined) {
-        return { ok: false, reason: 'copiesTrain', detail: `copies train text "${copied}"` };
-    }
-    return outcome;
-}
-
-;// CONCATENATED MODULE: ./src/optimize/gepa/gepa.ts
-/**
- * GEPA (Agrawal et al., 2025): reflective prompt evolution with a per-example Pareto pool. Each
- * iteration draws a parent from the pool (./pareto.ts), scores it on a train minibatch, shows the
- * optimizer model those rows with per-example feedback (./feedback.ts) and asks for a new prompt
- * (./reflect.ts); the child is kept only if it beats the parent on that minibatch, does not lose on
- * fresh train rows, and is then scored on every Pareto dev row.
- *
- * Where the reference falls short (../shared/research/gepa.md §6), this does better:
- * - the budget is exact: an iteration starts only when the cap covers its worst case
- *   (2·minibatch + 2·confirm + dev rows target calls and one optimizer call), so no cap overshoots;
- * - every (candidate, row) score is kept, so a parent is never re-scored on a row (free, counted as
- *   memo hits);
- * - minibatches are drawn first from rows the parent is known to fail, then from rows it was never
- *   scored on; a minibatch it solves costs only the rows not yet known and proposes nothing;
- * - a confirmation on fresh train rows comes before paying for a dev pass;
- * - selection ignores dev rows nobody or everybody solves and keeps a floor for the best mean.
- *
- * Every sampling decision draws from createRandom(seed).fork(label): same seed, same tree.
- */
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-function emptyLedger() {
-    return {
-        targetCalls: 0,
-        optimizerCalls: 0,
-        memoHits: 0,
-        seedDev: 0,
-        parentMinibatch: 0,
-        childMinibatch: 0,
-        confirmParent: 0,
-        confirmChild: 0,
-        devPasses: 0,
-        devCalls: 0
-    };
-}
-async function runGepa(input) {
-    const { task, config, edit } = input;
-    const train = task.examples.filter((e) => e.split === 'train');
-    const devAll = task.examples.filter((e) => e.split === 'dev');
-    if (train.length === 0 || devAll.length === 0) {
-        throw new errors_InputError(`task "${task.name}": GEPA needs train and dev examples, found ${train.length} train and ${devAll.length} dev; adjust the split`, { file: task.config.data });
-    }
-    const random = createRandom(input.seed).fork(`gepa:${task.name}`);
-    const dev = random
-        .fork('dev-rows')
-        .sample(devAll, Math.min(config.devRows, devAll.length))
-        .sort((a, b) => devAll.indexOf(a) - devAll.indexOf(b));
-    const b = Math.min(config.minibatch, train.length);
-    const c = Math.min(config.confirm, Math.max(0, train.length - b));
-    const startText = edit === 'user' ? input.start.user : (input.start.system ?? '');
-    const maxChars = config.maxPromptChars ?? Math.max(2000, 3 * startText.length);
-    const devPassCap = presetDevPasses(config.preset);
-    const maxIterations = devPassCap * GEPA_ITERATIONS_PER_PASS;
-    const ledger = emptyLedger();
-    const rules = {
-        requiredSlots: templateSlots(startText),
-        requiredMarkers: outputMarkers(startText, task.config.extract),
-        repairFrom: undefined
-    };
-    const copies = copyIndex(train);
-    const conversation = conversationContext(task.prompt, edit);
-    const registry = new CandidateRegistry();
-    const guard = {};
-    const nodes = [];
-    const rounds = [];
-    /** Admitted candidates (node indices) and their dev scores, in admission order. */
-    const pool = [];
-    const memo = new Map();
-    /** Reflections asked of each parent so far (the next one's sample index). */
-    const reflections = new Map();
-    /** Scores `text` on rows, re-using what the memo knows; counts new calls into `bucket`. */
-    const scoreRows = async (id, text, rows, bucket) => {
-        const known = memo.get(id) ?? new Map();
-        memo.set(id, known);
-        const missing = rows.filter((r) => !known.has(r.id));
-        ledger.memoHits += rows.length - missing.length;
-        if (missing.length > 0) {
-            ledger.targetCalls += missing.length;
-            ledger[bucket] += missing.length;
-            const results = await input.score(pairWith(input.start, edit, text), missing, {
-                ...(input.signal ? { signal: input.signal } : {})
-            });
-            missing.forEach((row, i) => {
-                const result = results[i];
-                if (result)
-                    known.set(row.id, result);
-            });
-        }
-        return rows.map((r) => known.get(r.id));
-    };
-    const scoresOf = (results) => results.map((r) => r.score);
-    const poolEntries = () => pool.map((p, index) => ({ index, scores: p.scores }));
-    const bestNode = () => pool[bestByMean(poolEntries())]?.node ?? 0;
-    const seed = {
-        id: 'g0',
-        parentId: null,
-        iteration: 0,
-        prompt: startText,
-        minibatch: [],
-        feedback: [],
-        before: [],
-        after: [],
-        confirm: null,
-        outcome: 'seed',
-        rejected: null,
-        devScores: null,
-        devMean: null,
-        wins: []
-    };
-    nodes.push(seed);
-    registry.claim(startText, seed.id);
-    let stop = {
-        reason: 'completed',
-        message: `${devPassCap} dev passes (preset ${config.preset})`
-    };
-    let iteration = 0;
-    const worst = iterationWorstCase(b, c, dev.length);
-    const overCap = (calls) => config.maxCalls !== undefined && ledger.targetCalls + calls > config.maxCalls;
-    const record = (parentId, childId, outcome, before) => {
-        const it = { iteration, parentId, childId, outcome, ledger: { ...ledger } };
-        const child = childId === null ? undefined : nodes.find((n) => n.id === childId);
-        const rejected = emptyRejectCounts();
-        if (outcome === 'guard' && child?.rejected) {
-            const reason = child.rejected.split(':')[0];
-            if (reason in rejected)
-                rejected[reason]++;
-        }
-        rounds.push({
-            round: iteration,
-            candidates: childId === null ? 0 : 1,
-            rejected,
-            bestDev: nodes[bestNode()]?.devMean ?? 0,
-            beam: pool.map((p) => nodes[p.node]?.id ?? ''),
-            targetCalls: ledger.targetCalls - before.targetCalls,
-            optimizerCalls: ledger.optimizerCalls - before.optimizerCalls,
-            selectionEvaluations: ledger.devCalls - before.devCalls
-        });
-        input.onIteration?.(it);
-    };
-    try {
-        throwIfAborted(input.signal);
-        if (overCap(dev.length)) {
-            throw new errors_InputError(`optimize.gepa.max_calls (${config.maxCalls}) is below one dev pass (${dev.length} rows); raise it or lower optimize.gepa.dev_rows`, { location: 'optimize.gepa.max_calls' });
-        }
-        const seedScores = scoresOf(await scoreRows(seed.id, startText, dev, 'seedDev'));
-        seed.devScores = seedScores;
-        seed.devMean = meanOf(seedScores);
-        pool.push({ node: 0, scores: seedScores });
-        for (iteration = 1; iteration <= maxIterations; iteration++) {
-            if (ledger.devPasses >= devPassCap)
-                break;
-            if (overCap(worst)) {
-                stop = {
-                    reason: 'budget',
-                    message: `optimize.gepa.max_calls (${config.maxCalls}) cannot cover another iteration (${worst} target calls at most); stopped before iteration ${iteration}`
-                };
-                break;
-            }
-            if (input.canAfford?.(worst, 1) === false) {
-                stop = {
-                    reason: 'budget',
-                    message: `the budget cannot cover another iteration (${worst} target calls and 1 optimizer call at most); stopped before iteration ${iteration}`
-                };
-                break;
-            }
-            throwIfAborted(input.signal);
-            const before = { ...ledger };
-            const it = random.fork(`iteration-${iteration}`);
-            const parentIndex = pool[selectParent(poolEntries(), config.selection, it.fork('parent'))]?.node ?? 0;
-            const parent = nodes[parentIndex];
-            const known = memo.get(parent.id) ?? new Map();
-            const failing = train.filter((r) => (known.get(r.id)?.score ?? 1) < 1);
-            const unknown = train.filter((r) => !known.has(r.id));
-            if (failing.length === 0 && unknown.length === 0) {
-                stop = { reason: 'completed', message: 'the parent drawn solves every train row' };
-                break;
-            }
-            const order = it.fork('minibatch');
-            const minibatch = [...order.shuffle(failing), ...order.shuffle(unknown)].slice(0, b);
-            const parentResults = await scoreRows(parent.id, parent.prompt, minibatch, 'parentMinibatch');
-            const parentScores = scoresOf(parentResults);
-            if (parentScores.every((s) => s >= 1)) {
-                record(parent.id, null, 'solved-minibatch', before);
-                continue;
-            }
-            const records = minibatch.map((row, i) => {
-                const result = parentResults[i];
-                const shown = toFailingExample({ example: row, result }, pairWith(input.start, edit, parent.prompt).user, task);
-                return {
-                    input: shown.input,
-                    output: shown.output,
-                    feedback: exampleFeedback(row, result, task.config)
-                };
-            });
-            ledger.optimizerCalls++;
-            // A parent reflected on again asks for another sample, not the cached or repeated answer.
-            const sampleIndex = reflections.get(parent.id) ?? 0;
-            reflections.set(parent.id, sampleIndex + 1);
-            const reply = await input.optimizer.complete({
-                sampleIndex,
-                messages: reflectionMessages({
-                    prompt: parent.prompt,
-                    kind: edit,
-                    conversation,
-                    records,
-                    slots: rules.requiredSlots,
-                    maxChars
-                })
-            }, input.signal ? { signal: input.signal } : undefined);
-            const child = {
-                id: `g${nodes.length}`,
-                parentId: parent.id,
-                iteration,
-                prompt: '',
-                minibatch: minibatch.map((r) => r.id),
-                feedback: records.map((r) => r.feedback),
-                before: parentScores,
-                after: [],
-                confirm: null,
-                outcome: 'guard',
-                rejected: null,
-                devScores: null,
-                devMean: null,
-                wins: []
-            };
-            const outcome = readReflection(reply.text, parent.prompt, { ...rules, repairFrom: parent.prompt }, maxChars, copies);
-            if (!outcome.ok) {
-                child.outcome = outcome.reason === 'missingTags' ? 'no-proposal' : 'guard';
-                child.rejected = `${outcome.reason}: ${outcome.detail}`;
-                guard[outcome.reason] = (guard[outcome.reason] ?? 0) + 1;
-                nodes.push(child);
-                record(parent.id, child.id, child.outcome, before);
-                continue;
-            }
-            child.prompt = outcome.prompt;
-            const duplicate = registry.claim(outcome.prompt, child.id);
-            if (duplicate) {
-                child.rejected = `duplicates: same as ${duplicate.duplicateOf}`;
-                guard['duplicates'] = (guard['duplicates'] ?? 0) + 1;
-                nodes.push(child);
-                record(parent.id, child.id, 'guard', before);
-                continue;
-            }
-            nodes.push(child);
-            child.after = scoresOf(await scoreRows(child.id, child.prompt, minibatch, 'childMinibatch'));
-            const sum = (xs) => xs.reduce((s, x) => s + x, 0);
-            if (sum(child.after) <= sum(parentScores)) {
-                child.outcome = 'gate';
-                record(parent.id, child.id, 'gate', before);
-                continue;
-            }
-            if (c > 0) {
-                const rest = train.filter((r) => !minibatch.includes(r));
-                const fresh = it.fork('confirm').sample(rest, c);
-                const p = scoresOf(await scoreRows(parent.id, parent.prompt, fresh, 'confirmParent'));
-                const q = scoresOf(await scoreRows(child.id, child.prompt, fresh, 'confirmChild'));
-                child.confirm = { rows: fresh.map((r) => r.id), parent: p, child: q };
-                if (sum(q) < sum(p)) {
-                    child.outcome = 'confirm';
-                    record(parent.id, child.id, 'confirm', before);
-                    continue;
-                }
-            }
-            const devScores = scoresOf(await scoreRows(child.id, child.prompt, dev, 'devCalls'));
-            ledger.devPasses++;
-            child.devScores = devScores;
-            child.devMean = meanOf(devScores);
-            child.outcome = 'admitted';
-            pool.push({ node: nodes.length - 1, scores: devScores });
-            record(parent.id, child.id, 'admitted', before);
-        }
-        if (stop.reason === 'completed' && iteration > maxIterations) {
-            stop = {
-                reason: 'completed',
-                message: `${maxIterations} iterations (preset ${config.preset})`
-            };
-        }
-    }
-    catch (error) {
-        const stopped = stopFromError(error, input.signal) ?? providerStop(error);
-        if (stopped === undefined)
-            throw error;
-        stop = stopped;
-    }
-    // Wins and the front, over the informative dev rows.
-    const entries = poolEntries();
-    for (const { row, front } of informativeFronts(entries)) {
-        for (const k of front)
-            nodes[pool[k]?.node ?? 0]?.wins.push(dev[row]?.id ?? '');
-    }
-    const front = frontWeights(entries).map((w) => nodes[pool[w.index]?.node ?? 0]?.id ?? '');
-    const best = nodes[bestNode()];
-    const bestScores = best.devScores ?? [];
-    const candidates = nodes.map((n) => ({
-        id: n.id,
-        round: n.iteration,
-        parentId: n.parentId,
-        origin: n.parentId === null ? 'initial' : 'edit',
-        critique: n.feedback.length === 0 ? null : n.feedback.join('\n'),
-        prompt: n.prompt,
-        devScore: n.devMean,
-        devEvaluations: n.devScores?.length ?? 0,
-        kept: front.includes(n.id) || n.id === best.id
-    }));
-    const details = {
-        preset: config.preset,
-        selection: config.selection,
-        minibatch: b,
-        confirm: c,
-        devRows: dev.map((r) => r.id),
-        devPassCap,
-        maxCalls: config.maxCalls ?? null,
-        maxPromptChars: maxChars,
-        ledger: { ...ledger },
-        nodes,
-        front,
-        guard
-    };
-    return {
-        best: pairWith(input.start, edit, best.prompt),
-        bestId: best.id,
-        bestDev: bestScores.length === 0
-            ? null
-            : bootstrapMeanInterval(bestScores, { level: 0.95, seed: input.seed }),
-        candidates,
-        rounds,
-        stop,
-        details
-    };
-}
-
-;// CONCATENATED MODULE: ./src/optimize/gepa/report.ts
-/**
- * The optimization part of the run report for a GEPA run; the test comparison is the caller's.
- */
-
-function gepaOptimizationReport(input) {
-    const { result, task, start, edit } = input;
-    return {
-        method: 'gepa',
-        simulated: input.simulated,
-        seed: input.seed,
-        prompts: [taskPromptOutcome({ task, edit, start, best: result.best })],
-        testComparison: input.testComparison,
-        rounds: result.rounds,
-        candidates: result.candidates,
-        details: { ...result.details, bestId: result.bestId, stop: result.stop },
-        bestDev: result.bestDev
-    };
-}
-
-;// CONCATENATED MODULE: ./src/run/optimize-gepa.ts
-/**
- * GEPA on one task's user or system prompt: reflective evolution on train/dev within the budget;
- * the shared task-scoped plumbing (./task-optimization.ts) does the rest.
- */
-
-
-
-function runGepaOptimization(services, options) {
-    const config = services.project.config.optimize.gepa;
-    return runTaskOptimization(services, options, {
-        id: 'gepa',
-        name: 'GEPA',
-        settings: () => `preset ${config.preset}, minibatch ${config.minibatch}, confirm ${config.confirm}, selection ${config.selection}`,
-        search: (input, testCalls) => runGepa({
-            ...input,
-            config,
-            // An iteration starts only when the budget covers its worst case and, after it, the test pass.
-            canAfford: (target, optimizer) => !services.nearBudgetEnd(target + optimizer + testCalls),
-            onIteration: (it) => {
-                services.logger.info(`iteration ${it.iteration}: parent ${it.parentId} → ${it.childId ?? 'nothing'} (${it.outcome}); target calls ${it.ledger.targetCalls}, optimizer calls ${it.ledger.optimizerCalls}`);
-            }
-        }),
-        optimization: gepaOptimizationReport
-    });
 }
 
 ;// CONCATENATED MODULE: ./src/optimize/metaspo/scores.ts
@@ -57857,6 +57183,7 @@ function freeTierWarnings(calls) {
 
 
 
+
 /** Output tokens assumed per call when the model config sets no max_tokens. */
 const ASSUMED_OUTPUT_TOKENS = 100;
 /**
@@ -57867,9 +57194,9 @@ const ASSUMED_OUTPUT_TOKENS = 100;
  */
 function estimateEval(services, options) {
     const { config } = services.project;
-    const targetModel = config.models.target;
     const calls = new Map();
     const perTask = selectTasks(services.project.tasks, options.tasks).map((task) => {
+        const targetModel = taskTargetModel(task.config, config.models);
         const examples = examplesOf(task, options.split);
         let input = 0;
         for (const example of examples) {
@@ -57878,38 +57205,45 @@ function estimateEval(services, options) {
         const outputPerCall = targetModel.maxTokens ?? ASSUMED_OUTPUT_TOKENS;
         const { samples: k, judge: judgeSampling } = samplingOf(task.config, config.models);
         const parts = [
-            estimateCost({
-                calls: examples.length * k,
-                inputTokens: input * k,
-                outputTokens: outputPerCall * examples.length * k,
+            {
                 model: targetModel.model,
-                prices: config.provider.prices
-            })
+                cost: estimateCost({
+                    calls: examples.length * k,
+                    inputTokens: input * k,
+                    outputTokens: outputPerCall * examples.length * k,
+                    model: targetModel.model,
+                    prices: config.provider.prices
+                })
+            }
         ];
-        // j judge calls per reply (k per example) and judge check.
-        const judged = taskMetrics(task.config).reduce((sum, m) => sum + judgeCalls(m), 0) * k;
+        // j judge calls per reply (k per example) and judge check, on each check's own judge model.
         const j = judgeSampling.samples;
-        if (judged > 0) {
-            const judge = config.models.judge;
-            parts.push(estimateCost({
-                calls: examples.length * judged * j,
-                inputTokens: (input + outputPerCall * examples.length + 200 * examples.length) * judged * j,
-                outputTokens: (judge.maxTokens ?? ASSUMED_OUTPUT_TOKENS) * examples.length * judged * j,
+        for (const metric of taskMetrics(task.config)) {
+            const judged = judgeCalls(metric) * k;
+            const judge = metricJudgeModel(metric, config.models);
+            if (judged === 0 || judge === undefined)
+                continue;
+            parts.push({
                 model: judge.model,
-                prices: config.provider.prices
-            }));
+                cost: estimateCost({
+                    calls: examples.length * judged * j,
+                    inputTokens: (input + outputPerCall * examples.length + 200 * examples.length) * judged * j,
+                    outputTokens: (judge.maxTokens ?? ASSUMED_OUTPUT_TOKENS) * examples.length * judged * j,
+                    model: judge.model,
+                    prices: config.provider.prices
+                })
+            });
         }
-        for (const [i, part] of parts.entries()) {
-            const model = i === 0 ? targetModel.model : config.models.judge.model;
-            calls.set(model, (calls.get(model) ?? 0) + part.calls * (options.sides ?? 1));
-        }
-        return { task: task.name, ...sumEstimates(parts) };
+        for (const part of parts)
+            calls.set(part.model, (calls.get(part.model) ?? 0) + part.cost.calls * (options.sides ?? 1));
+        const models = [...new Set(parts.map((p) => p.model))];
+        return { task: task.name, models, ...sumEstimates(parts.map((p) => p.cost)) };
     });
     const total = sumEstimates(perTask);
     const simulated = config.provider.type === 'simulated';
     const lines = [
         `estimate for eval (${options.split}) — no calls made${simulated ? ' (simulated provider: free)' : ''}:`,
-        ...perTask.map((t) => `  ${t.task}: ${estimate_run_describe(t, simulated)}`),
+        ...perTask.map((t) => `  ${t.task} (${t.models.join(', ')}): ${estimate_run_describe(t, simulated)}`),
         `  total: ${estimate_run_describe(total, simulated)}`
     ];
     if (config.provider.type === 'github-models')
@@ -58880,6 +58214,12 @@ function costSection(report) {
         facts.push(`${formatCount(total.noContent)} replies without text (content: null), counted as failed`);
     if (total.usd === null)
         facts.push('cost unknown: a model has no price configured');
+    // Several models (a task's own target, an evaluator's own judge): the paid calls of each.
+    const byModel = Object.entries(report.ledger.byModel ?? {});
+    if (byModel.length > 1)
+        facts.push(`paid calls by model: ${byModel
+            .map(([model, u]) => `${sanitize_inlineCode(model, 80)} ${formatCount(u.calls)}`)
+            .join(', ')}`);
     return `#### Cost\n\n${table}\n\n${facts.join(' · ')}`;
 }
 /** Tool version, seed and config hash: what is needed to reproduce the run. */
@@ -59137,7 +58477,7 @@ const LABELS = { base: 'before', head: 'after', intervals: true };
 const MAX_ROUND_ROWS = 50;
 const MAX_CANDIDATE_ROWS = 100;
 const markdown_optimize_PROMPT_CHARS = 20_000;
-const markdown_optimize_CRITIQUE_CHARS = 600;
+const CRITIQUE_CHARS = 600;
 const METHOD_DETAIL_CHARS = 8_000;
 /**
  * The candidate that became the proposed prompt, found by its text (latest round first), and its
@@ -59166,7 +58506,7 @@ function lineageTable(chain) {
         c.origin,
         String(c.round),
         devCell(c),
-        c.critique === null ? '—' : tableCell(c.critique, markdown_optimize_CRITIQUE_CHARS)
+        c.critique === null ? '—' : tableCell(c.critique, CRITIQUE_CHARS)
     ]);
     return markdown_sections_markdownTable(['step', 'candidate', 'origin', 'round', 'dev (evals)', 'critique'], rows, [
         'right',
@@ -59441,7 +58781,48 @@ function reproduceSection(report, info) {
     ].join('\n');
 }
 
+;// CONCATENATED MODULE: ./src/report/markdown-task-notes.ts
+
+/**
+ * `route` on `openai/gpt-4o-mini`, its check `tone` judged by `openai/gpt-4o`… Null when every task
+ * ran on the run's target and every judge check on the run's judge (the title names those).
+ */
+function modelsSection(report) {
+    const lines = [];
+    const ownModels = report.tasks.some((t) => t.model !== undefined && t.model !== report.models.target);
+    for (const task of report.tasks) {
+        const judges = [
+            ...(task.judgeModel !== undefined ? [`judged by ${sanitize_inlineCode(task.judgeModel, 80)}`] : []),
+            ...(task.checks ?? [])
+                .filter((c) => c.judgeModel !== undefined)
+                .map((c) => `${sanitize_escapeInline(c.name, 80)} judged by ${sanitize_inlineCode(c.judgeModel ?? '', 80)}`)
+        ];
+        const ownJudge = task.judgeModel !== undefined && task.judgeModel !== report.models.judge
+            ? true
+            : (task.checks ?? []).some((c) => c.judgeModel !== undefined && c.judgeModel !== report.models.judge);
+        if (!ownModels && !ownJudge)
+            continue;
+        const target = task.model === undefined ? '' : ` on ${sanitize_inlineCode(task.model, 80)}`;
+        lines.push(`- **${sanitize_escapeInline(task.task, 80)}**${target}${judges.length > 0 ? `; ${judges.join(', ')}` : ''}`);
+    }
+    if (lines.length === 0)
+        return null;
+    return ['**Models per task:**', '', ...lines].join('\n');
+}
+/** What each task with few rows can and cannot show; null when no task is small. */
+function smallSetsSection(report) {
+    const notes = report.tasks.flatMap((t) => (t.smallSet === undefined ? [] : [t.smallSet.text]));
+    if (notes.length === 0)
+        return null;
+    return [
+        '> [!NOTE]',
+        '> **Few rows.** What these scores can and cannot show:',
+        ...notes.map((n) => `> - ${sanitize_escapeInline(n, 400)}`)
+    ].join('\n');
+}
+
 ;// CONCATENATED MODULE: ./src/report/markdown.ts
+
 
 
 
@@ -59463,20 +58844,6 @@ function hiddenMarker(marker) {
         return marker;
     return `<!-- ${marker.replace(/-(?=-)/g, '- ').replace(/[<>]/g, '')} -->`;
 }
-function changeIcon(kind) {
-    switch (kind) {
-        case 'added':
-            return '🆕';
-        case 'removed':
-            return '🗑️';
-        case 'renamed':
-            return '✏️';
-        case 'rows':
-            return '➕';
-        case 'sequential':
-            return '⏱️';
-    }
-}
 function compareBlocks(report) {
     const comparison = report.comparison;
     if (!comparison)
@@ -59485,9 +58852,10 @@ function compareBlocks(report) {
     const blocks = [{ text: comparisonTable(comparison.tasks, labels) }];
     const changes = taskChanges(report);
     if (changes.length > 0) {
+        const icon = (kind) => kind === 'added' ? '🆕' : kind === 'removed' ? '🗑️' : kind === 'renamed' ? '✏️' : '➕';
         blocks.push({
             text: changes
-                .map((c) => `- ${changeIcon(c.kind)} **${sanitize_escapeInline(c.task, 100)}**: ${sanitize_escapeInline(c.text, 300)}`)
+                .map((c) => `- ${icon(c.kind)} **${sanitize_escapeInline(c.task, 100)}**: ${sanitize_escapeInline(c.text, 300)}`)
                 .join('\n')
         });
     }
@@ -59536,6 +58904,8 @@ function renderMarkdown(report, options = {}) {
     add(gateSection(report));
     add(stopSection(report));
     add(warningsSection(report));
+    add(smallSetsSection(report));
+    add(modelsSection(report));
     blocks.push(...bodyBlocks(report));
     add(failuresSection(report));
     add(costSection(report));
@@ -59841,11 +59211,10 @@ async function writePromptsToFolder(root, dir, prompts, confineTo) {
 
 
 
-
 /**
  * `prompt-descent demo [DIR]`: writes synthetic repositories for the simulated provider and runs the
- * whole loop on them offline: `eval`, then APO on the triage task's prompt (as a Markdown template),
- * GEPA on the same prompt, APO again on it as a chat prompt with a few-shot turn, APO on a JSON extraction task (invoices, scored for
+ * whole loop on them offline: `eval`, then APO on the triage task's prompt (as a Markdown template,
+ * then as a chat prompt with a few-shot turn), APO on a JSON extraction task (invoices, scored for
  * schema validity and field by field), then MetaSPO on a
  * seven-task repository's shared system prompt (four tasks meta-trained, three unseen).
  */
@@ -59875,9 +59244,6 @@ async function runDemoCommand(context) {
         return outcome.report;
     }, { configPath: single.configPath, optimizing: true });
     print(apo, context);
-    logger.info("\n== step 2a: the same prompt with GEPA (prompt-descent optimize --method gepa): a few failing rows' feedback at a time, a Pareto pool of candidates, a fraction of APO's calls");
-    const gepa = await withCommandSession(context, async (session) => (await runGepaOptimization(session, { task: undefined, edit: 'user', seed })).report, { configPath: single.configPath, optimizing: true });
-    print(gepa, context);
     let chatReport;
     if (single.chat !== undefined) {
         const chat = single.chat;
@@ -59906,7 +59272,7 @@ async function runDemoCommand(context) {
     }, { configPath: multi.configPath, optimizing: true });
     print(meta, context);
     logger.info(`\nnext: point a config at your own prompts and data (see examples/ and the README), then run \`prompt-descent eval\``);
-    const codes = [apo, gepa, chatReport, invoicesReport, meta].map((r) => r === undefined ? 0 : exitCodeOf(r));
+    const codes = [apo, chatReport, invoicesReport, meta].map((r) => r === undefined ? 0 : exitCodeOf(r));
     return Math.max(...codes) ? 3 : 0;
 }
 function print(report, context) {
@@ -59914,414 +59280,7 @@ function print(report, context) {
     context.io.stdout(`${renderTerminal(report, { color: process.stdout.isTTY === true && !context.io.env['NO_COLOR'] })}\n`);
 }
 
-;// CONCATENATED MODULE: ./src/eval/sequential-outcome.ts
-/** 2000 → "2,000" (the report layer's formatCount, which eval may not import). */
-function sequential_outcome_count(n) {
-    return String(Math.round(n)).replace(/\B(?=(\d{3})+(?!\d))/g, ',');
-}
-function sequential_outcome_percent(x) {
-    return `${Number((x * 100).toFixed(1))}%`;
-}
-/** "max_drop 0.05", or "the base" for a max_drop of 0 (the default gate). */
-function sequential_outcome_limit(maxDrop) {
-    return maxDrop === 0 ? 'the base' : `max_drop ${Number(maxDrop.toFixed(6))}`;
-}
-/** Why every row was scored, after "scored all 2,000 rows". */
-function offMessage(all, reason) {
-    switch (reason) {
-        case 'config':
-            return `${all} (gate.sequential: false)`;
-        case 'min_score':
-            return `${all}: gate.min_score needs the head's score on every row, so the gate does not stop early`;
-        case 'no_max_drop':
-            return `${all}: the gate has no max_drop to settle early`;
-    }
-}
-/**
- * The record of how many rows a comparison needed and why it stopped, with its one line for a
- * person, e.g. "stopped after 340 of 2,000 rows: the head is not worse than max_drop 0.05 at 95%".
- */
-function sequentialOutcome(result, gate) {
-    const { rows, total } = result;
-    const at = sequential_outcome_percent(gate.confidence);
-    const all = `scored all ${sequential_outcome_count(total)} row${total === 1 ? '' : 's'}`;
-    switch (result.decision) {
-        case 'not-regressed':
-            return {
-                stop: 'not-regressed',
-                rows,
-                total,
-                message: `stopped after ${sequential_outcome_count(rows)} of ${sequential_outcome_count(total)} rows: the head is not worse than ${sequential_outcome_limit(gate.maxDrop)} at ${at}`
-            };
-        case 'regressed':
-            return {
-                stop: 'regressed',
-                rows,
-                total,
-                message: `stopped after ${sequential_outcome_count(rows)} of ${sequential_outcome_count(total)} rows: the head is worse than ${sequential_outcome_limit(gate.maxDrop)} at ${at}`
-            };
-        case 'undecided':
-            return {
-                stop: 'exhausted',
-                rows,
-                total,
-                message: `${all}: the sequential test had not settled the verdict when the rows ran out, so the full-data test decides`
-            };
-        case 'interrupted':
-            return {
-                stop: 'interrupted',
-                rows,
-                total,
-                message: `stopped after ${sequential_outcome_count(rows)} of ${sequential_outcome_count(total)} rows: the run stopped before the verdict was settled`
-            };
-        case 'off':
-            return {
-                stop: 'off',
-                rows,
-                total,
-                message: offMessage(all, gate.off ?? 'config')
-            };
-    }
-}
-
-;// CONCATENATED MODULE: ./src/eval/sequential-test.ts
-/**
- * The sequential gate's test: is the mean paired difference head − base above or below
- * −max_drop? Answered with an anytime-valid confidence sequence, so the gate may look after every
- * batch of rows and stop as soon as the answer is settled, at the configured confidence, however
- * often it looks.
- *
- * The confidence sequence is the betting ("hedged capital") CS of Waudby-Smith & Ramdas (2023),
- * "Estimating means of bounded random variables by betting", JRSS-B 86(1), §4 (Theorem 3): for a
- * candidate mean m, two gamblers bet on the paired differences d_i ∈ [−1, 1] — one that the mean
- * is above m, K⁺_t(m) = Π (1 + λ⁺_i (d_i − m)), one that it is below, K⁻_t(m) = Π (1 − λ⁻_i (d_i − m))
- * — with bets λ chosen from the rows before i only (predictable). Under mean m both capitals are
- * nonnegative supermartingales, so by Ville's inequality P(∃t: ½K⁺_t + ½K⁻_t ≥ 1/α) ≤ α, and
- * {m : ½K⁺_t(m) + ½K⁻_t(m) < 1/α} is a (1 − α) confidence sequence, valid at every t at once and
- * therefore at any data-dependent stopping time (any schedule of looks).
- *
- * The gate only needs to know on which side of m = −max_drop the sequence lies, so the capital is
- * computed at that one point: m is outside the CS exactly when the hedged capital reaches 1/α, and
- * the CS then lies above m when K⁺ is the larger (not regressed) and below it otherwise (regressed).
- *
- * The bets are WSR's aGRAPA (§5.1: "approximate growth-rate adaptive to the particular
- * alternative"), λ = (μ̂ − m) / (σ̂² + (μ̂ − m)²), the bet that maximises the capital's expected
- * log-growth to second order, truncated to [0, c / (1 ± m)] (c = ½, their default) so that no
- * factor can reach zero; μ̂ and σ̂² are the regularised running mean and variance of WSR's
- * predictable plug-in (eq. 26–27: a prior mean of 0 and variance of 1 — the midpoint and the widest
- * spread of [−1, 1] — weighted as one row).
- */
-/** WSR's truncation: a bet never stakes more than half of what a worst-case row could take. */
-const TRUNCATION = 0.5;
-/** log(e^a + e^b) without overflow. */
-function logSumExp(a, b) {
-    const high = Math.max(a, b);
-    if (high === -Infinity)
-        return -Infinity;
-    return high + Math.log(Math.exp(a - high) + Math.exp(b - high));
-}
-/**
- * The hedged capital at m = −max_drop after every difference given, and the decision it supports
- * at level α = 1 − confidence. A difference outside [−1, 1] is an error of the caller.
- */
-function sequentialTest(input) {
-    const { differences, maxDrop, confidence } = input;
-    if (!(maxDrop >= 0 && maxDrop <= 1))
-        throw new RangeError(`max_drop ${maxDrop} is not in [0, 1]`);
-    if (!(confidence > 0 && confidence < 1)) {
-        throw new RangeError(`confidence ${confidence} is not in (0, 1)`);
-    }
-    const m = -maxDrop;
-    // 1 + λ(d − m) ≥ 1 − λ(1 + m) for d ≥ −1, and 1 − λ(d − m) ≥ 1 − λ(1 − m) for d ≤ 1.
-    const capAbove = 1 + m > 0 ? TRUNCATION / (1 + m) : Infinity;
-    const capBelow = TRUNCATION / (1 - m);
-    let logAbove = 0;
-    let logBelow = 0;
-    // Regularised running estimates (WSR eq. 26–27, rescaled from [0, 1] to [−1, 1]).
-    let sum = 0;
-    let squares = 1;
-    let meanEstimate = 0;
-    for (let i = 0; i < differences.length; i++) {
-        const d = differences[i];
-        if (!(d >= -1 && d <= 1))
-            throw new RangeError(`difference ${d} at ${i} is not in [−1, 1]`);
-        const variance = squares / (i + 1);
-        const gap = meanEstimate - m;
-        const scale = variance + gap * gap;
-        const betAbove = Math.min(Math.max(gap / scale, 0), capAbove);
-        const betBelow = Math.min(Math.max(-gap / scale, 0), capBelow);
-        logAbove += Math.log1p(betAbove * (d - m));
-        logBelow += Math.log1p(-betBelow * (d - m));
-        sum += d;
-        meanEstimate = sum / (i + 2);
-        squares += (d - meanEstimate) ** 2;
-    }
-    const hedged = logSumExp(logAbove, logBelow) - Math.LN2;
-    const alpha = 1 - confidence;
-    let decision = 'undecided';
-    if (hedged >= -Math.log(alpha))
-        decision = logAbove >= logBelow ? 'not-regressed' : 'regressed';
-    return { decision, logCapitalAbove: logAbove, logCapitalBelow: logBelow };
-}
-/**
- * The row counts at which the gate looks: `firstLook`, then every `every` rows, and always at
- * `total` (when the rows run out the full-data test decides). Increasing, ending at `total`.
- */
-function lookSchedule(total, firstLook, every) {
-    if (total <= 0)
-        return [];
-    const looks = [];
-    const step = Math.max(1, Math.floor(every));
-    for (let rows = Math.max(1, Math.floor(firstLook)); rows < total; rows += step)
-        looks.push(rows);
-    looks.push(total);
-    return looks;
-}
-
-;// CONCATENATED MODULE: ./src/run/sequential-compare.ts
-
-
-
-
-
-
-
-const NO_USAGE = { calls: 0, cachedCalls: 0, inputTokens: 0, outputTokens: 0 };
-function sequential_compare_scored(result) {
-    return result.error === undefined && result.output !== null;
-}
-/** The order in which a task's paired rows are scored: a shuffle seeded by the run and the task. */
-function sequentialOrder(rows, seed, task) {
-    return createRandom(hashString32(`${seed}:${task}:sequential`)).shuffle(rows);
-}
-/** One side of a task: its scoring, the results so far by id, and the calls they used. */
-class Side {
-    services;
-    scoring;
-    results = new Map();
-    usage = NO_USAGE;
-    constructor(services, scoring) {
-        this.services = services;
-        this.scoring = scoring;
-    }
-    async score(examples) {
-        const before = this.services.usage().total;
-        const outcome = await scoreRows(this.services, this.scoring, examples);
-        this.usage = addUsage(this.usage, usageBetween(before, this.services.usage().total));
-        for (const result of outcome.results)
-            this.results.set(result.id, result);
-        return outcome;
-    }
-    /** The task's result on the rows scored, in the dataset's order. */
-    summary(rows, seed) {
-        const results = rows.flatMap((e) => {
-            const result = this.results.get(e.id);
-            return result === undefined ? [] : [result];
-        });
-        return summarizeRows(this.services, this.scoring, results, seed, this.usage);
-    }
-}
-/** A stop caused by one side's scoring (a budget stop, a cancel, a provider refusal), if any. */
-function stopOf(outcome, label) {
-    if (outcome.fatal) {
-        return {
-            fatal: true,
-            stop: {
-                reason: 'provider-error',
-                message: `${outcome.fatal.message}; ${label} stopped with ${plural(outcome.notScored, 'example')} not scored, later tasks were not run`,
-                ...(outcome.fatal.status !== undefined && { status: outcome.fatal.status })
-            }
-        };
-    }
-    if (outcome.stopped) {
-        return { fatal: false, stop: stopInfoOf(outcome.stopped, outcome.notScored, label) };
-    }
-    return undefined;
-}
-/**
- * The sequential gate (issue 15): for each task, base and head are scored on the same paired rows
- * in a seeded random order, in batches (`gate.first_look` rows, then `gate.look_every` at a time;
- * head first, so an unchanged prompt's base is served from the cache), and after each batch the
- * anytime-valid test of eval/sequential-test.ts asks whether the mean paired difference lies
- * beyond −max_drop or within it at the gate's confidence. The task stops at the first look that
- * settles it. When the rows run out first, the rows only one side has are scored too, so the task's
- * results are exactly those of scoring every row, and the full-data test decides.
- */
-async function compareSequentially(input) {
-    const { gate, seed } = input;
-    const head = [];
-    const base = new Map();
-    const sequential = new Map();
-    let stop = { reason: 'completed', message: 'every example was scored' };
-    let fatal = false;
-    for (const task of input.tasks) {
-        const sampling = input.samplingFor(task.head.name);
-        const options = { samplingFor: () => sampling };
-        const headSide = new Side(input.head, prepareTask(input.head, task.head, { ...options, label: 'head' }));
-        const baseSide = new Side(input.base, prepareTask(input.base, task.base, { ...options, label: 'base' }));
-        const headRows = examplesOf(task.head, input.split);
-        const baseRows = examplesOf(task.base, input.split);
-        const baseById = new Map(baseRows.map((e) => [e.id, e]));
-        const order = sequentialOrder(headRows.filter((e) => baseById.has(e.id)), seed, task.head.name);
-        const looks = lookSchedule(order.length, gate.firstLook, gate.lookEvery);
-        const k = headSide.scoring.sampling.samples;
-        const each = k > 1 ? ` × ${k} samples` : '';
-        input.head.logger.info(`${task.head.name}: scoring base and head on ${plural(order.length, 'paired row')}${each} in a seeded random order, looking after ${plural(Math.min(gate.firstLook, order.length), 'row')} and then every ${gate.lookEvery} (${input.split})`);
-        let done = 0;
-        let decision = 'undecided';
-        let cut;
-        for (const look of looks) {
-            const batch = order.slice(done, look);
-            cut = stopOf(await headSide.score(batch), headSide.scoring.label);
-            if (cut)
-                break;
-            const baseBatch = batch.map((e) => baseById.get(e.id));
-            cut = stopOf(await baseSide.score(baseBatch), baseSide.scoring.label);
-            done = look;
-            if (cut || look === order.length)
-                break;
-            const differences = order.slice(0, done).flatMap((e) => {
-                const h = headSide.results.get(e.id);
-                const b = baseSide.results.get(e.id);
-                return h && b && sequential_compare_scored(h) && sequential_compare_scored(b) ? [h.score - b.score] : [];
-            });
-            decision = sequentialTest({
-                differences,
-                maxDrop: gate.maxDrop,
-                confidence: gate.confidence
-            }).decision;
-            if (decision !== 'undecided')
-                break;
-        }
-        if (!cut && decision === 'undecided') {
-            // The rows ran out: score what only one side has, so the results are the full evaluation's.
-            const headIds = new Set(headRows.map((e) => e.id));
-            const headOnly = headRows.filter((e) => !baseById.has(e.id));
-            const baseOnly = baseRows.filter((e) => !headIds.has(e.id));
-            if (headOnly.length > 0)
-                cut = stopOf(await headSide.score(headOnly), headSide.scoring.label);
-            if (!cut && baseOnly.length > 0) {
-                cut = stopOf(await baseSide.score(baseOnly), baseSide.scoring.label);
-            }
-        }
-        const headResult = headSide.summary(headRows, seed);
-        const baseResult = baseSide.summary(baseRows, seed);
-        head.push(headResult);
-        base.set(task.base.name, baseResult);
-        sequential.set(task.head.name, sequentialOutcome({ decision: cut ? 'interrupted' : decision, rows: done, total: order.length }, gate));
-        if (cut) {
-            stop = cut.stop;
-            fatal = cut.fatal;
-            break;
-        }
-        input.head.logger.info(`${task.head.name}: ${sequential.get(task.head.name)?.message ?? ''}`);
-        for (const summary of [headResult, baseResult]) {
-            if (summary.failed > 0 && stop.reason === 'completed') {
-                stop = { reason: 'provider-error', message: failedMessage(summary) };
-            }
-        }
-    }
-    return { head, base, sequential, stop, fatal };
-}
-
-;// CONCATENATED MODULE: ./src/run/compare-sides.ts
-
-
-/** Why this gate scores every row, or undefined when it may stop early. */
-function sequentialOff(gate) {
-    if (!gate.sequential)
-        return 'config';
-    if (gate.minScore !== undefined)
-        return 'min_score';
-    if (gate.maxDrop === undefined)
-        return 'no_max_drop';
-    return undefined;
-}
-/** Today's comparison: every head row, then every base row of the comparable tasks. */
-async function scoreEveryRow(services, base, options, plan) {
-    const { logger } = services;
-    logger.info(`head (${options.headRef.slice(0, 12)})`);
-    const head = await evaluateTasks(services, {
-        tasks: plan.headTasks.map((t) => t.name),
-        split: options.split,
-        seed: options.seed,
-        label: 'head'
-    });
-    let stop = head.stop;
-    const baseResults = new Map();
-    if (base &&
-        plan.comparable.length > 0 &&
-        !head.fatal &&
-        (stop.reason === 'completed' || stop.reason === 'provider-error')) {
-        logger.info(`base (${options.baseRef.slice(0, 12)})`);
-        const outcome = await evaluateTasks({ ...services, project: base }, {
-            tasks: plan.comparable.map((t) => plan.baseNameOf(t.name) ?? t.name),
-            split: options.split,
-            seed: options.seed,
-            samplingFor: plan.samplingFor,
-            label: 'base'
-        });
-        for (const result of outcome.tasks)
-            baseResults.set(result.task, result);
-        if (outcome.stop.reason !== 'completed')
-            stop = outcome.stop;
-    }
-    return { head: head.tasks, baseResults, sequential: new Map(), stop };
-}
-/**
- * The sequential gate: head tasks with no base are scored whole first, then each comparable task
- * base and head together until its max_drop verdict is settled (./sequential-compare.ts).
- */
-async function scoreSequentially(services, base, options, plan) {
-    const comparable = new Set(plan.comparable.map((t) => t.name));
-    const added = plan.headTasks.filter((t) => !comparable.has(t.name)).map((t) => t.name);
-    let stop = { reason: 'completed', message: 'every example was scored' };
-    const byName = new Map();
-    let fatal = false;
-    if (added.length > 0) {
-        services.logger.info(`head (${options.headRef.slice(0, 12)}), tasks with no base`);
-        const outcome = await evaluateTasks(services, {
-            tasks: added,
-            split: options.split,
-            seed: options.seed,
-            label: 'head'
-        });
-        for (const result of outcome.tasks)
-            byName.set(result.task, result);
-        stop = outcome.stop;
-        fatal = outcome.fatal;
-    }
-    const baseResults = new Map();
-    let sequential = new Map();
-    if (!fatal && (stop.reason === 'completed' || stop.reason === 'provider-error')) {
-        services.logger.info(`base (${options.baseRef.slice(0, 12)}) and head (${options.headRef.slice(0, 12)}), sequentially`);
-        const outcome = await compareSequentially({
-            head: services,
-            base: { ...services, project: base },
-            tasks: plan.comparable.map((t) => ({ head: t, base: plan.baseTaskOf(t.name) })),
-            split: options.split,
-            seed: options.seed,
-            samplingFor: plan.samplingFor,
-            gate: plan.gate
-        });
-        for (const result of outcome.head)
-            byName.set(result.task, result);
-        for (const [name, result] of outcome.base)
-            baseResults.set(name, result);
-        sequential = outcome.sequential;
-        if (outcome.stop.reason !== 'completed')
-            stop = outcome.stop;
-    }
-    const head = plan.headTasks.flatMap((t) => {
-        const result = byName.get(t.name);
-        return result === undefined ? [] : [result];
-    });
-    return { head, baseResults, sequential, stop };
-}
-
 ;// CONCATENATED MODULE: ./src/run/compare-run.ts
-
-
 
 
 
@@ -60394,29 +59353,38 @@ async function runCompare(services, options) {
     /** The base task a head task is compared with: the same name, or the one it was renamed from. */
     const baseNameOf = (name) => baseTasks.has(name) ? name : renames.get(name);
     noteSmallSets(services, options);
-    const gateConfig = project.config.gate;
+    logger.info(`head (${options.headRef.slice(0, 12)})`);
+    const head = await evaluateTasks(services, {
+        tasks: headTasks.map((t) => t.name),
+        split: options.split,
+        seed: options.seed,
+        label: 'head'
+    });
+    let stop = head.stop;
+    const baseResults = new Map();
     const comparable = headTasks.filter((t) => baseNameOf(t.name) !== undefined);
-    // Base is scored with head's samples and aggregate, so the pairs compare like with like.
-    const headSampling = new Map(headTasks.map((t) => [t.name, samplingOf(t.config, project.config.models)]));
-    const off = sequentialOff(gateConfig);
-    const sides = base && comparable.length > 0 && off === undefined && gateConfig.maxDrop !== undefined
-        ? await scoreSequentially(services, base, options, {
-            headTasks,
-            comparable,
-            baseTaskOf: (name) => baseTasks.get(baseNameOf(name) ?? ''),
+    if (base &&
+        comparable.length > 0 &&
+        !head.fatal &&
+        (stop.reason === 'completed' || stop.reason === 'provider-error')) {
+        logger.info(`base (${options.baseRef.slice(0, 12)})`);
+        const baseServices = { ...services, project: base };
+        // Base is scored with head's samples and aggregate, so the pairs compare like with like.
+        const headSampling = new Map(headTasks.map((t) => [t.name, samplingOf(t.config, project.config.models)]));
+        const outcome = await evaluateTasks(baseServices, {
+            tasks: comparable.map((t) => baseNameOf(t.name) ?? t.name),
+            split: options.split,
+            seed: options.seed,
             samplingFor: (name) => headSampling.get(name),
-            gate: { ...gateConfig, maxDrop: gateConfig.maxDrop }
-        })
-        : await scoreEveryRow(services, base, options, {
-            headTasks,
-            comparable,
-            baseNameOf,
-            samplingFor: (name) => headSampling.get(name)
+            label: 'base'
         });
-    const { head, baseResults } = sides;
-    const stop = sides.stop;
+        for (const result of outcome.tasks)
+            baseResults.set(result.task, result);
+        if (outcome.stop.reason !== 'completed')
+            stop = outcome.stop;
+    }
     const comparisons = [];
-    for (const headResult of head) {
+    for (const headResult of head.tasks) {
         const baseName = baseNameOf(headResult.task);
         const baseResult = baseName === undefined ? undefined : baseResults.get(baseName);
         const baseTask = baseName === undefined ? undefined : baseTasks.get(baseName);
@@ -60433,13 +59401,6 @@ async function runCompare(services, options) {
         });
         if (baseName !== headResult.task)
             compared.renamedFrom = baseName;
-        compared.sequential =
-            sides.sequential.get(headResult.task) ??
-                sequentialOutcome({ decision: 'off', rows: compared.n, total: compared.n }, {
-                    maxDrop: gateConfig.maxDrop ?? 0,
-                    confidence: gateConfig.confidence,
-                    off: off ?? 'config'
-                });
         comparisons.push(compared);
     }
     // Head tasks with no base at all; a task whose base run was cut short is left to gateAfterStop.
@@ -60447,13 +59408,13 @@ async function runCompare(services, options) {
     const renamedFrom = new Set(renames.values());
     const headNames = new Set(project.tasks.map((t) => t.name));
     const removed = [...baseTasks.keys()].filter((n) => !headNames.has(n) && !renamedFrom.has(n));
-    const gate = gateAfterStop(applyGate(head, comparisons, project.config.gate, { added }), project.config.gate, stop, headTasks.map((t) => ({ task: t.name, hasBase: baseNameOf(t.name) !== undefined })));
+    const gate = gateAfterStop(applyGate(head.tasks, comparisons, project.config.gate, { added }), project.config.gate, stop, headTasks.map((t) => ({ task: t.name, hasBase: baseNameOf(t.name) !== undefined })));
     return buildReport(services, {
         kind: 'compare',
         startedAt,
         seed: options.seed,
         split: options.split,
-        tasks: head,
+        tasks: head.tasks,
         stop,
         gate,
         comparison: {
@@ -60586,7 +59547,7 @@ function gainTasks(services, request) {
     switch (request.method) {
         case 'apo':
         case 'gepa':
-            return [oneTask(services, request.task, request.method)];
+            return [apoTask(services, request.task)];
         case 'metaspo':
             return metaspoTasks(services, request.holdout, request.tasks).train;
     }
@@ -60640,6 +59601,25 @@ function estimateApoRun(config, sizes = {}) {
         targetCalls: perRound.reduce((s, e) => s + e.targetCalls, baseline.targetCalls),
         optimizerCalls: perRound.reduce((s, e) => s + e.optimizerCalls, 0)
     };
+}
+
+;// CONCATENATED MODULE: ./src/optimize/gepa/presets.ts
+/** Candidates that get a full dev pass, per preset. */
+function presetDevPasses(preset) {
+    switch (preset) {
+        case 'light':
+            return 6;
+        case 'medium':
+            return 12;
+        case 'heavy':
+            return 18;
+    }
+}
+/** Iterations allowed per dev pass of the preset (rejected proposals are cheap but not free). */
+const GEPA_ITERATIONS_PER_PASS = 6;
+/** The most target calls one iteration can cost: minibatch and confirmation for both, a dev pass. */
+function iterationWorstCase(minibatch, confirm, dev) {
+    return 2 * minibatch + 2 * confirm + dev;
 }
 
 ;// CONCATENATED MODULE: ./src/optimize/gepa/estimate.ts
@@ -60723,6 +59703,7 @@ function estimateUnseenCalls(userPromptsPerTask, splitSizes) {
 
 
 
+
 /** Output tokens assumed per target call when max_tokens is unset. */
 const TARGET_OUTPUT = 100;
 /** Output tokens assumed per optimizer call (a critique, a rewritten prompt) when unset. */
@@ -60738,58 +59719,47 @@ function meanTargetTokens(task) {
 function estimate_optimize_count(split, task) {
     return task.examples.filter((e) => e.split === split).length;
 }
-/**
- * A task-scoped method's estimate: its search's calls (from `run`, given the task's train and dev
- * sizes and the input tokens of one target call), plus the test comparison, every scored example
- * counted k times with `samples: k`.
- */
-function estimateOneTask(services, method, taskName, run) {
+function estimateApo(services, taskName) {
     const { config } = services.project;
-    const task = oneTask(services, taskName, method);
-    const perCall = meanTargetTokens(task);
-    const search = run(task, { train: estimate_optimize_count('train', task), dev: estimate_optimize_count('dev', task) }, perCall);
+    const task = apoTask(services, taskName);
+    const run = estimateApoRun(config.optimize.apo, {
+        train: estimate_optimize_count('train', task),
+        dev: estimate_optimize_count('dev', task)
+    });
     const test = 2 * estimate_optimize_count('test', task);
+    const perCall = meanTargetTokens(task);
     return {
-        targetCalls: (search.calls.targetCalls + test) * samplingOf(task.config, config.models).samples,
-        optimizerCalls: search.calls.optimizerCalls,
+        // Every scored example costs k target calls with `samples: k`.
+        targetCalls: (run.targetCalls + test) * samplingOf(task.config, config.models).samples,
+        optimizerCalls: run.optimizerCalls,
         targetTokens: perCall,
-        optimizerTokens: search.optimizerTokens,
-        line: `${search.line}; test comparison ${test} target calls`
+        // An optimizer call carries the prompt and a group of failing examples with their replies.
+        optimizerTokens: estimateTokens(conversationText(task.prompt)) * 2 +
+            config.optimize.apo.errorsPerGroup * (perCall + TARGET_OUTPUT) +
+            300,
+        line: `APO on ${task.name}: ${run.perRound.length} rounds; per full round ${run.perRound.at(-1)?.targetCalls ?? 0} target + ${run.perRound.at(-1)?.optimizerCalls ?? 0} optimizer calls; test comparison ${test} target calls`
     };
 }
-/** Tokens of the feedback line GEPA adds to each row it shows. */
-const FEEDBACK_TOKENS = 40;
-/**
- * Input tokens of one optimizer call: the prompt (shown, and echoed in the instructions' terms),
- * `rows` examples of `rowTokens` each with the target's reply, and the instructions around them.
- */
-function metaPromptTokens(task, rows, rowTokens) {
-    return (estimateTokens(conversationText(task.prompt)) * 2 + rows * (rowTokens + TARGET_OUTPUT) + 300);
-}
-function estimateApo(services, taskName) {
-    const apo = services.project.config.optimize.apo;
-    return estimateOneTask(services, 'apo', taskName, (task, sizes, perCall) => {
-        const run = estimateApoRun(apo, sizes);
-        const full = run.perRound.at(-1);
-        return {
-            calls: run,
-            // An optimizer call carries the prompt and a group of failing examples with their replies.
-            optimizerTokens: metaPromptTokens(task, apo.errorsPerGroup, perCall),
-            line: `APO on ${task.name}: ${run.perRound.length} rounds; per full round ${full?.targetCalls ?? 0} target + ${full?.optimizerCalls ?? 0} optimizer calls`
-        };
-    });
-}
 function estimateGepa(services, taskName) {
-    const gepa = services.project.config.optimize.gepa;
-    return estimateOneTask(services, 'gepa', taskName, (task, sizes, perCall) => {
-        const run = estimateGepaRun(gepa, sizes);
-        return {
-            calls: run,
-            // A reflection carries the prompt and the minibatch rows with replies and a feedback line each.
-            optimizerTokens: metaPromptTokens(task, gepa.minibatch, perCall + FEEDBACK_TOKENS),
-            line: `GEPA on ${task.name}: at most ${run.iterations} iterations, ${run.devPasses} dev passes over ${run.dev} rows; ${run.formula}`
-        };
+    const { config } = services.project;
+    const task = apoTask(services, taskName);
+    const run = estimateGepaRun(config.optimize.gepa, {
+        train: estimate_optimize_count('train', task),
+        dev: estimate_optimize_count('dev', task)
     });
+    const test = 2 * estimate_optimize_count('test', task);
+    const perCall = meanTargetTokens(task);
+    return {
+        // Every scored example costs k target calls with `samples: k`.
+        targetCalls: (run.targetCalls + test) * samplingOf(task.config, config.models).samples,
+        optimizerCalls: run.optimizerCalls,
+        targetTokens: perCall,
+        // A reflection carries the prompt and the minibatch rows with replies and feedback.
+        optimizerTokens: estimateTokens(conversationText(task.prompt)) * 2 +
+            config.optimize.gepa.minibatch * (perCall + TARGET_OUTPUT + 40) +
+            300,
+        line: `GEPA on ${task.name}: at most ${run.iterations} iterations, ${run.devPasses} dev passes over ${run.dev} rows; ${run.formula}; test comparison ${test} target calls`
+    };
 }
 function estimateMetaspo(services, holdoutNames) {
     const { config } = services.project;
@@ -60817,7 +59787,9 @@ function estimateMetaspo(services, holdoutNames) {
  */
 function estimateOptimize(services, options) {
     const { config } = services.project;
-    const targetModel = config.models.target;
+    // One task's optimization runs on that task's own target (a prompt file's model).
+    const one = services.project.tasks.find((t) => t.name === options.task);
+    const targetModel = one === undefined ? config.models.target : taskTargetModel(one.config, config.models);
     const optimizerModel = config.models.optimizer;
     let run;
     switch (options.method) {
@@ -60888,6 +59860,739 @@ function providerFailureReport(services, parts, error) {
     });
 }
 
+;// CONCATENATED MODULE: ./src/optimize/gepa/feedback.ts
+
+
+/** Longest expected value shown as is (a label, a number, a short answer). */
+const SHOWN_CHARS = 40;
+/** Longest judge critique kept. */
+const feedback_CRITIQUE_CHARS = 300;
+function flat(text, max) {
+    const one = text.replace(/\s+/g, ' ').trim();
+    return one.length <= max ? one : `${one.slice(0, max - 1)}…`;
+}
+function asNumber(value) {
+    const n = typeof value === 'number' ? value : typeof value === 'string' ? Number(value) : NaN;
+    return Number.isFinite(n) ? n : undefined;
+}
+function jsonObject(text) {
+    if (text === null)
+        return undefined;
+    try {
+        const parsed = JSON.parse(text);
+        return parsed !== null && typeof parsed === 'object' && !Array.isArray(parsed)
+            ? parsed
+            : undefined;
+    }
+    catch {
+        return undefined;
+    }
+}
+/** One miss described: expected vs given, without ever quoting a long gold text. */
+function describeMiss(expected, answer, unreadable) {
+    if (unreadable || answer === null)
+        return 'nothing readable: no answer could be read from the reply';
+    if (expected !== null && typeof expected === 'object' && !Array.isArray(expected)) {
+        const given = jsonObject(answer);
+        if (given === undefined)
+            return 'expected a JSON object; the answer is not one';
+        const want = expected;
+        const missing = Object.keys(want).filter((k) => !(k in given));
+        const wrong = Object.keys(want).filter((k) => k in given && JSON.stringify(given[k]) !== JSON.stringify(want[k]));
+        const parts = [];
+        if (missing.length > 0)
+            parts.push(`fields missing: ${missing.join(', ')}`);
+        if (wrong.length > 0)
+            parts.push(`fields with a wrong value: ${wrong.join(', ')}`);
+        return parts.length > 0 ? parts.join('; ') : 'the JSON answer does not match';
+    }
+    const want = asNumber(expected);
+    const got = asNumber(answer);
+    if (want !== undefined && got !== undefined) {
+        return `expected the number ${want}, got ${got} (off by ${Math.abs(got - want)})`;
+    }
+    const text = expectedText(expected);
+    if (text.length <= SHOWN_CHARS && !text.includes('\n')) {
+        return `expected ${JSON.stringify(text)}, got ${JSON.stringify(flat(answer, SHOWN_CHARS))}`;
+    }
+    return 'the answer does not match the expected one (too long to show)';
+}
+/** What a miss is measured against, per metric type (exhaustive: a new metric needs a case). */
+function missOf(metric, example, scored) {
+    const asExpected = () => describeMiss(scored.expected, scored.answer, scored.unreadable);
+    if (metric === undefined)
+        return asExpected();
+    switch (metric.type) {
+        case 'exact':
+        case 'contains':
+        case 'choice':
+        case 'regex':
+        case 'numeric':
+        case 'json':
+        case 'judge':
+            return asExpected();
+        case 'json_schema':
+            // Scored against the schema, not the row's expected value; the rationale says where.
+            return scored.unreadable || scored.answer === null
+                ? 'nothing readable: the reply is not JSON'
+                : 'the reply breaks the response schema';
+        case 'gh-string': {
+            const value = fillGhTemplate(metric.value, example.fields);
+            const shown = value.length <= SHOWN_CHARS && !value.includes('\n')
+                ? JSON.stringify(value)
+                : "the evaluator's value (too long to show)";
+            return `the reply does not satisfy ${metric.op} ${shown}`;
+        }
+        case 'gh-llm':
+        case 'gh-builtin':
+            // Graded by a judge against its own prompt or rubric: its verdict is the feedback.
+            return scored.unreadable || scored.answer === null
+                ? "no grade could be read from the evaluator's reply"
+                : `the evaluator graded it ${JSON.stringify(flat(scored.answer, SHOWN_CHARS))}`;
+    }
+}
+function checkLine(check, metric, example) {
+    const miss = missOf(metric, example, {
+        expected: check.expected,
+        answer: check.answer,
+        unreadable: check.unreadable
+    });
+    const critique = check.rationale ? ` — judge: ${flat(check.rationale, feedback_CRITIQUE_CHARS)}` : '';
+    return `check ${check.name} failed: ${miss}${critique}`;
+}
+/** A check failed unless its metric passed it (GitHub Models evaluators) or it scored 1. */
+function checkFailed(check) {
+    return check.passed !== undefined ? !check.passed : check.score < 1;
+}
+/**
+ * The feedback line for one scored row. With the task's config, each metric's miss is told its
+ * own way (a schema, a GitHub Models evaluator); without it, against the expected value.
+ */
+function exampleFeedback(example, result, task) {
+    if (result.error !== undefined || result.output === null)
+        return 'the call failed; no reply';
+    if (result.score >= 1)
+        return 'correct';
+    const score = `score ${result.score.toFixed(2)}`;
+    if (result.checks !== undefined && result.checks.length > 0) {
+        const metrics = new Map(task?.checks?.checks.map((c) => [c.name, c.metric]));
+        const failed = result.checks
+            .filter(checkFailed)
+            .map((c) => checkLine(c, metrics.get(c.name), example));
+        return `wrong (${score}): ${failed.join('; ')}`;
+    }
+    const miss = missOf(task?.metric, example, {
+        expected: example.expected,
+        answer: result.answer,
+        unreadable: result.unreadable
+    });
+    const critique = result.rationale ? ` — judge: ${flat(result.rationale, feedback_CRITIQUE_CHARS)}` : '';
+    return `wrong (${score}): ${miss}${critique}`;
+}
+
+;// CONCATENATED MODULE: ./src/optimize/gepa/pareto.ts
+/** Share of draws that go to the best-mean candidate whatever the fronts say. */
+const BEST_FLOOR = 0.2;
+function meanOf(scores) {
+    return scores.length === 0 ? 0 : scores.reduce((s, x) => s + x, 0) / scores.length;
+}
+/** The best mean (ties: the lowest index). */
+function bestByMean(pool) {
+    let best = pool[0];
+    for (const entry of pool)
+        if (best === undefined || meanOf(entry.scores) > meanOf(best.scores))
+            best = entry;
+    return best?.index ?? 0;
+}
+/**
+ * Per informative dev row (someone solves it better than someone else), the pool indices at its
+ * best score. Rows where the best is 0 or where every candidate ties are dropped.
+ */
+function informativeFronts(pool) {
+    const rows = pool[0]?.scores.length ?? 0;
+    const out = [];
+    for (let row = 0; row < rows; row++) {
+        const values = pool.map((e) => e.scores[row] ?? 0);
+        const top = Math.max(...values);
+        if (top <= 0)
+            continue;
+        const front = pool.filter((_, k) => values[k] === top).map((e) => e.index);
+        if (front.length === pool.length)
+            continue;
+        out.push({ row, front });
+    }
+    return out;
+}
+/**
+ * The reference's pruning: in ascending order of mean, drop a candidate when every front holding it
+ * holds another survivor; repeat until none can go. Survivors are each the only survivor on some row.
+ */
+function pruneFronts(pool, fronts) {
+    const mean = new Map(pool.map((e) => [e.index, meanOf(e.scores)]));
+    const alive = new Set(fronts.flatMap((f) => f.front));
+    let changed = true;
+    while (changed) {
+        changed = false;
+        const order = [...alive].sort((a, b) => (mean.get(a) ?? 0) - (mean.get(b) ?? 0) || b - a);
+        for (const k of order) {
+            const holding = fronts.filter((f) => f.front.includes(k));
+            if (holding.every((f) => f.front.some((j) => j !== k && alive.has(j)))) {
+                alive.delete(k);
+                changed = true;
+                break;
+            }
+        }
+    }
+    return [...alive].sort((a, b) => a - b);
+}
+/** Survivors with their weights (how many informative fronts they belong to). */
+function frontWeights(pool) {
+    const fronts = informativeFronts(pool);
+    const survivors = pruneFronts(pool, fronts);
+    return survivors.map((index) => ({
+        index,
+        weight: fronts.filter((f) => f.front.includes(index)).length
+    }));
+}
+/**
+ * A parent: with probability BEST_FLOOR (or when no row is informative) the best-mean candidate,
+ * else a survivor drawn in proportion to its weight.
+ */
+function selectParent(pool, selection, random) {
+    const best = bestByMean(pool);
+    if (selection === 'best')
+        return best;
+    const weights = frontWeights(pool);
+    const total = weights.reduce((s, w) => s + w.weight, 0);
+    if (random.next() < BEST_FLOOR || total === 0)
+        return best;
+    let u = random.next() * total;
+    for (const w of weights) {
+        u -= w.weight;
+        if (u < 0)
+            return w.index;
+    }
+    return weights[weights.length - 1]?.index ?? best;
+}
+
+;// CONCATENATED MODULE: ./src/optimize/gepa/reflect.ts
+
+
+
+
+
+/** Words in a row that count as copying the train data. */
+const COPY_WORDS = 6;
+/** Expected answers at least this long may not appear in a candidate. */
+const COPY_ANSWER_CHARS = 24;
+const SUBJECT = {
+    user: 'a prompt template that instructs a language model to do a task; each placeholder in double curly braces is filled from a data row before the model sees it',
+    system: 'the system prompt that a language model receives before every request of a task'
+};
+function reflectionMessages(input) {
+    const examples = input.records
+        .map((r) => wrapTag(META_TAGS.example, [
+        wrapTag(META_TAGS.input, clip(r.input)),
+        wrapTag(META_TAGS.output, clip(r.output)),
+        wrapTag(META_TAGS.feedback, r.feedback)
+    ].join('\n')))
+        .join('\n\n');
+    const content = [
+        `A language model was given ${SUBJECT[input.kind]}:`,
+        wrapTag(META_TAGS.prompt, input.prompt) + conversationBlock(input.conversation),
+        '',
+        'Below are inputs it received, its replies, and feedback on each reply (what was wrong, or "correct").',
+        examples,
+        '',
+        'Write a new version of the prompt that fixes the failures while keeping what made the correct replies correct.',
+        'Infer from the inputs what kinds of cases trip the model and state a general rule for each; never copy the text or the answer of a specific example into the prompt.',
+        'Keep the task, the answer format and every instruction that still holds.',
+        slotsInstruction(input.slots),
+        `Keep the prompt under ${input.maxChars} characters.`,
+        `Answer with the whole new prompt inside ${`<${META_TAGS.newPrompt}></${META_TAGS.newPrompt}>`}.`
+    ].join('\n');
+    return [{ role: 'user', content }];
+}
+function words(text) {
+    return text.toLowerCase().match(/[\p{L}\p{N}']+/gu) ?? [];
+}
+/** Every run of COPY_WORDS words of the text, joined by spaces. */
+function shingles(text) {
+    const w = words(text);
+    const out = new Set();
+    for (let i = 0; i + COPY_WORDS <= w.length; i++)
+        out.add(w.slice(i, i + COPY_WORDS).join(' '));
+    return out;
+}
+function copyIndex(train) {
+    const index = { shingles: new Set(), answers: [] };
+    for (const example of train) {
+        for (const value of Object.values(example.fields)) {
+            if (typeof value !== 'string')
+                continue;
+            for (const s of shingles(value))
+                index.shingles.add(s);
+        }
+        const answer = expectedText(example.expected).trim().toLowerCase();
+        if (answer.length >= COPY_ANSWER_CHARS)
+            index.answers.push(answer);
+    }
+    return index;
+}
+/** What a copy check finds: the copied words, or undefined. */
+function copiedTrainText(candidate, parent, index) {
+    const known = shingles(parent);
+    for (const s of shingles(candidate))
+        if (index.shingles.has(s) && !known.has(s))
+            return s;
+    const lower = candidate.toLowerCase();
+    const parentLower = parent.toLowerCase();
+    return index.answers.find((a) => lower.includes(a) && !parentLower.includes(a));
+}
+/** Parses and guards a reflection reply. */
+function readReflection(reply, parent, rules, maxChars, index) {
+    const outcome = checkCandidate(parseLastTagged(reply, META_TAGS.newPrompt), rules);
+    if (!outcome.ok)
+        return outcome;
+    if (outcome.prompt.length > maxChars) {
+        return {
+            ok: false,
+            reason: 'tooLong',
+            detail: `${outcome.prompt.length} characters, over the cap of ${maxChars}`
+        };
+    }
+    const copied = copiedTrainText(outcome.prompt, parent, index);
+    if (copied !== undefined) {
+        return { ok: false, reason: 'copiesTrain', detail: `copies train text "${copied}"` };
+    }
+    return outcome;
+}
+
+;// CONCATENATED MODULE: ./src/optimize/gepa/gepa.ts
+/**
+ * GEPA (Agrawal et al., 2025): reflective prompt evolution with a per-example Pareto pool. Each
+ * iteration draws a parent from the pool (./pareto.ts), scores it on a train minibatch, shows the
+ * optimizer model those rows with per-example feedback (./feedback.ts) and asks for a new prompt
+ * (./reflect.ts); the child is kept only if it beats the parent on that minibatch, does not lose on
+ * fresh train rows, and is then scored on every Pareto dev row.
+ *
+ * Where the reference falls short (../shared/research/gepa.md §6), this does better:
+ * - the budget is exact: an iteration starts only when the cap covers its worst case
+ *   (2·minibatch + 2·confirm + dev rows target calls and one optimizer call), so no cap overshoots;
+ * - every (candidate, row) score is kept, so a parent is never re-scored on a row (free, counted as
+ *   memo hits);
+ * - minibatches are drawn first from rows the parent is known to fail, then from rows it was never
+ *   scored on; a minibatch it solves costs only the rows not yet known and proposes nothing;
+ * - a confirmation on fresh train rows comes before paying for a dev pass;
+ * - selection ignores dev rows nobody or everybody solves and keeps a floor for the best mean.
+ *
+ * Every sampling decision draws from createRandom(seed).fork(label): same seed, same tree.
+ */
+
+
+
+
+
+
+
+
+
+
+
+
+
+
+function emptyLedger() {
+    return {
+        targetCalls: 0,
+        optimizerCalls: 0,
+        memoHits: 0,
+        seedDev: 0,
+        parentMinibatch: 0,
+        childMinibatch: 0,
+        confirmParent: 0,
+        confirmChild: 0,
+        devPasses: 0,
+        devCalls: 0
+    };
+}
+async function runGepa(input) {
+    const { task, config, edit } = input;
+    const train = task.examples.filter((e) => e.split === 'train');
+    const devAll = task.examples.filter((e) => e.split === 'dev');
+    if (train.length === 0 || devAll.length === 0) {
+        throw new errors_InputError(`task "${task.name}": GEPA needs train and dev examples, found ${train.length} train and ${devAll.length} dev; adjust the split`, { file: task.config.data });
+    }
+    const random = createRandom(input.seed).fork(`gepa:${task.name}`);
+    const dev = random
+        .fork('dev-rows')
+        .sample(devAll, Math.min(config.devRows, devAll.length))
+        .sort((a, b) => devAll.indexOf(a) - devAll.indexOf(b));
+    const b = Math.min(config.minibatch, train.length);
+    const c = Math.min(config.confirm, Math.max(0, train.length - b));
+    const startText = edit === 'user' ? input.start.user : (input.start.system ?? '');
+    const maxChars = config.maxPromptChars ?? Math.max(2000, 3 * startText.length);
+    const devPassCap = presetDevPasses(config.preset);
+    const maxIterations = devPassCap * GEPA_ITERATIONS_PER_PASS;
+    const ledger = emptyLedger();
+    const rules = {
+        requiredSlots: templateSlots(startText),
+        requiredMarkers: outputMarkers(startText, task.config.extract),
+        repairFrom: undefined
+    };
+    const copies = copyIndex(train);
+    const conversation = conversationContext(task.prompt, edit);
+    const registry = new CandidateRegistry();
+    const guard = {};
+    const nodes = [];
+    const rounds = [];
+    /** Admitted candidates (node indices) and their dev scores, in admission order. */
+    const pool = [];
+    const memo = new Map();
+    /** Reflections asked of each parent so far (the next one's sample index). */
+    const reflections = new Map();
+    /** Scores `text` on rows, re-using what the memo knows; counts new calls into `bucket`. */
+    const scoreRows = async (id, text, rows, bucket) => {
+        const known = memo.get(id) ?? new Map();
+        memo.set(id, known);
+        const missing = rows.filter((r) => !known.has(r.id));
+        ledger.memoHits += rows.length - missing.length;
+        if (missing.length > 0) {
+            ledger.targetCalls += missing.length;
+            ledger[bucket] += missing.length;
+            const results = await input.score(pairWith(input.start, edit, text), missing, {
+                ...(input.signal ? { signal: input.signal } : {})
+            });
+            missing.forEach((row, i) => {
+                const result = results[i];
+                if (result)
+                    known.set(row.id, result);
+            });
+        }
+        return rows.map((r) => known.get(r.id));
+    };
+    const scoresOf = (results) => results.map((r) => r.score);
+    const poolEntries = () => pool.map((p, index) => ({ index, scores: p.scores }));
+    const bestNode = () => pool[bestByMean(poolEntries())]?.node ?? 0;
+    const seed = {
+        id: 'g0',
+        parentId: null,
+        iteration: 0,
+        prompt: startText,
+        minibatch: [],
+        feedback: [],
+        before: [],
+        after: [],
+        confirm: null,
+        outcome: 'seed',
+        rejected: null,
+        devScores: null,
+        devMean: null,
+        wins: []
+    };
+    nodes.push(seed);
+    registry.claim(startText, seed.id);
+    let stop = {
+        reason: 'completed',
+        message: `${devPassCap} dev passes (preset ${config.preset})`
+    };
+    let iteration = 0;
+    const worst = iterationWorstCase(b, c, dev.length);
+    const overCap = (calls) => config.maxCalls !== undefined && ledger.targetCalls + calls > config.maxCalls;
+    const record = (parentId, childId, outcome, before) => {
+        const it = { iteration, parentId, childId, outcome, ledger: { ...ledger } };
+        const child = childId === null ? undefined : nodes.find((n) => n.id === childId);
+        const rejected = emptyRejectCounts();
+        if (outcome === 'guard' && child?.rejected) {
+            const reason = child.rejected.split(':')[0];
+            if (reason in rejected)
+                rejected[reason]++;
+        }
+        rounds.push({
+            round: iteration,
+            candidates: childId === null ? 0 : 1,
+            rejected,
+            bestDev: nodes[bestNode()]?.devMean ?? 0,
+            beam: pool.map((p) => nodes[p.node]?.id ?? ''),
+            targetCalls: ledger.targetCalls - before.targetCalls,
+            optimizerCalls: ledger.optimizerCalls - before.optimizerCalls,
+            selectionEvaluations: ledger.devCalls - before.devCalls
+        });
+        input.onIteration?.(it);
+    };
+    try {
+        throwIfAborted(input.signal);
+        if (overCap(dev.length)) {
+            throw new errors_InputError(`optimize.gepa.max_calls (${config.maxCalls}) is below one dev pass (${dev.length} rows); raise it or lower optimize.gepa.dev_rows`, { location: 'optimize.gepa.max_calls' });
+        }
+        const seedScores = scoresOf(await scoreRows(seed.id, startText, dev, 'seedDev'));
+        seed.devScores = seedScores;
+        seed.devMean = meanOf(seedScores);
+        pool.push({ node: 0, scores: seedScores });
+        for (iteration = 1; iteration <= maxIterations; iteration++) {
+            if (ledger.devPasses >= devPassCap)
+                break;
+            if (overCap(worst)) {
+                stop = {
+                    reason: 'budget',
+                    message: `optimize.gepa.max_calls (${config.maxCalls}) cannot cover another iteration (${worst} target calls at most); stopped before iteration ${iteration}`
+                };
+                break;
+            }
+            if (input.canAfford?.(worst, 1) === false) {
+                stop = {
+                    reason: 'budget',
+                    message: `the budget cannot cover another iteration (${worst} target calls and 1 optimizer call at most); stopped before iteration ${iteration}`
+                };
+                break;
+            }
+            throwIfAborted(input.signal);
+            const before = { ...ledger };
+            const it = random.fork(`iteration-${iteration}`);
+            const parentIndex = pool[selectParent(poolEntries(), config.selection, it.fork('parent'))]?.node ?? 0;
+            const parent = nodes[parentIndex];
+            const known = memo.get(parent.id) ?? new Map();
+            const failing = train.filter((r) => (known.get(r.id)?.score ?? 1) < 1);
+            const unknown = train.filter((r) => !known.has(r.id));
+            if (failing.length === 0 && unknown.length === 0) {
+                stop = { reason: 'completed', message: 'the parent drawn solves every train row' };
+                break;
+            }
+            const order = it.fork('minibatch');
+            const minibatch = [...order.shuffle(failing), ...order.shuffle(unknown)].slice(0, b);
+            const parentResults = await scoreRows(parent.id, parent.prompt, minibatch, 'parentMinibatch');
+            const parentScores = scoresOf(parentResults);
+            if (parentScores.every((s) => s >= 1)) {
+                record(parent.id, null, 'solved-minibatch', before);
+                continue;
+            }
+            const records = minibatch.map((row, i) => {
+                const result = parentResults[i];
+                const shown = toFailingExample({ example: row, result }, pairWith(input.start, edit, parent.prompt).user, task);
+                return {
+                    input: shown.input,
+                    output: shown.output,
+                    feedback: exampleFeedback(row, result, task.config)
+                };
+            });
+            ledger.optimizerCalls++;
+            // A parent reflected on again asks for another sample, not the cached or repeated answer.
+            const sampleIndex = reflections.get(parent.id) ?? 0;
+            reflections.set(parent.id, sampleIndex + 1);
+            const reply = await input.optimizer.complete({
+                sampleIndex,
+                messages: reflectionMessages({
+                    prompt: parent.prompt,
+                    kind: edit,
+                    conversation,
+                    records,
+                    slots: rules.requiredSlots,
+                    maxChars
+                })
+            }, input.signal ? { signal: input.signal } : undefined);
+            const child = {
+                id: `g${nodes.length}`,
+                parentId: parent.id,
+                iteration,
+                prompt: '',
+                minibatch: minibatch.map((r) => r.id),
+                feedback: records.map((r) => r.feedback),
+                before: parentScores,
+                after: [],
+                confirm: null,
+                outcome: 'guard',
+                rejected: null,
+                devScores: null,
+                devMean: null,
+                wins: []
+            };
+            const outcome = readReflection(reply.text, parent.prompt, { ...rules, repairFrom: parent.prompt }, maxChars, copies);
+            if (!outcome.ok) {
+                child.outcome = outcome.reason === 'missingTags' ? 'no-proposal' : 'guard';
+                child.rejected = `${outcome.reason}: ${outcome.detail}`;
+                guard[outcome.reason] = (guard[outcome.reason] ?? 0) + 1;
+                nodes.push(child);
+                record(parent.id, child.id, child.outcome, before);
+                continue;
+            }
+            child.prompt = outcome.prompt;
+            const duplicate = registry.claim(outcome.prompt, child.id);
+            if (duplicate) {
+                child.rejected = `duplicates: same as ${duplicate.duplicateOf}`;
+                guard['duplicates'] = (guard['duplicates'] ?? 0) + 1;
+                nodes.push(child);
+                record(parent.id, child.id, 'guard', before);
+                continue;
+            }
+            nodes.push(child);
+            child.after = scoresOf(await scoreRows(child.id, child.prompt, minibatch, 'childMinibatch'));
+            const sum = (xs) => xs.reduce((s, x) => s + x, 0);
+            if (sum(child.after) <= sum(parentScores)) {
+                child.outcome = 'gate';
+                record(parent.id, child.id, 'gate', before);
+                continue;
+            }
+            if (c > 0) {
+                const rest = train.filter((r) => !minibatch.includes(r));
+                const fresh = it.fork('confirm').sample(rest, c);
+                const p = scoresOf(await scoreRows(parent.id, parent.prompt, fresh, 'confirmParent'));
+                const q = scoresOf(await scoreRows(child.id, child.prompt, fresh, 'confirmChild'));
+                child.confirm = { rows: fresh.map((r) => r.id), parent: p, child: q };
+                if (sum(q) < sum(p)) {
+                    child.outcome = 'confirm';
+                    record(parent.id, child.id, 'confirm', before);
+                    continue;
+                }
+            }
+            const devScores = scoresOf(await scoreRows(child.id, child.prompt, dev, 'devCalls'));
+            ledger.devPasses++;
+            child.devScores = devScores;
+            child.devMean = meanOf(devScores);
+            child.outcome = 'admitted';
+            pool.push({ node: nodes.length - 1, scores: devScores });
+            record(parent.id, child.id, 'admitted', before);
+        }
+        if (stop.reason === 'completed' && iteration > maxIterations) {
+            stop = {
+                reason: 'completed',
+                message: `${maxIterations} iterations (preset ${config.preset})`
+            };
+        }
+    }
+    catch (error) {
+        const stopped = stopFromError(error, input.signal) ?? providerStop(error);
+        if (stopped === undefined)
+            throw error;
+        stop = stopped;
+    }
+    // Wins and the front, over the informative dev rows.
+    const entries = poolEntries();
+    for (const { row, front } of informativeFronts(entries)) {
+        for (const k of front)
+            nodes[pool[k]?.node ?? 0]?.wins.push(dev[row]?.id ?? '');
+    }
+    const front = frontWeights(entries).map((w) => nodes[pool[w.index]?.node ?? 0]?.id ?? '');
+    const best = nodes[bestNode()];
+    const bestScores = best.devScores ?? [];
+    const candidates = nodes.map((n) => ({
+        id: n.id,
+        round: n.iteration,
+        parentId: n.parentId,
+        origin: n.parentId === null ? 'initial' : 'edit',
+        critique: n.feedback.length === 0 ? null : n.feedback.join('\n'),
+        prompt: n.prompt,
+        devScore: n.devMean,
+        devEvaluations: n.devScores?.length ?? 0,
+        kept: front.includes(n.id) || n.id === best.id
+    }));
+    const details = {
+        preset: config.preset,
+        selection: config.selection,
+        minibatch: b,
+        confirm: c,
+        devRows: dev.map((r) => r.id),
+        devPassCap,
+        maxCalls: config.maxCalls ?? null,
+        maxPromptChars: maxChars,
+        ledger: { ...ledger },
+        nodes,
+        front,
+        guard
+    };
+    return {
+        best: pairWith(input.start, edit, best.prompt),
+        bestId: best.id,
+        bestDev: bestScores.length === 0
+            ? null
+            : bootstrapMeanInterval(bestScores, { level: 0.95, seed: input.seed }),
+        candidates,
+        rounds,
+        stop,
+        details
+    };
+}
+
+;// CONCATENATED MODULE: ./src/optimize/gepa/report.ts
+
+function gepaOptimizationReport(input) {
+    const { result, task, start, edit } = input;
+    return {
+        method: 'gepa',
+        simulated: input.simulated,
+        seed: input.seed,
+        prompts: [taskPromptOutcome({ task, edit, start, best: result.best })],
+        testComparison: input.testComparison,
+        rounds: result.rounds,
+        candidates: result.candidates,
+        details: { ...result.details, bestId: result.bestId, stop: result.stop },
+        bestDev: result.bestDev
+    };
+}
+
+;// CONCATENATED MODULE: ./src/run/optimize-gepa.ts
+
+
+
+
+
+
+
+
+async function runGepaOptimization(services, options) {
+    const startedAt = new Date();
+    const { project, logger } = services;
+    const task = apoTask(services, options.task);
+    const config = project.config.optimize.gepa;
+    const edit = options.edit;
+    const start = options.start ?? partsOf(task.prompt);
+    assertEditable(task, edit, start);
+    const simulated = project.config.provider.type === 'simulated';
+    const testRows = 2 * examplesOf(task, 'test').length;
+    logger.info(`GEPA on ${task.name} (${edit} prompt): preset ${config.preset}, minibatch ${config.minibatch}, confirm ${config.confirm}, selection ${config.selection}, seed ${options.seed}`);
+    const result = await runGepa({
+        task,
+        start,
+        edit,
+        config,
+        optimizer: services.models.optimizer,
+        score: createScoreFn(services, task),
+        seed: options.seed,
+        signal: services.signal,
+        // An iteration starts only when the budget covers its worst case and, after it, the test pass.
+        canAfford: (target, optimizer) => !services.nearBudgetEnd(target + optimizer + testRows),
+        onIteration: (it) => {
+            logger.info(`iteration ${it.iteration}: parent ${it.parentId} → ${it.childId ?? 'nothing'} (${it.outcome}); target calls ${it.ledger.targetCalls}, optimizer calls ${it.ledger.optimizerCalls}`);
+        }
+    });
+    logger.info(`GEPA stopped: ${result.stop.reason} — ${result.stop.message}`);
+    const { stop, comparison, head } = await scoreBeforeAfterOnTest(services, {
+        task,
+        start,
+        best: result.best,
+        seed: options.seed,
+        searchStop: result.stop
+    });
+    const optimization = gepaOptimizationReport({
+        result,
+        task,
+        start,
+        edit,
+        seed: options.seed,
+        simulated,
+        testComparison: comparison ? [comparison] : []
+    });
+    const report = buildReport(services, {
+        kind: 'optimize',
+        startedAt,
+        seed: options.seed,
+        split: 'test',
+        tasks: head?.tasks ?? [],
+        stop,
+        optimization
+    });
+    return { report, result, task, comparison };
+}
+
 ;// CONCATENATED MODULE: ./src/run/optimize-method.ts
 /**
  * Method checks and dispatch, written once for the CLI and the action: what a method accepts (from
@@ -60939,10 +60644,6 @@ function defaultEdit(config, method) {
             return config.gepa.target ?? config.apo.target;
     }
 }
-/** What a task-scoped method is asked to do. */
-function taskRun(request) {
-    return { task: request.task, edit: request.edit, seed: request.seed };
-}
 /**
  * Runs the method and returns its report — also when the provider refused past the optimizer's own
  * handling (e.g. while writing variants for the unseen tasks): then the report carries the stop
@@ -60962,9 +60663,17 @@ async function runOptimization(services, request) {
 async function runMethod(services, request) {
     switch (request.method) {
         case 'apo':
-            return (await runApoOptimization(services, taskRun(request))).report;
+            return (await runApoOptimization(services, {
+                task: request.task,
+                edit: request.edit,
+                seed: request.seed
+            })).report;
         case 'gepa':
-            return (await runGepaOptimization(services, taskRun(request))).report;
+            return (await runGepaOptimization(services, {
+                task: request.task,
+                edit: request.edit,
+                seed: request.seed
+            })).report;
         case 'metaspo':
             return (await runMetaspoOptimization(services, {
                 holdout: request.holdout,
@@ -61144,7 +60853,7 @@ function checkOptimizeRequest(project, args, method) {
     checkMethodChoice({ method, edit: args.edit, tasks: args.tasks }, CLI_WORDING);
     switch (methodScope(method)) {
         case 'task': {
-            const task = oneTask({ project }, args.tasks[0], method);
+            const task = apoTask({ project }, args.tasks[0]);
             const edit = args.edit ?? defaultEdit(project.config.optimize, method);
             assertEditable(task, edit, partsOf(task.prompt));
             return;

@@ -37,12 +37,12 @@ function explain(run: ActionRun): string {
 }
 
 /** The models endpoint accepts `modelsToken`; the action is given FAKE_GITHUB_TOKEN. */
-async function scenario(modelsToken: string) {
+async function scenario(modelsToken: string, rowsTask = task) {
   const models = await startSimulatedGitHubModels(modelsToken)
   cleanups.push(() => models.close())
   const gh = await startFakeGitHubServer({ owner: 'octo', repo: 'prompts' })
   cleanups.push(() => gh.close())
-  const repo = await createPromptFileRepo(task, BROKEN, task.initialPrompt)
+  const repo = await createPromptFileRepo(rowsTask, BROKEN, rowsTask.initialPrompt)
   cleanups.push(() => repo.cleanup())
   const pull = gh.state.addFeaturePull('Ask for the answer tag')
   const run = async (options: { fork?: boolean; inputs?: Record<string, string> } = {}) => {
@@ -89,6 +89,18 @@ describe('the built action on a repository of .prompt.yml files', () => {
     expect(second.code, explain(second)).toBe(0)
     expect(s.ourComments()).toHaveLength(1)
     expect(s.gh.state.comments).toHaveLength(1)
+  })
+
+  it('a handful of rows: the comment and the job summary say what they can show', async () => {
+    const s = await scenario(FAKE_GITHUB_TOKEN, promptFileTask(5))
+    const run = await s.run()
+    expect(run.code, explain(run)).toBe(0)
+    const note =
+      'triage has only 5 rows: a score is known to about ±44 points (95%), and no drop can be shown to be more than noise'
+    expect(s.ourComments()[0]?.body).toContain('**Few rows.**')
+    expect(s.ourComments()[0]?.body).toContain(note)
+    expect(run.summary).toContain('**Few rows.**')
+    expect(run.summary).toContain(note)
   })
 
   it('on a fork whose token GitHub Models refuses: skipped with a summary saying why', async () => {
