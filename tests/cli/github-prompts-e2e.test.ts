@@ -94,17 +94,6 @@ describe('a repository of only .prompt.yml files, on GitHub Models, with no conf
     expect(`${result.stdout}${result.stderr}`).not.toContain(TOKEN)
   })
 
-  it('a token the endpoint refuses: the error names the permission, not a stack trace', async () => {
-    const refused = await runBuiltCli(['eval'], {
-      cwd: root,
-      env: { GITHUB_TOKEN: 'ghs_not_the_workflow_token', GITHUB_MODELS_BASE_URL: server.url }
-    })
-    expect(refused.code).not.toBe(0)
-    expect(`${refused.stdout}${refused.stderr}`).toContain('models: read')
-    expect(refused.stderr).not.toMatch(/\n\s+at /)
-    expect(refused.stderr).not.toContain('ghs_not_the_workflow_token')
-  })
-
   it('compare gates base against head: the base commit’s prompt file is found the same way', async () => {
     const result = await runBuiltCli(
       ['compare', '--base', 'HEAD~1', '--json', 'out/compare.json'],
@@ -151,5 +140,16 @@ describe('a repository of only .prompt.yml files, on GitHub Models, with no conf
     const estimate = await runBuiltCli(['optimize', '--estimate'], { cwd: root, env: {} })
     expect(estimate.code).toBe(0)
     expect(estimate.stdout).toMatch(/warning: \d+ calls to openai\/gpt-4o-mini \(low rate tier\)/)
+  })
+
+  it('a token the endpoint refuses: the error names the permission, not a stack trace', async () => {
+    const refused = await runBuiltCli(['eval', '--no-cache'], {
+      cwd: root,
+      env: { GITHUB_TOKEN: 'ghs_not_the_workflow_token', GITHUB_MODELS_BASE_URL: server.url }
+    })
+    expect(refused.code).not.toBe(0)
+    expect(`${refused.stdout}${refused.stderr}`).toContain('models: read')
+    expect(refused.stderr).not.toMatch(/\n\s+at /)
+    expect(refused.stderr).not.toContain('ghs_not_the_workflow_token')
   })
 })
