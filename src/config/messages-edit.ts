@@ -5,6 +5,8 @@
  * in the old one's style where it can be (a block scalar stays a block scalar at the same indent, a
  * quoted string stays quoted), and the result is parsed back to prove it holds exactly the new text
  * and leaves every other value equal. A multi-line text in a block context becomes a literal block.
+ * An unchanged content returns the text as it was; a CRLF file's new lines end in CRLF, and a BOM
+ * is kept.
  */
 import { isDeepStrictEqual } from 'node:util'
 import { isMap, isScalar, isSeq, parseDocument, Scalar } from 'yaml'
@@ -28,8 +30,13 @@ export function replaceMessageContent(
     })
   }
   const [start, end] = node.range
+  // An unchanged content is no edit: the file's bytes stay exactly as they are.
+  if (node.value === content) return text
   const before = doc.toJS() as unknown
-  for (const source of candidates(body, node, start, end, content)) {
+  // A file with CRLF line endings keeps them in the new content's lines.
+  const crlf = body.includes('\r\n')
+  for (const candidate of candidates(body, node, start, end, content)) {
+    const source = crlf ? candidate.replace(/\r?\n/g, '\r\n') : candidate
     const next = body.slice(0, start) + source + body.slice(end)
     if (holds(next, before, index, content)) return bom + next
   }
