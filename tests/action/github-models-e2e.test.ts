@@ -159,4 +159,36 @@ describe('the built action on a repository of .prompt.yml files', () => {
     const written = [...gh.state.pulls.flatMap((p) => [p.title, p.body])]
     expect(await findLeaks(FAKE_GITHUB_TOKEN, run, repo.dir, written)).toEqual([])
   })
+  it('refuses an optimize pull request before any call when no held-out row could confirm a gain', async () => {
+    const models = await startSimulatedGitHubModels(FAKE_GITHUB_TOKEN)
+    cleanups.push(() => models.close())
+    const small = promptFileTask(5)
+    const repo = await createPromptFileRepo(small, small.initialPrompt, small.initialPrompt)
+    cleanups.push(() => repo.cleanup())
+    const gh = await startFakeGitHubServer({
+      owner: 'octo',
+      repo: 'prompts',
+      files: repo.trackedFiles()
+    })
+    cleanups.push(() => gh.close())
+    const run = await runAction({
+      workspace: repo.dir,
+      repository: REPOSITORY,
+      apiUrl: gh.url,
+      event: {
+        name: 'workflow_dispatch',
+        ref: 'refs/heads/main',
+        sha: repo.headSha,
+        payload: { ref: 'refs/heads/main', inputs: {}, repository: { full_name: REPOSITORY } }
+      },
+      inputs: { mode: 'optimize', 'github-token': FAKE_GITHUB_TOKEN },
+      env: { GITHUB_MODELS_BASE_URL: models.url }
+    })
+    expect(run.code, explain(run)).not.toBe(0)
+    expect(run.stdout).toMatch(
+      /::error::.*an optimize pull request needs held-out rows to confirm a gain before it changes a prompt: triage has \d held-out \(test\) rows?; confirming a gain at 95%(25)? confidence takes at least 6 — about 24 rows in all/
+    )
+    expect(models.stats.requests).toBe(0)
+    expect(gh.state.pulls).toHaveLength(0)
+  })
 })
