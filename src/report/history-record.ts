@@ -103,12 +103,15 @@ export function historyRecordOf(
         n: t.n,
         failed: t.failed,
         metric: t.metric,
-        model: report.models.target,
+        model: t.model ?? report.models.target,
         promptHash: t.promptHash,
         systemPromptHash: t.systemPromptHash,
         dataHash: t.dataHash
       }
-      if (t.metric === 'judge' || t.checks?.some((c) => c.metric === 'judge'))
+      // The judge that graded it: the task's or its first judge check's own, else the run's.
+      const ownJudge = t.judgeModel ?? t.checks?.find((c) => c.judgeModel !== undefined)?.judgeModel
+      if (ownJudge !== undefined) task.judgeModel = ownJudge
+      else if (t.metric === 'judge' || t.checks?.some((c) => c.metric === 'judge'))
         task.judgeModel = report.models.judge
       if (t.checks) task.checks = Object.fromEntries(t.checks.map((c) => [c.name, c.score]))
       const cost = taskCost(t, report)

@@ -6,6 +6,7 @@
 import { methodTitle } from '../config/methods.js'
 import type { GateCheck, RunReport } from './types.js'
 import { checkLabel } from './check-rows.js'
+import { targetModels } from './target-models.js'
 import type { TaskEvalResult } from '../eval/types.js'
 import type { UsageTotals } from '../llm/ledger-types.js'
 import {
@@ -46,7 +47,11 @@ const KIND_TITLES: Record<RunReport['kind'], string> = {
 export function titleSection(report: RunReport, title: string | undefined): string {
   const heading = `### ${escapeInline(title ?? `prompt-descent ${KIND_TITLES[report.kind]}`, 200)}`
   const split = `on the **${report.split}** split`
-  const target = `target model ${inlineCode(report.models.target, 80)}`
+  const models = targetModels(report)
+  const target =
+    models.length === 1
+      ? `target model ${inlineCode(models[0] ?? report.models.target, 80)}`
+      : `target models ${models.map((m) => inlineCode(m, 80)).join(', ')}`
   let context: string
   if (report.kind === 'compare' && report.comparison) {
     const { baseRef, headRef } = report.comparison

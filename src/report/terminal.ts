@@ -6,6 +6,7 @@
 import { comparedName, taskChanges } from './compare-notes.js'
 import type { RunReport, TaskComparison, Verdict } from './types.js'
 import { checkLabel } from './check-rows.js'
+import { targetModels } from './target-models.js'
 import {
   formatCount,
   formatDuration,
@@ -345,7 +346,11 @@ export function renderTerminal(report: RunReport, options: TerminalOptions): str
   const width = options.width
   const method = report.optimization ? ` (${report.optimization.method})` : ''
   const lines = [
-    `${paint('bold', `prompt-descent ${report.kind}${method}`)} · split ${report.split} · target ${clean(report.models.target, 80)}`
+    `${paint('bold', `prompt-descent ${report.kind}${method}`)} · split ${report.split} · target ${targetModels(
+      report
+    )
+      .map((m) => clean(m, 80))
+      .join(', ')}`
   ]
   if (report.provider.type === 'simulated' || report.optimization?.simulated) {
     lines.push(paint('yellow', SIMULATION_NOTICE))

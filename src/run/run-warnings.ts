@@ -70,9 +70,17 @@ export function runWarnings(project: LoadedProject, tasks: readonly TaskEvalResu
           ? `no judge reply carried a readable grade (${grade}), so every example scored 0`
           : `${judged} of ${result.n} judge replies carried no readable grade (${grade}) and scored 0`
       warnings.push(
-        `${result.task}: ${what} — the judge model "${project.config.models.judge.model}" does not follow the grading format (the target's answers are not to blame): use a stronger models.judge, or a rubric that asks for nothing else`
+        `${result.task}: ${what} — the judge model "${judgeNames(result, project.config.models.judge.model)}" does not follow the grading format (the target's answers are not to blame): use a stronger models.judge, or a rubric that asks for nothing else`
       )
     }
   }
   return warnings
+}
+
+/** The judge models that graded a task (its checks' own), else the run's judge. */
+function judgeNames(result: TaskEvalResult, fallback: string): string {
+  const own = [result.judgeModel, ...(result.checks ?? []).map((c) => c.judgeModel)].filter(
+    (m): m is string => m !== undefined
+  )
+  return own.length === 0 ? fallback : [...new Set(own)].join('", "')
 }

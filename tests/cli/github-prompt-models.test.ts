@@ -127,6 +127,8 @@ describe('per-task target and per-evaluator judge models, with no config', () =>
     })
 
     const markdown = await readFile(join(root, 'out/eval.md'), 'utf8')
+    expect(markdown).toContain('target models `openai/gpt-4.1`, `openai/gpt-4o-mini`')
+    expect(result.stdout).toContain('target openai/gpt-4.1, openai/gpt-4o-mini')
     expect(markdown).toContain('**Models per task:**')
     expect(markdown).toContain(
       '- **route** on `openai/gpt-4o-mini`; first judge judged by `openai/gpt-4.1-mini`, own judge judged by `openai/gpt-4o`, default judge judged by `openai/gpt-4.1-mini`'

@@ -17,6 +17,33 @@ const META = {
 }
 
 describe('historyRecordOf', () => {
+  it('records the model each task ran on and the judge its checks named', () => {
+    const report = reportWith([
+      { name: 'route', scores: [1, 0] },
+      { name: 'summarize', scores: [1, 1] }
+    ])
+    const [route, summarize] = report.tasks
+    if (route === undefined || summarize === undefined) throw new Error('two tasks expected')
+    route.model = 'openai/gpt-4.1'
+    route.checks = [
+      {
+        name: 'polite',
+        metric: 'llm',
+        weight: 1,
+        not: false,
+        score: 1,
+        passed: 2,
+        unreadable: 0,
+        judgeModel: 'openai/gpt-4o'
+      }
+    ]
+    const record = historyRecordOf(report, META)
+    expect(record.tasks.map((t) => [t.task, t.model, t.judgeModel])).toEqual([
+      ['route', 'openai/gpt-4.1', 'openai/gpt-4o'],
+      ['summarize', report.models.target, undefined]
+    ])
+  })
+
   it('keeps per task the score, interval, n, hashes, model, cost and per-example scores', () => {
     const report = reportWith([
       { name: 'triage', scores: [1, 0, 1, 0.333333], promptHash: 'p', dataHash: 'd' },
