@@ -8250,7 +8250,7 @@ exports.composeDoc = composeDoc;
 var Alias = __nccwpck_require__(4065);
 var identity = __nccwpck_require__(1127);
 var composeCollection = __nccwpck_require__(7349);
-var composeScalar = __nccwpck_require__(5413);
+var composeScalar = __nccwpck_require__(7794);
 var resolveEnd = __nccwpck_require__(7788);
 var utilEmptyScalarPosition = __nccwpck_require__(2599);
 
@@ -8361,7 +8361,7 @@ exports.composeNode = composeNode;
 
 /***/ }),
 
-/***/ 5413:
+/***/ 7794:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 
@@ -17607,6 +17607,13 @@ function checkMetrics(checks) {
     return new Map((checks ?? []).map((c) => [c.name, c.metric]));
 }
 
+;// CONCATENATED MODULE: ./src/report/target-models.ts
+/** The distinct target models of the tasks, in task order; the run's target when none is named. */
+function targetModels(report) {
+    const models = report.tasks.map((t) => t.model ?? report.models.target);
+    return models.length === 0 ? [report.models.target] : [...new Set(models)];
+}
+
 ;// CONCATENATED MODULE: ./src/report/sanitize.ts
 /**
  * Making untrusted text (dataset rows, model output, prompt text, task names) safe inside GitHub
@@ -17892,6 +17899,7 @@ function failureCauses(results) {
 
 
 
+
 /** The one wording of the simulated provider's notice, shown once per report. */
 const SIMULATION_NOTICE = 'simulated provider: scores come from the offline simulation, not a real model';
 const CODES = { bold: 1, dim: 2, red: 31, green: 32, yellow: 33, cyan: 36 };
@@ -18147,7 +18155,9 @@ function renderTerminal(report, options) {
     const width = options.width;
     const method = report.optimization ? ` (${report.optimization.method})` : '';
     const lines = [
-        `${paint('bold', `prompt-descent ${report.kind}${method}`)} · split ${report.split} · target ${clean(report.models.target, 80)}`
+        `${paint('bold', `prompt-descent ${report.kind}${method}`)} · split ${report.split} · target ${targetModels(report)
+            .map((m) => clean(m, 80))
+            .join(', ')}`
     ];
     if (report.provider.type === 'simulated' || report.optimization?.simulated) {
         lines.push(paint('yellow', SIMULATION_NOTICE));
@@ -52962,10 +52972,15 @@ function runWarnings(project, tasks) {
             const what = judged === result.n
                 ? `no judge reply carried a readable grade (${grade}), so every example scored 0`
                 : `${judged} of ${result.n} judge replies carried no readable grade (${grade}) and scored 0`;
-            warnings.push(`${result.task}: ${what} — the judge model "${project.config.models.judge.model}" does not follow the grading format (the target's answers are not to blame): use a stronger models.judge, or a rubric that asks for nothing else`);
+            warnings.push(`${result.task}: ${what} — the judge model "${judgeNames(result, project.config.models.judge.model)}" does not follow the grading format (the target's answers are not to blame): use a stronger models.judge, or a rubric that asks for nothing else`);
         }
     }
     return warnings;
+}
+/** The judge models that graded a task (its checks' own), else the run's judge. */
+function judgeNames(result, fallback) {
+    const own = [result.judgeModel, ...(result.checks ?? []).map((c) => c.judgeModel)].filter((m) => m !== undefined);
+    return own.length === 0 ? fallback : [...new Set(own)].join('", "');
 }
 
 ;// CONCATENATED MODULE: ./src/run/build-report.ts
@@ -58052,6 +58067,7 @@ function sparklineText(values, options = {}) {
 
 
 
+
 /** A GitHub table from already-escaped cells. */
 function markdown_sections_markdownTable(headers, rows, align = []) {
     const rule = headers.map((_h, i) => {
@@ -58070,7 +58086,10 @@ const KIND_TITLES = {
 function titleSection(report, title) {
     const heading = `### ${sanitize_escapeInline(title ?? `prompt-descent ${KIND_TITLES[report.kind]}`, 200)}`;
     const split = `on the **${report.split}** split`;
-    const target = `target model ${sanitize_inlineCode(report.models.target, 80)}`;
+    const models = targetModels(report);
+    const target = models.length === 1
+        ? `target model ${sanitize_inlineCode(models[0] ?? report.models.target, 80)}`
+        : `target models ${models.map((m) => sanitize_inlineCode(m, 80)).join(', ')}`;
     let context;
     if (report.kind === 'compare' && report.comparison) {
         const { baseRef, headRef } = report.comparison;
@@ -59021,6 +59040,8 @@ function exitCodeOf(report) {
  * in the old one's style where it can be (a block scalar stays a block scalar at the same indent, a
  * quoted string stays quoted), and the result is parsed back to prove it holds exactly the new text
  * and leaves every other value equal. A multi-line text in a block context becomes a literal block.
+ * An unchanged content returns the text as it was; a CRLF file's new lines end in CRLF, and a BOM
+ * is kept.
  */
 
 
@@ -59037,8 +59058,14 @@ function replaceMessageContent(text, index, content, file) {
         });
     }
     const [start, end] = node.range;
+    // An unchanged content is no edit: the file's bytes stay exactly as they are.
+    if (node.value === content)
+        return text;
     const before = doc.toJS();
-    for (const source of candidates(body, node, start, end, content)) {
+    // A file with CRLF line endings keeps them in the new content's lines.
+    const crlf = body.includes('\r\n');
+    for (const candidate of candidates(body, node, start, end, content)) {
+        const source = crlf ? candidate.replace(/\r?\n/g, '\r\n') : candidate;
         const next = body.slice(0, start) + source + body.slice(end);
         if (holds(next, before, index, content))
             return bom + next;
@@ -61254,12 +61281,16 @@ function history_record_historyRecordOf(report, meta, options = {}) {
                 n: t.n,
                 failed: t.failed,
                 metric: t.metric,
-                model: report.models.target,
+                model: t.model ?? report.models.target,
                 promptHash: t.promptHash,
                 systemPromptHash: t.systemPromptHash,
                 dataHash: t.dataHash
             };
-            if (t.metric === 'judge' || t.checks?.some((c) => c.metric === 'judge'))
+            // The judge that graded it: the task's or its first judge check's own, else the run's.
+            const ownJudge = t.judgeModel ?? t.checks?.find((c) => c.judgeModel !== undefined)?.judgeModel;
+            if (ownJudge !== undefined)
+                task.judgeModel = ownJudge;
+            else if (t.metric === 'judge' || t.checks?.some((c) => c.metric === 'judge'))
                 task.judgeModel = report.models.judge;
             if (t.checks)
                 task.checks = Object.fromEntries(t.checks.map((c) => [c.name, c.score]));
