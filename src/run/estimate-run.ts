@@ -84,7 +84,7 @@ export function estimateEval(
   const simulated = config.provider.type === 'simulated'
   const lines = [
     `estimate for eval (${options.split}) — no calls made${simulated ? ' (simulated provider: free)' : ''}:`,
-    ...perTask.map((t) => `  ${t.task} (${t.models.join(', ')}): ${describe(t, simulated)}`),
+    ...perTask.map((t) => `  ${t.task}: ${describe(t, simulated)} — on ${t.models.join(', ')}`),
     `  total: ${describe(total, simulated)}`
   ]
   if (config.provider.type === 'github-models') lines.push(...freeTierWarnings(calls))
