@@ -57258,7 +57258,7 @@ function estimateEval(services, options) {
     const simulated = config.provider.type === 'simulated';
     const lines = [
         `estimate for eval (${options.split}) — no calls made${simulated ? ' (simulated provider: free)' : ''}:`,
-        ...perTask.map((t) => `  ${t.task} (${t.models.join(', ')}): ${estimate_run_describe(t, simulated)}`),
+        ...perTask.map((t) => `  ${t.task}: ${estimate_run_describe(t, simulated)} — on ${t.models.join(', ')}`),
         `  total: ${estimate_run_describe(total, simulated)}`
     ];
     if (config.provider.type === 'github-models')
