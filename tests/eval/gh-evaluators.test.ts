@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest'
 import { parseGithubPromptFile } from '../../src/config/github-prompt-file.js'
-import { evaluatorChecks } from '../../src/config/prompt-file-checks.js'
+import type { Evaluator } from '../../src/config/github-prompt-file.js'
+import { evaluatorChecks, evaluatorJudgeModel } from '../../src/config/prompt-file-checks.js'
 import { createTaskMetric } from '../../src/eval/metrics/index.js'
 import { fillGhTemplate, goValueText } from '../../src/eval/metrics/gh-template.js'
 import type { ChatModel, ChatRequest } from '../../src/llm/chat-model.js'
@@ -104,6 +105,58 @@ describe('GitHub Models llm evaluators', () => {
     const check = result.checks?.[0]
     expect(check).toMatchObject({ score, passed, unreadable, answer })
     expect(result.score).toBe(passed ? 1 : 0)
+  })
+
+  it('asks the judge for its own modelId; without one, the judge it is given', async () => {
+    const file = parseGithubPromptFile(
+      `messages:\n  - { role: user, content: '{{input}}' }\nevaluators:\n  - name: own\n    llm:\n      modelId: openai/gpt-4o\n      prompt: 'A {{completion}}'\n${CHOICES}\n  - name: default\n    llm:\n      prompt: 'B {{completion}}'\n${CHOICES}\n`,
+      'p.prompt.yml'
+    )
+    const metric = createTaskMetric({
+      metric: { type: 'exact' },
+      checks: evaluatorChecks(file.evaluators),
+      extract: { type: 'raw' }
+    })
+    const asked: string[] = []
+    const judgeNamed = (model: string): ChatModel => ({
+      model,
+      role: 'judge',
+      complete: (request) => {
+        asked.push(`${model}: ${request.messages.at(-1)?.content ?? ''}`)
+        return Promise.resolve({
+          text: 'good',
+          usage: { inputTokens: 1, outputTokens: 1 },
+          cached: false
+        })
+      },
+      withModel: (changes) => judgeNamed(changes.model)
+    })
+    await metric.score('x', undefined, {
+      judge: judgeNamed('openai/gpt-4.1-mini'),
+      input: 'q',
+      fields: row
+    })
+    expect(asked.sort()).toEqual(['openai/gpt-4.1-mini: B x', 'openai/gpt-4o: A x'])
+  })
+
+  it.each([
+    ['only built-ins: openai/gpt-4o, as gh', ['builtin'], 'openai/gpt-4o'],
+    ['an llm modelId: the first one named', ['llm:meta/llama', 'builtin', 'llm:x/y'], 'meta/llama'],
+    ['string checks only: none', ['string'], undefined]
+  ] as const)('the default judge with no config, %s', (_label, kinds, expected) => {
+    const evaluators = kinds.map((kind, i): Evaluator => {
+      if (kind === 'builtin') return { kind: 'builtin', name: `b${i}`, builtin: 'fluency' }
+      if (kind === 'string') return { kind: 'string', name: `s${i}`, op: 'equals', value: 'x' }
+      return {
+        kind: 'llm',
+        name: `l${i}`,
+        modelId: kind.slice(4),
+        prompt: 'p',
+        systemPrompt: undefined,
+        choices: [{ choice: 'good', score: 1 }]
+      }
+    })
+    expect(evaluatorJudgeModel(evaluators)).toBe(expected)
   })
 
   it('fills the judge prompt and system prompt from the row and the completion', async () => {
