@@ -8250,7 +8250,7 @@ exports.composeDoc = composeDoc;
 var Alias = __nccwpck_require__(4065);
 var identity = __nccwpck_require__(1127);
 var composeCollection = __nccwpck_require__(7349);
-var composeScalar = __nccwpck_require__(7794);
+var composeScalar = __nccwpck_require__(5413);
 var resolveEnd = __nccwpck_require__(7788);
 var utilEmptyScalarPosition = __nccwpck_require__(2599);
 
@@ -8361,7 +8361,7 @@ exports.composeNode = composeNode;
 
 /***/ }),
 
-/***/ 7794:
+/***/ 5413:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 
@@ -17558,7 +17558,8 @@ function comparedName(c) {
 }
 /**
  * Per task what a comparison table alone would hide: tasks added in head (with their head score),
- * removed from it, renamed, and rows scored on one side only.
+ * removed from it, renamed, rows scored on one side only, and how many rows the gate scored and
+ * why it stopped there.
  */
 function taskChanges(report) {
     const comparison = report.comparison;
@@ -17588,6 +17589,9 @@ function taskChanges(report) {
         const rows = rowsNote(c);
         if (rows !== null)
             changes.push({ task: c.task, kind: 'rows', text: rows });
+        if (c.sequential !== undefined) {
+            changes.push({ task: c.task, kind: 'sequential', text: c.sequential.message });
+        }
     }
     return changes;
 }
@@ -19641,13 +19645,19 @@ const REASONING_EFFORTS = [
     'xhigh',
     'max'
 ];
+/** Rows before the sequential gate's first look, and between looks, unless the config says. */
+const DEFAULT_FIRST_LOOK = 50;
+const DEFAULT_LOOK_EVERY = 25;
 /** The gate of a config with no `gate:` section: fail on a drop significant at 95%. */
 const DEFAULT_GATE = {
     source: 'default',
     minScore: undefined,
     maxDrop: 0,
     confidence: 0.95,
-    newTasks: 'warn'
+    newTasks: 'warn',
+    sequential: true,
+    firstLook: DEFAULT_FIRST_LOOK,
+    lookEvery: DEFAULT_LOOK_EVERY
 };
 
 ;// CONCATENATED MODULE: ./src/config/samples.ts
@@ -19955,7 +19965,10 @@ function normalizeConfig(raw) {
                 minScore: raw.gate.min_score,
                 maxDrop: raw.gate.max_drop,
                 confidence: raw.gate.confidence,
-                newTasks: raw.gate.new_tasks
+                newTasks: raw.gate.new_tasks,
+                sequential: raw.gate.sequential,
+                firstLook: raw.gate.first_look,
+                lookEvery: raw.gate.look_every
             },
         optimize: {
             method: raw.optimize.method,
@@ -29786,7 +29799,10 @@ const gateSchema = strictObject({
     min_score: fraction.optional(),
     max_drop: fraction.optional(),
     confidence: schemas_number().gt(0).lt(1).default(0.95),
-    new_tasks: schemas_enum(['pass', 'warn', 'fail']).default('warn')
+    new_tasks: schemas_enum(['pass', 'warn', 'fail']).default('warn'),
+    sequential: schemas_boolean().default(true),
+    first_look: schema_int(1).default(DEFAULT_FIRST_LOOK),
+    look_every: schema_int(1).default(DEFAULT_LOOK_EVERY)
 });
 const apoSchema = strictObject({
     rounds: schema_int(1, 1000).default(6),
@@ -53411,6 +53427,313 @@ function compareTaskResults(base, head, options) {
     };
 }
 
+;// CONCATENATED MODULE: ./src/eval/small-set.ts
+/**
+ * What a small set of rows can and cannot show. GitHub Models prompt files usually carry a handful
+ * of rows; these numbers let the tools say so plainly instead of presenting a 3-row score as fact.
+ *
+ * The gate's paired test on pass/fail rows is McNemar's exact test on the rows that changed: when
+ * k rows change and all in one direction, p = 2 · 0.5^k. So a change is significant at confidence
+ * c only when at least k* = the smallest k with 2 · 0.5^k < 1 − c rows moved (6 at 95%); with
+ * fewer rows than that, no drop (and no gain) can be detected at all.
+ */
+
+/** Rows below this count get the note. */
+const SMALL_SET_ROWS = 30;
+/** The fewest rows that must all move one way for a paired change to be significant. */
+function minRowsForSignificance(confidence) {
+    const alpha = 1 - confidence;
+    let k = 1;
+    while (2 * 0.5 ** k >= alpha && k < 64)
+        k++;
+    return k;
+}
+/** Half-width, in points, of a score's normal-approximation interval at its widest (p = ½). */
+function worstHalfWidthPoints(n, confidence) {
+    const z = normalQuantile(1 - (1 - confidence) / 2);
+    return Math.round(100 * z * Math.sqrt(0.25 / Math.max(1, n)));
+}
+/** What `n` rows can show, or undefined when the set is not small. */
+function smallSetFacts(task, n, confidence) {
+    if (n >= SMALL_SET_ROWS || n === 0)
+        return undefined;
+    const k = minRowsForSignificance(confidence);
+    const level = `${Math.round(confidence * 100)}%`;
+    const halfWidthPoints = worstHalfWidthPoints(n, confidence);
+    const width = `a score is known to about ±${halfWidthPoints} points (${level})`;
+    const detectableDropPoints = n < k ? null : Math.round((100 * k) / n);
+    const detect = detectableDropPoints === null
+        ? `no drop can be shown to be more than noise: that takes at least ${k} rows that all got worse`
+        : `the smallest drop it could detect is ${k} of ${n} rows all getting worse (${detectableDropPoints} points)`;
+    return {
+        rows: n,
+        halfWidthPoints,
+        confidence,
+        minRowsMoved: k,
+        detectableDropPoints,
+        text: `${task} has only ${n} row${n === 1 ? '' : 's'}: ${width}, and ${detect}; add rows for a firmer answer`
+    };
+}
+/** A plain sentence on what `n` rows can show, or undefined when the set is not small. */
+function smallSetNote(task, n, confidence) {
+    return smallSetFacts(task, n, confidence)?.text;
+}
+/**
+ * Why an optimized prompt could not be confirmed on the held-out rows, or undefined when there
+ * are enough: it says how many rows would do at the task's test fraction.
+ */
+function heldOutShortfall(task, testRows, testFraction, confidence) {
+    const k = minRowsForSignificance(confidence);
+    if (testRows >= k)
+        return undefined;
+    const total = testFraction > 0 ? Math.ceil(k / testFraction) : undefined;
+    return `${task} has ${testRows} held-out (test) row${testRows === 1 ? '' : 's'}; confirming a gain at ${Math.round(confidence * 100)}% confidence takes at least ${k}${total === undefined ? ' (give the task a test split)' : ` — about ${total} rows in all at the ${Math.round(testFraction * 100)}% test split`}`;
+}
+
+;// CONCATENATED MODULE: ./src/eval/gate.ts
+/**
+ * Two numbers printed with just enough decimals (2 to 6) to show they differ, so a message never
+ * reads "0.80 < min_score 0.80"; numbers equal to 6 decimals (float noise) print with 2.
+ */
+function showPair(a, b) {
+    for (let digits = 2; digits <= 6; digits++) {
+        const x = a.toFixed(digits);
+        const y = b.toFixed(digits);
+        if (x !== y)
+            return [x, y];
+    }
+    return [a.toFixed(2), b.toFixed(2)];
+}
+/** A p-value for a person: three significant digits, "p<0.001" below that. */
+function formatP(p) {
+    if (p < 0.001)
+        return 'p<0.001';
+    return `p=${Number(p.toPrecision(3))}`;
+}
+function minScoreCheck(task, minScore) {
+    if (task.n === 0) {
+        const failed = task.failed > 0 ? ` (${task.failed} failed)` : '';
+        return {
+            task: task.task,
+            kind: 'min_score',
+            passed: false,
+            message: `no example was scored${failed}, so min_score ${minScore} cannot be met`
+        };
+    }
+    const passed = task.score >= minScore;
+    const [score, min] = showPair(task.score, minScore);
+    return {
+        task: task.task,
+        kind: 'min_score',
+        passed,
+        message: passed ? `${score} ≥ min_score ${min}` : `${score} < min_score ${min}`
+    };
+}
+function maxDropCheck(c, maxDrop, confidence) {
+    const base = { task: c.task, kind: 'max_drop' };
+    const drop = -c.delta.value;
+    const [baseText, headText] = showPair(c.base.value, c.head.value);
+    const [dropText, limitText] = showPair(Math.abs(c.delta.value), maxDrop);
+    const move = `${baseText} → ${headText}`;
+    // The sequential test settled the verdict on the rows it scored: it decides, not the partial
+    // data's fixed-sample test (which is only valid at one planned n).
+    const settled = c.sequential?.stop;
+    if (settled === 'regressed' || settled === 'not-regressed') {
+        const sign = c.delta.value < 0 ? '-' : '+';
+        return {
+            ...base,
+            passed: settled === 'not-regressed',
+            message: `${move} (${sign}${dropText}); ${c.sequential?.message ?? ''}`
+        };
+    }
+    // A hair of slack so a delta of exactly −max_drop, computed with float noise, is not "beyond".
+    if (drop <= maxDrop + 1e-12) {
+        const sign = c.delta.value < 0 ? '-' : '+';
+        const within = maxDrop === 0 ? 'no drop' : `within max_drop ${limitText}`;
+        return { ...base, passed: true, message: `${move} (${sign}${dropText}), ${within}` };
+    }
+    const significant = c.pValue < 1 - confidence;
+    const p = formatP(c.pValue);
+    const beyond = maxDrop === 0 ? '' : `, more than max_drop ${limitText}`;
+    if (!significant) {
+        const but = maxDrop === 0 ? '' : ' but';
+        return {
+            ...base,
+            passed: true,
+            message: `${move} drops ${dropText}${beyond}${but} within noise (${p})${droppedChecks(c)}`
+        };
+    }
+    return {
+        ...base,
+        passed: false,
+        message: maxDrop === 0
+            ? `${move} drops ${dropText}, significant at ${percent(confidence)} (${p})${droppedChecks(c)}`
+            : `${move} drops ${dropText}${beyond} (${p})${droppedChecks(c)}`
+    };
+}
+/** `; checks that dropped: polite 0.90 → 0.60 (p=0.01)`, worst first; empty without checks. */
+function droppedChecks(c) {
+    const dropped = (c.checks ?? []).filter((k) => k.delta < 0).sort((a, b) => a.delta - b.delta);
+    if (dropped.length === 0)
+        return '';
+    const parts = dropped.map((k) => {
+        const [from, to] = showPair(k.base, k.head);
+        return `${k.name} ${from} → ${to} (${formatP(k.pValue)})`;
+    });
+    return `; checks that dropped: ${parts.join(', ')}`;
+}
+function percent(x) {
+    return `${Number((x * 100).toFixed(1))}%`;
+}
+/** Which rule applied and how to change it: shown in every view of the gate. */
+function gateRule(gate) {
+    const level = percent(gate.confidence);
+    const noBase = `a task with no base: ${gate.newTasks} (gate.new_tasks)`;
+    if (gate.source === 'default') {
+        return (`default gate (the config has no gate: section): fails on a drop significant at ${level} confidence; ${noBase}. ` +
+            "Set gate.min_score / gate.max_drop to change it, or opt out with `gate: {}` (or the action's `fail-on: never`).");
+    }
+    const parts = [];
+    if (gate.minScore !== undefined)
+        parts.push(`min_score ${gate.minScore}`);
+    if (gate.maxDrop !== undefined)
+        parts.push(`max_drop ${gate.maxDrop} at ${level} confidence`);
+    const rules = parts.length > 0 ? parts.join(', ') : 'no threshold, so no score fails it';
+    return `gate from the config: ${rules}; ${noBase}. Change it under gate: in the config.`;
+}
+/** A task the gate could not compare, by gate.new_tasks: pass, warn (passes, flagged) or fail. */
+function noBaseCheck(task, why, policy) {
+    const check = {
+        task,
+        kind: 'no_base',
+        passed: policy !== 'fail',
+        message: `not compared: ${why} (gate.new_tasks: ${policy})`
+    };
+    if (policy === 'warn')
+        check.warning = true;
+    return check;
+}
+/** Points on a 0–100 scale, rounded up so the warning never understates what is hidden. */
+function points(drop) {
+    return Math.ceil(drop * 100 - 1e-9);
+}
+/**
+ * The warning when max_drop is below the smallest drop this comparison can detect (power 0.8 at the
+ * gate's confidence): e.g. "triage: with 7 test rows this gate cannot see a drop smaller than 53
+ * points (max_drop is 2); add rows or samples".
+ */
+function blindSpot(c, maxDrop) {
+    const drop = c.detectableDrop;
+    // A verdict the sequential test settled is not blind: it stopped because it could see.
+    const settled = c.sequential?.stop === 'regressed' || c.sequential?.stop === 'not-regressed';
+    if (settled || drop === undefined || c.n === 0 || drop <= maxDrop + 1e-12)
+        return undefined;
+    const rows = `${c.n} row${c.n === 1 ? '' : 's'}`;
+    const k = c.samples ?? 1;
+    const samples = k > 1 ? ` of ${k} samples each` : '';
+    const limit = Number((maxDrop * 100).toFixed(2));
+    return (`${c.task}: with ${rows}${samples} this gate cannot see a drop smaller than ` +
+        `${points(drop)} points (max_drop is ${limit}); add rows or samples`);
+}
+/**
+ * Applies the gate. min_score: each task's score must be at least min_score (a task with no
+ * scored example fails). max_drop, per compared task: fails only when the paired delta head − base
+ * is below −max_drop AND the drop is significant at the gate's confidence (p < 1 − confidence); a
+ * larger drop within noise passes, and says so. A task that could not be compared — added in head,
+ * or with no example scored on both sides — gets a `no_base` check by gate.new_tasks. Without
+ * comparisons (a plain eval) there are no max_drop or no_base checks. The result carries the rule
+ * that applied ({@link gateRule}).
+ * A compared task whose smallest detectable drop exceeds max_drop adds a warning (the gate still
+ * decides; it just says it is blind below that size).
+ * A comparison the sequential gate stopped early (`sequential.stop` regressed / not-regressed) takes
+ * its max_drop verdict from the sequential test instead (eval/sequential-test.ts), and has no
+ * blind-spot warning: it stopped because it could tell.
+ */
+function applyGate(tasks, comparisons, gate, extras = {}) {
+    const checks = [];
+    if (gate.minScore !== undefined) {
+        for (const task of tasks)
+            checks.push(minScoreCheck(task, gate.minScore));
+    }
+    const warnings = [];
+    if (comparisons !== undefined) {
+        for (const c of comparisons) {
+            if (c.n === 0) {
+                checks.push(noBaseCheck(c.task, 'no example was scored in both runs', gate.newTasks));
+            }
+            else if (gate.maxDrop !== undefined) {
+                checks.push(maxDropCheck(c, gate.maxDrop, gate.confidence));
+                // The default gate (max_drop 0, no gate: section) would warn on every comparison.
+                const blind = gate.source === 'default' ? undefined : blindSpot(c, gate.maxDrop);
+                if (blind !== undefined)
+                    warnings.push(blind);
+            }
+        }
+        for (const task of extras.added ?? []) {
+            const head = tasks.find((t) => t.task === task);
+            const scored = head && head.n > 0 ? `; ${percent(head.score)} on head (n=${head.n})` : '';
+            checks.push(noBaseCheck(task, `new in head, no base to compare with${scored}`, gate.newTasks));
+        }
+    }
+    return {
+        passed: checks.every((check) => check.passed),
+        checks,
+        rule: gateRule(gate),
+        ...(warnings.length > 0 && { warnings })
+    };
+}
+
+;// CONCATENATED MODULE: ./src/run/gate-after-stop.ts
+/**
+ * A run that stopped early (budget, provider error, cancel) leaves checks undone: a task never
+ * scored has no min_score check, a task whose base was never scored has no max_drop check. Each
+ * missing check fails, so the gate of a cut-short run never reads "passed" for want of checks.
+ */
+function gateAfterStop(gate, config, stop, tasks) {
+    if (stop.reason === 'completed' || stop.reason === 'no-gain')
+        return gate;
+    const checks = [...gate.checks];
+    for (const { task, hasBase } of tasks) {
+        const expected = [];
+        if (config.minScore !== undefined)
+            expected.push('min_score');
+        if (config.maxDrop !== undefined && hasBase)
+            expected.push('max_drop');
+        for (const kind of expected) {
+            if (checks.some((c) => c.task === task && c.kind === kind))
+                continue;
+            const what = kind === 'max_drop' ? 'compared with the base' : 'scored';
+            checks.push({
+                task,
+                kind,
+                passed: false,
+                message: `not checked: the run stopped (${stop.reason}) before this task was ${what}`
+            });
+        }
+    }
+    return { ...gate, passed: checks.every((c) => c.passed), checks };
+}
+
+;// CONCATENATED MODULE: ./src/run/select-tasks.ts
+
+/** The tasks named on the command line (all when none), or an error that lists the known names. */
+function selectTasks(tasks, names) {
+    if (names.length === 0)
+        return [...tasks];
+    const known = new Map(tasks.map((t) => [t.name, t]));
+    return names.map((name) => {
+        const task = known.get(name);
+        if (!task) {
+            throw new errors_InputError(`unknown task "${name}"; the config defines: ${[...known.keys()].join(', ')}`);
+        }
+        return task;
+    });
+}
+/** Examples of a task in the requested split ('all' keeps every row). */
+function examplesOf(task, split) {
+    return split === 'all' ? task.examples : task.examples.filter((e) => e.split === split);
+}
+
 ;// CONCATENATED MODULE: ./src/eval/field-failures.ts
 /**
  * The fields of JSON replies that fail most: for each field scored on at least one example, how
@@ -53976,69 +54299,6 @@ function summarizeTask(args) {
     if (result.failed > 0)
         result.failures = failureCauses(args.results);
     return result;
-}
-
-;// CONCATENATED MODULE: ./src/eval/small-set.ts
-/**
- * What a small set of rows can and cannot show. GitHub Models prompt files usually carry a handful
- * of rows; these numbers let the tools say so plainly instead of presenting a 3-row score as fact.
- *
- * The gate's paired test on pass/fail rows is McNemar's exact test on the rows that changed: when
- * k rows change and all in one direction, p = 2 · 0.5^k. So a change is significant at confidence
- * c only when at least k* = the smallest k with 2 · 0.5^k < 1 − c rows moved (6 at 95%); with
- * fewer rows than that, no drop (and no gain) can be detected at all.
- */
-
-/** Rows below this count get the note. */
-const SMALL_SET_ROWS = 30;
-/** The fewest rows that must all move one way for a paired change to be significant. */
-function minRowsForSignificance(confidence) {
-    const alpha = 1 - confidence;
-    let k = 1;
-    while (2 * 0.5 ** k >= alpha && k < 64)
-        k++;
-    return k;
-}
-/** Half-width, in points, of a score's normal-approximation interval at its widest (p = ½). */
-function worstHalfWidthPoints(n, confidence) {
-    const z = normalQuantile(1 - (1 - confidence) / 2);
-    return Math.round(100 * z * Math.sqrt(0.25 / Math.max(1, n)));
-}
-/** What `n` rows can show, or undefined when the set is not small. */
-function smallSetFacts(task, n, confidence) {
-    if (n >= SMALL_SET_ROWS || n === 0)
-        return undefined;
-    const k = minRowsForSignificance(confidence);
-    const level = `${Math.round(confidence * 100)}%`;
-    const halfWidthPoints = worstHalfWidthPoints(n, confidence);
-    const width = `a score is known to about ±${halfWidthPoints} points (${level})`;
-    const detectableDropPoints = n < k ? null : Math.round((100 * k) / n);
-    const detect = detectableDropPoints === null
-        ? `no drop can be shown to be more than noise: that takes at least ${k} rows that all got worse`
-        : `the smallest drop it could detect is ${k} of ${n} rows all getting worse (${detectableDropPoints} points)`;
-    return {
-        rows: n,
-        halfWidthPoints,
-        confidence,
-        minRowsMoved: k,
-        detectableDropPoints,
-        text: `${task} has only ${n} row${n === 1 ? '' : 's'}: ${width}, and ${detect}; add rows for a firmer answer`
-    };
-}
-/** A plain sentence on what `n` rows can show, or undefined when the set is not small. */
-function smallSetNote(task, n, confidence) {
-    return smallSetFacts(task, n, confidence)?.text;
-}
-/**
- * Why an optimized prompt could not be confirmed on the held-out rows, or undefined when there
- * are enough: it says how many rows would do at the task's test fraction.
- */
-function heldOutShortfall(task, testRows, testFraction, confidence) {
-    const k = minRowsForSignificance(confidence);
-    if (testRows >= k)
-        return undefined;
-    const total = testFraction > 0 ? Math.ceil(k / testFraction) : undefined;
-    return `${task} has ${testRows} held-out (test) row${testRows === 1 ? '' : 's'}; confirming a gain at ${Math.round(confidence * 100)}% confidence takes at least ${k}${total === undefined ? ' (give the task a test split)' : ` — about ${total} rows in all at the ${Math.round(testFraction * 100)}% test split`}`;
 }
 
 ;// CONCATENATED MODULE: ./src/eval/metrics/checks.ts
@@ -55107,214 +55367,6 @@ function toResponseFormat(config) {
     }
 }
 
-;// CONCATENATED MODULE: ./src/eval/gate.ts
-/**
- * Two numbers printed with just enough decimals (2 to 6) to show they differ, so a message never
- * reads "0.80 < min_score 0.80"; numbers equal to 6 decimals (float noise) print with 2.
- */
-function showPair(a, b) {
-    for (let digits = 2; digits <= 6; digits++) {
-        const x = a.toFixed(digits);
-        const y = b.toFixed(digits);
-        if (x !== y)
-            return [x, y];
-    }
-    return [a.toFixed(2), b.toFixed(2)];
-}
-/** A p-value for a person: three significant digits, "p<0.001" below that. */
-function formatP(p) {
-    if (p < 0.001)
-        return 'p<0.001';
-    return `p=${Number(p.toPrecision(3))}`;
-}
-function minScoreCheck(task, minScore) {
-    if (task.n === 0) {
-        const failed = task.failed > 0 ? ` (${task.failed} failed)` : '';
-        return {
-            task: task.task,
-            kind: 'min_score',
-            passed: false,
-            message: `no example was scored${failed}, so min_score ${minScore} cannot be met`
-        };
-    }
-    const passed = task.score >= minScore;
-    const [score, min] = showPair(task.score, minScore);
-    return {
-        task: task.task,
-        kind: 'min_score',
-        passed,
-        message: passed ? `${score} ≥ min_score ${min}` : `${score} < min_score ${min}`
-    };
-}
-function maxDropCheck(c, maxDrop, confidence) {
-    const base = { task: c.task, kind: 'max_drop' };
-    const drop = -c.delta.value;
-    const [baseText, headText] = showPair(c.base.value, c.head.value);
-    const [dropText, limitText] = showPair(Math.abs(c.delta.value), maxDrop);
-    const move = `${baseText} → ${headText}`;
-    // A hair of slack so a delta of exactly −max_drop, computed with float noise, is not "beyond".
-    if (drop <= maxDrop + 1e-12) {
-        const sign = c.delta.value < 0 ? '-' : '+';
-        const within = maxDrop === 0 ? 'no drop' : `within max_drop ${limitText}`;
-        return { ...base, passed: true, message: `${move} (${sign}${dropText}), ${within}` };
-    }
-    const significant = c.pValue < 1 - confidence;
-    const p = formatP(c.pValue);
-    const beyond = maxDrop === 0 ? '' : `, more than max_drop ${limitText}`;
-    if (!significant) {
-        const but = maxDrop === 0 ? '' : ' but';
-        return {
-            ...base,
-            passed: true,
-            message: `${move} drops ${dropText}${beyond}${but} within noise (${p})${droppedChecks(c)}`
-        };
-    }
-    return {
-        ...base,
-        passed: false,
-        message: maxDrop === 0
-            ? `${move} drops ${dropText}, significant at ${percent(confidence)} (${p})${droppedChecks(c)}`
-            : `${move} drops ${dropText}${beyond} (${p})${droppedChecks(c)}`
-    };
-}
-/** `; checks that dropped: polite 0.90 → 0.60 (p=0.01)`, worst first; empty without checks. */
-function droppedChecks(c) {
-    const dropped = (c.checks ?? []).filter((k) => k.delta < 0).sort((a, b) => a.delta - b.delta);
-    if (dropped.length === 0)
-        return '';
-    const parts = dropped.map((k) => {
-        const [from, to] = showPair(k.base, k.head);
-        return `${k.name} ${from} → ${to} (${formatP(k.pValue)})`;
-    });
-    return `; checks that dropped: ${parts.join(', ')}`;
-}
-function percent(x) {
-    return `${Number((x * 100).toFixed(1))}%`;
-}
-/** Which rule applied and how to change it: shown in every view of the gate. */
-function gateRule(gate) {
-    const level = percent(gate.confidence);
-    const noBase = `a task with no base: ${gate.newTasks} (gate.new_tasks)`;
-    if (gate.source === 'default') {
-        return (`default gate (the config has no gate: section): fails on a drop significant at ${level} confidence; ${noBase}. ` +
-            "Set gate.min_score / gate.max_drop to change it, or opt out with `gate: {}` (or the action's `fail-on: never`).");
-    }
-    const parts = [];
-    if (gate.minScore !== undefined)
-        parts.push(`min_score ${gate.minScore}`);
-    if (gate.maxDrop !== undefined)
-        parts.push(`max_drop ${gate.maxDrop} at ${level} confidence`);
-    const rules = parts.length > 0 ? parts.join(', ') : 'no threshold, so no score fails it';
-    return `gate from the config: ${rules}; ${noBase}. Change it under gate: in the config.`;
-}
-/** A task the gate could not compare, by gate.new_tasks: pass, warn (passes, flagged) or fail. */
-function noBaseCheck(task, why, policy) {
-    const check = {
-        task,
-        kind: 'no_base',
-        passed: policy !== 'fail',
-        message: `not compared: ${why} (gate.new_tasks: ${policy})`
-    };
-    if (policy === 'warn')
-        check.warning = true;
-    return check;
-}
-/** Points on a 0–100 scale, rounded up so the warning never understates what is hidden. */
-function points(drop) {
-    return Math.ceil(drop * 100 - 1e-9);
-}
-/**
- * The warning when max_drop is below the smallest drop this comparison can detect (power 0.8 at the
- * gate's confidence): e.g. "triage: with 7 test rows this gate cannot see a drop smaller than 53
- * points (max_drop is 2); add rows or samples".
- */
-function blindSpot(c, maxDrop) {
-    const drop = c.detectableDrop;
-    if (drop === undefined || c.n === 0 || drop <= maxDrop + 1e-12)
-        return undefined;
-    const rows = `${c.n} row${c.n === 1 ? '' : 's'}`;
-    const k = c.samples ?? 1;
-    const samples = k > 1 ? ` of ${k} samples each` : '';
-    const limit = Number((maxDrop * 100).toFixed(2));
-    return (`${c.task}: with ${rows}${samples} this gate cannot see a drop smaller than ` +
-        `${points(drop)} points (max_drop is ${limit}); add rows or samples`);
-}
-/**
- * Applies the gate. min_score: each task's score must be at least min_score (a task with no
- * scored example fails). max_drop, per compared task: fails only when the paired delta head − base
- * is below −max_drop AND the drop is significant at the gate's confidence (p < 1 − confidence); a
- * larger drop within noise passes, and says so. A task that could not be compared — added in head,
- * or with no example scored on both sides — gets a `no_base` check by gate.new_tasks. Without
- * comparisons (a plain eval) there are no max_drop or no_base checks. The result carries the rule
- * that applied ({@link gateRule}).
- * A compared task whose smallest detectable drop exceeds max_drop adds a warning (the gate still
- * decides; it just says it is blind below that size).
- */
-function applyGate(tasks, comparisons, gate, extras = {}) {
-    const checks = [];
-    if (gate.minScore !== undefined) {
-        for (const task of tasks)
-            checks.push(minScoreCheck(task, gate.minScore));
-    }
-    const warnings = [];
-    if (comparisons !== undefined) {
-        for (const c of comparisons) {
-            if (c.n === 0) {
-                checks.push(noBaseCheck(c.task, 'no example was scored in both runs', gate.newTasks));
-            }
-            else if (gate.maxDrop !== undefined) {
-                checks.push(maxDropCheck(c, gate.maxDrop, gate.confidence));
-                // The default gate (max_drop 0, no gate: section) would warn on every comparison.
-                const blind = gate.source === 'default' ? undefined : blindSpot(c, gate.maxDrop);
-                if (blind !== undefined)
-                    warnings.push(blind);
-            }
-        }
-        for (const task of extras.added ?? []) {
-            const head = tasks.find((t) => t.task === task);
-            const scored = head && head.n > 0 ? `; ${percent(head.score)} on head (n=${head.n})` : '';
-            checks.push(noBaseCheck(task, `new in head, no base to compare with${scored}`, gate.newTasks));
-        }
-    }
-    return {
-        passed: checks.every((check) => check.passed),
-        checks,
-        rule: gateRule(gate),
-        ...(warnings.length > 0 && { warnings })
-    };
-}
-
-;// CONCATENATED MODULE: ./src/run/gate-after-stop.ts
-/**
- * A run that stopped early (budget, provider error, cancel) leaves checks undone: a task never
- * scored has no min_score check, a task whose base was never scored has no max_drop check. Each
- * missing check fails, so the gate of a cut-short run never reads "passed" for want of checks.
- */
-function gateAfterStop(gate, config, stop, tasks) {
-    if (stop.reason === 'completed' || stop.reason === 'no-gain')
-        return gate;
-    const checks = [...gate.checks];
-    for (const { task, hasBase } of tasks) {
-        const expected = [];
-        if (config.minScore !== undefined)
-            expected.push('min_score');
-        if (config.maxDrop !== undefined && hasBase)
-            expected.push('max_drop');
-        for (const kind of expected) {
-            if (checks.some((c) => c.task === task && c.kind === kind))
-                continue;
-            const what = kind === 'max_drop' ? 'compared with the base' : 'scored';
-            checks.push({
-                task,
-                kind,
-                passed: false,
-                message: `not checked: the run stopped (${stop.reason}) before this task was ${what}`
-            });
-        }
-    }
-    return { ...gate, passed: checks.every((c) => c.passed), checks };
-}
-
 ;// CONCATENATED MODULE: ./src/run/name-models.ts
 /** Names, in a task's result, the model that answered it and the model that judged each check. */
 
@@ -55334,33 +55386,86 @@ function nameModels(result, task, models) {
     });
 }
 
-;// CONCATENATED MODULE: ./src/run/select-tasks.ts
+;// CONCATENATED MODULE: ./src/run/task-scoring.ts
 
-/** The tasks named on the command line (all when none), or an error that lists the known names. */
-function selectTasks(tasks, names) {
-    if (names.length === 0)
-        return [...tasks];
-    const known = new Map(tasks.map((t) => [t.name, t]));
-    return names.map((name) => {
-        const task = known.get(name);
-        if (!task) {
-            throw new errors_InputError(`unknown task "${name}"; the config defines: ${[...known.keys()].join(', ')}`);
-        }
-        return task;
+
+
+
+
+
+
+
+function prepareTask(services, task, options) {
+    const { project } = services;
+    const systemSource = { file: project.config.systemPrompt ?? '', index: undefined };
+    const prompt = options.promptsFor
+        ? withParts(task.prompt, options.promptsFor(task), systemSource)
+        : task.prompt;
+    return {
+        task,
+        prompt,
+        metric: createTaskMetric(task.config),
+        sampling: options.samplingFor?.(task.name) ?? samplingOf(task.config, project.config.models),
+        label: options.label ? `${task.name} (${options.label})` : task.name
+    };
+}
+/** Scores some of a task's rows (all of them, or a batch of the sequential gate). */
+function scoreRows(services, scoring, examples, progress = (done, total) => services.logger.progress(`${scoring.label}: ${done}/${total} scored`)) {
+    return scoreExamples({
+        prompt: scoring.prompt,
+        examples,
+        dataFile: scoring.task.config.data,
+        target: modelFor(services.models.target, scoring.task.config.target),
+        judge: services.models.judge,
+        metric: scoring.metric,
+        responseFormat: toResponseFormat(scoring.task.config.responseFormat),
+        concurrency: services.concurrency,
+        sampling: scoring.sampling,
+        signal: services.signal,
+        onExampleDone: progress
     });
 }
-/** Examples of a task in the requested split ('all' keeps every row). */
-function examplesOf(task, split) {
-    return split === 'all' ? task.examples : task.examples.filter((e) => e.split === split);
+/** The task's result from its scored rows, with the calls and tokens they used. */
+function summarizeRows(services, scoring, results, seed, usage) {
+    const summary = summarizeTask({
+        task: scoring.task.name,
+        metric: scoring.metric,
+        prompt: scoring.prompt,
+        dataHash: scoring.task.dataHash,
+        results,
+        level: services.project.config.gate.confidence,
+        seed,
+        sampling: scoring.sampling
+    });
+    summary.usage = usage;
+    // Which model answered, and which judged each check (an llm evaluator's own modelId).
+    nameModels(summary, scoring.task.config, services.project.config.models);
+    // What a handful of rows can and cannot show, for every report view.
+    const small = smallSetFacts(scoring.task.name, results.length, services.project.config.gate.confidence);
+    if (small !== undefined)
+        summary.smallSet = small;
+    return summary;
+}
+/** Calls and tokens used between two readings of the ledger's totals. */
+function usageBetween(before, after) {
+    return {
+        calls: after.calls - before.calls,
+        cachedCalls: after.cachedCalls - before.cachedCalls,
+        inputTokens: after.inputTokens - before.inputTokens,
+        outputTokens: after.outputTokens - before.outputTokens
+    };
+}
+/** Adds two usages. */
+function addUsage(a, b) {
+    return {
+        calls: a.calls + b.calls,
+        cachedCalls: a.cachedCalls + b.cachedCalls,
+        inputTokens: a.inputTokens + b.inputTokens,
+        outputTokens: a.outputTokens + b.outputTokens
+    };
 }
 
 ;// CONCATENATED MODULE: ./src/run/eval-run.ts
-
-
-
-
-
-
 
 
 
@@ -55374,58 +55479,20 @@ function examplesOf(task, split) {
  * example scored so far kept (the task in progress is reported with what it has).
  */
 async function evaluateTasks(services, options) {
-    const { project, models, logger } = services;
+    const { project, logger } = services;
     const selected = selectTasks(project.tasks, options.tasks);
     const results = [];
-    const systemSource = { file: project.config.systemPrompt ?? '', index: undefined };
     let stop = { reason: 'completed', message: 'every example was scored' };
     let fatal = false;
     for (const task of selected) {
         const examples = examplesOf(task, options.split);
-        const prompt = options.promptsFor
-            ? withParts(task.prompt, options.promptsFor(task), systemSource)
-            : task.prompt;
-        const metric = createTaskMetric(task.config);
-        const sampling = options.samplingFor?.(task.name) ?? samplingOf(task.config, project.config.models);
-        const each = sampling.samples > 1 ? ` × ${sampling.samples} samples` : '';
-        const label = options.label ? `${task.name} (${options.label})` : task.name;
-        logger.info(`${label}: scoring ${plural(examples.length, 'example')}${each} (${options.split})`);
+        const scoring = prepareTask(services, task, options);
+        const each = scoring.sampling.samples > 1 ? ` × ${scoring.sampling.samples} samples` : '';
+        logger.info(`${scoring.label}: scoring ${plural(examples.length, 'example')}${each} (${options.split})`);
         const before = services.usage().total;
-        const scored = await scoreExamples({
-            prompt,
-            examples,
-            dataFile: task.config.data,
-            target: modelFor(models.target, task.config.target),
-            judge: models.judge,
-            metric,
-            responseFormat: toResponseFormat(task.config.responseFormat),
-            concurrency: services.concurrency,
-            sampling,
-            signal: services.signal,
-            onExampleDone: (done, total) => logger.progress(`${label}: ${done}/${total} scored`)
-        });
-        const summary = summarizeTask({
-            task: task.name,
-            metric,
-            prompt,
-            dataHash: task.dataHash,
-            results: scored.results,
-            level: project.config.gate.confidence,
-            seed: options.seed,
-            sampling
-        });
-        // Which model answered, and which judged each check (an llm evaluator's own modelId).
-        nameModels(summary, task.config, project.config.models);
-        const small = smallSetFacts(task.name, examples.length, project.config.gate.confidence);
-        if (small !== undefined)
-            summary.smallSet = small;
-        const after = services.usage().total;
-        summary.usage = {
-            calls: after.calls - before.calls,
-            cachedCalls: after.cachedCalls - before.cachedCalls,
-            inputTokens: after.inputTokens - before.inputTokens,
-            outputTokens: after.outputTokens - before.outputTokens
-        };
+        const scored = await scoreRows(services, scoring, examples);
+        const usage = usageBetween(before, services.usage().total);
+        const summary = summarizeRows(services, scoring, scored.results, options.seed, usage);
         results.push(summary);
         if (summary.failed > 0 && stop.reason === 'completed') {
             stop = { reason: 'provider-error', message: failedMessage(summary) };
@@ -58863,6 +58930,20 @@ function hiddenMarker(marker) {
         return marker;
     return `<!-- ${marker.replace(/-(?=-)/g, '- ').replace(/[<>]/g, '')} -->`;
 }
+function changeIcon(kind) {
+    switch (kind) {
+        case 'added':
+            return '🆕';
+        case 'removed':
+            return '🗑️';
+        case 'renamed':
+            return '✏️';
+        case 'rows':
+            return '➕';
+        case 'sequential':
+            return '⏱️';
+    }
+}
 function compareBlocks(report) {
     const comparison = report.comparison;
     if (!comparison)
@@ -58871,10 +58952,9 @@ function compareBlocks(report) {
     const blocks = [{ text: comparisonTable(comparison.tasks, labels) }];
     const changes = taskChanges(report);
     if (changes.length > 0) {
-        const icon = (kind) => kind === 'added' ? '🆕' : kind === 'removed' ? '🗑️' : kind === 'renamed' ? '✏️' : '➕';
         blocks.push({
             text: changes
-                .map((c) => `- ${icon(c.kind)} **${sanitize_escapeInline(c.task, 100)}**: ${sanitize_escapeInline(c.text, 300)}`)
+                .map((c) => `- ${changeIcon(c.kind)} **${sanitize_escapeInline(c.task, 100)}**: ${sanitize_escapeInline(c.text, 300)}`)
                 .join('\n')
         });
     }
@@ -59307,7 +59387,414 @@ function print(report, context) {
     context.io.stdout(`${renderTerminal(report, { color: process.stdout.isTTY === true && !context.io.env['NO_COLOR'] })}\n`);
 }
 
+;// CONCATENATED MODULE: ./src/eval/sequential-outcome.ts
+/** 2000 → "2,000" (the report layer's formatCount, which eval may not import). */
+function sequential_outcome_count(n) {
+    return String(Math.round(n)).replace(/\B(?=(\d{3})+(?!\d))/g, ',');
+}
+function sequential_outcome_percent(x) {
+    return `${Number((x * 100).toFixed(1))}%`;
+}
+/** "max_drop 0.05", or "the base" for a max_drop of 0 (the default gate). */
+function sequential_outcome_limit(maxDrop) {
+    return maxDrop === 0 ? 'the base' : `max_drop ${Number(maxDrop.toFixed(6))}`;
+}
+/** Why every row was scored, after "scored all 2,000 rows". */
+function offMessage(all, reason) {
+    switch (reason) {
+        case 'config':
+            return `${all} (gate.sequential: false)`;
+        case 'min_score':
+            return `${all}: gate.min_score needs the head's score on every row, so the gate does not stop early`;
+        case 'no_max_drop':
+            return `${all}: the gate has no max_drop to settle early`;
+    }
+}
+/**
+ * The record of how many rows a comparison needed and why it stopped, with its one line for a
+ * person, e.g. "stopped after 340 of 2,000 rows: the head is not worse than max_drop 0.05 at 95%".
+ */
+function sequentialOutcome(result, gate) {
+    const { rows, total } = result;
+    const at = sequential_outcome_percent(gate.confidence);
+    const all = `scored all ${sequential_outcome_count(total)} row${total === 1 ? '' : 's'}`;
+    switch (result.decision) {
+        case 'not-regressed':
+            return {
+                stop: 'not-regressed',
+                rows,
+                total,
+                message: `stopped after ${sequential_outcome_count(rows)} of ${sequential_outcome_count(total)} rows: the head is not worse than ${sequential_outcome_limit(gate.maxDrop)} at ${at}`
+            };
+        case 'regressed':
+            return {
+                stop: 'regressed',
+                rows,
+                total,
+                message: `stopped after ${sequential_outcome_count(rows)} of ${sequential_outcome_count(total)} rows: the head is worse than ${sequential_outcome_limit(gate.maxDrop)} at ${at}`
+            };
+        case 'undecided':
+            return {
+                stop: 'exhausted',
+                rows,
+                total,
+                message: `${all}: the sequential test had not settled the verdict when the rows ran out, so the full-data test decides`
+            };
+        case 'interrupted':
+            return {
+                stop: 'interrupted',
+                rows,
+                total,
+                message: `stopped after ${sequential_outcome_count(rows)} of ${sequential_outcome_count(total)} rows: the run stopped before the verdict was settled`
+            };
+        case 'off':
+            return {
+                stop: 'off',
+                rows,
+                total,
+                message: offMessage(all, gate.off ?? 'config')
+            };
+    }
+}
+
+;// CONCATENATED MODULE: ./src/eval/sequential-test.ts
+/**
+ * The sequential gate's test: is the mean paired difference head − base above or below
+ * −max_drop? Answered with an anytime-valid confidence sequence, so the gate may look after every
+ * batch of rows and stop as soon as the answer is settled, at the configured confidence, however
+ * often it looks.
+ *
+ * The confidence sequence is the betting ("hedged capital") CS of Waudby-Smith & Ramdas (2023),
+ * "Estimating means of bounded random variables by betting", JRSS-B 86(1), §4 (Theorem 3): for a
+ * candidate mean m, two gamblers bet on the paired differences d_i ∈ [−1, 1] — one that the mean
+ * is above m, K⁺_t(m) = Π (1 + λ⁺_i (d_i − m)), one that it is below, K⁻_t(m) = Π (1 − λ⁻_i (d_i − m))
+ * — with bets λ chosen from the rows before i only (predictable). Under mean m both capitals are
+ * nonnegative supermartingales, so by Ville's inequality P(∃t: ½K⁺_t + ½K⁻_t ≥ 1/α) ≤ α, and
+ * {m : ½K⁺_t(m) + ½K⁻_t(m) < 1/α} is a (1 − α) confidence sequence, valid at every t at once and
+ * therefore at any data-dependent stopping time (any schedule of looks).
+ *
+ * The gate only needs to know on which side of m = −max_drop the sequence lies, so the capital is
+ * computed at that one point: m is outside the CS exactly when the hedged capital reaches 1/α, and
+ * the CS then lies above m when K⁺ is the larger (not regressed) and below it otherwise (regressed).
+ *
+ * The bets are WSR's aGRAPA (§5.1: "approximate growth-rate adaptive to the particular
+ * alternative"), λ = (μ̂ − m) / (σ̂² + (μ̂ − m)²), the bet that maximises the capital's expected
+ * log-growth to second order, truncated to [0, c / (1 ± m)] (c = ½, their default) so that no
+ * factor can reach zero; μ̂ and σ̂² are the regularised running mean and variance of WSR's
+ * predictable plug-in (eq. 26–27: a prior mean of 0 and variance of 1 — the midpoint and the widest
+ * spread of [−1, 1] — weighted as one row).
+ */
+/** WSR's truncation: a bet never stakes more than half of what a worst-case row could take. */
+const TRUNCATION = 0.5;
+/** log(e^a + e^b) without overflow. */
+function logSumExp(a, b) {
+    const high = Math.max(a, b);
+    if (high === -Infinity)
+        return -Infinity;
+    return high + Math.log(Math.exp(a - high) + Math.exp(b - high));
+}
+/**
+ * The hedged capital at m = −max_drop after every difference given, and the decision it supports
+ * at level α = 1 − confidence. A difference outside [−1, 1] is an error of the caller.
+ */
+function sequentialTest(input) {
+    const { differences, maxDrop, confidence } = input;
+    if (!(maxDrop >= 0 && maxDrop <= 1))
+        throw new RangeError(`max_drop ${maxDrop} is not in [0, 1]`);
+    if (!(confidence > 0 && confidence < 1)) {
+        throw new RangeError(`confidence ${confidence} is not in (0, 1)`);
+    }
+    const m = -maxDrop;
+    // 1 + λ(d − m) ≥ 1 − λ(1 + m) for d ≥ −1, and 1 − λ(d − m) ≥ 1 − λ(1 − m) for d ≤ 1.
+    const capAbove = 1 + m > 0 ? TRUNCATION / (1 + m) : Infinity;
+    const capBelow = TRUNCATION / (1 - m);
+    let logAbove = 0;
+    let logBelow = 0;
+    // Regularised running estimates (WSR eq. 26–27, rescaled from [0, 1] to [−1, 1]).
+    let sum = 0;
+    let squares = 1;
+    let meanEstimate = 0;
+    for (let i = 0; i < differences.length; i++) {
+        const d = differences[i];
+        if (!(d >= -1 && d <= 1))
+            throw new RangeError(`difference ${d} at ${i} is not in [−1, 1]`);
+        const variance = squares / (i + 1);
+        const gap = meanEstimate - m;
+        const scale = variance + gap * gap;
+        const betAbove = Math.min(Math.max(gap / scale, 0), capAbove);
+        const betBelow = Math.min(Math.max(-gap / scale, 0), capBelow);
+        logAbove += Math.log1p(betAbove * (d - m));
+        logBelow += Math.log1p(-betBelow * (d - m));
+        sum += d;
+        meanEstimate = sum / (i + 2);
+        squares += (d - meanEstimate) ** 2;
+    }
+    const hedged = logSumExp(logAbove, logBelow) - Math.LN2;
+    const alpha = 1 - confidence;
+    let decision = 'undecided';
+    if (hedged >= -Math.log(alpha))
+        decision = logAbove >= logBelow ? 'not-regressed' : 'regressed';
+    return { decision, logCapitalAbove: logAbove, logCapitalBelow: logBelow };
+}
+/**
+ * The row counts at which the gate looks: `firstLook`, then every `every` rows, and always at
+ * `total` (when the rows run out the full-data test decides). Increasing, ending at `total`.
+ */
+function lookSchedule(total, firstLook, every) {
+    if (total <= 0)
+        return [];
+    const looks = [];
+    const step = Math.max(1, Math.floor(every));
+    for (let rows = Math.max(1, Math.floor(firstLook)); rows < total; rows += step)
+        looks.push(rows);
+    looks.push(total);
+    return looks;
+}
+
+;// CONCATENATED MODULE: ./src/run/sequential-compare.ts
+
+
+
+
+
+
+
+const NO_USAGE = { calls: 0, cachedCalls: 0, inputTokens: 0, outputTokens: 0 };
+function sequential_compare_scored(result) {
+    return result.error === undefined && result.output !== null;
+}
+/** The order in which a task's paired rows are scored: a shuffle seeded by the run and the task. */
+function sequentialOrder(rows, seed, task) {
+    return createRandom(hashString32(`${seed}:${task}:sequential`)).shuffle(rows);
+}
+/** One side of a task: its scoring, the results so far by id, and the calls they used. */
+class Side {
+    services;
+    scoring;
+    results = new Map();
+    usage = NO_USAGE;
+    constructor(services, scoring) {
+        this.services = services;
+        this.scoring = scoring;
+    }
+    async score(examples) {
+        const before = this.services.usage().total;
+        const outcome = await scoreRows(this.services, this.scoring, examples);
+        this.usage = addUsage(this.usage, usageBetween(before, this.services.usage().total));
+        for (const result of outcome.results)
+            this.results.set(result.id, result);
+        return outcome;
+    }
+    /** The task's result on the rows scored, in the dataset's order. */
+    summary(rows, seed) {
+        const results = rows.flatMap((e) => {
+            const result = this.results.get(e.id);
+            return result === undefined ? [] : [result];
+        });
+        return summarizeRows(this.services, this.scoring, results, seed, this.usage);
+    }
+}
+/** A stop caused by one side's scoring (a budget stop, a cancel, a provider refusal), if any. */
+function stopOf(outcome, label) {
+    if (outcome.fatal) {
+        return {
+            fatal: true,
+            stop: {
+                reason: 'provider-error',
+                message: `${outcome.fatal.message}; ${label} stopped with ${plural(outcome.notScored, 'example')} not scored, later tasks were not run`,
+                ...(outcome.fatal.status !== undefined && { status: outcome.fatal.status })
+            }
+        };
+    }
+    if (outcome.stopped) {
+        return { fatal: false, stop: stopInfoOf(outcome.stopped, outcome.notScored, label) };
+    }
+    return undefined;
+}
+/**
+ * The sequential gate (issue 15): for each task, base and head are scored on the same paired rows
+ * in a seeded random order, in batches (`gate.first_look` rows, then `gate.look_every` at a time;
+ * head first, so an unchanged prompt's base is served from the cache), and after each batch the
+ * anytime-valid test of eval/sequential-test.ts asks whether the mean paired difference lies
+ * beyond −max_drop or within it at the gate's confidence. The task stops at the first look that
+ * settles it. When the rows run out first, the rows only one side has are scored too, so the task's
+ * results are exactly those of scoring every row, and the full-data test decides.
+ */
+async function compareSequentially(input) {
+    const { gate, seed } = input;
+    const head = [];
+    const base = new Map();
+    const sequential = new Map();
+    let stop = { reason: 'completed', message: 'every example was scored' };
+    let fatal = false;
+    for (const task of input.tasks) {
+        const sampling = input.samplingFor(task.head.name);
+        const options = { samplingFor: () => sampling };
+        const headSide = new Side(input.head, prepareTask(input.head, task.head, { ...options, label: 'head' }));
+        const baseSide = new Side(input.base, prepareTask(input.base, task.base, { ...options, label: 'base' }));
+        const headRows = examplesOf(task.head, input.split);
+        const baseRows = examplesOf(task.base, input.split);
+        const baseById = new Map(baseRows.map((e) => [e.id, e]));
+        const order = sequentialOrder(headRows.filter((e) => baseById.has(e.id)), seed, task.head.name);
+        const looks = lookSchedule(order.length, gate.firstLook, gate.lookEvery);
+        const k = headSide.scoring.sampling.samples;
+        const each = k > 1 ? ` × ${k} samples` : '';
+        input.head.logger.info(`${task.head.name}: scoring base and head on ${plural(order.length, 'paired row')}${each} in a seeded random order, looking after ${plural(Math.min(gate.firstLook, order.length), 'row')} and then every ${gate.lookEvery} (${input.split})`);
+        let done = 0;
+        let decision = 'undecided';
+        let cut;
+        for (const look of looks) {
+            const batch = order.slice(done, look);
+            cut = stopOf(await headSide.score(batch), headSide.scoring.label);
+            if (cut)
+                break;
+            const baseBatch = batch.map((e) => baseById.get(e.id));
+            cut = stopOf(await baseSide.score(baseBatch), baseSide.scoring.label);
+            done = look;
+            if (cut || look === order.length)
+                break;
+            const differences = order.slice(0, done).flatMap((e) => {
+                const h = headSide.results.get(e.id);
+                const b = baseSide.results.get(e.id);
+                return h && b && sequential_compare_scored(h) && sequential_compare_scored(b) ? [h.score - b.score] : [];
+            });
+            decision = sequentialTest({
+                differences,
+                maxDrop: gate.maxDrop,
+                confidence: gate.confidence
+            }).decision;
+            if (decision !== 'undecided')
+                break;
+        }
+        if (!cut && decision === 'undecided') {
+            // The rows ran out: score what only one side has, so the results are the full evaluation's.
+            const headIds = new Set(headRows.map((e) => e.id));
+            const headOnly = headRows.filter((e) => !baseById.has(e.id));
+            const baseOnly = baseRows.filter((e) => !headIds.has(e.id));
+            if (headOnly.length > 0)
+                cut = stopOf(await headSide.score(headOnly), headSide.scoring.label);
+            if (!cut && baseOnly.length > 0) {
+                cut = stopOf(await baseSide.score(baseOnly), baseSide.scoring.label);
+            }
+        }
+        const headResult = headSide.summary(headRows, seed);
+        const baseResult = baseSide.summary(baseRows, seed);
+        head.push(headResult);
+        base.set(task.base.name, baseResult);
+        sequential.set(task.head.name, sequentialOutcome({ decision: cut ? 'interrupted' : decision, rows: done, total: order.length }, gate));
+        if (cut) {
+            stop = cut.stop;
+            fatal = cut.fatal;
+            break;
+        }
+        input.head.logger.info(`${task.head.name}: ${sequential.get(task.head.name)?.message ?? ''}`);
+        for (const summary of [headResult, baseResult]) {
+            if (summary.failed > 0 && stop.reason === 'completed') {
+                stop = { reason: 'provider-error', message: failedMessage(summary) };
+            }
+        }
+    }
+    return { head, base, sequential, stop, fatal };
+}
+
+;// CONCATENATED MODULE: ./src/run/compare-sides.ts
+
+
+/** Why this gate scores every row, or undefined when it may stop early. */
+function sequentialOff(gate) {
+    if (!gate.sequential)
+        return 'config';
+    if (gate.minScore !== undefined)
+        return 'min_score';
+    if (gate.maxDrop === undefined)
+        return 'no_max_drop';
+    return undefined;
+}
+/** Today's comparison: every head row, then every base row of the comparable tasks. */
+async function scoreEveryRow(services, base, options, plan) {
+    const { logger } = services;
+    logger.info(`head (${options.headRef.slice(0, 12)})`);
+    const head = await evaluateTasks(services, {
+        tasks: plan.headTasks.map((t) => t.name),
+        split: options.split,
+        seed: options.seed,
+        label: 'head'
+    });
+    let stop = head.stop;
+    const baseResults = new Map();
+    if (base &&
+        plan.comparable.length > 0 &&
+        !head.fatal &&
+        (stop.reason === 'completed' || stop.reason === 'provider-error')) {
+        logger.info(`base (${options.baseRef.slice(0, 12)})`);
+        const outcome = await evaluateTasks({ ...services, project: base }, {
+            tasks: plan.comparable.map((t) => plan.baseNameOf(t.name) ?? t.name),
+            split: options.split,
+            seed: options.seed,
+            samplingFor: plan.samplingFor,
+            label: 'base'
+        });
+        for (const result of outcome.tasks)
+            baseResults.set(result.task, result);
+        if (outcome.stop.reason !== 'completed')
+            stop = outcome.stop;
+    }
+    return { head: head.tasks, baseResults, sequential: new Map(), stop };
+}
+/**
+ * The sequential gate: head tasks with no base are scored whole first, then each comparable task
+ * base and head together until its max_drop verdict is settled (./sequential-compare.ts).
+ */
+async function scoreSequentially(services, base, options, plan) {
+    const comparable = new Set(plan.comparable.map((t) => t.name));
+    const added = plan.headTasks.filter((t) => !comparable.has(t.name)).map((t) => t.name);
+    let stop = { reason: 'completed', message: 'every example was scored' };
+    const byName = new Map();
+    let fatal = false;
+    if (added.length > 0) {
+        services.logger.info(`head (${options.headRef.slice(0, 12)}), tasks with no base`);
+        const outcome = await evaluateTasks(services, {
+            tasks: added,
+            split: options.split,
+            seed: options.seed,
+            label: 'head'
+        });
+        for (const result of outcome.tasks)
+            byName.set(result.task, result);
+        stop = outcome.stop;
+        fatal = outcome.fatal;
+    }
+    const baseResults = new Map();
+    let sequential = new Map();
+    if (!fatal && (stop.reason === 'completed' || stop.reason === 'provider-error')) {
+        services.logger.info(`base (${options.baseRef.slice(0, 12)}) and head (${options.headRef.slice(0, 12)}), sequentially`);
+        const outcome = await compareSequentially({
+            head: services,
+            base: { ...services, project: base },
+            tasks: plan.comparable.map((t) => ({ head: t, base: plan.baseTaskOf(t.name) })),
+            split: options.split,
+            seed: options.seed,
+            samplingFor: plan.samplingFor,
+            gate: plan.gate
+        });
+        for (const result of outcome.head)
+            byName.set(result.task, result);
+        for (const [name, result] of outcome.base)
+            baseResults.set(name, result);
+        sequential = outcome.sequential;
+        if (outcome.stop.reason !== 'completed')
+            stop = outcome.stop;
+    }
+    const head = plan.headTasks.flatMap((t) => {
+        const result = byName.get(t.name);
+        return result === undefined ? [] : [result];
+    });
+    return { head, baseResults, sequential, stop };
+}
+
 ;// CONCATENATED MODULE: ./src/run/compare-run.ts
+
+
 
 
 
@@ -59380,38 +59867,29 @@ async function runCompare(services, options) {
     /** The base task a head task is compared with: the same name, or the one it was renamed from. */
     const baseNameOf = (name) => baseTasks.has(name) ? name : renames.get(name);
     noteSmallSets(services, options);
-    logger.info(`head (${options.headRef.slice(0, 12)})`);
-    const head = await evaluateTasks(services, {
-        tasks: headTasks.map((t) => t.name),
-        split: options.split,
-        seed: options.seed,
-        label: 'head'
-    });
-    let stop = head.stop;
-    const baseResults = new Map();
+    const gateConfig = project.config.gate;
     const comparable = headTasks.filter((t) => baseNameOf(t.name) !== undefined);
-    if (base &&
-        comparable.length > 0 &&
-        !head.fatal &&
-        (stop.reason === 'completed' || stop.reason === 'provider-error')) {
-        logger.info(`base (${options.baseRef.slice(0, 12)})`);
-        const baseServices = { ...services, project: base };
-        // Base is scored with head's samples and aggregate, so the pairs compare like with like.
-        const headSampling = new Map(headTasks.map((t) => [t.name, samplingOf(t.config, project.config.models)]));
-        const outcome = await evaluateTasks(baseServices, {
-            tasks: comparable.map((t) => baseNameOf(t.name) ?? t.name),
-            split: options.split,
-            seed: options.seed,
+    // Base is scored with head's samples and aggregate, so the pairs compare like with like.
+    const headSampling = new Map(headTasks.map((t) => [t.name, samplingOf(t.config, project.config.models)]));
+    const off = sequentialOff(gateConfig);
+    const sides = base && comparable.length > 0 && off === undefined && gateConfig.maxDrop !== undefined
+        ? await scoreSequentially(services, base, options, {
+            headTasks,
+            comparable,
+            baseTaskOf: (name) => baseTasks.get(baseNameOf(name) ?? ''),
             samplingFor: (name) => headSampling.get(name),
-            label: 'base'
+            gate: { ...gateConfig, maxDrop: gateConfig.maxDrop }
+        })
+        : await scoreEveryRow(services, base, options, {
+            headTasks,
+            comparable,
+            baseNameOf,
+            samplingFor: (name) => headSampling.get(name)
         });
-        for (const result of outcome.tasks)
-            baseResults.set(result.task, result);
-        if (outcome.stop.reason !== 'completed')
-            stop = outcome.stop;
-    }
+    const { head, baseResults } = sides;
+    const stop = sides.stop;
     const comparisons = [];
-    for (const headResult of head.tasks) {
+    for (const headResult of head) {
         const baseName = baseNameOf(headResult.task);
         const baseResult = baseName === undefined ? undefined : baseResults.get(baseName);
         const baseTask = baseName === undefined ? undefined : baseTasks.get(baseName);
@@ -59428,6 +59906,13 @@ async function runCompare(services, options) {
         });
         if (baseName !== headResult.task)
             compared.renamedFrom = baseName;
+        compared.sequential =
+            sides.sequential.get(headResult.task) ??
+                sequentialOutcome({ decision: 'off', rows: compared.n, total: compared.n }, {
+                    maxDrop: gateConfig.maxDrop ?? 0,
+                    confidence: gateConfig.confidence,
+                    off: off ?? 'config'
+                });
         comparisons.push(compared);
     }
     // Head tasks with no base at all; a task whose base run was cut short is left to gateAfterStop.
@@ -59435,13 +59920,13 @@ async function runCompare(services, options) {
     const renamedFrom = new Set(renames.values());
     const headNames = new Set(project.tasks.map((t) => t.name));
     const removed = [...baseTasks.keys()].filter((n) => !headNames.has(n) && !renamedFrom.has(n));
-    const gate = gateAfterStop(applyGate(head.tasks, comparisons, project.config.gate, { added }), project.config.gate, stop, headTasks.map((t) => ({ task: t.name, hasBase: baseNameOf(t.name) !== undefined })));
+    const gate = gateAfterStop(applyGate(head, comparisons, project.config.gate, { added }), project.config.gate, stop, headTasks.map((t) => ({ task: t.name, hasBase: baseNameOf(t.name) !== undefined })));
     return buildReport(services, {
         kind: 'compare',
         startedAt,
         seed: options.seed,
         split: options.split,
-        tasks: head.tasks,
+        tasks: head,
         stop,
         gate,
         comparison: {
