@@ -53047,693 +53047,6 @@ function buildReport(services, parts) {
     return report;
 }
 
-;// CONCATENATED MODULE: ./src/eval/paired-test.ts
-/**
- * The one choice of significance test for paired per-example scores, shared by the PR comparison
- * (./compare.ts) and the per-commit trend (./trend-tests.ts), so the two can never disagree on it.
- */
-
-/**
- * Paired test of `base[i]` → `head[i]`: `none` (p = 1) when every pair is equal (or there are no
- * pairs); McNemar's exact test on the discordant pairs when every score is 0 or 1; else a paired
- * sign-flip permutation test seeded with `seed`.
- */
-function pairedTest(base, head, seed) {
-    if (base.every((b, i) => b === head[i]))
-        return { test: 'none', pValue: 1 };
-    if (isBinary(base) && isBinary(head)) {
-        let onlyBase = 0;
-        let onlyHead = 0;
-        base.forEach((b, i) => {
-            const h = head[i];
-            if (b > h)
-                onlyBase++;
-            else if (h > b)
-                onlyHead++;
-        });
-        return { test: 'mcnemar-exact', pValue: mcnemarExact(onlyBase, onlyHead) };
-    }
-    return { test: 'paired-permutation', pValue: pairedPermutationTest(base, head, { seed }) };
-}
-/**
- * The paired test with the example as the unit when each example has k samples on each side: the
- * examples' sample means are compared by `pairedTest`. The sign-flip permutation swaps base and head
- * of a whole example (all its samples at once), which is the cluster-level permutation test; with
- * k = 1 and 0/1 scores the means are the scores and McNemar's exact test applies as before.
- */
-function pairedClusterTest(base, head, seed) {
-    if (base.length !== head.length) {
-        throw new Error(`paired statistics need samples of equal length (base ${base.length}, head ${head.length})`);
-    }
-    return pairedTest(clusterMeans(base), clusterMeans(head), seed);
-}
-
-;// CONCATENATED MODULE: ./src/eval/check-compare.ts
-
-function check_compare_mean(values) {
-    return values.length === 0 ? 0 : values.reduce((sum, v) => sum + v, 0) / values.length;
-}
-/**
- * Per-check breakdown of a paired comparison, for tasks with several checks: on the same paired
- * examples as the task's comparison, each check's mean score on base and head, the delta, and the
- * same paired test and verdict rule as the task (p < 1 − level decides; the delta's sign the
- * direction). Empty when the examples carry no checks or the two sides checked different things.
- */
-function compareChecks(pairs, level, seedFor) {
-    const first = pairs[0];
-    const names = first?.[1].checks?.map((c) => c.name) ?? [];
-    const sameChecks = (r) => r.checks !== undefined &&
-        r.checks.length === names.length &&
-        r.checks.every((c, i) => c.name === names[i]);
-    if (names.length === 0 || !pairs.every(([b, h]) => sameChecks(b) && sameChecks(h)))
-        return [];
-    return names.map((name, i) => {
-        const base = pairs.map(([b]) => b.checks?.[i]?.score ?? 0);
-        const head = pairs.map(([, h]) => h.checks?.[i]?.score ?? 0);
-        const { test, pValue } = pairedTest(base, head, seedFor(`check:${name}`));
-        const delta = check_compare_mean(head) - check_compare_mean(base);
-        let verdict;
-        if (test === 'none')
-            verdict = 'unchanged';
-        else if (pValue < 1 - level && delta > 0)
-            verdict = 'improved';
-        else if (pValue < 1 - level && delta < 0)
-            verdict = 'regressed';
-        else
-            verdict = 'within-noise';
-        return { name, base: check_compare_mean(base), head: check_compare_mean(head), delta, pValue, verdict };
-    });
-}
-
-;// CONCATENATED MODULE: ./src/eval/line-diff.ts
-/*
- * A small unified line diff for showing how a prompt changed. Longest common subsequence on lines
- * after the common head and tail are trimmed; prompts are short, so the quadratic table is fine.
- * A very large middle (over MAX_CELLS) is shown as one replaced block instead.
- */
-const MAX_CELLS = 4_000_000;
-function splitLines(text) {
-    if (text === '')
-        return [];
-    const lines = text.replace(/\r\n?/g, '\n').split('\n');
-    if (lines[lines.length - 1] === '')
-        lines.pop();
-    return lines;
-}
-function diffOps(a, b) {
-    let start = 0;
-    while (start < a.length && start < b.length && a[start] === b[start])
-        start++;
-    let endA = a.length;
-    let endB = b.length;
-    while (endA > start && endB > start && a[endA - 1] === b[endB - 1]) {
-        endA--;
-        endB--;
-    }
-    const head = a.slice(0, start).map((line) => ({ kind: ' ', line }));
-    const tail = a.slice(endA).map((line) => ({ kind: ' ', line }));
-    const midA = a.slice(start, endA);
-    const midB = b.slice(start, endB);
-    const n = midA.length;
-    const m = midB.length;
-    const middle = [];
-    if (n * m > MAX_CELLS) {
-        for (const line of midA)
-            middle.push({ kind: '-', line });
-        for (const line of midB)
-            middle.push({ kind: '+', line });
-        return [...head, ...middle, ...tail];
-    }
-    // lcs[i][j] = LCS length of midA[i..] and midB[j..], flattened.
-    const width = m + 1;
-    const lcs = new Uint32Array((n + 1) * width);
-    for (let i = n - 1; i >= 0; i--) {
-        for (let j = m - 1; j >= 0; j--) {
-            lcs[i * width + j] =
-                midA[i] === midB[j]
-                    ? lcs[(i + 1) * width + j + 1] + 1
-                    : Math.max(lcs[(i + 1) * width + j], lcs[i * width + j + 1]);
-        }
-    }
-    let i = 0;
-    let j = 0;
-    while (i < n || j < m) {
-        if (i < n && j < m && midA[i] === midB[j]) {
-            middle.push({ kind: ' ', line: midA[i] });
-            i++;
-            j++;
-        }
-        else if (j < m &&
-            (i >= n || lcs[i * width + j + 1] > lcs[(i + 1) * width + j])) {
-            middle.push({ kind: '+', line: midB[j] });
-            j++;
-        }
-        else {
-            middle.push({ kind: '-', line: midA[i] });
-            i++;
-        }
-    }
-    return [...head, ...middle, ...tail];
-}
-function line_diff_range(start, count) {
-    // Unified-diff convention: an empty range names the line before it.
-    const first = count === 0 ? start : start + 1;
-    return count === 1 ? `${first}` : `${first},${count}`;
-}
-/**
- * Unified diff of two texts, line by line, with `context` unchanged lines around each change and
- * `@@ -a,b +c,d @@` hunk headers. '' when the texts have the same lines (line-ending style and a
- * final newline do not count as changes).
- */
-function lineDiff(before, after, options = {}) {
-    const context = Math.max(0, Math.floor(options.context ?? 3));
-    const ops = diffOps(splitLines(before), splitLines(after));
-    const changed = ops.flatMap((op, index) => (op.kind === ' ' ? [] : [index]));
-    if (changed.length === 0)
-        return '';
-    // Group changes whose context windows touch into one hunk.
-    const hunks = [];
-    for (const index of changed) {
-        const from = Math.max(0, index - context);
-        const to = Math.min(ops.length, index + context + 1);
-        const last = hunks[hunks.length - 1];
-        if (last !== undefined && from <= last[1])
-            last[1] = Math.max(last[1], to);
-        else
-            hunks.push([from, to]);
-    }
-    const out = [];
-    if (options.fromLabel !== undefined || options.toLabel !== undefined) {
-        out.push(`--- ${options.fromLabel ?? 'before'}`, `+++ ${options.toLabel ?? 'after'}`);
-    }
-    // Line numbers before each op index, in the old and new text.
-    let oldLine = 0;
-    let newLine = 0;
-    let cursor = 0;
-    for (const [from, to] of hunks) {
-        for (; cursor < from; cursor++) {
-            const kind = ops[cursor].kind;
-            if (kind !== '+')
-                oldLine++;
-            if (kind !== '-')
-                newLine++;
-        }
-        const slice = ops.slice(from, to);
-        const oldCount = slice.filter((op) => op.kind !== '+').length;
-        const newCount = slice.filter((op) => op.kind !== '-').length;
-        out.push(`@@ -${line_diff_range(oldLine, oldCount)} +${line_diff_range(newLine, newCount)} @@`);
-        for (const op of slice)
-            out.push(`${op.kind}${op.line}`);
-    }
-    return out.join('\n');
-}
-
-;// CONCATENATED MODULE: ./src/eval/detectable-drop.ts
-
-/**
- * The smallest drop the paired test sees with the given power (0.8 by default) at the gate's
- * confidence — the classic minimum detectable effect of a paired two-sided test,
- * δ = (z₁₋α/₂ + z_power) · σ_d / √n (e.g. Cohen 1988, ch. 2; Bloom 1995), in score units (0–1).
- *
- * σ_d² is the larger of the observed variance of the paired differences and the variance that the
- * samples' own noise puts on a difference of two k-sample means (2·w/k): re-running either side
- * would show at least that, even when this run's two sides happen to agree. When every sample scores
- * 0 or 1, a drop of δ has to flip at least δ·n·k samples, which alone gives σ_d² ≥ δ/k − δ²; solving
- * δ ≥ c·√(δ/k − δ²)/√n gives the floor δ ≥ c²/(k·(n + c²)) — why 7 rows of one sample each cannot
- * show a drop under ~53 points however calm they look. Capped at 1; 1 when nothing was paired.
- */
-function detectableDrop(input) {
-    const { n, confidence } = input;
-    if (n <= 0)
-        return 1;
-    const k = Math.max(1, input.samples);
-    const c = normalQuantile(1 - (1 - confidence) / 2) + normalQuantile(input.power ?? 0.8);
-    const variance = Math.max(input.differenceVariance, (2 * input.withinVariance) / k);
-    const observed = (c * Math.sqrt(Math.max(0, variance))) / Math.sqrt(n);
-    const floor = input.binary ? (c * c) / (k * (n + c * c)) : 0;
-    return Math.min(1, Math.max(observed, floor));
-}
-
-;// CONCATENATED MODULE: ./src/eval/compare.ts
-
-
-
-
-
-
-function scored(result) {
-    return result.error === undefined && result.output !== null;
-}
-/** Worse and better among every changed example (before the list is cut). */
-function changedCounts(flips) {
-    const worse = flips.filter((e) => e.headScore < e.baseScore).length;
-    return { worse, better: flips.length - worse };
-}
-/** The scores of an example's scored samples (its one score without samples). */
-function sampleScores(result) {
-    if (result.samples === undefined)
-        return [result.score];
-    return result.samples.filter((s) => s.error === undefined).map((s) => s.score);
-}
-/**
- * What the paired test can see on these pairs: the smallest drop it catches with power 0.8, from
- * n, the samples per example, the variance of the paired differences and the samples' own noise.
- */
-function smallestDetectableDrop(pairs, differences, level) {
-    const sides = pairs.flatMap(([b, h]) => [sampleScores(b), sampleScores(h)]);
-    const samples = Math.max(1, ...sides.map((s) => s.length));
-    const within = sides.length === 0 ? 0 : sides.reduce((sum, s) => sum + sampleVariance(s), 0);
-    const drop = detectableDrop({
-        n: pairs.length,
-        samples,
-        differenceVariance: sampleVariance(differences),
-        withinVariance: sides.length === 0 ? 0 : within / sides.length,
-        binary: sides.every((s) => s.every((v) => v === 0 || v === 1)),
-        confidence: level
-    });
-    return { drop, samples };
-}
-/** Worst regressions first, then the largest gains; ties keep the examples' order. */
-function flipOrder(a, b) {
-    const da = a.headScore - a.baseScore;
-    const db = b.headScore - b.baseScore;
-    if (da < 0 && db < 0)
-        return da - db;
-    if (da > 0 && db > 0)
-        return db - da;
-    return da < 0 ? -1 : db < 0 ? 1 : 0;
-}
-/**
- * The system prompt's diff (when either text is given) above the user prompt's. A lone user-prompt
- * diff has no header, to stay small; once the system prompt changed, each part is labelled.
- */
-function promptDiff(options) {
-    const { baseSystemPrompt: bs, headSystemPrompt: hs, basePrompt: bu, headPrompt: hu } = options;
-    const system = bs !== undefined || hs !== undefined
-        ? lineDiff(bs ?? '', hs ?? '', {
-            fromLabel: 'base system prompt',
-            toLabel: 'head system prompt'
-        })
-        : '';
-    const userLabels = system === '' ? {} : { fromLabel: 'base user prompt', toLabel: 'head user prompt' };
-    const user = bu !== undefined && hu !== undefined ? lineDiff(bu, hu, userLabels) : '';
-    return [system, user].filter((part) => part !== '').join('\n');
-}
-/**
- * Paired comparison of one task between two evals (base → head) on the example ids scored in
- * both (failed calls on either side are left out). Rows only one side has are counted apart:
- * `headOnly` new rows scored on head, `baseOnly` rows the head removed.
- *
- * base, head and delta are means of the per-example scores on those paired examples, with
- * bootstrap intervals; for macro-F1 this is per-example accuracy, not the task's F1 score, because
- * F1 is not a mean and has no paired per-example form. The p-value comes from McNemar's exact test
- * when every paired score is 0 or 1, else from a paired sign-flip permutation test.
- *
- * Verdict: `unchanged` when every paired score is equal (or nothing is paired); otherwise the
- * p-value alone decides significance (p < 1 − level) and the sign of the delta its direction:
- * `improved` / `regressed`, else `within-noise`. The delta's bootstrap interval is reported for
- * its size; at the margin it can touch 0 while p is just below the threshold, and the test wins.
- *
- * With `samples: k`, each example's score is already the aggregate of its k replies, so the tests
- * and intervals above resample and permute whole examples with their samples (a cluster bootstrap
- * and a cluster permutation test; see stats.ts and paired-test.ts): the example stays the unit.
- */
-function compareTaskResults(base, head, options) {
-    const { level, seed } = options;
-    const baseById = new Map();
-    for (const r of base.examples)
-        if (scored(r))
-            baseById.set(r.id, r);
-    const pairs = [];
-    for (const h of head.examples) {
-        const b = baseById.get(h.id);
-        if (b !== undefined && scored(h))
-            pairs.push([b, h]);
-    }
-    // Rows one side's dataset has and the other's lacks (failed calls are not rows gone missing).
-    const baseIds = new Set(base.examples.map((r) => r.id));
-    const headIds = new Set(head.examples.map((r) => r.id));
-    const headOnly = head.examples.filter((r) => !baseIds.has(r.id) && scored(r)).length;
-    const baseOnly = base.examples.filter((r) => !headIds.has(r.id)).length;
-    const baseScores = pairs.map(([b]) => b.score);
-    const headScores = pairs.map(([, h]) => h.score);
-    const seedFor = (label) => hashString32(`${seed}:${head.task}:${label}`);
-    const interval = { level };
-    const { test, pValue } = pairedTest(baseScores, headScores, seedFor('permutation'));
-    const same = test === 'none';
-    const delta = pairedBootstrapDeltaInterval(baseScores, headScores, {
-        ...interval,
-        seed: seedFor('delta')
-    });
-    let verdict;
-    if (same)
-        verdict = 'unchanged';
-    else if (pValue < 1 - level && delta.value > 0)
-        verdict = 'improved';
-    else if (pValue < 1 - level && delta.value < 0)
-        verdict = 'regressed';
-    else
-        verdict = 'within-noise';
-    const flips = pairs
-        .filter(([b, h]) => b.score !== h.score)
-        .map(([b, h]) => ({
-        id: h.id,
-        expected: h.expected,
-        baseScore: b.score,
-        headScore: h.score,
-        baseOutput: b.output,
-        headOutput: h.output
-    }));
-    flips.sort(flipOrder);
-    const checks = compareChecks(pairs, level, seedFor);
-    const detectable = smallestDetectableDrop(pairs, headScores.map((h, i) => h - baseScores[i]), level);
-    return {
-        task: head.task,
-        base: bootstrapMeanInterval(baseScores, { ...interval, seed: seedFor('base') }),
-        head: bootstrapMeanInterval(headScores, { ...interval, seed: seedFor('head') }),
-        n: pairs.length,
-        delta,
-        pValue,
-        test,
-        verdict,
-        flipped: flips.slice(0, Math.max(0, options.maxFlipped ?? 10)),
-        changed: changedCounts(flips),
-        promptDiff: promptDiff(options),
-        headOnly,
-        baseOnly,
-        ...(checks.length > 0 && { checks }),
-        detectableDrop: detectable.drop,
-        ...(detectable.samples > 1 && { samples: detectable.samples })
-    };
-}
-
-;// CONCATENATED MODULE: ./src/eval/small-set.ts
-/**
- * What a small set of rows can and cannot show. GitHub Models prompt files usually carry a handful
- * of rows; these numbers let the tools say so plainly instead of presenting a 3-row score as fact.
- *
- * The gate's paired test on pass/fail rows is McNemar's exact test on the rows that changed: when
- * k rows change and all in one direction, p = 2 · 0.5^k. So a change is significant at confidence
- * c only when at least k* = the smallest k with 2 · 0.5^k < 1 − c rows moved (6 at 95%); with
- * fewer rows than that, no drop (and no gain) can be detected at all.
- */
-
-/** Rows below this count get the note. */
-const SMALL_SET_ROWS = 30;
-/** The fewest rows that must all move one way for a paired change to be significant. */
-function minRowsForSignificance(confidence) {
-    const alpha = 1 - confidence;
-    let k = 1;
-    while (2 * 0.5 ** k >= alpha && k < 64)
-        k++;
-    return k;
-}
-/** Half-width, in points, of a score's normal-approximation interval at its widest (p = ½). */
-function worstHalfWidthPoints(n, confidence) {
-    const z = normalQuantile(1 - (1 - confidence) / 2);
-    return Math.round(100 * z * Math.sqrt(0.25 / Math.max(1, n)));
-}
-/** What `n` rows can show, or undefined when the set is not small. */
-function smallSetFacts(task, n, confidence) {
-    if (n >= SMALL_SET_ROWS || n === 0)
-        return undefined;
-    const k = minRowsForSignificance(confidence);
-    const level = `${Math.round(confidence * 100)}%`;
-    const halfWidthPoints = worstHalfWidthPoints(n, confidence);
-    const width = `a score is known to about ±${halfWidthPoints} points (${level})`;
-    const detectableDropPoints = n < k ? null : Math.round((100 * k) / n);
-    const detect = detectableDropPoints === null
-        ? `no drop can be shown to be more than noise: that takes at least ${k} rows that all got worse`
-        : `the smallest drop it could detect is ${k} of ${n} rows all getting worse (${detectableDropPoints} points)`;
-    return {
-        rows: n,
-        halfWidthPoints,
-        confidence,
-        minRowsMoved: k,
-        detectableDropPoints,
-        text: `${task} has only ${n} row${n === 1 ? '' : 's'}: ${width}, and ${detect}; add rows for a firmer answer`
-    };
-}
-/** A plain sentence on what `n` rows can show, or undefined when the set is not small. */
-function smallSetNote(task, n, confidence) {
-    return smallSetFacts(task, n, confidence)?.text;
-}
-/**
- * Why an optimized prompt could not be confirmed on the held-out rows, or undefined when there
- * are enough: it says how many rows would do at the task's test fraction.
- */
-function heldOutShortfall(task, testRows, testFraction, confidence) {
-    const k = minRowsForSignificance(confidence);
-    if (testRows >= k)
-        return undefined;
-    const total = testFraction > 0 ? Math.ceil(k / testFraction) : undefined;
-    return `${task} has ${testRows} held-out (test) row${testRows === 1 ? '' : 's'}; confirming a gain at ${Math.round(confidence * 100)}% confidence takes at least ${k}${total === undefined ? ' (give the task a test split)' : ` — about ${total} rows in all at the ${Math.round(testFraction * 100)}% test split`}`;
-}
-
-;// CONCATENATED MODULE: ./src/eval/gate.ts
-/**
- * Two numbers printed with just enough decimals (2 to 6) to show they differ, so a message never
- * reads "0.80 < min_score 0.80"; numbers equal to 6 decimals (float noise) print with 2.
- */
-function showPair(a, b) {
-    for (let digits = 2; digits <= 6; digits++) {
-        const x = a.toFixed(digits);
-        const y = b.toFixed(digits);
-        if (x !== y)
-            return [x, y];
-    }
-    return [a.toFixed(2), b.toFixed(2)];
-}
-/** A p-value for a person: three significant digits, "p<0.001" below that. */
-function formatP(p) {
-    if (p < 0.001)
-        return 'p<0.001';
-    return `p=${Number(p.toPrecision(3))}`;
-}
-function minScoreCheck(task, minScore) {
-    if (task.n === 0) {
-        const failed = task.failed > 0 ? ` (${task.failed} failed)` : '';
-        return {
-            task: task.task,
-            kind: 'min_score',
-            passed: false,
-            message: `no example was scored${failed}, so min_score ${minScore} cannot be met`
-        };
-    }
-    const passed = task.score >= minScore;
-    const [score, min] = showPair(task.score, minScore);
-    return {
-        task: task.task,
-        kind: 'min_score',
-        passed,
-        message: passed ? `${score} ≥ min_score ${min}` : `${score} < min_score ${min}`
-    };
-}
-function maxDropCheck(c, maxDrop, confidence) {
-    const base = { task: c.task, kind: 'max_drop' };
-    const drop = -c.delta.value;
-    const [baseText, headText] = showPair(c.base.value, c.head.value);
-    const [dropText, limitText] = showPair(Math.abs(c.delta.value), maxDrop);
-    const move = `${baseText} → ${headText}`;
-    // The sequential test settled the verdict on the rows it scored: it decides, not the partial
-    // data's fixed-sample test (which is only valid at one planned n).
-    const settled = c.sequential?.stop;
-    if (settled === 'regressed' || settled === 'not-regressed') {
-        const sign = c.delta.value < 0 ? '-' : '+';
-        return {
-            ...base,
-            passed: settled === 'not-regressed',
-            message: `${move} (${sign}${dropText}); ${c.sequential?.message ?? ''}`
-        };
-    }
-    // A hair of slack so a delta of exactly −max_drop, computed with float noise, is not "beyond".
-    if (drop <= maxDrop + 1e-12) {
-        const sign = c.delta.value < 0 ? '-' : '+';
-        const within = maxDrop === 0 ? 'no drop' : `within max_drop ${limitText}`;
-        return { ...base, passed: true, message: `${move} (${sign}${dropText}), ${within}` };
-    }
-    const significant = c.pValue < 1 - confidence;
-    const p = formatP(c.pValue);
-    const beyond = maxDrop === 0 ? '' : `, more than max_drop ${limitText}`;
-    if (!significant) {
-        const but = maxDrop === 0 ? '' : ' but';
-        return {
-            ...base,
-            passed: true,
-            message: `${move} drops ${dropText}${beyond}${but} within noise (${p})${droppedChecks(c)}`
-        };
-    }
-    return {
-        ...base,
-        passed: false,
-        message: maxDrop === 0
-            ? `${move} drops ${dropText}, significant at ${percent(confidence)} (${p})${droppedChecks(c)}`
-            : `${move} drops ${dropText}${beyond} (${p})${droppedChecks(c)}`
-    };
-}
-/** `; checks that dropped: polite 0.90 → 0.60 (p=0.01)`, worst first; empty without checks. */
-function droppedChecks(c) {
-    const dropped = (c.checks ?? []).filter((k) => k.delta < 0).sort((a, b) => a.delta - b.delta);
-    if (dropped.length === 0)
-        return '';
-    const parts = dropped.map((k) => {
-        const [from, to] = showPair(k.base, k.head);
-        return `${k.name} ${from} → ${to} (${formatP(k.pValue)})`;
-    });
-    return `; checks that dropped: ${parts.join(', ')}`;
-}
-function percent(x) {
-    return `${Number((x * 100).toFixed(1))}%`;
-}
-/** Which rule applied and how to change it: shown in every view of the gate. */
-function gateRule(gate) {
-    const level = percent(gate.confidence);
-    const noBase = `a task with no base: ${gate.newTasks} (gate.new_tasks)`;
-    if (gate.source === 'default') {
-        return (`default gate (the config has no gate: section): fails on a drop significant at ${level} confidence; ${noBase}. ` +
-            "Set gate.min_score / gate.max_drop to change it, or opt out with `gate: {}` (or the action's `fail-on: never`).");
-    }
-    const parts = [];
-    if (gate.minScore !== undefined)
-        parts.push(`min_score ${gate.minScore}`);
-    if (gate.maxDrop !== undefined)
-        parts.push(`max_drop ${gate.maxDrop} at ${level} confidence`);
-    const rules = parts.length > 0 ? parts.join(', ') : 'no threshold, so no score fails it';
-    return `gate from the config: ${rules}; ${noBase}. Change it under gate: in the config.`;
-}
-/** A task the gate could not compare, by gate.new_tasks: pass, warn (passes, flagged) or fail. */
-function noBaseCheck(task, why, policy) {
-    const check = {
-        task,
-        kind: 'no_base',
-        passed: policy !== 'fail',
-        message: `not compared: ${why} (gate.new_tasks: ${policy})`
-    };
-    if (policy === 'warn')
-        check.warning = true;
-    return check;
-}
-/** Points on a 0–100 scale, rounded up so the warning never understates what is hidden. */
-function points(drop) {
-    return Math.ceil(drop * 100 - 1e-9);
-}
-/**
- * The warning when max_drop is below the smallest drop this comparison can detect (power 0.8 at the
- * gate's confidence): e.g. "triage: with 7 test rows this gate cannot see a drop smaller than 53
- * points (max_drop is 2); add rows or samples".
- */
-function blindSpot(c, maxDrop) {
-    const drop = c.detectableDrop;
-    // A verdict the sequential test settled is not blind: it stopped because it could see.
-    const settled = c.sequential?.stop === 'regressed' || c.sequential?.stop === 'not-regressed';
-    if (settled || drop === undefined || c.n === 0 || drop <= maxDrop + 1e-12)
-        return undefined;
-    const rows = `${c.n} row${c.n === 1 ? '' : 's'}`;
-    const k = c.samples ?? 1;
-    const samples = k > 1 ? ` of ${k} samples each` : '';
-    const limit = Number((maxDrop * 100).toFixed(2));
-    return (`${c.task}: with ${rows}${samples} this gate cannot see a drop smaller than ` +
-        `${points(drop)} points (max_drop is ${limit}); add rows or samples`);
-}
-/**
- * Applies the gate. min_score: each task's score must be at least min_score (a task with no
- * scored example fails). max_drop, per compared task: fails only when the paired delta head − base
- * is below −max_drop AND the drop is significant at the gate's confidence (p < 1 − confidence); a
- * larger drop within noise passes, and says so. A task that could not be compared — added in head,
- * or with no example scored on both sides — gets a `no_base` check by gate.new_tasks. Without
- * comparisons (a plain eval) there are no max_drop or no_base checks. The result carries the rule
- * that applied ({@link gateRule}).
- * A compared task whose smallest detectable drop exceeds max_drop adds a warning (the gate still
- * decides; it just says it is blind below that size).
- * A comparison the sequential gate stopped early (`sequential.stop` regressed / not-regressed) takes
- * its max_drop verdict from the sequential test instead (eval/sequential-test.ts), and has no
- * blind-spot warning: it stopped because it could tell.
- */
-function applyGate(tasks, comparisons, gate, extras = {}) {
-    const checks = [];
-    if (gate.minScore !== undefined) {
-        for (const task of tasks)
-            checks.push(minScoreCheck(task, gate.minScore));
-    }
-    const warnings = [];
-    if (comparisons !== undefined) {
-        for (const c of comparisons) {
-            if (c.n === 0) {
-                checks.push(noBaseCheck(c.task, 'no example was scored in both runs', gate.newTasks));
-            }
-            else if (gate.maxDrop !== undefined) {
-                checks.push(maxDropCheck(c, gate.maxDrop, gate.confidence));
-                // The default gate (max_drop 0, no gate: section) would warn on every comparison.
-                const blind = gate.source === 'default' ? undefined : blindSpot(c, gate.maxDrop);
-                if (blind !== undefined)
-                    warnings.push(blind);
-            }
-        }
-        for (const task of extras.added ?? []) {
-            const head = tasks.find((t) => t.task === task);
-            const scored = head && head.n > 0 ? `; ${percent(head.score)} on head (n=${head.n})` : '';
-            checks.push(noBaseCheck(task, `new in head, no base to compare with${scored}`, gate.newTasks));
-        }
-    }
-    return {
-        passed: checks.every((check) => check.passed),
-        checks,
-        rule: gateRule(gate),
-        ...(warnings.length > 0 && { warnings })
-    };
-}
-
-;// CONCATENATED MODULE: ./src/run/gate-after-stop.ts
-/**
- * A run that stopped early (budget, provider error, cancel) leaves checks undone: a task never
- * scored has no min_score check, a task whose base was never scored has no max_drop check. Each
- * missing check fails, so the gate of a cut-short run never reads "passed" for want of checks.
- */
-function gateAfterStop(gate, config, stop, tasks) {
-    if (stop.reason === 'completed' || stop.reason === 'no-gain')
-        return gate;
-    const checks = [...gate.checks];
-    for (const { task, hasBase } of tasks) {
-        const expected = [];
-        if (config.minScore !== undefined)
-            expected.push('min_score');
-        if (config.maxDrop !== undefined && hasBase)
-            expected.push('max_drop');
-        for (const kind of expected) {
-            if (checks.some((c) => c.task === task && c.kind === kind))
-                continue;
-            const what = kind === 'max_drop' ? 'compared with the base' : 'scored';
-            checks.push({
-                task,
-                kind,
-                passed: false,
-                message: `not checked: the run stopped (${stop.reason}) before this task was ${what}`
-            });
-        }
-    }
-    return { ...gate, passed: checks.every((c) => c.passed), checks };
-}
-
-;// CONCATENATED MODULE: ./src/run/select-tasks.ts
-
-/** The tasks named on the command line (all when none), or an error that lists the known names. */
-function selectTasks(tasks, names) {
-    if (names.length === 0)
-        return [...tasks];
-    const known = new Map(tasks.map((t) => [t.name, t]));
-    return names.map((name) => {
-        const task = known.get(name);
-        if (!task) {
-            throw new errors_InputError(`unknown task "${name}"; the config defines: ${[...known.keys()].join(', ')}`);
-        }
-        return task;
-    });
-}
-/** Examples of a task in the requested split ('all' keeps every row). */
-function examplesOf(task, split) {
-    return split === 'all' ? task.examples : task.examples.filter((e) => e.split === split);
-}
-
 ;// CONCATENATED MODULE: ./src/eval/field-failures.ts
 /**
  * The fields of JSON replies that fail most: for each field scored on at least one example, how
@@ -55367,6 +54680,731 @@ function toResponseFormat(config) {
     }
 }
 
+;// CONCATENATED MODULE: ./src/run/score-fn.ts
+
+
+
+
+
+
+/**
+ * The optimizers' view of the target model: score a prompt's parts on examples through the cached,
+ * rate-limited, budgeted target. A budget stop or cancel is rethrown so the optimizer stops cleanly
+ * and keeps its best prompt; a failed call scores the example wrong (it is marked failed).
+ */
+function createScoreFn(services, task) {
+    const metric = createTaskMetric(task.config);
+    const sampling = samplingOf(task.config, services.project.config.models);
+    const shared = services.project.config.systemPrompt;
+    const systemSource = { file: shared ?? '', index: undefined };
+    return async (parts, examples, options) => {
+        const scored = await scoreExamples({
+            prompt: withParts(task.prompt, parts, systemSource),
+            examples,
+            dataFile: task.config.data,
+            target: modelFor(services.models.target, task.config.target),
+            judge: services.models.judge,
+            metric,
+            responseFormat: toResponseFormat(task.config.responseFormat),
+            concurrency: services.concurrency,
+            sampling,
+            signal: options?.signal ?? services.signal
+        });
+        if (scored.stopped)
+            throw scored.stopped;
+        if (scored.fatal)
+            throw scored.fatal;
+        return scored.results;
+    };
+}
+
+;// CONCATENATED MODULE: ./src/run/select-tasks.ts
+
+/** The tasks named on the command line (all when none), or an error that lists the known names. */
+function selectTasks(tasks, names) {
+    if (names.length === 0)
+        return [...tasks];
+    const known = new Map(tasks.map((t) => [t.name, t]));
+    return names.map((name) => {
+        const task = known.get(name);
+        if (!task) {
+            throw new errors_InputError(`unknown task "${name}"; the config defines: ${[...known.keys()].join(', ')}`);
+        }
+        return task;
+    });
+}
+/** Examples of a task in the requested split ('all' keeps every row). */
+function examplesOf(task, split) {
+    return split === 'all' ? task.examples : task.examples.filter((e) => e.split === split);
+}
+
+;// CONCATENATED MODULE: ./src/eval/paired-test.ts
+/**
+ * The one choice of significance test for paired per-example scores, shared by the PR comparison
+ * (./compare.ts) and the per-commit trend (./trend-tests.ts), so the two can never disagree on it.
+ */
+
+/**
+ * Paired test of `base[i]` → `head[i]`: `none` (p = 1) when every pair is equal (or there are no
+ * pairs); McNemar's exact test on the discordant pairs when every score is 0 or 1; else a paired
+ * sign-flip permutation test seeded with `seed`.
+ */
+function pairedTest(base, head, seed) {
+    if (base.every((b, i) => b === head[i]))
+        return { test: 'none', pValue: 1 };
+    if (isBinary(base) && isBinary(head)) {
+        let onlyBase = 0;
+        let onlyHead = 0;
+        base.forEach((b, i) => {
+            const h = head[i];
+            if (b > h)
+                onlyBase++;
+            else if (h > b)
+                onlyHead++;
+        });
+        return { test: 'mcnemar-exact', pValue: mcnemarExact(onlyBase, onlyHead) };
+    }
+    return { test: 'paired-permutation', pValue: pairedPermutationTest(base, head, { seed }) };
+}
+/**
+ * The paired test with the example as the unit when each example has k samples on each side: the
+ * examples' sample means are compared by `pairedTest`. The sign-flip permutation swaps base and head
+ * of a whole example (all its samples at once), which is the cluster-level permutation test; with
+ * k = 1 and 0/1 scores the means are the scores and McNemar's exact test applies as before.
+ */
+function pairedClusterTest(base, head, seed) {
+    if (base.length !== head.length) {
+        throw new Error(`paired statistics need samples of equal length (base ${base.length}, head ${head.length})`);
+    }
+    return pairedTest(clusterMeans(base), clusterMeans(head), seed);
+}
+
+;// CONCATENATED MODULE: ./src/eval/check-compare.ts
+
+function check_compare_mean(values) {
+    return values.length === 0 ? 0 : values.reduce((sum, v) => sum + v, 0) / values.length;
+}
+/**
+ * Per-check breakdown of a paired comparison, for tasks with several checks: on the same paired
+ * examples as the task's comparison, each check's mean score on base and head, the delta, and the
+ * same paired test and verdict rule as the task (p < 1 − level decides; the delta's sign the
+ * direction). Empty when the examples carry no checks or the two sides checked different things.
+ */
+function compareChecks(pairs, level, seedFor) {
+    const first = pairs[0];
+    const names = first?.[1].checks?.map((c) => c.name) ?? [];
+    const sameChecks = (r) => r.checks !== undefined &&
+        r.checks.length === names.length &&
+        r.checks.every((c, i) => c.name === names[i]);
+    if (names.length === 0 || !pairs.every(([b, h]) => sameChecks(b) && sameChecks(h)))
+        return [];
+    return names.map((name, i) => {
+        const base = pairs.map(([b]) => b.checks?.[i]?.score ?? 0);
+        const head = pairs.map(([, h]) => h.checks?.[i]?.score ?? 0);
+        const { test, pValue } = pairedTest(base, head, seedFor(`check:${name}`));
+        const delta = check_compare_mean(head) - check_compare_mean(base);
+        let verdict;
+        if (test === 'none')
+            verdict = 'unchanged';
+        else if (pValue < 1 - level && delta > 0)
+            verdict = 'improved';
+        else if (pValue < 1 - level && delta < 0)
+            verdict = 'regressed';
+        else
+            verdict = 'within-noise';
+        return { name, base: check_compare_mean(base), head: check_compare_mean(head), delta, pValue, verdict };
+    });
+}
+
+;// CONCATENATED MODULE: ./src/eval/line-diff.ts
+/*
+ * A small unified line diff for showing how a prompt changed. Longest common subsequence on lines
+ * after the common head and tail are trimmed; prompts are short, so the quadratic table is fine.
+ * A very large middle (over MAX_CELLS) is shown as one replaced block instead.
+ */
+const MAX_CELLS = 4_000_000;
+function splitLines(text) {
+    if (text === '')
+        return [];
+    const lines = text.replace(/\r\n?/g, '\n').split('\n');
+    if (lines[lines.length - 1] === '')
+        lines.pop();
+    return lines;
+}
+function diffOps(a, b) {
+    let start = 0;
+    while (start < a.length && start < b.length && a[start] === b[start])
+        start++;
+    let endA = a.length;
+    let endB = b.length;
+    while (endA > start && endB > start && a[endA - 1] === b[endB - 1]) {
+        endA--;
+        endB--;
+    }
+    const head = a.slice(0, start).map((line) => ({ kind: ' ', line }));
+    const tail = a.slice(endA).map((line) => ({ kind: ' ', line }));
+    const midA = a.slice(start, endA);
+    const midB = b.slice(start, endB);
+    const n = midA.length;
+    const m = midB.length;
+    const middle = [];
+    if (n * m > MAX_CELLS) {
+        for (const line of midA)
+            middle.push({ kind: '-', line });
+        for (const line of midB)
+            middle.push({ kind: '+', line });
+        return [...head, ...middle, ...tail];
+    }
+    // lcs[i][j] = LCS length of midA[i..] and midB[j..], flattened.
+    const width = m + 1;
+    const lcs = new Uint32Array((n + 1) * width);
+    for (let i = n - 1; i >= 0; i--) {
+        for (let j = m - 1; j >= 0; j--) {
+            lcs[i * width + j] =
+                midA[i] === midB[j]
+                    ? lcs[(i + 1) * width + j + 1] + 1
+                    : Math.max(lcs[(i + 1) * width + j], lcs[i * width + j + 1]);
+        }
+    }
+    let i = 0;
+    let j = 0;
+    while (i < n || j < m) {
+        if (i < n && j < m && midA[i] === midB[j]) {
+            middle.push({ kind: ' ', line: midA[i] });
+            i++;
+            j++;
+        }
+        else if (j < m &&
+            (i >= n || lcs[i * width + j + 1] > lcs[(i + 1) * width + j])) {
+            middle.push({ kind: '+', line: midB[j] });
+            j++;
+        }
+        else {
+            middle.push({ kind: '-', line: midA[i] });
+            i++;
+        }
+    }
+    return [...head, ...middle, ...tail];
+}
+function line_diff_range(start, count) {
+    // Unified-diff convention: an empty range names the line before it.
+    const first = count === 0 ? start : start + 1;
+    return count === 1 ? `${first}` : `${first},${count}`;
+}
+/**
+ * Unified diff of two texts, line by line, with `context` unchanged lines around each change and
+ * `@@ -a,b +c,d @@` hunk headers. '' when the texts have the same lines (line-ending style and a
+ * final newline do not count as changes).
+ */
+function lineDiff(before, after, options = {}) {
+    const context = Math.max(0, Math.floor(options.context ?? 3));
+    const ops = diffOps(splitLines(before), splitLines(after));
+    const changed = ops.flatMap((op, index) => (op.kind === ' ' ? [] : [index]));
+    if (changed.length === 0)
+        return '';
+    // Group changes whose context windows touch into one hunk.
+    const hunks = [];
+    for (const index of changed) {
+        const from = Math.max(0, index - context);
+        const to = Math.min(ops.length, index + context + 1);
+        const last = hunks[hunks.length - 1];
+        if (last !== undefined && from <= last[1])
+            last[1] = Math.max(last[1], to);
+        else
+            hunks.push([from, to]);
+    }
+    const out = [];
+    if (options.fromLabel !== undefined || options.toLabel !== undefined) {
+        out.push(`--- ${options.fromLabel ?? 'before'}`, `+++ ${options.toLabel ?? 'after'}`);
+    }
+    // Line numbers before each op index, in the old and new text.
+    let oldLine = 0;
+    let newLine = 0;
+    let cursor = 0;
+    for (const [from, to] of hunks) {
+        for (; cursor < from; cursor++) {
+            const kind = ops[cursor].kind;
+            if (kind !== '+')
+                oldLine++;
+            if (kind !== '-')
+                newLine++;
+        }
+        const slice = ops.slice(from, to);
+        const oldCount = slice.filter((op) => op.kind !== '+').length;
+        const newCount = slice.filter((op) => op.kind !== '-').length;
+        out.push(`@@ -${line_diff_range(oldLine, oldCount)} +${line_diff_range(newLine, newCount)} @@`);
+        for (const op of slice)
+            out.push(`${op.kind}${op.line}`);
+    }
+    return out.join('\n');
+}
+
+;// CONCATENATED MODULE: ./src/eval/detectable-drop.ts
+
+/**
+ * The smallest drop the paired test sees with the given power (0.8 by default) at the gate's
+ * confidence — the classic minimum detectable effect of a paired two-sided test,
+ * δ = (z₁₋α/₂ + z_power) · σ_d / √n (e.g. Cohen 1988, ch. 2; Bloom 1995), in score units (0–1).
+ *
+ * σ_d² is the larger of the observed variance of the paired differences and the variance that the
+ * samples' own noise puts on a difference of two k-sample means (2·w/k): re-running either side
+ * would show at least that, even when this run's two sides happen to agree. When every sample scores
+ * 0 or 1, a drop of δ has to flip at least δ·n·k samples, which alone gives σ_d² ≥ δ/k − δ²; solving
+ * δ ≥ c·√(δ/k − δ²)/√n gives the floor δ ≥ c²/(k·(n + c²)) — why 7 rows of one sample each cannot
+ * show a drop under ~53 points however calm they look. Capped at 1; 1 when nothing was paired.
+ */
+function detectableDrop(input) {
+    const { n, confidence } = input;
+    if (n <= 0)
+        return 1;
+    const k = Math.max(1, input.samples);
+    const c = normalQuantile(1 - (1 - confidence) / 2) + normalQuantile(input.power ?? 0.8);
+    const variance = Math.max(input.differenceVariance, (2 * input.withinVariance) / k);
+    const observed = (c * Math.sqrt(Math.max(0, variance))) / Math.sqrt(n);
+    const floor = input.binary ? (c * c) / (k * (n + c * c)) : 0;
+    return Math.min(1, Math.max(observed, floor));
+}
+
+;// CONCATENATED MODULE: ./src/eval/compare.ts
+
+
+
+
+
+
+function scored(result) {
+    return result.error === undefined && result.output !== null;
+}
+/** Worse and better among every changed example (before the list is cut). */
+function changedCounts(flips) {
+    const worse = flips.filter((e) => e.headScore < e.baseScore).length;
+    return { worse, better: flips.length - worse };
+}
+/** The scores of an example's scored samples (its one score without samples). */
+function sampleScores(result) {
+    if (result.samples === undefined)
+        return [result.score];
+    return result.samples.filter((s) => s.error === undefined).map((s) => s.score);
+}
+/**
+ * What the paired test can see on these pairs: the smallest drop it catches with power 0.8, from
+ * n, the samples per example, the variance of the paired differences and the samples' own noise.
+ */
+function smallestDetectableDrop(pairs, differences, level) {
+    const sides = pairs.flatMap(([b, h]) => [sampleScores(b), sampleScores(h)]);
+    const samples = Math.max(1, ...sides.map((s) => s.length));
+    const within = sides.length === 0 ? 0 : sides.reduce((sum, s) => sum + sampleVariance(s), 0);
+    const drop = detectableDrop({
+        n: pairs.length,
+        samples,
+        differenceVariance: sampleVariance(differences),
+        withinVariance: sides.length === 0 ? 0 : within / sides.length,
+        binary: sides.every((s) => s.every((v) => v === 0 || v === 1)),
+        confidence: level
+    });
+    return { drop, samples };
+}
+/** Worst regressions first, then the largest gains; ties keep the examples' order. */
+function flipOrder(a, b) {
+    const da = a.headScore - a.baseScore;
+    const db = b.headScore - b.baseScore;
+    if (da < 0 && db < 0)
+        return da - db;
+    if (da > 0 && db > 0)
+        return db - da;
+    return da < 0 ? -1 : db < 0 ? 1 : 0;
+}
+/**
+ * The system prompt's diff (when either text is given) above the user prompt's. A lone user-prompt
+ * diff has no header, to stay small; once the system prompt changed, each part is labelled.
+ */
+function promptDiff(options) {
+    const { baseSystemPrompt: bs, headSystemPrompt: hs, basePrompt: bu, headPrompt: hu } = options;
+    const system = bs !== undefined || hs !== undefined
+        ? lineDiff(bs ?? '', hs ?? '', {
+            fromLabel: 'base system prompt',
+            toLabel: 'head system prompt'
+        })
+        : '';
+    const userLabels = system === '' ? {} : { fromLabel: 'base user prompt', toLabel: 'head user prompt' };
+    const user = bu !== undefined && hu !== undefined ? lineDiff(bu, hu, userLabels) : '';
+    return [system, user].filter((part) => part !== '').join('\n');
+}
+/**
+ * Paired comparison of one task between two evals (base → head) on the example ids scored in
+ * both (failed calls on either side are left out). Rows only one side has are counted apart:
+ * `headOnly` new rows scored on head, `baseOnly` rows the head removed.
+ *
+ * base, head and delta are means of the per-example scores on those paired examples, with
+ * bootstrap intervals; for macro-F1 this is per-example accuracy, not the task's F1 score, because
+ * F1 is not a mean and has no paired per-example form. The p-value comes from McNemar's exact test
+ * when every paired score is 0 or 1, else from a paired sign-flip permutation test.
+ *
+ * Verdict: `unchanged` when every paired score is equal (or nothing is paired); otherwise the
+ * p-value alone decides significance (p < 1 − level) and the sign of the delta its direction:
+ * `improved` / `regressed`, else `within-noise`. The delta's bootstrap interval is reported for
+ * its size; at the margin it can touch 0 while p is just below the threshold, and the test wins.
+ *
+ * With `samples: k`, each example's score is already the aggregate of its k replies, so the tests
+ * and intervals above resample and permute whole examples with their samples (a cluster bootstrap
+ * and a cluster permutation test; see stats.ts and paired-test.ts): the example stays the unit.
+ */
+function compareTaskResults(base, head, options) {
+    const { level, seed } = options;
+    const baseById = new Map();
+    for (const r of base.examples)
+        if (scored(r))
+            baseById.set(r.id, r);
+    const pairs = [];
+    for (const h of head.examples) {
+        const b = baseById.get(h.id);
+        if (b !== undefined && scored(h))
+            pairs.push([b, h]);
+    }
+    // Rows one side's dataset has and the other's lacks (failed calls are not rows gone missing).
+    const baseIds = new Set(base.examples.map((r) => r.id));
+    const headIds = new Set(head.examples.map((r) => r.id));
+    const headOnly = head.examples.filter((r) => !baseIds.has(r.id) && scored(r)).length;
+    const baseOnly = base.examples.filter((r) => !headIds.has(r.id)).length;
+    const baseScores = pairs.map(([b]) => b.score);
+    const headScores = pairs.map(([, h]) => h.score);
+    const seedFor = (label) => hashString32(`${seed}:${head.task}:${label}`);
+    const interval = { level };
+    const { test, pValue } = pairedTest(baseScores, headScores, seedFor('permutation'));
+    const same = test === 'none';
+    const delta = pairedBootstrapDeltaInterval(baseScores, headScores, {
+        ...interval,
+        seed: seedFor('delta')
+    });
+    let verdict;
+    if (same)
+        verdict = 'unchanged';
+    else if (pValue < 1 - level && delta.value > 0)
+        verdict = 'improved';
+    else if (pValue < 1 - level && delta.value < 0)
+        verdict = 'regressed';
+    else
+        verdict = 'within-noise';
+    const flips = pairs
+        .filter(([b, h]) => b.score !== h.score)
+        .map(([b, h]) => ({
+        id: h.id,
+        expected: h.expected,
+        baseScore: b.score,
+        headScore: h.score,
+        baseOutput: b.output,
+        headOutput: h.output
+    }));
+    flips.sort(flipOrder);
+    const checks = compareChecks(pairs, level, seedFor);
+    const detectable = smallestDetectableDrop(pairs, headScores.map((h, i) => h - baseScores[i]), level);
+    return {
+        task: head.task,
+        base: bootstrapMeanInterval(baseScores, { ...interval, seed: seedFor('base') }),
+        head: bootstrapMeanInterval(headScores, { ...interval, seed: seedFor('head') }),
+        n: pairs.length,
+        delta,
+        pValue,
+        test,
+        verdict,
+        flipped: flips.slice(0, Math.max(0, options.maxFlipped ?? 10)),
+        changed: changedCounts(flips),
+        promptDiff: promptDiff(options),
+        headOnly,
+        baseOnly,
+        ...(checks.length > 0 && { checks }),
+        detectableDrop: detectable.drop,
+        ...(detectable.samples > 1 && { samples: detectable.samples })
+    };
+}
+
+;// CONCATENATED MODULE: ./src/eval/small-set.ts
+/**
+ * What a small set of rows can and cannot show. GitHub Models prompt files usually carry a handful
+ * of rows; these numbers let the tools say so plainly instead of presenting a 3-row score as fact.
+ *
+ * The gate's paired test on pass/fail rows is McNemar's exact test on the rows that changed: when
+ * k rows change and all in one direction, p = 2 · 0.5^k. So a change is significant at confidence
+ * c only when at least k* = the smallest k with 2 · 0.5^k < 1 − c rows moved (6 at 95%); with
+ * fewer rows than that, no drop (and no gain) can be detected at all.
+ */
+
+/** Rows below this count get the note. */
+const SMALL_SET_ROWS = 30;
+/** The fewest rows that must all move one way for a paired change to be significant. */
+function minRowsForSignificance(confidence) {
+    const alpha = 1 - confidence;
+    let k = 1;
+    while (2 * 0.5 ** k >= alpha && k < 64)
+        k++;
+    return k;
+}
+/** Half-width, in points, of a score's normal-approximation interval at its widest (p = ½). */
+function worstHalfWidthPoints(n, confidence) {
+    const z = normalQuantile(1 - (1 - confidence) / 2);
+    return Math.round(100 * z * Math.sqrt(0.25 / Math.max(1, n)));
+}
+/** What `n` rows can show, or undefined when the set is not small. */
+function smallSetFacts(task, n, confidence) {
+    if (n >= SMALL_SET_ROWS || n === 0)
+        return undefined;
+    const k = minRowsForSignificance(confidence);
+    const level = `${Math.round(confidence * 100)}%`;
+    const halfWidthPoints = worstHalfWidthPoints(n, confidence);
+    const width = `a score is known to about ±${halfWidthPoints} points (${level})`;
+    const detectableDropPoints = n < k ? null : Math.round((100 * k) / n);
+    const detect = detectableDropPoints === null
+        ? `no drop can be shown to be more than noise: that takes at least ${k} rows that all got worse`
+        : `the smallest drop it could detect is ${k} of ${n} rows all getting worse (${detectableDropPoints} points)`;
+    return {
+        rows: n,
+        halfWidthPoints,
+        confidence,
+        minRowsMoved: k,
+        detectableDropPoints,
+        text: `${task} has only ${n} row${n === 1 ? '' : 's'}: ${width}, and ${detect}; add rows for a firmer answer`
+    };
+}
+/** A plain sentence on what `n` rows can show, or undefined when the set is not small. */
+function smallSetNote(task, n, confidence) {
+    return smallSetFacts(task, n, confidence)?.text;
+}
+/**
+ * Why an optimized prompt could not be confirmed on the held-out rows, or undefined when there
+ * are enough: it says how many rows would do at the task's test fraction.
+ */
+function heldOutShortfall(task, testRows, testFraction, confidence) {
+    const k = minRowsForSignificance(confidence);
+    if (testRows >= k)
+        return undefined;
+    const total = testFraction > 0 ? Math.ceil(k / testFraction) : undefined;
+    return `${task} has ${testRows} held-out (test) row${testRows === 1 ? '' : 's'}; confirming a gain at ${Math.round(confidence * 100)}% confidence takes at least ${k}${total === undefined ? ' (give the task a test split)' : ` — about ${total} rows in all at the ${Math.round(testFraction * 100)}% test split`}`;
+}
+
+;// CONCATENATED MODULE: ./src/eval/gate.ts
+/**
+ * Two numbers printed with just enough decimals (2 to 6) to show they differ, so a message never
+ * reads "0.80 < min_score 0.80"; numbers equal to 6 decimals (float noise) print with 2.
+ */
+function showPair(a, b) {
+    for (let digits = 2; digits <= 6; digits++) {
+        const x = a.toFixed(digits);
+        const y = b.toFixed(digits);
+        if (x !== y)
+            return [x, y];
+    }
+    return [a.toFixed(2), b.toFixed(2)];
+}
+/** A p-value for a person: three significant digits, "p<0.001" below that. */
+function formatP(p) {
+    if (p < 0.001)
+        return 'p<0.001';
+    return `p=${Number(p.toPrecision(3))}`;
+}
+function minScoreCheck(task, minScore) {
+    if (task.n === 0) {
+        const failed = task.failed > 0 ? ` (${task.failed} failed)` : '';
+        return {
+            task: task.task,
+            kind: 'min_score',
+            passed: false,
+            message: `no example was scored${failed}, so min_score ${minScore} cannot be met`
+        };
+    }
+    const passed = task.score >= minScore;
+    const [score, min] = showPair(task.score, minScore);
+    return {
+        task: task.task,
+        kind: 'min_score',
+        passed,
+        message: passed ? `${score} ≥ min_score ${min}` : `${score} < min_score ${min}`
+    };
+}
+function maxDropCheck(c, maxDrop, confidence) {
+    const base = { task: c.task, kind: 'max_drop' };
+    const drop = -c.delta.value;
+    const [baseText, headText] = showPair(c.base.value, c.head.value);
+    const [dropText, limitText] = showPair(Math.abs(c.delta.value), maxDrop);
+    const move = `${baseText} → ${headText}`;
+    // The sequential test settled the verdict on the rows it scored: it decides, not the partial
+    // data's fixed-sample test (which is only valid at one planned n).
+    const settled = c.sequential?.stop;
+    if (settled === 'regressed' || settled === 'not-regressed') {
+        const sign = c.delta.value < 0 ? '-' : '+';
+        return {
+            ...base,
+            passed: settled === 'not-regressed',
+            message: `${move} (${sign}${dropText}); ${c.sequential?.message ?? ''}`
+        };
+    }
+    // A hair of slack so a delta of exactly −max_drop, computed with float noise, is not "beyond".
+    if (drop <= maxDrop + 1e-12) {
+        const sign = c.delta.value < 0 ? '-' : '+';
+        const within = maxDrop === 0 ? 'no drop' : `within max_drop ${limitText}`;
+        return { ...base, passed: true, message: `${move} (${sign}${dropText}), ${within}` };
+    }
+    const significant = c.pValue < 1 - confidence;
+    const p = formatP(c.pValue);
+    const beyond = maxDrop === 0 ? '' : `, more than max_drop ${limitText}`;
+    if (!significant) {
+        const but = maxDrop === 0 ? '' : ' but';
+        return {
+            ...base,
+            passed: true,
+            message: `${move} drops ${dropText}${beyond}${but} within noise (${p})${droppedChecks(c)}`
+        };
+    }
+    return {
+        ...base,
+        passed: false,
+        message: maxDrop === 0
+            ? `${move} drops ${dropText}, significant at ${percent(confidence)} (${p})${droppedChecks(c)}`
+            : `${move} drops ${dropText}${beyond} (${p})${droppedChecks(c)}`
+    };
+}
+/** `; checks that dropped: polite 0.90 → 0.60 (p=0.01)`, worst first; empty without checks. */
+function droppedChecks(c) {
+    const dropped = (c.checks ?? []).filter((k) => k.delta < 0).sort((a, b) => a.delta - b.delta);
+    if (dropped.length === 0)
+        return '';
+    const parts = dropped.map((k) => {
+        const [from, to] = showPair(k.base, k.head);
+        return `${k.name} ${from} → ${to} (${formatP(k.pValue)})`;
+    });
+    return `; checks that dropped: ${parts.join(', ')}`;
+}
+function percent(x) {
+    return `${Number((x * 100).toFixed(1))}%`;
+}
+/** Which rule applied and how to change it: shown in every view of the gate. */
+function gateRule(gate) {
+    const level = percent(gate.confidence);
+    const noBase = `a task with no base: ${gate.newTasks} (gate.new_tasks)`;
+    if (gate.source === 'default') {
+        return (`default gate (the config has no gate: section): fails on a drop significant at ${level} confidence; ${noBase}. ` +
+            "Set gate.min_score / gate.max_drop to change it, or opt out with `gate: {}` (or the action's `fail-on: never`).");
+    }
+    const parts = [];
+    if (gate.minScore !== undefined)
+        parts.push(`min_score ${gate.minScore}`);
+    if (gate.maxDrop !== undefined)
+        parts.push(`max_drop ${gate.maxDrop} at ${level} confidence`);
+    const rules = parts.length > 0 ? parts.join(', ') : 'no threshold, so no score fails it';
+    return `gate from the config: ${rules}; ${noBase}. Change it under gate: in the config.`;
+}
+/** A task the gate could not compare, by gate.new_tasks: pass, warn (passes, flagged) or fail. */
+function noBaseCheck(task, why, policy) {
+    const check = {
+        task,
+        kind: 'no_base',
+        passed: policy !== 'fail',
+        message: `not compared: ${why} (gate.new_tasks: ${policy})`
+    };
+    if (policy === 'warn')
+        check.warning = true;
+    return check;
+}
+/** Points on a 0–100 scale, rounded up so the warning never understates what is hidden. */
+function points(drop) {
+    return Math.ceil(drop * 100 - 1e-9);
+}
+/**
+ * The warning when max_drop is below the smallest drop this comparison can detect (power 0.8 at the
+ * gate's confidence): e.g. "triage: with 7 test rows this gate cannot see a drop smaller than 53
+ * points (max_drop is 2); add rows or samples".
+ */
+function blindSpot(c, maxDrop) {
+    const drop = c.detectableDrop;
+    // A verdict the sequential test settled is not blind: it stopped because it could see.
+    const settled = c.sequential?.stop === 'regressed' || c.sequential?.stop === 'not-regressed';
+    if (settled || drop === undefined || c.n === 0 || drop <= maxDrop + 1e-12)
+        return undefined;
+    const rows = `${c.n} row${c.n === 1 ? '' : 's'}`;
+    const k = c.samples ?? 1;
+    const samples = k > 1 ? ` of ${k} samples each` : '';
+    const limit = Number((maxDrop * 100).toFixed(2));
+    return (`${c.task}: with ${rows}${samples} this gate cannot see a drop smaller than ` +
+        `${points(drop)} points (max_drop is ${limit}); add rows or samples`);
+}
+/**
+ * Applies the gate. min_score: each task's score must be at least min_score (a task with no
+ * scored example fails). max_drop, per compared task: fails only when the paired delta head − base
+ * is below −max_drop AND the drop is significant at the gate's confidence (p < 1 − confidence); a
+ * larger drop within noise passes, and says so. A task that could not be compared — added in head,
+ * or with no example scored on both sides — gets a `no_base` check by gate.new_tasks. Without
+ * comparisons (a plain eval) there are no max_drop or no_base checks. The result carries the rule
+ * that applied ({@link gateRule}).
+ * A compared task whose smallest detectable drop exceeds max_drop adds a warning (the gate still
+ * decides; it just says it is blind below that size).
+ * A comparison the sequential gate stopped early (`sequential.stop` regressed / not-regressed) takes
+ * its max_drop verdict from the sequential test instead (eval/sequential-test.ts), and has no
+ * blind-spot warning: it stopped because it could tell.
+ */
+function applyGate(tasks, comparisons, gate, extras = {}) {
+    const checks = [];
+    if (gate.minScore !== undefined) {
+        for (const task of tasks)
+            checks.push(minScoreCheck(task, gate.minScore));
+    }
+    const warnings = [];
+    if (comparisons !== undefined) {
+        for (const c of comparisons) {
+            if (c.n === 0) {
+                checks.push(noBaseCheck(c.task, 'no example was scored in both runs', gate.newTasks));
+            }
+            else if (gate.maxDrop !== undefined) {
+                checks.push(maxDropCheck(c, gate.maxDrop, gate.confidence));
+                // The default gate (max_drop 0, no gate: section) would warn on every comparison.
+                const blind = gate.source === 'default' ? undefined : blindSpot(c, gate.maxDrop);
+                if (blind !== undefined)
+                    warnings.push(blind);
+            }
+        }
+        for (const task of extras.added ?? []) {
+            const head = tasks.find((t) => t.task === task);
+            const scored = head && head.n > 0 ? `; ${percent(head.score)} on head (n=${head.n})` : '';
+            checks.push(noBaseCheck(task, `new in head, no base to compare with${scored}`, gate.newTasks));
+        }
+    }
+    return {
+        passed: checks.every((check) => check.passed),
+        checks,
+        rule: gateRule(gate),
+        ...(warnings.length > 0 && { warnings })
+    };
+}
+
+;// CONCATENATED MODULE: ./src/run/gate-after-stop.ts
+/**
+ * A run that stopped early (budget, provider error, cancel) leaves checks undone: a task never
+ * scored has no min_score check, a task whose base was never scored has no max_drop check. Each
+ * missing check fails, so the gate of a cut-short run never reads "passed" for want of checks.
+ */
+function gateAfterStop(gate, config, stop, tasks) {
+    if (stop.reason === 'completed' || stop.reason === 'no-gain')
+        return gate;
+    const checks = [...gate.checks];
+    for (const { task, hasBase } of tasks) {
+        const expected = [];
+        if (config.minScore !== undefined)
+            expected.push('min_score');
+        if (config.maxDrop !== undefined && hasBase)
+            expected.push('max_drop');
+        for (const kind of expected) {
+            if (checks.some((c) => c.task === task && c.kind === kind))
+                continue;
+            const what = kind === 'max_drop' ? 'compared with the base' : 'scored';
+            checks.push({
+                task,
+                kind,
+                passed: false,
+                message: `not checked: the run stopped (${stop.reason}) before this task was ${what}`
+            });
+        }
+    }
+    return { ...gate, passed: checks.every((c) => c.passed), checks };
+}
+
 ;// CONCATENATED MODULE: ./src/run/name-models.ts
 /** Names, in a task's result, the model that answered it and the model that judged each check. */
 
@@ -55610,66 +55648,25 @@ async function scoreBeforeAfterOnTest(services, input) {
     return { stop, comparison, head };
 }
 
-;// CONCATENATED MODULE: ./src/run/score-fn.ts
+;// CONCATENATED MODULE: ./src/run/task-optimization.ts
 
 
 
 
 
 
-/**
- * The optimizers' view of the target model: score a prompt's parts on examples through the cached,
- * rate-limited, budgeted target. A budget stop or cancel is rethrown so the optimizer stops cleanly
- * and keeps its best prompt; a failed call scores the example wrong (it is marked failed).
- */
-function createScoreFn(services, task) {
-    const metric = createTaskMetric(task.config);
-    const sampling = samplingOf(task.config, services.project.config.models);
-    const shared = services.project.config.systemPrompt;
-    const systemSource = { file: shared ?? '', index: undefined };
-    return async (parts, examples, options) => {
-        const scored = await scoreExamples({
-            prompt: withParts(task.prompt, parts, systemSource),
-            examples,
-            dataFile: task.config.data,
-            target: modelFor(services.models.target, task.config.target),
-            judge: services.models.judge,
-            metric,
-            responseFormat: toResponseFormat(task.config.responseFormat),
-            concurrency: services.concurrency,
-            sampling,
-            signal: options?.signal ?? services.signal
-        });
-        if (scored.stopped)
-            throw scored.stopped;
-        if (scored.fatal)
-            throw scored.fatal;
-        return scored.results;
-    };
-}
-
-;// CONCATENATED MODULE: ./src/run/optimize-apo.ts
-
-
-
-
-
-
-
-
-
-/** The one task APO works on: the named one, or the only one. */
-function apoTask(services, name) {
+/** The one task a task-scoped method works on: the named one, or the only one. */
+function oneTask(services, name, method) {
     const tasks = services.project.tasks;
     if (name !== undefined)
         return selectTasks(tasks, [name])[0];
     if (tasks.length === 1)
         return tasks[0];
-    throw new errors_InputError(`optimize --method apo improves one task's prompt; name it with --task (the config defines: ${tasks.map((t) => t.name).join(', ')})`);
+    throw new errors_InputError(`optimize --method ${method} improves one task's prompt; name it with --task (the config defines: ${tasks.map((t) => t.name).join(', ')})`);
 }
 /**
- * The part APO is asked to edit exists and may be edited: a system prompt for `--prompt system`, and
- * a message that `optimize.edit` does not freeze.
+ * The part a method is asked to edit exists and may be edited: a system prompt for `--prompt
+ * system`, and a message that `optimize.edit` does not freeze.
  */
 function assertEditable(task, edit, start) {
     if (edit === 'system' && start.system === undefined) {
@@ -55684,66 +55681,809 @@ function assertEditable(task, edit, start) {
     }
 }
 /**
- * APO on one task: beam search on train/dev within the budget, then one paired comparison of the
- * starting prompt and the best prompt on the held-out test split (never used to choose).
+ * A task-scoped method on one task: its search on train/dev within the budget, then one paired
+ * comparison of the starting prompt and the best prompt on the held-out test split (never used
+ * to choose), and the report.
  */
-async function runApoOptimization(services, options) {
+async function runTaskOptimization(services, options, method) {
     const startedAt = new Date();
     const { project, logger } = services;
-    const task = apoTask(services, options.task);
-    const config = project.config.optimize.apo;
-    const edit = options.edit;
+    const task = oneTask(services, options.task, method.id);
+    const { edit, seed } = options;
     const start = options.start ?? partsOf(task.prompt);
     assertEditable(task, edit, start);
     const simulated = project.config.provider.type === 'simulated';
-    logger.info(`APO on ${task.name} (${edit} prompt): ${config.rounds} rounds, beam ${config.beam}, bandit ${config.bandit}, seed ${options.seed}`);
-    let lastRoundCalls = 0;
-    const result = await runApo({
+    logger.info(`${method.name} on ${task.name} (${edit} prompt): ${method.settings(task)}, seed ${seed}`);
+    const testCalls = 2 * examplesOf(task, 'test').length;
+    const result = await method.search({
         task,
         start,
         edit,
-        config,
+        seed,
         optimizer: services.models.optimizer,
         score: createScoreFn(services, task),
-        seed: options.seed,
-        signal: services.signal,
-        // Start a round only when the budget can pay for one more like the last and, after it, for
-        // scoring the start and the best prompt on test.
-        isNearBudgetEnd: () => services.nearBudgetEnd(lastRoundCalls + 2 * examplesOf(task, 'test').length),
-        onRound: (round) => {
-            lastRoundCalls = round.targetCalls + round.optimizerCalls;
-            logger.info(`round ${round.round}: ${plural(round.candidates, 'candidate')}, best dev ${(round.bestDev * 100).toFixed(1)}%, target calls ${round.targetCalls}, optimizer calls ${round.optimizerCalls}`);
-            options.onRound?.(round);
-        }
-    });
-    logger.info(`APO stopped: ${result.stop.reason} — ${result.stop.message}`);
+        signal: services.signal
+    }, testCalls);
+    logger.info(`${method.name} stopped: ${result.stop.reason} — ${result.stop.message}`);
     // The final word belongs to the test split, scored once for the start and once for the best.
     const { stop, comparison, head } = await scoreBeforeAfterOnTest(services, {
         task,
         start,
         best: result.best,
-        seed: options.seed,
+        seed,
         searchStop: result.stop
     });
-    const optimization = apoOptimizationReport({
+    const optimization = method.optimization({
         result,
         task,
         start,
         edit,
-        seed: options.seed,
+        seed,
         simulated,
         testComparison: comparison ? [comparison] : []
     });
     const report = buildReport(services, {
         kind: 'optimize',
         startedAt,
-        seed: options.seed,
+        seed,
         split: 'test',
         tasks: head?.tasks ?? [],
         stop,
         optimization
     });
     return { report, result, task, comparison };
+}
+
+;// CONCATENATED MODULE: ./src/run/optimize-apo.ts
+/**
+ * APO on one task's user or system prompt: beam search on train/dev within the budget; the shared
+ * task-scoped plumbing (./task-optimization.ts) does the rest.
+ */
+
+
+
+
+function runApoOptimization(services, options) {
+    const config = services.project.config.optimize.apo;
+    return runTaskOptimization(services, options, {
+        id: 'apo',
+        name: 'APO',
+        settings: () => `${config.rounds} rounds, beam ${config.beam}, bandit ${config.bandit}`,
+        search: (input, testCalls) => {
+            let lastRoundCalls = 0;
+            return runApo({
+                ...input,
+                config,
+                // Start a round only when the budget can pay for one more like the last and, after it,
+                // for scoring the start and the best prompt on test.
+                isNearBudgetEnd: () => services.nearBudgetEnd(lastRoundCalls + testCalls),
+                onRound: (round) => {
+                    lastRoundCalls = round.targetCalls + round.optimizerCalls;
+                    services.logger.info(`round ${round.round}: ${plural(round.candidates, 'candidate')}, best dev ${(round.bestDev * 100).toFixed(1)}%, target calls ${round.targetCalls}, optimizer calls ${round.optimizerCalls}`);
+                    options.onRound?.(round);
+                }
+            });
+        },
+        optimization: apoOptimizationReport
+    });
+}
+
+;// CONCATENATED MODULE: ./src/optimize/gepa/feedback.ts
+
+
+/** Longest expected value shown as is (a label, a number, a short answer). */
+const SHOWN_CHARS = 40;
+/** Longest judge critique kept. */
+const CRITIQUE_CHARS = 300;
+function flat(text, max) {
+    const one = text.replace(/\s+/g, ' ').trim();
+    return one.length <= max ? one : `${one.slice(0, max - 1)}…`;
+}
+function asNumber(value) {
+    const n = typeof value === 'number' ? value : typeof value === 'string' ? Number(value) : NaN;
+    return Number.isFinite(n) ? n : undefined;
+}
+function jsonObject(text) {
+    if (text === null)
+        return undefined;
+    try {
+        const parsed = JSON.parse(text);
+        return parsed !== null && typeof parsed === 'object' && !Array.isArray(parsed)
+            ? parsed
+            : undefined;
+    }
+    catch {
+        return undefined;
+    }
+}
+/** One miss described: expected vs given, without ever quoting a long gold text. */
+function describeMiss(expected, answer, unreadable) {
+    if (unreadable || answer === null)
+        return 'nothing readable: no answer could be read from the reply';
+    if (expected !== null && typeof expected === 'object' && !Array.isArray(expected)) {
+        const given = jsonObject(answer);
+        if (given === undefined)
+            return 'expected a JSON object; the answer is not one';
+        const want = expected;
+        const missing = Object.keys(want).filter((k) => !(k in given));
+        const wrong = Object.keys(want).filter((k) => k in given && JSON.stringify(given[k]) !== JSON.stringify(want[k]));
+        const parts = [];
+        if (missing.length > 0)
+            parts.push(`fields missing: ${missing.join(', ')}`);
+        if (wrong.length > 0)
+            parts.push(`fields with a wrong value: ${wrong.join(', ')}`);
+        return parts.length > 0 ? parts.join('; ') : 'the JSON answer does not match';
+    }
+    const want = asNumber(expected);
+    const got = asNumber(answer);
+    if (want !== undefined && got !== undefined) {
+        return `expected the number ${want}, got ${got} (off by ${Math.abs(got - want)})`;
+    }
+    const text = expectedText(expected);
+    if (text.length <= SHOWN_CHARS && !text.includes('\n')) {
+        return `expected ${JSON.stringify(text)}, got ${JSON.stringify(flat(answer, SHOWN_CHARS))}`;
+    }
+    return 'the answer does not match the expected one (too long to show)';
+}
+/** What a miss is measured against, per metric type (exhaustive: a new metric needs a case). */
+function missOf(metric, example, scored) {
+    const asExpected = () => describeMiss(scored.expected, scored.answer, scored.unreadable);
+    if (metric === undefined)
+        return asExpected();
+    switch (metric.type) {
+        case 'exact':
+        case 'contains':
+        case 'choice':
+        case 'regex':
+        case 'numeric':
+        case 'json':
+        case 'judge':
+            return asExpected();
+        case 'json_schema':
+            // Scored against the schema, not the row's expected value; the rationale says where.
+            return scored.unreadable || scored.answer === null
+                ? 'nothing readable: the reply is not JSON'
+                : 'the reply breaks the response schema';
+        case 'gh-string': {
+            const value = fillGhTemplate(metric.value, example.fields);
+            const shown = value.length <= SHOWN_CHARS && !value.includes('\n')
+                ? JSON.stringify(value)
+                : "the evaluator's value (too long to show)";
+            return `the reply does not satisfy ${metric.op} ${shown}`;
+        }
+        case 'gh-llm':
+        case 'gh-builtin':
+            // Graded by a judge against its own prompt or rubric: its verdict is the feedback.
+            return scored.unreadable || scored.answer === null
+                ? "no grade could be read from the evaluator's reply"
+                : `the evaluator graded it ${JSON.stringify(flat(scored.answer, SHOWN_CHARS))}`;
+    }
+}
+function checkLine(check, metric, example) {
+    const miss = missOf(metric, example, {
+        expected: check.expected,
+        answer: check.answer,
+        unreadable: check.unreadable
+    });
+    const critique = check.rationale ? ` — judge: ${flat(check.rationale, CRITIQUE_CHARS)}` : '';
+    return `check ${check.name} failed: ${miss}${critique}`;
+}
+/** A check failed unless its metric passed it (GitHub Models evaluators) or it scored 1. */
+function checkFailed(check) {
+    return check.passed !== undefined ? !check.passed : check.score < 1;
+}
+/**
+ * The feedback line for one scored row. With the task's config, each metric's miss is told its
+ * own way (a schema, a GitHub Models evaluator); without it, against the expected value.
+ */
+function exampleFeedback(example, result, task) {
+    if (result.error !== undefined || result.output === null)
+        return 'the call failed; no reply';
+    if (result.score >= 1)
+        return 'correct';
+    const score = `score ${result.score.toFixed(2)}`;
+    if (result.checks !== undefined && result.checks.length > 0) {
+        const metrics = new Map(task?.checks?.checks.map((c) => [c.name, c.metric]));
+        const failed = result.checks
+            .filter(checkFailed)
+            .map((c) => checkLine(c, metrics.get(c.name), example));
+        return `wrong (${score}): ${failed.join('; ')}`;
+    }
+    const miss = missOf(task?.metric, example, {
+        expected: example.expected,
+        answer: result.answer,
+        unreadable: result.unreadable
+    });
+    const critique = result.rationale ? ` — judge: ${flat(result.rationale, CRITIQUE_CHARS)}` : '';
+    return `wrong (${score}): ${miss}${critique}`;
+}
+
+;// CONCATENATED MODULE: ./src/optimize/gepa/presets.ts
+/** Candidates that get a full dev pass, per preset. */
+function presetDevPasses(preset) {
+    switch (preset) {
+        case 'light':
+            return 6;
+        case 'medium':
+            return 12;
+        case 'heavy':
+            return 18;
+    }
+}
+/** Iterations allowed per dev pass of the preset (rejected proposals are cheap but not free). */
+const GEPA_ITERATIONS_PER_PASS = 6;
+/** The most target calls one iteration can cost: minibatch and confirmation for both, a dev pass. */
+function iterationWorstCase(minibatch, confirm, dev) {
+    return 2 * minibatch + 2 * confirm + dev;
+}
+
+;// CONCATENATED MODULE: ./src/optimize/gepa/pareto.ts
+/** Share of draws that go to the best-mean candidate whatever the fronts say. */
+const BEST_FLOOR = 0.2;
+function meanOf(scores) {
+    return scores.length === 0 ? 0 : scores.reduce((s, x) => s + x, 0) / scores.length;
+}
+/** The best mean (ties: the lowest index). */
+function bestByMean(pool) {
+    let best = pool[0];
+    for (const entry of pool)
+        if (best === undefined || meanOf(entry.scores) > meanOf(best.scores))
+            best = entry;
+    return best?.index ?? 0;
+}
+/**
+ * Per informative dev row (someone solves it better than someone else), the pool indices at its
+ * best score. Rows where the best is 0 or where every candidate ties are dropped.
+ */
+function informativeFronts(pool) {
+    const rows = pool[0]?.scores.length ?? 0;
+    const out = [];
+    for (let row = 0; row < rows; row++) {
+        const values = pool.map((e) => e.scores[row] ?? 0);
+        const top = Math.max(...values);
+        if (top <= 0)
+            continue;
+        const front = pool.filter((_, k) => values[k] === top).map((e) => e.index);
+        if (front.length === pool.length)
+            continue;
+        out.push({ row, front });
+    }
+    return out;
+}
+/**
+ * The reference's pruning: in ascending order of mean, drop a candidate when every front holding it
+ * holds another survivor; repeat until none can go. Survivors are each the only survivor on some row.
+ */
+function pruneFronts(pool, fronts) {
+    const mean = new Map(pool.map((e) => [e.index, meanOf(e.scores)]));
+    const alive = new Set(fronts.flatMap((f) => f.front));
+    let changed = true;
+    while (changed) {
+        changed = false;
+        const order = [...alive].sort((a, b) => (mean.get(a) ?? 0) - (mean.get(b) ?? 0) || b - a);
+        for (const k of order) {
+            const holding = fronts.filter((f) => f.front.includes(k));
+            if (holding.every((f) => f.front.some((j) => j !== k && alive.has(j)))) {
+                alive.delete(k);
+                changed = true;
+                break;
+            }
+        }
+    }
+    return [...alive].sort((a, b) => a - b);
+}
+/** Survivors with their weights (how many informative fronts they belong to). */
+function frontWeights(pool) {
+    const fronts = informativeFronts(pool);
+    const survivors = pruneFronts(pool, fronts);
+    return survivors.map((index) => ({
+        index,
+        weight: fronts.filter((f) => f.front.includes(index)).length
+    }));
+}
+/**
+ * A parent: with probability BEST_FLOOR (or when no row is informative) the best-mean candidate,
+ * else a survivor drawn in proportion to its weight.
+ */
+function selectParent(pool, selection, random) {
+    const best = bestByMean(pool);
+    if (selection === 'best')
+        return best;
+    const weights = frontWeights(pool);
+    const total = weights.reduce((s, w) => s + w.weight, 0);
+    if (random.next() < BEST_FLOOR || total === 0)
+        return best;
+    let u = random.next() * total;
+    for (const w of weights) {
+        u -= w.weight;
+        if (u < 0)
+            return w.index;
+    }
+    return weights[weights.length - 1]?.index ?? best;
+}
+
+;// CONCATENATED MODULE: ./src/optimize/gepa/reflect.ts
+
+
+
+
+
+/** Words in a row that count as copying the train data. */
+const COPY_WORDS = 6;
+/** Expected answers at least this long may not appear in a candidate. */
+const COPY_ANSWER_CHARS = 24;
+const SUBJECT = {
+    user: 'a prompt template that instructs a language model to do a task; each placeholder in double curly braces is filled from a data row before the model sees it',
+    system: 'the system prompt that a language model receives before every request of a task'
+};
+function reflectionMessages(input) {
+    const examples = input.records
+        .map((r) => wrapTag(META_TAGS.example, [
+        wrapTag(META_TAGS.input, clip(r.input)),
+        wrapTag(META_TAGS.output, clip(r.output)),
+        wrapTag(META_TAGS.feedback, r.feedback)
+    ].join('\n')))
+        .join('\n\n');
+    const content = [
+        `A language model was given ${SUBJECT[input.kind]}:`,
+        wrapTag(META_TAGS.prompt, input.prompt) + conversationBlock(input.conversation),
+        '',
+        'Below are inputs it received, its replies, and feedback on each reply (what was wrong, or "correct").',
+        examples,
+        '',
+        'Write a new version of the prompt that fixes the failures while keeping what made the correct replies correct.',
+        'Infer from the inputs what kinds of cases trip the model and state a general rule for each; never copy the text or the answer of a specific example into the prompt.',
+        'Keep the task, the answer format and every instruction that still holds.',
+        slotsInstruction(input.slots),
+        `Keep the prompt under ${input.maxChars} characters.`,
+        `Answer with the whole new prompt inside ${`<${META_TAGS.newPrompt}></${META_TAGS.newPrompt}>`}.`
+    ].join('\n');
+    return [{ role: 'user', content }];
+}
+function words(text) {
+    return text.toLowerCase().match(/[\p{L}\p{N}']+/gu) ?? [];
+}
+/** Every run of COPY_WORDS words of the text, joined by spaces. */
+function shingles(text) {
+    const w = words(text);
+    const out = new Set();
+    for (let i = 0; i + COPY_WORDS <= w.length; i++)
+        out.add(w.slice(i, i + COPY_WORDS).join(' '));
+    return out;
+}
+function copyIndex(train) {
+    const index = { shingles: new Set(), answers: [] };
+    for (const example of train) {
+        for (const value of Object.values(example.fields)) {
+            if (typeof value !== 'string')
+                continue;
+            for (const s of shingles(value))
+                index.shingles.add(s);
+        }
+        const answer = expectedText(example.expected).trim().toLowerCase();
+        if (answer.length >= COPY_ANSWER_CHARS)
+            index.answers.push(answer);
+    }
+    return index;
+}
+/** What a copy check finds: the copied words, or undefined. */
+function copiedTrainText(candidate, parent, index) {
+    const known = shingles(parent);
+    for (const s of shingles(candidate))
+        if (index.shingles.has(s) && !known.has(s))
+            return s;
+    const lower = candidate.toLowerCase();
+    const parentLower = parent.toLowerCase();
+    return index.answers.find((a) => lower.includes(a) && !parentLower.includes(a));
+}
+/** Parses and guards a reflection reply. */
+function readReflection(reply, parent, rules, maxChars, index) {
+    const outcome = checkCandidate(parseLastTagged(reply, META_TAGS.newPrompt), rules);
+    if (!outcome.ok)
+        return outcome;
+    if (outcome.prompt.length > maxChars) {
+        return {
+            ok: false,
+            reason: 'tooLong',
+            detail: `${outcome.prompt.length} characters, over the cap of ${maxChars}`
+        };
+    }
+    const copied = copiedTrainText(outcome.prompt, parent, index);
+    if (copied !== undefined) {
+        return { ok: false, reason: 'copiesTrain', detail: `copies train text "${copied}"` };
+    }
+    return outcome;
+}
+
+;// CONCATENATED MODULE: ./src/optimize/gepa/gepa.ts
+/**
+ * GEPA (Agrawal et al., 2025): reflective prompt evolution with a per-example Pareto pool. Each
+ * iteration draws a parent from the pool (./pareto.ts), scores it on a train minibatch, shows the
+ * optimizer model those rows with per-example feedback (./feedback.ts) and asks for a new prompt
+ * (./reflect.ts); the child is kept only if it beats the parent on that minibatch, does not lose on
+ * fresh train rows, and is then scored on every Pareto dev row.
+ *
+ * Where the reference falls short (../shared/research/gepa.md §6), this does better:
+ * - the budget is exact: an iteration starts only when the cap covers its worst case
+ *   (2·minibatch + 2·confirm + dev rows target calls and one optimizer call), so no cap overshoots;
+ * - every (candidate, row) score is kept, so a parent is never re-scored on a row (free, counted as
+ *   memo hits);
+ * - minibatches are drawn first from rows the parent is known to fail, then from rows it was never
+ *   scored on; a minibatch it solves costs only the rows not yet known and proposes nothing;
+ * - a confirmation on fresh train rows comes before paying for a dev pass;
+ * - selection ignores dev rows nobody or everybody solves and keeps a floor for the best mean.
+ *
+ * Every sampling decision draws from createRandom(seed).fork(label): same seed, same tree.
+ */
+
+
+
+
+
+
+
+
+
+
+
+
+
+
+function emptyLedger() {
+    return {
+        targetCalls: 0,
+        optimizerCalls: 0,
+        memoHits: 0,
+        seedDev: 0,
+        parentMinibatch: 0,
+        childMinibatch: 0,
+        confirmParent: 0,
+        confirmChild: 0,
+        devPasses: 0,
+        devCalls: 0
+    };
+}
+async function runGepa(input) {
+    const { task, config, edit } = input;
+    const train = task.examples.filter((e) => e.split === 'train');
+    const devAll = task.examples.filter((e) => e.split === 'dev');
+    if (train.length === 0 || devAll.length === 0) {
+        throw new errors_InputError(`task "${task.name}": GEPA needs train and dev examples, found ${train.length} train and ${devAll.length} dev; adjust the split`, { file: task.config.data });
+    }
+    const random = createRandom(input.seed).fork(`gepa:${task.name}`);
+    const dev = random
+        .fork('dev-rows')
+        .sample(devAll, Math.min(config.devRows, devAll.length))
+        .sort((a, b) => devAll.indexOf(a) - devAll.indexOf(b));
+    const b = Math.min(config.minibatch, train.length);
+    const c = Math.min(config.confirm, Math.max(0, train.length - b));
+    const startText = edit === 'user' ? input.start.user : (input.start.system ?? '');
+    const maxChars = config.maxPromptChars ?? Math.max(2000, 3 * startText.length);
+    const devPassCap = presetDevPasses(config.preset);
+    const maxIterations = devPassCap * GEPA_ITERATIONS_PER_PASS;
+    const ledger = emptyLedger();
+    const rules = {
+        requiredSlots: templateSlots(startText),
+        requiredMarkers: outputMarkers(startText, task.config.extract),
+        repairFrom: undefined
+    };
+    const copies = copyIndex(train);
+    const conversation = conversationContext(task.prompt, edit);
+    const registry = new CandidateRegistry();
+    const guard = {};
+    const nodes = [];
+    const rounds = [];
+    /** Admitted candidates (node indices) and their dev scores, in admission order. */
+    const pool = [];
+    const memo = new Map();
+    /** Reflections asked of each parent so far (the next one's sample index). */
+    const reflections = new Map();
+    /** Scores `text` on rows, re-using what the memo knows; counts new calls into `bucket`. */
+    const scoreRows = async (id, text, rows, bucket) => {
+        const known = memo.get(id) ?? new Map();
+        memo.set(id, known);
+        const missing = rows.filter((r) => !known.has(r.id));
+        ledger.memoHits += rows.length - missing.length;
+        if (missing.length > 0) {
+            ledger.targetCalls += missing.length;
+            ledger[bucket] += missing.length;
+            const results = await input.score(pairWith(input.start, edit, text), missing, {
+                ...(input.signal ? { signal: input.signal } : {})
+            });
+            missing.forEach((row, i) => {
+                const result = results[i];
+                if (result)
+                    known.set(row.id, result);
+            });
+        }
+        return rows.map((r) => known.get(r.id));
+    };
+    const scoresOf = (results) => results.map((r) => r.score);
+    const poolEntries = () => pool.map((p, index) => ({ index, scores: p.scores }));
+    const bestNode = () => pool[bestByMean(poolEntries())]?.node ?? 0;
+    const seed = {
+        id: 'g0',
+        parentId: null,
+        iteration: 0,
+        prompt: startText,
+        minibatch: [],
+        feedback: [],
+        before: [],
+        after: [],
+        confirm: null,
+        outcome: 'seed',
+        rejected: null,
+        devScores: null,
+        devMean: null,
+        wins: []
+    };
+    nodes.push(seed);
+    registry.claim(startText, seed.id);
+    let stop = {
+        reason: 'completed',
+        message: `${devPassCap} dev passes (preset ${config.preset})`
+    };
+    let iteration = 0;
+    const worst = iterationWorstCase(b, c, dev.length);
+    const overCap = (calls) => config.maxCalls !== undefined && ledger.targetCalls + calls > config.maxCalls;
+    const record = (parentId, childId, outcome, before) => {
+        const it = { iteration, parentId, childId, outcome, ledger: { ...ledger } };
+        const child = childId === null ? undefined : nodes.find((n) => n.id === childId);
+        const rejected = emptyRejectCounts();
+        if (outcome === 'guard' && child?.rejected) {
+            const reason = child.rejected.split(':')[0];
+            if (reason in rejected)
+                rejected[reason]++;
+        }
+        rounds.push({
+            round: iteration,
+            candidates: childId === null ? 0 : 1,
+            rejected,
+            bestDev: nodes[bestNode()]?.devMean ?? 0,
+            beam: pool.map((p) => nodes[p.node]?.id ?? ''),
+            targetCalls: ledger.targetCalls - before.targetCalls,
+            optimizerCalls: ledger.optimizerCalls - before.optimizerCalls,
+            selectionEvaluations: ledger.devCalls - before.devCalls
+        });
+        input.onIteration?.(it);
+    };
+    try {
+        throwIfAborted(input.signal);
+        if (overCap(dev.length)) {
+            throw new errors_InputError(`optimize.gepa.max_calls (${config.maxCalls}) is below one dev pass (${dev.length} rows); raise it or lower optimize.gepa.dev_rows`, { location: 'optimize.gepa.max_calls' });
+        }
+        const seedScores = scoresOf(await scoreRows(seed.id, startText, dev, 'seedDev'));
+        seed.devScores = seedScores;
+        seed.devMean = meanOf(seedScores);
+        pool.push({ node: 0, scores: seedScores });
+        for (iteration = 1; iteration <= maxIterations; iteration++) {
+            if (ledger.devPasses >= devPassCap)
+                break;
+            if (overCap(worst)) {
+                stop = {
+                    reason: 'budget',
+                    message: `optimize.gepa.max_calls (${config.maxCalls}) cannot cover another iteration (${worst} target calls at most); stopped before iteration ${iteration}`
+                };
+                break;
+            }
+            if (input.canAfford?.(worst, 1) === false) {
+                stop = {
+                    reason: 'budget',
+                    message: `the budget cannot cover another iteration (${worst} target calls and 1 optimizer call at most); stopped before iteration ${iteration}`
+                };
+                break;
+            }
+            throwIfAborted(input.signal);
+            const before = { ...ledger };
+            const it = random.fork(`iteration-${iteration}`);
+            const parentIndex = pool[selectParent(poolEntries(), config.selection, it.fork('parent'))]?.node ?? 0;
+            const parent = nodes[parentIndex];
+            const known = memo.get(parent.id) ?? new Map();
+            const failing = train.filter((r) => (known.get(r.id)?.score ?? 1) < 1);
+            const unknown = train.filter((r) => !known.has(r.id));
+            if (failing.length === 0 && unknown.length === 0) {
+                stop = { reason: 'completed', message: 'the parent drawn solves every train row' };
+                break;
+            }
+            const order = it.fork('minibatch');
+            const minibatch = [...order.shuffle(failing), ...order.shuffle(unknown)].slice(0, b);
+            const parentResults = await scoreRows(parent.id, parent.prompt, minibatch, 'parentMinibatch');
+            const parentScores = scoresOf(parentResults);
+            if (parentScores.every((s) => s >= 1)) {
+                record(parent.id, null, 'solved-minibatch', before);
+                continue;
+            }
+            const records = minibatch.map((row, i) => {
+                const result = parentResults[i];
+                const shown = toFailingExample({ example: row, result }, pairWith(input.start, edit, parent.prompt).user, task);
+                return {
+                    input: shown.input,
+                    output: shown.output,
+                    feedback: exampleFeedback(row, result, task.config)
+                };
+            });
+            ledger.optimizerCalls++;
+            // A parent reflected on again asks for another sample, not the cached or repeated answer.
+            const sampleIndex = reflections.get(parent.id) ?? 0;
+            reflections.set(parent.id, sampleIndex + 1);
+            const reply = await input.optimizer.complete({
+                sampleIndex,
+                messages: reflectionMessages({
+                    prompt: parent.prompt,
+                    kind: edit,
+                    conversation,
+                    records,
+                    slots: rules.requiredSlots,
+                    maxChars
+                })
+            }, input.signal ? { signal: input.signal } : undefined);
+            const child = {
+                id: `g${nodes.length}`,
+                parentId: parent.id,
+                iteration,
+                prompt: '',
+                minibatch: minibatch.map((r) => r.id),
+                feedback: records.map((r) => r.feedback),
+                before: parentScores,
+                after: [],
+                confirm: null,
+                outcome: 'guard',
+                rejected: null,
+                devScores: null,
+                devMean: null,
+                wins: []
+            };
+            const outcome = readReflection(reply.text, parent.prompt, { ...rules, repairFrom: parent.prompt }, maxChars, copies);
+            if (!outcome.ok) {
+                child.outcome = outcome.reason === 'missingTags' ? 'no-proposal' : 'guard';
+                child.rejected = `${outcome.reason}: ${outcome.detail}`;
+                guard[outcome.reason] = (guard[outcome.reason] ?? 0) + 1;
+                nodes.push(child);
+                record(parent.id, child.id, child.outcome, before);
+                continue;
+            }
+            child.prompt = outcome.prompt;
+            const duplicate = registry.claim(outcome.prompt, child.id);
+            if (duplicate) {
+                child.rejected = `duplicates: same as ${duplicate.duplicateOf}`;
+                guard['duplicates'] = (guard['duplicates'] ?? 0) + 1;
+                nodes.push(child);
+                record(parent.id, child.id, 'guard', before);
+                continue;
+            }
+            nodes.push(child);
+            child.after = scoresOf(await scoreRows(child.id, child.prompt, minibatch, 'childMinibatch'));
+            const sum = (xs) => xs.reduce((s, x) => s + x, 0);
+            if (sum(child.after) <= sum(parentScores)) {
+                child.outcome = 'gate';
+                record(parent.id, child.id, 'gate', before);
+                continue;
+            }
+            if (c > 0) {
+                const rest = train.filter((r) => !minibatch.includes(r));
+                const fresh = it.fork('confirm').sample(rest, c);
+                const p = scoresOf(await scoreRows(parent.id, parent.prompt, fresh, 'confirmParent'));
+                const q = scoresOf(await scoreRows(child.id, child.prompt, fresh, 'confirmChild'));
+                child.confirm = { rows: fresh.map((r) => r.id), parent: p, child: q };
+                if (sum(q) < sum(p)) {
+                    child.outcome = 'confirm';
+                    record(parent.id, child.id, 'confirm', before);
+                    continue;
+                }
+            }
+            const devScores = scoresOf(await scoreRows(child.id, child.prompt, dev, 'devCalls'));
+            ledger.devPasses++;
+            child.devScores = devScores;
+            child.devMean = meanOf(devScores);
+            child.outcome = 'admitted';
+            pool.push({ node: nodes.length - 1, scores: devScores });
+            record(parent.id, child.id, 'admitted', before);
+        }
+        if (stop.reason === 'completed' && iteration > maxIterations) {
+            stop = {
+                reason: 'completed',
+                message: `${maxIterations} iterations (preset ${config.preset})`
+            };
+        }
+    }
+    catch (error) {
+        const stopped = stopFromError(error, input.signal) ?? providerStop(error);
+        if (stopped === undefined)
+            throw error;
+        stop = stopped;
+    }
+    // Wins and the front, over the informative dev rows.
+    const entries = poolEntries();
+    for (const { row, front } of informativeFronts(entries)) {
+        for (const k of front)
+            nodes[pool[k]?.node ?? 0]?.wins.push(dev[row]?.id ?? '');
+    }
+    const front = frontWeights(entries).map((w) => nodes[pool[w.index]?.node ?? 0]?.id ?? '');
+    const best = nodes[bestNode()];
+    const bestScores = best.devScores ?? [];
+    const candidates = nodes.map((n) => ({
+        id: n.id,
+        round: n.iteration,
+        parentId: n.parentId,
+        origin: n.parentId === null ? 'initial' : 'edit',
+        critique: n.feedback.length === 0 ? null : n.feedback.join('\n'),
+        prompt: n.prompt,
+        devScore: n.devMean,
+        devEvaluations: n.devScores?.length ?? 0,
+        kept: front.includes(n.id) || n.id === best.id
+    }));
+    const details = {
+        preset: config.preset,
+        selection: config.selection,
+        minibatch: b,
+        confirm: c,
+        devRows: dev.map((r) => r.id),
+        devPassCap,
+        maxCalls: config.maxCalls ?? null,
+        maxPromptChars: maxChars,
+        ledger: { ...ledger },
+        nodes,
+        front,
+        guard
+    };
+    return {
+        best: pairWith(input.start, edit, best.prompt),
+        bestId: best.id,
+        bestDev: bestScores.length === 0
+            ? null
+            : bootstrapMeanInterval(bestScores, { level: 0.95, seed: input.seed }),
+        candidates,
+        rounds,
+        stop,
+        details
+    };
+}
+
+;// CONCATENATED MODULE: ./src/optimize/gepa/report.ts
+/**
+ * The optimization part of the run report for a GEPA run; the test comparison is the caller's.
+ */
+
+function gepaOptimizationReport(input) {
+    const { result, task, start, edit } = input;
+    return {
+        method: 'gepa',
+        simulated: input.simulated,
+        seed: input.seed,
+        prompts: [taskPromptOutcome({ task, edit, start, best: result.best })],
+        testComparison: input.testComparison,
+        rounds: result.rounds,
+        candidates: result.candidates,
+        details: { ...result.details, bestId: result.bestId, stop: result.stop },
+        bestDev: result.bestDev
+    };
+}
+
+;// CONCATENATED MODULE: ./src/run/optimize-gepa.ts
+/**
+ * GEPA on one task's user or system prompt: reflective evolution on train/dev within the budget;
+ * the shared task-scoped plumbing (./task-optimization.ts) does the rest.
+ */
+
+
+
+function runGepaOptimization(services, options) {
+    const config = services.project.config.optimize.gepa;
+    return runTaskOptimization(services, options, {
+        id: 'gepa',
+        name: 'GEPA',
+        settings: () => `preset ${config.preset}, minibatch ${config.minibatch}, confirm ${config.confirm}, selection ${config.selection}`,
+        search: (input, testCalls) => runGepa({
+            ...input,
+            config,
+            // An iteration starts only when the budget covers its worst case and, after it, the test pass.
+            canAfford: (target, optimizer) => !services.nearBudgetEnd(target + optimizer + testCalls),
+            onIteration: (it) => {
+                services.logger.info(`iteration ${it.iteration}: parent ${it.parentId} → ${it.childId ?? 'nothing'} (${it.outcome}); target calls ${it.ledger.targetCalls}, optimizer calls ${it.ledger.optimizerCalls}`);
+            }
+        }),
+        optimization: gepaOptimizationReport
+    });
 }
 
 ;// CONCATENATED MODULE: ./src/optimize/metaspo/scores.ts
@@ -58563,7 +59303,7 @@ const LABELS = { base: 'before', head: 'after', intervals: true };
 const MAX_ROUND_ROWS = 50;
 const MAX_CANDIDATE_ROWS = 100;
 const markdown_optimize_PROMPT_CHARS = 20_000;
-const CRITIQUE_CHARS = 600;
+const markdown_optimize_CRITIQUE_CHARS = 600;
 const METHOD_DETAIL_CHARS = 8_000;
 /**
  * The candidate that became the proposed prompt, found by its text (latest round first), and its
@@ -58592,7 +59332,7 @@ function lineageTable(chain) {
         c.origin,
         String(c.round),
         devCell(c),
-        c.critique === null ? '—' : tableCell(c.critique, CRITIQUE_CHARS)
+        c.critique === null ? '—' : tableCell(c.critique, markdown_optimize_CRITIQUE_CHARS)
     ]);
     return markdown_sections_markdownTable(['step', 'candidate', 'origin', 'round', 'dev (evals)', 'critique'], rows, [
         'right',
@@ -59318,10 +60058,11 @@ async function writePromptsToFolder(root, dir, prompts, confineTo) {
 
 
 
+
 /**
  * `prompt-descent demo [DIR]`: writes synthetic repositories for the simulated provider and runs the
- * whole loop on them offline: `eval`, then APO on the triage task's prompt (as a Markdown template,
- * then as a chat prompt with a few-shot turn), APO on a JSON extraction task (invoices, scored for
+ * whole loop on them offline: `eval`, then APO on the triage task's prompt (as a Markdown template),
+ * GEPA on the same prompt, APO again on it as a chat prompt with a few-shot turn, APO on a JSON extraction task (invoices, scored for
  * schema validity and field by field), then MetaSPO on a
  * seven-task repository's shared system prompt (four tasks meta-trained, three unseen).
  */
@@ -59351,6 +60092,9 @@ async function runDemoCommand(context) {
         return outcome.report;
     }, { configPath: single.configPath, optimizing: true });
     print(apo, context);
+    logger.info("\n== step 2a: the same prompt with GEPA (prompt-descent optimize --method gepa): a few failing rows' feedback at a time, a Pareto pool of candidates, a fraction of APO's calls");
+    const gepa = await withCommandSession(context, async (session) => (await runGepaOptimization(session, { task: undefined, edit: 'user', seed })).report, { configPath: single.configPath, optimizing: true });
+    print(gepa, context);
     let chatReport;
     if (single.chat !== undefined) {
         const chat = single.chat;
@@ -59379,7 +60123,7 @@ async function runDemoCommand(context) {
     }, { configPath: multi.configPath, optimizing: true });
     print(meta, context);
     logger.info(`\nnext: point a config at your own prompts and data (see examples/ and the README), then run \`prompt-descent eval\``);
-    const codes = [apo, chatReport, invoicesReport, meta].map((r) => r === undefined ? 0 : exitCodeOf(r));
+    const codes = [apo, gepa, chatReport, invoicesReport, meta].map((r) => r === undefined ? 0 : exitCodeOf(r));
     return Math.max(...codes) ? 3 : 0;
 }
 function print(report, context) {
@@ -60059,7 +60803,7 @@ function gainTasks(services, request) {
     switch (request.method) {
         case 'apo':
         case 'gepa':
-            return [apoTask(services, request.task)];
+            return [oneTask(services, request.task, request.method)];
         case 'metaspo':
             return metaspoTasks(services, request.holdout, request.tasks).train;
     }
@@ -60113,25 +60857,6 @@ function estimateApoRun(config, sizes = {}) {
         targetCalls: perRound.reduce((s, e) => s + e.targetCalls, baseline.targetCalls),
         optimizerCalls: perRound.reduce((s, e) => s + e.optimizerCalls, 0)
     };
-}
-
-;// CONCATENATED MODULE: ./src/optimize/gepa/presets.ts
-/** Candidates that get a full dev pass, per preset. */
-function presetDevPasses(preset) {
-    switch (preset) {
-        case 'light':
-            return 6;
-        case 'medium':
-            return 12;
-        case 'heavy':
-            return 18;
-    }
-}
-/** Iterations allowed per dev pass of the preset (rejected proposals are cheap but not free). */
-const GEPA_ITERATIONS_PER_PASS = 6;
-/** The most target calls one iteration can cost: minibatch and confirmation for both, a dev pass. */
-function iterationWorstCase(minibatch, confirm, dev) {
-    return 2 * minibatch + 2 * confirm + dev;
 }
 
 ;// CONCATENATED MODULE: ./src/optimize/gepa/estimate.ts
@@ -60231,47 +60956,58 @@ function meanTargetTokens(task) {
 function estimate_optimize_count(split, task) {
     return task.examples.filter((e) => e.split === split).length;
 }
-function estimateApo(services, taskName) {
+/**
+ * A task-scoped method's estimate: its search's calls (from `run`, given the task's train and dev
+ * sizes and the input tokens of one target call), plus the test comparison, every scored example
+ * counted k times with `samples: k`.
+ */
+function estimateOneTask(services, method, taskName, run) {
     const { config } = services.project;
-    const task = apoTask(services, taskName);
-    const run = estimateApoRun(config.optimize.apo, {
-        train: estimate_optimize_count('train', task),
-        dev: estimate_optimize_count('dev', task)
-    });
-    const test = 2 * estimate_optimize_count('test', task);
+    const task = oneTask(services, taskName, method);
     const perCall = meanTargetTokens(task);
+    const search = run(task, { train: estimate_optimize_count('train', task), dev: estimate_optimize_count('dev', task) }, perCall);
+    const test = 2 * estimate_optimize_count('test', task);
     return {
-        // Every scored example costs k target calls with `samples: k`.
-        targetCalls: (run.targetCalls + test) * samplingOf(task.config, config.models).samples,
-        optimizerCalls: run.optimizerCalls,
+        targetCalls: (search.calls.targetCalls + test) * samplingOf(task.config, config.models).samples,
+        optimizerCalls: search.calls.optimizerCalls,
         targetTokens: perCall,
-        // An optimizer call carries the prompt and a group of failing examples with their replies.
-        optimizerTokens: estimateTokens(conversationText(task.prompt)) * 2 +
-            config.optimize.apo.errorsPerGroup * (perCall + TARGET_OUTPUT) +
-            300,
-        line: `APO on ${task.name}: ${run.perRound.length} rounds; per full round ${run.perRound.at(-1)?.targetCalls ?? 0} target + ${run.perRound.at(-1)?.optimizerCalls ?? 0} optimizer calls; test comparison ${test} target calls`
+        optimizerTokens: search.optimizerTokens,
+        line: `${search.line}; test comparison ${test} target calls`
     };
 }
-function estimateGepa(services, taskName) {
-    const { config } = services.project;
-    const task = apoTask(services, taskName);
-    const run = estimateGepaRun(config.optimize.gepa, {
-        train: estimate_optimize_count('train', task),
-        dev: estimate_optimize_count('dev', task)
+/** Tokens of the feedback line GEPA adds to each row it shows. */
+const FEEDBACK_TOKENS = 40;
+/**
+ * Input tokens of one optimizer call: the prompt (shown, and echoed in the instructions' terms),
+ * `rows` examples of `rowTokens` each with the target's reply, and the instructions around them.
+ */
+function metaPromptTokens(task, rows, rowTokens) {
+    return (estimateTokens(conversationText(task.prompt)) * 2 + rows * (rowTokens + TARGET_OUTPUT) + 300);
+}
+function estimateApo(services, taskName) {
+    const apo = services.project.config.optimize.apo;
+    return estimateOneTask(services, 'apo', taskName, (task, sizes, perCall) => {
+        const run = estimateApoRun(apo, sizes);
+        const full = run.perRound.at(-1);
+        return {
+            calls: run,
+            // An optimizer call carries the prompt and a group of failing examples with their replies.
+            optimizerTokens: metaPromptTokens(task, apo.errorsPerGroup, perCall),
+            line: `APO on ${task.name}: ${run.perRound.length} rounds; per full round ${full?.targetCalls ?? 0} target + ${full?.optimizerCalls ?? 0} optimizer calls`
+        };
     });
-    const test = 2 * estimate_optimize_count('test', task);
-    const perCall = meanTargetTokens(task);
-    return {
-        // Every scored example costs k target calls with `samples: k`.
-        targetCalls: (run.targetCalls + test) * samplingOf(task.config, config.models).samples,
-        optimizerCalls: run.optimizerCalls,
-        targetTokens: perCall,
-        // A reflection carries the prompt and the minibatch rows with replies and feedback.
-        optimizerTokens: estimateTokens(conversationText(task.prompt)) * 2 +
-            config.optimize.gepa.minibatch * (perCall + TARGET_OUTPUT + 40) +
-            300,
-        line: `GEPA on ${task.name}: at most ${run.iterations} iterations, ${run.devPasses} dev passes over ${run.dev} rows; ${run.formula}; test comparison ${test} target calls`
-    };
+}
+function estimateGepa(services, taskName) {
+    const gepa = services.project.config.optimize.gepa;
+    return estimateOneTask(services, 'gepa', taskName, (task, sizes, perCall) => {
+        const run = estimateGepaRun(gepa, sizes);
+        return {
+            calls: run,
+            // A reflection carries the prompt and the minibatch rows with replies and a feedback line each.
+            optimizerTokens: metaPromptTokens(task, gepa.minibatch, perCall + FEEDBACK_TOKENS),
+            line: `GEPA on ${task.name}: at most ${run.iterations} iterations, ${run.devPasses} dev passes over ${run.dev} rows; ${run.formula}`
+        };
+    });
 }
 function estimateMetaspo(services, holdoutNames) {
     const { config } = services.project;
@@ -60372,739 +61108,6 @@ function providerFailureReport(services, parts, error) {
     });
 }
 
-;// CONCATENATED MODULE: ./src/optimize/gepa/feedback.ts
-
-
-/** Longest expected value shown as is (a label, a number, a short answer). */
-const SHOWN_CHARS = 40;
-/** Longest judge critique kept. */
-const feedback_CRITIQUE_CHARS = 300;
-function flat(text, max) {
-    const one = text.replace(/\s+/g, ' ').trim();
-    return one.length <= max ? one : `${one.slice(0, max - 1)}…`;
-}
-function asNumber(value) {
-    const n = typeof value === 'number' ? value : typeof value === 'string' ? Number(value) : NaN;
-    return Number.isFinite(n) ? n : undefined;
-}
-function jsonObject(text) {
-    if (text === null)
-        return undefined;
-    try {
-        const parsed = JSON.parse(text);
-        return parsed !== null && typeof parsed === 'object' && !Array.isArray(parsed)
-            ? parsed
-            : undefined;
-    }
-    catch {
-        return undefined;
-    }
-}
-/** One miss described: expected vs given, without ever quoting a long gold text. */
-function describeMiss(expected, answer, unreadable) {
-    if (unreadable || answer === null)
-        return 'nothing readable: no answer could be read from the reply';
-    if (expected !== null && typeof expected === 'object' && !Array.isArray(expected)) {
-        const given = jsonObject(answer);
-        if (given === undefined)
-            return 'expected a JSON object; the answer is not one';
-        const want = expected;
-        const missing = Object.keys(want).filter((k) => !(k in given));
-        const wrong = Object.keys(want).filter((k) => k in given && JSON.stringify(given[k]) !== JSON.stringify(want[k]));
-        const parts = [];
-        if (missing.length > 0)
-            parts.push(`fields missing: ${missing.join(', ')}`);
-        if (wrong.length > 0)
-            parts.push(`fields with a wrong value: ${wrong.join(', ')}`);
-        return parts.length > 0 ? parts.join('; ') : 'the JSON answer does not match';
-    }
-    const want = asNumber(expected);
-    const got = asNumber(answer);
-    if (want !== undefined && got !== undefined) {
-        return `expected the number ${want}, got ${got} (off by ${Math.abs(got - want)})`;
-    }
-    const text = expectedText(expected);
-    if (text.length <= SHOWN_CHARS && !text.includes('\n')) {
-        return `expected ${JSON.stringify(text)}, got ${JSON.stringify(flat(answer, SHOWN_CHARS))}`;
-    }
-    return 'the answer does not match the expected one (too long to show)';
-}
-/** What a miss is measured against, per metric type (exhaustive: a new metric needs a case). */
-function missOf(metric, example, scored) {
-    const asExpected = () => describeMiss(scored.expected, scored.answer, scored.unreadable);
-    if (metric === undefined)
-        return asExpected();
-    switch (metric.type) {
-        case 'exact':
-        case 'contains':
-        case 'choice':
-        case 'regex':
-        case 'numeric':
-        case 'json':
-        case 'judge':
-            return asExpected();
-        case 'json_schema':
-            // Scored against the schema, not the row's expected value; the rationale says where.
-            return scored.unreadable || scored.answer === null
-                ? 'nothing readable: the reply is not JSON'
-                : 'the reply breaks the response schema';
-        case 'gh-string': {
-            const value = fillGhTemplate(metric.value, example.fields);
-            const shown = value.length <= SHOWN_CHARS && !value.includes('\n')
-                ? JSON.stringify(value)
-                : "the evaluator's value (too long to show)";
-            return `the reply does not satisfy ${metric.op} ${shown}`;
-        }
-        case 'gh-llm':
-        case 'gh-builtin':
-            // Graded by a judge against its own prompt or rubric: its verdict is the feedback.
-            return scored.unreadable || scored.answer === null
-                ? "no grade could be read from the evaluator's reply"
-                : `the evaluator graded it ${JSON.stringify(flat(scored.answer, SHOWN_CHARS))}`;
-    }
-}
-function checkLine(check, metric, example) {
-    const miss = missOf(metric, example, {
-        expected: check.expected,
-        answer: check.answer,
-        unreadable: check.unreadable
-    });
-    const critique = check.rationale ? ` — judge: ${flat(check.rationale, feedback_CRITIQUE_CHARS)}` : '';
-    return `check ${check.name} failed: ${miss}${critique}`;
-}
-/** A check failed unless its metric passed it (GitHub Models evaluators) or it scored 1. */
-function checkFailed(check) {
-    return check.passed !== undefined ? !check.passed : check.score < 1;
-}
-/**
- * The feedback line for one scored row. With the task's config, each metric's miss is told its
- * own way (a schema, a GitHub Models evaluator); without it, against the expected value.
- */
-function exampleFeedback(example, result, task) {
-    if (result.error !== undefined || result.output === null)
-        return 'the call failed; no reply';
-    if (result.score >= 1)
-        return 'correct';
-    const score = `score ${result.score.toFixed(2)}`;
-    if (result.checks !== undefined && result.checks.length > 0) {
-        const metrics = new Map(task?.checks?.checks.map((c) => [c.name, c.metric]));
-        const failed = result.checks
-            .filter(checkFailed)
-            .map((c) => checkLine(c, metrics.get(c.name), example));
-        return `wrong (${score}): ${failed.join('; ')}`;
-    }
-    const miss = missOf(task?.metric, example, {
-        expected: example.expected,
-        answer: result.answer,
-        unreadable: result.unreadable
-    });
-    const critique = result.rationale ? ` — judge: ${flat(result.rationale, feedback_CRITIQUE_CHARS)}` : '';
-    return `wrong (${score}): ${miss}${critique}`;
-}
-
-;// CONCATENATED MODULE: ./src/optimize/gepa/pareto.ts
-/** Share of draws that go to the best-mean candidate whatever the fronts say. */
-const BEST_FLOOR = 0.2;
-function meanOf(scores) {
-    return scores.length === 0 ? 0 : scores.reduce((s, x) => s + x, 0) / scores.length;
-}
-/** The best mean (ties: the lowest index). */
-function bestByMean(pool) {
-    let best = pool[0];
-    for (const entry of pool)
-        if (best === undefined || meanOf(entry.scores) > meanOf(best.scores))
-            best = entry;
-    return best?.index ?? 0;
-}
-/**
- * Per informative dev row (someone solves it better than someone else), the pool indices at its
- * best score. Rows where the best is 0 or where every candidate ties are dropped.
- */
-function informativeFronts(pool) {
-    const rows = pool[0]?.scores.length ?? 0;
-    const out = [];
-    for (let row = 0; row < rows; row++) {
-        const values = pool.map((e) => e.scores[row] ?? 0);
-        const top = Math.max(...values);
-        if (top <= 0)
-            continue;
-        const front = pool.filter((_, k) => values[k] === top).map((e) => e.index);
-        if (front.length === pool.length)
-            continue;
-        out.push({ row, front });
-    }
-    return out;
-}
-/**
- * The reference's pruning: in ascending order of mean, drop a candidate when every front holding it
- * holds another survivor; repeat until none can go. Survivors are each the only survivor on some row.
- */
-function pruneFronts(pool, fronts) {
-    const mean = new Map(pool.map((e) => [e.index, meanOf(e.scores)]));
-    const alive = new Set(fronts.flatMap((f) => f.front));
-    let changed = true;
-    while (changed) {
-        changed = false;
-        const order = [...alive].sort((a, b) => (mean.get(a) ?? 0) - (mean.get(b) ?? 0) || b - a);
-        for (const k of order) {
-            const holding = fronts.filter((f) => f.front.includes(k));
-            if (holding.every((f) => f.front.some((j) => j !== k && alive.has(j)))) {
-                alive.delete(k);
-                changed = true;
-                break;
-            }
-        }
-    }
-    return [...alive].sort((a, b) => a - b);
-}
-/** Survivors with their weights (how many informative fronts they belong to). */
-function frontWeights(pool) {
-    const fronts = informativeFronts(pool);
-    const survivors = pruneFronts(pool, fronts);
-    return survivors.map((index) => ({
-        index,
-        weight: fronts.filter((f) => f.front.includes(index)).length
-    }));
-}
-/**
- * A parent: with probability BEST_FLOOR (or when no row is informative) the best-mean candidate,
- * else a survivor drawn in proportion to its weight.
- */
-function selectParent(pool, selection, random) {
-    const best = bestByMean(pool);
-    if (selection === 'best')
-        return best;
-    const weights = frontWeights(pool);
-    const total = weights.reduce((s, w) => s + w.weight, 0);
-    if (random.next() < BEST_FLOOR || total === 0)
-        return best;
-    let u = random.next() * total;
-    for (const w of weights) {
-        u -= w.weight;
-        if (u < 0)
-            return w.index;
-    }
-    return weights[weights.length - 1]?.index ?? best;
-}
-
-;// CONCATENATED MODULE: ./src/optimize/gepa/reflect.ts
-
-
-
-
-
-/** Words in a row that count as copying the train data. */
-const COPY_WORDS = 6;
-/** Expected answers at least this long may not appear in a candidate. */
-const COPY_ANSWER_CHARS = 24;
-const SUBJECT = {
-    user: 'a prompt template that instructs a language model to do a task; each placeholder in double curly braces is filled from a data row before the model sees it',
-    system: 'the system prompt that a language model receives before every request of a task'
-};
-function reflectionMessages(input) {
-    const examples = input.records
-        .map((r) => wrapTag(META_TAGS.example, [
-        wrapTag(META_TAGS.input, clip(r.input)),
-        wrapTag(META_TAGS.output, clip(r.output)),
-        wrapTag(META_TAGS.feedback, r.feedback)
-    ].join('\n')))
-        .join('\n\n');
-    const content = [
-        `A language model was given ${SUBJECT[input.kind]}:`,
-        wrapTag(META_TAGS.prompt, input.prompt) + conversationBlock(input.conversation),
-        '',
-        'Below are inputs it received, its replies, and feedback on each reply (what was wrong, or "correct").',
-        examples,
-        '',
-        'Write a new version of the prompt that fixes the failures while keeping what made the correct replies correct.',
-        'Infer from the inputs what kinds of cases trip the model and state a general rule for each; never copy the text or the answer of a specific example into the prompt.',
-        'Keep the task, the answer format and every instruction that still holds.',
-        slotsInstruction(input.slots),
-        `Keep the prompt under ${input.maxChars} characters.`,
-        `Answer with the whole new prompt inside ${`<${META_TAGS.newPrompt}></${META_TAGS.newPrompt}>`}.`
-    ].join('\n');
-    return [{ role: 'user', content }];
-}
-function words(text) {
-    return text.toLowerCase().match(/[\p{L}\p{N}']+/gu) ?? [];
-}
-/** Every run of COPY_WORDS words of the text, joined by spaces. */
-function shingles(text) {
-    const w = words(text);
-    const out = new Set();
-    for (let i = 0; i + COPY_WORDS <= w.length; i++)
-        out.add(w.slice(i, i + COPY_WORDS).join(' '));
-    return out;
-}
-function copyIndex(train) {
-    const index = { shingles: new Set(), answers: [] };
-    for (const example of train) {
-        for (const value of Object.values(example.fields)) {
-            if (typeof value !== 'string')
-                continue;
-            for (const s of shingles(value))
-                index.shingles.add(s);
-        }
-        const answer = expectedText(example.expected).trim().toLowerCase();
-        if (answer.length >= COPY_ANSWER_CHARS)
-            index.answers.push(answer);
-    }
-    return index;
-}
-/** What a copy check finds: the copied words, or undefined. */
-function copiedTrainText(candidate, parent, index) {
-    const known = shingles(parent);
-    for (const s of shingles(candidate))
-        if (index.shingles.has(s) && !known.has(s))
-            return s;
-    const lower = candidate.toLowerCase();
-    const parentLower = parent.toLowerCase();
-    return index.answers.find((a) => lower.includes(a) && !parentLower.includes(a));
-}
-/** Parses and guards a reflection reply. */
-function readReflection(reply, parent, rules, maxChars, index) {
-    const outcome = checkCandidate(parseLastTagged(reply, META_TAGS.newPrompt), rules);
-    if (!outcome.ok)
-        return outcome;
-    if (outcome.prompt.length > maxChars) {
-        return {
-            ok: false,
-            reason: 'tooLong',
-            detail: `${outcome.prompt.length} characters, over the cap of ${maxChars}`
-        };
-    }
-    const copied = copiedTrainText(outcome.prompt, parent, index);
-    if (copied !== undefined) {
-        return { ok: false, reason: 'copiesTrain', detail: `copies train text "${copied}"` };
-    }
-    return outcome;
-}
-
-;// CONCATENATED MODULE: ./src/optimize/gepa/gepa.ts
-/**
- * GEPA (Agrawal et al., 2025): reflective prompt evolution with a per-example Pareto pool. Each
- * iteration draws a parent from the pool (./pareto.ts), scores it on a train minibatch, shows the
- * optimizer model those rows with per-example feedback (./feedback.ts) and asks for a new prompt
- * (./reflect.ts); the child is kept only if it beats the parent on that minibatch, does not lose on
- * fresh train rows, and is then scored on every Pareto dev row.
- *
- * Where the reference falls short (../shared/research/gepa.md §6), this does better:
- * - the budget is exact: an iteration starts only when the cap covers its worst case
- *   (2·minibatch + 2·confirm + dev rows target calls and one optimizer call), so no cap overshoots;
- * - every (candidate, row) score is kept, so a parent is never re-scored on a row (free, counted as
- *   memo hits);
- * - minibatches are drawn first from rows the parent is known to fail, then from rows it was never
- *   scored on; a minibatch it solves costs only the rows not yet known and proposes nothing;
- * - a confirmation on fresh train rows comes before paying for a dev pass;
- * - selection ignores dev rows nobody or everybody solves and keeps a floor for the best mean.
- *
- * Every sampling decision draws from createRandom(seed).fork(label): same seed, same tree.
- */
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-function emptyLedger() {
-    return {
-        targetCalls: 0,
-        optimizerCalls: 0,
-        memoHits: 0,
-        seedDev: 0,
-        parentMinibatch: 0,
-        childMinibatch: 0,
-        confirmParent: 0,
-        confirmChild: 0,
-        devPasses: 0,
-        devCalls: 0
-    };
-}
-async function runGepa(input) {
-    const { task, config, edit } = input;
-    const train = task.examples.filter((e) => e.split === 'train');
-    const devAll = task.examples.filter((e) => e.split === 'dev');
-    if (train.length === 0 || devAll.length === 0) {
-        throw new errors_InputError(`task "${task.name}": GEPA needs train and dev examples, found ${train.length} train and ${devAll.length} dev; adjust the split`, { file: task.config.data });
-    }
-    const random = createRandom(input.seed).fork(`gepa:${task.name}`);
-    const dev = random
-        .fork('dev-rows')
-        .sample(devAll, Math.min(config.devRows, devAll.length))
-        .sort((a, b) => devAll.indexOf(a) - devAll.indexOf(b));
-    const b = Math.min(config.minibatch, train.length);
-    const c = Math.min(config.confirm, Math.max(0, train.length - b));
-    const startText = edit === 'user' ? input.start.user : (input.start.system ?? '');
-    const maxChars = config.maxPromptChars ?? Math.max(2000, 3 * startText.length);
-    const devPassCap = presetDevPasses(config.preset);
-    const maxIterations = devPassCap * GEPA_ITERATIONS_PER_PASS;
-    const ledger = emptyLedger();
-    const rules = {
-        requiredSlots: templateSlots(startText),
-        requiredMarkers: outputMarkers(startText, task.config.extract),
-        repairFrom: undefined
-    };
-    const copies = copyIndex(train);
-    const conversation = conversationContext(task.prompt, edit);
-    const registry = new CandidateRegistry();
-    const guard = {};
-    const nodes = [];
-    const rounds = [];
-    /** Admitted candidates (node indices) and their dev scores, in admission order. */
-    const pool = [];
-    const memo = new Map();
-    /** Reflections asked of each parent so far (the next one's sample index). */
-    const reflections = new Map();
-    /** Scores `text` on rows, re-using what the memo knows; counts new calls into `bucket`. */
-    const scoreRows = async (id, text, rows, bucket) => {
-        const known = memo.get(id) ?? new Map();
-        memo.set(id, known);
-        const missing = rows.filter((r) => !known.has(r.id));
-        ledger.memoHits += rows.length - missing.length;
-        if (missing.length > 0) {
-            ledger.targetCalls += missing.length;
-            ledger[bucket] += missing.length;
-            const results = await input.score(pairWith(input.start, edit, text), missing, {
-                ...(input.signal ? { signal: input.signal } : {})
-            });
-            missing.forEach((row, i) => {
-                const result = results[i];
-                if (result)
-                    known.set(row.id, result);
-            });
-        }
-        return rows.map((r) => known.get(r.id));
-    };
-    const scoresOf = (results) => results.map((r) => r.score);
-    const poolEntries = () => pool.map((p, index) => ({ index, scores: p.scores }));
-    const bestNode = () => pool[bestByMean(poolEntries())]?.node ?? 0;
-    const seed = {
-        id: 'g0',
-        parentId: null,
-        iteration: 0,
-        prompt: startText,
-        minibatch: [],
-        feedback: [],
-        before: [],
-        after: [],
-        confirm: null,
-        outcome: 'seed',
-        rejected: null,
-        devScores: null,
-        devMean: null,
-        wins: []
-    };
-    nodes.push(seed);
-    registry.claim(startText, seed.id);
-    let stop = {
-        reason: 'completed',
-        message: `${devPassCap} dev passes (preset ${config.preset})`
-    };
-    let iteration = 0;
-    const worst = iterationWorstCase(b, c, dev.length);
-    const overCap = (calls) => config.maxCalls !== undefined && ledger.targetCalls + calls > config.maxCalls;
-    const record = (parentId, childId, outcome, before) => {
-        const it = { iteration, parentId, childId, outcome, ledger: { ...ledger } };
-        const child = childId === null ? undefined : nodes.find((n) => n.id === childId);
-        const rejected = emptyRejectCounts();
-        if (outcome === 'guard' && child?.rejected) {
-            const reason = child.rejected.split(':')[0];
-            if (reason in rejected)
-                rejected[reason]++;
-        }
-        rounds.push({
-            round: iteration,
-            candidates: childId === null ? 0 : 1,
-            rejected,
-            bestDev: nodes[bestNode()]?.devMean ?? 0,
-            beam: pool.map((p) => nodes[p.node]?.id ?? ''),
-            targetCalls: ledger.targetCalls - before.targetCalls,
-            optimizerCalls: ledger.optimizerCalls - before.optimizerCalls,
-            selectionEvaluations: ledger.devCalls - before.devCalls
-        });
-        input.onIteration?.(it);
-    };
-    try {
-        throwIfAborted(input.signal);
-        if (overCap(dev.length)) {
-            throw new errors_InputError(`optimize.gepa.max_calls (${config.maxCalls}) is below one dev pass (${dev.length} rows); raise it or lower optimize.gepa.dev_rows`, { location: 'optimize.gepa.max_calls' });
-        }
-        const seedScores = scoresOf(await scoreRows(seed.id, startText, dev, 'seedDev'));
-        seed.devScores = seedScores;
-        seed.devMean = meanOf(seedScores);
-        pool.push({ node: 0, scores: seedScores });
-        for (iteration = 1; iteration <= maxIterations; iteration++) {
-            if (ledger.devPasses >= devPassCap)
-                break;
-            if (overCap(worst)) {
-                stop = {
-                    reason: 'budget',
-                    message: `optimize.gepa.max_calls (${config.maxCalls}) cannot cover another iteration (${worst} target calls at most); stopped before iteration ${iteration}`
-                };
-                break;
-            }
-            if (input.canAfford?.(worst, 1) === false) {
-                stop = {
-                    reason: 'budget',
-                    message: `the budget cannot cover another iteration (${worst} target calls and 1 optimizer call at most); stopped before iteration ${iteration}`
-                };
-                break;
-            }
-            throwIfAborted(input.signal);
-            const before = { ...ledger };
-            const it = random.fork(`iteration-${iteration}`);
-            const parentIndex = pool[selectParent(poolEntries(), config.selection, it.fork('parent'))]?.node ?? 0;
-            const parent = nodes[parentIndex];
-            const known = memo.get(parent.id) ?? new Map();
-            const failing = train.filter((r) => (known.get(r.id)?.score ?? 1) < 1);
-            const unknown = train.filter((r) => !known.has(r.id));
-            if (failing.length === 0 && unknown.length === 0) {
-                stop = { reason: 'completed', message: 'the parent drawn solves every train row' };
-                break;
-            }
-            const order = it.fork('minibatch');
-            const minibatch = [...order.shuffle(failing), ...order.shuffle(unknown)].slice(0, b);
-            const parentResults = await scoreRows(parent.id, parent.prompt, minibatch, 'parentMinibatch');
-            const parentScores = scoresOf(parentResults);
-            if (parentScores.every((s) => s >= 1)) {
-                record(parent.id, null, 'solved-minibatch', before);
-                continue;
-            }
-            const records = minibatch.map((row, i) => {
-                const result = parentResults[i];
-                const shown = toFailingExample({ example: row, result }, pairWith(input.start, edit, parent.prompt).user, task);
-                return {
-                    input: shown.input,
-                    output: shown.output,
-                    feedback: exampleFeedback(row, result, task.config)
-                };
-            });
-            ledger.optimizerCalls++;
-            // A parent reflected on again asks for another sample, not the cached or repeated answer.
-            const sampleIndex = reflections.get(parent.id) ?? 0;
-            reflections.set(parent.id, sampleIndex + 1);
-            const reply = await input.optimizer.complete({
-                sampleIndex,
-                messages: reflectionMessages({
-                    prompt: parent.prompt,
-                    kind: edit,
-                    conversation,
-                    records,
-                    slots: rules.requiredSlots,
-                    maxChars
-                })
-            }, input.signal ? { signal: input.signal } : undefined);
-            const child = {
-                id: `g${nodes.length}`,
-                parentId: parent.id,
-                iteration,
-                prompt: '',
-                minibatch: minibatch.map((r) => r.id),
-                feedback: records.map((r) => r.feedback),
-                before: parentScores,
-                after: [],
-                confirm: null,
-                outcome: 'guard',
-                rejected: null,
-                devScores: null,
-                devMean: null,
-                wins: []
-            };
-            const outcome = readReflection(reply.text, parent.prompt, { ...rules, repairFrom: parent.prompt }, maxChars, copies);
-            if (!outcome.ok) {
-                child.outcome = outcome.reason === 'missingTags' ? 'no-proposal' : 'guard';
-                child.rejected = `${outcome.reason}: ${outcome.detail}`;
-                guard[outcome.reason] = (guard[outcome.reason] ?? 0) + 1;
-                nodes.push(child);
-                record(parent.id, child.id, child.outcome, before);
-                continue;
-            }
-            child.prompt = outcome.prompt;
-            const duplicate = registry.claim(outcome.prompt, child.id);
-            if (duplicate) {
-                child.rejected = `duplicates: same as ${duplicate.duplicateOf}`;
-                guard['duplicates'] = (guard['duplicates'] ?? 0) + 1;
-                nodes.push(child);
-                record(parent.id, child.id, 'guard', before);
-                continue;
-            }
-            nodes.push(child);
-            child.after = scoresOf(await scoreRows(child.id, child.prompt, minibatch, 'childMinibatch'));
-            const sum = (xs) => xs.reduce((s, x) => s + x, 0);
-            if (sum(child.after) <= sum(parentScores)) {
-                child.outcome = 'gate';
-                record(parent.id, child.id, 'gate', before);
-                continue;
-            }
-            if (c > 0) {
-                const rest = train.filter((r) => !minibatch.includes(r));
-                const fresh = it.fork('confirm').sample(rest, c);
-                const p = scoresOf(await scoreRows(parent.id, parent.prompt, fresh, 'confirmParent'));
-                const q = scoresOf(await scoreRows(child.id, child.prompt, fresh, 'confirmChild'));
-                child.confirm = { rows: fresh.map((r) => r.id), parent: p, child: q };
-                if (sum(q) < sum(p)) {
-                    child.outcome = 'confirm';
-                    record(parent.id, child.id, 'confirm', before);
-                    continue;
-                }
-            }
-            const devScores = scoresOf(await scoreRows(child.id, child.prompt, dev, 'devCalls'));
-            ledger.devPasses++;
-            child.devScores = devScores;
-            child.devMean = meanOf(devScores);
-            child.outcome = 'admitted';
-            pool.push({ node: nodes.length - 1, scores: devScores });
-            record(parent.id, child.id, 'admitted', before);
-        }
-        if (stop.reason === 'completed' && iteration > maxIterations) {
-            stop = {
-                reason: 'completed',
-                message: `${maxIterations} iterations (preset ${config.preset})`
-            };
-        }
-    }
-    catch (error) {
-        const stopped = stopFromError(error, input.signal) ?? providerStop(error);
-        if (stopped === undefined)
-            throw error;
-        stop = stopped;
-    }
-    // Wins and the front, over the informative dev rows.
-    const entries = poolEntries();
-    for (const { row, front } of informativeFronts(entries)) {
-        for (const k of front)
-            nodes[pool[k]?.node ?? 0]?.wins.push(dev[row]?.id ?? '');
-    }
-    const front = frontWeights(entries).map((w) => nodes[pool[w.index]?.node ?? 0]?.id ?? '');
-    const best = nodes[bestNode()];
-    const bestScores = best.devScores ?? [];
-    const candidates = nodes.map((n) => ({
-        id: n.id,
-        round: n.iteration,
-        parentId: n.parentId,
-        origin: n.parentId === null ? 'initial' : 'edit',
-        critique: n.feedback.length === 0 ? null : n.feedback.join('\n'),
-        prompt: n.prompt,
-        devScore: n.devMean,
-        devEvaluations: n.devScores?.length ?? 0,
-        kept: front.includes(n.id) || n.id === best.id
-    }));
-    const details = {
-        preset: config.preset,
-        selection: config.selection,
-        minibatch: b,
-        confirm: c,
-        devRows: dev.map((r) => r.id),
-        devPassCap,
-        maxCalls: config.maxCalls ?? null,
-        maxPromptChars: maxChars,
-        ledger: { ...ledger },
-        nodes,
-        front,
-        guard
-    };
-    return {
-        best: pairWith(input.start, edit, best.prompt),
-        bestId: best.id,
-        bestDev: bestScores.length === 0
-            ? null
-            : bootstrapMeanInterval(bestScores, { level: 0.95, seed: input.seed }),
-        candidates,
-        rounds,
-        stop,
-        details
-    };
-}
-
-;// CONCATENATED MODULE: ./src/optimize/gepa/report.ts
-
-function gepaOptimizationReport(input) {
-    const { result, task, start, edit } = input;
-    return {
-        method: 'gepa',
-        simulated: input.simulated,
-        seed: input.seed,
-        prompts: [taskPromptOutcome({ task, edit, start, best: result.best })],
-        testComparison: input.testComparison,
-        rounds: result.rounds,
-        candidates: result.candidates,
-        details: { ...result.details, bestId: result.bestId, stop: result.stop },
-        bestDev: result.bestDev
-    };
-}
-
-;// CONCATENATED MODULE: ./src/run/optimize-gepa.ts
-
-
-
-
-
-
-
-
-async function runGepaOptimization(services, options) {
-    const startedAt = new Date();
-    const { project, logger } = services;
-    const task = apoTask(services, options.task);
-    const config = project.config.optimize.gepa;
-    const edit = options.edit;
-    const start = options.start ?? partsOf(task.prompt);
-    assertEditable(task, edit, start);
-    const simulated = project.config.provider.type === 'simulated';
-    const testRows = 2 * examplesOf(task, 'test').length;
-    logger.info(`GEPA on ${task.name} (${edit} prompt): preset ${config.preset}, minibatch ${config.minibatch}, confirm ${config.confirm}, selection ${config.selection}, seed ${options.seed}`);
-    const result = await runGepa({
-        task,
-        start,
-        edit,
-        config,
-        optimizer: services.models.optimizer,
-        score: createScoreFn(services, task),
-        seed: options.seed,
-        signal: services.signal,
-        // An iteration starts only when the budget covers its worst case and, after it, the test pass.
-        canAfford: (target, optimizer) => !services.nearBudgetEnd(target + optimizer + testRows),
-        onIteration: (it) => {
-            logger.info(`iteration ${it.iteration}: parent ${it.parentId} → ${it.childId ?? 'nothing'} (${it.outcome}); target calls ${it.ledger.targetCalls}, optimizer calls ${it.ledger.optimizerCalls}`);
-        }
-    });
-    logger.info(`GEPA stopped: ${result.stop.reason} — ${result.stop.message}`);
-    const { stop, comparison, head } = await scoreBeforeAfterOnTest(services, {
-        task,
-        start,
-        best: result.best,
-        seed: options.seed,
-        searchStop: result.stop
-    });
-    const optimization = gepaOptimizationReport({
-        result,
-        task,
-        start,
-        edit,
-        seed: options.seed,
-        simulated,
-        testComparison: comparison ? [comparison] : []
-    });
-    const report = buildReport(services, {
-        kind: 'optimize',
-        startedAt,
-        seed: options.seed,
-        split: 'test',
-        tasks: head?.tasks ?? [],
-        stop,
-        optimization
-    });
-    return { report, result, task, comparison };
-}
-
 ;// CONCATENATED MODULE: ./src/run/optimize-method.ts
 /**
  * Method checks and dispatch, written once for the CLI and the action: what a method accepts (from
@@ -61156,6 +61159,10 @@ function defaultEdit(config, method) {
             return config.gepa.target ?? config.apo.target;
     }
 }
+/** What a task-scoped method is asked to do. */
+function taskRun(request) {
+    return { task: request.task, edit: request.edit, seed: request.seed };
+}
 /**
  * Runs the method and returns its report — also when the provider refused past the optimizer's own
  * handling (e.g. while writing variants for the unseen tasks): then the report carries the stop
@@ -61175,17 +61182,9 @@ async function runOptimization(services, request) {
 async function runMethod(services, request) {
     switch (request.method) {
         case 'apo':
-            return (await runApoOptimization(services, {
-                task: request.task,
-                edit: request.edit,
-                seed: request.seed
-            })).report;
+            return (await runApoOptimization(services, taskRun(request))).report;
         case 'gepa':
-            return (await runGepaOptimization(services, {
-                task: request.task,
-                edit: request.edit,
-                seed: request.seed
-            })).report;
+            return (await runGepaOptimization(services, taskRun(request))).report;
         case 'metaspo':
             return (await runMetaspoOptimization(services, {
                 holdout: request.holdout,
@@ -61365,7 +61364,7 @@ function checkOptimizeRequest(project, args, method) {
     checkMethodChoice({ method, edit: args.edit, tasks: args.tasks }, CLI_WORDING);
     switch (methodScope(method)) {
         case 'task': {
-            const task = apoTask({ project }, args.tasks[0]);
+            const task = oneTask({ project }, args.tasks[0], method);
             const edit = args.edit ?? defaultEdit(project.config.optimize, method);
             assertEditable(task, edit, partsOf(task.prompt));
             return;
