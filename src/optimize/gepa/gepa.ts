@@ -31,11 +31,17 @@ import { toFailingExample } from '../failing-examples.js'
 import { providerStop, stopFromError } from '../stop.js'
 import type { CandidateRecord, RoundRecord } from '../types.js'
 import { exampleFeedback } from './feedback.js'
-import { GEPA_ITERATIONS_PER_PASS, iterationWorstCase, presetDevPasses } from './presets.js'
+import { FINAL_PICK_SHARE, FINALISTS, finalists, finalRows, pickFinalist } from './final-pick.js'
+import {
+  devPassCap as devPassCapOf,
+  GEPA_ITERATIONS_PER_PASS,
+  iterationWorstCase
+} from './presets.js'
 import { bestByMean, frontWeights, informativeFronts, meanOf, selectParent } from './pareto.js'
 import { copyIndex, readReflection, reflectionMessages } from './reflect.js'
 import type {
   GepaDetails,
+  GepaFinalPick,
   GepaInput,
   GepaIteration,
   GepaLedger,
@@ -57,12 +63,19 @@ export function emptyLedger(): GepaLedger {
     confirmParent: 0,
     confirmChild: 0,
     devPasses: 0,
-    devCalls: 0
+    devCalls: 0,
+    finalCalls: 0
   }
 }
 
 type Bucket =
-  'seedDev' | 'parentMinibatch' | 'childMinibatch' | 'confirmParent' | 'confirmChild' | 'devCalls'
+  | 'seedDev'
+  | 'parentMinibatch'
+  | 'childMinibatch'
+  | 'confirmParent'
+  | 'confirmChild'
+  | 'devCalls'
+  | 'finalCalls'
 
 export async function runGepa(input: GepaInput): Promise<GepaResult> {
   const { task, config, edit } = input
@@ -83,7 +96,7 @@ export async function runGepa(input: GepaInput): Promise<GepaResult> {
   const c = Math.min(config.confirm, Math.max(0, train.length - b))
   const startText = edit === 'user' ? input.start.user : (input.start.system ?? '')
   const maxChars = config.maxPromptChars ?? Math.max(2000, 3 * startText.length)
-  const devPassCap = presetDevPasses(config.preset)
+  const devPassCap = devPassCapOf(config.preset, config.maxCalls, dev.length)
   const maxIterations = devPassCap * GEPA_ITERATIONS_PER_PASS
   const ledger = emptyLedger()
   const rules = {
@@ -156,7 +169,22 @@ export async function runGepa(input: GepaInput): Promise<GepaResult> {
     message: `${devPassCap} dev passes (preset ${config.preset})`
   }
   let iteration = 0
-  const worst = iterationWorstCase(b, c, dev.length)
+  // The final choice (./final-pick.ts): k finalists on up to R rows the search never chose on. Its
+  // calls are reserved up front, so no iteration eats them; a cap gives it at most FINAL_PICK_SHARE.
+  const k = Math.max(0, input.finalists ?? FINALISTS)
+  const spare = devAll.length - dev.length + train.length
+  const pickRows =
+    k < 2
+      ? 0
+      : Math.min(
+          spare,
+          dev.length,
+          config.maxCalls === undefined
+            ? Infinity
+            : Math.floor((FINAL_PICK_SHARE * config.maxCalls) / k)
+        )
+  const reserve = k * pickRows
+  const worst = iterationWorstCase(b, c, dev.length) + reserve
   const overCap = (calls: number): boolean =>
     config.maxCalls !== undefined && ledger.targetCalls + calls > config.maxCalls
 
@@ -184,6 +212,37 @@ export async function runGepa(input: GepaInput): Promise<GepaResult> {
       selectionEvaluations: ledger.devCalls - before.devCalls
     })
     input.onIteration?.(it)
+  }
+
+  let finalPick: GepaFinalPick | null = null
+  /** Re-scores the best few on rows outside the search; the pick is the best pooled mean. */
+  const chooseFinal = async (): Promise<GepaFinalPick | null> => {
+    const top = finalists(poolEntries(), k)
+    if (top.length < 2 || pickRows === 0) return null
+    const used = new Set(nodes.flatMap((n) => [...n.minibatch, ...(n.confirm?.rows ?? [])]))
+    const rows = finalRows(
+      { dev: devAll, train },
+      { pareto: new Set(dev.map((r) => r.id)), train: used },
+      pickRows,
+      random.fork('final-pick')
+    )
+    if (rows.length === 0 || overCap(top.length * rows.length)) return null
+    if (input.canAfford?.(top.length * rows.length, 0) === false) return null
+    const scored = []
+    for (const index of top) {
+      const node = nodes[pool[index]?.node ?? 0] as GepaNode
+      const extra = scoresOf(await scoreRows(node.id, node.prompt, rows, 'finalCalls'))
+      scored.push({ index, dev: pool[index]?.scores ?? [], extra })
+    }
+    const chosen = pickFinalist(scored) ?? top[0] ?? 0
+    return {
+      rows: rows.map((r) => r.id),
+      finalists: scored.map((f) => {
+        const node = nodes[pool[f.index]?.node ?? 0] as GepaNode
+        return { id: node.id, devMean: meanOf(f.dev), extraMean: meanOf(f.extra) }
+      }),
+      chosen: nodes[pool[chosen]?.node ?? 0]?.id ?? seed.id
+    }
   }
 
   try {
@@ -341,6 +400,7 @@ export async function runGepa(input: GepaInput): Promise<GepaResult> {
         message: `${maxIterations} iterations (preset ${config.preset})`
       }
     }
+    finalPick = await chooseFinal()
   } catch (error) {
     const stopped = stopFromError(error, input.signal) ?? providerStop(error)
     if (stopped === undefined) throw error
@@ -353,7 +413,7 @@ export async function runGepa(input: GepaInput): Promise<GepaResult> {
     for (const k of front) nodes[pool[k]?.node ?? 0]?.wins.push(dev[row]?.id ?? '')
   }
   const front = frontWeights(entries).map((w) => nodes[pool[w.index]?.node ?? 0]?.id ?? '')
-  const best = nodes[bestNode()] as GepaNode
+  const best = (nodes.find((n) => n.id === finalPick?.chosen) ?? nodes[bestNode()]) as GepaNode
   const bestScores = best.devScores ?? []
   const candidates: CandidateRecord[] = nodes.map((n) => ({
     id: n.id,
@@ -378,7 +438,8 @@ export async function runGepa(input: GepaInput): Promise<GepaResult> {
     ledger: { ...ledger },
     nodes,
     front,
-    guard
+    guard,
+    finalPick
   }
   return {
     best: pairWith(input.start, edit, best.prompt),

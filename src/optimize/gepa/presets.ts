@@ -15,6 +15,20 @@ export function presetDevPasses(preset: GepaPreset): number {
   }
 }
 
+/**
+ * Dev passes a run may pay for. Without `optimize.gepa.max_calls` the preset's count. With it, the
+ * cap is the budget: as many dev passes as it could pay for beyond the seed's (at least the
+ * preset's). Why: measured on the simulated triage task, the preset's passes and their iteration
+ * allowance ended GEPA at about 1,000 target calls whatever the cap, so a cap of 25, 50 or 100 % of
+ * APO's calls bought nothing; a cap the user set is the budget they mean to spend, as
+ * `max_metric_calls` is in the reference. The iteration check still stops before any overshoot.
+ */
+export function devPassCap(preset: GepaPreset, maxCalls: number | undefined, dev: number): number {
+  const passes = presetDevPasses(preset)
+  if (maxCalls === undefined) return passes
+  return Math.max(passes, Math.floor((maxCalls - dev) / Math.max(1, dev)))
+}
+
 /** Iterations allowed per dev pass of the preset (rejected proposals are cheap but not free). */
 export const GEPA_ITERATIONS_PER_PASS = 6
 
