@@ -171,3 +171,47 @@ describe('GEPA final pick in a run', () => {
     expect(big.result.details.ledger.devPasses).toBeGreaterThan(presetDevPasses('light'))
   })
 })
+
+describe('GEPA proposals equal to a rejected one', () => {
+  const outcomeOf = (result: Awaited<ReturnType<typeof run>>['result'], id: string) =>
+    result.details.nodes.find((n) => n.id === id)?.outcome
+
+  it('judges them again on the new minibatch; only a text in the pool stays a duplicate', async () => {
+    const task = triage()
+    const runWith = async (retryRejected: boolean | undefined) => {
+      const { score, log } = simulatedScore(task, 10)
+      const result = await runGepa({
+        task,
+        start: partsOf(task.prompt),
+        edit: 'user',
+        config: { ...config, maxCalls: 2000 },
+        optimizer: createSimulatedOptimizer({ seed: 10 }),
+        score,
+        seed: 10,
+        ...(retryRejected === undefined ? {} : { retryRejected })
+      })
+      return { result, log }
+    }
+    const duplicatesOf = (result: Awaited<ReturnType<typeof run>>['result']) =>
+      result.details.nodes
+        .map((n) => /^duplicates: same as (g\d+)/.exec(n.rejected ?? '')?.[1])
+        .filter((id): id is string => id !== undefined)
+        .map((id) => outcomeOf(result, id))
+    const retried = await runWith(undefined)
+    const strict = await runWith(false)
+    expect(duplicatesOf(strict.result).some((o) => o === 'gate' || o === 'confirm')).toBe(true)
+    expect(duplicatesOf(retried.result).every((o) => o === 'admitted' || o === 'seed')).toBe(true)
+    // A text judged more than once: the same prompt under several node ids.
+    const texts = retried.result.details.nodes
+      .filter((n) => n.after.length > 0)
+      .map((n) => n.prompt)
+    expect(new Set(texts).size).toBeLessThan(texts.length)
+    // The pool never holds a text twice, and the cap holds.
+    const pooled = retried.result.details.nodes
+      .filter((n) => n.devScores !== null)
+      .map((n) => n.prompt)
+    expect(new Set(pooled).size).toBe(pooled.length)
+    expect(retried.log.calls).toBeLessThanOrEqual(2000)
+    expect(retried.result.details.ledger.targetCalls).toBe(retried.log.calls)
+  })
+})

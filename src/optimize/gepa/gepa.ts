@@ -163,6 +163,9 @@ export async function runGepa(input: GepaInput): Promise<GepaResult> {
   }
   nodes.push(seed)
   registry.claim(startText, seed.id)
+  /** The texts in the pool (a proposal equal to one of them is a duplicate for good). */
+  const poolTexts = new CandidateRegistry()
+  poolTexts.claim(startText, seed.id)
 
   let stop: GepaResult['stop'] = {
     reason: 'completed',
@@ -263,7 +266,7 @@ export async function runGepa(input: GepaInput): Promise<GepaResult> {
       if (overCap(worst)) {
         stop = {
           reason: 'budget',
-          message: `optimize.gepa.max_calls (${config.maxCalls}) cannot cover another iteration (${worst} target calls at most); stopped before iteration ${iteration}`
+          message: `optimize.gepa.max_calls (${config.maxCalls}) cannot cover another iteration and the final pick (${worst} target calls at most); stopped before iteration ${iteration}`
         }
         break
       }
@@ -359,8 +362,14 @@ export async function runGepa(input: GepaInput): Promise<GepaResult> {
       }
       child.prompt = outcome.prompt
       const duplicate = registry.claim(outcome.prompt, child.id)
-      if (duplicate) {
-        child.rejected = `duplicates: same as ${duplicate.duplicateOf}`
+      // A proposal equal to one the gate or the confirmation turned away is judged again on this
+      // minibatch: that verdict rested on 3 + 3 rows, and on the simulated triage task 70-90 % of
+      // all iterations re-proposed such a text and were wasted (the search stalled at ~1,000 target
+      // calls whatever the cap). The reference forgets rejected children, so it retries them too;
+      // only a text already in the pool stays turned away.
+      const pooled = poolTexts.find(outcome.prompt)
+      if (duplicate && (pooled !== undefined || input.retryRejected === false)) {
+        child.rejected = `duplicates: same as ${pooled ?? duplicate.duplicateOf}`
         guard['duplicates'] = (guard['duplicates'] ?? 0) + 1
         nodes.push(child)
         record(parent.id, child.id, 'guard', before)
@@ -392,6 +401,7 @@ export async function runGepa(input: GepaInput): Promise<GepaResult> {
       child.devMean = meanOf(devScores)
       child.outcome = 'admitted'
       pool.push({ node: nodes.length - 1, scores: devScores })
+      poolTexts.claim(child.prompt, child.id)
       record(parent.id, child.id, 'admitted', before)
     }
     if (stop.reason === 'completed' && iteration > maxIterations) {

@@ -23,6 +23,11 @@ export interface GepaInput {
    */
   finalists?: number
   /**
+   * Judge again a proposal equal to one the gate or confirmation turned away (default true); false
+   * turns every repeated text away (an ablation).
+   */
+  retryRejected?: boolean
+  /**
    * Whether the run can still pay for one more iteration at its worst (these target and optimizer
    * calls) on top of what it reserves for the test comparison; false ends the run (`budget`).
    */
