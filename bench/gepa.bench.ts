@@ -3,7 +3,7 @@
  *
  * Per seed: a synthetic triage task (its own rows), APO with the config's defaults (its search's
  * target calls = N), then GEPA (preset heavy) capped at 10, 25, 50 and 100 % of N
- * (`optimize.gepa.max_calls`: an explicit cap is the budget the run spends, final pick included).
+ * (`optimize.gepa.max_calls`: an explicit cap is the budget the run may spend).
  * Test accuracy of each run's proposed prompt against APO's, paired by seed with a 95 % bootstrap
  * interval, and the share of seeds where it reaches APO's final test score. Then the target calls
  * GEPA needed, in the 100 % run, until a candidate it admitted first reached APO's final test
@@ -11,9 +11,8 @@
  * the same for APO's beam head.
  *
  * Ablations, same seeds: GEPA bound by its preset only (no cap: the behaviour before a cap was a
- * budget), and at 50 %: the final pick off (the best dev mean, as the reference), proposals equal
- * to a gate-rejected one turned away instead of judged again, and always mutating the best-mean
- * candidate instead of drawing from the Pareto front.
+ * budget), and GEPA at 50 % always mutating the best-mean candidate instead of drawing from the
+ * Pareto front.
  *
  *   npm run bench:gepa                     # 100 seeds (BENCH_SEEDS=1-300 for more)
  */
@@ -83,8 +82,6 @@ interface SeedResult {
   /** GEPA at 100 %: target calls when an admitted candidate first reached APO's final test score. */
   gepaReach: number | null
   presetOnly: Run
-  noPick: Run
-  noRetry: Run
   bestOnly: Run
   start: number
 }
@@ -119,11 +116,7 @@ async function oneSeed(seed: number): Promise<SeedResult> {
     }
   }
 
-  const gepaRun = async (
-    config: GepaConfig,
-    extra: { finalists?: number; retryRejected?: boolean } = {},
-    onAdmit?: (id: string, calls: number) => void
-  ) => {
+  const gepaRun = async (config: GepaConfig, onAdmit?: (id: string, calls: number) => void) => {
     const s = simulatedScore(t, seed)
     const result = await runGepa({
       task: t,
@@ -133,7 +126,6 @@ async function oneSeed(seed: number): Promise<SeedResult> {
       optimizer,
       score: s.score,
       seed,
-      ...extra,
       onIteration: (it) => {
         if (it.outcome === 'admitted' && it.childId) onAdmit?.(it.childId, it.ledger.targetCalls)
       }
@@ -146,7 +138,7 @@ async function oneSeed(seed: number): Promise<SeedResult> {
   for (const share of SHARES) {
     const cap = Math.max(1, Math.floor(apoCalls * share))
     const admittedAt: Array<{ id: string; calls: number }> = []
-    const { result, run } = await gepaRun({ ...GEPA, maxCalls: cap }, {}, (id, calls) =>
+    const { result, run } = await gepaRun({ ...GEPA, maxCalls: cap }, (id, calls) =>
       admittedAt.push({ id, calls })
     )
     gepa.push(run)
@@ -168,8 +160,6 @@ async function oneSeed(seed: number): Promise<SeedResult> {
     gepa,
     gepaReach,
     presetOnly: (await gepaRun(GEPA)).run,
-    noPick: (await gepaRun({ ...GEPA, maxCalls: half }, { finalists: 0 })).run,
-    noRetry: (await gepaRun({ ...GEPA, maxCalls: half }, { retryRejected: false })).run,
     bestOnly: (await gepaRun({ ...GEPA, maxCalls: half, selection: 'best' })).run,
     start: await testOf(start)
   }
@@ -229,15 +219,11 @@ describe('GEPA vs APO on the simulated provider', () => {
           ],
           ...SHARES.map((share, i) => row(`GEPA @ ${share * 100}%`, (r) => r.gepa[i] as Run)),
           row('GEPA heavy, no cap', (r) => r.presetOnly),
-          row('GEPA @ 50%, no final pick', (r) => r.noPick),
-          row('GEPA @ 50%, no retry', (r) => r.noRetry),
           row('GEPA best-only @ 50%', (r) => r.bestOnly)
         ]
       ),
       '',
       `budget spent, cap − preset only: ${interval(runs.map((r) => full(r).test - r.presetOnly.test))} pts at 100 %, ${interval(runs.map((r) => half(r).test - r.presetOnly.test))} at 50 %`,
-      `final pick − best dev mean at 50 %: ${interval(runs.map((r) => half(r).test - r.noPick.test))} pts`,
-      `retrying gate-rejected texts − turning them away at 50 %: ${interval(runs.map((r) => half(r).test - r.noRetry.test))} pts`,
       `Pareto − best-only at 50 %: ${interval(runs.map((r) => half(r).test - r.bestOnly.test))} pts`,
       `a GEPA candidate reached APO's final test score in ${reached.length}/${n} seeds, within half of APO's calls in ${withinHalf}/${n}; median ${pct(median(ratios))} of APO's calls`,
       `APO itself first reached its final score at a median ${pct(median(apoReachRatios))} of its calls`

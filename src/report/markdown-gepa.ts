@@ -118,16 +118,11 @@ export function gepaBlocks(opt: OptimizationReport): Block[] {
   const bestId = typeof opt.details['bestId'] === 'string' ? opt.details['bestId'] : undefined
   const l = d.ledger
   const ledger =
-    `Target calls ${l.targetCalls}: seed on dev ${l.seedDev}, parents on minibatches ${l.parentMinibatch}, children on minibatches ${l.childMinibatch}, confirmation ${l.confirmParent} + ${l.confirmChild}, ${l.devPasses} dev passes ${l.devCalls}, final pick ${l.finalCalls ?? 0}; ${l.memoHits} parent scores re-used for free. ` +
+    `Target calls ${l.targetCalls}: seed on dev ${l.seedDev}, parents on minibatches ${l.parentMinibatch}, children on minibatches ${l.childMinibatch}, confirmation ${l.confirmParent} + ${l.confirmChild}, ${l.devPasses} dev passes ${l.devCalls}; ${l.memoHits} parent scores re-used for free. ` +
     `Optimizer calls (reflections) ${l.optimizerCalls}. Preset ${d.preset} (${d.devPassCap} dev passes), minibatch ${d.minibatch}, confirmation ${d.confirm}, ${d.devRows.length} Pareto dev rows, selection ${d.selection}.`
-  const pick = d.finalPick
-    ? ` Final pick: the ${d.finalPick.finalists.length} best dev means re-scored on ${d.finalPick.rows.length} rows the search never chose on (dev → those rows): ${d.finalPick.finalists
-        .map((f) => `${f.id} ${formatScore(f.devMean)} → ${formatScore(f.extraMean)}`)
-        .join(', ')}; ${d.finalPick.chosen} has the best mean over both.`
-    : ''
   return [
     {
-      text: `#### Candidate tree\n\n${treeTable(d, bestId)}\n\n★ the proposed prompt (the best mean on the Pareto dev rows, or of the final pick below) · ◆ on the Pareto front. *minibatch*: the parent's → the child's score on the rows the reflection read; *confirm*: the same on fresh train rows; *wins*: dev rows where it is among the best while some candidate is not.\n\n${ledger}${pick}`
+      text: `#### Candidate tree\n\n${treeTable(d, bestId)}\n\n★ the proposed prompt (best mean on the Pareto dev rows) · ◆ on the Pareto front. *minibatch*: the parent's → the child's score on the rows the reflection read; *confirm*: the same on fresh train rows; *wins*: dev rows where it is among the best while some candidate is not.\n\n${ledger}`
     },
     { text: `#### Pareto front at the end\n\n${frontTable(d)}` },
     { text: details('Feedback shown to each reflection', feedbackDetails(d)), drop: 'detail' }

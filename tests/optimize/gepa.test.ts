@@ -90,13 +90,9 @@ describe('GEPA on the simulated provider', () => {
       c: confirm,
       proposed: children.filter((n) => n.after.length > 0).length,
       gated: children.filter((n) => n.confirm !== null).length,
-      admitted: children.filter((n) => n.outcome === 'admitted').length,
-      finalists: result.details.finalPick?.finalists.length ?? 0,
-      finalRows: result.details.finalPick?.rows.length ?? 0
+      admitted: children.filter((n) => n.outcome === 'admitted').length
     }
     expect(counts.admitted).toBeGreaterThan(0)
-    expect(counts.finalists * counts.finalRows).toBe(ledger.finalCalls)
-    expect(ledger.finalCalls).toBeGreaterThan(0)
     expect(gepaTargetCalls(counts, ledger)).toBe(targetCalls)
     expect(ledger.devPasses).toBe(counts.admitted)
     // One reflection per iteration whose minibatch the parent did not solve.

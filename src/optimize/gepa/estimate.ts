@@ -3,19 +3,15 @@
  *
  * With V Pareto dev rows, minibatch b, confirmation c, T iterations of which P proposed a candidate
  * that passed the guard, G passed the minibatch gate and A were admitted (A ≤ the dev passes: the
- * preset's, or what optimize.gepa.max_calls can pay for), u the parent rows the memo did not know
- * (u ≤ T·b + G·c), and F = k·r the final choice's calls (k finalists re-scored on r rows outside
- * the search, ./final-pick.ts; 0 when fewer than two candidates were admitted):
+ * preset's, or what optimize.gepa.max_calls can pay for), and u the parent rows the memo did not know (u ≤ T·b + G·c):
  *
- *   target calls    R = V + u + P·b + G·c + A·V + F
+ *   target calls    R = V + u + P·b + G·c + A·V
  *   optimizer calls O = reflections = T − (iterations whose minibatch the parent solved)
  *
- * The upper bound takes every iteration at its worst, 2b + 2c + V, adds the final choice's reserve
- * k·r, and stops at the dev passes or iteration cap, or at optimize.gepa.max_calls, whichever comes
- * first.
+ * The upper bound takes every iteration at its worst, 2b + 2c + V, and stops at the dev passes
+ * or iteration cap, or at optimize.gepa.max_calls, whichever comes first.
  */
 import type { GepaConfig } from '../../config/types.js'
-import { FINAL_PICK_SHARE, FINALISTS } from './final-pick.js'
 import { devPassCap, GEPA_ITERATIONS_PER_PASS } from './presets.js'
 import type { GepaLedger } from './types.js'
 
@@ -37,16 +33,8 @@ export function estimateGepaRun(
   const c = Math.min(config.confirm, Math.max(0, sizes.train - b))
   const passes = devPassCap(config.preset, config.maxCalls, V)
   const iterations = passes * GEPA_ITERATIONS_PER_PASS
-  const r = Math.min(
-    sizes.dev - V + sizes.train,
-    V,
-    config.maxCalls === undefined
-      ? Infinity
-      : Math.floor((FINAL_PICK_SHARE * config.maxCalls) / FINALISTS)
-  )
-  const final = FINALISTS * r
-  // Rejected iterations cost at most 2b + 2c; admitted ones add V; the final choice k·r.
-  let target = V + iterations * (2 * b + 2 * c) + passes * V + final
+  // Rejected iterations cost at most 2b + 2c; admitted ones add V.
+  let target = V + iterations * (2 * b + 2 * c) + passes * V
   if (config.maxCalls !== undefined) target = Math.min(target, config.maxCalls)
   return {
     dev: V,
@@ -54,7 +42,7 @@ export function estimateGepaRun(
     iterations,
     targetCalls: target,
     optimizerCalls: iterations,
-    formula: `≤ V + T·(2b + 2c) + A·V + k·r = ${V} + ${iterations}·${2 * b + 2 * c} + ${passes}·${V} + ${FINALISTS}·${r} target calls${config.maxCalls === undefined ? '' : ` (capped at ${config.maxCalls})`}, ≤ ${iterations} optimizer calls`
+    formula: `≤ V + T·(2b + 2c) + A·V = ${V} + ${iterations}·${2 * b + 2 * c} + ${passes}·${V} target calls${config.maxCalls === undefined ? '' : ` (capped at ${config.maxCalls})`}, ≤ ${iterations} optimizer calls`
   }
 }
 
@@ -64,26 +52,11 @@ export function estimateGepaRun(
  * score function saw.
  */
 export function gepaTargetCalls(
-  counts: {
-    V: number
-    b: number
-    c: number
-    proposed: number
-    gated: number
-    admitted: number
-    /** Finalists and the rows each was re-scored on (0 and 0 without a final choice). */
-    finalists: number
-    finalRows: number
-  },
+  counts: { V: number; b: number; c: number; proposed: number; gated: number; admitted: number },
   ledger: Pick<GepaLedger, 'parentMinibatch' | 'confirmParent'>
 ): number {
   const u = ledger.parentMinibatch + ledger.confirmParent
   return (
-    counts.V +
-    u +
-    counts.proposed * counts.b +
-    counts.gated * counts.c +
-    counts.admitted * counts.V +
-    counts.finalists * counts.finalRows
+    counts.V + u + counts.proposed * counts.b + counts.gated * counts.c + counts.admitted * counts.V
   )
 }

@@ -31,7 +31,6 @@ import { toFailingExample } from '../failing-examples.js'
 import { providerStop, stopFromError } from '../stop.js'
 import type { CandidateRecord, RoundRecord } from '../types.js'
 import { exampleFeedback } from './feedback.js'
-import { FINAL_PICK_SHARE, FINALISTS, finalists, finalRows, pickFinalist } from './final-pick.js'
 import {
   devPassCap as devPassCapOf,
   GEPA_ITERATIONS_PER_PASS,
@@ -41,7 +40,6 @@ import { bestByMean, frontWeights, informativeFronts, meanOf, selectParent } fro
 import { copyIndex, readReflection, reflectionMessages } from './reflect.js'
 import type {
   GepaDetails,
-  GepaFinalPick,
   GepaInput,
   GepaIteration,
   GepaLedger,
@@ -63,19 +61,12 @@ export function emptyLedger(): GepaLedger {
     confirmParent: 0,
     confirmChild: 0,
     devPasses: 0,
-    devCalls: 0,
-    finalCalls: 0
+    devCalls: 0
   }
 }
 
 type Bucket =
-  | 'seedDev'
-  | 'parentMinibatch'
-  | 'childMinibatch'
-  | 'confirmParent'
-  | 'confirmChild'
-  | 'devCalls'
-  | 'finalCalls'
+  'seedDev' | 'parentMinibatch' | 'childMinibatch' | 'confirmParent' | 'confirmChild' | 'devCalls'
 
 export async function runGepa(input: GepaInput): Promise<GepaResult> {
   const { task, config, edit } = input
@@ -163,31 +154,13 @@ export async function runGepa(input: GepaInput): Promise<GepaResult> {
   }
   nodes.push(seed)
   registry.claim(startText, seed.id)
-  /** The texts in the pool (a proposal equal to one of them is a duplicate for good). */
-  const poolTexts = new CandidateRegistry()
-  poolTexts.claim(startText, seed.id)
 
   let stop: GepaResult['stop'] = {
     reason: 'completed',
     message: `${devPassCap} dev passes (preset ${config.preset})`
   }
   let iteration = 0
-  // The final choice (./final-pick.ts): k finalists on up to R rows the search never chose on. Its
-  // calls are reserved up front, so no iteration eats them; a cap gives it at most FINAL_PICK_SHARE.
-  const k = Math.max(0, input.finalists ?? FINALISTS)
-  const spare = devAll.length - dev.length + train.length
-  const pickRows =
-    k < 2
-      ? 0
-      : Math.min(
-          spare,
-          dev.length,
-          config.maxCalls === undefined
-            ? Infinity
-            : Math.floor((FINAL_PICK_SHARE * config.maxCalls) / k)
-        )
-  const reserve = k * pickRows
-  const worst = iterationWorstCase(b, c, dev.length) + reserve
+  const worst = iterationWorstCase(b, c, dev.length)
   const overCap = (calls: number): boolean =>
     config.maxCalls !== undefined && ledger.targetCalls + calls > config.maxCalls
 
@@ -217,37 +190,6 @@ export async function runGepa(input: GepaInput): Promise<GepaResult> {
     input.onIteration?.(it)
   }
 
-  let finalPick: GepaFinalPick | null = null
-  /** Re-scores the best few on rows outside the search; the pick is the best pooled mean. */
-  const chooseFinal = async (): Promise<GepaFinalPick | null> => {
-    const top = finalists(poolEntries(), k)
-    if (top.length < 2 || pickRows === 0) return null
-    const used = new Set(nodes.flatMap((n) => [...n.minibatch, ...(n.confirm?.rows ?? [])]))
-    const rows = finalRows(
-      { dev: devAll, train },
-      { pareto: new Set(dev.map((r) => r.id)), train: used },
-      pickRows,
-      random.fork('final-pick')
-    )
-    if (rows.length === 0 || overCap(top.length * rows.length)) return null
-    if (input.canAfford?.(top.length * rows.length, 0) === false) return null
-    const scored = []
-    for (const index of top) {
-      const node = nodes[pool[index]?.node ?? 0] as GepaNode
-      const extra = scoresOf(await scoreRows(node.id, node.prompt, rows, 'finalCalls'))
-      scored.push({ index, dev: pool[index]?.scores ?? [], extra })
-    }
-    const chosen = pickFinalist(scored) ?? top[0] ?? 0
-    return {
-      rows: rows.map((r) => r.id),
-      finalists: scored.map((f) => {
-        const node = nodes[pool[f.index]?.node ?? 0] as GepaNode
-        return { id: node.id, devMean: meanOf(f.dev), extraMean: meanOf(f.extra) }
-      }),
-      chosen: nodes[pool[chosen]?.node ?? 0]?.id ?? seed.id
-    }
-  }
-
   try {
     throwIfAborted(input.signal)
     if (overCap(dev.length)) {
@@ -266,7 +208,7 @@ export async function runGepa(input: GepaInput): Promise<GepaResult> {
       if (overCap(worst)) {
         stop = {
           reason: 'budget',
-          message: `optimize.gepa.max_calls (${config.maxCalls}) cannot cover another iteration and the final pick (${worst} target calls at most); stopped before iteration ${iteration}`
+          message: `optimize.gepa.max_calls (${config.maxCalls}) cannot cover another iteration (${worst} target calls at most); stopped before iteration ${iteration}`
         }
         break
       }
@@ -362,14 +304,8 @@ export async function runGepa(input: GepaInput): Promise<GepaResult> {
       }
       child.prompt = outcome.prompt
       const duplicate = registry.claim(outcome.prompt, child.id)
-      // A proposal equal to one the gate or the confirmation turned away is judged again on this
-      // minibatch: that verdict rested on 3 + 3 rows, and on the simulated triage task 70-90 % of
-      // all iterations re-proposed such a text and were wasted (the search stalled at ~1,000 target
-      // calls whatever the cap). The reference forgets rejected children, so it retries them too;
-      // only a text already in the pool stays turned away.
-      const pooled = poolTexts.find(outcome.prompt)
-      if (duplicate && (pooled !== undefined || input.retryRejected === false)) {
-        child.rejected = `duplicates: same as ${pooled ?? duplicate.duplicateOf}`
+      if (duplicate) {
+        child.rejected = `duplicates: same as ${duplicate.duplicateOf}`
         guard['duplicates'] = (guard['duplicates'] ?? 0) + 1
         nodes.push(child)
         record(parent.id, child.id, 'guard', before)
@@ -401,7 +337,6 @@ export async function runGepa(input: GepaInput): Promise<GepaResult> {
       child.devMean = meanOf(devScores)
       child.outcome = 'admitted'
       pool.push({ node: nodes.length - 1, scores: devScores })
-      poolTexts.claim(child.prompt, child.id)
       record(parent.id, child.id, 'admitted', before)
     }
     if (stop.reason === 'completed' && iteration > maxIterations) {
@@ -410,7 +345,6 @@ export async function runGepa(input: GepaInput): Promise<GepaResult> {
         message: `${maxIterations} iterations (preset ${config.preset})`
       }
     }
-    finalPick = await chooseFinal()
   } catch (error) {
     const stopped = stopFromError(error, input.signal) ?? providerStop(error)
     if (stopped === undefined) throw error
@@ -423,7 +357,7 @@ export async function runGepa(input: GepaInput): Promise<GepaResult> {
     for (const k of front) nodes[pool[k]?.node ?? 0]?.wins.push(dev[row]?.id ?? '')
   }
   const front = frontWeights(entries).map((w) => nodes[pool[w.index]?.node ?? 0]?.id ?? '')
-  const best = (nodes.find((n) => n.id === finalPick?.chosen) ?? nodes[bestNode()]) as GepaNode
+  const best = nodes[bestNode()] as GepaNode
   const bestScores = best.devScores ?? []
   const candidates: CandidateRecord[] = nodes.map((n) => ({
     id: n.id,
@@ -448,8 +382,7 @@ export async function runGepa(input: GepaInput): Promise<GepaResult> {
     ledger: { ...ledger },
     nodes,
     front,
-    guard,
-    finalPick
+    guard
   }
   return {
     best: pairWith(input.start, edit, best.prompt),

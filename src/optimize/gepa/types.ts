@@ -18,16 +18,6 @@ export interface GepaInput {
   seed: number
   signal?: AbortSignal
   /**
-   * Candidates re-scored for the final choice (./final-pick.ts; default FINALISTS). Below 2 the
-   * proposed prompt is the best mean on the Pareto dev rows, as in the reference (an ablation).
-   */
-  finalists?: number
-  /**
-   * Judge again a proposal equal to one the gate or confirmation turned away (default true); false
-   * turns every repeated text away (an ablation).
-   */
-  retryRejected?: boolean
-  /**
    * Whether the run can still pay for one more iteration at its worst (these target and optimizer
    * calls) on top of what it reserves for the test comparison; false ends the run (`budget`).
    */
@@ -79,17 +69,6 @@ export interface GepaLedger {
   confirmChild: number
   devPasses: number
   devCalls: number
-  /** Finalists re-scored on rows outside the search, for the final choice. */
-  finalCalls: number
-}
-
-/** The final choice among the best dev means (./final-pick.ts). */
-export interface GepaFinalPick {
-  /** Rows the finalists were re-scored on (unused dev rows, then train rows no step used). */
-  rows: string[]
-  /** Best dev mean first: mean on the Pareto dev rows and on the extra rows. */
-  finalists: Array<{ id: string; devMean: number; extraMean: number }>
-  chosen: string
 }
 
 export interface GepaIteration {
@@ -116,8 +95,6 @@ export type GepaDetails = {
   front: string[]
   /** Proposals turned away before any target call, by reason. */
   guard: Record<string, number>
-  /** The final choice, when there were at least two candidates and rows to re-score them on. */
-  finalPick: GepaFinalPick | null
 }
 
 export interface GepaResult {
