@@ -55910,6 +55910,20 @@ function presetDevPasses(preset) {
             return 18;
     }
 }
+/**
+ * Dev passes a run may pay for. Without `optimize.gepa.max_calls` the preset's count. With it, the
+ * cap is the budget: as many dev passes as it could pay for beyond the seed's (at least the
+ * preset's). Why: measured on the simulated triage task, the preset's passes and their iteration
+ * allowance ended GEPA at about 1,000 target calls whatever the cap, so a cap of 25, 50 or 100 % of
+ * APO's calls bought nothing; a cap the user set is the budget they mean to spend, as
+ * `max_metric_calls` is in the reference. The iteration check still stops before any overshoot.
+ */
+function presets_devPassCap(preset, maxCalls, dev) {
+    const passes = presetDevPasses(preset);
+    if (maxCalls === undefined)
+        return passes;
+    return Math.max(passes, Math.floor((maxCalls - dev) / Math.max(1, dev)));
+}
 /** Iterations allowed per dev pass of the preset (rejected proposals are cheap but not free). */
 const GEPA_ITERATIONS_PER_PASS = 6;
 /** The most target calls one iteration can cost: minibatch and confirmation for both, a dev pass. */
@@ -56159,7 +56173,7 @@ async function runGepa(input) {
     const c = Math.min(config.confirm, Math.max(0, train.length - b));
     const startText = edit === 'user' ? input.start.user : (input.start.system ?? '');
     const maxChars = config.maxPromptChars ?? Math.max(2000, 3 * startText.length);
-    const devPassCap = presetDevPasses(config.preset);
+    const devPassCap = presets_devPassCap(config.preset, config.maxCalls, dev.length);
     const maxIterations = devPassCap * GEPA_ITERATIONS_PER_PASS;
     const ledger = emptyLedger();
     const rules = {
@@ -60865,7 +60879,7 @@ function estimateGepaRun(config, sizes) {
     const V = Math.min(config.devRows, sizes.dev);
     const b = Math.min(config.minibatch, sizes.train);
     const c = Math.min(config.confirm, Math.max(0, sizes.train - b));
-    const passes = presetDevPasses(config.preset);
+    const passes = presets_devPassCap(config.preset, config.maxCalls, V);
     const iterations = passes * GEPA_ITERATIONS_PER_PASS;
     // Rejected iterations cost at most 2b + 2c; admitted ones add V.
     let target = V + iterations * (2 * b + 2 * c) + passes * V;
