@@ -22,6 +22,7 @@ import { mergeBudget } from '../run/open-session.js'
 import { assertEditable, oneTask } from '../run/task-optimization.js'
 import { partsOf } from '../config/prompt.js'
 import { withCommandSession } from './session.js'
+import { isSharedSystemRun } from '../run/shared-system-run.js'
 import { decideGain } from '../run/optimize-gain.js'
 import { writePromptsInPlace, writePromptsToFolder } from './write-prompts.js'
 import { isIncomplete } from '../run/stop.js'
@@ -43,7 +44,8 @@ export async function runOptimizeCommand(context: CommandContext): Promise<numbe
       args.samples
     )
     const method = args.method ?? project.config.optimize.method
-    const options = { method, task: args.tasks[0], holdout: args.holdout, tasks: args.tasks }
+    const edit = args.edit ?? defaultEdit(project.config.optimize, method)
+    const options = { method, task: args.tasks[0], holdout: args.holdout, tasks: args.tasks, edit }
     checkOptimizeRequest(project, args, method)
     const estimate = estimateOptimize({ project }, options)
     const caps = mergeBudget(project.config.budget, args.budget)
@@ -66,9 +68,21 @@ export async function runOptimizeCommand(context: CommandContext): Promise<numbe
       const edit = args.edit ?? defaultEdit(config.optimize, method)
       checkOptimizeRequest(session.project, args, method)
       const holdout = args.holdout.length > 0 ? args.holdout : undefined
-      const gain = gainTasks(session, { method, task: args.tasks[0], tasks: args.tasks, holdout })
+      const gain = gainTasks(session, {
+        method,
+        task: args.tasks[0],
+        tasks: args.tasks,
+        holdout,
+        edit
+      })
       if (args.write) assertGainCanBeConfirmed(session, gain, 'optimize --write')
-      const options = { method, task: args.tasks[0], holdout: args.holdout, tasks: args.tasks }
+      const options = {
+        method,
+        task: args.tasks[0],
+        holdout: args.holdout,
+        tasks: args.tasks,
+        edit
+      }
       warnBeforeMoney(context, [
         ...budgetWarnings(estimateOptimize(session, options).total, config.budget),
         ...testSplitNotes(gain, config.gate.confidence).warnings
@@ -105,8 +119,10 @@ function checkOptimizeRequest(
   checkMethodChoice({ method, edit: args.edit, tasks: args.tasks }, CLI_WORDING)
   switch (methodScope(method)) {
     case 'task': {
-      const task = oneTask({ project }, args.tasks[0], method)
       const edit = args.edit ?? defaultEdit(project.config.optimize, method)
+      // GEPA on the shared system prompt of several tasks checks its tasks as MetaSPO does.
+      if (isSharedSystemRun(project, { method, edit, tasks: args.tasks })) return
+      const task = oneTask({ project }, args.tasks[0], method)
       assertEditable(task, edit, partsOf(task.prompt))
       return
     }
@@ -123,9 +139,13 @@ async function savePrompts(
   const { args, io, logger } = context
   const optimization = report.optimization
   if (!optimization) return
+  // A shared system prompt (task null) is written alone unless --write-user-prompts, as MetaSPO's.
+  const shared = optimization.prompts.some((p) => p.task === null)
   const prompts = optimization.prompts.filter(
     (p) =>
-      args.writeUserPrompts || p.kind === 'system' || methodScope(optimization.method) === 'task'
+      args.writeUserPrompts ||
+      p.kind === 'system' ||
+      (methodScope(optimization.method) === 'task' && !shared)
   )
   const changed = prompts.filter((p) => p.after !== p.before)
   if (changed.length === 0) {

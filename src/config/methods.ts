@@ -27,6 +27,20 @@ export function methodScope(method: OptimizeMethod): MethodScope {
   }
 }
 
+/**
+ * Whether a task-scoped method also optimizes the shared system prompt of several tasks when asked
+ * for the system prompt without one task (`--prompt system` on a multi-task repository).
+ */
+export function methodSharesSystem(method: OptimizeMethod): boolean {
+  switch (method) {
+    case 'gepa':
+      return true
+    case 'apo':
+    case 'metaspo':
+      return false
+  }
+}
+
 /** The short name (commit messages, logs). */
 export function methodName(method: OptimizeMethod): string {
   switch (method) {

@@ -162,7 +162,9 @@ export function normalizeConfig(raw: RawConfig): { config: Config; issues: PathI
         maxCalls: raw.optimize.gepa.max_calls,
         selection: raw.optimize.gepa.selection,
         maxPromptChars: raw.optimize.gepa.max_prompt_chars,
-        target: raw.optimize.gepa.target
+        target: raw.optimize.gepa.target,
+        merge: raw.optimize.gepa.merge,
+        mergeShare: raw.optimize.gepa.merge_share
       }
     },
     cache: { enabled: raw.cache.enabled, dir: raw.cache.dir },

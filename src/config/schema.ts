@@ -325,7 +325,9 @@ const gepaSchema = z.strictObject({
   max_calls: int(1, 10_000_000).optional(),
   selection: z.enum(['pareto', 'best']).default('pareto'),
   max_prompt_chars: int(100, 100_000).optional(),
-  target: z.enum(['user', 'system']).optional()
+  target: z.enum(['user', 'system']).optional(),
+  merge: z.boolean().default(true),
+  merge_share: z.number().min(0).max(0.5).default(0.2)
 })
 
 /** A message an optimizer may rewrite: every message of a role, or one message of a messages file. */

@@ -325,6 +325,13 @@ export interface GepaConfig {
   maxPromptChars: number | undefined
   /** Which prompt GEPA edits; unset → optimize.apo.target. */
   target: 'user' | 'system' | undefined
+  /**
+   * Shared system prompt of several tasks (candidates of several components): whether two lineages
+   * that changed different components may be merged, and the share of the search's target calls
+   * merges may spend (0–0.5).
+   */
+  merge: boolean
+  mergeShare: number
 }
 
 export interface OptimizeConfig {

@@ -14,11 +14,14 @@ import type { CostEstimate } from '../llm/estimate.js'
 import { freeTierWarnings } from '../llm/github-models-limits.js'
 import { estimateApoRun } from '../optimize/apo/estimate.js'
 import { estimateGepaRun } from '../optimize/gepa/estimate.js'
+import { multiSearchCalls } from '../optimize/gepa/multi.js'
+import { GEPA_ITERATIONS_PER_PASS, presetDevPasses } from '../optimize/gepa/presets.js'
 import { estimateMetaspoCalls, estimateUnseenCalls } from '../optimize/metaspo/estimate.js'
 import { describe } from './estimate-run.js'
 import { oneTask } from './task-optimization.js'
 import { metaspoTasks } from './optimize-metaspo.js'
 import type { RunServices } from './services.js'
+import { isSharedSystemRun } from './shared-system-run.js'
 
 /** Output tokens assumed per target call when max_tokens is unset. */
 const TARGET_OUTPUT = 100
@@ -138,6 +141,37 @@ function estimateGepa(
   })
 }
 
+function estimateGepaShared(
+  services: Pick<RunServices, 'project'>,
+  options: { holdout: readonly string[]; tasks: readonly string[] }
+): MethodEstimate {
+  const { config } = services.project
+  const gepa = config.optimize.gepa
+  const { train, holdout } = metaspoTasks(services, options.holdout, options.tasks)
+  const V = Math.min(
+    gepa.devRows,
+    train.reduce((s, t) => s + count('dev', t), 0)
+  )
+  const smallest = Math.min(...train.map((t) => count('train', t)))
+  const b = Math.min(gepa.minibatch, smallest)
+  const c = Math.min(gepa.confirm, Math.max(0, smallest - b))
+  const search = multiSearchCalls(gepa, { dev: V, minibatch: b, confirm: c })
+  const iterations = presetDevPasses(gepa.preset) * GEPA_ITERATIONS_PER_PASS
+  const testSizes = Object.fromEntries(holdout.map((t) => [t.name, count('test', t)]))
+  const unseen = estimateUnseenCalls(3, testSizes)
+  const sourceTest = train.reduce((s, t) => s + 2 * count('test', t), 0)
+  const all = [...train, ...holdout]
+  const k = Math.max(1, ...all.map((t) => samplingOf(t.config, config.models).samples))
+  const targetTokens = all.reduce((s, t) => s + meanTargetTokens(t), 0) / Math.max(1, all.length)
+  return {
+    targetCalls: (search + unseen + sourceTest) * k,
+    optimizerCalls: iterations + holdout.length * 2,
+    targetTokens,
+    optimizerTokens: gepa.minibatch * (targetTokens + TARGET_OUTPUT + 40) + 600,
+    line: `GEPA on the shared system prompt of ${train.length} tasks (${holdout.length} held out): at most ${iterations} iterations over ${V} Pareto dev rows, ≤ ${search} target calls in the search; unseen-task comparison ${unseen}, source-task test ${sourceTest} target calls`
+  }
+}
+
 function estimateMetaspo(
   services: Pick<RunServices, 'project'>,
   holdoutNames: readonly string[]
@@ -172,7 +206,14 @@ function estimateMetaspo(
  */
 export function estimateOptimize(
   services: Pick<RunServices, 'project'>,
-  options: { method: OptimizeMethod; task: string | undefined; holdout: readonly string[] }
+  options: {
+    method: OptimizeMethod
+    task: string | undefined
+    holdout: readonly string[]
+    /** The prompt asked for and the tasks named (GEPA on the shared system prompt). */
+    edit?: 'user' | 'system'
+    tasks?: readonly string[]
+  }
 ): OptimizeEstimate {
   const { config } = services.project
   // One task's optimization runs on that task's own target (a prompt file's model).
@@ -189,7 +230,15 @@ export function estimateOptimize(
       run = estimateMetaspo(services, options.holdout)
       break
     case 'gepa':
-      run = estimateGepa(services, options.task)
+      run =
+        options.edit !== undefined &&
+        isSharedSystemRun(services.project, {
+          method: options.method,
+          edit: options.edit,
+          tasks: options.tasks ?? []
+        })
+          ? estimateGepaShared(services, { holdout: options.holdout, tasks: options.tasks ?? [] })
+          : estimateGepa(services, options.task)
       break
   }
   const { targetCalls, optimizerCalls, targetTokens, optimizerTokens } = run

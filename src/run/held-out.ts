@@ -10,6 +10,7 @@ import { heldOutShortfall } from '../eval/small-set.js'
 import { oneTask } from './task-optimization.js'
 import { metaspoTasks } from './optimize-metaspo.js'
 import type { RunServices } from './services.js'
+import { isSharedSystemRun } from './shared-system-run.js'
 
 /** The tasks whose test comparison decides the gain of an optimization run. */
 export function gainTasks(
@@ -19,11 +20,18 @@ export function gainTasks(
     task: string | undefined
     tasks: readonly string[]
     holdout?: readonly string[]
+    /** The prompt asked for (GEPA on `system` over several tasks gains on each of them). */
+    edit?: 'user' | 'system'
   }
 ): LoadedTask[] {
   switch (request.method) {
     case 'apo':
     case 'gepa':
+      if (
+        request.edit !== undefined &&
+        isSharedSystemRun(services.project, { ...request, edit: request.edit })
+      )
+        return metaspoTasks(services, request.holdout, request.tasks).train
       return [oneTask(services, request.task, request.method)]
     case 'metaspo':
       return metaspoTasks(services, request.holdout, request.tasks).train

@@ -1,29 +1,20 @@
 import { partLocation, partsOf } from '../config/prompt.js'
 import type { LoadedTask } from '../config/project-types.js'
 import { InputError } from '../errors.js'
-import { compareTaskResults } from '../eval/compare.js'
 import type { StopInfo } from '../llm/ledger-types.js'
 import { runMetaspo } from '../optimize/metaspo/metaspo.js'
 import type { MetaspoResult } from '../optimize/metaspo/types.js'
-import {
-  compareTestTimeAdaptation,
-  makeUserVariants,
-  unseenGeneralization
-} from '../optimize/metaspo/transfer.js'
+import { compareTestTimeAdaptation } from '../optimize/metaspo/transfer.js'
 import type { AdaptationPoint } from '../optimize/metaspo/transfer.js'
 import type { UnseenResult } from '../optimize/metaspo/transfer.js'
 import type { AdaptationSummary, OptimizationReport, PromptOutcome } from '../optimize/types.js'
-import type { RunReport, TaskComparison } from '../report/types.js'
+import type { RunReport } from '../report/types.js'
 import { buildReport } from './build-report.js'
 import { plural } from '../report/format.js'
-import { evaluateTasks } from './eval-run.js'
-import type { EvalOutcome } from './eval-run.js'
 import { createScoreFn } from './score-fn.js'
-import { examplesOf, selectTasks } from './select-tasks.js'
+import { selectTasks } from './select-tasks.js'
+import { evidenceReserve, sharedSystemEvidence, transferSummary } from './shared-system-evidence.js'
 import type { RunServices } from './services.js'
-
-/** User prompts per unseen task: its own and this many variants (the paper averages over several). */
-const UNSEEN_VARIANTS = 2
 
 export interface MetaspoRunOptions {
   /** Held-out tasks (override the config's optimize.metaspo.holdout). */
@@ -99,10 +90,7 @@ export async function runMetaspoOptimization(
   const startSystem = project.sharedSystemPrompt.text
   const simulated = project.config.provider.type === 'simulated'
   const scoreFor = (task: LoadedTask) => createScoreFn(services, task)
-  const testRows = (t: LoadedTask): number => examplesOf(t, 'test').length
-  const reserve =
-    train.reduce((s, t) => s + 2 * testRows(t), 0) +
-    holdout.reduce((s, t) => s + 2 * (1 + UNSEEN_VARIANTS) * testRows(t), 0)
+  const reserve = evidenceReserve(train, holdout)
   logger.info(
     `MetaSPO on ${train.map((t) => t.name).join(', ')}${holdout.length ? ` (held out: ${holdout.map((t) => t.name).join(', ')})` : ''}: ${plural(config.iterations, 'iteration')}, ${plural(config.systemCandidates, 'system candidate')}, racing ${config.racing ? 'on' : 'off'}`
   )
@@ -128,79 +116,18 @@ export async function runMetaspoOptimization(
     }
   })
   logger.info(`MetaSPO stopped: ${result.stop.reason} — ${result.stop.message}`)
-  let stop: StopInfo = { ...result.stop }
 
-  // Source tasks: the starting pair vs the optimized pair, on test — unless the run was cancelled
-  // or the provider refused (every further call would be refused too).
-  const comparisons: TaskComparison[] = []
-  const headTasks: EvalOutcome['tasks'] = []
-  if (!interrupted(stop)) {
-    for (const task of train) {
-      const bestUser = result.users.get(task.name) ?? partsOf(task.prompt).user
-      const base = await evaluateTasks(services, {
-        tasks: [task.name],
-        split: 'test',
-        seed: options.seed,
-        label: 'before',
-        promptsFor: () => ({ system: startSystem, user: partsOf(task.prompt).user })
-      })
-      const head = await evaluateTasks(services, {
-        tasks: [task.name],
-        split: 'test',
-        seed: options.seed,
-        label: 'after',
-        promptsFor: () => ({ system: result.system, user: bestUser })
-      })
-      const b = base.tasks[0]
-      const h = head.tasks[0]
-      if (h) headTasks.push(h)
-      if (b && h) {
-        comparisons.push(
-          compareTaskResults(b, h, {
-            level: project.config.gate.confidence,
-            seed: options.seed,
-            basePrompt: partsOf(task.prompt).user,
-            headPrompt: bestUser,
-            baseSystemPrompt: startSystem,
-            headSystemPrompt: result.system
-          })
-        )
-      }
-      const cut = [base, head].find(
-        (o) => o.fatal || o.stop.reason === 'budget' || o.stop.reason === 'cancelled'
-      )?.stop
-      if (cut) {
-        stop = { ...cut, message: `${cut.message} (while scoring the test split)` }
-        break
-      }
-    }
-  }
-
-  // Unseen tasks: default vs optimized system prompt under the task's own prompt and variants.
-  let unseen: UnseenResult | undefined
-  if (holdout.length > 0 && !cutShort(stop)) {
-    const userVariants = new Map<string, string[]>()
-    for (const task of holdout) {
-      const variants = await makeUserVariants(task, models.optimizer, UNSEEN_VARIANTS, {
-        signal: services.signal
-      })
-      userVariants.set(task.name, variants.prompts)
-    }
-    logger.info(
-      `scoring the default and the optimized system prompt on ${plural(holdout.length, 'unseen task')}`
-    )
-    unseen = await unseenGeneralization({
-      tasks: holdout,
-      systems: { default: startSystem, optimized: result.system },
-      userVariants,
-      scoreFor,
-      split: 'test',
-      confidence: project.config.gate.confidence,
-      seed: options.seed,
-      signal: services.signal
-    })
-    if (unseen.stop.reason !== 'completed') stop = { ...unseen.stop }
-  }
+  const evidence = await sharedSystemEvidence(services, {
+    train,
+    holdout,
+    startSystem,
+    system: result.system,
+    users: result.users,
+    seed: options.seed,
+    stop: { ...result.stop }
+  })
+  const { comparisons, headTasks, unseen } = evidence
+  let stop: StopInfo = evidence.stop
   const adaptations = new Map<string, AdaptationSummary>()
   if (options.adapt && unseen && !cutShort(stop)) {
     for (const task of holdout) {
@@ -273,21 +200,7 @@ export async function runMetaspoOptimization(
     bestDev: null,
     racing: result.racing
   }
-  if (unseen) {
-    optimization.transfer = {
-      average: unseen.average,
-      tasks: unseen.tasks.map((t) => ({
-        task: t.task,
-        userPrompts: t.variants,
-        examples: t.examples,
-        default: { ...t.default.interval, value: t.default.mean },
-        optimized: { ...t.optimized.interval, value: t.optimized.mean },
-        delta: t.delta,
-        improvedPrompts: t.improvedVariants,
-        ...(adaptations.has(t.task) ? { adaptation: adaptations.get(t.task) } : {})
-      }))
-    }
-  }
+  if (unseen) optimization.transfer = transferSummary(unseen, adaptations)
   const report = buildReport(services, {
     kind: 'optimize',
     startedAt,

@@ -6,6 +6,7 @@ import {
   OPTIMIZE_METHODS,
   methodName,
   methodScope,
+  methodSharesSystem,
   type OptimizeMethod
 } from '../config/methods.js'
 import type { OptimizeConfig } from '../config/types.js'
@@ -14,6 +15,8 @@ import { providerFailureReport } from './failed-report.js'
 import type { RunReport } from '../report/types.js'
 import { runApoOptimization } from './optimize-apo.js'
 import { runGepaOptimization } from './optimize-gepa.js'
+import { runGepaSharedOptimization } from './optimize-gepa-shared.js'
+import { isSharedSystemRun } from './shared-system-run.js'
 import { runMetaspoOptimization } from './optimize-metaspo.js'
 import type { RunServices } from './services.js'
 import type { TaskRunOptions } from './task-optimization.js'
@@ -56,7 +59,10 @@ export function checkMethodChoice(choice: MethodChoice, wording: ChoiceWording):
   const name = methodName(choice.method)
   switch (methodScope(choice.method)) {
     case 'task':
-      if (choice.tasks.length > 1) {
+      if (
+        choice.tasks.length > 1 &&
+        !(methodSharesSystem(choice.method) && choice.edit === 'system')
+      ) {
         throw new InputError(
           `optimize --method ${choice.method} improves one task at a time; give one ${wording.task}`
         )
@@ -132,6 +138,15 @@ async function runMethod(services: RunServices, request: OptimizationRequest): P
     case 'apo':
       return (await runApoOptimization(services, taskRun(request))).report
     case 'gepa':
+      if (isSharedSystemRun(services.project, request)) {
+        return (
+          await runGepaSharedOptimization(services, {
+            holdout: request.holdout,
+            tasks: request.tasks,
+            seed: request.seed
+          })
+        ).report
+      }
       return (await runGepaOptimization(services, taskRun(request))).report
     case 'metaspo':
       return (

@@ -47,6 +47,8 @@
  *      `<new_prompt>…</new_prompt>`: the `<prompt>` edited as a rewrite would be for the critique
  *      drawn from the failing examples only (feedback other than "correct"); at a seeded rate
  *      (default 10 %) it copies a failing example's text, bloats the prompt, or leaves the tag open.
+ *      With a `<system_prompt>` and no `<prompt>` (GEPA on the shared system prompt) it edits the
+ *      system prompt and favours the traits shared by all tasks, as a system analysis does.
  *    - anything else: a plausible reply without tags.
  * 5. Determinism: every choice is drawn from the seed, the whole request text and `sampleIndex`.
  */

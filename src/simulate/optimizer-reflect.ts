@@ -4,7 +4,10 @@
  * wrong, draws a critique of them as the critique request would (useful, useless or harmful at the
  * same rates) and edits the prompt as a rewrite does. At a seeded rate it makes one of the mistakes
  * the guards exist for: it copies a failing example's text into the prompt, bloats the prompt far
- * past any sensible length, or leaves the answer tag open.
+ * past any sensible length, or leaves the answer tag open. A reflection on a shared system prompt
+ * (a `<system_prompt>` and no `<prompt>`, rows of several tasks) favours the traits every task
+ * shares; one on a task's `<prompt>` shown after a `<system_prompt>` edits the prompt and leaves
+ * alone what the system prompt already handles.
  */
 import type { Random } from '../util/random.js'
 import { CONTRACT_TAGS as T } from './contract.js'
@@ -51,10 +54,13 @@ export function reflectReply(
   const source = request.prompt ?? request.systemPrompt
   if (source === undefined) return undefined
   const failing = request.examples.filter((e) => isWrong(e.feedback))
+  // A shared system prompt under study (no task prompt to edit) serves every task: favour the
+  // traits all tasks share, as a system analysis does.
+  const shared = request.prompt === undefined && request.systemPrompt !== undefined
   const notes =
     failing.length === 0
       ? ''
-      : critiqueItems({ ...request, examples: failing }, 1, rng, rates).join('\n')
+      : critiqueItems({ ...request, examples: failing }, 1, rng, rates, shared).join('\n')
   let edited = applyCritique(source, notes, rng)
   let mistake: Mistake | undefined
   if (rng.next() < mistakeRate) {

@@ -77,7 +77,9 @@ export function testConfig(
         maxCalls: undefined,
         selection: 'pareto',
         maxPromptChars: undefined,
-        target: undefined
+        target: undefined,
+        merge: true,
+        mergeShare: 0.2
       }
     },
     cache: { enabled: false, dir: '.prompt-descent/cache' },

@@ -23,7 +23,9 @@ const config: GepaConfig = {
   maxCalls: undefined,
   selection: 'pareto',
   maxPromptChars: undefined,
-  target: undefined
+  target: undefined,
+  merge: true,
+  mergeShare: 0.2
 }
 
 function triage() {
