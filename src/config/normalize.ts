@@ -163,6 +163,7 @@ export function normalizeConfig(raw: RawConfig): { config: Config; issues: PathI
         selection: raw.optimize.gepa.selection,
         maxPromptChars: raw.optimize.gepa.max_prompt_chars,
         target: raw.optimize.gepa.target,
+        components: raw.optimize.gepa.components,
         merge: raw.optimize.gepa.merge,
         mergeShare: raw.optimize.gepa.merge_share
       }

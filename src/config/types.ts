@@ -326,6 +326,11 @@ export interface GepaConfig {
   /** Which prompt GEPA edits; unset → optimize.apo.target. */
   target: 'user' | 'system' | undefined
   /**
+   * Shared system prompt of several tasks: `all` evolves the system prompt and each task's editable
+   * user prompt as components of one candidate; `system` the system prompt alone.
+   */
+  components: 'all' | 'system'
+  /**
    * Shared system prompt of several tasks (candidates of several components): whether two lineages
    * that changed different components may be merged, and the share of the search's target calls
    * merges may spend (0–0.5).

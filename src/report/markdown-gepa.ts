@@ -3,6 +3,11 @@
  * feedback shown, minibatch before → after, confirmation, outcome, dev score, dev rows it wins) and
  * the Pareto front at the end. Prompts and feedback are model output: escaped in table cells.
  */
+import type {
+  GepaMultiDetails,
+  GepaMultiLedger,
+  GepaMultiNode
+} from '../optimize/gepa/multi-types.js'
 import type { GepaDetails, GepaNode } from '../optimize/gepa/types.js'
 import type { OptimizationReport } from '../optimize/types.js'
 import { formatScore } from './format.js'
@@ -44,19 +49,47 @@ function treeOrder(nodes: readonly GepaNode[]): GepaNode[] {
   return out
 }
 
+/** Multi-component nodes (the shared system prompt of several tasks) carry what they changed. */
+function asMulti(n: GepaNode): Partial<GepaMultiNode> {
+  return n as Partial<GepaMultiNode>
+}
+
+/** What a node changed: a component, or for a merge which parent each component came from. */
+function changedCell(n: GepaNode): string {
+  const m = asMulti(n)
+  if (m.merge) {
+    const from = Object.entries(m.merge.sources)
+      .map(([c, id]) => `${c} ← ${id}`)
+      .join(', ')
+    return tableCell(`merge: ${from} (ancestor ${m.merge.ancestor})`, 160)
+  }
+  return m.component ? inlineCode(m.component, 40, true) : '—'
+}
+
+function parentCell(n: GepaNode): string {
+  const m = asMulti(n)
+  if (m.merge) return m.merge.parents.map((p) => inlineCode(p, 20, true)).join(' + ')
+  return n.parentId === null ? '—' : inlineCode(n.parentId, 20, true)
+}
+
 function treeTable(d: GepaDetails, bestId: string | undefined): string {
   const byId = new Map(d.nodes.map((n) => [n.id, n]))
   const ordered = treeOrder(d.nodes)
+  const multi = d.nodes.some((n) => asMulti(n).components !== undefined)
   const rows = ordered.slice(0, MAX_TREE_ROWS).map((n) => {
     const mark = n.id === bestId ? ' ★' : d.front.includes(n.id) ? ' ◆' : ''
     const indent = '\u2003'.repeat(depthOf(n, byId))
+    const merge = asMulti(n).merge
     return [
       `${indent}${inlineCode(n.id, 20, true)}${mark}`,
-      n.parentId === null ? '—' : inlineCode(n.parentId, 20, true),
+      parentCell(n),
+      ...(multi ? [changedCell(n)] : []),
       String(n.iteration),
-      n.minibatch.length === 0
-        ? '—'
-        : `${sum(n.before)} → ${n.after.length === 0 ? '—' : sum(n.after)} of ${n.minibatch.length}`,
+      merge
+        ? `${sum([merge.parentSums[0]])} / ${sum([merge.parentSums[1]])} → ${merge.sum === null ? '—' : sum([merge.sum])} of ${merge.rows.length} dev`
+        : n.minibatch.length === 0
+          ? '—'
+          : `${sum(n.before)} → ${n.after.length === 0 ? '—' : sum(n.after)} of ${n.minibatch.length}`,
       n.confirm === null ? '—' : `${sum(n.confirm.parent)} → ${sum(n.confirm.child)}`,
       n.rejected === null ? n.outcome : `${n.outcome}: ${tableCell(n.rejected, 80)}`,
       n.devMean === null ? '—' : formatScore(n.devMean),
@@ -64,9 +97,29 @@ function treeTable(d: GepaDetails, bestId: string | undefined): string {
     ]
   })
   const table = markdownTable(
-    ['candidate', 'parent', 'iter', 'minibatch', 'confirm', 'outcome', 'dev', 'wins'],
+    [
+      'candidate',
+      'parent',
+      ...(multi ? ['changed'] : []),
+      'iter',
+      'minibatch',
+      'confirm',
+      'outcome',
+      'dev',
+      'wins'
+    ],
     rows,
-    ['left', 'left', 'right', 'right', 'right', 'left', 'right', 'right']
+    [
+      'left',
+      'left',
+      ...(multi ? (['left'] as const) : []),
+      'right',
+      'right',
+      'right',
+      'left',
+      'right',
+      'right'
+    ]
   )
   const more =
     ordered.length > MAX_TREE_ROWS
@@ -120,9 +173,14 @@ export function gepaBlocks(opt: OptimizationReport): Block[] {
   const ledger =
     `Target calls ${l.targetCalls}: seed on dev ${l.seedDev}, parents on minibatches ${l.parentMinibatch}, children on minibatches ${l.childMinibatch}, confirmation ${l.confirmParent} + ${l.confirmChild}, ${l.devPasses} dev passes ${l.devCalls}; ${l.memoHits} parent scores re-used for free. ` +
     `Optimizer calls (reflections) ${l.optimizerCalls}. Preset ${d.preset} (${d.devPassCap} dev passes), minibatch ${d.minibatch}, confirmation ${d.confirm}, ${d.devRows.length} Pareto dev rows, selection ${d.selection}.`
+  const multi = d as Partial<GepaMultiDetails>
+  const mergeLine =
+    multi.merge === undefined || multi.components === undefined
+      ? ''
+      : ` Components: ${multi.components.map((c) => inlineCode(c, 60, true)).join(', ')}; merges ${multi.merge.enabled ? `on (≤ ${multi.merge.callCap} target calls): ${(l as Partial<GepaMultiLedger>).mergeAttempts ?? 0} tried, ${(l as Partial<GepaMultiLedger>).mergesAccepted ?? 0} admitted, ${(l as Partial<GepaMultiLedger>).mergeCalls ?? 0} calls on the rows that separate their parents` : 'off'}.`
   return [
     {
-      text: `#### Candidate tree\n\n${treeTable(d, bestId)}\n\n★ the proposed prompt (best mean on the Pareto dev rows) · ◆ on the Pareto front. *minibatch*: the parent's → the child's score on the rows the reflection read; *confirm*: the same on fresh train rows; *wins*: dev rows where it is among the best while some candidate is not.\n\n${ledger}`
+      text: `#### Candidate tree\n\n${treeTable(d, bestId)}\n\n★ the proposed prompt (best mean on the Pareto dev rows) · ◆ on the Pareto front. *minibatch*: the parent's → the child's score on the rows the reflection read; *confirm*: the same on fresh train rows; *wins*: dev rows where it is among the best while some candidate is not.${mergeLine === '' ? '' : " *changed*: the component a mutation rewrote, or for a merge the parent each component came from; a merge's *minibatch* is its parents' → its score on the dev rows that separate them."}\n\n${ledger}${mergeLine}`
     },
     { text: `#### Pareto front at the end\n\n${frontTable(d)}` },
     { text: details('Feedback shown to each reflection', feedbackDetails(d)), drop: 'detail' }

@@ -14,8 +14,8 @@ import type { CostEstimate } from '../llm/estimate.js'
 import { freeTierWarnings } from '../llm/github-models-limits.js'
 import { estimateApoRun } from '../optimize/apo/estimate.js'
 import { estimateGepaRun } from '../optimize/gepa/estimate.js'
-import { multiSearchCalls } from '../optimize/gepa/multi.js'
-import { GEPA_ITERATIONS_PER_PASS, presetDevPasses } from '../optimize/gepa/presets.js'
+import { multiDevPasses, multiSearchCalls } from '../optimize/gepa/multi.js'
+import { GEPA_ITERATIONS_PER_PASS } from '../optimize/gepa/presets.js'
 import { estimateMetaspoCalls, estimateUnseenCalls } from '../optimize/metaspo/estimate.js'
 import { describe } from './estimate-run.js'
 import { oneTask } from './task-optimization.js'
@@ -155,8 +155,9 @@ function estimateGepaShared(
   const smallest = Math.min(...train.map((t) => count('train', t)))
   const b = Math.min(gepa.minibatch, smallest)
   const c = Math.min(gepa.confirm, Math.max(0, smallest - b))
-  const search = multiSearchCalls(gepa, { dev: V, minibatch: b, confirm: c })
-  const iterations = presetDevPasses(gepa.preset) * GEPA_ITERATIONS_PER_PASS
+  const components = gepa.components === 'system' ? 1 : 1 + train.length
+  const search = multiSearchCalls(gepa, { dev: V, minibatch: b, confirm: c, components })
+  const iterations = multiDevPasses(gepa.preset, components) * GEPA_ITERATIONS_PER_PASS
   const testSizes = Object.fromEntries(holdout.map((t) => [t.name, count('test', t)]))
   const unseen = estimateUnseenCalls(3, testSizes)
   const sourceTest = train.reduce((s, t) => s + 2 * count('test', t), 0)

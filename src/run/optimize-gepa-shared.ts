@@ -57,7 +57,7 @@ export async function runGepaSharedOptimization(
   const userTasks = train.filter(userEditable).map((t) => t.name)
   const reserve = evidenceReserve(train, holdout)
   logger.info(
-    `GEPA on the shared system prompt of ${train.map((t) => t.name).join(', ')}${holdout.length ? ` (held out: ${holdout.map((t) => t.name).join(', ')})` : ''}: ${1 + userTasks.length} components, preset ${config.preset}, merge ${config.merge ? `on (≤ ${Math.round(config.mergeShare * 100)}% of the calls)` : 'off'}, seed ${options.seed}`
+    `GEPA on the shared system prompt of ${train.map((t) => t.name).join(', ')}${holdout.length ? ` (held out: ${holdout.map((t) => t.name).join(', ')})` : ''}: ${config.components === 'system' ? 1 : 1 + userTasks.length} components, preset ${config.preset}, merge ${config.merge ? `on (≤ ${Math.round(config.mergeShare * 100)}% of the calls)` : 'off'}, seed ${options.seed}`
   )
   const result = await runGepaMulti({
     tasks: train,

@@ -63,8 +63,11 @@ export function checkMethodChoice(choice: MethodChoice, wording: ChoiceWording):
         choice.tasks.length > 1 &&
         !(methodSharesSystem(choice.method) && choice.edit === 'system')
       ) {
+        const shared = methodSharesSystem(choice.method)
+          ? ` (or ${wording.prompt.replace(/user$/, 'system')} to optimize the shared system prompt of several tasks)`
+          : ''
         throw new InputError(
-          `optimize --method ${choice.method} improves one task at a time; give one ${wording.task}`
+          `optimize --method ${choice.method} improves one task at a time; give one ${wording.task}${shared}`
         )
       }
       return

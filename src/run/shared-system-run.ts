@@ -18,4 +18,3 @@ export function isSharedSystemRun(
   if (project.sharedSystemPrompt === undefined) return false
   return request.tasks.length > 1 || (request.tasks.length === 0 && project.tasks.length > 1)
 }
-

@@ -78,6 +78,7 @@ export function testConfig(
         selection: 'pareto',
         maxPromptChars: undefined,
         target: undefined,
+        components: 'all',
         merge: true,
         mergeShare: 0.2
       }

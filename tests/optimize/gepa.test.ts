@@ -24,6 +24,7 @@ const config: GepaConfig = {
   selection: 'pareto',
   maxPromptChars: undefined,
   target: undefined,
+  components: 'all',
   merge: true,
   mergeShare: 0.2
 }

@@ -57,7 +57,7 @@ export function mergePlan(i: MergeNode, j: MergeNode, a: MergeNode): MergePlan |
     else if (ti === ta) from = j
     else if (tj === ta) from = i
     else from = j.devMean > i.devMean ? j : i
-    components[name] = from === a ? ta : from.components[name] ?? ''
+    components[name] = from === a ? ta : (from.components[name] ?? '')
     sources[name] = from.id
   }
   const same = (n: MergeNode) =>

@@ -18,7 +18,10 @@ export type Components = Readonly<Record<string, string>>
 export interface GepaMultiInput {
   tasks: readonly LoadedTask[]
   start: { system: string; users: ReadonlyMap<string, string> }
-  /** Tasks whose user prompt is a component too (the others keep theirs); empty: system only. */
+  /**
+   * Tasks whose user prompt may be a component too (the others keep theirs); with
+   * `config.components: system`, or when empty, the system prompt is the only component.
+   */
   userTasks: readonly string[]
   config: GepaConfig
   optimizer: ChatModel

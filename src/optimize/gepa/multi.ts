@@ -8,6 +8,8 @@
  * (./merge.ts), is first scored on dev rows that separate its parents, and gets a full dev pass only
  * if it is no worse than the better parent there.
  *
+ * The preset's dev passes count per component (round robin hands each component its share of the
+ * mutations); merges have their own cap (MAX_MERGES admitted) and do not use the preset's passes.
  * The budget is exact as in ./gepa.ts: an iteration starts only when the cap covers its worst case
  * (a mutation 2b + 2c + V target calls and one optimizer call; a merge V target calls), and merges
  * spend at most `optimize.gepa.merge_share` of the search's target calls. Every (candidate, row)
@@ -77,12 +79,24 @@ export function emptyMultiLedger(): GepaMultiLedger {
   }
 }
 
+/**
+ * Dev passes a multi-component run's preset allows: the preset's per component (the reference's
+ * `auto` budgets grow with the number of components too), since round robin gives each component
+ * only its share of the mutations.
+ */
+export function multiDevPasses(
+  preset: GepaMultiInput['config']['preset'],
+  components: number
+): number {
+  return presetDevPasses(preset) * Math.max(1, components)
+}
+
 /** The search's target calls at most, before a cap: the preset's iterations at their worst. */
 export function multiSearchCalls(
   config: GepaMultiInput['config'],
-  sizes: { dev: number; minibatch: number; confirm: number }
+  sizes: { dev: number; minibatch: number; confirm: number; components: number }
 ): number {
-  const passes = presetDevPasses(config.preset)
+  const passes = multiDevPasses(config.preset, sizes.components)
   const worst = iterationWorstCase(sizes.minibatch, sizes.confirm, sizes.dev)
   const bound = sizes.dev + passes * GEPA_ITERATIONS_PER_PASS * worst
   return config.maxCalls === undefined ? bound : Math.min(bound, config.maxCalls)
@@ -137,7 +151,9 @@ export async function runGepaMulti(input: GepaMultiInput): Promise<GepaMultiResu
   const allTrain = tasks.flatMap((t) => trainOf.get(t.name) ?? [])
   const names = [
     SYSTEM_COMPONENT,
-    ...tasks.filter((t) => input.userTasks.includes(t.name)).map((t) => userComponent(t.name))
+    ...(config.components === 'system' ? [] : tasks)
+      .filter((t) => input.userTasks.includes(t.name))
+      .map((t) => userComponent(t.name))
   ]
   const taskOf = new Map(tasks.map((t) => [userComponent(t.name), t]))
   const startComponents: Record<string, string> = { [SYSTEM_COMPONENT]: input.start.system }
@@ -170,11 +186,12 @@ export async function runGepaMulti(input: GepaMultiInput): Promise<GepaMultiResu
     ...names.map((n) => Math.max(0, (rulesOf.get(n)?.rows.length ?? 0) - b))
   )
   const V = dev.length
-  const devPassCap = presetDevPasses(config.preset)
+  const devPassCap = multiDevPasses(config.preset, names.length)
   const maxIterations = devPassCap * GEPA_ITERATIONS_PER_PASS
   const mergeOn = config.merge && names.length >= 2
   const mergeCap = Math.floor(
-    config.mergeShare * multiSearchCalls(config, { dev: V, minibatch: b, confirm: c })
+    config.mergeShare *
+      multiSearchCalls(config, { dev: V, minibatch: b, confirm: c, components: names.length })
   )
   const ledger = emptyMultiLedger()
   const registry = new CandidateRegistry()
@@ -396,7 +413,8 @@ export async function runGepaMulti(input: GepaMultiInput): Promise<GepaMultiResu
     let mergeSpent = 0
 
     for (iteration = 1; iteration <= maxIterations; iteration++) {
-      if (ledger.devPasses >= devPassCap) break
+      // The preset counts mutations' dev passes; merges have their own cap and share of the calls.
+      if (ledger.devPasses - ledger.mergesAccepted >= devPassCap) break
       if (overCap(worst)) {
         stop = {
           reason: 'budget',
@@ -442,11 +460,11 @@ export async function runGepaMulti(input: GepaMultiInput): Promise<GepaMultiResu
       const turn = nextComponent.get(parent.id) ?? 0
       nextComponent.set(parent.id, turn + 1)
       const component = names[turn % names.length] as string
-      const { failing, unknown, pick: minibatch } = minibatchFor(
-        parent,
-        component,
-        it.fork('minibatch')
-      )
+      const {
+        failing,
+        unknown,
+        pick: minibatch
+      } = minibatchFor(parent, component, it.fork('minibatch'))
       if (failing.length === 0 && unknown.length === 0) {
         record(parent.id, null, 'solved-minibatch', before)
         continue
@@ -559,7 +577,10 @@ export async function runGepaMulti(input: GepaMultiInput): Promise<GepaMultiResu
       record(parent.id, child.id, 'admitted', before)
     }
     if (stop.reason === 'completed' && iteration > maxIterations) {
-      stop = { reason: 'completed', message: `${maxIterations} iterations (preset ${config.preset})` }
+      stop = {
+        reason: 'completed',
+        message: `${maxIterations} iterations (preset ${config.preset})`
+      }
     }
   } catch (error) {
     const stopped = stopFromError(error, input.signal)
