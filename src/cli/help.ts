@@ -99,17 +99,18 @@ ${BUDGET}
 ${EXIT}`,
   optimize: `prompt-descent optimize [--method ${METHODS}] [--task NAME] [--prompt user|system] ...
 
-Improves prompts within the budget — APO on one task's prompt, or MetaSPO on the shared system
-prompt — then scores the starting and the best prompts once on the held-out test split. The best
+Improves prompts within the budget — APO or GEPA on one task's prompt, or MetaSPO or GEPA
+(--prompt system on several tasks) on the shared system prompt — then scores the starting and the best prompts once on the held-out test split. The best
 prompts go to --out; --write also replaces the prompt files when the gain on test is more than noise.
 
   ${`--method ${METHODS}`.padEnd(24)} default: optimize.method
-  --prompt user|system     APO: which prompt to edit (default optimize.apo.target)
-  --holdout TASK           MetaSPO: keep this task out of meta-training (repeatable)
+  --prompt user|system     APO, GEPA: which prompt to edit (default optimize.apo.target);
+                           GEPA with system and no single --task: the shared system prompt
+  --holdout TASK           MetaSPO, shared-system GEPA: keep this task out of training (repeatable)
   --adapt                  MetaSPO: measure test-time adaptation on the unseen tasks
   --seed N                 optimizer seed (default optimize.seed, else seed)
   --write                  replace the prompt files in place when the gain is significant
-  --write-user-prompts     MetaSPO, with --write: write the user prompts too
+  --write-user-prompts     shared system prompt, with --write: write the user prompts too
   --out DIR                where the best prompts go (default .prompt-descent/optimized/)
   --samples K              K replies per example when scoring candidates (1–100)
   --estimate               print the expected calls, tokens and cost; no call is made
