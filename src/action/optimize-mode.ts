@@ -4,7 +4,7 @@
  * fixed branch (created, or updated in place by later runs). Started by workflow_dispatch, schedule,
  * a pull_request run, or a `/optimize` comment on a pull request.
  */
-import { methodName, methodScope } from '../config/methods.js'
+import { methodName } from '../config/methods.js'
 import { runOptimization } from '../run/optimize-method.js'
 import * as core from '@actions/core'
 import { resolve } from 'node:path'
@@ -23,7 +23,7 @@ import type { RunContext } from './context.js'
 import type { ActionSettings } from './inputs.js'
 import { createActionLogger } from './logger.js'
 import { propose, setProposalOutputs } from './optimize-propose.js'
-import { proposalBranch, resolveRequest } from './optimize-request.js'
+import { isSharedRequest, proposalBranch, resolveRequest } from './optimize-request.js'
 import type { OptimizeRequest } from './optimize-request.js'
 import { resolveTrigger } from './optimize-trigger.js'
 import type { Trigger } from './optimize-trigger.js'
@@ -137,10 +137,9 @@ async function optimize(
   })
   try {
     const name = methodName(request.method)
-    const label =
-      methodScope(request.method) === 'task'
-        ? `Optimize the ${request.edit} prompt of ${request.task ?? ''} with ${name}`
-        : `Optimize the system prompt with ${name}`
+    const label = !isSharedRequest(request)
+      ? `Optimize the ${request.edit} prompt of ${request.task ?? ''} with ${name}`
+      : `Optimize the system prompt with ${name}`
     return await core.group(label, () =>
       runOptimization(session, {
         method: request.method,

@@ -2,14 +2,13 @@
  * How to repeat an optimize run: the CLI command and the action step, with the same method, task,
  * prompt, budget overrides and seed (the seed and the rest live in the config, named by its hash).
  */
-import { methodScope } from '../config/methods.js'
 import { safeUrl } from '../llm/provider-env.js'
 import type { LoadedProject } from '../config/project-types.js'
 import type { ReproduceInfo } from '../report/markdown-optimize.js'
 import { TOOL_NAME, VERSION } from '../version.js'
 import type { RunContext } from './context.js'
 import type { ActionSettings } from './inputs.js'
-import type { OptimizeRequest } from './optimize-request.js'
+import { isSharedRequest, type OptimizeRequest } from './optimize-request.js'
 
 /**
  * The step when the workflow did not say which repository the action came from (a local
@@ -52,7 +51,7 @@ export function reproduceInfo(args: {
   if (settings.configPath !== 'prompt-descent.yml') inputs.push(['config', settings.configPath])
   words.push('--method', request.method)
   inputs.push(['method', request.method])
-  if (methodScope(request.method) === 'task') {
+  if (!isSharedRequest(request)) {
     words.push('--task', request.task ?? '', '--prompt', request.edit)
     inputs.push(['task', request.task ?? ''], ['prompt', request.edit])
   } else if (request.tasks.length > 0) {

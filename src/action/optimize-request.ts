@@ -2,7 +2,12 @@
  * What an optimize run does and where its proposal goes: the method, task, prompt and budget from
  * the comment, the inputs and the config (in that order), and the fixed branch per target.
  */
-import { methodScope, type OptimizeMethod } from '../config/methods.js'
+import {
+  methodName,
+  methodScope,
+  methodSharesSystem,
+  type OptimizeMethod
+} from '../config/methods.js'
 import { checkMethodChoice, defaultEdit, type ChoiceWording } from '../run/optimize-method.js'
 import { partMessage } from '../config/prompt.js'
 import type { LoadedProject } from '../config/project-types.js'
@@ -10,6 +15,7 @@ import type { BudgetConfig } from '../config/types.js'
 import { InputError } from '../errors.js'
 import { oneTask } from '../run/task-optimization.js'
 import { metaspoTasks } from '../run/optimize-metaspo.js'
+import { isSharedSystemRun } from '../run/shared-system-run.js'
 import type { OptimizeCommand } from './comment-trigger.js'
 import type { ActionSettings } from './inputs.js'
 
@@ -73,12 +79,21 @@ export function resolveRequest(
     { method, edit: askedPrompt, tasks: taskName === undefined ? [] : [taskName] },
     ACTION_WORDING
   )
-  if (methodScope(method) === 'shared-system') {
+  const asked = askedPrompt ?? defaultEdit(config.optimize, method)
+  // GEPA asked for the system prompt without a task, on several tasks: the shared system prompt.
+  const shared =
+    methodScope(method) === 'shared-system' ||
+    isSharedSystemRun(project, {
+      method,
+      edit: asked,
+      tasks: taskName === undefined ? settings.tasks : [taskName]
+    })
+  if (shared) {
     const { train } = metaspoTasks({ project }, undefined, settings.tasks)
     const system = config.systemPrompt
     if (system === undefined) {
       throw new InputError(
-        'MetaSPO optimizes the shared system prompt: set system_prompt (a file, e.g. prompts/system.md) in the config',
+        `${methodName(method)} optimizes the shared system prompt: set system_prompt (a file, e.g. prompts/system.md) in the config`,
         { location: 'system_prompt' }
       )
     }
@@ -93,7 +108,7 @@ export function resolveRequest(
     }
   }
   const task = oneTask({ project }, taskName, method)
-  const edit = askedPrompt ?? defaultEdit(config.optimize, method)
+  const edit = asked
   const file = partMessage(task.prompt, edit)?.source.file
   return {
     method,
@@ -104,6 +119,19 @@ export function resolveRequest(
     budget,
     files: file === undefined ? [] : [file]
   }
+}
+
+/**
+ * Whether the request is for the shared system prompt: MetaSPO's, or a method that also does it
+ * (GEPA) resolved to no single task and the system prompt.
+ */
+export function isSharedRequest(
+  request: Pick<OptimizeRequest, 'method' | 'task' | 'edit'>
+): boolean {
+  return (
+    methodScope(request.method) === 'shared-system' ||
+    (methodSharesSystem(request.method) && request.task === undefined && request.edit === 'system')
+  )
 }
 
 /** A task name as a branch-name segment: letters, digits, `.`, `_` and `-` only. */
@@ -123,7 +151,7 @@ export function refSegment(name: string): string {
  */
 export function proposalBranch(request: OptimizeRequest, pullNumber: number | undefined): string {
   if (pullNumber !== undefined) return `${BRANCH_PREFIX}pr-${pullNumber}`
-  if (methodScope(request.method) === 'shared-system') return `${BRANCH_PREFIX}system-prompt`
+  if (isSharedRequest(request)) return `${BRANCH_PREFIX}system-prompt`
   const task = refSegment(request.task ?? 'task')
   return `${BRANCH_PREFIX}${request.edit === 'user' ? task : `${task}-system`}`
 }

@@ -2,7 +2,7 @@
  * The words of an optimize run: the pull request's title, commit message and body (the report as
  * evidence, plus how to reproduce it), the job-summary status and the reply to a `/optimize`.
  */
-import { methodName, methodScope, methodTitle } from '../config/methods.js'
+import { methodName, methodTitle } from '../config/methods.js'
 import type { ProposeChangesResult } from '../github/pull-request.js'
 import { renderMarkdown } from '../report/markdown.js'
 import { reproduceSection } from '../report/markdown-optimize.js'
@@ -12,7 +12,7 @@ import type { RunReport } from '../report/types.js'
 import { STOP_LABELS } from '../report/format.js'
 import type { StopInfo } from '../llm/ledger-types.js'
 import type { GainDecision } from '../run/optimize-gain.js'
-import type { OptimizeRequest } from './optimize-request.js'
+import { isSharedRequest, type OptimizeRequest } from './optimize-request.js'
 
 /** What the pull-request body may use: under GitHub's 65,536 with room to spare. */
 export const BODY_LIMIT = 65_000
@@ -27,7 +27,7 @@ export interface ProposalOrigin {
 
 /** What was optimized, in words; `markdown` escapes the task name for a body (a title is plain text). */
 function target(request: OptimizeRequest, markdown = true): string {
-  if (methodScope(request.method) === 'shared-system') return 'the shared system prompt'
+  if (isSharedRequest(request)) return 'the shared system prompt'
   const name = (request.task ?? '').replace(/\s+/g, ' ').slice(0, 80)
   const task = markdown ? escapeInline(name, 80) : name
   return request.edit === 'user' ? `the ${task} prompt` : `the ${task} system prompt`

@@ -141,7 +141,17 @@ async function runMethod(services: RunServices, request: OptimizationRequest): P
     case 'apo':
       return (await runApoOptimization(services, taskRun(request))).report
     case 'gepa':
-      if (isSharedSystemRun(services.project, request)) {
+      if (
+        isSharedSystemRun(services.project, {
+          ...request,
+          tasks:
+            request.tasks.length > 0
+              ? request.tasks
+              : request.task === undefined
+                ? []
+                : [request.task]
+        })
+      ) {
         return (
           await runGepaSharedOptimization(services, {
             holdout: request.holdout,

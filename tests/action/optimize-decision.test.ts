@@ -23,7 +23,10 @@ import type { LedgerSnapshot, StopInfo } from '../../src/llm/ledger-types.js'
 import type { OptimizationReport, TransferReport } from '../../src/optimize/types.js'
 import type { RunReport, TaskComparison, Verdict } from '../../src/report/types.js'
 import { createFixtureRepo, promptAddressing, triageTask } from './fixture-repo.js'
+import { mkdtemp, rm } from 'node:fs/promises'
+import { tmpdir } from 'node:os'
 import { join } from 'node:path'
+import { writeDemoRepository } from '../../src/simulate/demo-repo.js'
 import { afterEach } from 'vitest'
 
 const estimate = (value: number, low: number, high: number): ScoreEstimate => ({
@@ -356,6 +359,29 @@ describe('resolveRequest', () => {
     expect(() => resolveRequest(settings({ task: 'nope' }), undefined, p)).toThrow(
       /unknown task "nope"/
     )
+  })
+
+  it('resolves GEPA with prompt: system on several tasks to the shared system prompt', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'pd-gepa-shared-'))
+    cleanups.push(() => rm(dir, { recursive: true, force: true }))
+    const demo = await writeDemoRepository(dir, { seed: 3, rows: 20, multiTask: true })
+    const p = await loadProject(demo.configPath)
+    const request = resolveRequest(settings({ method: 'gepa', prompt: 'system' }), undefined, p)
+    expect(request).toMatchObject({ method: 'gepa', task: undefined, edit: 'system', tasks: [] })
+    expect(request.files[0]).toBe('prompts/system.md')
+    expect(request.files).toHaveLength(1 + 4)
+    expect(proposalBranch(request, undefined)).toBe('prompt-descent/optimize/system-prompt')
+    expect(proposalTitle(request, { pullNumber: undefined, requestedBy: undefined })).toBe(
+      'prompt-descent: improve the shared system prompt'
+    )
+    // One task named: that task's system prompt, as before.
+    expect(
+      resolveRequest(
+        settings({ method: 'gepa', prompt: 'system', task: 'reviews-beauty' }),
+        undefined,
+        p
+      )
+    ).toMatchObject({ task: 'reviews-beauty', edit: 'system' })
   })
 
   it('writes the command and the step that repeat the run, with what works before the package is published', async () => {
