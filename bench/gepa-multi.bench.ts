@@ -123,7 +123,14 @@ function record(values: readonly number[]): string {
 describe(`GEPA vs MetaSPO on the shared system prompt (review family, ${ROWS} rows per task)`, () => {
   it(`at MetaSPO's target calls, seen and unseen tasks, merge on vs off (seeds ${seedList(SEEDS)})`, async () => {
     const runs: SeedResult[] = []
-    for (const seed of SEEDS) runs.push(await oneSeed(seed))
+    for (const seed of SEEDS) {
+      const r = await oneSeed(seed)
+      runs.push(r)
+      // One line per seed as it ends, so a long run shows its progress.
+      process.stderr.write(
+        `seed ${seed}: seen ${pct(r.metaspo.seen)} / ${pct(r.merge.seen)} / ${pct(r.noMerge.seen)} / ${pct(r.systemOnly.seen)}, unseen ${pct(r.metaspo.unseen)} / ${pct(r.merge.unseen)} / ${pct(r.noMerge.unseen)} / ${pct(r.systemOnly.unseen)} (MetaSPO / GEPA merge on / off / system only)\n`
+      )
+    }
     const col = (f: (r: SeedResult) => number) => runs.map(f)
     const rows = [
       [
