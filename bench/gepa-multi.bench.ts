@@ -71,8 +71,9 @@ async function oneSeed(seed: number): Promise<SeedResult> {
     const metaspo = await runMetaspoOnce(repo.project, seed, {})
     const budget = metaspo.result.calls.target
     const gepa = { preset: 'heavy' as const, maxCalls: budget }
-    const merge = await runGepaSharedOnce(repo.project, seed, { ...gepa, merge: true })
-    const noMerge = await runGepaSharedOnce(repo.project, seed, { ...gepa, merge: false })
+    const all = { ...gepa, components: 'all' as const }
+    const merge = await runGepaSharedOnce(repo.project, seed, { ...all, merge: true })
+    const noMerge = await runGepaSharedOnce(repo.project, seed, { ...all, merge: false })
     const systemOnly = await runGepaSharedOnce(repo.project, seed, {
       ...gepa,
       components: 'system'
