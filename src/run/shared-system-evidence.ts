@@ -36,6 +36,16 @@ export function evidenceReserve(
   )
 }
 
+/** A stop after which no further call is made: a cancel, or a provider that refuses. */
+export function interrupted(stop: StopInfo): boolean {
+  return stop.reason === 'cancelled' || stop.reason === 'provider-error'
+}
+
+/** A stop after which the optional later phases (unseen tasks, adaptation) are skipped. */
+export function cutShort(stop: StopInfo): boolean {
+  return interrupted(stop) || stop.reason === 'budget'
+}
+
 export interface SharedSystemEvidence {
   comparisons: TaskComparison[]
   headTasks: EvalOutcome['tasks']
@@ -61,7 +71,9 @@ export async function sharedSystemEvidence(
   let stop = input.stop
   const comparisons: TaskComparison[] = []
   const headTasks: EvalOutcome['tasks'] = []
-  if (stop.reason !== 'cancelled') {
+  // Source tasks: the starting pair vs the optimized pair, on test — unless the run was cancelled
+  // or the provider refused (every further call would be refused too).
+  if (!interrupted(stop)) {
     for (const task of input.train) {
       const startUser = partsOf(task.prompt).user
       const bestUser = input.users.get(task.name) ?? startUser
@@ -98,13 +110,13 @@ export async function sharedSystemEvidence(
         (o) => o.fatal || o.stop.reason === 'budget' || o.stop.reason === 'cancelled'
       )?.stop
       if (cut) {
-        stop = { reason: cut.reason, message: `${cut.message} (while scoring the test split)` }
+        stop = { ...cut, message: `${cut.message} (while scoring the test split)` }
         break
       }
     }
   }
   let unseen: UnseenResult | undefined
-  if (input.holdout.length > 0 && stop.reason !== 'budget' && stop.reason !== 'cancelled') {
+  if (input.holdout.length > 0 && !cutShort(stop)) {
     const userVariants = new Map<string, string[]>()
     for (const task of input.holdout) {
       const variants = await makeUserVariants(task, models.optimizer, UNSEEN_VARIANTS, {
