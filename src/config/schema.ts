@@ -326,7 +326,7 @@ const gepaSchema = z.strictObject({
   selection: z.enum(['pareto', 'best']).default('pareto'),
   max_prompt_chars: int(100, 100_000).optional(),
   target: z.enum(['user', 'system']).optional(),
-  components: z.enum(['all', 'system']).default('all'),
+  components: z.enum(['all', 'system']).default('system'),
   merge: z.boolean().default(true),
   merge_share: z.number().min(0).max(0.5).default(0.2)
 })

@@ -326,8 +326,8 @@ export interface GepaConfig {
   /** Which prompt GEPA edits; unset → optimize.apo.target. */
   target: 'user' | 'system' | undefined
   /**
-   * Shared system prompt of several tasks: `all` evolves the system prompt and each task's editable
-   * user prompt as components of one candidate; `system` the system prompt alone.
+   * Shared system prompt of several tasks: `system` (the default) evolves the system prompt alone;
+   * `all` also each task's editable user prompt, as components of one candidate.
    */
   components: 'all' | 'system'
   /**

@@ -30,7 +30,13 @@ async function multiRepo(gepa: Record<string, unknown>): Promise<string> {
 
 describe('optimize --method gepa --prompt system on several tasks', () => {
   it('writes the shared system prompt and reports lineage, merges and the unseen tasks', async () => {
-    const root = await multiRepo({ preset: 'light', dev_rows: 16, merge: true, merge_share: 0.5 })
+    const root = await multiRepo({
+      preset: 'light',
+      dev_rows: 16,
+      components: 'all',
+      merge: true,
+      merge_share: 0.5
+    })
     const out = join(root, 'out')
     const result = await runCli(
       [

@@ -78,7 +78,7 @@ export function testConfig(
         selection: 'pareto',
         maxPromptChars: undefined,
         target: undefined,
-        components: 'all',
+        components: 'system',
         merge: true,
         mergeShare: 0.2
       }
