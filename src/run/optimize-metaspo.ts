@@ -13,7 +13,12 @@ import { buildReport } from './build-report.js'
 import { plural } from '../report/format.js'
 import { createScoreFn } from './score-fn.js'
 import { selectTasks } from './select-tasks.js'
-import { evidenceReserve, sharedSystemEvidence, transferSummary } from './shared-system-evidence.js'
+import {
+  cutShort,
+  evidenceReserve,
+  sharedSystemEvidence,
+  transferSummary
+} from './shared-system-evidence.js'
 import type { RunServices } from './services.js'
 
 export interface MetaspoRunOptions {
@@ -33,16 +38,6 @@ export interface MetaspoRunOutcome {
   report: RunReport
   result: MetaspoResult
   unseen: UnseenResult | undefined
-}
-
-/** A stop after which no further call is made: a cancel, or a provider that refuses. */
-function interrupted(stop: StopInfo): boolean {
-  return stop.reason === 'cancelled' || stop.reason === 'provider-error'
-}
-
-/** A stop after which the optional later phases (unseen tasks, adaptation) are skipped. */
-function cutShort(stop: StopInfo): boolean {
-  return interrupted(stop) || stop.reason === 'budget'
 }
 
 /** The meta-training tasks and the held-out (unseen) ones. */

@@ -7,7 +7,7 @@ import type { GepaConfig } from '../../config/types.js'
 import type { ScoreEstimate } from '../../eval/types.js'
 import type { ChatModel } from '../../llm/chat-model.js'
 import type { CandidateRecord, RoundRecord, ScoreFn } from '../types.js'
-import type { GepaDetails, GepaIteration, GepaLedger, GepaNode, GepaStopReason } from './types.js'
+import type { GepaDetails, GepaIteration, GepaLedger, GepaNode, GepaResult } from './types.js'
 
 /** The shared system prompt's component name; a task's user prompt is `user:<task>`. */
 export const SYSTEM_COMPONENT = 'system'
@@ -78,7 +78,7 @@ export interface GepaMultiResult {
   bestDev: ScoreEstimate | null
   candidates: CandidateRecord[]
   rounds: RoundRecord[]
-  stop: { reason: GepaStopReason; message: string }
+  stop: GepaResult['stop']
   details: GepaMultiDetails
 }
 

@@ -17,14 +17,14 @@
  */
 import type { Example, LoadedTask } from '../../config/project-types.js'
 import { templateSlots } from '../../config/template.js'
-import { InputError, ProviderError } from '../../errors.js'
+import { InputError } from '../../errors.js'
 import { bootstrapMeanInterval } from '../../eval/stats.js'
 import type { ExampleResult } from '../../eval/types.js'
 import { throwIfAborted } from '../../llm/abort.js'
 import { createRandom, type Random } from '../../util/random.js'
 import { CandidateRegistry, emptyRejectCounts, outputMarkers } from '../candidate-guard.js'
 import { toFailingExample } from '../failing-examples.js'
-import { stopFromError } from '../stop.js'
+import { providerStop, stopFromError } from '../stop.js'
 import type { CandidateRecord, RoundRecord } from '../types.js'
 import { exampleFeedback } from './feedback.js'
 import { MAX_MERGES, pickMerge, separatingRows, type MergeNode } from './merge.js'
@@ -583,11 +583,9 @@ export async function runGepaMulti(input: GepaMultiInput): Promise<GepaMultiResu
       }
     }
   } catch (error) {
-    const stopped = stopFromError(error, input.signal)
-    if (stopped !== undefined) stop = stopped
-    else if (error instanceof ProviderError)
-      stop = { reason: 'provider-error', message: error.message }
-    else throw error
+    const stopped = stopFromError(error, input.signal) ?? providerStop(error)
+    if (stopped === undefined) throw error
+    stop = stopped
   }
 
   const entries = poolEntries()
