@@ -24,7 +24,10 @@ const config: GepaConfig = {
   maxCalls: undefined,
   selection: 'pareto',
   maxPromptChars: undefined,
-  target: undefined
+  target: undefined,
+  components: 'system',
+  merge: true,
+  mergeShare: 0.2
 }
 
 function triage() {
