@@ -238,6 +238,33 @@ export function normalQuantile(p: number): number {
 }
 
 /**
+ * The standard normal CDF Φ(x), from the complementary error function of Numerical Recipes
+ * (W. H. Press et al., 2nd ed., §6.2, `erfcc`: a Chebyshev fit with fractional error < 1.2e-7).
+ */
+export function normalCdf(x: number): number {
+  if (x === Infinity) return 1
+  if (x === -Infinity) return 0
+  const z = Math.abs(x) / Math.SQRT2
+  const t = 1 / (1 + 0.5 * z)
+  const poly =
+    -1.26551223 +
+    t *
+      (1.00002368 +
+        t *
+          (0.37409196 +
+            t *
+              (0.09678418 +
+                t *
+                  (-0.18628806 +
+                    t *
+                      (0.27886807 +
+                        t *
+                          (-1.13520398 + t * (1.48851587 + t * (-0.82215223 + t * 0.17087277))))))))
+  const erfc = t * Math.exp(-z * z + poly)
+  return x >= 0 ? 1 - erfc / 2 : erfc / 2
+}
+
+/**
  * Wilson score interval for a proportion (successes out of n). Better behaved than the normal
  * approximation near 0 and 1 and for small n; n = 0 gives [0, 1] around 0.
  */

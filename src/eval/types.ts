@@ -3,6 +3,7 @@ import type { SplitName } from '../config/project-types.js'
 import type { Aggregation } from '../config/types.js'
 import type { FailureCause } from './failures.js'
 import type { ChatModel } from '../llm/chat-model.js'
+import type { SequentialRule } from './sequential-look.js'
 
 /**
  * Characters of a reply a result keeps. A reply is scored whole, then cut to this, so reports and
@@ -281,6 +282,12 @@ export interface TaskComparison {
  */
 export interface SequentialOutcome {
   stop: 'regressed' | 'not-regressed' | 'exhausted' | 'interrupted' | 'off'
+  /**
+   * With `regressed` / `not-regressed`, the rule that settled it: `confidence-sequence` (the
+   * anytime-valid betting test, either way), `futility` (the rows left had under a 1% chance of
+   * making it a regression) or `curtailment` (no rows left could make it one).
+   */
+  rule?: SequentialRule
   /** Paired rows scored on both sides (before leaving out failed calls). */
   rows: number
   /** Paired rows the two datasets have. */

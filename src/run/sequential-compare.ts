@@ -2,8 +2,9 @@ import type { Example, LoadedTask } from '../config/project-types.js'
 import type { Sampling } from '../config/samples.js'
 import type { ScoredExamples } from '../eval/evaluate.js'
 import { sequentialOutcome } from '../eval/sequential-outcome.js'
-import { lookSchedule, sequentialTest } from '../eval/sequential-test.js'
-import type { SequentialDecision } from '../eval/sequential-test.js'
+import { sequentialLook } from '../eval/sequential-look.js'
+import type { SequentialLook } from '../eval/sequential-look.js'
+import { lookSchedule } from '../eval/sequential-test.js'
 import type {
   EvalSplit,
   ExampleResult,
@@ -118,8 +119,9 @@ function stopOf(
  * in a seeded random order, in batches (`gate.first_look` rows, then `gate.look_every` at a time;
  * head first, so an unchanged prompt's base is served from the cache), and after each batch the
  * anytime-valid test of eval/sequential-test.ts asks whether the mean paired difference lies
- * beyond −max_drop or within it at the gate's confidence. The task stops at the first look that
- * settles it. When the rows run out first, the rows only one side has are scored too, so the task's
+ * beyond −max_drop or within it at the gate's confidence, and when it cannot tell yet, the futility
+ * stop of eval/futility.ts asks whether the rows left could still make it a regression
+ * (eval/sequential-look.ts). The task stops at the first look that settles it. When the rows run out first, the rows only one side has are scored too, so the task's
  * results are exactly those of scoring every row, and the full-data test decides.
  */
 export async function compareSequentially(
@@ -157,7 +159,7 @@ export async function compareSequentially(
       `${task.head.name}: scoring base and head on ${plural(order.length, 'paired row')}${each} in a seeded random order, looking after ${plural(Math.min(gate.firstLook, order.length), 'row')} and then every ${gate.lookEvery} (${input.split})`
     )
     let done = 0
-    let decision: SequentialDecision = 'undecided'
+    let settled: SequentialLook = { decision: 'undecided' }
     let cut: { stop: StopInfo; fatal: boolean } | undefined
     for (const look of looks) {
       const batch = order.slice(done, look)
@@ -172,14 +174,15 @@ export async function compareSequentially(
         const b = baseSide.results.get(e.id)
         return h && b && scored(h) && scored(b) ? [h.score - b.score] : []
       })
-      decision = sequentialTest({
+      settled = sequentialLook({
         differences,
+        remaining: order.length - done,
         maxDrop: gate.maxDrop,
         confidence: gate.confidence
-      }).decision
-      if (decision !== 'undecided') break
+      })
+      if (settled.decision !== 'undecided') break
     }
-    if (!cut && decision === 'undecided') {
+    if (!cut && settled.decision === 'undecided') {
       // The rows ran out: score what only one side has, so the results are the full evaluation's.
       const headIds = new Set(headRows.map((e) => e.id))
       const headOnly = headRows.filter((e) => !baseById.has(e.id))
@@ -196,7 +199,12 @@ export async function compareSequentially(
     sequential.set(
       task.head.name,
       sequentialOutcome(
-        { decision: cut ? 'interrupted' : decision, rows: done, total: order.length },
+        {
+          decision: cut ? 'interrupted' : settled.decision,
+          ...(!cut && 'rule' in settled && { rule: settled.rule }),
+          rows: done,
+          total: order.length
+        },
         gate
       )
     )

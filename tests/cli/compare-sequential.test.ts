@@ -7,7 +7,8 @@
  * The server answers every row right, unless the prompt carries the head's broken rule, when it
  * answers every row wrong: each paired difference is −1, and the betting test (unit-tested in
  * tests/eval/sequential-test.test.ts) needs 12 such rows to settle a regression beyond max_drop 0.1
- * at 95%, so with `first_look: 20` the gate stops at its first look, after 20 rows: 40 calls.
+ * at 95%, so with `first_look: 20` the gate stops at its first look, after 20 rows: 40 calls. A
+ * harmless change (every difference 0) is stopped by the futility rule (eval/futility.ts) after 50.
  */
 import { readFile, writeFile } from 'node:fs/promises'
 import { join } from 'node:path'
@@ -106,6 +107,7 @@ describe('compare with the sequential gate', () => {
     const total = task.rows.length
     expect(c?.sequential).toEqual({
       stop: 'regressed',
+      rule: 'confidence-sequence',
       rows: 20,
       total,
       message: `stopped after 20 of ${total} rows: the head is worse than max_drop 0.1 at 95%`
@@ -128,17 +130,30 @@ describe('compare with the sequential gate', () => {
     expect(again.json.comparison?.tasks[0]?.sequential).toEqual(c?.sequential)
   })
 
-  it('stops once a harmless change is settled as not worse: 71 equal rows are needed, so at the look after 80', async () => {
+  it('stops a harmless change by futility after 50 rows, before the betting test (71 rows, the look after 80)', async () => {
+    // Every difference is 0. After 40 rows the rows left could still make it a regression with a
+    // chance of Φ(−4 / (√(1/41)·√160)) ≈ 2.1%; after 50, Φ(−5 / (√(1/51)·√150)) ≈ 0.18% < 1%
+    // (tests/eval/futility.test.ts works these out), so the gate stops there: 50 rows a side.
     const repo = await repoWith(GATE, `${BASE}\nBe brief.\n`)
     const run = await compare(repo)
     expect(run.code).toBe(0)
-    expect(run.json.comparison?.tasks[0]?.sequential).toMatchObject({
+    const total = task.rows.length
+    const line = `stopped after 50 of ${total} rows: scoring the other rows would not make this a regression (< 1% chance)`
+    expect(run.json.comparison?.tasks[0]?.sequential).toEqual({
       stop: 'not-regressed',
-      rows: 80,
-      message: `stopped after 80 of ${task.rows.length} rows: the head is not worse than max_drop 0.1 at 95%`
+      rule: 'futility',
+      rows: 50,
+      total,
+      message: line
     })
-    expect(run.calls).toBe(160)
+    expect(run.calls).toBe(100)
     expect(run.json.gate?.passed).toBe(true)
+    const check = run.json.gate?.checks.find((k) => k.kind === 'max_drop')
+    expect(check?.message).toContain(line)
+    expect(run.stdout).toContain(line)
+    // The Markdown escapes the "<" as it does any text it renders.
+    expect(run.md).toContain(line.replace('<', '&lt;'))
+    expect(run.xml).toContain(line)
   })
 
   it('with gate.sequential: false scores every row on both sides, and says so', async () => {

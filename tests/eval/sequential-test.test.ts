@@ -108,6 +108,30 @@ describe('sequentialOutcome', () => {
     expect(sequentialOutcome({ decision: 'regressed', rows: 75, total: 2000 }, gate).message).toBe(
       'stopped after 75 of 2,000 rows: the head is worse than max_drop 0.05 at 95%'
     )
+    expect(
+      sequentialOutcome(
+        { decision: 'not-regressed', rows: 180, total: 500, rule: 'futility' },
+        gate
+      )
+    ).toEqual({
+      stop: 'not-regressed',
+      rule: 'futility',
+      rows: 180,
+      total: 500,
+      message:
+        'stopped after 180 of 500 rows: scoring the other rows would not make this a regression (< 1% chance)'
+    })
+    expect(
+      sequentialOutcome(
+        { decision: 'not-regressed', rows: 480, total: 500, rule: 'curtailment' },
+        gate
+      ).message
+    ).toBe(
+      'stopped after 480 of 500 rows: even if the head lost every other row, it would not be worse than max_drop 0.05'
+    )
+    expect(sequentialOutcome({ decision: 'regressed', rows: 75, total: 2000 }, gate).rule).toBe(
+      'confidence-sequence'
+    )
     expect(sequentialOutcome({ decision: 'undecided', rows: 40, total: 40 }, gate).stop).toBe(
       'exhausted'
     )
