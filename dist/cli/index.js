@@ -51610,6 +51610,33 @@ function normalQuantile(p) {
     return (horner(CENTRAL_NUM, r) * q) / horner(CENTRAL_DEN, r);
 }
 /**
+ * The standard normal CDF Φ(x), from the complementary error function of Numerical Recipes
+ * (W. H. Press et al., 2nd ed., §6.2, `erfcc`: a Chebyshev fit with fractional error < 1.2e-7).
+ */
+function normalCdf(x) {
+    if (x === Infinity)
+        return 1;
+    if (x === -Infinity)
+        return 0;
+    const z = Math.abs(x) / Math.SQRT2;
+    const t = 1 / (1 + 0.5 * z);
+    const poly = -1.26551223 +
+        t *
+            (1.00002368 +
+                t *
+                    (0.37409196 +
+                        t *
+                            (0.09678418 +
+                                t *
+                                    (-0.18628806 +
+                                        t *
+                                            (0.27886807 +
+                                                t *
+                                                    (-1.13520398 + t * (1.48851587 + t * (-0.82215223 + t * 0.17087277))))))));
+    const erfc = t * Math.exp(-z * z + poly);
+    return x >= 0 ? 1 - erfc / 2 : erfc / 2;
+}
+/**
  * Wilson score interval for a proportion (successes out of n). Better behaved than the normal
  * approximation near 0 and 1 and for small n; n = 0 gives [0, 1] around 0.
  */
@@ -60257,7 +60284,94 @@ function print(report, context) {
     context.io.stdout(`${renderTerminal(report, { color: process.stdout.isTTY === true && !context.io.env['NO_COLOR'] })}\n`);
 }
 
+;// CONCATENATED MODULE: ./src/eval/futility.ts
+/**
+ * The sequential gate's futility stop: a non-binding stop toward "not regressed" only, taken when
+ * scoring the rows that are left could hardly turn the full-data gate into a failure. It is the
+ * stochastic curtailment of Lan, Simon & Halperin (1982, "Stochastically curtailed tests in
+ * long-term clinical trials", Communications in Statistics C 1(3)): stop when the conditional
+ * probability that the full-data test rejects, given the rows seen so far, is below γ.
+ *
+ * The full-data test is the one the gate runs with `gate.sequential: false` (eval/gate.ts): the
+ * max_drop check fails when the mean paired difference over all N rows is below −max_drop and the
+ * paired test says the drop is significant at α = 1 − confidence. Its normal approximation, with
+ * the example as the unit: D̄_N < c, where c = −max(max_drop, z_{1−α/2} · √(E[d²] / N)) (the
+ * second term is the paired test's rejection region about no change; it matters only when max_drop
+ * is 0 or N is small). With S the sum of the m differences seen and r = N − m rows left, the rows
+ * left sum to about Normal(r·μ, r·σ²), σ² the observed per-example variance, so the chance that the
+ * full gate fails is P = Φ((c·N − S − r·μ) / (σ·√r)).
+ *
+ * Which μ: the larger of the current estimate μ̂ = S / m and c is the conditional power "under the
+ * current trend", which stops too eagerly when the truth is at the boundary (a lucky start looks
+ * settled); c alone is the conditional power "under the boundary". The rule uses
+ * μ = min(μ̂, c), the worse of the two for the head, so P is the larger of the two conditional
+ * powers. Why that keeps the verdicts together: P(full fails | rows so far) is a martingale in the
+ * rows, so for a true mean μ* and any stopping rule, the chance of stopping while the full test
+ * would have failed is at most γ when P is computed under μ* (Lan, Simon & Halperin, §2). For every
+ * μ* ≥ c — a drop up to and exactly at max_drop — P under c is at least P under μ*, so the bound
+ * holds; for a true drop beyond the boundary, μ̂ tends to μ* and takes over. The stop can only
+ * turn a "regressed" into "not regressed", so it never adds a false alarm.
+ *
+ * σ² and E[d²] are regularised like the betting test's plug-ins (sequential-test.ts, WSR eq. 26–27):
+ * one prior row of squared deviation 1, so a run of identical rows does not read as no noise at all.
+ *
+ * Deterministic curtailment is the trivial case: even if every row left were a worst-case −1, the
+ * mean over all rows would stay at or above −max_drop, so the full gate cannot fail.
+ */
+
+/**
+ * γ: the futility stop's bound on the chance that the rows left would have made the full-data gate
+ * fail. 1%, well under the 2% of disagreement with scoring every row the issue allows.
+ */
+const FUTILITY_CHANCE = 0.01;
+/**
+ * The conditional probability that the full-data gate fails (the mean difference over every paired
+ * row is a significant drop beyond max_drop), given the differences so far: the normal
+ * approximation above. 1 with no difference seen (nothing is known yet); with no row left, 1 or 0.
+ */
+function regressionChance(input) {
+    const { differences, maxDrop, confidence } = input;
+    const remaining = Math.max(0, Math.floor(input.remaining));
+    const m = differences.length;
+    if (m === 0)
+        return 1;
+    let sum = 0;
+    let squares = 0;
+    for (const d of differences) {
+        sum += d;
+        squares += d * d;
+    }
+    const estimate = sum / m;
+    const total = m + remaining;
+    const z = normalQuantile(1 - (1 - confidence) / 2);
+    const secondMoment = (squares + 1) / (m + 1);
+    const threshold = -Math.max(maxDrop, z * Math.sqrt(secondMoment / total));
+    if (remaining === 0)
+        return sum / total < threshold ? 1 : 0;
+    const centred = squares - m * estimate * estimate;
+    const sd = Math.sqrt((Math.max(0, centred) + 1) / (m + 1));
+    const trend = Math.min(estimate, threshold);
+    return normalCdf((threshold * total - sum - remaining * trend) / (sd * Math.sqrt(remaining)));
+}
+/**
+ * The futility stop at one look, or undefined to go on: curtailment when even all-worst rows left
+ * keep the mean at or above −max_drop; futility when `regressionChance` is below γ.
+ */
+function futilityStop(input, gamma = FUTILITY_CHANCE) {
+    const { differences, maxDrop } = input;
+    const remaining = Math.max(0, Math.floor(input.remaining));
+    if (differences.length === 0 || remaining === 0)
+        return undefined;
+    const sum = differences.reduce((s, d) => s + d, 0);
+    if ((sum - remaining) / (differences.length + remaining) >= -maxDrop) {
+        return { rule: 'curtailment' };
+    }
+    const chance = regressionChance(input);
+    return chance < gamma ? { rule: 'futility', chance } : undefined;
+}
+
 ;// CONCATENATED MODULE: ./src/eval/sequential-outcome.ts
+
 /** 2000 → "2,000" (the report layer's formatCount, which eval may not import). */
 function sequential_outcome_count(n) {
     return String(Math.round(n)).replace(/\B(?=(\d{3})+(?!\d))/g, ',');
@@ -60280,25 +60394,40 @@ function offMessage(all, reason) {
             return `${all}: the gate has no max_drop to settle early`;
     }
 }
+/** Why a "not regressed" stop was taken, after "stopped after 180 of 500 rows: ". */
+function notRegressedReason(rule, maxDrop, at) {
+    switch (rule) {
+        case 'confidence-sequence':
+            return `the head is not worse than ${sequential_outcome_limit(maxDrop)} at ${at}`;
+        case 'futility':
+            return `scoring the other rows would not make this a regression (< ${sequential_outcome_percent(FUTILITY_CHANCE)} chance)`;
+        case 'curtailment':
+            return `even if the head lost every other row, it would not be worse than ${sequential_outcome_limit(maxDrop)}`;
+    }
+}
 /**
  * The record of how many rows a comparison needed and why it stopped, with its one line for a
- * person, e.g. "stopped after 340 of 2,000 rows: the head is not worse than max_drop 0.05 at 95%".
+ * person, e.g. "stopped after 340 of 2,000 rows: the head is not worse than max_drop 0.05 at 95%",
+ * naming the rule that stopped it (the betting test unless `rule` says futility or curtailment).
  */
 function sequentialOutcome(result, gate) {
     const { rows, total } = result;
     const at = sequential_outcome_percent(gate.confidence);
     const all = `scored all ${sequential_outcome_count(total)} row${total === 1 ? '' : 's'}`;
+    const rule = result.rule ?? 'confidence-sequence';
     switch (result.decision) {
         case 'not-regressed':
             return {
                 stop: 'not-regressed',
+                rule,
                 rows,
                 total,
-                message: `stopped after ${sequential_outcome_count(rows)} of ${sequential_outcome_count(total)} rows: the head is not worse than ${sequential_outcome_limit(gate.maxDrop)} at ${at}`
+                message: `stopped after ${sequential_outcome_count(rows)} of ${sequential_outcome_count(total)} rows: ${notRegressedReason(rule, gate.maxDrop, at)}`
             };
         case 'regressed':
             return {
                 stop: 'regressed',
+                rule: 'confidence-sequence',
                 rows,
                 total,
                 message: `stopped after ${sequential_outcome_count(rows)} of ${sequential_outcome_count(total)} rows: the head is worse than ${sequential_outcome_limit(gate.maxDrop)} at ${at}`
@@ -60421,7 +60550,28 @@ function lookSchedule(total, firstLook, every) {
     return looks;
 }
 
+;// CONCATENATED MODULE: ./src/eval/sequential-look.ts
+/**
+ * One look of the sequential gate: the anytime-valid betting test (sequential-test.ts) decides in
+ * both directions; when it has not settled, the non-binding futility stop (futility.ts) may settle
+ * "not regressed" — never "regressed", which stays the betting test's alone.
+ */
+
+
+/** The decision at one look, and the rule that took it. */
+function sequentialLook(input) {
+    const { differences, maxDrop, confidence } = input;
+    const { decision } = sequentialTest({ differences, maxDrop, confidence });
+    if (decision !== 'undecided')
+        return { decision, rule: 'confidence-sequence' };
+    const stop = futilityStop(input);
+    if (stop === undefined)
+        return { decision: 'undecided' };
+    return { decision: 'not-regressed', ...stop };
+}
+
 ;// CONCATENATED MODULE: ./src/run/sequential-compare.ts
+
 
 
 
@@ -60486,8 +60636,9 @@ function stopOf(outcome, label) {
  * in a seeded random order, in batches (`gate.first_look` rows, then `gate.look_every` at a time;
  * head first, so an unchanged prompt's base is served from the cache), and after each batch the
  * anytime-valid test of eval/sequential-test.ts asks whether the mean paired difference lies
- * beyond −max_drop or within it at the gate's confidence. The task stops at the first look that
- * settles it. When the rows run out first, the rows only one side has are scored too, so the task's
+ * beyond −max_drop or within it at the gate's confidence, and when it cannot tell yet, the futility
+ * stop of eval/futility.ts asks whether the rows left could still make it a regression
+ * (eval/sequential-look.ts). The task stops at the first look that settles it. When the rows run out first, the rows only one side has are scored too, so the task's
  * results are exactly those of scoring every row, and the full-data test decides.
  */
 async function compareSequentially(input) {
@@ -60511,7 +60662,7 @@ async function compareSequentially(input) {
         const each = k > 1 ? ` × ${k} samples` : '';
         input.head.logger.info(`${task.head.name}: scoring base and head on ${plural(order.length, 'paired row')}${each} in a seeded random order, looking after ${plural(Math.min(gate.firstLook, order.length), 'row')} and then every ${gate.lookEvery} (${input.split})`);
         let done = 0;
-        let decision = 'undecided';
+        let settled = { decision: 'undecided' };
         let cut;
         for (const look of looks) {
             const batch = order.slice(done, look);
@@ -60528,15 +60679,16 @@ async function compareSequentially(input) {
                 const b = baseSide.results.get(e.id);
                 return h && b && sequential_compare_scored(h) && sequential_compare_scored(b) ? [h.score - b.score] : [];
             });
-            decision = sequentialTest({
+            settled = sequentialLook({
                 differences,
+                remaining: order.length - done,
                 maxDrop: gate.maxDrop,
                 confidence: gate.confidence
-            }).decision;
-            if (decision !== 'undecided')
+            });
+            if (settled.decision !== 'undecided')
                 break;
         }
-        if (!cut && decision === 'undecided') {
+        if (!cut && settled.decision === 'undecided') {
             // The rows ran out: score what only one side has, so the results are the full evaluation's.
             const headIds = new Set(headRows.map((e) => e.id));
             const headOnly = headRows.filter((e) => !baseById.has(e.id));
@@ -60551,7 +60703,12 @@ async function compareSequentially(input) {
         const baseResult = baseSide.summary(baseRows, seed);
         head.push(headResult);
         base.set(task.base.name, baseResult);
-        sequential.set(task.head.name, sequentialOutcome({ decision: cut ? 'interrupted' : decision, rows: done, total: order.length }, gate));
+        sequential.set(task.head.name, sequentialOutcome({
+            decision: cut ? 'interrupted' : settled.decision,
+            ...(!cut && 'rule' in settled && { rule: settled.rule }),
+            rows: done,
+            total: order.length
+        }, gate));
         if (cut) {
             stop = cut.stop;
             fatal = cut.fatal;
