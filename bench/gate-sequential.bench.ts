@@ -9,17 +9,20 @@
  *    drops by exactly the case's drop. Per seed and case, the full evaluation's verdict comes from
  *    the product's paired comparison and gate on every row (eval/compare.ts, eval/gate.ts with
  *    gate.sequential off), and the sequential verdict from the product's own pieces: the seeded row
- *    order (run/sequential-compare.ts), the look schedule and the betting test
- *    (eval/sequential-test.ts), falling back to the full verdict when the rows run out.
+ *    order (run/sequential-compare.ts), the look schedule and each look's decision
+ *    (eval/sequential-look.ts: the betting test, then the futility stop), falling back to the full
+ *    verdict when the rows run out.
  * b. Pipeline level (a few seeds): `compare` through the CLI, the real openai SDK and the fake
  *    OpenAI-compatible server answering as the simulated target with seeded noise, with
  *    gate.sequential on and off: same verdicts, and the calls each made.
  *
- * Cases: no change, a drop just under max_drop (read two ways: half and three quarters of it), and
- * twice max_drop;
+ * Cases: no change, a drop just under max_drop (read two ways: half and three quarters of it), a
+ * drop exactly at max_drop (where the full evaluation fails about half the time: the hardest case
+ * for agreement) and twice max_drop;
  * datasets of 500 and 2,000 rows; max_drop 0.1, confidence 0.95, the defaults first_look 50 and
  * look_every 25. Printed: agreement with the full evaluation, the gate's failure rate (on no change,
- * its false alarms) with a 95% Wilson interval, and the calls used as a ratio to the full evaluation.
+ * its false alarms) with a 95% Wilson interval, the calls used as a ratio to the full evaluation,
+ * and how many seeds each rule stopped.
  *
  * Run: `npm run bench:gate-sequential` (BENCH_SEEDS, default 200; BENCH_PIPELINE_SEEDS, default 3;
  * BENCH_NOISE, default 0.1; BENCH_STRICT=1 fails on a missed target).
