@@ -64114,8 +64114,10 @@ function providerLines(plan) {
                 '# access (e.g. `gh auth token`). For another endpoint, use type: openai with base_url.',
                 'provider:',
                 '  type: github-models',
+                '# Each prompt file runs on its own model: (with its modelParameters); target is the model',
+                '# for a file that names none, and the optimizer and judge by default.',
                 'models:',
-                `  target: ${model} # from the prompt files' model: (all tasks run on one target)`
+                `  target: ${model} # ${plan.promptFileTasks.some((t) => t.file.model !== undefined) ? 'the first model: the prompt files name' : 'no prompt file names a model:'}`
             ];
         case 'openai':
             return [

@@ -61,3 +61,43 @@ describe('init: planning tasks', () => {
     expect(text).toContain('# Found things.')
   })
 })
+
+describe('init: GitHub Models prompt files', () => {
+  function promptFile(path: string, model: string | undefined) {
+    return {
+      path,
+      slots: ['q'],
+      data: dataset(path, [{ q: 'a', expected: 'b' }]),
+      evaluators: 1,
+      model
+    }
+  }
+
+  it('says each file runs on its own model, not that every task shares the target', () => {
+    const plan = planTasks(
+      [],
+      [],
+      [
+        promptFile('a.prompt.yml', 'openai/gpt-4o-mini'),
+        promptFile('b.prompt.yml', 'openai/gpt-4o')
+      ]
+    )
+    const text = starterConfigText(plan, { found: 'Found 2 files.', reportDir: 'out' })
+    expect(text).not.toContain('all tasks run on one target')
+    expect(text).toContain('# Each prompt file runs on its own model:')
+    expect(text).toMatch(
+      /^ {2}target: openai\/gpt-4o-mini # the first model: the prompt files name$/m
+    )
+    const config = parse(text) as { models: { target: string }; provider: { type: string } }
+    expect(config).toMatchObject({
+      provider: { type: 'github-models' },
+      models: { target: 'openai/gpt-4o-mini' }
+    })
+  })
+
+  it('says so when no file names a model', () => {
+    const plan = planTasks([], [], [promptFile('a.prompt.yml', undefined)])
+    const text = starterConfigText(plan, { found: 'Found 1 file.', reportDir: 'out' })
+    expect(text).toMatch(/^ {2}target: openai\/gpt-4o-mini # no prompt file names a model:$/m)
+  })
+})
