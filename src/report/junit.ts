@@ -86,9 +86,14 @@ function taskCases(report: RunReport): Case[] {
         ['failed', t.failed],
         ['metric', t.metric]
       )
+      // The model that answered and judged this task (a task's or an evaluator's own model).
+      if (t.model !== undefined) properties.push(['model', t.model])
+      if (t.judgeModel !== undefined) properties.push(['judgeModel', t.judgeModel])
       lines.push(`score ${formatInterval(t.interval)} on ${t.n} examples (${t.metric})`)
       for (const check of t.checks ?? []) {
         properties.push([`check.${check.name}`, check.score])
+        if (check.judgeModel !== undefined)
+          properties.push([`check.${check.name}.judgeModel`, check.judgeModel])
         lines.push(`  ${checkLabel(check)}: ${formatScore(check.score)}`)
       }
     }

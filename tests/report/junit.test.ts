@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest'
 import { renderJunit } from '../../src/report/junit.js'
-import { makeCompareReport, makeEvalReport, makeOptimizeReport } from './fixtures.js'
+import { makeCompareReport, makeEvalReport, makeOptimizeReport, makeTask } from './fixtures.js'
 import { attributeValues, xmlProblems } from './xml-check.js'
 
 function testcases(xml: string): Array<{ name: string; body: string }> {
@@ -39,6 +39,36 @@ describe('renderJunit per task', () => {
     expect(triage).toContain('<property name="score" value="0.8125"/>')
     expect(triage).toContain('<property name="n" value="64"/>')
     expect(triage).toContain('<system-out><![CDATA[score 81.3% [')
+  })
+
+  it('names the model each task ran on and the judge of each check, as the other views do', () => {
+    const report = makeEvalReport({
+      tasks: [
+        makeTask('route', 64, 52, { model: 'openai/gpt-4o-mini' }),
+        makeTask('tone', 32, 20, {
+          model: 'openai/gpt-4.1',
+          metric: 'pass rate',
+          checks: [
+            {
+              name: 'polite',
+              metric: 'gh-llm',
+              weight: 1,
+              not: false,
+              score: 0.625,
+              passed: 20,
+              unreadable: 0,
+              judgeModel: 'openai/gpt-4o'
+            }
+          ]
+        })
+      ]
+    })
+    const xml = renderJunit(report)
+    expect(xmlProblems(xml)).toEqual([])
+    const [route, tone] = testcases(xml)
+    expect(route?.body).toContain('<property name="model" value="openai/gpt-4o-mini"/>')
+    expect(tone?.body).toContain('<property name="model" value="openai/gpt-4.1"/>')
+    expect(tone?.body).toContain('<property name="check.polite.judgeModel" value="openai/gpt-4o"/>')
   })
 
   it('fails the task whose gate check failed, and only that one', () => {
