@@ -61976,7 +61976,8 @@ function estimateOneTask(services, method, taskName, run) {
         optimizerCalls: search.calls.optimizerCalls,
         targetTokens: perCall,
         optimizerTokens: search.optimizerTokens,
-        line: `${search.line}; test comparison ${test} target calls`
+        line: `${search.line}; test comparison ${test} target calls`,
+        target: taskTargetModel(task.config, config.models)
     };
 }
 /** Tokens of the feedback line GEPA adds to each row it shows. */
@@ -62064,9 +62065,6 @@ function estimateMetaspo(services, holdoutNames) {
  */
 function estimateOptimize(services, options) {
     const { config } = services.project;
-    // One task's optimization runs on that task's own target (a prompt file's model).
-    const one = services.project.tasks.find((t) => t.name === options.task);
-    const targetModel = one === undefined ? config.models.target : taskTargetModel(one.config, config.models);
     const optimizerModel = config.models.optimizer;
     let run;
     switch (options.method) {
@@ -62089,6 +62087,9 @@ function estimateOptimize(services, options) {
             break;
     }
     const { targetCalls, optimizerCalls, targetTokens, optimizerTokens } = run;
+    // One task's optimization runs on that task's own target (tasks[].model, a prompt file's model),
+    // whether --task names it or it is the config's only task.
+    const targetModel = run.target ?? config.models.target;
     const target = estimateCost({
         calls: targetCalls,
         inputTokens: Math.round(targetCalls * targetTokens),

@@ -3,6 +3,7 @@ import type { OptimizeMethod } from '../config/methods.js'
 import { samplingOf } from '../config/samples.js'
 import { conversationText } from '../config/prompt.js'
 import type { LoadedTask } from '../config/project-types.js'
+import type { ModelConfig } from '../config/types.js'
 import { buildMessages } from '../eval/evaluate.js'
 import {
   estimateCost,
@@ -50,6 +51,8 @@ interface MethodEstimate {
   targetTokens: number
   optimizerTokens: number
   line: string
+  /** The model the target calls go to: the one task's own (a task-scoped method), else models.target. */
+  target?: ModelConfig
 }
 
 function count(split: string, task: LoadedTask): number {
@@ -91,7 +94,8 @@ function estimateOneTask(
     optimizerCalls: search.calls.optimizerCalls,
     targetTokens: perCall,
     optimizerTokens: search.optimizerTokens,
-    line: `${search.line}; test comparison ${test} target calls`
+    line: `${search.line}; test comparison ${test} target calls`,
+    target: taskTargetModel(task.config, config.models)
   }
 }
 
@@ -217,10 +221,6 @@ export function estimateOptimize(
   }
 ): OptimizeEstimate {
   const { config } = services.project
-  // One task's optimization runs on that task's own target (a prompt file's model).
-  const one = services.project.tasks.find((t) => t.name === options.task)
-  const targetModel =
-    one === undefined ? config.models.target : taskTargetModel(one.config, config.models)
   const optimizerModel = config.models.optimizer
   let run: MethodEstimate
   switch (options.method) {
@@ -243,6 +243,9 @@ export function estimateOptimize(
       break
   }
   const { targetCalls, optimizerCalls, targetTokens, optimizerTokens } = run
+  // One task's optimization runs on that task's own target (tasks[].model, a prompt file's model),
+  // whether --task names it or it is the config's only task.
+  const targetModel = run.target ?? config.models.target
   const target = estimateCost({
     calls: targetCalls,
     inputTokens: Math.round(targetCalls * targetTokens),
