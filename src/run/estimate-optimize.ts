@@ -18,6 +18,7 @@ import { estimateGepaRun } from '../optimize/gepa/estimate.js'
 import { multiDevPasses, multiSearchCalls } from '../optimize/gepa/multi.js'
 import { GEPA_ITERATIONS_PER_PASS } from '../optimize/gepa/presets.js'
 import { estimateMetaspoCalls, estimateUnseenCalls } from '../optimize/metaspo/estimate.js'
+import { stripControl } from '../report/sanitize.js'
 import { describe } from './estimate-run.js'
 import { oneTask } from './task-optimization.js'
 import { metaspoTasks } from './optimize-metaspo.js'
@@ -282,5 +283,6 @@ export function estimateOptimize(
         )
       : [])
   ].join('\n')
-  return { target, optimizer, total, text }
+  // Task and model names come from the repository's files: no escape sequence reaches the terminal.
+  return { target, optimizer, total, text: stripControl(text) }
 }

@@ -1,4 +1,5 @@
 import { samplingOf } from '../config/samples.js'
+import { stripControl } from '../report/sanitize.js'
 import { judgeCalls, taskMetrics } from '../config/task-metrics.js'
 import { metricJudgeModel, taskTargetModel } from '../config/task-models.js'
 import { buildMessages } from '../eval/evaluate.js'
@@ -88,7 +89,9 @@ export function estimateEval(
     `  total: ${describe(total, simulated)}`
   ]
   if (config.provider.type === 'github-models') lines.push(...freeTierWarnings(calls))
-  return { perTask, total, text: lines.join('\n') }
+  // Task and model names come from the repository's files (a pull request's .prompt.yml): no
+  // escape sequence of theirs reaches the terminal.
+  return { perTask, total, text: stripControl(lines.join('\n')) }
 }
 
 export function describe(estimate: CostEstimate, simulated = false): string {

@@ -5,6 +5,7 @@
 import { afterEach, describe, expect, it } from 'vitest'
 import { loadProject } from '../../src/config/load-project.js'
 import { estimateOptimize } from '../../src/run/estimate-optimize.js'
+import { estimateEval } from '../../src/run/estimate-run.js'
 import { makeRepo } from '../config/helpers.js'
 
 const rows = Array.from({ length: 40 }, (_, i) =>
@@ -43,6 +44,28 @@ describe('estimateOptimize', () => {
       expect(only.text).toContain('target (gpt-4o):')
       expect(only.target).toEqual(named.target)
       expect(only.text).toBe(named.text)
+    }
+  })
+
+  it('prints no escape sequence a model id from the repository carries', async () => {
+    const repo = await makeRepo({
+      'prompt-descent.yml': CONFIG.replace(
+        'model: gpt-4o\n',
+        `model: ${JSON.stringify('gpt-4o\u001b]0;pwned\u0007\u001b[2J')}\n`
+      ),
+      'ask.md': 'Answer yes or no: {{q}}',
+      'ask.jsonl': `${rows}\n`
+    })
+    cleanup = repo.cleanup
+    const project = await loadProject(`${repo.root}/prompt-descent.yml`)
+    const texts = [
+      estimateEval({ project }, { tasks: [], split: 'all' }).text,
+      estimateOptimize({ project }, { method: 'apo', task: undefined, holdout: [] }).text
+    ]
+    for (const text of texts) {
+      expect(text).toContain('gpt-4o')
+      // eslint-disable-next-line no-control-regex
+      expect(text).not.toMatch(/[\u0000-\u0009\u000b-\u001f]/)
     }
   })
 })
