@@ -16955,6 +16955,19 @@ function methodScope(method) {
             return 'shared-system';
     }
 }
+/**
+ * Whether a task-scoped method also optimizes the shared system prompt of several tasks when asked
+ * for the system prompt without one task (`--prompt system` on a multi-task repository).
+ */
+function methodSharesSystem(method) {
+    switch (method) {
+        case 'gepa':
+            return true;
+        case 'apo':
+        case 'metaspo':
+            return false;
+    }
+}
 /** The short name (commit messages, logs). */
 function methodName(method) {
     switch (method) {
@@ -17320,17 +17333,18 @@ ${BUDGET}
 ${EXIT}`,
     optimize: `prompt-descent optimize [--method ${METHODS}] [--task NAME] [--prompt user|system] ...
 
-Improves prompts within the budget — APO on one task's prompt, or MetaSPO on the shared system
-prompt — then scores the starting and the best prompts once on the held-out test split. The best
+Improves prompts within the budget — APO or GEPA on one task's prompt, or MetaSPO or GEPA
+(--prompt system on several tasks) on the shared system prompt — then scores the starting and the best prompts once on the held-out test split. The best
 prompts go to --out; --write also replaces the prompt files when the gain on test is more than noise.
 
   ${`--method ${METHODS}`.padEnd(24)} default: optimize.method
-  --prompt user|system     APO: which prompt to edit (default optimize.apo.target)
-  --holdout TASK           MetaSPO: keep this task out of meta-training (repeatable)
+  --prompt user|system     APO, GEPA: which prompt to edit (default optimize.apo.target);
+                           GEPA with system and no single --task: the shared system prompt
+  --holdout TASK           MetaSPO, shared-system GEPA: keep this task out of training (repeatable)
   --adapt                  MetaSPO: measure test-time adaptation on the unseen tasks
   --seed N                 optimizer seed (default optimize.seed, else seed)
   --write                  replace the prompt files in place when the gain is significant
-  --write-user-prompts     MetaSPO, with --write: write the user prompts too
+  --write-user-prompts     shared system prompt, with --write: write the user prompts too
   --out DIR                where the best prompts go (default .prompt-descent/optimized/)
   --samples K              K replies per example when scoring candidates (1–100)
   --estimate               print the expected calls, tokens and cost; no call is made
@@ -20006,7 +20020,10 @@ function normalizeConfig(raw) {
                 maxCalls: raw.optimize.gepa.max_calls,
                 selection: raw.optimize.gepa.selection,
                 maxPromptChars: raw.optimize.gepa.max_prompt_chars,
-                target: raw.optimize.gepa.target
+                target: raw.optimize.gepa.target,
+                components: raw.optimize.gepa.components,
+                merge: raw.optimize.gepa.merge,
+                mergeShare: raw.optimize.gepa.merge_share
             }
         },
         cache: { enabled: raw.cache.enabled, dir: raw.cache.dir },
@@ -29837,7 +29854,10 @@ const gepaSchema = strictObject({
     max_calls: schema_int(1, 10_000_000).optional(),
     selection: schemas_enum(['pareto', 'best']).default('pareto'),
     max_prompt_chars: schema_int(100, 100_000).optional(),
-    target: schemas_enum(['user', 'system']).optional()
+    target: schemas_enum(['user', 'system']).optional(),
+    components: schemas_enum(['all', 'system']).default('system'),
+    merge: schemas_boolean().default(true),
+    merge_share: schemas_number().min(0).max(0.5).default(0.2)
 });
 /** A message an optimizer may rewrite: every message of a role, or one message of a messages file. */
 const editEntry = union([schemas_enum(['system', 'user', 'assistant']), schema_int(0, 10_000)], {
@@ -49327,9 +49347,12 @@ function reflectReply(request, rng, rates, mistakeRate) {
     if (source === undefined)
         return undefined;
     const failing = request.examples.filter((e) => isWrong(e.feedback));
+    // A shared system prompt under study (no task prompt to edit) serves every task: favour the
+    // traits all tasks share, as a system analysis does.
+    const shared = request.prompt === undefined && request.systemPrompt !== undefined;
     const notes = failing.length === 0
         ? ''
-        : critiqueItems({ ...request, examples: failing }, 1, rng, rates).join('\n');
+        : critiqueItems({ ...request, examples: failing }, 1, rng, rates, shared).join('\n');
     let edited = applyCritique(source, notes, rng);
     let mistake;
     if (rng.next() < mistakeRate) {
@@ -49688,6 +49711,8 @@ function parseOptimizerRequest(messages) {
  *      `<new_prompt>…</new_prompt>`: the `<prompt>` edited as a rewrite would be for the critique
  *      drawn from the failing examples only (feedback other than "correct"); at a seeded rate
  *      (default 10 %) it copies a failing example's text, bloats the prompt, or leaves the tag open.
+ *      With a `<system_prompt>` and no `<prompt>` (GEPA on the shared system prompt) it edits the
+ *      system prompt and favours the traits shared by all tasks, as a system analysis does.
  *    - anything else: a plausible reply without tags.
  * 5. Determinism: every choice is drawn from the seed, the whole request text and `sampleIndex`.
  */
@@ -57729,6 +57754,125 @@ async function unseenGeneralization(input) {
     return out;
 }
 
+;// CONCATENATED MODULE: ./src/run/shared-system-evidence.ts
+/**
+ * The evidence for a shared system prompt trained over several tasks (MetaSPO, GEPA on the shared
+ * system prompt), on data neither chose on: per source task the starting vs the optimized pair on
+ * the test split, and on the held-out tasks the default vs the optimized system prompt averaged
+ * over the task's own user prompt and a few variants.
+ */
+
+
+
+
+
+
+
+/** User prompts per unseen task: its own and this many variants (the paper averages over several). */
+const UNSEEN_VARIANTS = 2;
+/** Target calls the evidence needs: both pairs on each source task's test, all variants on unseen. */
+function evidenceReserve(train, holdout) {
+    const testRows = (t) => examplesOf(t, 'test').length;
+    return (train.reduce((s, t) => s + 2 * testRows(t), 0) +
+        holdout.reduce((s, t) => s + 2 * (1 + UNSEEN_VARIANTS) * testRows(t), 0));
+}
+/** A stop after which no further call is made: a cancel, or a provider that refuses. */
+function interrupted(stop) {
+    return stop.reason === 'cancelled' || stop.reason === 'provider-error';
+}
+/** A stop after which the optional later phases (unseen tasks, adaptation) are skipped. */
+function cutShort(stop) {
+    return interrupted(stop) || stop.reason === 'budget';
+}
+async function sharedSystemEvidence(services, input) {
+    const { project, logger, models } = services;
+    const { startSystem, seed } = input;
+    let stop = input.stop;
+    const comparisons = [];
+    const headTasks = [];
+    // Source tasks: the starting pair vs the optimized pair, on test — unless the run was cancelled
+    // or the provider refused (every further call would be refused too).
+    if (!interrupted(stop)) {
+        for (const task of input.train) {
+            const startUser = partsOf(task.prompt).user;
+            const bestUser = input.users.get(task.name) ?? startUser;
+            const base = await evaluateTasks(services, {
+                tasks: [task.name],
+                split: 'test',
+                seed,
+                label: 'before',
+                promptsFor: () => ({ system: startSystem, user: startUser })
+            });
+            const head = await evaluateTasks(services, {
+                tasks: [task.name],
+                split: 'test',
+                seed,
+                label: 'after',
+                promptsFor: () => ({ system: input.system, user: bestUser })
+            });
+            const b = base.tasks[0];
+            const h = head.tasks[0];
+            if (h)
+                headTasks.push(h);
+            if (b && h) {
+                comparisons.push(compareTaskResults(b, h, {
+                    level: project.config.gate.confidence,
+                    seed,
+                    basePrompt: startUser,
+                    headPrompt: bestUser,
+                    baseSystemPrompt: startSystem,
+                    headSystemPrompt: input.system
+                }));
+            }
+            const cut = [base, head].find((o) => o.fatal || o.stop.reason === 'budget' || o.stop.reason === 'cancelled')?.stop;
+            if (cut) {
+                stop = { ...cut, message: `${cut.message} (while scoring the test split)` };
+                break;
+            }
+        }
+    }
+    let unseen;
+    if (input.holdout.length > 0 && !cutShort(stop)) {
+        const userVariants = new Map();
+        for (const task of input.holdout) {
+            const variants = await makeUserVariants(task, models.optimizer, UNSEEN_VARIANTS, {
+                signal: services.signal
+            });
+            userVariants.set(task.name, variants.prompts);
+        }
+        logger.info(`scoring the default and the optimized system prompt on ${plural(input.holdout.length, 'unseen task')}`);
+        unseen = await unseenGeneralization({
+            tasks: [...input.holdout],
+            systems: { default: startSystem, optimized: input.system },
+            userVariants,
+            scoreFor: (task) => createScoreFn(services, task),
+            split: 'test',
+            confidence: project.config.gate.confidence,
+            seed,
+            signal: services.signal
+        });
+        if (unseen.stop.reason !== 'completed')
+            stop = { ...unseen.stop };
+    }
+    return { comparisons, headTasks, unseen, stop };
+}
+/** The report's transfer table from the unseen-task result (and adaptations, when run). */
+function transferSummary(unseen, adaptations = new Map()) {
+    return {
+        average: unseen.average,
+        tasks: unseen.tasks.map((t) => ({
+            task: t.task,
+            userPrompts: t.variants,
+            examples: t.examples,
+            default: { ...t.default.interval, value: t.default.mean },
+            optimized: { ...t.optimized.interval, value: t.optimized.mean },
+            delta: t.delta,
+            improvedPrompts: t.improvedVariants,
+            ...(adaptations.has(t.task) ? { adaptation: adaptations.get(t.task) } : {})
+        }))
+    };
+}
+
 ;// CONCATENATED MODULE: ./src/run/optimize-metaspo.ts
 
 
@@ -57739,17 +57883,6 @@ async function unseenGeneralization(input) {
 
 
 
-
-/** User prompts per unseen task: its own and this many variants (the paper averages over several). */
-const UNSEEN_VARIANTS = 2;
-/** A stop after which no further call is made: a cancel, or a provider that refuses. */
-function interrupted(stop) {
-    return stop.reason === 'cancelled' || stop.reason === 'provider-error';
-}
-/** A stop after which the optional later phases (unseen tasks, adaptation) are skipped. */
-function cutShort(stop) {
-    return interrupted(stop) || stop.reason === 'budget';
-}
 /** The meta-training tasks and the held-out (unseen) ones. */
 function metaspoTasks(services, holdoutOverride, only = []) {
     const { project } = services;
@@ -57783,9 +57916,7 @@ async function runMetaspoOptimization(services, options) {
     const startSystem = project.sharedSystemPrompt.text;
     const simulated = project.config.provider.type === 'simulated';
     const scoreFor = (task) => createScoreFn(services, task);
-    const testRows = (t) => examplesOf(t, 'test').length;
-    const reserve = train.reduce((s, t) => s + 2 * testRows(t), 0) +
-        holdout.reduce((s, t) => s + 2 * (1 + UNSEEN_VARIANTS) * testRows(t), 0);
+    const reserve = evidenceReserve(train, holdout);
     logger.info(`MetaSPO on ${train.map((t) => t.name).join(', ')}${holdout.length ? ` (held out: ${holdout.map((t) => t.name).join(', ')})` : ''}: ${plural(config.iterations, 'iteration')}, ${plural(config.systemCandidates, 'system candidate')}, racing ${config.racing ? 'on' : 'off'}`);
     let lastIterationCalls = 0;
     const result = await runMetaspo({
@@ -57807,73 +57938,17 @@ async function runMetaspoOptimization(services, options) {
         }
     });
     logger.info(`MetaSPO stopped: ${result.stop.reason} — ${result.stop.message}`);
-    let stop = { ...result.stop };
-    // Source tasks: the starting pair vs the optimized pair, on test — unless the run was cancelled
-    // or the provider refused (every further call would be refused too).
-    const comparisons = [];
-    const headTasks = [];
-    if (!interrupted(stop)) {
-        for (const task of train) {
-            const bestUser = result.users.get(task.name) ?? partsOf(task.prompt).user;
-            const base = await evaluateTasks(services, {
-                tasks: [task.name],
-                split: 'test',
-                seed: options.seed,
-                label: 'before',
-                promptsFor: () => ({ system: startSystem, user: partsOf(task.prompt).user })
-            });
-            const head = await evaluateTasks(services, {
-                tasks: [task.name],
-                split: 'test',
-                seed: options.seed,
-                label: 'after',
-                promptsFor: () => ({ system: result.system, user: bestUser })
-            });
-            const b = base.tasks[0];
-            const h = head.tasks[0];
-            if (h)
-                headTasks.push(h);
-            if (b && h) {
-                comparisons.push(compareTaskResults(b, h, {
-                    level: project.config.gate.confidence,
-                    seed: options.seed,
-                    basePrompt: partsOf(task.prompt).user,
-                    headPrompt: bestUser,
-                    baseSystemPrompt: startSystem,
-                    headSystemPrompt: result.system
-                }));
-            }
-            const cut = [base, head].find((o) => o.fatal || o.stop.reason === 'budget' || o.stop.reason === 'cancelled')?.stop;
-            if (cut) {
-                stop = { ...cut, message: `${cut.message} (while scoring the test split)` };
-                break;
-            }
-        }
-    }
-    // Unseen tasks: default vs optimized system prompt under the task's own prompt and variants.
-    let unseen;
-    if (holdout.length > 0 && !cutShort(stop)) {
-        const userVariants = new Map();
-        for (const task of holdout) {
-            const variants = await makeUserVariants(task, models.optimizer, UNSEEN_VARIANTS, {
-                signal: services.signal
-            });
-            userVariants.set(task.name, variants.prompts);
-        }
-        logger.info(`scoring the default and the optimized system prompt on ${plural(holdout.length, 'unseen task')}`);
-        unseen = await unseenGeneralization({
-            tasks: holdout,
-            systems: { default: startSystem, optimized: result.system },
-            userVariants,
-            scoreFor,
-            split: 'test',
-            confidence: project.config.gate.confidence,
-            seed: options.seed,
-            signal: services.signal
-        });
-        if (unseen.stop.reason !== 'completed')
-            stop = { ...unseen.stop };
-    }
+    const evidence = await sharedSystemEvidence(services, {
+        train,
+        holdout,
+        startSystem,
+        system: result.system,
+        users: result.users,
+        seed: options.seed,
+        stop: { ...result.stop }
+    });
+    const { comparisons, headTasks, unseen } = evidence;
+    let stop = evidence.stop;
     const adaptations = new Map();
     if (options.adapt && unseen && !cutShort(stop)) {
         for (const task of holdout) {
@@ -57941,21 +58016,8 @@ async function runMetaspoOptimization(services, options) {
         bestDev: null,
         racing: result.racing
     };
-    if (unseen) {
-        optimization.transfer = {
-            average: unseen.average,
-            tasks: unseen.tasks.map((t) => ({
-                task: t.task,
-                userPrompts: t.variants,
-                examples: t.examples,
-                default: { ...t.default.interval, value: t.default.mean },
-                optimized: { ...t.optimized.interval, value: t.optimized.mean },
-                delta: t.delta,
-                improvedPrompts: t.improvedVariants,
-                ...(adaptations.has(t.task) ? { adaptation: adaptations.get(t.task) } : {})
-            }))
-        };
-    }
+    if (unseen)
+        optimization.transfer = transferSummary(unseen, adaptations);
     const report = buildReport(services, {
         kind: 'optimize',
         startedAt,
@@ -59269,26 +59331,72 @@ function treeOrder(nodes) {
         visit(root);
     return out;
 }
+/** Multi-component nodes (the shared system prompt of several tasks) carry what they changed. */
+function asMulti(n) {
+    return n;
+}
+/** What a node changed: a component, or for a merge which parent each component came from. */
+function changedCell(n) {
+    const m = asMulti(n);
+    if (m.merge) {
+        const from = Object.entries(m.merge.sources)
+            .map(([c, id]) => `${c} ← ${id}`)
+            .join(', ');
+        return tableCell(`merge: ${from} (ancestor ${m.merge.ancestor})`, 160);
+    }
+    return m.component ? sanitize_inlineCode(m.component, 40, true) : '—';
+}
+function parentCell(n) {
+    const m = asMulti(n);
+    if (m.merge)
+        return m.merge.parents.map((p) => sanitize_inlineCode(p, 20, true)).join(' + ');
+    return n.parentId === null ? '—' : sanitize_inlineCode(n.parentId, 20, true);
+}
 function treeTable(d, bestId) {
     const byId = new Map(d.nodes.map((n) => [n.id, n]));
     const ordered = treeOrder(d.nodes);
+    const multi = d.nodes.some((n) => asMulti(n).components !== undefined);
     const rows = ordered.slice(0, MAX_TREE_ROWS).map((n) => {
         const mark = n.id === bestId ? ' ★' : d.front.includes(n.id) ? ' ◆' : '';
         const indent = '\u2003'.repeat(depthOf(n, byId));
+        const merge = asMulti(n).merge;
         return [
             `${indent}${sanitize_inlineCode(n.id, 20, true)}${mark}`,
-            n.parentId === null ? '—' : sanitize_inlineCode(n.parentId, 20, true),
+            parentCell(n),
+            ...(multi ? [changedCell(n)] : []),
             String(n.iteration),
-            n.minibatch.length === 0
-                ? '—'
-                : `${sum(n.before)} → ${n.after.length === 0 ? '—' : sum(n.after)} of ${n.minibatch.length}`,
+            merge
+                ? `${sum([merge.parentSums[0]])} / ${sum([merge.parentSums[1]])} → ${merge.sum === null ? '—' : sum([merge.sum])} of ${merge.rows.length} dev`
+                : n.minibatch.length === 0
+                    ? '—'
+                    : `${sum(n.before)} → ${n.after.length === 0 ? '—' : sum(n.after)} of ${n.minibatch.length}`,
             n.confirm === null ? '—' : `${sum(n.confirm.parent)} → ${sum(n.confirm.child)}`,
             n.rejected === null ? n.outcome : `${n.outcome}: ${tableCell(n.rejected, 80)}`,
             n.devMean === null ? '—' : format_formatScore(n.devMean),
             n.wins.length === 0 ? '—' : String(n.wins.length)
         ];
     });
-    const table = markdown_sections_markdownTable(['candidate', 'parent', 'iter', 'minibatch', 'confirm', 'outcome', 'dev', 'wins'], rows, ['left', 'left', 'right', 'right', 'right', 'left', 'right', 'right']);
+    const table = markdown_sections_markdownTable([
+        'candidate',
+        'parent',
+        ...(multi ? ['changed'] : []),
+        'iter',
+        'minibatch',
+        'confirm',
+        'outcome',
+        'dev',
+        'wins'
+    ], rows, [
+        'left',
+        'left',
+        ...(multi ? ['left'] : []),
+        'right',
+        'right',
+        'right',
+        'left',
+        'right',
+        'right'
+    ]);
     const more = ordered.length > MAX_TREE_ROWS
         ? `\n\n${ordered.length - MAX_TREE_ROWS} more candidates not shown.`
         : '';
@@ -59334,9 +59442,13 @@ function gepaBlocks(opt) {
     const l = d.ledger;
     const ledger = `Target calls ${l.targetCalls}: seed on dev ${l.seedDev}, parents on minibatches ${l.parentMinibatch}, children on minibatches ${l.childMinibatch}, confirmation ${l.confirmParent} + ${l.confirmChild}, ${l.devPasses} dev passes ${l.devCalls}; ${l.memoHits} parent scores re-used for free. ` +
         `Optimizer calls (reflections) ${l.optimizerCalls}. Preset ${d.preset} (${d.devPassCap} dev passes), minibatch ${d.minibatch}, confirmation ${d.confirm}, ${d.devRows.length} Pareto dev rows, selection ${d.selection}.`;
+    const multi = d;
+    const mergeLine = multi.merge === undefined || multi.components === undefined
+        ? ''
+        : ` Components: ${multi.components.map((c) => sanitize_inlineCode(c, 60, true)).join(', ')}; merges ${multi.merge.enabled ? `on (≤ ${multi.merge.callCap} target calls): ${l.mergeAttempts ?? 0} tried, ${l.mergesAccepted ?? 0} admitted, ${l.mergeCalls ?? 0} calls on the rows that separate their parents` : 'off'}.`;
     return [
         {
-            text: `#### Candidate tree\n\n${treeTable(d, bestId)}\n\n★ the proposed prompt (best mean on the Pareto dev rows) · ◆ on the Pareto front. *minibatch*: the parent's → the child's score on the rows the reflection read; *confirm*: the same on fresh train rows; *wins*: dev rows where it is among the best while some candidate is not.\n\n${ledger}`
+            text: `#### Candidate tree\n\n${treeTable(d, bestId)}\n\n★ the proposed prompt (best mean on the Pareto dev rows) · ◆ on the Pareto front. *minibatch*: the parent's → the child's score on the rows the reflection read; *confirm*: the same on fresh train rows; *wins*: dev rows where it is among the best while some candidate is not.${mergeLine === '' ? '' : " *changed*: the component a mutation rewrote, or for a merge the parent each component came from; a merge's *minibatch* is its parents' → its score on the dev rows that separate them."}\n\n${ledger}${mergeLine}`
         },
         { text: `#### Pareto front at the end\n\n${frontTable(d)}` },
         { text: details('Feedback shown to each reflection', feedbackDetails(d)), drop: 'detail' }
@@ -60974,7 +61086,27 @@ async function runCompareCommand(context) {
     }, { project });
 }
 
+;// CONCATENATED MODULE: ./src/run/shared-system-run.ts
+/**
+ * Which runs of a task-scoped method are on the shared system prompt of several tasks (GEPA with
+ * `--prompt system` on a multi-task repository), decided once for the CLI, the estimate and the run.
+ */
+
+/**
+ * Whether a task-scoped run is one on the shared system prompt of several tasks: the method can do
+ * it, the system prompt is asked for, the config has a shared one, and no single task is named
+ * while several are configured (or several are named).
+ */
+function isSharedSystemRun(project, request) {
+    if (!methodSharesSystem(request.method) || request.edit !== 'system')
+        return false;
+    if (project.sharedSystemPrompt === undefined)
+        return false;
+    return request.tasks.length > 1 || (request.tasks.length === 0 && project.tasks.length > 1);
+}
+
 ;// CONCATENATED MODULE: ./src/run/held-out.ts
+
 
 
 
@@ -60984,6 +61116,9 @@ function gainTasks(services, request) {
     switch (request.method) {
         case 'apo':
         case 'gepa':
+            if (request.edit !== undefined &&
+                isSharedSystemRun(services.project, { ...request, edit: request.edit }))
+                return metaspoTasks(services, request.holdout, request.tasks).train;
             return [oneTask(services, request.task, request.method)];
         case 'metaspo':
             return metaspoTasks(services, request.holdout, request.tasks).train;
@@ -61071,6 +61206,694 @@ function gepaTargetCalls(counts, ledger) {
     return (counts.V + u + counts.proposed * counts.b + counts.gated * counts.c + counts.admitted * counts.V);
 }
 
+;// CONCATENATED MODULE: ./src/optimize/gepa/merge.ts
+/** Rows of the Pareto dev set a merge is first scored on (the reference's 5). */
+const MERGE_ROWS = 5;
+/** Pair draws per merge attempt (the reference's 10 × 10). */
+const PAIR_TRIES = 100;
+/** Accepted merges per run (the reference's max_merge_invocations). */
+const MAX_MERGES = 5;
+/** Every ancestor of `id` (parents, their parents…), not `id` itself. */
+function ancestorsOf(id, byId) {
+    const out = new Set();
+    const stack = [...(byId.get(id)?.parents ?? [])];
+    while (stack.length > 0) {
+        const next = stack.pop();
+        if (out.has(next))
+            continue;
+        out.add(next);
+        stack.push(...(byId.get(next)?.parents ?? []));
+    }
+    return out;
+}
+/**
+ * Per component: the text of the child that changed it from the ancestor's; when both did, the
+ * higher dev mean's (ties: `i`); when neither, the ancestor's. Undefined unless each parent
+ * contributes a component the other lacks — otherwise the merge equals a parent.
+ */
+function mergePlan(i, j, a) {
+    const components = {};
+    const sources = {};
+    for (const name of Object.keys(a.components)) {
+        const ti = i.components[name] ?? '';
+        const tj = j.components[name] ?? '';
+        const ta = a.components[name] ?? '';
+        let from;
+        if (ti === tj)
+            from = ti === ta ? a : i;
+        else if (ti === ta)
+            from = j;
+        else if (tj === ta)
+            from = i;
+        else
+            from = j.devMean > i.devMean ? j : i;
+        components[name] = from === a ? ta : (from.components[name] ?? '');
+        sources[name] = from.id;
+    }
+    const same = (n) => Object.keys(components).every((k) => components[k] === (n.components[k] ?? ''));
+    return same(i) || same(j) ? undefined : { components, sources };
+}
+/**
+ * A pair of `candidates` (neither an ancestor of the other) with a common ancestor no better than
+ * either (drawn in proportion to its dev mean) whose merge differs from both and was not tried
+ * before (`tried` holds `i+j+a` keys and is updated). Undefined when no pair qualifies.
+ */
+function pickMerge(candidates, byId, tried, random) {
+    if (candidates.length < 2)
+        return undefined;
+    for (let t = 0; t < PAIR_TRIES; t++) {
+        const [x, y] = random.sample([...candidates], 2);
+        if (x === undefined || y === undefined)
+            return undefined;
+        const [i, j] = x.id < y.id ? [x, y] : [y, x];
+        const ai = ancestorsOf(i.id, byId);
+        const aj = ancestorsOf(j.id, byId);
+        if (ai.has(j.id) || aj.has(i.id))
+            continue;
+        const options = [...ai]
+            .filter((id) => aj.has(id) && !tried.has(`${i.id}+${j.id}+${id}`))
+            .map((id) => byId.get(id))
+            .filter((a) => a.devMean <= i.devMean && a.devMean <= j.devMean)
+            .map((a) => ({ a, plan: mergePlan(i, j, a) }))
+            .filter((o) => o.plan !== undefined);
+        if (options.length === 0)
+            continue;
+        const total = options.reduce((s, o) => s + o.a.devMean + 1e-6, 0);
+        let u = random.next() * total;
+        const chosen = options.find((o) => (u -= o.a.devMean + 1e-6) < 0) ?? options[options.length - 1];
+        if (chosen === undefined)
+            continue;
+        tried.add(`${i.id}+${j.id}+${chosen.a.id}`);
+        return { i, j, ancestor: chosen.a, plan: chosen.plan };
+    }
+    return undefined;
+}
+/**
+ * The dev rows (indices) that separate two parents: up to 2 where `i` beats `j`, up to 2 where `j`
+ * beats `i`, filled to MERGE_ROWS from the rest, in a seeded order.
+ */
+function separatingRows(si, sj, random) {
+    const rows = random.shuffle(si.map((_, k) => k));
+    const iWins = rows.filter((k) => (si[k] ?? 0) > (sj[k] ?? 0)).slice(0, 2);
+    const jWins = rows.filter((k) => (sj[k] ?? 0) > (si[k] ?? 0)).slice(0, 2);
+    const chosen = [...iWins, ...jWins];
+    for (const k of rows) {
+        if (chosen.length >= MERGE_ROWS)
+            break;
+        if (!chosen.includes(k))
+            chosen.push(k);
+    }
+    return chosen.sort((a, b) => a - b);
+}
+
+;// CONCATENATED MODULE: ./src/optimize/gepa/multi-types.ts
+/** The shared system prompt's component name; a task's user prompt is `user:<task>`. */
+const SYSTEM_COMPONENT = 'system';
+function userComponent(task) {
+    return `user:${task}`;
+}
+
+;// CONCATENATED MODULE: ./src/optimize/gepa/multi-reflect.ts
+
+
+
+function examplesBlock(records) {
+    return records
+        .map((r) => wrapTag(META_TAGS.example, [
+        `Task: ${r.task}`,
+        wrapTag(META_TAGS.input, clip(r.input)),
+        wrapTag(META_TAGS.output, clip(r.output)),
+        wrapTag(META_TAGS.feedback, r.feedback)
+    ].join('\n')))
+        .join('\n\n');
+}
+/** The reflection on the shared system prompt, over rows of every task that uses it. */
+function systemReflectionMessages(input) {
+    const content = [
+        `A language model serves ${input.tasks.length} tasks (${input.tasks.join(', ')}). Every request of every task starts with this system prompt; each task then sends its own prompt template:`,
+        wrapTag(META_TAGS.systemPrompt, input.system),
+        '',
+        'Below are inputs of these tasks, the replies, and feedback on each reply (what was wrong, or "correct").',
+        examplesBlock(input.records),
+        '',
+        'Write a new version of the system prompt that fixes the failures while keeping what made the correct replies correct.',
+        'It serves every task: state general rules for the kinds of cases that trip the model, not one task’s labels, and never copy the text or the answer of a specific example.',
+        'Keep every instruction that still holds.',
+        `Keep the system prompt under ${input.maxChars} characters.`,
+        `Answer with the whole new system prompt inside <${META_TAGS.newPrompt}></${META_TAGS.newPrompt}>.`
+    ].join('\n');
+    return [{ role: 'user', content }];
+}
+/** The reflection on one task's user prompt, shown after the system prompt it follows. */
+function userReflectionMessages(input) {
+    const content = [
+        `A language model serves several tasks that share this system prompt (context only, not to be edited here):`,
+        wrapTag(META_TAGS.systemPrompt, input.system),
+        '',
+        `Task ${input.task} then sends this prompt template; each placeholder in double curly braces is filled from a data row before the model sees it:`,
+        wrapTag(META_TAGS.prompt, input.prompt),
+        '',
+        'Below are inputs it received, its replies, and feedback on each reply (what was wrong, or "correct").',
+        examplesBlock(input.records),
+        '',
+        'Write a new version of the prompt template that fixes the failures while keeping what made the correct replies correct.',
+        'Infer from the inputs what kinds of cases trip the model and state a general rule for each; never copy the text or the answer of a specific example into the prompt.',
+        'Keep the task, the answer format and every instruction that still holds.',
+        slotsInstruction(input.slots),
+        `Keep the prompt under ${input.maxChars} characters.`,
+        `Answer with the whole new prompt template inside <${META_TAGS.newPrompt}></${META_TAGS.newPrompt}>.`
+    ].join('\n');
+    return [{ role: 'user', content }];
+}
+
+;// CONCATENATED MODULE: ./src/optimize/gepa/multi.ts
+
+
+
+
+
+
+
+
+
+
+
+
+
+
+
+function emptyMultiLedger() {
+    return {
+        targetCalls: 0,
+        optimizerCalls: 0,
+        memoHits: 0,
+        seedDev: 0,
+        parentMinibatch: 0,
+        childMinibatch: 0,
+        confirmParent: 0,
+        confirmChild: 0,
+        devPasses: 0,
+        devCalls: 0,
+        mergeCalls: 0,
+        mergeAttempts: 0,
+        mergesAccepted: 0
+    };
+}
+/**
+ * Dev passes a multi-component run's preset allows: the preset's per component (the reference's
+ * `auto` budgets grow with the number of components too), since round robin gives each component
+ * only its share of the mutations.
+ */
+function multiDevPasses(preset, components) {
+    return presetDevPasses(preset) * Math.max(1, components);
+}
+/** The search's target calls at most, before a cap: the preset's iterations at their worst. */
+function multiSearchCalls(config, sizes) {
+    const passes = multiDevPasses(config.preset, sizes.components);
+    const worst = iterationWorstCase(sizes.minibatch, sizes.confirm, sizes.dev);
+    const bound = sizes.dev + passes * GEPA_ITERATIONS_PER_PASS * worst;
+    return config.maxCalls === undefined ? bound : Math.min(bound, config.maxCalls);
+}
+/** Up to `n` dev rows spread evenly over the tasks (a seeded sample of each). */
+function stratifiedDev(tasks, n, random) {
+    const per = tasks.map((t) => t.examples.filter((e) => e.split === 'dev'));
+    const quota = tasks.map(() => 0);
+    let left = n;
+    while (left > 0 && quota.some((q, k) => q < (per[k]?.length ?? 0))) {
+        for (let k = 0; k < tasks.length && left > 0; k++) {
+            if ((quota[k] ?? 0) < (per[k]?.length ?? 0)) {
+                quota[k] = (quota[k] ?? 0) + 1;
+                left--;
+            }
+        }
+    }
+    return tasks.flatMap((task, k) => {
+        const all = per[k] ?? [];
+        return random
+            .fork(`dev-rows:${task.name}`)
+            .sample(all, quota[k] ?? 0)
+            .sort((a, b) => all.indexOf(a) - all.indexOf(b))
+            .map((example) => ({ key: `${task.name}/${example.id}`, task, example }));
+    });
+}
+async function runGepaMulti(input) {
+    const { tasks, config } = input;
+    if (tasks.length === 0)
+        throw new errors_InputError('GEPA on the shared system prompt needs a task');
+    for (const task of tasks) {
+        const train = task.examples.filter((e) => e.split === 'train').length;
+        const dev = task.examples.filter((e) => e.split === 'dev').length;
+        if (train === 0 || dev === 0) {
+            throw new errors_InputError(`task "${task.name}": GEPA needs train and dev examples, found ${train} train and ${dev} dev; adjust the split`, { file: task.config.data });
+        }
+    }
+    const random = createRandom(input.seed).fork(`gepa-multi:${tasks.map((t) => t.name).join(',')}`);
+    const dev = stratifiedDev(tasks, config.devRows, random.fork('dev'));
+    const trainOf = new Map(tasks.map((t) => [
+        t.name,
+        t.examples
+            .filter((e) => e.split === 'train')
+            .map((example) => ({ key: `${t.name}/${example.id}`, task: t, example }))
+    ]));
+    const allTrain = tasks.flatMap((t) => trainOf.get(t.name) ?? []);
+    const names = [
+        SYSTEM_COMPONENT,
+        ...(config.components === 'system' ? [] : tasks)
+            .filter((t) => input.userTasks.includes(t.name))
+            .map((t) => userComponent(t.name))
+    ];
+    const taskOf = new Map(tasks.map((t) => [userComponent(t.name), t]));
+    const startComponents = { [SYSTEM_COMPONENT]: input.start.system };
+    for (const name of names.slice(1))
+        startComponents[name] = input.start.users.get(taskOf.get(name)?.name ?? '') ?? '';
+    /** What each component may be: slots and answer markers kept, a length cap, no copied rows. */
+    const rulesOf = new Map(names.map((name) => {
+        const text = startComponents[name] ?? '';
+        const own = taskOf.get(name);
+        const markers = own
+            ? outputMarkers(text, own.config.extract)
+            : [...new Set(tasks.flatMap((t) => outputMarkers(text, t.config.extract)))];
+        const rows = own ? (trainOf.get(own.name) ?? []) : allTrain;
+        return [
+            name,
+            {
+                rules: { requiredSlots: templateSlots(text), requiredMarkers: markers },
+                maxChars: config.maxPromptChars ?? Math.max(2000, 3 * text.length),
+                copies: copyIndex(rows.map((r) => r.example)),
+                rows
+            }
+        ];
+    }));
+    const b = Math.min(config.minibatch, ...names.map((n) => rulesOf.get(n)?.rows.length ?? 0));
+    const c = Math.min(config.confirm, ...names.map((n) => Math.max(0, (rulesOf.get(n)?.rows.length ?? 0) - b)));
+    const V = dev.length;
+    const devPassCap = multiDevPasses(config.preset, names.length);
+    const maxIterations = devPassCap * GEPA_ITERATIONS_PER_PASS;
+    const mergeOn = config.merge && names.length >= 2;
+    const mergeCap = Math.floor(config.mergeShare *
+        multiSearchCalls(config, { dev: V, minibatch: b, confirm: c, components: names.length }));
+    const ledger = emptyMultiLedger();
+    const registry = new CandidateRegistry();
+    const guard = {};
+    const nodes = [];
+    const rounds = [];
+    const pool = [];
+    const memo = new Map();
+    const reflections = new Map();
+    /** Round robin: the next component index each candidate hands a mutation. */
+    const nextComponent = new Map();
+    const triedMerges = new Set();
+    const keyOf = (components) => names.map((n) => components[n] ?? '').join('\u0000\u241e\u0000');
+    const partsFor = (node, task) => ({
+        system: node.components[SYSTEM_COMPONENT] ?? input.start.system,
+        user: node.components[userComponent(task.name)] ?? input.start.users.get(task.name) ?? ''
+    });
+    const scoreRows = async (node, rows, bucket) => {
+        const known = memo.get(node.id) ?? new Map();
+        memo.set(node.id, known);
+        const missing = rows.filter((r) => !known.has(r.key));
+        ledger.memoHits += rows.length - missing.length;
+        if (missing.length > 0) {
+            ledger.targetCalls += missing.length;
+            ledger[bucket] += missing.length;
+            for (const task of tasks) {
+                const mine = missing.filter((r) => r.task === task);
+                if (mine.length === 0)
+                    continue;
+                const results = await input.scoreFor(task)(partsFor(node, task), mine.map((r) => r.example), input.signal ? { signal: input.signal } : {});
+                mine.forEach((row, i) => {
+                    const result = results[i];
+                    if (result)
+                        known.set(row.key, result);
+                });
+            }
+        }
+        return rows.map((r) => known.get(r.key));
+    };
+    const scoresOf = (results) => results.map((r) => r.score);
+    const sum = (xs) => xs.reduce((s, x) => s + x, 0);
+    const poolEntries = () => pool.map((p, index) => ({ index, scores: p.scores }));
+    const bestNode = () => pool[bestByMean(poolEntries())]?.node ?? 0;
+    const parentsOf = (n) => n.merge ? [...n.merge.parents] : n.parentId === null ? [] : [n.parentId];
+    const blank = (id, parentId, components) => ({
+        id,
+        parentId,
+        iteration: 0,
+        prompt: '',
+        minibatch: [],
+        feedback: [],
+        before: [],
+        after: [],
+        confirm: null,
+        outcome: 'seed',
+        rejected: null,
+        devScores: null,
+        devMean: null,
+        wins: [],
+        components,
+        component: null,
+        merge: null
+    });
+    const seed = blank('g0', null, { ...startComponents });
+    nodes.push(seed);
+    registry.claim(keyOf(seed.components), seed.id);
+    let stop = {
+        reason: 'completed',
+        message: `${devPassCap} dev passes (preset ${config.preset})`
+    };
+    let iteration = 0;
+    const worst = iterationWorstCase(b, c, V);
+    const overCap = (calls) => config.maxCalls !== undefined && ledger.targetCalls + calls > config.maxCalls;
+    const record = (parentId, childId, outcome, before) => {
+        const it = { iteration, parentId, childId, outcome, ledger: { ...ledger } };
+        const child = childId === null ? undefined : nodes.find((n) => n.id === childId);
+        const rejected = emptyRejectCounts();
+        if (outcome === 'guard' && child?.rejected) {
+            const reason = child.rejected.split(':')[0];
+            if (reason in rejected)
+                rejected[reason]++;
+        }
+        rounds.push({
+            round: iteration,
+            candidates: childId === null ? 0 : 1,
+            rejected,
+            bestDev: nodes[bestNode()]?.devMean ?? 0,
+            beam: pool.map((p) => nodes[p.node]?.id ?? ''),
+            targetCalls: ledger.targetCalls - before.targetCalls,
+            optimizerCalls: ledger.optimizerCalls - before.optimizerCalls,
+            selectionEvaluations: ledger.devCalls - before.devCalls
+        });
+        input.onIteration?.(it);
+    };
+    const admit = async (node) => {
+        const devScores = scoresOf(await scoreRows(node, dev, 'devCalls'));
+        ledger.devPasses++;
+        node.devScores = devScores;
+        node.devMean = meanOf(devScores);
+        node.outcome = 'admitted';
+        pool.push({ node: nodes.indexOf(node), scores: devScores });
+    };
+    /** One merge attempt; false when no pair qualifies (the iteration goes on as a mutation). */
+    const tryMerge = async (it) => {
+        const admitted = pool.map((p) => nodes[p.node]);
+        const asMerge = (n) => ({
+            id: n.id,
+            parents: parentsOf(n),
+            components: n.components,
+            devMean: n.devMean ?? 0
+        });
+        const byId = new Map(nodes.map((n) => [n.id, asMerge(n)]));
+        const survivors = frontWeights(poolEntries()).map((w) => admitted[w.index]);
+        const from = survivors.length >= 2 ? survivors : admitted;
+        const pick = pickMerge(from.map(asMerge), byId, triedMerges, it.fork('merge'));
+        if (pick === undefined)
+            return false;
+        const key = keyOf(pick.plan.components);
+        const before = { ...ledger };
+        ledger.mergeAttempts++;
+        const node = blank(`g${nodes.length}`, pick.i.id, pick.plan.components);
+        node.iteration = iteration;
+        node.outcome = 'gate';
+        const si = nodes.find((n) => n.id === pick.i.id)?.devScores ?? [];
+        const sj = nodes.find((n) => n.id === pick.j.id)?.devScores ?? [];
+        const rows = separatingRows(si, sj, it.fork('merge-rows')).map((k) => dev[k]);
+        const idx = rows.map((r) => dev.indexOf(r));
+        const parentSums = [
+            sum(idx.map((k) => si[k] ?? 0)),
+            sum(idx.map((k) => sj[k] ?? 0))
+        ];
+        node.merge = {
+            parents: [pick.i.id, pick.j.id],
+            ancestor: pick.ancestor.id,
+            sources: pick.plan.sources,
+            rows: rows.map((r) => r.key),
+            parentSums,
+            sum: null
+        };
+        const duplicate = registry.claim(key, node.id);
+        nodes.push(node);
+        if (duplicate) {
+            node.outcome = 'guard';
+            node.rejected = `duplicates: same as ${duplicate.duplicateOf}`;
+            record(pick.i.id, node.id, 'guard', before);
+            return true;
+        }
+        const scores = scoresOf(await scoreRows(node, rows, 'mergeCalls'));
+        node.merge.sum = sum(scores);
+        if (node.merge.sum < Math.max(...parentSums)) {
+            record(pick.i.id, node.id, 'gate', before);
+            return true;
+        }
+        await admit(node);
+        ledger.mergesAccepted++;
+        record(pick.i.id, node.id, 'admitted', before);
+        return true;
+    };
+    /** The rows a component serves, ordered for a minibatch: known failures first, then unknown. */
+    const minibatchFor = (parent, component, order) => {
+        const known = memo.get(parent.id) ?? new Map();
+        const rows = rulesOf.get(component)?.rows ?? [];
+        const failing = rows.filter((r) => (known.get(r.key)?.score ?? 1) < 1);
+        const unknown = rows.filter((r) => !known.has(r.key));
+        const ranked = [...order.shuffle(failing), ...order.shuffle(unknown)];
+        if (component !== SYSTEM_COMPONENT)
+            return { failing, unknown, pick: ranked.slice(0, b) };
+        // The shared prompt's minibatch spreads over the tasks: one row of each in turn.
+        const queues = order.shuffle(tasks).map((t) => ranked.filter((r) => r.task === t));
+        const pick = [];
+        while (pick.length < b && queues.some((q) => q.length > 0)) {
+            for (const q of queues) {
+                const next = q.shift();
+                if (next !== undefined && pick.length < b)
+                    pick.push(next);
+            }
+        }
+        return { failing, unknown, pick };
+    };
+    try {
+        throwIfAborted(input.signal);
+        if (overCap(V)) {
+            throw new errors_InputError(`optimize.gepa.max_calls (${config.maxCalls}) is below one dev pass (${V} rows); raise it or lower optimize.gepa.dev_rows`, { location: 'optimize.gepa.max_calls' });
+        }
+        const seedScores = scoresOf(await scoreRows(seed, dev, 'seedDev'));
+        seed.devScores = seedScores;
+        seed.devMean = meanOf(seedScores);
+        pool.push({ node: 0, scores: seedScores });
+        let mergesDue = 0;
+        let lastAdmitted = false;
+        /** Target calls merges spent (their separating rows and dev passes), within mergeCap. */
+        let mergeSpent = 0;
+        for (iteration = 1; iteration <= maxIterations; iteration++) {
+            // The preset counts mutations' dev passes; merges have their own cap and share of the calls.
+            if (ledger.devPasses - ledger.mergesAccepted >= devPassCap)
+                break;
+            if (overCap(worst)) {
+                stop = {
+                    reason: 'budget',
+                    message: `optimize.gepa.max_calls (${config.maxCalls}) cannot cover another iteration (${worst} target calls at most); stopped before iteration ${iteration}`
+                };
+                break;
+            }
+            if (input.canAfford?.(worst, 1) === false) {
+                stop = {
+                    reason: 'budget',
+                    message: `the budget cannot cover another iteration (${worst} target calls and 1 optimizer call at most); stopped before iteration ${iteration}`
+                };
+                break;
+            }
+            throwIfAborted(input.signal);
+            const it = random.fork(`iteration-${iteration}`);
+            // A merge is owed after an admission, within its share of the calls (a merge costs ≤ V).
+            if (mergeOn &&
+                mergesDue > 0 &&
+                lastAdmitted &&
+                ledger.mergesAccepted < MAX_MERGES &&
+                mergeSpent + V <= mergeCap) {
+                lastAdmitted = false;
+                const spentBefore = ledger.targetCalls;
+                const tried = await tryMerge(it);
+                mergeSpent += ledger.targetCalls - spentBefore;
+                if (tried) {
+                    const last = nodes[nodes.length - 1];
+                    if (last.outcome === 'admitted') {
+                        mergesDue--;
+                        lastAdmitted = true;
+                    }
+                    continue;
+                }
+            }
+            lastAdmitted = false;
+            const before = { ...ledger };
+            const parentIndex = pool[selectParent(poolEntries(), config.selection, it.fork('parent'))]?.node ?? 0;
+            const parent = nodes[parentIndex];
+            const turn = nextComponent.get(parent.id) ?? 0;
+            nextComponent.set(parent.id, turn + 1);
+            const component = names[turn % names.length];
+            const { failing, unknown, pick: minibatch } = minibatchFor(parent, component, it.fork('minibatch'));
+            if (failing.length === 0 && unknown.length === 0) {
+                record(parent.id, null, 'solved-minibatch', before);
+                continue;
+            }
+            const parentResults = await scoreRows(parent, minibatch, 'parentMinibatch');
+            const parentScores = scoresOf(parentResults);
+            if (parentScores.every((s) => s >= 1)) {
+                record(parent.id, null, 'solved-minibatch', before);
+                continue;
+            }
+            const records = minibatch.map((row, i) => {
+                const result = parentResults[i];
+                const shown = toFailingExample({ example: row.example, result }, partsFor(parent, row.task).user, row.task);
+                return {
+                    task: row.task.name,
+                    input: shown.input,
+                    output: shown.output,
+                    feedback: exampleFeedback(row.example, result, row.task.config)
+                };
+            });
+            const rules = rulesOf.get(component);
+            const parentText = parent.components[component] ?? '';
+            const own = taskOf.get(component);
+            const maxChars = rules?.maxChars ?? 2000;
+            ledger.optimizerCalls++;
+            const sampleIndex = reflections.get(`${parent.id}:${component}`) ?? 0;
+            reflections.set(`${parent.id}:${component}`, sampleIndex + 1);
+            const messages = own === undefined
+                ? systemReflectionMessages({
+                    system: parentText,
+                    tasks: tasks.map((t) => t.name),
+                    records,
+                    maxChars
+                })
+                : userReflectionMessages({
+                    system: parent.components[SYSTEM_COMPONENT] ?? '',
+                    task: own.name,
+                    prompt: parentText,
+                    records,
+                    slots: rules?.rules.requiredSlots ?? [],
+                    maxChars
+                });
+            const reply = await input.optimizer.complete({ sampleIndex, messages }, input.signal ? { signal: input.signal } : undefined);
+            const child = blank(`g${nodes.length}`, parent.id, { ...parent.components });
+            child.iteration = iteration;
+            child.component = component;
+            child.minibatch = minibatch.map((r) => r.key);
+            child.feedback = records.map((r) => r.feedback);
+            child.before = parentScores;
+            child.outcome = 'guard';
+            nextComponent.set(child.id, turn + 1);
+            const outcome = readReflection(reply.text, parentText, {
+                requiredSlots: rules?.rules.requiredSlots ?? [],
+                requiredMarkers: rules?.rules.requiredMarkers ?? [],
+                repairFrom: parentText
+            }, maxChars, rules?.copies ?? copyIndex([]));
+            if (!outcome.ok) {
+                child.outcome = outcome.reason === 'missingTags' ? 'no-proposal' : 'guard';
+                child.rejected = `${outcome.reason}: ${outcome.detail}`;
+                guard[outcome.reason] = (guard[outcome.reason] ?? 0) + 1;
+                nodes.push(child);
+                record(parent.id, child.id, child.outcome, before);
+                continue;
+            }
+            child.prompt = outcome.prompt;
+            child.components[component] = outcome.prompt;
+            const duplicate = registry.claim(keyOf(child.components), child.id);
+            nodes.push(child);
+            if (duplicate) {
+                child.rejected = `duplicates: same as ${duplicate.duplicateOf}`;
+                guard['duplicates'] = (guard['duplicates'] ?? 0) + 1;
+                record(parent.id, child.id, 'guard', before);
+                continue;
+            }
+            child.after = scoresOf(await scoreRows(child, minibatch, 'childMinibatch'));
+            if (sum(child.after) <= sum(parentScores)) {
+                child.outcome = 'gate';
+                record(parent.id, child.id, 'gate', before);
+                continue;
+            }
+            if (c > 0) {
+                const rest = (rules?.rows ?? []).filter((r) => !minibatch.includes(r));
+                const fresh = it.fork('confirm').sample(rest, c);
+                const p = scoresOf(await scoreRows(parent, fresh, 'confirmParent'));
+                const q = scoresOf(await scoreRows(child, fresh, 'confirmChild'));
+                child.confirm = { rows: fresh.map((r) => r.key), parent: p, child: q };
+                if (sum(q) < sum(p)) {
+                    child.outcome = 'confirm';
+                    record(parent.id, child.id, 'confirm', before);
+                    continue;
+                }
+            }
+            await admit(child);
+            lastAdmitted = true;
+            if (mergeOn && ledger.mergesAccepted + mergesDue < MAX_MERGES)
+                mergesDue++;
+            record(parent.id, child.id, 'admitted', before);
+        }
+        if (stop.reason === 'completed' && iteration > maxIterations) {
+            stop = {
+                reason: 'completed',
+                message: `${maxIterations} iterations (preset ${config.preset})`
+            };
+        }
+    }
+    catch (error) {
+        const stopped = stopFromError(error, input.signal) ?? providerStop(error);
+        if (stopped === undefined)
+            throw error;
+        stop = stopped;
+    }
+    const entries = poolEntries();
+    for (const { row, front } of informativeFronts(entries)) {
+        for (const k of front)
+            nodes[pool[k]?.node ?? 0]?.wins.push(dev[row]?.key ?? '');
+    }
+    const front = frontWeights(entries).map((w) => nodes[pool[w.index]?.node ?? 0]?.id ?? '');
+    const best = nodes[bestNode()];
+    const bestScores = best.devScores ?? [];
+    const candidates = nodes.map((n) => ({
+        id: n.id,
+        round: n.iteration,
+        parentId: n.parentId,
+        origin: n.parentId === null ? 'initial' : 'edit',
+        critique: n.feedback.length === 0 ? null : n.feedback.join('\n'),
+        prompt: n.components[SYSTEM_COMPONENT] ?? '',
+        devScore: n.devMean,
+        devEvaluations: n.devScores?.length ?? 0,
+        kept: front.includes(n.id) || n.id === best.id
+    }));
+    const details = {
+        preset: config.preset,
+        selection: config.selection,
+        minibatch: b,
+        confirm: c,
+        devRows: dev.map((r) => r.key),
+        devPassCap,
+        maxCalls: config.maxCalls ?? null,
+        maxPromptChars: Math.max(...names.map((n) => rulesOf.get(n)?.maxChars ?? 0)),
+        ledger: { ...ledger },
+        nodes,
+        front,
+        guard,
+        tasks: tasks.map((t) => t.name),
+        components: names,
+        merge: { enabled: mergeOn, share: config.mergeShare, callCap: mergeCap }
+    };
+    const users = new Map(tasks.map((t) => [
+        t.name,
+        best.components[userComponent(t.name)] ?? input.start.users.get(t.name) ?? ''
+    ]));
+    return {
+        best: { system: best.components[SYSTEM_COMPONENT] ?? input.start.system, users },
+        bestId: best.id,
+        bestDev: bestScores.length === 0
+            ? null
+            : bootstrapMeanInterval(bestScores, { level: 0.95, seed: input.seed }),
+        candidates,
+        rounds,
+        stop,
+        details
+    };
+}
+
 ;// CONCATENATED MODULE: ./src/optimize/metaspo/estimate.ts
 /** Calls of a MetaSPO run; `trainSizes` gives each task's train examples (after any limit). */
 function estimateMetaspoCalls(config, tasks, trainSizes) {
@@ -61110,6 +61933,9 @@ function estimateUnseenCalls(userPromptsPerTask, splitSizes) {
 }
 
 ;// CONCATENATED MODULE: ./src/run/estimate-optimize.ts
+
+
+
 
 
 
@@ -61192,6 +62018,31 @@ function estimateGepa(services, taskName) {
         };
     });
 }
+function estimateGepaShared(services, options) {
+    const { config } = services.project;
+    const gepa = config.optimize.gepa;
+    const { train, holdout } = metaspoTasks(services, options.holdout, options.tasks);
+    const V = Math.min(gepa.devRows, train.reduce((s, t) => s + estimate_optimize_count('dev', t), 0));
+    const smallest = Math.min(...train.map((t) => estimate_optimize_count('train', t)));
+    const b = Math.min(gepa.minibatch, smallest);
+    const c = Math.min(gepa.confirm, Math.max(0, smallest - b));
+    const components = gepa.components === 'system' ? 1 : 1 + train.length;
+    const search = multiSearchCalls(gepa, { dev: V, minibatch: b, confirm: c, components });
+    const iterations = multiDevPasses(gepa.preset, components) * GEPA_ITERATIONS_PER_PASS;
+    const testSizes = Object.fromEntries(holdout.map((t) => [t.name, estimate_optimize_count('test', t)]));
+    const unseen = estimateUnseenCalls(3, testSizes);
+    const sourceTest = train.reduce((s, t) => s + 2 * estimate_optimize_count('test', t), 0);
+    const all = [...train, ...holdout];
+    const k = Math.max(1, ...all.map((t) => samplingOf(t.config, config.models).samples));
+    const targetTokens = all.reduce((s, t) => s + meanTargetTokens(t), 0) / Math.max(1, all.length);
+    return {
+        targetCalls: (search + unseen + sourceTest) * k,
+        optimizerCalls: iterations + holdout.length * 2,
+        targetTokens,
+        optimizerTokens: gepa.minibatch * (targetTokens + TARGET_OUTPUT + 40) + 600,
+        line: `GEPA on the shared system prompt of ${train.length} tasks (${holdout.length} held out): at most ${iterations} iterations over ${V} Pareto dev rows, ≤ ${search} target calls in the search; unseen-task comparison ${unseen}, source-task test ${sourceTest} target calls`
+    };
+}
 function estimateMetaspo(services, holdoutNames) {
     const { config } = services.project;
     const { train, holdout } = metaspoTasks(services, holdoutNames);
@@ -61228,7 +62079,15 @@ function estimateOptimize(services, options) {
             run = estimateMetaspo(services, options.holdout);
             break;
         case 'gepa':
-            run = estimateGepa(services, options.task);
+            run =
+                options.edit !== undefined &&
+                    isSharedSystemRun(services.project, {
+                        method: options.method,
+                        edit: options.edit,
+                        tasks: options.tasks ?? []
+                    })
+                    ? estimateGepaShared(services, { holdout: options.holdout, tasks: options.tasks ?? [] })
+                    : estimateGepa(services, options.task);
             break;
     }
     const { targetCalls, optimizerCalls, targetTokens, optimizerTokens } = run;
@@ -61292,11 +62151,115 @@ function providerFailureReport(services, parts, error) {
     });
 }
 
+;// CONCATENATED MODULE: ./src/run/optimize-gepa-shared.ts
+/**
+ * GEPA on the shared system prompt of a multi-task repository (the scope MetaSPO has): candidates of
+ * several components (the system prompt and each task's editable user prompt), then the same
+ * evidence as MetaSPO's on data the search never chose on (./shared-system-evidence.ts).
+ */
+
+
+
+
+
+
+
+/** Whether a task's user prompt may be edited (optimize.edit does not freeze it). */
+function userEditable(task) {
+    return partMessage(task.prompt, 'user')?.editable !== false;
+}
+async function runGepaSharedOptimization(services, options) {
+    const startedAt = new Date();
+    const { project, logger, models } = services;
+    const config = project.config.optimize.gepa;
+    const systemFile = project.config.systemPrompt;
+    if (systemFile === undefined || project.sharedSystemPrompt === undefined) {
+        throw new errors_InputError('optimize --method gepa --prompt system on several tasks optimizes the shared system prompt: set system_prompt (a file, e.g. prompts/system.md) in the config', { location: 'system_prompt' });
+    }
+    const { train, holdout } = metaspoTasks(services, options.holdout, options.tasks);
+    const startSystem = project.sharedSystemPrompt.text;
+    const users = new Map(train.map((t) => [t.name, partsOf(t.prompt).user]));
+    const userTasks = train.filter(userEditable).map((t) => t.name);
+    const reserve = evidenceReserve(train, holdout);
+    logger.info(`GEPA on the shared system prompt of ${train.map((t) => t.name).join(', ')}${holdout.length ? ` (held out: ${holdout.map((t) => t.name).join(', ')})` : ''}: ${config.components === 'system' ? 1 : 1 + userTasks.length} components, preset ${config.preset}, merge ${config.merge ? `on (≤ ${Math.round(config.mergeShare * 100)}% of the calls)` : 'off'}, seed ${options.seed}`);
+    const result = await runGepaMulti({
+        tasks: train,
+        start: { system: startSystem, users },
+        userTasks,
+        config,
+        optimizer: models.optimizer,
+        scoreFor: (task) => createScoreFn(services, task),
+        seed: options.seed,
+        signal: services.signal,
+        canAfford: (target, optimizer) => !services.nearBudgetEnd(target + optimizer + reserve),
+        onIteration: (it) => {
+            logger.info(`iteration ${it.iteration}: parent ${it.parentId} → ${it.childId ?? 'nothing'} (${it.outcome}); target calls ${it.ledger.targetCalls}, optimizer calls ${it.ledger.optimizerCalls}`);
+        }
+    });
+    logger.info(`GEPA stopped: ${result.stop.reason} — ${result.stop.message}`);
+    const evidence = await sharedSystemEvidence(services, {
+        train,
+        holdout,
+        startSystem,
+        system: result.best.system,
+        users: result.best.users,
+        seed: options.seed,
+        stop: { reason: result.stop.reason, message: result.stop.message }
+    });
+    const prompts = [
+        {
+            file: systemFile,
+            kind: 'system',
+            task: null,
+            before: startSystem,
+            after: result.best.system
+        },
+        ...train.map((t) => ({
+            ...(partLocation(t.prompt, 'user') ?? { file: '' }),
+            kind: 'user',
+            task: t.name,
+            before: partsOf(t.prompt).user,
+            after: result.best.users.get(t.name) ?? partsOf(t.prompt).user
+        }))
+    ];
+    const optimization = {
+        method: 'gepa',
+        simulated: project.config.provider.type === 'simulated',
+        seed: options.seed,
+        prompts,
+        testComparison: evidence.comparisons,
+        rounds: result.rounds,
+        candidates: result.candidates,
+        details: {
+            ...result.details,
+            scope: 'shared-system',
+            holdout: holdout.map((t) => t.name),
+            bestId: result.bestId,
+            stop: result.stop
+        },
+        bestDev: result.bestDev
+    };
+    if (evidence.unseen)
+        optimization.transfer = transferSummary(evidence.unseen);
+    const report = buildReport(services, {
+        kind: 'optimize',
+        startedAt,
+        seed: options.seed,
+        split: 'test',
+        tasks: evidence.headTasks,
+        stop: evidence.stop,
+        optimization
+    });
+    return { report, result, unseen: evidence.unseen, train };
+}
+
 ;// CONCATENATED MODULE: ./src/run/optimize-method.ts
 /**
  * Method checks and dispatch, written once for the CLI and the action: what a method accepts (from
  * its scope) and which runner it goes to. Both switches are exhaustive over `OptimizeMethod`.
  */
+
+
 
 
 
@@ -61319,8 +62282,12 @@ function checkMethodChoice(choice, wording) {
     const name = methodName(choice.method);
     switch (methodScope(choice.method)) {
         case 'task':
-            if (choice.tasks.length > 1) {
-                throw new errors_InputError(`optimize --method ${choice.method} improves one task at a time; give one ${wording.task}`);
+            if (choice.tasks.length > 1 &&
+                !(methodSharesSystem(choice.method) && choice.edit === 'system')) {
+                const shared = methodSharesSystem(choice.method)
+                    ? ` (or ${wording.prompt.replace(/user$/, 'system')} to optimize the shared system prompt of several tasks)`
+                    : '';
+                throw new errors_InputError(`optimize --method ${choice.method} improves one task at a time; give one ${wording.task}${shared}`);
             }
             return;
         case 'shared-system':
@@ -61368,6 +62335,20 @@ async function runMethod(services, request) {
         case 'apo':
             return (await runApoOptimization(services, taskRun(request))).report;
         case 'gepa':
+            if (isSharedSystemRun(services.project, {
+                ...request,
+                tasks: request.tasks.length > 0
+                    ? request.tasks
+                    : request.task === undefined
+                        ? []
+                        : [request.task]
+            })) {
+                return (await runGepaSharedOptimization(services, {
+                    holdout: request.holdout,
+                    tasks: request.tasks,
+                    seed: request.seed
+                })).report;
+            }
             return (await runGepaOptimization(services, taskRun(request))).report;
         case 'metaspo':
             return (await runMetaspoOptimization(services, {
@@ -61481,6 +62462,7 @@ function optimize_gain_decide(report) {
 
 
 
+
 /**
  * `prompt-descent optimize`: APO on one task's prompt or MetaSPO on the shared system prompt, within
  * the budget; writes the best prompts to a folder, or over the prompt files with --write when the
@@ -61494,7 +62476,8 @@ async function runOptimizeCommand(context) {
             warn: (m) => context.logger.warn(m)
         }), args.samples);
         const method = args.method ?? project.config.optimize.method;
-        const options = { method, task: args.tasks[0], holdout: args.holdout, tasks: args.tasks };
+        const edit = args.edit ?? defaultEdit(project.config.optimize, method);
+        const options = { method, task: args.tasks[0], holdout: args.holdout, tasks: args.tasks, edit };
         checkOptimizeRequest(project, args, method);
         const estimate = estimateOptimize({ project }, options);
         const caps = mergeBudget(project.config.budget, args.budget);
@@ -61515,10 +62498,22 @@ async function runOptimizeCommand(context) {
         const edit = args.edit ?? defaultEdit(config.optimize, method);
         checkOptimizeRequest(session.project, args, method);
         const holdout = args.holdout.length > 0 ? args.holdout : undefined;
-        const gain = gainTasks(session, { method, task: args.tasks[0], tasks: args.tasks, holdout });
+        const gain = gainTasks(session, {
+            method,
+            task: args.tasks[0],
+            tasks: args.tasks,
+            holdout,
+            edit
+        });
         if (args.write)
             assertGainCanBeConfirmed(session, gain, 'optimize --write');
-        const options = { method, task: args.tasks[0], holdout: args.holdout, tasks: args.tasks };
+        const options = {
+            method,
+            task: args.tasks[0],
+            holdout: args.holdout,
+            tasks: args.tasks,
+            edit
+        };
         warnBeforeMoney(context, [
             ...budgetWarnings(estimateOptimize(session, options).total, config.budget),
             ...testSplitNotes(gain, config.gate.confidence).warnings
@@ -61548,8 +62543,11 @@ function checkOptimizeRequest(project, args, method) {
     checkMethodChoice({ method, edit: args.edit, tasks: args.tasks }, CLI_WORDING);
     switch (methodScope(method)) {
         case 'task': {
-            const task = oneTask({ project }, args.tasks[0], method);
             const edit = args.edit ?? defaultEdit(project.config.optimize, method);
+            // GEPA on the shared system prompt of several tasks checks its tasks as MetaSPO does.
+            if (isSharedSystemRun(project, { method, edit, tasks: args.tasks }))
+                return;
+            const task = oneTask({ project }, args.tasks[0], method);
             assertEditable(task, edit, partsOf(task.prompt));
             return;
         }
@@ -61562,7 +62560,11 @@ async function savePrompts(report, context, root) {
     const optimization = report.optimization;
     if (!optimization)
         return;
-    const prompts = optimization.prompts.filter((p) => args.writeUserPrompts || p.kind === 'system' || methodScope(optimization.method) === 'task');
+    // A shared system prompt (task null) is written alone unless --write-user-prompts, as MetaSPO's.
+    const shared = optimization.prompts.some((p) => p.task === null);
+    const prompts = optimization.prompts.filter((p) => args.writeUserPrompts ||
+        p.kind === 'system' ||
+        (methodScope(optimization.method) === 'task' && !shared));
     const changed = prompts.filter((p) => p.after !== p.before);
     if (changed.length === 0) {
         logger.info(isIncomplete(report.stop)
