@@ -5,6 +5,7 @@
 import { describe, expect, it } from 'vitest'
 import { partsOf } from '../../src/config/prompt.js'
 import type { GepaConfig } from '../../src/config/types.js'
+import { InputError } from '../../src/errors.js'
 import { estimateGepaRun } from '../../src/optimize/gepa/estimate.js'
 import { runGepa } from '../../src/optimize/gepa/gepa.js'
 import {
@@ -13,34 +14,10 @@ import {
   presetDevPasses
 } from '../../src/optimize/gepa/presets.js'
 import { createSimulatedOptimizer } from '../../src/simulate/index.js'
-import { makeSyntheticTask } from '../../src/simulate/tasks.js'
-import { loadedTask, simulatedScore } from './sim-task.js'
+import { GEPA_TEST_CONFIG, gepaTriage, simulatedScore } from './sim-task.js'
 
-const config: GepaConfig = {
-  preset: 'light',
-  minibatch: 3,
-  confirm: 3,
-  devRows: 40,
-  maxCalls: undefined,
-  selection: 'pareto',
-  maxPromptChars: undefined,
-  target: undefined,
-  components: 'system',
-  merge: true,
-  mergeShare: 0.2
-}
-
-function triage() {
-  return loadedTask(
-    makeSyntheticTask({
-      name: 'triage',
-      kind: 'triage',
-      size: 200,
-      seed: 8,
-      traits: ['sarcasm', 'negation', 'two-issues', 'hedging', 'rhetorical', 'caps', 'numeric']
-    })
-  )
-}
+const config = GEPA_TEST_CONFIG
+const triage = gepaTriage
 
 async function run(seed: number, overrides: Partial<GepaConfig> = {}) {
   const task = triage()
@@ -84,6 +61,28 @@ describe('GEPA under an explicit max_calls', () => {
     expect(big.result.details.devPassCap).toBeGreaterThan(presetDevPasses('light'))
     expect(big.result.details.ledger.devPasses).toBeGreaterThan(presetDevPasses('light'))
     expect(big.log.calls).toBeGreaterThan(preset.log.calls)
+  })
+
+  it('refuses a cap below one dev pass, naming the key once, before any call', async () => {
+    const task = triage()
+    const { score, log } = simulatedScore(task, 1)
+    const failure = await runGepa({
+      task,
+      start: partsOf(task.prompt),
+      edit: 'user',
+      config: { ...config, maxCalls: 10 },
+      optimizer: createSimulatedOptimizer({ seed: 1 }),
+      score,
+      seed: 1
+    }).then(
+      () => undefined,
+      (error: unknown) => error
+    )
+    expect(failure).toBeInstanceOf(InputError)
+    expect((failure as InputError).message).toBe(
+      'optimize.gepa.max_calls: 10 is below one dev pass (40 rows); raise it or lower optimize.gepa.dev_rows'
+    )
+    expect(log.calls).toBe(0)
   })
 
   it('gives the same run for the same seed and cap', async () => {

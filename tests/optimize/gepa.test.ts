@@ -12,34 +12,10 @@ import { gepaOptimizationReport } from '../../src/optimize/gepa/report.js'
 import type { GepaResult } from '../../src/optimize/gepa/types.js'
 import { optimizeBlocks } from '../../src/report/markdown-optimize.js'
 import { createSimulatedOptimizer } from '../../src/simulate/index.js'
-import { makeSyntheticTask } from '../../src/simulate/tasks.js'
-import { loadedTask, simulatedScore } from './sim-task.js'
+import { GEPA_TEST_CONFIG, gepaTriage, simulatedScore } from './sim-task.js'
 
-const config: GepaConfig = {
-  preset: 'light',
-  minibatch: 3,
-  confirm: 3,
-  devRows: 40,
-  maxCalls: undefined,
-  selection: 'pareto',
-  maxPromptChars: undefined,
-  target: undefined,
-  components: 'all',
-  merge: true,
-  mergeShare: 0.2
-}
-
-function triage() {
-  return loadedTask(
-    makeSyntheticTask({
-      name: 'triage',
-      kind: 'triage',
-      size: 200,
-      seed: 8,
-      traits: ['sarcasm', 'negation', 'two-issues', 'hedging', 'rhetorical', 'caps', 'numeric']
-    })
-  )
-}
+const config = GEPA_TEST_CONFIG
+const triage = gepaTriage
 
 /** The simulated optimizer, counting its calls. */
 function countingOptimizer(seed: number, mistakeRate?: number) {

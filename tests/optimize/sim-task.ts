@@ -5,13 +5,14 @@
 import { plainPrompt } from '../../src/config/prompt.js'
 import type { PromptParts } from '../../src/config/prompt.js'
 import type { Example, LoadedTask } from '../../src/config/project-types.js'
+import type { GepaConfig } from '../../src/config/types.js'
 import { renderTemplate } from '../../src/config/template.js'
 import { BudgetExceededError } from '../../src/errors.js'
 import type { ExampleResult } from '../../src/eval/types.js'
 import type { ChatMessage } from '../../src/llm/chat-model.js'
 import type { ScoreFn } from '../../src/optimize/types.js'
 import { createSimulatedTarget } from '../../src/simulate/index.js'
-import type { SyntheticTask } from '../../src/simulate/tasks.js'
+import { makeSyntheticTask, type SyntheticTask } from '../../src/simulate/tasks.js'
 
 export function loadedTask(synthetic: SyntheticTask): LoadedTask {
   const n = synthetic.rows.length
@@ -81,4 +82,32 @@ export function simulatedScore(task: LoadedTask, seed: number, callCap = Infinit
     )
   }
   return { score, log }
+}
+
+/** GEPA's settings in the single-component tests (light preset, 40 dev rows, Pareto selection). */
+export const GEPA_TEST_CONFIG: GepaConfig = {
+  preset: 'light',
+  minibatch: 3,
+  confirm: 3,
+  devRows: 40,
+  maxCalls: undefined,
+  selection: 'pareto',
+  maxPromptChars: undefined,
+  target: undefined,
+  components: 'system',
+  merge: true,
+  mergeShare: 0.2
+}
+
+/** The 200-row triage task with seven traits that GEPA's single-component tests optimize. */
+export function gepaTriage(): LoadedTask {
+  return loadedTask(
+    makeSyntheticTask({
+      name: 'triage',
+      kind: 'triage',
+      size: 200,
+      seed: 8,
+      traits: ['sarcasm', 'negation', 'two-issues', 'hedging', 'rhetorical', 'caps', 'numeric']
+    })
+  )
 }

@@ -194,7 +194,7 @@ export async function runGepa(input: GepaInput): Promise<GepaResult> {
     throwIfAborted(input.signal)
     if (overCap(dev.length)) {
       throw new InputError(
-        `optimize.gepa.max_calls (${config.maxCalls}) is below one dev pass (${dev.length} rows); raise it or lower optimize.gepa.dev_rows`,
+        `${config.maxCalls} is below one dev pass (${dev.length} rows); raise it or lower optimize.gepa.dev_rows`,
         { location: 'optimize.gepa.max_calls' }
       )
     }

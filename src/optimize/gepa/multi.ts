@@ -399,7 +399,7 @@ export async function runGepaMulti(input: GepaMultiInput): Promise<GepaMultiResu
     throwIfAborted(input.signal)
     if (overCap(V)) {
       throw new InputError(
-        `optimize.gepa.max_calls (${config.maxCalls}) is below one dev pass (${V} rows); raise it or lower optimize.gepa.dev_rows`,
+        `${config.maxCalls} is below one dev pass (${V} rows); raise it or lower optimize.gepa.dev_rows`,
         { location: 'optimize.gepa.max_calls' }
       )
     }
