@@ -56316,7 +56316,7 @@ async function runGepa(input) {
     try {
         throwIfAborted(input.signal);
         if (overCap(dev.length)) {
-            throw new errors_InputError(`optimize.gepa.max_calls (${config.maxCalls}) is below one dev pass (${dev.length} rows); raise it or lower optimize.gepa.dev_rows`, { location: 'optimize.gepa.max_calls' });
+            throw new errors_InputError(`${config.maxCalls} is below one dev pass (${dev.length} rows); raise it or lower optimize.gepa.dev_rows`, { location: 'optimize.gepa.max_calls' });
         }
         const seedScores = scoresOf(await scoreRows(seed.id, startText, dev, 'seedDev'));
         seed.devScores = seedScores;
@@ -61673,7 +61673,7 @@ async function runGepaMulti(input) {
     try {
         throwIfAborted(input.signal);
         if (overCap(V)) {
-            throw new errors_InputError(`optimize.gepa.max_calls (${config.maxCalls}) is below one dev pass (${V} rows); raise it or lower optimize.gepa.dev_rows`, { location: 'optimize.gepa.max_calls' });
+            throw new errors_InputError(`${config.maxCalls} is below one dev pass (${V} rows); raise it or lower optimize.gepa.dev_rows`, { location: 'optimize.gepa.max_calls' });
         }
         const seedScores = scoresOf(await scoreRows(seed, dev, 'seedDev'));
         seed.devScores = seedScores;
