@@ -2,6 +2,7 @@
  * How to repeat an optimize run: the CLI command and the action step, with the same method, task,
  * prompt, budget overrides and seed (the seed and the rest live in the config, named by its hash).
  */
+import { methodScope } from '../config/methods.js'
 import { safeUrl } from '../llm/provider-env.js'
 import type { LoadedProject } from '../config/project-types.js'
 import type { ReproduceInfo } from '../report/markdown-optimize.js'
@@ -54,9 +55,17 @@ export function reproduceInfo(args: {
   if (!isSharedRequest(request)) {
     words.push('--task', request.task ?? '', '--prompt', request.edit)
     inputs.push(['task', request.task ?? ''], ['prompt', request.edit])
-  } else if (request.tasks.length > 0) {
-    for (const task of request.tasks) words.push('--task', task)
-    inputs.push(['tasks', request.tasks.join(' ')])
+  } else {
+    // A method that also does one task's prompt (GEPA) reaches the shared system prompt only when
+    // asked for the system prompt: without it, the command would stop at "name a task".
+    if (methodScope(request.method) !== 'shared-system') {
+      words.push('--prompt', 'system')
+      inputs.push(['prompt', 'system'])
+    }
+    if (request.tasks.length > 0) {
+      for (const task of request.tasks) words.push('--task', task)
+      inputs.push(['tasks', request.tasks.join(' ')])
+    }
   }
   words.push('--seed', String(request.seed))
   for (const [cap, flag, input] of BUDGET_FLAGS) {

@@ -107,6 +107,30 @@ function git(dir: string, args: string[]): string {
   }).trim()
 }
 
+/**
+ * Makes `dir` (files already written) a git repository on `main` with everything in one commit,
+ * the response cache and report folder ignored; returns the commit.
+ */
+export async function commitWorkspace(dir: string): Promise<string> {
+  git(dir, ['init', '--quiet', '--initial-branch=main'])
+  git(dir, ['config', 'user.name', 'Test'])
+  git(dir, ['config', 'user.email', 'test@example.invalid'])
+  git(dir, ['config', 'commit.gpgsign', 'false'])
+  await put(dir, '.gitignore', '.prompt-descent/\nprompt-descent-report/\n')
+  git(dir, ['add', '-A'])
+  git(dir, ['commit', '--quiet', '-m', 'base'])
+  return git(dir, ['rev-parse', 'HEAD'])
+}
+
+/** Every tracked file of a repository at its checked-out commit (repository paths → text). */
+export function trackedFiles(dir: string): Record<string, string> {
+  const out: Record<string, string> = {}
+  for (const path of git(dir, ['ls-files']).split('\n').filter(Boolean)) {
+    out[path] = readFileSync(join(dir, path), 'utf8')
+  }
+  return out
+}
+
 async function put(dir: string, path: string, text: string): Promise<void> {
   await mkdir(dirname(join(dir, path)), { recursive: true })
   await writeFile(join(dir, path), text, 'utf8')
@@ -169,11 +193,7 @@ export async function createFixtureRepo(options: FixtureOptions): Promise<Fixtur
       baseSha,
       headSha,
       trackedFiles() {
-        const out: Record<string, string> = {}
-        for (const path of git(dir, ['ls-files']).split('\n').filter(Boolean)) {
-          out[path] = readFileSync(join(dir, path), 'utf8')
-        }
-        return out
+        return trackedFiles(dir)
       },
       checkout(branch) {
         git(dir, ['checkout', '--quiet', branch])

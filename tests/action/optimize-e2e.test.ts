@@ -6,22 +6,28 @@
  * It tests dist/, not src/: after changing src/, run `npm run build` first.
  */
 import { existsSync } from 'node:fs'
-import { readFile } from 'node:fs/promises'
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
 import { afterEach, beforeAll, describe, expect, it } from 'vitest'
+import { parse, stringify } from 'yaml'
 import { OPTIMIZE_METHODS } from '../../src/config/methods.js'
 import type { OptimizeMethod } from '../../src/config/methods.js'
 import type { RunReport } from '../../src/report/types.js'
+import { writeDemoRepository } from '../../src/simulate/demo-repo.js'
 import { DEFAULT_SYSTEM_PROMPT } from '../../src/simulate/index.js'
 import { FAKE_GITHUB_TOKEN, startFakeGitHubServer } from '../helpers/fake-github-server.js'
 import type { FakeGitHubServer } from '../helpers/fake-github-server.js'
 import { FakeHttpError } from '../helpers/fake-openai-server.js'
 import type { FakeOpenAI, FakeRequestContext } from '../helpers/fake-openai-server.js'
 import {
+  commitWorkspace,
   createFixtureRepo,
   promptAddressing,
   PROMPT_FILE,
   SYSTEM_FILE,
   TASK_TRAITS,
+  trackedFiles,
   triageTask
 } from './fixture-repo.js'
 import type { FixtureRepo } from './fixture-repo.js'
@@ -446,6 +452,83 @@ describe('the built action in optimize mode with method: gepa', () => {
     expect(body).toContain(`--method gepa --task triage --prompt user --seed ${report.seed}`)
     expect(body).toContain('#### Cost')
   })
+})
+
+describe('the built action in optimize mode with method: gepa on the shared system prompt', () => {
+  it('opens one pull request changing only the shared system prompt, with the tree and the unseen tasks', async () => {
+    // The demo's review family: seven tasks sharing prompts/system.md, three held out (unseen).
+    const root = await mkdtemp(join(tmpdir(), 'pd-action-gepa-shared-'))
+    cleanups.push(() => rm(root, { recursive: true, force: true }))
+    const demo = await writeDemoRepository(root, { seed: 3, rows: 60, multiTask: true })
+    const config = parse(await readFile(demo.configPath, 'utf8')) as {
+      optimize: Record<string, unknown>
+    }
+    config.optimize['gepa'] = { preset: 'light', dev_rows: 16 }
+    await writeFile(demo.configPath, stringify(config), 'utf8')
+    const sha = await commitWorkspace(root)
+    const gh = await startFakeGitHubServer({ owner: OWNER, repo: NAME, files: trackedFiles(root) })
+    cleanups.push(() => gh.close())
+    const event: OtherEvent = {
+      name: 'workflow_dispatch',
+      ref: 'refs/heads/main',
+      sha,
+      payload: { ref: 'refs/heads/main', inputs: {}, repository: { full_name: REPOSITORY } }
+    }
+    const run = await runAction({
+      workspace: root,
+      repository: REPOSITORY,
+      apiUrl: gh.url,
+      event,
+      inputs: {
+        mode: 'optimize',
+        method: 'gepa',
+        prompt: 'system',
+        'github-token': FAKE_GITHUB_TOKEN
+      }
+    })
+    expect(run.code, explain(run)).toBe(0)
+    const branch = 'prompt-descent/optimize/system-prompt'
+    expect(run.outputs).toMatchObject({ 'pr-operation': 'created', 'pr-branch': branch })
+
+    // The report files are written; the proposal is the report's best shared system prompt.
+    const report = await reportOf(run)
+    const opt = report.optimization
+    expect(opt?.method).toBe('gepa')
+    const system = opt?.prompts.find((p) => p.kind === 'system')
+    expect(system).toMatchObject({ file: SYSTEM_FILE, task: null })
+    expect(system?.after).not.toBe(system?.before)
+    expect(existsSync(run.outputs['report-markdown'] ?? '')).toBe(true)
+    expect(existsSync(run.outputs['report-junit'] ?? '')).toBe(true)
+
+    // One commit on main, changing only the shared system prompt file (no task's user prompt).
+    const pulls = gh.state.pulls.filter((p) => p.head === branch)
+    expect(pulls).toHaveLength(1)
+    expect(gh.state.pulls).toHaveLength(1)
+    const commit = branchCommit(gh, branch)
+    expect(commit.parents).toEqual([gh.state.refs.get('main')])
+    expect(commit.changed).toEqual({ [SYSTEM_FILE]: `${system?.after.trimEnd() ?? ''}\n` })
+
+    const pull = pulls[0]!
+    expect(pull.title).toBe('prompt-descent: improve the shared system prompt')
+    const body = pull.body
+    expect(body.length).toBeLessThan(65_536)
+    // The candidate tree, with the component each candidate changed, the best one starred.
+    const details = opt?.details as { bestId: string; components: string[] }
+    expect(details.components[0]).toBe('system')
+    expect(body).toContain('#### Candidate tree')
+    expect(body).toContain('| candidate | parent | changed | iter |')
+    expect(body).toMatch(/\| `g\d+` \| `system` \| \d+ \|/)
+    expect(body).toContain(`\`${details.bestId}\` ★`)
+    // The unseen tasks' evidence: each held-out task by name.
+    expect(opt?.transfer?.tasks.map((t) => t.task)).toEqual(demo.holdout)
+    expect(body).toContain('#### Tasks it never saw (test split)')
+    for (const task of demo.holdout) expect(body).toMatch(new RegExp(`\\| ${task} \\| \\d+ \\|`))
+    // Repeating it needs `--prompt system` (else the CLI asks which of the tasks to optimize).
+    expect(body).toContain(
+      'optimize --config prompt-descent.yml --method gepa --prompt system --seed 3'
+    )
+    expect(body).toMatch(/ {4}method: gepa\n {4}prompt: system\n/)
+  }, 180_000)
 })
 
 describe('the /optimize comment', () => {
