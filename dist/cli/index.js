@@ -59077,6 +59077,32 @@ function stopSection(report) {
     const sentence = /[.!?…]$/.test(text) ? text : `${text}.`;
     return `> [!${kind}]\n> **Stopped early (${STOP_LABELS[reason]}):** ${sentence}${tail}`;
 }
+/**
+ * Whether a run ended before it could finish (a budget stop, a cancel, a provider failure), so an
+ * empty table means "not scored", not "nothing to compare".
+ */
+function stoppedShort(reason) {
+    switch (reason) {
+        case 'budget':
+        case 'cancelled':
+        case 'provider-error':
+            return true;
+        case 'completed':
+        case 'no-gain':
+            return false;
+    }
+}
+/**
+ * In place of an empty results table when the run stopped before scoring anything: says plainly
+ * that nothing was scored and why (`what` names the split, e.g. "on the held-out test split").
+ * Null when the run was not stopped short (an empty table then means there was nothing to score).
+ */
+function notScoredLine(stop, what) {
+    if (!stoppedShort(stop.reason))
+        return null;
+    const message = sanitize_escapeInline(stop.message, 300).replace(/[.!?…]$/, '');
+    return `_Nothing was scored${what}: the run stopped first (${STOP_LABELS[stop.reason]}${message === '' ? '' : `: ${message}`})._`;
+}
 /** The run's warnings (a task with no readable answer, a judge that gives no grade), loudly. */
 function warningsSection(report) {
     const warnings = report.warnings ?? [];
@@ -59686,10 +59712,16 @@ function methodDetailsForJson(opt) {
         }
     }
 }
-/** All blocks of the optimization part of a report. */
-function optimizeBlocks(opt) {
+/**
+ * All blocks of the optimization part of a report. With the run's `stop`, an empty held-out table
+ * of a run stopped short says that nothing was scored and why.
+ */
+function optimizeBlocks(opt, stop) {
     const blocks = [];
-    let result = `#### Result on the held-out test split\n\n${comparisonTable(opt.testComparison, LABELS)}`;
+    const table = (opt.testComparison.length === 0 && stop
+        ? notScoredLine(stop, ' on the held-out test split')
+        : null) ?? comparisonTable(opt.testComparison, LABELS);
+    let result = `#### Result on the held-out test split\n\n${table}`;
     if (opt.bestDev)
         result += `\n\nBest dev score during selection: ${format_formatInterval(opt.bestDev)}.`;
     blocks.push({ text: result });
@@ -59881,9 +59913,11 @@ function compareBlocks(report) {
 function bodyBlocks(report) {
     if (report.kind === 'compare')
         return compareBlocks(report);
-    if (report.kind === 'optimize' && report.optimization)
-        return optimizeBlocks(report.optimization);
-    const blocks = [{ text: evalTable(report.tasks) }];
+    if (report.kind === 'optimize' && report.optimization) {
+        return optimizeBlocks(report.optimization, report.stop);
+    }
+    const notScored = report.tasks.length === 0 ? notScoredLine(report.stop, '') : null;
+    const blocks = [{ text: notScored ?? evalTable(report.tasks) }];
     const samples = samplesMarkdown(report.tasks);
     if (samples !== null)
         blocks.push({ text: samples });

@@ -3,6 +3,7 @@
  * diff and the lineage that led to it, the rounds, and the candidates tried.
  */
 import type { Block } from './markdown-blocks.js'
+import type { StopInfo } from '../llm/ledger-types.js'
 import type {
   CandidateRecord,
   OptimizationReport,
@@ -12,7 +13,7 @@ import type {
   RoundRecord
 } from '../optimize/types.js'
 import { comparisonTable, diffDetails, flippedDetails } from './markdown-compare.js'
-import { markdownTable } from './markdown-sections.js'
+import { markdownTable, notScoredLine } from './markdown-sections.js'
 import {
   formatCount,
   formatDelta,
@@ -288,10 +289,17 @@ function methodDetailsForJson(opt: OptimizationReport): Record<string, unknown> 
   }
 }
 
-/** All blocks of the optimization part of a report. */
-export function optimizeBlocks(opt: OptimizationReport): Block[] {
+/**
+ * All blocks of the optimization part of a report. With the run's `stop`, an empty held-out table
+ * of a run stopped short says that nothing was scored and why.
+ */
+export function optimizeBlocks(opt: OptimizationReport, stop?: StopInfo): Block[] {
   const blocks: Block[] = []
-  let result = `#### Result on the held-out test split\n\n${comparisonTable(opt.testComparison, LABELS)}`
+  const table =
+    (opt.testComparison.length === 0 && stop
+      ? notScoredLine(stop, ' on the held-out test split')
+      : null) ?? comparisonTable(opt.testComparison, LABELS)
+  let result = `#### Result on the held-out test split\n\n${table}`
   if (opt.bestDev) result += `\n\nBest dev score during selection: ${formatInterval(opt.bestDev)}.`
   blocks.push({ text: result })
   for (const t of opt.testComparison) {

@@ -8,7 +8,7 @@ import type { GateCheck, RunReport } from './types.js'
 import { checkLabel } from './check-rows.js'
 import { targetModels } from './target-models.js'
 import type { TaskEvalResult } from '../eval/types.js'
-import type { UsageTotals } from '../llm/ledger-types.js'
+import type { StopInfo, StopReason, UsageTotals } from '../llm/ledger-types.js'
 import {
   formatCount,
   formatDuration,
@@ -113,6 +113,33 @@ export function stopSection(report: RunReport): string | null {
   const text = escapeInline(message, 500)
   const sentence = /[.!?…]$/.test(text) ? text : `${text}.`
   return `> [!${kind}]\n> **Stopped early (${STOP_LABELS[reason]}):** ${sentence}${tail}`
+}
+
+/**
+ * Whether a run ended before it could finish (a budget stop, a cancel, a provider failure), so an
+ * empty table means "not scored", not "nothing to compare".
+ */
+function stoppedShort(reason: StopReason): boolean {
+  switch (reason) {
+    case 'budget':
+    case 'cancelled':
+    case 'provider-error':
+      return true
+    case 'completed':
+    case 'no-gain':
+      return false
+  }
+}
+
+/**
+ * In place of an empty results table when the run stopped before scoring anything: says plainly
+ * that nothing was scored and why (`what` names the split, e.g. "on the held-out test split").
+ * Null when the run was not stopped short (an empty table then means there was nothing to score).
+ */
+export function notScoredLine(stop: StopInfo, what: string): string | null {
+  if (!stoppedShort(stop.reason)) return null
+  const message = escapeInline(stop.message, 300).replace(/[.!?…]$/, '')
+  return `_Nothing was scored${what}: the run stopped first (${STOP_LABELS[stop.reason]}${message === '' ? '' : `: ${message}`})._`
 }
 
 /** The run's warnings (a task with no readable answer, a judge that gives no grade), loudly. */

@@ -18,6 +18,7 @@ import {
   failuresSection,
   footerSection,
   gateSection,
+  notScoredLine,
   simulatedNotice,
   stopSection,
   titleSection,
@@ -107,8 +108,11 @@ function compareBlocks(report: RunReport): Block[] {
 
 function bodyBlocks(report: RunReport): Block[] {
   if (report.kind === 'compare') return compareBlocks(report)
-  if (report.kind === 'optimize' && report.optimization) return optimizeBlocks(report.optimization)
-  const blocks: Block[] = [{ text: evalTable(report.tasks) }]
+  if (report.kind === 'optimize' && report.optimization) {
+    return optimizeBlocks(report.optimization, report.stop)
+  }
+  const notScored = report.tasks.length === 0 ? notScoredLine(report.stop, '') : null
+  const blocks: Block[] = [{ text: notScored ?? evalTable(report.tasks) }]
   const samples = samplesMarkdown(report.tasks)
   if (samples !== null) blocks.push({ text: samples })
   const fields = fieldFailuresMarkdown(report.tasks)

@@ -101,6 +101,16 @@ describe('optimize after a fatal provider error', () => {
         }
         const markdown = await readFile(join(repo.root, 'out/r.md'), 'utf8')
         expect(markdown).toMatch(/Stopped early \(provider error\)/)
+        // The held-out section says nothing was scored and why, not "No tasks were compared".
+        expect(markdown).not.toContain('No tasks were compared')
+        const notScored = markdown
+          .split('\n')
+          .find((l) =>
+            l.startsWith(
+              '_Nothing was scored on the held-out test split: the run stopped first (provider error: '
+            )
+          )
+        expect(notScored, markdown).toMatch(fault.expect)
         const junit = await readFile(join(repo.root, 'out/j.xml'), 'utf8')
         expect(xmlProblems(junit)).toEqual([])
         expect(junit).toContain('stopped:provider-error')

@@ -161,6 +161,42 @@ describe('renderMarkdown: optimize', () => {
   })
 })
 
+describe('renderMarkdown: an optimize run stopped before anything was scored', () => {
+  const stop = {
+    reason: 'provider-error' as const,
+    message: 'target model m: the provider answered 401: Bad credentials — check the API key.'
+  }
+
+  it('says the held-out split was not scored because the run stopped, and why', () => {
+    const out = renderMarkdown(
+      makeOptimizeReport({ stop, optimization: makeOptimization({ testComparison: [] }) })
+    )
+    expect(out).toContain(
+      '#### Result on the held-out test split\n\n_Nothing was scored on the held-out test split: the run stopped first (provider error: target model m: the provider answered 401: Bad credentials — check the API key)._'
+    )
+    expect(out).not.toContain('No tasks were compared')
+  })
+
+  it('says so too when the run stopped before the optimizer recorded anything', () => {
+    const out = renderMarkdown(makeOptimizeReport({ stop, optimization: undefined, tasks: [] }))
+    expect(out).toContain(
+      '_Nothing was scored: the run stopped first (provider error: target model m: the provider answered 401: Bad credentials — check the API key)._'
+    )
+    expect(out).not.toContain('No tasks were scored')
+  })
+
+  it('keeps "No tasks were compared" for a run that ended normally with nothing to compare', () => {
+    const out = renderMarkdown(
+      makeOptimizeReport({
+        stop: { reason: 'completed', message: '' },
+        optimization: makeOptimization({ testComparison: [] })
+      })
+    )
+    expect(out).toContain('_No tasks were compared._')
+    expect(out).not.toContain('Nothing was scored')
+  })
+})
+
 const HOSTILE =
   '@octocat </details><script>alert(1)</script> | pipe ``` fence `tick` <!-- prompt-descent --> #12 GH-7\nnew line'
 
