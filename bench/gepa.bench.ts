@@ -16,6 +16,7 @@
  *
  *   npm run bench:gepa                     # 100 seeds (BENCH_SEEDS=1-300 for more)
  */
+import { writeFileSync } from 'node:fs'
 import { describe, expect, it } from 'vitest'
 import { partsOf, type PromptParts } from '../src/config/prompt.js'
 import type { LoadedTask } from '../src/config/project-types.js'
@@ -71,6 +72,8 @@ function testScorer(t: LoadedTask, seed: number) {
 interface Run {
   test: number
   calls: number
+  /** Optimizer (reflection) calls the run paid. */
+  optimizer: number
 }
 
 interface SeedResult {
@@ -130,7 +133,12 @@ async function oneSeed(seed: number): Promise<SeedResult> {
         if (it.outcome === 'admitted' && it.childId) onAdmit?.(it.childId, it.ledger.targetCalls)
       }
     })
-    return { result, run: { test: await testOf(result.best), calls: s.log.calls } }
+    const run: Run = {
+      test: await testOf(result.best),
+      calls: s.log.calls,
+      optimizer: result.details.ledger.optimizerCalls
+    }
+    return { result, run }
   }
 
   const gepa: Run[] = []
@@ -187,6 +195,7 @@ describe('GEPA vs APO on the simulated provider', () => {
       return [
         label,
         int(avg(runs.map((r) => of(r).calls))),
+        int(avg(runs.map((r) => of(r).optimizer))),
         pct(avg(runs.map((r) => of(r).test))),
         interval(deltas),
         `${wins}/${ties}/${n - wins - ties}`,
@@ -207,11 +216,20 @@ describe('GEPA vs APO on the simulated provider', () => {
       `start ${pct(avg(runs.map((r) => r.start)))} · APO ${pct(avg(runs.map((r) => r.apo)))} with ${int(avg(runs.map((r) => r.apoCalls)))} target calls on average`,
       '',
       table(
-        ['method', 'target calls', 'test', 'Δ vs APO (pts, 95% CI)', 'win/tie/loss', '≥ APO'],
+        [
+          'method',
+          'target calls',
+          'optimizer calls',
+          'test',
+          'Δ vs APO (pts, 95% CI)',
+          'win/tie/loss',
+          '≥ APO'
+        ],
         [
           [
             'APO (defaults)',
             int(avg(runs.map((r) => r.apoCalls))),
+            '–',
             pct(avg(runs.map((r) => r.apo))),
             '–',
             '–',
@@ -228,6 +246,10 @@ describe('GEPA vs APO on the simulated provider', () => {
       `a GEPA candidate reached APO's final test score in ${reached.length}/${n} seeds, within half of APO's calls in ${withinHalf}/${n}; median ${pct(median(ratios))} of APO's calls`,
       `APO itself first reached its final score at a median ${pct(median(apoReachRatios))} of its calls`
     ])
+    // BENCH_OUT=file.json keeps the per-seed runs, to pair two versions of GEPA seed by seed.
+    const out = process.env['BENCH_OUT']
+    if (out)
+      writeFileSync(out, `${JSON.stringify(runs.map((r, i) => ({ seed: seeds[i], ...r })))}\n`)
     expect(runs.length).toBe(seeds.length)
   })
 })
