@@ -9,6 +9,7 @@ import type { GepaConfig } from '../../src/config/types.js'
 import type { ChatModel } from '../../src/llm/chat-model.js'
 import { ancestorsOf, mergePlan, type MergeNode } from '../../src/optimize/gepa/merge.js'
 import { runGepaMulti, type GepaMultiResult } from '../../src/optimize/gepa/multi.js'
+import { GEPA_STALL_PROPOSALS } from '../../src/optimize/gepa/stall.js'
 import { SYSTEM_COMPONENT, userComponent } from '../../src/optimize/gepa/multi-types.js'
 import { optimizeBlocks } from '../../src/report/markdown-optimize.js'
 import { createSimulatedOptimizer, createSimulatedTarget } from '../../src/simulate/index.js'
@@ -256,5 +257,49 @@ describe('GEPA on several components (shared system prompt + user prompts)', () 
     expect(text).toMatch(/Candidate tree/)
     expect(text).toMatch(/\| changed \|/)
     expect(text).toMatch(/Components: `system`, `user:reviews-/)
+  })
+})
+
+describe('GEPA on several components: stall stop', () => {
+  it('stops after GEPA_STALL_PROPOSALS proposals in a row that admit nothing', async () => {
+    const family = makeDomainFamily({ seed: 1 })
+    const tasks = family.train.map((t) => loadSynthetic(t))
+    let calls = 0
+    const silent: ChatModel = {
+      model: 'scripted-silent',
+      role: 'optimizer',
+      complete: () => {
+        calls++
+        return Promise.resolve({
+          text: 'no tagged prompt here',
+          usage: { inputTokens: 0, outputTokens: 0 },
+          cached: false
+        })
+      }
+    }
+    const runOnce = () =>
+      runGepaMulti({
+        tasks,
+        start: {
+          system: family.systemPrompt,
+          users: new Map(tasks.map((t) => [t.name, partsOf(t.prompt).user]))
+        },
+        userTasks: tasks.map((t) => t.name),
+        config,
+        optimizer: silent,
+        scoreFor: simulatedScoreFor(createSimulatedTarget({ seed: 3 })),
+        seed: 3
+      })
+    const result = await runOnce()
+    const n = GEPA_STALL_PROPOSALS
+    expect(result.stop).toEqual({
+      reason: 'completed',
+      message: `the search stalled: ${n} proposals in a row admitted no candidate (0 duplicates, 0 turned away by the minibatch gate, ${n} by the guard or the confirmation rows)`
+    })
+    expect(calls).toBe(n)
+    expect(result.details.ledger.optimizerCalls).toBe(n)
+    expect(result.details.nodes.slice(1).every((x) => x.outcome === 'no-proposal')).toBe(true)
+    const again = await runOnce()
+    expect(tree(again)).toEqual(tree(result))
   })
 })

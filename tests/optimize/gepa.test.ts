@@ -8,6 +8,7 @@ import type { GepaConfig } from '../../src/config/types.js'
 import type { ChatModel } from '../../src/llm/chat-model.js'
 import { gepaTargetCalls } from '../../src/optimize/gepa/estimate.js'
 import { runGepa } from '../../src/optimize/gepa/gepa.js'
+import { GEPA_STALL_PROPOSALS } from '../../src/optimize/gepa/stall.js'
 import { gepaOptimizationReport } from '../../src/optimize/gepa/report.js'
 import type { GepaResult } from '../../src/optimize/gepa/types.js'
 import { optimizeBlocks } from '../../src/report/markdown-optimize.js'
@@ -156,5 +157,52 @@ describe('GEPA on the simulated provider', () => {
     expect(childCalls).toBe(0)
     expect(result.bestId).toBe('g0')
     expect(log.calls).toBe(result.details.ledger.targetCalls)
+  })
+})
+
+describe('GEPA stall stop', () => {
+  it('stops after GEPA_STALL_PROPOSALS proposals in a row that only repeat the seed', async () => {
+    const task = triage()
+    const start = partsOf(task.prompt)
+    const { score } = simulatedScore(task, 2)
+    let calls = 0
+    const echo: ChatModel = {
+      model: 'scripted-echo',
+      role: 'optimizer',
+      complete: () => {
+        calls++
+        return Promise.resolve({
+          text: `<new_prompt>${start.user}</new_prompt>`,
+          usage: { inputTokens: 0, outputTokens: 0 },
+          cached: false
+        })
+      }
+    }
+    const runOnce = () =>
+      // heavy: its 108 iterations outlast the stall limit (light's 36 would not reach it).
+      runGepa({
+        task,
+        start,
+        edit: 'user',
+        config: { ...config, preset: 'heavy' },
+        optimizer: echo,
+        score,
+        seed: 2
+      })
+    const result = await runOnce()
+    const n = GEPA_STALL_PROPOSALS
+    expect(result.stop).toEqual({
+      reason: 'completed',
+      message: `the search stalled: ${n} proposals in a row admitted no candidate (${n} duplicates, 0 turned away by the minibatch gate, 0 by the guard or the confirmation rows)`
+    })
+    expect(calls).toBe(n)
+    expect(result.details.ledger.optimizerCalls).toBe(n)
+    expect(result.rounds).toHaveLength(n)
+    expect(result.details.nodes.slice(1).map((x) => x.rejected)).toEqual(
+      Array.from({ length: n }, () => 'duplicates: same as g0')
+    )
+    expect(result.bestId).toBe('g0')
+    const again = await runOnce()
+    expect(tree(again)).toEqual(tree(result))
   })
 })

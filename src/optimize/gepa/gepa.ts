@@ -37,6 +37,7 @@ import {
   iterationWorstCase
 } from './presets.js'
 import { bestByMean, frontWeights, informativeFronts, meanOf, selectParent } from './pareto.js'
+import { StallWatch } from './stall.js'
 import { copyIndex, readReflection, reflectionMessages } from './reflect.js'
 import type {
   GepaDetails,
@@ -160,6 +161,7 @@ export async function runGepa(input: GepaInput): Promise<GepaResult> {
     message: `${devPassCap} dev passes (preset ${config.preset})`
   }
   let iteration = 0
+  const stall = new StallWatch()
   const worst = iterationWorstCase(b, c, dev.length)
   const overCap = (calls: number): boolean =>
     config.maxCalls !== undefined && ledger.targetCalls + calls > config.maxCalls
@@ -172,6 +174,7 @@ export async function runGepa(input: GepaInput): Promise<GepaResult> {
   ): void => {
     const it: GepaIteration = { iteration, parentId, childId, outcome, ledger: { ...ledger } }
     const child = childId === null ? undefined : nodes.find((n) => n.id === childId)
+    stall.note(outcome, child?.rejected?.startsWith('duplicates:') === true)
     const rejected = emptyRejectCounts()
     if (outcome === 'guard' && child?.rejected) {
       const reason = child.rejected.split(':')[0] as string
@@ -217,6 +220,10 @@ export async function runGepa(input: GepaInput): Promise<GepaResult> {
           reason: 'budget',
           message: `the budget cannot cover another iteration (${worst} target calls and 1 optimizer call at most); stopped before iteration ${iteration}`
         }
+        break
+      }
+      if (stall.stalled) {
+        stop = { reason: 'completed', message: stall.message() }
         break
       }
       throwIfAborted(input.signal)

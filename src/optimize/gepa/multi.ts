@@ -41,6 +41,7 @@ import { systemReflectionMessages, userReflectionMessages } from './multi-reflec
 import { bestByMean, frontWeights, informativeFronts, meanOf, selectParent } from './pareto.js'
 import { GEPA_ITERATIONS_PER_PASS, iterationWorstCase, presetDevPasses } from './presets.js'
 import { copyIndex, readReflection, type CopyIndex } from './reflect.js'
+import { StallWatch } from './stall.js'
 import type { GepaIteration, GepaOutcome } from './types.js'
 
 export type * from './multi-types.js'
@@ -278,6 +279,7 @@ export async function runGepaMulti(input: GepaMultiInput): Promise<GepaMultiResu
     message: `${devPassCap} dev passes (preset ${config.preset})`
   }
   let iteration = 0
+  const stall = new StallWatch()
   const worst = iterationWorstCase(b, c, V)
   const overCap = (calls: number): boolean =>
     config.maxCalls !== undefined && ledger.targetCalls + calls > config.maxCalls
@@ -289,6 +291,7 @@ export async function runGepaMulti(input: GepaMultiInput): Promise<GepaMultiResu
   ): void => {
     const it: GepaIteration = { iteration, parentId, childId, outcome, ledger: { ...ledger } }
     const child = childId === null ? undefined : nodes.find((n) => n.id === childId)
+    stall.note(outcome, child?.rejected?.startsWith('duplicates:') === true)
     const rejected = emptyRejectCounts()
     if (outcome === 'guard' && child?.rejected) {
       const reason = child.rejected.split(':')[0] as string
@@ -427,6 +430,10 @@ export async function runGepaMulti(input: GepaMultiInput): Promise<GepaMultiResu
           reason: 'budget',
           message: `the budget cannot cover another iteration (${worst} target calls and 1 optimizer call at most); stopped before iteration ${iteration}`
         }
+        break
+      }
+      if (stall.stalled) {
+        stop = { reason: 'completed', message: stall.message() }
         break
       }
       throwIfAborted(input.signal)
