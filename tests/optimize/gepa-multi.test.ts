@@ -261,7 +261,7 @@ describe('GEPA on several components (shared system prompt + user prompts)', () 
 })
 
 describe('GEPA on several components: stall stop', () => {
-  it('stops after GEPA_STALL_PROPOSALS proposals in a row that admit nothing', async () => {
+  it('stops after GEPA_STALL_PROPOSALS per component proposals in a row that admit nothing', async () => {
     const family = makeDomainFamily({ seed: 1 })
     const tasks = family.train.map((t) => loadSynthetic(t))
     let calls = 0
@@ -291,7 +291,8 @@ describe('GEPA on several components: stall stop', () => {
         seed: 3
       })
     const result = await runOnce()
-    const n = GEPA_STALL_PROPOSALS
+    // The system prompt and each task's user prompt: the allowance is per component.
+    const n = GEPA_STALL_PROPOSALS * (1 + tasks.length)
     expect(result.stop).toEqual({
       reason: 'completed',
       message: `the search stalled: ${n} proposals in a row admitted no candidate (0 duplicates, 0 turned away by the minibatch gate, ${n} by the guard or the confirmation rows)`

@@ -41,7 +41,7 @@ import { systemReflectionMessages, userReflectionMessages } from './multi-reflec
 import { bestByMean, frontWeights, informativeFronts, meanOf, selectParent } from './pareto.js'
 import { GEPA_ITERATIONS_PER_PASS, iterationWorstCase, presetDevPasses } from './presets.js'
 import { copyIndex, readReflection, type CopyIndex } from './reflect.js'
-import { StallWatch } from './stall.js'
+import { GEPA_STALL_PROPOSALS, StallWatch } from './stall.js'
 import type { GepaIteration, GepaOutcome } from './types.js'
 
 export type * from './multi-types.js'
@@ -279,7 +279,8 @@ export async function runGepaMulti(input: GepaMultiInput): Promise<GepaMultiResu
     message: `${devPassCap} dev passes (preset ${config.preset})`
   }
   let iteration = 0
-  const stall = new StallWatch()
+  // Proposals rotate over the components, so each gets the single-prompt loop's allowance.
+  const stall = new StallWatch(GEPA_STALL_PROPOSALS * names.length)
   const worst = iterationWorstCase(b, c, V)
   const overCap = (calls: number): boolean =>
     config.maxCalls !== undefined && ledger.targetCalls + calls > config.maxCalls
