@@ -56077,8 +56077,10 @@ function selectParent(pool, selection, random) {
  * alone let a run with a large `optimize.gepa.max_calls` pay hundreds of reflections for nothing.
  * The loop stops once GEPA_STALL_PROPOSALS proposals in a row (reflections asked for) admitted no
  * candidate. Iterations whose minibatch the parent solved ask for no reflection and neither count
- * nor reset the run; an admission resets it. In the multi-component loop a merge counts as a
- * proposal too (it admits or not like one, though it asks for no reflection).
+ * nor reset the run; an admission resets it. The multi-component loop allows the limit per
+ * component (its proposals rotate over them; measured with `npm run bench:gepa-multi`, seeds 1-20,
+ * a single 54 changed one seed's seen score by −14 pts, the per-component limit changed none), and
+ * a merge counts as a proposal there (it admits or not like one, though it asks for no reflection).
  */
 
 /**
@@ -61676,7 +61678,8 @@ async function runGepaMulti(input) {
         message: `${devPassCap} dev passes (preset ${config.preset})`
     };
     let iteration = 0;
-    const stall = new StallWatch();
+    // Proposals rotate over the components, so each gets the single-prompt loop's allowance.
+    const stall = new StallWatch(GEPA_STALL_PROPOSALS * names.length);
     const worst = iterationWorstCase(b, c, V);
     const overCap = (calls) => config.maxCalls !== undefined && ledger.targetCalls + calls > config.maxCalls;
     const record = (parentId, childId, outcome, before) => {
