@@ -56068,6 +56068,64 @@ function selectParent(pool, selection, random) {
     return weights[weights.length - 1]?.index ?? best;
 }
 
+;// CONCATENATED MODULE: ./src/optimize/gepa/run-records.ts
+/**
+ * The report's records of a GEPA run (each iteration's round, the final pool's wins, front and
+ * candidates), shared by the single- and multi-component loops.
+ */
+
+
+/**
+ * The record of iteration `round`: whether it proposed a child, what the guard turned away (the
+ * reason before the child's `rejected:` colon), the best dev mean and pool after it, and the calls
+ * it spent (`ledger` now minus `before`).
+ */
+function iterationRound(input) {
+    const rejected = emptyRejectCounts();
+    if (input.outcome === 'guard' && input.childRejected) {
+        const reason = input.childRejected.split(':')[0];
+        if (reason in rejected)
+            rejected[reason]++;
+    }
+    return {
+        round: input.round,
+        candidates: input.childId === null ? 0 : 1,
+        rejected,
+        bestDev: input.bestDev,
+        beam: input.beam,
+        targetCalls: input.ledger.targetCalls - input.before.targetCalls,
+        optimizerCalls: input.ledger.optimizerCalls - input.before.optimizerCalls,
+        selectionEvaluations: input.ledger.devCalls - input.before.devCalls
+    };
+}
+/**
+ * At the end of a run: marks on each admitted candidate the dev rows it wins (among the best on an
+ * informative row, keyed by `rowKeys`), and returns the Pareto front's ids, the best node and every
+ * node as a candidate record (kept when on the front or best; `promptOf` gives the text shown).
+ */
+function summarizePool(input) {
+    const { nodes, pool } = input;
+    const entries = pool.map((p, index) => ({ index, scores: p.scores }));
+    for (const { row, front } of informativeFronts(entries)) {
+        for (const k of front)
+            nodes[pool[k]?.node ?? 0]?.wins.push(input.rowKeys[row] ?? '');
+    }
+    const front = frontWeights(entries).map((w) => nodes[pool[w.index]?.node ?? 0]?.id ?? '');
+    const best = nodes[input.bestNode];
+    const candidates = nodes.map((n) => ({
+        id: n.id,
+        round: n.iteration,
+        parentId: n.parentId,
+        origin: n.parentId === null ? 'initial' : 'edit',
+        critique: n.feedback.length === 0 ? null : n.feedback.join('\n'),
+        prompt: input.promptOf(n),
+        devScore: n.devMean,
+        devEvaluations: n.devScores?.length ?? 0,
+        kept: front.includes(n.id) || n.id === best.id
+    }));
+    return { front, best, candidates };
+}
+
 ;// CONCATENATED MODULE: ./src/optimize/gepa/stall.ts
 /**
  * GEPA's stall stop: a search whose proposals keep admitting nothing has stopped paying off.
@@ -56270,6 +56328,7 @@ function readReflection(reply, parent, rules, maxChars, index) {
 
 
 
+
 function emptyLedger() {
     return {
         targetCalls: 0,
@@ -56372,22 +56431,16 @@ async function runGepa(input) {
         const it = { iteration, parentId, childId, outcome, ledger: { ...ledger } };
         const child = childId === null ? undefined : nodes.find((n) => n.id === childId);
         stall.note(outcome, child?.rejected?.startsWith('duplicates:') === true);
-        const rejected = emptyRejectCounts();
-        if (outcome === 'guard' && child?.rejected) {
-            const reason = child.rejected.split(':')[0];
-            if (reason in rejected)
-                rejected[reason]++;
-        }
-        rounds.push({
+        rounds.push(iterationRound({
             round: iteration,
-            candidates: childId === null ? 0 : 1,
-            rejected,
+            outcome,
+            childId,
+            childRejected: child?.rejected,
             bestDev: nodes[bestNode()]?.devMean ?? 0,
             beam: pool.map((p) => nodes[p.node]?.id ?? ''),
-            targetCalls: ledger.targetCalls - before.targetCalls,
-            optimizerCalls: ledger.optimizerCalls - before.optimizerCalls,
-            selectionEvaluations: ledger.devCalls - before.devCalls
-        });
+            ledger,
+            before
+        }));
         input.onIteration?.(it);
     };
     try {
@@ -56539,26 +56592,14 @@ async function runGepa(input) {
             throw error;
         stop = stopped;
     }
-    // Wins and the front, over the informative dev rows.
-    const entries = poolEntries();
-    for (const { row, front } of informativeFronts(entries)) {
-        for (const k of front)
-            nodes[pool[k]?.node ?? 0]?.wins.push(dev[row]?.id ?? '');
-    }
-    const front = frontWeights(entries).map((w) => nodes[pool[w.index]?.node ?? 0]?.id ?? '');
-    const best = nodes[bestNode()];
+    const { front, best, candidates } = summarizePool({
+        nodes,
+        pool,
+        rowKeys: dev.map((r) => r.id),
+        bestNode: bestNode(),
+        promptOf: (n) => n.prompt
+    });
     const bestScores = best.devScores ?? [];
-    const candidates = nodes.map((n) => ({
-        id: n.id,
-        round: n.iteration,
-        parentId: n.parentId,
-        origin: n.parentId === null ? 'initial' : 'edit',
-        critique: n.feedback.length === 0 ? null : n.feedback.join('\n'),
-        prompt: n.prompt,
-        devScore: n.devMean,
-        devEvaluations: n.devScores?.length ?? 0,
-        kept: front.includes(n.id) || n.id === best.id
-    }));
     const details = {
         preset: config.preset,
         selection: config.selection,
@@ -61498,6 +61539,7 @@ function userReflectionMessages(input) {
 
 
 
+
 function emptyMultiLedger() {
     return {
         targetCalls: 0,
@@ -61686,22 +61728,16 @@ async function runGepaMulti(input) {
         const it = { iteration, parentId, childId, outcome, ledger: { ...ledger } };
         const child = childId === null ? undefined : nodes.find((n) => n.id === childId);
         stall.note(outcome, child?.rejected?.startsWith('duplicates:') === true);
-        const rejected = emptyRejectCounts();
-        if (outcome === 'guard' && child?.rejected) {
-            const reason = child.rejected.split(':')[0];
-            if (reason in rejected)
-                rejected[reason]++;
-        }
-        rounds.push({
+        rounds.push(iterationRound({
             round: iteration,
-            candidates: childId === null ? 0 : 1,
-            rejected,
+            outcome,
+            childId,
+            childRejected: child?.rejected,
             bestDev: nodes[bestNode()]?.devMean ?? 0,
             beam: pool.map((p) => nodes[p.node]?.id ?? ''),
-            targetCalls: ledger.targetCalls - before.targetCalls,
-            optimizerCalls: ledger.optimizerCalls - before.optimizerCalls,
-            selectionEvaluations: ledger.devCalls - before.devCalls
-        });
+            ledger,
+            before
+        }));
         input.onIteration?.(it);
     };
     const admit = async (node) => {
@@ -61964,25 +62000,14 @@ async function runGepaMulti(input) {
             throw error;
         stop = stopped;
     }
-    const entries = poolEntries();
-    for (const { row, front } of informativeFronts(entries)) {
-        for (const k of front)
-            nodes[pool[k]?.node ?? 0]?.wins.push(dev[row]?.key ?? '');
-    }
-    const front = frontWeights(entries).map((w) => nodes[pool[w.index]?.node ?? 0]?.id ?? '');
-    const best = nodes[bestNode()];
+    const { front, best, candidates } = summarizePool({
+        nodes,
+        pool,
+        rowKeys: dev.map((r) => r.key),
+        bestNode: bestNode(),
+        promptOf: (n) => n.components[SYSTEM_COMPONENT] ?? ''
+    });
     const bestScores = best.devScores ?? [];
-    const candidates = nodes.map((n) => ({
-        id: n.id,
-        round: n.iteration,
-        parentId: n.parentId,
-        origin: n.parentId === null ? 'initial' : 'edit',
-        critique: n.feedback.length === 0 ? null : n.feedback.join('\n'),
-        prompt: n.components[SYSTEM_COMPONENT] ?? '',
-        devScore: n.devMean,
-        devEvaluations: n.devScores?.length ?? 0,
-        kept: front.includes(n.id) || n.id === best.id
-    }));
     const details = {
         preset: config.preset,
         selection: config.selection,

@@ -25,18 +25,19 @@ import type { ExampleResult } from '../../eval/types.js'
 import { throwIfAborted } from '../../llm/abort.js'
 import { createRandom } from '../../util/random.js'
 import { pairWith } from '../apo/expand.js'
-import { CandidateRegistry, emptyRejectCounts, outputMarkers } from '../candidate-guard.js'
+import { CandidateRegistry, outputMarkers } from '../candidate-guard.js'
 import { conversationContext } from '../conversation.js'
 import { toFailingExample } from '../failing-examples.js'
 import { providerStop, stopFromError } from '../stop.js'
-import type { CandidateRecord, RoundRecord } from '../types.js'
+import type { RoundRecord } from '../types.js'
 import { exampleFeedback } from './feedback.js'
 import {
   devPassCap as devPassCapOf,
   GEPA_ITERATIONS_PER_PASS,
   iterationWorstCase
 } from './presets.js'
-import { bestByMean, frontWeights, informativeFronts, meanOf, selectParent } from './pareto.js'
+import { iterationRound, summarizePool } from './run-records.js'
+import { bestByMean, meanOf, selectParent } from './pareto.js'
 import { StallWatch } from './stall.js'
 import { copyIndex, readReflection, reflectionMessages } from './reflect.js'
 import type {
@@ -175,21 +176,18 @@ export async function runGepa(input: GepaInput): Promise<GepaResult> {
     const it: GepaIteration = { iteration, parentId, childId, outcome, ledger: { ...ledger } }
     const child = childId === null ? undefined : nodes.find((n) => n.id === childId)
     stall.note(outcome, child?.rejected?.startsWith('duplicates:') === true)
-    const rejected = emptyRejectCounts()
-    if (outcome === 'guard' && child?.rejected) {
-      const reason = child.rejected.split(':')[0] as string
-      if (reason in rejected) rejected[reason as keyof typeof rejected]++
-    }
-    rounds.push({
-      round: iteration,
-      candidates: childId === null ? 0 : 1,
-      rejected,
-      bestDev: nodes[bestNode()]?.devMean ?? 0,
-      beam: pool.map((p) => nodes[p.node]?.id ?? ''),
-      targetCalls: ledger.targetCalls - before.targetCalls,
-      optimizerCalls: ledger.optimizerCalls - before.optimizerCalls,
-      selectionEvaluations: ledger.devCalls - before.devCalls
-    })
+    rounds.push(
+      iterationRound({
+        round: iteration,
+        outcome,
+        childId,
+        childRejected: child?.rejected,
+        bestDev: nodes[bestNode()]?.devMean ?? 0,
+        beam: pool.map((p) => nodes[p.node]?.id ?? ''),
+        ledger,
+        before
+      })
+    )
     input.onIteration?.(it)
   }
 
@@ -358,25 +356,14 @@ export async function runGepa(input: GepaInput): Promise<GepaResult> {
     stop = stopped
   }
 
-  // Wins and the front, over the informative dev rows.
-  const entries = poolEntries()
-  for (const { row, front } of informativeFronts(entries)) {
-    for (const k of front) nodes[pool[k]?.node ?? 0]?.wins.push(dev[row]?.id ?? '')
-  }
-  const front = frontWeights(entries).map((w) => nodes[pool[w.index]?.node ?? 0]?.id ?? '')
-  const best = nodes[bestNode()] as GepaNode
+  const { front, best, candidates } = summarizePool({
+    nodes,
+    pool,
+    rowKeys: dev.map((r) => r.id),
+    bestNode: bestNode(),
+    promptOf: (n) => n.prompt
+  })
   const bestScores = best.devScores ?? []
-  const candidates: CandidateRecord[] = nodes.map((n) => ({
-    id: n.id,
-    round: n.iteration,
-    parentId: n.parentId,
-    origin: n.parentId === null ? 'initial' : 'edit',
-    critique: n.feedback.length === 0 ? null : n.feedback.join('\n'),
-    prompt: n.prompt,
-    devScore: n.devMean,
-    devEvaluations: n.devScores?.length ?? 0,
-    kept: front.includes(n.id) || n.id === best.id
-  }))
   const details: GepaDetails = {
     preset: config.preset,
     selection: config.selection,

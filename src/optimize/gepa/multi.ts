@@ -22,10 +22,10 @@ import { bootstrapMeanInterval } from '../../eval/stats.js'
 import type { ExampleResult } from '../../eval/types.js'
 import { throwIfAborted } from '../../llm/abort.js'
 import { createRandom, type Random } from '../../util/random.js'
-import { CandidateRegistry, emptyRejectCounts, outputMarkers } from '../candidate-guard.js'
+import { CandidateRegistry, outputMarkers } from '../candidate-guard.js'
 import { toFailingExample } from '../failing-examples.js'
 import { providerStop, stopFromError } from '../stop.js'
-import type { CandidateRecord, RoundRecord } from '../types.js'
+import type { RoundRecord } from '../types.js'
 import { exampleFeedback } from './feedback.js'
 import { MAX_MERGES, pickMerge, separatingRows, type MergeNode } from './merge.js'
 import {
@@ -38,7 +38,8 @@ import {
   type GepaMultiResult
 } from './multi-types.js'
 import { systemReflectionMessages, userReflectionMessages } from './multi-reflect.js'
-import { bestByMean, frontWeights, informativeFronts, meanOf, selectParent } from './pareto.js'
+import { iterationRound, summarizePool } from './run-records.js'
+import { bestByMean, frontWeights, meanOf, selectParent } from './pareto.js'
 import { GEPA_ITERATIONS_PER_PASS, iterationWorstCase, presetDevPasses } from './presets.js'
 import { copyIndex, readReflection, type CopyIndex } from './reflect.js'
 import { GEPA_STALL_PROPOSALS, StallWatch } from './stall.js'
@@ -293,21 +294,18 @@ export async function runGepaMulti(input: GepaMultiInput): Promise<GepaMultiResu
     const it: GepaIteration = { iteration, parentId, childId, outcome, ledger: { ...ledger } }
     const child = childId === null ? undefined : nodes.find((n) => n.id === childId)
     stall.note(outcome, child?.rejected?.startsWith('duplicates:') === true)
-    const rejected = emptyRejectCounts()
-    if (outcome === 'guard' && child?.rejected) {
-      const reason = child.rejected.split(':')[0] as string
-      if (reason in rejected) rejected[reason as keyof typeof rejected]++
-    }
-    rounds.push({
-      round: iteration,
-      candidates: childId === null ? 0 : 1,
-      rejected,
-      bestDev: nodes[bestNode()]?.devMean ?? 0,
-      beam: pool.map((p) => nodes[p.node]?.id ?? ''),
-      targetCalls: ledger.targetCalls - before.targetCalls,
-      optimizerCalls: ledger.optimizerCalls - before.optimizerCalls,
-      selectionEvaluations: ledger.devCalls - before.devCalls
-    })
+    rounds.push(
+      iterationRound({
+        round: iteration,
+        outcome,
+        childId,
+        childRejected: child?.rejected,
+        bestDev: nodes[bestNode()]?.devMean ?? 0,
+        beam: pool.map((p) => nodes[p.node]?.id ?? ''),
+        ledger,
+        before
+      })
+    )
     input.onIteration?.(it)
   }
   const admit = async (node: GepaMultiNode): Promise<void> => {
@@ -596,24 +594,14 @@ export async function runGepaMulti(input: GepaMultiInput): Promise<GepaMultiResu
     stop = stopped
   }
 
-  const entries = poolEntries()
-  for (const { row, front } of informativeFronts(entries)) {
-    for (const k of front) nodes[pool[k]?.node ?? 0]?.wins.push(dev[row]?.key ?? '')
-  }
-  const front = frontWeights(entries).map((w) => nodes[pool[w.index]?.node ?? 0]?.id ?? '')
-  const best = nodes[bestNode()] as GepaMultiNode
+  const { front, best, candidates } = summarizePool({
+    nodes,
+    pool,
+    rowKeys: dev.map((r) => r.key),
+    bestNode: bestNode(),
+    promptOf: (n) => n.components[SYSTEM_COMPONENT] ?? ''
+  })
   const bestScores = best.devScores ?? []
-  const candidates: CandidateRecord[] = nodes.map((n) => ({
-    id: n.id,
-    round: n.iteration,
-    parentId: n.parentId,
-    origin: n.parentId === null ? 'initial' : 'edit',
-    critique: n.feedback.length === 0 ? null : n.feedback.join('\n'),
-    prompt: n.components[SYSTEM_COMPONENT] ?? '',
-    devScore: n.devMean,
-    devEvaluations: n.devScores?.length ?? 0,
-    kept: front.includes(n.id) || n.id === best.id
-  }))
   const details: GepaMultiDetails = {
     preset: config.preset,
     selection: config.selection,
